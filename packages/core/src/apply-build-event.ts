@@ -1,0 +1,62 @@
+// Applies one event to a stored build, purely: the next build and the actions the change implies.
+// This is the only way any part of buildsim changes a build's status.
+
+import { transition } from "xstate";
+import type { BuildEvent } from "./build-events.js";
+import { type BuildMachineAction, type BuildMachineContext, buildMachine } from "./build-machine.js";
+import type { Build } from "./domain.js";
+import { isBuildStatus } from "./status.js";
+
+export interface BuildTransition {
+  /** The build after the event; the same object when the event was not accepted. */
+  build: Build;
+  /** False when the current status does not accept the event (GitLab's "returns false"): a no-op. */
+  changed: boolean;
+  /** What the caller must do after saving `build`, in order. Empty when nothing changed. */
+  actions: BuildMachineAction[];
+}
+
+const contextOf = (build: Build): BuildMachineContext => ({
+  when: build.when,
+  hasCommands: build.commands.length > 0,
+  queuedAt: build.queuedAt,
+  startedAt: build.startedAt,
+  finishedAt: build.finishedAt,
+  failureReason: build.failureReason,
+  exitCode: build.exitCode,
+  runnerId: build.runnerId,
+  userId: build.userId,
+});
+
+/** Fires `event` at `build`. Never throws for an event the status does not accept; see `changed`. */
+export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransition {
+  const snapshot = buildMachine.resolveState({ value: build.status, context: contextOf(build) });
+  const [next, executable] = transition(buildMachine, snapshot, event);
+  const status = next.value;
+  if (!isBuildStatus(status)) throw new Error(`build machine reached an unknown state ${String(status)}`);
+  if (status === build.status) return { build, changed: false, actions: [] };
+
+  const ctx = next.context;
+  const actions: BuildMachineAction[] = [];
+  for (const action of executable) {
+    if (action.type === "notifyRunnerCancel")
+      actions.push({ type: "notifyRunnerCancel", runnerId: build.runnerId });
+    else if (action.type === "processPipeline") actions.push({ type: "processPipeline" });
+    else if (action.type === "updatePipelineStatus") actions.push({ type: "updatePipelineStatus" });
+  }
+  return {
+    build: {
+      ...build,
+      status,
+      queuedAt: ctx.queuedAt,
+      startedAt: ctx.startedAt,
+      finishedAt: ctx.finishedAt,
+      failureReason: ctx.failureReason,
+      exitCode: ctx.exitCode,
+      runnerId: ctx.runnerId,
+      userId: ctx.userId,
+    },
+    changed: true,
+    actions,
+  };
+}

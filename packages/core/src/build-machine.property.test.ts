@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { applyBuildEvent } from "./apply-build-event.js";
+import { BUILD_EVENT_TYPES, type BuildEvent } from "./build-events.js";
+import { newBuild } from "./new-build.js";
+import { BUILD_STATUSES, isCompletedStatus, isFinishedStatus } from "./status.js";
+
+const START = Date.parse("2026-01-01T00:00:00.000Z");
+
+/** A random sequence of events, each a random number of ms after the last. */
+const eventSequence = fc.array(
+  fc.record({ type: fc.constantFrom(...BUILD_EVENT_TYPES), gapMs: fc.integer({ min: 0, max: 5000 }) }),
+  { maxLength: 40 },
+);
+
+function toEvents(seq: { type: BuildEvent["type"]; gapMs: number }[]): BuildEvent[] {
+  let t = START;
+  return seq.map(({ type, gapMs }) => {
+    t += gapMs;
+    const at = new Date(t).toISOString();
+    if (type === "run") return { type, at, runnerId: 1 };
+    if (type === "play") return { type, at, userId: 1 };
+    return { type, at };
+  });
+}
+
+const fresh = (when: "on_success" | "manual") =>
+  newBuild({
+    id: 1,
+    projectId: 1,
+    pipelineId: 1,
+    name: "job",
+    ref: "main",
+    sha: "b".repeat(40),
+    token: "t",
+    createdAt: new Date(START).toISOString(),
+    when,
+  });
+
+describe("the build machine under random event sequences", () => {
+  it("keeps every invariant GitLab's statuses imply", () => {
+    fc.assert(
+      fc.property(eventSequence, fc.constantFrom("on_success" as const, "manual" as const), (seq, when) => {
+        let build = fresh(when);
+        let completedOnce = false;
+        for (const event of toEvents(seq)) {
+          const before = build;
+          const result = applyBuildEvent(build, event);
+          build = result.build;
+          // Statuses stay legal.
+          expect(BUILD_STATUSES).toContain(build.status);
+          // finished_at is set exactly when the build is finished.
+          expect(build.finishedAt !== null).toBe(isFinishedStatus(build.status));
+          // started_at never comes after finished_at.
+          if (build.startedAt && build.finishedAt) expect(build.startedAt <= build.finishedAt).toBe(true);
+          // A running build has been started.
+          if (build.status === "running") expect(build.startedAt).not.toBeNull();
+          // A finished build never becomes anything else (only a retry, a new build, runs it again).
+          if (isFinishedStatus(before.status)) expect(build).toBe(before);
+          // Skipped may be re-opened (process/enqueue), but never straight back to running.
+          if (completedOnce && isFinishedStatus(before.status)) expect(result.changed).toBe(false);
+          if (isCompletedStatus(build.status)) completedOnce = true;
+          // A no-op changes nothing and asks for nothing.
+          if (!result.changed) {
+            expect(result.build).toBe(before);
+            expect(result.actions).toEqual([]);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { applyBuildEvent } from "./apply-build-event.js";
+import { BUILD_EVENT_TYPES, type BuildEvent, type BuildEventType } from "./build-events.js";
+import type { Build } from "./domain.js";
+import { newBuild } from "./new-build.js";
+import { BUILD_STATUSES, type BuildStatus } from "./status.js";
+
+const AT = "2026-01-01T00:00:10.000Z";
+
+/** GitLab's table (CommitStatus / Ci::Build, 9.x): event → { from: to }. Anything absent is a no-op. */
+const GITLAB_TABLE: Record<BuildEventType, Partial<Record<BuildStatus, BuildStatus>>> = {
+  enqueue: { created: "pending", skipped: "pending", manual: "pending" },
+  process: { skipped: "created", manual: "created" },
+  run: { pending: "running" },
+  skip: { created: "skipped", pending: "skipped" },
+  drop: { created: "failed", pending: "failed", running: "failed" },
+  success: { created: "success", pending: "success", running: "success" },
+  cancel: { created: "canceled", pending: "canceled", running: "canceled", manual: "canceled" },
+  actionize: { created: "manual" },
+  play: { manual: "pending" },
+};
+
+function eventOf(type: BuildEventType): BuildEvent {
+  switch (type) {
+    case "run":
+      return { type, at: AT, runnerId: 7 };
+    case "play":
+      return { type, at: AT, userId: 3 };
+    default:
+      return { type, at: AT };
+  }
+}
+
+function buildIn(status: BuildStatus, extra: Partial<Build> = {}): Build {
+  return newBuild({
+    id: 1,
+    projectId: 1,
+    pipelineId: 1,
+    name: "rspec",
+    ref: "main",
+    sha: "a".repeat(40),
+    token: "tok",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    status,
+    when: status === "manual" ? "manual" : "on_success",
+    ...extra,
+  });
+}
+
+describe("the build machine against GitLab's transition table", () => {
+  for (const type of BUILD_EVENT_TYPES) {
+    for (const from of BUILD_STATUSES) {
+      const expected = GITLAB_TABLE[type][from];
+      it(`${type} from ${from} ${expected ? `moves to ${expected}` : "is a no-op"}`, () => {
+        const before = buildIn(from);
+        const result = applyBuildEvent(before, eventOf(type));
+        if (expected) {
+          expect(result.changed).toBe(true);
+          expect(result.build.status).toBe(expected);
+        } else {
+          expect(result.changed).toBe(false);
+          expect(result.build).toBe(before);
+          expect(result.actions).toEqual([]);
+        }
+      });
+    }
+  }
+});
+
+describe("timestamps and side effects", () => {
+  it("sets queued_at when a created build is enqueued", () => {
+    const { build } = applyBuildEvent(buildIn("created"), { type: "enqueue", at: AT });
+    expect(build.queuedAt).toBe(AT);
+    expect(build.startedAt).toBeNull();
+  });
+
+  it("sets started_at and the runner when a runner takes a pending build", () => {
+    const { build } = applyBuildEvent(buildIn("pending"), { type: "run", at: AT, runnerId: 9 });
+    expect(build.startedAt).toBe(AT);
+    expect(build.runnerId).toBe(9);
+  });
+
+  it("sets finished_at on success, failure and cancel, but not on skip", () => {
+    for (const type of ["success", "drop", "cancel"] as const) {
+      expect(applyBuildEvent(buildIn("running"), { type, at: AT }).build.finishedAt).toBe(AT);
+    }
+    expect(applyBuildEvent(buildIn("pending"), { type: "skip", at: AT }).build.finishedAt).toBeNull();
+  });
+
+  it("records unknown_failure when a runner drops a build without a reason", () => {
+    const { build } = applyBuildEvent(buildIn("running"), { type: "drop", at: AT });
+    expect(build.failureReason).toBe("unknown_failure");
+  });
+
+  it("records the reason and exit code a runner reports", () => {
+    const { build } = applyBuildEvent(buildIn("running"), {
+      type: "drop",
+      at: AT,
+      reason: "script_failure",
+      exitCode: 2,
+    });
+    expect(build).toMatchObject({ status: "failed", failureReason: "script_failure", exitCode: 2 });
+  });
+
+  it("asks to tell the runner when a running build is canceled, and not otherwise", () => {
+    const running = applyBuildEvent(buildIn("running", { runnerId: 4 }), { type: "cancel", at: AT });
+    expect(running.actions).toContainEqual({ type: "notifyRunnerCancel", runnerId: 4 });
+    const pending = applyBuildEvent(buildIn("pending"), { type: "cancel", at: AT });
+    expect(pending.actions.map((a) => a.type)).not.toContain("notifyRunnerCancel");
+  });
+
+  it("asks to process the pipeline when a build completes, and only to update its status otherwise", () => {
+    expect(
+      applyBuildEvent(buildIn("running"), { type: "success", at: AT }).actions.map((a) => a.type),
+    ).toEqual(["updatePipelineStatus", "processPipeline"]);
+    expect(
+      applyBuildEvent(buildIn("created"), { type: "enqueue", at: AT }).actions.map((a) => a.type),
+    ).toEqual(["updatePipelineStatus"]);
+  });
+
+  it("lets only a playable manual build be played, and makes the player its user", () => {
+    const played = applyBuildEvent(buildIn("manual"), { type: "play", at: AT, userId: 3 });
+    expect(played.build).toMatchObject({ status: "pending", userId: 3, queuedAt: AT });
+    const noScript = applyBuildEvent(buildIn("manual", { commands: [] }), {
+      type: "play",
+      at: AT,
+      userId: 3,
+    });
+    expect(noScript.changed).toBe(false);
+    const notManual = applyBuildEvent(buildIn("manual", { when: "on_success" }), {
+      type: "play",
+      at: AT,
+      userId: 3,
+    });
+    expect(notManual.changed).toBe(false);
+  });
+
+  it("leaves a finished build alone when it is canceled (GitLab answers 201 with it unchanged)", () => {
+    const done = buildIn("success", { finishedAt: "2026-01-01T00:00:05.000Z" });
+    const result = applyBuildEvent(done, { type: "cancel", at: AT });
+    expect(result.changed).toBe(false);
+    expect(result.build).toEqual(done);
+  });
+});

@@ -1,0 +1,190 @@
+// The stored domain: users, projects and their members, commits, runners, pipelines and builds.
+// Everything GitLab's v3 Build and v4 Job entities are rendered from lives on these records.
+
+import type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
+
+/** An ISO 8601 UTC timestamp with milliseconds, as Rails renders it: `2015-12-24T15:51:21.802Z`. */
+export type Timestamp = string;
+
+export interface User {
+  id: number;
+  username: string;
+  name: string;
+  email: string;
+  state: "active" | "blocked";
+  isAdmin: boolean;
+  avatarUrl: string | null;
+  createdAt: Timestamp;
+  bio: string | null;
+  location: string | null;
+  skype: string;
+  linkedin: string;
+  twitter: string;
+  websiteUrl: string;
+  organization: string | null;
+}
+
+/** GitLab's access levels (`Gitlab::Access`). `master` became `maintainer` in 11.0; the number is the same. */
+export const ACCESS_LEVELS = { guest: 10, reporter: 20, developer: 30, master: 40, owner: 50 } as const;
+export type AccessRole = keyof typeof ACCESS_LEVELS;
+export type AccessLevel = (typeof ACCESS_LEVELS)[AccessRole];
+
+export type Visibility = "private" | "internal" | "public";
+
+export interface ProjectMember {
+  userId: number;
+  accessLevel: AccessLevel;
+}
+
+export interface Project {
+  id: number;
+  /** `namespace/project`, the path `:id` may carry URL-encoded. */
+  pathWithNamespace: string;
+  name: string;
+  description: string | null;
+  visibility: Visibility;
+  /** The "Public pipelines" setting: non-members and guests may read builds. */
+  publicBuilds: boolean;
+  /** Builds feature enabled; without it every `*_build` ability is removed. */
+  buildsEnabled: boolean;
+  defaultBranch: string;
+  /** The project's runners token, masked in traces. */
+  runnersToken: string;
+  members: ProjectMember[];
+  createdAt: Timestamp;
+}
+
+export interface Commit {
+  projectId: number;
+  sha: string;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  /** Git date in the commit's own timezone, e.g. `2015-12-24T16:51:14.000+01:00`. */
+  authoredDate: string;
+  committerName: string;
+  committerEmail: string;
+  committedDate: string;
+  parentIds: string[];
+}
+
+export interface Runner {
+  id: number;
+  token: string;
+  description: string;
+  active: boolean;
+  isShared: boolean;
+  name: string | null;
+  tagList: string[];
+  runUntagged: boolean;
+  locked: boolean;
+  version: string | null;
+  revision: string | null;
+  platform: string | null;
+  architecture: string | null;
+  contactedAt: Timestamp | null;
+  /** Projects a specific (non-shared) runner serves. */
+  projectIds: number[];
+}
+
+export interface Pipeline {
+  id: number;
+  projectId: number;
+  sha: string;
+  ref: string;
+  tag: boolean;
+  beforeSha: string | null;
+  /** Derived from the builds by `computePipelineStatus` and saved alongside them. */
+  status: PipelineStatus;
+  source: string;
+  userId: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+  duration: number | null;
+  coverage: number | null;
+}
+
+export interface ArtifactsFile {
+  filename: string;
+  /** Bytes. */
+  size: number;
+}
+
+/** What is known of a build's trace without reading it. */
+export interface TraceMeta {
+  /** Persisted length in bytes; the offset the next chunk must start at. */
+  bytes: number;
+  updatedAt: Timestamp | null;
+}
+
+export interface BuildArtifactsOptions {
+  name?: string;
+  paths: string[];
+  exclude?: string[];
+  when: "on_success" | "on_failure" | "always";
+  expireIn?: string;
+  untracked?: boolean;
+  reportsDotenv?: string[];
+}
+
+export interface BuildVariable {
+  key: string;
+  value: string;
+  public: boolean;
+}
+
+export interface Build {
+  id: number;
+  projectId: number;
+  pipelineId: number;
+  name: string;
+  stage: string;
+  stageIdx: number;
+  ref: string;
+  tag: boolean;
+  sha: string;
+  status: BuildStatus;
+  when: BuildWhen;
+  allowFailure: boolean;
+  /** `allow_failure: exit_codes`: only these exit codes are allowed to fail. Empty means any. */
+  allowFailureExitCodes: number[];
+  /** `needs:` job names (DAG); null when the build follows stage order. `[]` runs at once. */
+  needs: string[] | null;
+  /** Names of the jobs whose artifacts this build downloads; null means all earlier stages. */
+  dependencies: string[] | null;
+  /** Script lines (`commands` in GitLab). A build without commands cannot be retried or played. */
+  commands: string[];
+  beforeScript: string[];
+  afterScript: string[];
+  variables: BuildVariable[];
+  tagList: string[];
+  /** Seconds a runner may spend on the build before it fails with stuck_or_timeout_failure. */
+  timeoutS: number;
+  artifactsOptions: BuildArtifactsOptions | null;
+  /** `retry:` from the CI config: automatic retries left and on which failure reasons. */
+  retryMax: number;
+  retryWhen: string[] | null;
+  /** `start_in` seconds for `when: delayed`. */
+  startInS: number | null;
+  coverage: number | null;
+  coverageRegex: string | null;
+  createdAt: Timestamp;
+  queuedAt: Timestamp | null;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+  erasedAt: Timestamp | null;
+  erasedById: number | null;
+  userId: number | null;
+  runnerId: number | null;
+  failureReason: FailureReason | null;
+  exitCode: number | null;
+  artifactsFile: ArtifactsFile | null;
+  artifactsExpireAt: Timestamp | null;
+  /** True once a newer build of the same name exists in the pipeline. */
+  retried: boolean;
+  /** The job token a runner authenticates with; masked in traces. */
+  token: string;
+  trace: TraceMeta;
+}

@@ -1,0 +1,62 @@
+// @buildsim/core: GitLab's build domain — statuses, the build state machine, pipeline rules, wire types.
+// Named exports only, listed explicitly.
+
+export type { BuildTransition } from "./apply-build-event.js";
+export { applyBuildEvent } from "./apply-build-event.js";
+export type { BuildEvent, BuildEventType } from "./build-events.js";
+export { BUILD_EVENT_TYPES } from "./build-events.js";
+export {
+  buildDuration,
+  buildQueuedDuration,
+  hasArtifacts,
+  hasTrace,
+  isActive,
+  isCancelable,
+  isErasable,
+  isErased,
+  isPlayable,
+  isRetryable,
+} from "./build-guards.js";
+export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js";
+export { buildMachine } from "./build-machine.js";
+export type {
+  AccessLevel,
+  AccessRole,
+  ArtifactsFile,
+  Build,
+  BuildArtifactsOptions,
+  BuildVariable,
+  Commit,
+  Pipeline,
+  Project,
+  ProjectMember,
+  Runner,
+  Timestamp,
+  TraceMeta,
+  User,
+  Visibility,
+} from "./domain.js";
+export { ACCESS_LEVELS } from "./domain.js";
+export type { NewBuildFields } from "./new-build.js";
+export { newBuild } from "./new-build.js";
+export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
+export type { ProcessDecision } from "./process-pipeline.js";
+export { processPipeline } from "./process-pipeline.js";
+export type { RetryOptions } from "./retry-build.js";
+export { reopenAfterRetry, retryBuild, shouldAutoRetry } from "./retry-build.js";
+export type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
+export {
+  ACTIVE_STATUSES,
+  BUILD_STATUSES,
+  BUILD_WHEN,
+  CANCELABLE_STATUSES,
+  COMPLETED_STATUSES,
+  FAILURE_REASONS,
+  FINISHED_STATUSES,
+  isActiveStatus,
+  isBuildStatus,
+  isCancelableStatus,
+  isCompletedStatus,
+  isFailureReason,
+  isFinishedStatus,
+} from "./status.js";

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { Build } from "./domain.js";
+import { newBuild } from "./new-build.js";
+import { computePipelineStatus } from "./pipeline-status.js";
+import type { BuildStatus } from "./status.js";
+
+let nextId = 1;
+function b(status: BuildStatus, extra: Partial<Build> = {}): Build {
+  const id = nextId++;
+  return newBuild({
+    id,
+    projectId: 1,
+    pipelineId: 1,
+    name: `job${id}`,
+    ref: "main",
+    sha: "c".repeat(40),
+    token: "t",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    status,
+    ...extra,
+  });
+}
+
+describe("pipeline status from its builds (GitLab §3.4)", () => {
+  const cases: Array<[string, Build[], BuildStatus]> = [
+    ["all skipped → skipped", [b("skipped"), b("skipped")], "skipped"],
+    ["all success → success", [b("success"), b("success")], "success"],
+    ["success and skipped → success", [b("success"), b("skipped")], "success"],
+    ["all created → created", [b("created"), b("created")], "created"],
+    ["success, skipped and canceled → canceled", [b("success"), b("skipped"), b("canceled")], "canceled"],
+    ["created, skipped and pending → pending", [b("created"), b("skipped"), b("pending")], "pending"],
+    ["anything running → running", [b("success"), b("running"), b("failed")], "running"],
+    ["success and pending → running", [b("success"), b("pending")], "running"],
+    ["success and created → running", [b("success"), b("created")], "running"],
+    ["a failure → failed", [b("success"), b("failed")], "failed"],
+    ["failed and canceled → failed", [b("failed"), b("canceled")], "failed"],
+    ["an allowed failure counts as success", [b("success"), b("failed", { allowFailure: true })], "success"],
+    ["a blocking manual job → manual", [b("success"), b("manual")], "manual"],
+    ["a non-blocking manual job is ignored", [b("success"), b("manual", { allowFailure: true })], "success"],
+    [
+      "a retried failure is history: its retry decides",
+      [b("failed", { name: "rspec", retried: true }), b("success", { name: "rspec" })],
+      "success",
+    ],
+  ];
+  for (const [name, builds, expected] of cases) {
+    it(name, () => expect(computePipelineStatus(builds)).toBe(expected));
+  }
+});

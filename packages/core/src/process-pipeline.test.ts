@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { applyBuildEvent } from "./apply-build-event.js";
+import type { Build } from "./domain.js";
+import { newBuild } from "./new-build.js";
+import { processPipeline } from "./process-pipeline.js";
+
+const AT = "2026-01-01T00:01:00.000Z";
+let nextId = 1;
+function job(name: string, stageIdx: number, extra: Partial<Build> = {}): Build {
+  return newBuild({
+    id: nextId++,
+    projectId: 1,
+    pipelineId: 1,
+    name,
+    ref: "main",
+    sha: "d".repeat(40),
+    token: "t",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    stageIdx,
+    ...extra,
+  });
+}
+
+/** Fires the decisions through the machine, like the server does, and returns name → status. */
+function run(builds: Build[]): Record<string, string> {
+  const byId = new Map(builds.map((b) => [b.id, b]));
+  for (const d of processPipeline(builds, AT)) {
+    const b = byId.get(d.buildId)!;
+    byId.set(b.id, applyBuildEvent(b, d.event).build);
+  }
+  return Object.fromEntries([...byId.values()].filter((b) => !b.retried).map((b) => [b.name, b.status]));
+}
+
+describe("processing created builds as earlier stages finish", () => {
+  it("enqueues only the first stage of a new pipeline", () => {
+    expect(run([job("build", 0), job("test", 1), job("deploy", 2)])).toEqual({
+      build: "pending",
+      test: "created",
+      deploy: "created",
+    });
+  });
+
+  it("enqueues the next stage when the previous one succeeded", () => {
+    expect(run([job("build", 0, { status: "success" }), job("test", 1)])).toMatchObject({ test: "pending" });
+  });
+
+  it("skips on_success builds after a failure and cascades the skip", () => {
+    expect(
+      run([
+        job("build", 0, { status: "failed" }),
+        job("test", 1),
+        job("deploy", 2),
+        job("cleanup", 2, { when: "always" }),
+      ]),
+    ).toEqual({ build: "failed", test: "skipped", deploy: "skipped", cleanup: "pending" });
+  });
+
+  it("runs on_failure builds only after a failure", () => {
+    expect(
+      run([job("build", 0, { status: "failed" }), job("report", 1, { when: "on_failure" })]),
+    ).toMatchObject({
+      report: "pending",
+    });
+    expect(
+      run([job("build", 0, { status: "success" }), job("report", 1, { when: "on_failure" })]),
+    ).toMatchObject({
+      report: "skipped",
+    });
+  });
+
+  it("treats an allowed failure as success", () => {
+    expect(run([job("lint", 0, { status: "failed", allowFailure: true }), job("test", 1)])).toMatchObject({
+      test: "pending",
+    });
+  });
+
+  it("makes manual builds wait as manual, and a blocking manual job holds later stages", () => {
+    expect(
+      run([job("build", 0, { status: "success" }), job("deploy", 1, { when: "manual" }), job("notify", 2)]),
+    ).toEqual({
+      build: "success",
+      deploy: "manual",
+      notify: "created",
+    });
+    expect(
+      run([
+        job("build", 0, { status: "success" }),
+        job("deploy", 1, { when: "manual", allowFailure: true }),
+        job("notify", 2),
+      ]),
+    ).toMatchObject({ deploy: "manual", notify: "pending" });
+  });
+
+  it("waits while an earlier stage is still running", () => {
+    expect(run([job("build", 0, { status: "running" }), job("test", 1)])).toMatchObject({ test: "created" });
+  });
+
+  it("follows needs instead of stages", () => {
+    expect(
+      run([
+        job("a", 0, { status: "success" }),
+        job("b", 0, { status: "running" }),
+        job("after-a", 1, { needs: ["a"] }),
+        job("after-b", 1, { needs: ["b"] }),
+        job("right-away", 2, { needs: [] }),
+      ]),
+    ).toMatchObject({ "after-a": "pending", "after-b": "created", "right-away": "pending" });
+  });
+
+  it("ignores retried builds: the latest of each name decides", () => {
+    expect(
+      run([
+        job("build", 0, { status: "failed", retried: true }),
+        job("build", 0, { status: "success" }),
+        job("test", 1),
+      ]),
+    ).toMatchObject({ test: "pending" });
+  });
+});

@@ -1,0 +1,79 @@
+// GitLab's pipeline processing rule: when earlier stages (or a job's `needs`) are complete, each `created`
+// build either becomes pending, becomes manual, or is skipped, according to its `when`.
+// Pure: it returns the events to fire; the caller fires them through `applyBuildEvent` and saves them.
+
+import type { BuildEvent } from "./build-events.js";
+import type { Build, Timestamp } from "./domain.js";
+import { compositeStatus, latestBuilds } from "./pipeline-status.js";
+import type { BuildStatus, BuildWhen, PipelineStatus } from "./status.js";
+
+export type ProcessDecision = {
+  buildId: number;
+  event: Extract<BuildEvent, { type: "enqueue" | "skip" | "actionize" }>;
+};
+
+type ProcessableBuild = Pick<
+  Build,
+  "id" | "name" | "status" | "stageIdx" | "when" | "needs" | "allowFailure" | "retried"
+>;
+
+/** Prior outcomes under which a build with this `when` runs; any other complete outcome skips it. */
+const RUNS_AFTER: Record<BuildWhen, readonly PipelineStatus[]> = {
+  on_success: ["success", "skipped"],
+  on_failure: ["failed"],
+  always: ["success", "failed", "skipped", "canceled"],
+  manual: ["success", "skipped"],
+  delayed: ["success", "skipped"],
+  never: [],
+};
+
+const COMPLETE: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped"];
+
+function decide(build: ProcessableBuild, prior: PipelineStatus, at: Timestamp): ProcessDecision | null {
+  // Earlier work still running, pending, created or blocked on a manual job: wait.
+  if (!COMPLETE.includes(prior)) return null;
+  if (!RUNS_AFTER[build.when].includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
+  if (build.when === "manual") return { buildId: build.id, event: { type: "actionize", at } };
+  return { buildId: build.id, event: { type: "enqueue", at } };
+}
+
+const NEXT_STATUS: Record<ProcessDecision["event"]["type"], BuildStatus> = {
+  enqueue: "pending",
+  skip: "skipped",
+  actionize: "manual",
+};
+
+/**
+ * Decides what happens to every `created` build of one pipeline, given all its builds (retried ones are
+ * ignored). Decisions cascade: a skip in one stage can decide the next stage in the same call.
+ */
+export function processPipeline(builds: readonly ProcessableBuild[], at: Timestamp): ProcessDecision[] {
+  const working = latestBuilds(builds).map((b) => ({ ...b }));
+  const decisions: ProcessDecision[] = [];
+  const stages = [...new Set(working.map((b) => b.stageIdx))].sort((a, b) => a - b);
+
+  const priorFor = (build: ProcessableBuild): PipelineStatus => {
+    const prior =
+      build.needs === null
+        ? working.filter((b) => b.stageIdx < build.stageIdx)
+        : working.filter((b) => build.needs?.includes(b.name));
+    // Nothing before it (first stage, or `needs: []`): it may start.
+    return compositeStatus(prior) ?? "success";
+  };
+
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const stageIdx of stages) {
+      for (const build of working) {
+        if (build.stageIdx !== stageIdx || build.status !== "created") continue;
+        const decision = decide(build, priorFor(build), at);
+        if (!decision) continue;
+        build.status = NEXT_STATUS[decision.event.type];
+        decisions.push(decision);
+        changed = true;
+      }
+    }
+  }
+  return decisions;
+}

@@ -1,0 +1,59 @@
+// Build statuses under GitLab's own names, the groups GitLab's code uses, and the failure reasons.
+
+/** Every status a build can have (GitLab 9.x `AVAILABLE_STATUSES`, `manual` included). */
+export const BUILD_STATUSES = [
+  "created",
+  "pending",
+  "running",
+  "success",
+  "failed",
+  "canceled",
+  "skipped",
+  "manual",
+] as const;
+
+export type BuildStatus = (typeof BUILD_STATUSES)[number];
+
+/** Pipeline statuses are build statuses (GitLab derives one from the other). */
+export type PipelineStatus = BuildStatus;
+
+/** `ACTIVE_STATUSES`: a runner owns or is about to own the build. */
+export const ACTIVE_STATUSES: readonly BuildStatus[] = ["pending", "running"];
+/** `COMPLETED_STATUSES`: the build will not change again except through retry or play. */
+export const COMPLETED_STATUSES: readonly BuildStatus[] = ["success", "failed", "canceled", "skipped"];
+/** The `cancelable` scope: statuses the `cancel` event accepts. */
+export const CANCELABLE_STATUSES: readonly BuildStatus[] = ["created", "pending", "running", "manual"];
+/** The `finished` scope: statuses that carry a `finished_at`. */
+export const FINISHED_STATUSES: readonly BuildStatus[] = ["success", "failed", "canceled"];
+
+export const isBuildStatus = (value: unknown): value is BuildStatus =>
+  typeof value === "string" && (BUILD_STATUSES as readonly string[]).includes(value);
+export const isActiveStatus = (status: BuildStatus): boolean => ACTIVE_STATUSES.includes(status);
+export const isCompletedStatus = (status: BuildStatus): boolean => COMPLETED_STATUSES.includes(status);
+export const isFinishedStatus = (status: BuildStatus): boolean => FINISHED_STATUSES.includes(status);
+export const isCancelableStatus = (status: BuildStatus): boolean => CANCELABLE_STATUSES.includes(status);
+
+/** `CommitStatus.failure_reasons`: why a build ended `failed`. */
+export const FAILURE_REASONS = [
+  "unknown_failure",
+  "script_failure",
+  "api_failure",
+  "stuck_or_timeout_failure",
+  "runner_system_failure",
+  "missing_dependency_failure",
+  "runner_unsupported",
+  "job_execution_timeout",
+  "archived_failure",
+  "unmet_prerequisites",
+  "scheduler_failure",
+  "data_integrity_failure",
+] as const;
+
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export const isFailureReason = (value: unknown): value is FailureReason =>
+  typeof value === "string" && (FAILURE_REASONS as readonly string[]).includes(value);
+
+/** `when:` of a job: when it runs relative to the outcome of earlier stages (or its `needs`). */
+export const BUILD_WHEN = ["on_success", "on_failure", "always", "manual", "delayed", "never"] as const;
+export type BuildWhen = (typeof BUILD_WHEN)[number];
