@@ -1,6 +1,22 @@
 // @buildsim/core: GitLab's build domain — statuses, the build state machine, pipeline rules, wire types.
 // Named exports only, listed explicitly.
 
+export type {
+  ApiErrorBody,
+  ArtifactsFileEntity,
+  BuildEntityV3,
+  CommitEntityV3,
+  CommitEntityV4,
+  JobArtifactEntity,
+  JobEntity,
+  PipelineBasicEntity,
+  PipelineEntity,
+  ProjectEntity,
+  RunnerEntity,
+  UserEntityV3,
+  UserEntityV4,
+  VersionEntity,
+} from "./api-entities.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";
@@ -42,6 +58,32 @@ export { newBuild } from "./new-build.js";
 export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
+export type {
+  CancelMessage,
+  ChunkMessage,
+  ClaimMessage,
+  EndMessage,
+  ErrorMessage,
+  FinishAckMessage,
+  FinishMessage,
+  HeartbeatMessage,
+  HelloMessage,
+  JobArtifactsSpec,
+  JobDependency,
+  JobMessage,
+  JobPayload,
+  JobStep,
+  JobVariable,
+  NoJobMessage,
+  RunnerToServerMessage,
+  ServerToRunnerMessage,
+  ServerToWatcherMessage,
+  StatusMessage,
+  TraceAckMessage,
+  TraceMessage,
+  WelcomeMessage,
+} from "./protocol.js";
+export { CLOSE_CODES, PROTOCOL_VERSION, RUNNER_WS_PATH, TRACE_WS_PATH } from "./protocol.js";
 export type { RetryOptions } from "./retry-build.js";
 export { reopenAfterRetry, retryBuild, shouldAutoRetry } from "./retry-build.js";
 export type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
