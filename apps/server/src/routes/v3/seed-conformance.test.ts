@@ -7,8 +7,8 @@ import type { RunningServer } from "../../start-server.js";
 import {
   loadSeedExamples,
   SEED_COPY_FILE,
-  SHARED_SEED_FILE,
   type SeedExample,
+  SHARED_SEED_FILE,
 } from "../../test-support/seed-examples.js";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "../../test-support/start-test-server.js";
 
@@ -28,7 +28,10 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-async function call(method: string, path: string): Promise<{ status: number; body: unknown; type: string | null }> {
+async function call(
+  method: string,
+  path: string,
+): Promise<{ status: number; body: unknown; type: string | null }> {
   const res = await api(server, `/api/v3${path}`, { method, token: ROOT_TOKEN });
   return { status: res.status, body: await res.json(), type: res.headers.get("content-type") };
 }
