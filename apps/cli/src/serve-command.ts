@@ -101,6 +101,7 @@ export async function runServe(
     err(`buildsim serve: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  if (server.seedSkipped) out(`note: ${args.seedFile} not loaded: the data directory already holds data`);
   out(`buildsim listening on ${server.url} (profile ${args.profile})`);
   out(`API: ${server.url}/api/v3`);
   out(`token: ${server.token}`);

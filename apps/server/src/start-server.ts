@@ -54,6 +54,8 @@ export interface RunningServer {
   host: string;
   /** A token of an admin user, usable right away. */
   token: string;
+  /** True when a seed was given but not loaded because the database already held data. */
+  seedSkipped: boolean;
   app: App;
   events: ServerEvents;
   store: Store;
@@ -63,6 +65,14 @@ export interface RunningServer {
 }
 
 const randomToken = () => randomBytes(10).toString("hex");
+
+/** No users and no projects yet: a fresh database. */
+function isEmpty(store: Store): boolean {
+  const row = store.db
+    .prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used")
+    .get() as { used: number };
+  return row.used === 0;
+}
 
 /** Makes sure some admin can call the API; returns one of its tokens (creating `root` if needed). */
 function ensureAdminToken(store: Store, now: string, generateToken: () => string): string {
@@ -105,13 +115,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const generateToken = options.generateToken ?? randomToken;
   const store =
     options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
-  let webUrl = options.webUrl;
+  // A seed fills an empty database only: restarting on the same data directory keeps what is there.
+  const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !isEmpty(store);
   try {
     const now = clock().toISOString();
-    if (options.seedFile)
-      webUrl ??= loadSeedFile(store, options.seedFile, now, generateToken).webUrl ?? undefined;
-    if (options.seedText)
-      webUrl ??= loadSeedText(store, options.seedText, "seed", now, generateToken).webUrl ?? undefined;
+    if (!seedSkipped && options.seedFile) loadSeedFile(store, options.seedFile, now, generateToken);
+    if (!seedSkipped && options.seedText) loadSeedText(store, options.seedText, "seed", now, generateToken);
   } catch (e) {
     store.close();
     throw e;
@@ -124,7 +133,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     profile: options.profile ?? "docs",
     clock,
     generateToken,
-    webUrl: () => webUrl ?? serverUrl,
+    webUrl: () => options.webUrl ?? store.settings.get("web_url") ?? serverUrl,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? ((line) => console.error(line)),
     events: new ServerEvents(),
@@ -158,6 +167,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port,
     host,
     token,
+    seedSkipped,
     app,
     events: app.events,
     store,

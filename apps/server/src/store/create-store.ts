@@ -11,6 +11,7 @@ import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
+import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
 
@@ -36,6 +37,7 @@ export interface Store {
   runners: RunnersRepo;
   traces: TracesRepo;
   artifacts: ArtifactsRepo;
+  settings: SettingsRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -77,6 +79,7 @@ export function createStore(options: StoreOptions = {}): Store {
     runners: createRunnersRepo(db),
     traces: createTracesRepo(db),
     artifacts: createArtifactsRepo(db, artifactsDir),
+    settings: createSettingsRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

@@ -174,4 +174,14 @@ CREATE TABLE trace_chunks (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: "instance settings",
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
