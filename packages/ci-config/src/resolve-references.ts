@@ -1,0 +1,39 @@
+// `!reference [job, key, …]` tags, resolved after includes and `extends` like GitLab's Tags::Resolver.
+
+import { isHash } from "./deep-merge.js";
+import { ReferenceTag } from "./parse-yaml.js";
+import type { ProblemList } from "./source-pos.js";
+
+// References may point at values holding references; deeper than this is treated as a cycle.
+const MAX_REFERENCE_DEPTH = 10;
+
+/** Replaces every `!reference` inside `root` by the value it points at. Mutates `root`. */
+export function resolveReferences(root: Record<string, unknown>, problems: ProblemList): void {
+  const lookup = (tag: ReferenceTag, depth: number): unknown => {
+    if (depth > MAX_REFERENCE_DEPTH) {
+      problems.add(tag.pos, `${tag} is part of a circular chain`);
+      return null;
+    }
+    let current: unknown = root;
+    for (const key of tag.path) {
+      if (!isHash(current) || !Object.hasOwn(current, key)) {
+        problems.add(tag.pos, `${tag} could not be found`);
+        return null;
+      }
+      current = current[key];
+    }
+    return resolve(current, depth + 1);
+  };
+
+  const resolve = (value: unknown, depth: number): unknown => {
+    if (value instanceof ReferenceTag) return lookup(value, depth);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = resolve(value[i], depth);
+    } else if (isHash(value)) {
+      for (const key of Object.keys(value)) value[key] = resolve(value[key], depth);
+    }
+    return value;
+  };
+
+  resolve(root, 0);
+}
