@@ -1,0 +1,567 @@
+import { describe, expect, it } from "vitest";
+import { context, configFrom, job, jobsOf, names, plan, variable } from "./test-support/plan-yaml.js";
+import { planPipeline } from "./plan-pipeline.js";
+
+describe("stages and order", () => {
+  it("orders jobs by stage, keeping file order within a stage, with GitLab's stage indexes", () => {
+    const jobs = jobsOf(`
+deploy: { stage: deploy, script: d }
+unit: { script: u }
+compile: { stage: build, script: c }
+lint: { stage: test, script: l }
+prepare: { stage: .pre, script: p }
+cleanup: { stage: .post, script: x }
+`);
+    expect(names(jobs)).toEqual(["prepare", "compile", "unit", "lint", "deploy", "cleanup"]);
+    expect(jobs.map((j) => [j.stage, j.stageIdx])).toEqual([
+      [".pre", 0],
+      ["build", 1],
+      ["test", 2],
+      ["test", 2],
+      ["deploy", 3],
+      [".post", 4],
+    ]);
+  });
+
+  it("uses declared stages with .pre and .post around them", () => {
+    const result = plan(`
+stages: [lint, ship]
+a: { stage: ship, script: s }
+b: { stage: lint, script: l }
+`);
+    expect(result.created && result.jobs.map((j) => [j.name, j.stageIdx])).toEqual([
+      ["b", 1],
+      ["a", 2],
+    ]);
+    expect(result.created && result.stages).toEqual(["lint", "ship"]);
+  });
+});
+
+describe("scripts and defaults", () => {
+  it("flattens nested script arrays and applies default: keys the job does not set", () => {
+    const [only] = jobsOf(`
+default:
+  before_script: [setup]
+  after_script: cleanup
+  image: node:20
+  tags: [linux]
+  timeout: 1h 30m
+  retry: 1
+  interruptible: true
+job:
+  script:
+    - one
+    - [two, [three]]
+  tags: [docker]
+`);
+    expect(only!.commands).toEqual(["one", "two", "three"]);
+    expect(only!.beforeScript).toEqual(["setup"]);
+    expect(only!.afterScript).toEqual(["cleanup"]);
+    expect(only!.image).toEqual({ name: "node:20" });
+    expect(only!.tagList).toEqual(["docker"]);
+    expect(only!.timeoutS).toBe(5400);
+    expect(only!.retryMax).toBe(1);
+    expect(only!.interruptible).toBe(true);
+  });
+
+  it("lets inherit:default: false drop every default and a list keep only some", () => {
+    const jobs = jobsOf(`
+default: { before_script: [setup], tags: [linux] }
+none: { script: x, inherit: { default: false } }
+some: { script: x, inherit: { default: [tags] } }
+`);
+    expect(job(jobs, "none").beforeScript).toEqual([]);
+    expect(job(jobs, "none").tagList).toEqual([]);
+    expect(job(jobs, "some").beforeScript).toEqual([]);
+    expect(job(jobs, "some").tagList).toEqual(["linux"]);
+  });
+
+  it("treats deprecated root-level before_script as a default", () => {
+    const [only] = jobsOf("before_script: [legacy]\njob: { script: x }\n");
+    expect(only!.beforeScript).toEqual(["legacy"]);
+  });
+
+  it("falls back to the context's default timeout", () => {
+    const [only] = jobsOf("job: { script: x }\n", { defaultTimeoutS: 600 });
+    expect(only!.timeoutS).toBe(600);
+  });
+});
+
+describe("when, allow_failure and retry", () => {
+  it("makes manual jobs allowed to fail unless they say otherwise", () => {
+    const jobs = jobsOf(`
+manual: { script: x, when: manual }
+strict: { script: x, when: manual, allow_failure: false }
+always: { script: x, when: always }
+`);
+    expect([job(jobs, "manual").when, job(jobs, "manual").allowFailure]).toEqual(["manual", true]);
+    expect([job(jobs, "strict").when, job(jobs, "strict").allowFailure]).toEqual(["manual", false]);
+    expect([job(jobs, "always").when, job(jobs, "always").allowFailure]).toEqual(["always", false]);
+  });
+
+  it("keeps allow_failure exit codes as a number or a list", () => {
+    const jobs = jobsOf(`
+one: { script: x, allow_failure: { exit_codes: 137 } }
+many: { script: x, allow_failure: { exit_codes: [1, 42] } }
+`);
+    expect([job(jobs, "one").allowFailure, job(jobs, "one").allowFailureExitCodes]).toEqual([true, [137]]);
+    expect(job(jobs, "many").allowFailureExitCodes).toEqual([1, 42]);
+  });
+
+  it("reads delayed jobs' start_in in seconds", () => {
+    const [only] = jobsOf("later: { script: x, when: delayed, start_in: 30 minutes }\n");
+    expect([only!.when, only!.startInS]).toEqual(["delayed", 1800]);
+  });
+
+  it("reads retry as a number or as max and when", () => {
+    const jobs = jobsOf(`
+simple: { script: x, retry: 2 }
+full: { script: x, retry: { max: 1, when: [runner_system_failure, stuck_or_timeout_failure] } }
+single: { script: x, retry: { max: 2, when: script_failure } }
+none: { script: x }
+`);
+    expect([job(jobs, "simple").retryMax, job(jobs, "simple").retryWhen]).toEqual([2, null]);
+    expect([job(jobs, "full").retryMax, job(jobs, "full").retryWhen]).toEqual([
+      1,
+      ["runner_system_failure", "stuck_or_timeout_failure"],
+    ]);
+    expect(job(jobs, "single").retryWhen).toEqual(["script_failure"]);
+    expect(job(jobs, "none").retryMax).toBe(0);
+  });
+});
+
+describe("needs and dependencies", () => {
+  it("keeps the DAG, needs: [] and needs without artifacts", () => {
+    const jobs = jobsOf(`
+a: { stage: build, script: x }
+b: { stage: build, script: x, needs: [] }
+c: { stage: test, script: x, needs: [a, { job: b, artifacts: false }] }
+d: { stage: deploy, script: x, dependencies: [a] }
+e: { stage: deploy, script: x }
+`);
+    expect(job(jobs, "a").needs).toBeNull();
+    expect(job(jobs, "b").needs).toEqual([]);
+    expect(job(jobs, "c").needs).toEqual(["a", "b"]);
+    expect(job(jobs, "c").needsWithoutArtifacts).toEqual(["b"]);
+    expect(job(jobs, "c").dependencies).toEqual(["a"]);
+    expect(job(jobs, "d").dependencies).toEqual(["a"]);
+    expect(job(jobs, "e").dependencies).toBeNull();
+  });
+
+  it("allows needs on a job of the same stage", () => {
+    const jobs = jobsOf("a: { script: x }\nb: { script: x, needs: [a] }\n");
+    expect(job(jobs, "b").needs).toEqual(["a"]);
+  });
+
+  it("fails pipeline creation when a needed job was left out by its rules", () => {
+    const result = plan(`
+build: { stage: build, script: x, rules: [{ if: '$NEVER' }] }
+test: { stage: test, script: x, needs: [build] }
+`);
+    expect(result).toEqual({
+      created: false,
+      reason: "'test' job needs 'build' job, but 'build' is not in any previous stage",
+    });
+  });
+
+  it("drops an optional need on a job that was left out", () => {
+    const jobs = jobsOf(`
+build: { stage: build, script: x, rules: [{ if: '$NEVER' }] }
+test: { stage: test, script: x, needs: [{ job: build, optional: true }] }
+`);
+    expect(names(jobs)).toEqual(["test"]);
+    expect(job(jobs, "test").needs).toEqual([]);
+  });
+});
+
+describe("only and except", () => {
+  const yaml = `
+branches: { script: x, only: [branches] }
+tags: { script: x, only: [tags] }
+main: { script: x, only: [main] }
+release: { script: x, only: ['/^release-\\d+$/'] }
+web: { script: x, only: [web] }
+schedules: { script: x, only: [schedules] }
+api: { script: x, only: [api] }
+triggers: { script: x, only: [triggers] }
+pushes: { script: x, only: [pushes] }
+mrs: { script: x, only: [merge_requests] }
+not_main: { script: x, except: [main] }
+plain: { script: x }
+`;
+
+  it.each([
+    [{}, ["branches", "main", "pushes", "plain"]],
+    [{ ref: "release-12" }, ["branches", "release", "pushes", "not_main", "plain"]],
+    [{ ref: "v1.0", tag: true }, ["tags", "pushes", "not_main", "plain"]],
+    [{ source: "web" }, ["branches", "main", "web", "plain"]],
+    [{ source: "schedule" }, ["branches", "main", "schedules", "plain"]],
+    [{ source: "api" }, ["branches", "main", "api", "plain"]],
+    [{ source: "trigger" }, ["branches", "main", "triggers", "plain"]],
+    // except: without only: keeps the default only: [branches, tags], which no merge request matches.
+    [{ source: "merge_request_event", ref: "feature" }, ["mrs"]],
+  ])("for %j creates %j", (overrides, expected) => {
+    expect(names(jobsOf(yaml, overrides))).toEqual(expected);
+  });
+
+  it("evaluates only:variables, only:changes and except:variables", () => {
+    const changed = (globs: readonly string[]) => globs.includes("docs/**");
+    const jobs = jobsOf(
+      `
+flagged: { script: x, only: { variables: ['$DEPLOY == "yes"'] } }
+unflagged: { script: x, only: { variables: ['$DEPLOY == "no"'] } }
+docs: { script: x, only: { changes: [docs/**] } }
+src: { script: x, only: { changes: [src/**] } }
+skip: { script: x, except: { variables: [$DEPLOY] } }
+both: { script: x, only: { refs: [main], variables: [$DEPLOY] } }
+`,
+      { variables: { DEPLOY: "yes" }, changes: changed },
+    );
+    expect(names(jobs)).toEqual(["flagged", "docs", "both"]);
+  });
+
+  it("matches refs scoped to a project path", () => {
+    const yaml2 = "a: { script: x, only: [branches@group/app] }\nb: { script: x, only: [branches@other/app] }\n";
+    expect(names(jobsOf(yaml2, { projectPath: "group/app" }))).toEqual(["a"]);
+  });
+});
+
+describe("rules", () => {
+  it("uses the first matching rule and its when, allow_failure, start_in and variables", () => {
+    const jobs = jobsOf(
+      `
+job:
+  script: x
+  variables: { LEVEL: job }
+  rules:
+    - if: $CI_COMMIT_BRANCH == "other"
+      when: never
+    - if: $CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"
+      when: manual
+      allow_failure: true
+      variables: { LEVEL: rule }
+    - when: always
+delayed:
+  script: x
+  rules:
+    - if: $CI_COMMIT_TAG == null
+      when: delayed
+      start_in: 5 minutes
+`,
+    );
+    expect([job(jobs, "job").when, job(jobs, "job").allowFailure]).toEqual(["manual", true]);
+    expect(variable(job(jobs, "job"), "LEVEL")).toBe("rule");
+    expect([job(jobs, "delayed").when, job(jobs, "delayed").startInS]).toEqual(["delayed", 300]);
+  });
+
+  it("leaves manual rules not allowed to fail by default, unlike job-level when: manual", () => {
+    const [only] = jobsOf("job: { script: x, rules: [{ when: manual }] }\n");
+    expect([only!.when, only!.allowFailure]).toEqual(["manual", false]);
+  });
+
+  it("falls back to the job's when when the rule has none", () => {
+    const [only] = jobsOf("job: { script: x, when: on_failure, rules: [{ if: $CI }] }\n");
+    expect(only!.when).toBe("on_failure");
+  });
+
+  it("leaves a job out when no rule matches or the match says never", () => {
+    const jobs = jobsOf(`
+nomatch: { script: x, rules: [{ if: '$CI_COMMIT_TAG' }] }
+never: { script: x, rules: [{ if: $CI, when: never }, { when: always }] }
+kept: { script: x, rules: [{ if: '$CI_COMMIT_REF_NAME =~ /^ma/' }] }
+`);
+    expect(names(jobs)).toEqual(["kept"]);
+  });
+
+  it("asks the repository for exists and changes", () => {
+    const asked: string[][] = [];
+    const jobs = jobsOf(
+      `
+docker: { script: x, rules: [{ exists: [Dockerfile] }] }
+go: { script: x, rules: [{ exists: [go.mod] }] }
+docs: { script: x, rules: [{ changes: { paths: ['docs/*'] } }] }
+src: { script: x, rules: [{ if: $CI, changes: ['src/*'] }] }
+`,
+      {
+        exists: (globs) => {
+          asked.push([...globs]);
+          return globs.includes("Dockerfile");
+        },
+        changes: (globs) => globs.includes("docs/*"),
+      },
+    );
+    expect(names(jobs)).toEqual(["docker", "docs"]);
+    expect(asked).toEqual([["Dockerfile"], ["go.mod"]]);
+  });
+
+  it("lets rules see job and matrix variables", () => {
+    const jobs = jobsOf(`
+build:
+  script: x
+  parallel: { matrix: [{ OS: [linux, mac] }] }
+  rules: [{ if: $OS == "linux" }]
+`);
+    expect(names(jobs)).toEqual(["build: [linux]"]);
+  });
+});
+
+describe("workflow:rules", () => {
+  const yaml = `
+workflow:
+  rules:
+    - if: $CI_COMMIT_TAG
+      when: never
+    - if: $CI_PIPELINE_SOURCE == "push"
+      variables: { DEPLOY_TO: staging }
+    - if: $CI_PIPELINE_SOURCE == "web"
+job: { script: x }
+`;
+
+  it("creates the pipeline with the matching rule's variables", () => {
+    const result = plan(yaml);
+    expect(result.created && variable(result.jobs[0]!, "DEPLOY_TO")).toBe("staging");
+  });
+
+  it("filters out pipelines whose matching rule says never, or that match no rule", () => {
+    const filtered = { created: false, reason: "Pipeline filtered out by workflow rules." };
+    expect(plan(yaml, { tag: true, ref: "v1" })).toEqual(filtered);
+    expect(plan(yaml, { source: "schedule" })).toEqual(filtered);
+  });
+
+  it("drops the default only: [branches, tags] so merge request pipelines get jobs", () => {
+    const jobs = jobsOf("workflow: { rules: [{ when: always }] }\njob: { script: x }\n", {
+      source: "merge_request_event",
+    });
+    expect(names(jobs)).toEqual(["job"]);
+  });
+
+  it("says so when rules leave no job at all", () => {
+    expect(plan("job: { script: x, rules: [{ if: $NOPE }] }\n")).toEqual({
+      created: false,
+      reason:
+        "Pipeline will not run for the selected trigger. The rules configuration prevented any jobs from being added to the pipeline.",
+    });
+  });
+});
+
+describe("parallel and matrix", () => {
+  it("names numbered instances and gives them CI_NODE_INDEX and CI_NODE_TOTAL", () => {
+    const jobs = jobsOf("rspec: { script: x, parallel: 3 }\nafter: { stage: deploy, script: x, needs: [rspec] }\n");
+    expect(names(jobs)).toEqual(["rspec 1/3", "rspec 2/3", "rspec 3/3", "after"]);
+    expect(jobs.slice(0, 3).map((j) => [variable(j, "CI_NODE_INDEX"), variable(j, "CI_NODE_TOTAL")])).toEqual([
+      ["1", "3"],
+      ["2", "3"],
+      ["3", "3"],
+    ]);
+    expect(variable(jobs[1]!, "CI_JOB_NAME")).toBe("rspec 2/3");
+    expect(job(jobs, "after").needs).toEqual(["rspec 1/3", "rspec 2/3", "rspec 3/3"]);
+  });
+
+  it("names matrix instances like GitLab with their variables, first variable varying slowest", () => {
+    const jobs = jobsOf(`
+deploy:
+  script: x
+  variables: { PROVIDER: none }
+  parallel:
+    matrix:
+      - PROVIDER: aws
+        STACK: [monitoring, app1]
+      - PROVIDER: [gcp, vultr]
+        STACK: data
+`);
+    expect(names(jobs)).toEqual([
+      "deploy: [aws, monitoring]",
+      "deploy: [aws, app1]",
+      "deploy: [gcp, data]",
+      "deploy: [vultr, data]",
+    ]);
+    expect(jobs.map((j) => [variable(j, "PROVIDER"), variable(j, "STACK"), variable(j, "CI_NODE_INDEX")])).toEqual([
+      ["aws", "monitoring", "1"],
+      ["aws", "app1", "2"],
+      ["gcp", "data", "3"],
+      ["vultr", "data", "4"],
+    ]);
+    expect(jobs.every((j) => variable(j, "CI_NODE_TOTAL") === "4")).toBe(true);
+  });
+});
+
+describe("variables", () => {
+  it("layers predefined, global, job, rule and pipeline variables with GitLab's precedence", () => {
+    const [only] = jobsOf(
+      `
+variables:
+  GLOBAL: g
+  OVERRIDDEN: global
+  DESCRIBED: { value: v, description: shown in the run form }
+job:
+  stage: build
+  script: x
+  variables: { OVERRIDDEN: job, NUMBER: 3 }
+  rules: [{ variables: { FROM_RULE: r } }]
+`,
+      { variables: { GLOBAL: "from-user" } },
+    );
+    expect(variable(only!, "CI")).toBe("true");
+    expect(variable(only!, "GITLAB_CI")).toBe("true");
+    expect(variable(only!, "CI_JOB_NAME")).toBe("job");
+    expect(variable(only!, "CI_JOB_STAGE")).toBe("build");
+    expect(variable(only!, "OVERRIDDEN")).toBe("job");
+    expect(variable(only!, "NUMBER")).toBe("3");
+    expect(variable(only!, "DESCRIBED")).toBe("v");
+    expect(variable(only!, "FROM_RULE")).toBe("r");
+    expect(only!.variables.filter((v) => v.key === "GLOBAL")).toEqual([
+      { key: "GLOBAL", value: "from-user", public: false },
+    ]);
+  });
+
+  it("computes commit and ref variables for branches and tags", () => {
+    const [onBranch] = jobsOf("job: { script: x }\n", { ref: "Feature/Big_Thing" });
+    expect(variable(onBranch!, "CI_COMMIT_BRANCH")).toBe("Feature/Big_Thing");
+    expect(variable(onBranch!, "CI_COMMIT_TAG")).toBeUndefined();
+    expect(variable(onBranch!, "CI_COMMIT_REF_SLUG")).toBe("feature-big-thing");
+    expect(variable(onBranch!, "CI_COMMIT_SHORT_SHA")).toBe("01234567");
+    expect(variable(onBranch!, "CI_COMMIT_TITLE")).toBe("Add feature");
+    expect(variable(onBranch!, "CI_DEFAULT_BRANCH")).toBe("main");
+    const [onTag] = jobsOf("job: { script: x }\n", { ref: "v1.2", tag: true });
+    expect(variable(onTag!, "CI_COMMIT_TAG")).toBe("v1.2");
+    expect(variable(onTag!, "CI_COMMIT_BRANCH")).toBeUndefined();
+  });
+
+  it("honours inherit:variables", () => {
+    const jobs = jobsOf(`
+variables: { A: a, B: b }
+none: { script: x, inherit: { variables: false } }
+some: { script: x, inherit: { variables: [B] } }
+`);
+    expect([variable(job(jobs, "none"), "A"), variable(job(jobs, "none"), "B")]).toEqual([undefined, undefined]);
+    expect([variable(job(jobs, "some"), "A"), variable(job(jobs, "some"), "B")]).toEqual([undefined, "b"]);
+  });
+});
+
+describe("artifacts", () => {
+  it("maps artifacts onto core's artifacts options", () => {
+    const [only] = jobsOf(`
+job:
+  script: x
+  artifacts:
+    name: report
+    paths: [dist/, coverage/]
+    exclude: [dist/*.map]
+    expire_in: 1 week
+    when: always
+    reports: { dotenv: build.env }
+`);
+    expect(only!.artifactsOptions).toEqual({
+      name: "report",
+      paths: ["dist/", "coverage/"],
+      exclude: ["dist/*.map"],
+      expireIn: "1 week",
+      when: "always",
+      reportsDotenv: ["build.env"],
+    });
+  });
+});
+
+describe("config reuse", () => {
+  it("merges multi-level extends: hashes deep, arrays and scalars replaced", () => {
+    const [only] = jobsOf(`
+.base:
+  image: ruby
+  variables: { A: base, B: base }
+  script: [base]
+  tags: [one, two]
+.middle:
+  extends: .base
+  variables: { B: middle }
+  tags: [three]
+.other:
+  retry: 2
+job:
+  extends: [.middle, .other]
+  variables: { C: job }
+`);
+    expect(only!.image).toEqual({ name: "ruby" });
+    expect(only!.commands).toEqual(["base"]);
+    expect(only!.tagList).toEqual(["three"]);
+    expect(only!.retryMax).toBe(2);
+    expect([variable(only!, "A"), variable(only!, "B"), variable(only!, "C")]).toEqual(["base", "middle", "job"]);
+  });
+
+  it("resolves anchors, aliases and merge keys with explicit keys winning", () => {
+    const jobs = jobsOf(`
+.defaults: &defaults
+  script: [shared]
+  stage: build
+.tags: &tags
+  tags: [docker]
+  stage: deploy
+a:
+  <<: [*defaults, *tags]
+b:
+  <<: *defaults
+  stage: test
+  script: *anchor_script_missing_is_not_used
+`.replace("*anchor_script_missing_is_not_used", "[own]"));
+    expect([job(jobs, "a").stage, job(jobs, "a").commands, job(jobs, "a").tagList]).toEqual([
+      "build",
+      ["shared"],
+      ["docker"],
+    ]);
+    expect([job(jobs, "b").stage, job(jobs, "b").commands]).toEqual(["test", ["own"]]);
+  });
+
+  it("resolves !reference into scripts, variables and rules, after extends", () => {
+    const jobs = jobsOf(`
+.setup:
+  script: [install]
+  variables: { X: "1" }
+  rules: [{ if: $CI_COMMIT_BRANCH }]
+.child:
+  extends: .setup
+  after_script: [bye]
+job:
+  script:
+    - !reference [.setup, script]
+    - run
+  after_script: !reference [.child, after_script]
+  variables:
+    X: !reference [.setup, variables, X]
+  rules:
+    - !reference [.setup, rules]
+`);
+    expect(job(jobs, "job").commands).toEqual(["install", "run"]);
+    expect(job(jobs, "job").afterScript).toEqual(["bye"]);
+    expect(variable(job(jobs, "job"), "X")).toBe("1");
+    expect(names(jobsOf("job: { script: x, rules: [!reference [.r, rules]] }\n.r: { rules: [{ if: $NO }] }\nother: { script: y }\n"))).toEqual(["other"]);
+  });
+
+  it("merges include:local files under the including file", () => {
+    const config = configFrom(
+      `
+include:
+  - local: /ci/build.yml
+  - ci/test.yml
+stages: [build, test]
+build: { variables: { WHERE: main } }
+`,
+      {
+        "ci/build.yml": "build:\n  stage: build\n  script: [make]\n  variables: { WHERE: include, KEEP: yes }\ninclude: { local: ci/common.yml }\n",
+        "ci/test.yml": "test: { script: [make test] }\n",
+        "ci/common.yml": "variables: { COMMON: '1' }\n",
+      },
+    );
+    const result = planPipeline(config, context());
+    expect(result.created && names(result.jobs)).toEqual(["build", "test"]);
+    const build = result.created ? result.jobs[0]! : null;
+    expect([variable(build!, "WHERE"), variable(build!, "KEEP"), variable(build!, "COMMON")]).toEqual([
+      "main",
+      "yes",
+      "1",
+    ]);
+    expect(build!.commands).toEqual(["make"]);
+  });
+
+  it("leaves hidden jobs out of the pipeline", () => {
+    expect(names(jobsOf(".hidden: { script: x }\nvisible: { script: y }\n"))).toEqual(["visible"]);
+  });
+});
