@@ -156,8 +156,9 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const warnings = new ProblemList();
   const top: SourcePos = { file: entryFile, line: 1, col: 1 };
   const hash = loadWithIncludes(entryFile, options.readFile, problems);
-  if (!hash) return { config: null, problems: problems.items, warnings: warnings.items };
-  resolveExtends(hash, problems, top);
+  if (!hash)
+    return { config: null, problems: byPosition(problems.items, entryFile), warnings: warnings.items };
+  const failedExtends = resolveExtends(hash, problems, top);
   resolveReferences(hash, problems);
 
   const root: EntryScope = { location: "root", hash, pos: top, problems };
@@ -169,7 +170,7 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
   for (const [name, value] of Object.entries(hash)) {
-    if (ROOT_KEYS.includes(name) || name.startsWith(".")) continue;
+    if (ROOT_KEYS.includes(name) || name.startsWith(".") || failedExtends.has(name)) continue;
     const pos = keyPos(hash, name, top);
     if (!isHash(value) || (value.script === undefined && value.trigger === undefined)) {
       problems.add(pos, `jobs:${name} config should implement a script: or a trigger: keyword`);
@@ -191,9 +192,22 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const jobs: CiJob[] = expandParallel(drafts);
   checkGraph({ jobs, stages, drafts, problems });
   const config: CiConfig = { stages, variables, workflowRules, jobs };
-  return {
-    config: problems.items.length === 0 ? config : null,
-    problems: problems.items,
-    warnings: warnings.items,
-  };
+  const sorted = byPosition(problems.items, entryFile);
+  return { config: sorted.length === 0 ? config : null, problems: sorted, warnings: warnings.items };
+}
+
+/** Problems in reading order: the entry file, other files as first met, then line and column. */
+function byPosition(problems: CiProblem[], entryFile: string): CiProblem[] {
+  const fileOrder = new Map<string, number>([[entryFile, 0]]);
+  for (const p of problems) if (!fileOrder.has(p.file)) fileOrder.set(p.file, fileOrder.size);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort(
+      (a, b) =>
+        fileOrder.get(a.p.file)! - fileOrder.get(b.p.file)! ||
+        a.p.line - b.p.line ||
+        a.p.col - b.p.col ||
+        a.i - b.i,
+    )
+    .map(({ p }) => p);
 }

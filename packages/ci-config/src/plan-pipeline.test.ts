@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { context, configFrom, job, jobsOf, names, plan, variable } from "./test-support/plan-yaml.js";
 import { planPipeline } from "./plan-pipeline.js";
+import { configFrom, context, job, jobsOf, names, plan, variable } from "./test-support/plan-yaml.js";
 
 describe("stages and order", () => {
   it("orders jobs by stage, keeping file order within a stage, with GitLab's stage indexes", () => {
@@ -221,7 +221,8 @@ both: { script: x, only: { refs: [main], variables: [$DEPLOY] } }
   });
 
   it("matches refs scoped to a project path", () => {
-    const yaml2 = "a: { script: x, only: [branches@group/app] }\nb: { script: x, only: [branches@other/app] }\n";
+    const yaml2 =
+      "a: { script: x, only: [branches@group/app] }\nb: { script: x, only: [branches@other/app] }\n";
     expect(names(jobsOf(yaml2, { projectPath: "group/app" }))).toEqual(["a"]);
   });
 });
@@ -346,13 +347,17 @@ job: { script: x }
 
 describe("parallel and matrix", () => {
   it("names numbered instances and gives them CI_NODE_INDEX and CI_NODE_TOTAL", () => {
-    const jobs = jobsOf("rspec: { script: x, parallel: 3 }\nafter: { stage: deploy, script: x, needs: [rspec] }\n");
+    const jobs = jobsOf(
+      "rspec: { script: x, parallel: 3 }\nafter: { stage: deploy, script: x, needs: [rspec] }\n",
+    );
     expect(names(jobs)).toEqual(["rspec 1/3", "rspec 2/3", "rspec 3/3", "after"]);
-    expect(jobs.slice(0, 3).map((j) => [variable(j, "CI_NODE_INDEX"), variable(j, "CI_NODE_TOTAL")])).toEqual([
-      ["1", "3"],
-      ["2", "3"],
-      ["3", "3"],
-    ]);
+    expect(jobs.slice(0, 3).map((j) => [variable(j, "CI_NODE_INDEX"), variable(j, "CI_NODE_TOTAL")])).toEqual(
+      [
+        ["1", "3"],
+        ["2", "3"],
+        ["3", "3"],
+      ],
+    );
     expect(variable(jobs[1]!, "CI_JOB_NAME")).toBe("rspec 2/3");
     expect(job(jobs, "after").needs).toEqual(["rspec 1/3", "rspec 2/3", "rspec 3/3"]);
   });
@@ -375,7 +380,9 @@ deploy:
       "deploy: [gcp, data]",
       "deploy: [vultr, data]",
     ]);
-    expect(jobs.map((j) => [variable(j, "PROVIDER"), variable(j, "STACK"), variable(j, "CI_NODE_INDEX")])).toEqual([
+    expect(
+      jobs.map((j) => [variable(j, "PROVIDER"), variable(j, "STACK"), variable(j, "CI_NODE_INDEX")]),
+    ).toEqual([
       ["aws", "monitoring", "1"],
       ["aws", "app1", "2"],
       ["gcp", "data", "3"],
@@ -433,7 +440,10 @@ variables: { A: a, B: b }
 none: { script: x, inherit: { variables: false } }
 some: { script: x, inherit: { variables: [B] } }
 `);
-    expect([variable(job(jobs, "none"), "A"), variable(job(jobs, "none"), "B")]).toEqual([undefined, undefined]);
+    expect([variable(job(jobs, "none"), "A"), variable(job(jobs, "none"), "B")]).toEqual([
+      undefined,
+      undefined,
+    ]);
     expect([variable(job(jobs, "some"), "A"), variable(job(jobs, "some"), "B")]).toEqual([undefined, "b"]);
   });
 });
@@ -484,11 +494,16 @@ job:
     expect(only!.commands).toEqual(["base"]);
     expect(only!.tagList).toEqual(["three"]);
     expect(only!.retryMax).toBe(2);
-    expect([variable(only!, "A"), variable(only!, "B"), variable(only!, "C")]).toEqual(["base", "middle", "job"]);
+    expect([variable(only!, "A"), variable(only!, "B"), variable(only!, "C")]).toEqual([
+      "base",
+      "middle",
+      "job",
+    ]);
   });
 
   it("resolves anchors, aliases and merge keys with explicit keys winning", () => {
-    const jobs = jobsOf(`
+    const jobs = jobsOf(
+      `
 .defaults: &defaults
   script: [shared]
   stage: build
@@ -501,7 +516,8 @@ b:
   <<: *defaults
   stage: test
   script: *anchor_script_missing_is_not_used
-`.replace("*anchor_script_missing_is_not_used", "[own]"));
+`.replace("*anchor_script_missing_is_not_used", "[own]"),
+    );
     expect([job(jobs, "a").stage, job(jobs, "a").commands, job(jobs, "a").tagList]).toEqual([
       "build",
       ["shared"],
@@ -532,7 +548,13 @@ job:
     expect(job(jobs, "job").commands).toEqual(["install", "run"]);
     expect(job(jobs, "job").afterScript).toEqual(["bye"]);
     expect(variable(job(jobs, "job"), "X")).toBe("1");
-    expect(names(jobsOf("job: { script: x, rules: [!reference [.r, rules]] }\n.r: { rules: [{ if: $NO }] }\nother: { script: y }\n"))).toEqual(["other"]);
+    expect(
+      names(
+        jobsOf(
+          "job: { script: x, rules: [!reference [.r, rules]] }\n.r: { rules: [{ if: $NO }] }\nother: { script: y }\n",
+        ),
+      ),
+    ).toEqual(["other"]);
   });
 
   it("merges include:local files under the including file", () => {
@@ -545,7 +567,8 @@ stages: [build, test]
 build: { variables: { WHERE: main } }
 `,
       {
-        "ci/build.yml": "build:\n  stage: build\n  script: [make]\n  variables: { WHERE: include, KEEP: yes }\ninclude: { local: ci/common.yml }\n",
+        "ci/build.yml":
+          "build:\n  stage: build\n  script: [make]\n  variables: { WHERE: include, KEEP: yes }\ninclude: { local: ci/common.yml }\n",
         "ci/test.yml": "test: { script: [make test] }\n",
         "ci/common.yml": "variables: { COMMON: '1' }\n",
       },

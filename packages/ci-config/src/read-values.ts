@@ -18,6 +18,10 @@ export interface EntryScope {
 
 export const at = (scope: EntryScope, key: string): SourcePos => keyPos(scope.hash, key, scope.pos);
 
+/** GitLab's location of a nested entry: `jobs:rspec:script`, but plain `variables` at the root. */
+export const childLocation = (scope: EntryScope, key: string): string =>
+  scope.location === "root" ? key : `${scope.location}:${key}`;
+
 /** `<location> config contains unknown keys: a, b` when the hash has keys outside `allowed`. */
 export function checkKeys(scope: EntryScope, allowed: readonly string[]): void {
   const unknown = Object.keys(scope.hash).filter((k) => !allowed.includes(k));
@@ -58,7 +62,7 @@ export function readScript(scope: EntryScope, key: string): string[] | null {
   }
   scope.problems.add(
     at(scope, key),
-    `${scope.location}:${key} config should be a string or a nested array of strings up to 10 levels deep`,
+    `${childLocation(scope, key)} config should be a string or a nested array of strings up to 10 levels deep`,
   );
   return null;
 }
@@ -77,7 +81,7 @@ export function readVariables(scope: EntryScope, key: string): CiVariableDef[] {
   const fail = (): CiVariableDef[] => {
     scope.problems.add(
       at(scope, key),
-      `${scope.location}:${key} config should be a hash of key value pairs, value can be a hash`,
+      `${childLocation(scope, key)} config should be a hash of key value pairs, value can be a hash`,
     );
     return [];
   };
@@ -138,7 +142,7 @@ export function readFileCondition(scope: EntryScope, key: string): CiFileConditi
   const paths = isHash(value) ? value.paths : value;
   if (Array.isArray(paths) && paths.every((p) => typeof p === "string")) return { paths: paths as string[] };
   if (typeof paths === "string") return { paths: [paths] };
-  scope.problems.add(at(scope, key), `${scope.location}:${key} config should be an array of strings`);
+  scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be an array of strings`);
   return null;
 }
 
@@ -157,7 +161,7 @@ export function toImage(value: unknown): CiImage | null {
 export function readImage(scope: EntryScope, key: string): CiImage | null {
   const image = toImage(scope.hash[key]);
   if (!image)
-    scope.problems.add(at(scope, key), `${scope.location}:${key} config should be a hash or a string`);
+    scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a hash or a string`);
   return image;
 }
 
@@ -165,7 +169,7 @@ export function readServices(scope: EntryScope, key: string): CiImage[] {
   const value = scope.hash[key];
   const images = Array.isArray(value) ? value.map(toImage) : null;
   if (!images || images.some((i) => i === null)) {
-    scope.problems.add(at(scope, key), `${scope.location}:${key} config should be a array`);
+    scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a array`);
     return [];
   }
   return images as CiImage[];
@@ -185,5 +189,5 @@ export function subScope(scope: EntryScope, key: string, message: string): Entry
     scope.problems.add(at(scope, key), message);
     return null;
   }
-  return { location: `${scope.location}:${key}`, hash: value, pos: at(scope, key), problems: scope.problems };
+  return { location: childLocation(scope, key), hash: value, pos: at(scope, key), problems: scope.problems };
 }

@@ -7,8 +7,15 @@ import { keyPos, type ProblemList, type SourcePos } from "./source-pos.js";
 // GitLab's Extendable::Entry::MAX_NESTING_LEVELS: more ancestors than this is "nesting too deep".
 const MAX_NESTING_LEVELS = 10;
 
-/** Replaces every entry of `root` that has `extends:` with its merged hash. Mutates `root`. */
-export function resolveExtends(root: Record<string, unknown>, problems: ProblemList, top: SourcePos): void {
+/**
+ * Replaces every entry of `root` that has `extends:` with its merged hash. Mutates `root`. Returns the keys
+ * whose extension failed, so later checks do not pile more errors on them.
+ */
+export function resolveExtends(
+  root: Record<string, unknown>,
+  problems: ProblemList,
+  top: SourcePos,
+): Set<string> {
   const done = new Set<string>();
   const failed = new Set<string>();
 
@@ -47,4 +54,5 @@ export function resolveExtends(root: Record<string, unknown>, problems: ProblemL
   };
 
   for (const key of Object.keys(root)) extend(key, []);
+  return failed;
 }
