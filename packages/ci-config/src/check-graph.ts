@@ -44,13 +44,17 @@ export function checkGraph({ jobs, stages, drafts, problems }: GraphInput): void
       }
     };
     for (const dependency of job.dependencies ?? []) check(dependency, "dependency", "dependencies", false);
-    if (!job.needs) continue;
-    for (const need of job.needs) check(need.job, "need", "needs", need.optional);
-    const counts = new Map<string, number>();
-    for (const need of job.needs) counts.set(need.job, (counts.get(need.job) ?? 0) + 1);
-    const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
-    if (duplicated.length > 0) {
-      report(job, "needs", `${job.name} has the following needs duplicated: ${duplicated.join(", ")}.`);
+    const needLists = [job.needs, ...(job.rules ?? []).map((r) => r.needs)];
+    for (const needs of needLists) {
+      if (!needs) continue;
+      const key = needs === job.needs ? "needs" : "rules";
+      for (const need of needs) check(need.job, "need", key, need.optional);
+      const counts = new Map<string, number>();
+      for (const need of needs) counts.set(need.job, (counts.get(need.job) ?? 0) + 1);
+      const duplicated = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+      if (duplicated.length > 0) {
+        report(job, key, `${job.name} has the following needs duplicated: ${duplicated.join(", ")}.`);
+      }
     }
   }
 

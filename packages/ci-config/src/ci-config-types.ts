@@ -24,6 +24,9 @@ export interface CiRule {
   allowFailure: boolean | null;
   startInS: number | null;
   variables: CiVariableDef[];
+  /** `rules:needs`: replaces the job's `needs:` when this rule matches. */
+  needs: CiNeed[] | null;
+  interruptible: boolean | null;
   pos: SourcePos;
 }
 
@@ -32,6 +35,8 @@ export interface CiPolicy {
   refs: string[] | null;
   variables: CiExpression[] | null;
   changes: CiFileCondition | null;
+  /** `kubernetes: active`; there is no Kubernetes integration locally, so it is never satisfied. */
+  kubernetes: boolean;
 }
 
 /** One `needs:` entry. */
@@ -39,6 +44,8 @@ export interface CiNeed {
   job: string;
   artifacts: boolean;
   optional: boolean;
+  /** `needs:parallel:matrix`: only these matrix instances of `job` (variable combinations). */
+  matrix: CiVariableDef[][] | null;
 }
 
 /** `image:` or one `services:` entry, kept so the runner can report them. */

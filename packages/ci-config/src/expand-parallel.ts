@@ -44,9 +44,16 @@ export function expandParallel(drafts: { name: string; draft: JobDraft }[]): CiJ
   }
   const expandNames = (list: string[]): string[] => list.flatMap((n) => instances.get(n) ?? [n]);
   const expandNeeds = (list: CiNeed[]): CiNeed[] =>
-    list.flatMap((need) => (instances.get(need.job) ?? [need.job]).map((job) => ({ ...need, job })));
+    list.flatMap((need) => {
+      // `needs:parallel:matrix` names exactly the instances it lists.
+      const targets = need.matrix
+        ? need.matrix.map((combo) => matrixJobName(need.job, combo))
+        : (instances.get(need.job) ?? [need.job]);
+      return targets.map((job) => ({ ...need, job, matrix: null }));
+    });
   for (const job of jobs) {
     if (job.needs) job.needs = expandNeeds(job.needs);
+    if (job.rules) job.rules = job.rules.map((r) => (r.needs ? { ...r, needs: expandNeeds(r.needs) } : r));
     if (job.dependencies) job.dependencies = expandNames(job.dependencies);
   }
   return jobs;

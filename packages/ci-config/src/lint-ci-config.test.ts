@@ -258,6 +258,33 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
+  it("counts extends depth from the job that starts the chain, wherever the templates are", () => {
+    // The templates alone chain 10 levels deep, which is allowed; the job on top makes it 11.
+    const templates = Array.from({ length: 11 }, (_, i) => `.t${i + 1}:\n  extends: .t${i + 2}\n`).join("");
+    expect(lint(`${templates}.t12:\n  script: x\njob:\n  extends: .t1\n`)).toEqual([
+      ".gitlab-ci.yml:22:3: .t11: nesting too deep in `extends`",
+    ]);
+  });
+
+  it("warns about keywords that do nothing locally", () => {
+    const result = lintCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml": "default:\n  cache: { paths: [x] }\na:\n  script: x\n  environment: production\n",
+      }),
+    });
+    expect(result.valid).toBe(true);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:2:3: default:cache has no effect in a local run",
+      ".gitlab-ci.yml:5:3: jobs:a:environment has no effect in a local run",
+    ]);
+  });
+
+  it("checks needs given under rules", () => {
+    expect(lint("a:\n  script: x\n  rules:\n    - needs: [ghost]\n")).toEqual([
+      ".gitlab-ci.yml:3:3: a job: undefined need: ghost",
+    ]);
+  });
+
   it("reports unsupported include types instead of ignoring them", () => {
     expect(
       lint(

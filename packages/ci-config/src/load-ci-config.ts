@@ -53,6 +53,19 @@ const DEFAULT_KEYS = [
   "id_tokens",
   "identity",
 ];
+/** Valid keywords that do nothing in a local run; lint warns about them instead of dropping them silently. */
+const NO_LOCAL_EFFECT = [
+  "cache",
+  "environment",
+  "resource_group",
+  "release",
+  "secrets",
+  "id_tokens",
+  "hooks",
+  "identity",
+  "pages",
+  "manual_confirmation",
+];
 /** GitLab's stages when the file has no `stages:`. */
 export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
 
@@ -167,6 +180,13 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const variables: CiVariableDef[] =
     hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
   const workflowRules = readWorkflow(root);
+  for (const [scope, label] of [
+    [hash, "cache"],
+    [hash.default, "default:cache"],
+  ] as const) {
+    if (isHash(scope) && scope.cache !== undefined)
+      warnings.add(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
+  }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
   for (const [name, value] of Object.entries(hash)) {
@@ -182,6 +202,10 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
         `jobs:${name} uses trigger:, and downstream pipelines are not run locally; the job is left out`,
       );
       continue;
+    }
+    for (const key of NO_LOCAL_EFFECT) {
+      if (value[key] !== undefined)
+        warnings.add(keyPos(value, key, pos), `jobs:${name}:${key} has no effect in a local run`);
     }
     const draft = readJob({ location: `jobs:${name}`, hash: value, pos, problems }, defaults);
     drafts.push({ name, draft, hash: value });

@@ -588,3 +588,67 @@ build: { variables: { WHERE: main } }
     expect(names(jobsOf(".hidden: { script: x }\nvisible: { script: y }\n"))).toEqual(["visible"]);
   });
 });
+
+describe("less common keywords", () => {
+  it("lets a matching rule replace needs and interruptible", () => {
+    const jobs = jobsOf(`
+a: { stage: build, script: x }
+b: { stage: build, script: x }
+c:
+  stage: test
+  script: x
+  needs: [a]
+  interruptible: false
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+      needs: [b]
+      interruptible: true
+    - when: on_success
+`);
+    expect([job(jobs, "c").needs, job(jobs, "c").interruptible]).toEqual([["b"], true]);
+    const other = jobsOf(
+      "a: { stage: build, script: x }\nb: { stage: build, script: x }\nc: { script: x, needs: [a], rules: [{ if: $NO, needs: [b] }, { when: always }] }\n",
+    );
+    expect(job(other, "c").needs).toEqual(["a"]);
+  });
+
+  it("needs only the matrix instances listed under needs:parallel:matrix", () => {
+    const jobs = jobsOf(`
+build:
+  stage: build
+  script: x
+  parallel: { matrix: [{ OS: [linux, mac], ARCH: [amd64, arm64] }] }
+test:
+  script: x
+  needs:
+    - job: build
+      parallel: { matrix: [{ OS: linux, ARCH: [amd64, arm64] }] }
+`);
+    expect(job(jobs, "test").needs).toEqual(["build: [linux, amd64]", "build: [linux, arm64]"]);
+  });
+
+  it("never satisfies only:kubernetes: active and never excludes on except:kubernetes", () => {
+    const jobs = jobsOf(
+      "k8s: { script: x, only: { kubernetes: active } }\nrest: { script: x, except: { kubernetes: active } }\n",
+    );
+    expect(names(jobs)).toEqual(["rest"]);
+  });
+
+  it("gives each job its CI_JOB_NAME_SLUG", () => {
+    const [only] = jobsOf("Build Docs: { script: x, parallel: 2 }\n");
+    expect(variable(only!, "CI_JOB_NAME_SLUG")).toBe("build-docs-1-2");
+  });
+
+  it("uses the same merged job for extends whichever order the templates come in", () => {
+    const jobs = jobsOf(`
+job: { extends: .b, script: own }
+.b: { extends: .a, variables: { B: b } }
+.a: { variables: { A: a }, tags: [t] }
+`);
+    expect([
+      variable(job(jobs, "job"), "A"),
+      variable(job(jobs, "job"), "B"),
+      job(jobs, "job").tagList,
+    ]).toEqual(["a", "b", ["t"]]);
+  });
+});

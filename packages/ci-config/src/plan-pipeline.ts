@@ -2,10 +2,10 @@
 // job's rules or only/except, then needs on left-out jobs. Pure: the repository answers through callbacks.
 
 import type { Build, BuildVariable } from "@buildsim/core";
-import type { CiConfig, CiImage, CiJob, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
+import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { matchesRefs } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
-import { pipelineVariables } from "./predefined-variables.js";
+import { pipelineVariables, refSlug } from "./predefined-variables.js";
 
 /**
  * One job of the planned pipeline: the fields of core's `Build` it defines, plus what the runner reports.
@@ -61,6 +61,7 @@ function onlySatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: Pipe
   if (policy.refs && !matchesRefs(policy.refs, ctx)) return false;
   if (policy.variables && !policy.variables.some((e) => e.evaluate(vars))) return false;
   if (policy.changes && !ctx.changes(policy.changes.paths)) return false;
+  if (policy.kubernetes) return false;
   return true;
 }
 
@@ -69,6 +70,7 @@ function exceptSatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: Pi
   if (policy.refs && matchesRefs(policy.refs, ctx)) return true;
   if (policy.variables?.some((e) => e.evaluate(vars))) return true;
   if (policy.changes && ctx.changes(policy.changes.paths)) return true;
+  // `kubernetes: active` is never true locally, so it never excludes.
   return false;
 }
 
@@ -85,6 +87,8 @@ interface Decision {
   exitCodes: number[];
   startInS: number | null;
   ruleVariables: CiVariableDef[];
+  needs: CiNeed[] | null;
+  interruptible: boolean | null;
 }
 
 function decide(
@@ -105,11 +109,16 @@ function decide(
       exitCodes: rule.allowFailure === null ? job.allowFailureExitCodes : [],
       startInS: rule.startInS ?? job.startInS,
       ruleVariables: rule.variables,
+      needs: rule.needs ?? job.needs,
+      interruptible: rule.interruptible ?? job.interruptible,
     };
   }
   // GitLab's default `only: [branches, tags]` disappears once the file has workflow:rules.
   const only =
-    job.only ?? (workflowRules ? null : { refs: ["branches", "tags"], variables: null, changes: null });
+    job.only ??
+    (workflowRules
+      ? null
+      : { refs: ["branches", "tags"], variables: null, changes: null, kubernetes: false });
   if (only && !onlySatisfied(only, vars, ctx)) return null;
   if (job.except && exceptSatisfied(job.except, vars, ctx)) return null;
   return {
@@ -118,6 +127,8 @@ function decide(
     exitCodes: job.allowFailureExitCodes,
     startInS: job.startInS,
     ruleVariables: [],
+    needs: job.needs,
+    interruptible: job.interruptible,
   };
 }
 
@@ -135,8 +146,13 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
   }
 
   const planned: PlannedJob[] = [];
+  const chosenNeeds = new Map<string, CiNeed[]>();
   for (const job of config.jobs) {
-    const jobPredefined: Record<string, string> = { CI_JOB_NAME: job.name, CI_JOB_STAGE: job.stage };
+    const jobPredefined: Record<string, string> = {
+      CI_JOB_NAME: job.name,
+      CI_JOB_NAME_SLUG: refSlug(job.name),
+      CI_JOB_STAGE: job.stage,
+    };
     if (job.parallel) {
       jobPredefined.CI_NODE_INDEX = String(job.parallel.index);
       jobPredefined.CI_NODE_TOTAL = String(job.parallel.total);
@@ -158,7 +174,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       .filter(([key]) => !Object.hasOwn(user, key))
       .map(([key, value]) => ({ key, value, public: true }));
     for (const [key, value] of Object.entries(user)) variables.push({ key, value, public: false });
-    const needs = job.needs?.map((n) => n.job) ?? null;
+    const needs = decision.needs?.map((n) => n.job) ?? null;
     planned.push({
       name: job.name,
       stage: job.stage,
@@ -183,15 +199,15 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       coverageRegex: job.coverageRegex,
       image: job.image,
       services: job.services,
-      interruptible: job.interruptible,
+      interruptible: decision.interruptible,
     });
+    chosenNeeds.set(job.name, decision.needs ?? []);
   }
 
   // A need on a job that was left out fails pipeline creation, unless the need is optional.
   const present = new Set(planned.map((j) => j.name));
   for (const job of planned) {
-    const source = config.jobs.find((j) => j.name === job.name)!;
-    for (const need of source.needs ?? []) {
+    for (const need of chosenNeeds.get(job.name) ?? []) {
       if (present.has(need.job)) continue;
       if (!need.optional) {
         return {

@@ -4,6 +4,7 @@ import type { BuildArtifactsOptions } from "@buildsim/core";
 import { FAILURE_REASONS } from "@buildsim/core";
 import type { CiImage, CiJob, CiNeed, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
+import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
 import {
   at,
@@ -237,29 +238,6 @@ export function readArtifacts(scope: EntryScope): BuildArtifactsOptions | null {
   return options;
 }
 
-function readNeeds(scope: EntryScope): CiNeed[] | null {
-  const value = scope.hash.needs;
-  const location = `${scope.location}:needs`;
-  if (!Array.isArray(value)) {
-    scope.problems.add(at(scope, "needs"), `${location} config should be an array`);
-    return null;
-  }
-  const needs: CiNeed[] = [];
-  value.forEach((item, index) => {
-    const pos = itemPos(value, index, at(scope, "needs"));
-    if (typeof item === "string") {
-      needs.push({ job: item, artifacts: true, optional: false });
-    } else if (isHash(item) && typeof item.job === "string") {
-      const inner: EntryScope = { location: `${location}:need`, hash: item, pos, problems: scope.problems };
-      checkKeys(inner, ["job", "artifacts", "optional", "parallel"]);
-      needs.push({ job: item.job, artifacts: item.artifacts !== false, optional: item.optional === true });
-    } else {
-      scope.problems.add(pos, `${location}:need config must be a string or a hash with a job`);
-    }
-  });
-  return needs;
-}
-
 function readParallel(scope: EntryScope): ParallelSpec | null {
   const value = scope.hash.parallel;
   const location = `${scope.location}:parallel`;
@@ -283,25 +261,8 @@ function readParallel(scope: EntryScope): ParallelSpec | null {
     scope.problems.add(at(inner, "matrix"), `${location}:matrix config should be an array of hashes`);
     return null;
   }
-  const instances: CiVariableDef[][] = [];
-  for (const [index, entry] of matrix.entries()) {
-    const axes: CiVariableDef[][] = [];
-    for (const [key, raw] of Object.entries(entry as Record<string, unknown>)) {
-      const values = Array.isArray(raw) ? raw : [raw];
-      if (!values.every((v) => typeof v === "string" || typeof v === "number")) {
-        scope.problems.add(
-          itemPos(matrix, index, pos),
-          `${location}:matrix:variables config should be a hash of key value pairs`,
-        );
-        return null;
-      }
-      axes.push(values.map((v) => ({ key, value: String(v) })));
-    }
-    // Ruby's Array#product: the first variable varies slowest.
-    let combos: CiVariableDef[][] = [[]];
-    for (const axis of axes) combos = combos.flatMap((combo) => axis.map((v) => [...combo, v]));
-    instances.push(...combos);
-  }
+  const instances = readMatrix(scope, matrix, `${location}:matrix`, pos);
+  if (!instances) return null;
   if (instances.length > PARALLEL_LIMIT) {
     scope.problems.add(
       at(inner, "matrix"),

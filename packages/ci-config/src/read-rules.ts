@@ -5,10 +5,12 @@ import type { CiPolicy, CiRule } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import type { CiExpression } from "./expression.js";
 import { compilePattern, parseExpression } from "./expression.js";
+import { readNeeds } from "./read-needs.js";
 import {
   at,
   checkKeys,
   type EntryScope,
+  readBoolean,
   readDuration,
   readExpression,
   readFileCondition,
@@ -74,12 +76,22 @@ function readRule(scope: EntryScope, workflow: boolean): CiRule {
     allowFailure: null,
     startInS: null,
     variables: [],
+    needs: null,
+    interruptible: null,
     pos: scope.pos,
   };
   if (h.if !== undefined) rule.if = readExpression(scope, "if");
   if (h.changes !== undefined) rule.changes = readFileCondition(scope, "changes");
   if (h.exists !== undefined) rule.exists = readFileCondition(scope, "exists");
   if (h.variables !== undefined) rule.variables = readVariables(scope, "variables");
+  if (h.needs !== undefined && !workflow) rule.needs = readNeeds(scope);
+  if (h.interruptible !== undefined && !workflow) {
+    rule.interruptible = readBoolean(
+      scope,
+      "interruptible",
+      `${scope.location} interruptible should be a boolean value`,
+    );
+  }
   if (h.when !== undefined) {
     if (typeof h.when === "string" && allowedWhen.includes(h.when)) rule.when = h.when as BuildWhen;
     else scope.problems.add(at(scope, "when"), `${scope.location} when unknown value: ${String(h.when)}`);
@@ -124,7 +136,7 @@ export function readPolicy(scope: EntryScope, key: "only" | "except"): CiPolicy 
   };
   if (Array.isArray(raw)) {
     const refs = readRefs(raw);
-    return refs ? { refs, variables: null, changes: null } : null;
+    return refs ? { refs, variables: null, changes: null, kubernetes: false } : null;
   }
   if (!isHash(raw)) {
     scope.problems.add(at(scope, key), `${location} has to be either an array of conditions or a hash`);
@@ -132,7 +144,15 @@ export function readPolicy(scope: EntryScope, key: "only" | "except"): CiPolicy 
   }
   const policy: EntryScope = { location, hash: raw, pos: at(scope, key), problems: scope.problems };
   checkKeys(policy, ["refs", "variables", "changes", "kubernetes"]);
-  const result: CiPolicy = { refs: null, variables: null, changes: null };
+  const result: CiPolicy = { refs: null, variables: null, changes: null, kubernetes: false };
+  if (raw.kubernetes !== undefined) {
+    if (raw.kubernetes === "active") result.kubernetes = true;
+    else
+      scope.problems.add(
+        at(policy, "kubernetes"),
+        `${location} kubernetes unknown value: ${String(raw.kubernetes)}`,
+      );
+  }
   if (raw.refs !== undefined) result.refs = readRefs(raw.refs);
   if (raw.changes !== undefined) result.changes = readFileCondition(policy, "changes");
   if (raw.variables !== undefined) {

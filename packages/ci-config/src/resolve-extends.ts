@@ -16,12 +16,13 @@ export function resolveExtends(
   problems: ProblemList,
   top: SourcePos,
 ): Set<string> {
-  const done = new Set<string>();
   const failed = new Set<string>();
 
   const extend = (key: string, ancestors: string[]): boolean => {
     const value = root[key];
-    if (!isHash(value) || !("extends" in value) || done.has(key)) return true;
+    // Merged hashes keep `extends`, so a later job walks its whole chain again and depth counts from the
+    // job that starts it, as in GitLab; merging a parent twice gives the same hash.
+    if (!isHash(value) || !("extends" in value)) return true;
     if (failed.has(key)) return false;
     const pos = keyPos(value, "extends", keyPos(root, key, top));
     const fail = (message: string): boolean => {
@@ -49,7 +50,6 @@ export function resolveExtends(
     let merged: Record<string, unknown> = {};
     for (const name of names) merged = deepMerge(merged, root[name] as Record<string, unknown>);
     root[key] = deepMerge(merged, value);
-    done.add(key);
     return true;
   };
 
