@@ -2,7 +2,7 @@
 
 import type { BuildArtifactsOptions } from "@buildsim/core";
 import { FAILURE_REASONS } from "@buildsim/core";
-import type { CiImage, CiJob, CiNeed, CiVariableDef } from "./ci-config-types.js";
+import type { CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
@@ -19,7 +19,6 @@ import {
   readVariables,
   subScope,
 } from "./read-values.js";
-import { itemPos } from "./source-pos.js";
 
 const JOB_KEYS = [
   "tags",
