@@ -197,6 +197,14 @@ describe("lint reports every problem at its file, line and column with GitLab's 
       "stages: build\na: {script: x}\n",
       [".gitlab-ci.yml:1:1: stages config should be an array of strings"],
     ],
+    ["a script left empty", "a:\n  script:\n", [".gitlab-ci.yml:2:3: jobs:a script can't be blank"]],
+    [
+      "a variable that YAML 1.1 reads as a boolean",
+      "a:\n  script: x\n  variables: { DEPLOY: yes }\n",
+      [
+        ".gitlab-ci.yml:3:3: jobs:a:variables config should be a hash of key value pairs, value can be a hash",
+      ],
+    ],
     ["an empty file", "", [".gitlab-ci.yml:1:1: Please provide content of .gitlab-ci.yml"]],
     ["a file that is not a hash", "- a\n- b\n", [".gitlab-ci.yml:1:1: Invalid configuration format"]],
     [

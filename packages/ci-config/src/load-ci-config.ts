@@ -172,7 +172,7 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   if (!hash)
     return { config: null, problems: byPosition(problems.items, entryFile), warnings: warnings.items };
   const failedExtends = resolveExtends(hash, problems, top);
-  resolveReferences(hash, problems);
+  const failedReferences = resolveReferences(hash, problems);
 
   const root: EntryScope = { location: "root", hash, pos: top, problems };
   const stages = readStages(root);
@@ -190,7 +190,13 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
   for (const [name, value] of Object.entries(hash)) {
-    if (ROOT_KEYS.includes(name) || name.startsWith(".") || failedExtends.has(name)) continue;
+    if (
+      ROOT_KEYS.includes(name) ||
+      name.startsWith(".") ||
+      failedExtends.has(name) ||
+      failedReferences.has(name)
+    )
+      continue;
     const pos = keyPos(hash, name, top);
     if (!isHash(value) || (value.script === undefined && value.trigger === undefined)) {
       problems.add(pos, `jobs:${name} config should implement a script: or a trigger: keyword`);

@@ -1,7 +1,19 @@
 // Turns one YAML file into plain values with source positions: anchors, aliases, `<<` merge keys and
 // `!reference` tags resolved or marked the way GitLab's YAML loader sees them.
 
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type CollectionTag,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type ScalarTag,
+  type Tags,
+} from "yaml";
 import { ProblemList, type SourcePos, setLocs } from "./source-pos.js";
 
 /** A `!reference [job, key, …]` tag, resolved after includes and `extends` are merged. */
@@ -23,6 +35,24 @@ export interface ParsedYaml {
   problems: ProblemList;
 }
 
+const BOOL_TAG = "tag:yaml.org,2002:bool";
+
+// Psych's booleans are YAML 1.1's without `y`/`n`, which it keeps as strings.
+const psychBool = (value: boolean, test: RegExp): ScalarTag => ({
+  identify: (v: unknown) => v === value,
+  default: true,
+  tag: BOOL_TAG,
+  test,
+  resolve: () => value,
+});
+
+const psychTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => typeof t === "string" || t.tag !== BOOL_TAG),
+  psychBool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  psychBool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+  { tag: "!reference", collection: "seq", resolve: (seq: unknown) => seq } as CollectionTag,
+];
+
 // Aliases may point at collections that contain aliases; a bound stops "billion laughs" documents.
 const MAX_ALIAS_DEPTH = 50;
 
@@ -32,10 +62,12 @@ export function parseYaml(file: string, source: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
     lineCounter,
+    // GitLab loads YAML with Ruby's Psych, a YAML 1.1 parser: `010` is octal, `1:30` is 90, `on` is true.
+    version: "1.1",
     merge: false,
     uniqueKeys: false,
     prettyErrors: false,
-    customTags: [{ tag: "!reference", collection: "seq", resolve: (seq: unknown) => seq }],
+    customTags: psychTags,
   });
   for (const error of doc.errors) {
     const at = lineCounter.linePos(error.pos[0]);
@@ -107,8 +139,12 @@ class Converter {
     const mergedKeys: Map<string, SourcePos>[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(this.convert(keyNode, depth));
-      if (key === "<<" && isScalar(keyNode) && keyNode.type === "PLAIN") {
+      // The YAML 1.1 schema resolves a plain `<<` to a merge symbol; a quoted "<<" stays a normal key.
+      const isMerge = isScalar(keyNode) && keyNode.type === "PLAIN" && keyNode.source === "<<";
+      const key = isScalar(keyNode)
+        ? String(keyNode.source ?? keyNode.value)
+        : String(this.convert(keyNode, depth));
+      if (isMerge) {
         // Merge keys: explicit keys win, and among several sources the first one listed wins.
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const source of sources) {

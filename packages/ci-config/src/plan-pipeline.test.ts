@@ -336,6 +336,11 @@ job: { script: x }
     expect(names(jobs)).toEqual(["job"]);
   });
 
+  it("creates no pipeline when only .pre and .post jobs are left", () => {
+    const result = plan("setup: { stage: .pre, script: x }\nbuild: { script: x, only: [tags] }\n");
+    expect(result.created).toBe(false);
+  });
+
   it("says so when rules leave no job at all", () => {
     expect(plan("job: { script: x, rules: [{ if: $NOPE }] }\n")).toEqual({
       created: false,
@@ -568,7 +573,7 @@ build: { variables: { WHERE: main } }
 `,
       {
         "ci/build.yml":
-          "build:\n  stage: build\n  script: [make]\n  variables: { WHERE: include, KEEP: yes }\ninclude: { local: ci/common.yml }\n",
+          "build:\n  stage: build\n  script: [make]\n  variables: { WHERE: include, KEEP: kept }\ninclude: { local: ci/common.yml }\n",
         "ci/test.yml": "test: { script: [make test] }\n",
         "ci/common.yml": "variables: { COMMON: '1' }\n",
       },
@@ -578,7 +583,7 @@ build: { variables: { WHERE: main } }
     const build = result.created ? result.jobs[0]! : null;
     expect([variable(build!, "WHERE"), variable(build!, "KEEP"), variable(build!, "COMMON")]).toEqual([
       "main",
-      "yes",
+      "kept",
       "1",
     ]);
     expect(build!.commands).toEqual(["make"]);
@@ -586,6 +591,19 @@ build: { variables: { WHERE: main } }
 
   it("leaves hidden jobs out of the pipeline", () => {
     expect(names(jobsOf(".hidden: { script: x }\nvisible: { script: y }\n"))).toEqual(["visible"]);
+  });
+});
+
+describe("YAML as Psych reads it", () => {
+  it("reads YAML 1.1 scalars: octal and sexagesimal numbers, y and n as strings", () => {
+    const [only] = jobsOf("job:\n  script: x\n  variables: { OCT: 010, SEX: 1:30, Y: y, N: n, Q: 'yes' }\n");
+    expect(["OCT", "SEX", "Y", "N", "Q"].map((k) => variable(only!, k))).toEqual([
+      "8",
+      "90",
+      "y",
+      "n",
+      "yes",
+    ]);
   });
 });
 

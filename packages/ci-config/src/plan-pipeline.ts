@@ -221,7 +221,8 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     // Dependencies on left-out jobs download nothing, as in GitLab.
     if (job.dependencies) job.dependencies = job.dependencies.filter((n) => present.has(n));
   }
-  if (planned.length === 0) {
+  // Jobs in .pre and .post alone do not make a pipeline.
+  if (planned.every((j) => j.stage === ".pre" || j.stage === ".post")) {
     return {
       created: false,
       reason:

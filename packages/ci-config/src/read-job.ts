@@ -313,6 +313,7 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       );
     }
   }
+  if (h.script === null) problems.add(at(scope, "script"), `${location} script can't be blank`);
   const stageKey = has("stage") ? "stage" : has("type") ? "type" : null;
   let stage = "test";
   if (stageKey) {

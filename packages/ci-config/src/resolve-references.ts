@@ -7,22 +7,29 @@ import type { ProblemList } from "./source-pos.js";
 // References may point at values holding references; deeper than this is treated as a cycle.
 const MAX_REFERENCE_DEPTH = 10;
 
-/** Replaces every `!reference` inside `root` by the value it points at. Mutates `root`. */
-export function resolveReferences(root: Record<string, unknown>, problems: ProblemList): void {
+/**
+ * Replaces every `!reference` inside `root` by the value it points at. Mutates `root`. Returns the top-level
+ * keys holding a reference that failed, so their jobs are not also reported for the hole it leaves.
+ */
+export function resolveReferences(root: Record<string, unknown>, problems: ProblemList): Set<string> {
+  const failed = new Set<string>();
+  let current = "";
   const lookup = (tag: ReferenceTag, depth: number): unknown => {
     if (depth > MAX_REFERENCE_DEPTH) {
       problems.add(tag.pos, `${tag} is part of a circular chain`);
+      failed.add(current);
       return null;
     }
-    let current: unknown = root;
+    let target: unknown = root;
     for (const key of tag.path) {
-      if (!isHash(current) || !Object.hasOwn(current, key)) {
+      if (!isHash(target) || !Object.hasOwn(target, key)) {
         problems.add(tag.pos, `${tag} could not be found`);
+        failed.add(current);
         return null;
       }
-      current = current[key];
+      target = target[key];
     }
-    return resolve(current, depth + 1);
+    return resolve(target, depth + 1);
   };
 
   const resolve = (value: unknown, depth: number): unknown => {
@@ -35,5 +42,9 @@ export function resolveReferences(root: Record<string, unknown>, problems: Probl
     return value;
   };
 
-  resolve(root, 0);
+  for (const key of Object.keys(root)) {
+    current = key;
+    root[key] = resolve(root[key], 0);
+  }
+  return failed;
 }
