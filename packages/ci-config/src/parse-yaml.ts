@@ -3,7 +3,6 @@
 
 import {
   type CollectionTag,
-  type Document,
   isAlias,
   isMap,
   isScalar,
@@ -75,15 +74,16 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     problems.add({ file, line: at.line, col: at.col }, firstLine.replace(/ at line \d+, column \d+:?$/, ""));
   }
   if (doc.errors.length > 0) return { value: undefined, problems };
-  const converter = new Converter(file, doc, lineCounter, problems);
+  const converter = new Converter(file, lineCounter, problems);
   const value = doc.contents === null ? undefined : converter.convert(doc.contents, 0);
   return { value, problems };
 }
 
 class Converter {
+  private readonly anchors = new Map<string, Node>();
+
   constructor(
     private readonly file: string,
-    private readonly doc: Document,
     private readonly lines: LineCounter,
     private readonly problems: ProblemList,
   ) {}
@@ -100,13 +100,17 @@ class Converter {
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      // Anchors are collected while converting in document order: `Alias#resolve` walks the whole
+      // document per alias, which is quadratic on files that reuse anchors in every job.
+      const target = this.anchors.get(node.source);
       if (!target) {
         this.problems.add(this.pos(node), `Unknown anchor: ${node.source}`);
         return null;
       }
       return this.convert(target, depth + 1);
     }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) this.anchors.set(anchor, node as Node);
     if (isScalar(node)) return node.value ?? null;
     if (isSeq(node)) {
       if (node.tag === "!reference") return this.reference(node);
