@@ -7,33 +7,35 @@ import { matchesRefs } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
 import { pipelineVariables, refSlug } from "./predefined-variables.js";
 
+/** The `Build` fields a planned job defines; the server adds ids, ref, sha, token, status and timestamps. */
+export type PlannedBuildFields = Pick<
+  Build,
+  | "name"
+  | "stage"
+  | "stageIdx"
+  | "when"
+  | "allowFailure"
+  | "allowFailureExitCodes"
+  | "needs"
+  | "dependencies"
+  | "commands"
+  | "beforeScript"
+  | "afterScript"
+  | "variables"
+  | "tagList"
+  | "timeoutS"
+  | "artifactsOptions"
+  | "retryMax"
+  | "retryWhen"
+  | "startInS"
+  | "coverageRegex"
+>;
+
 /**
  * One job of the planned pipeline: the fields of core's `Build` it defines, plus what the runner reports.
  * `commands` holds `script:` only; the runner's script step is `beforeScript` then `commands`.
  */
-export interface PlannedJob
-  extends Pick<
-    Build,
-    | "name"
-    | "stage"
-    | "stageIdx"
-    | "when"
-    | "allowFailure"
-    | "allowFailureExitCodes"
-    | "needs"
-    | "dependencies"
-    | "commands"
-    | "beforeScript"
-    | "afterScript"
-    | "variables"
-    | "tagList"
-    | "timeoutS"
-    | "artifactsOptions"
-    | "retryMax"
-    | "retryWhen"
-    | "startInS"
-    | "coverageRegex"
-  > {
+export interface PlannedJob extends PlannedBuildFields {
   /** Needs whose artifacts are not downloaded (`needs: [{job, artifacts: false}]`). */
   needsWithoutArtifacts: string[];
   image: CiImage | null;
@@ -241,4 +243,10 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     variables: Object.entries(pipelineVars).map(([key, value]) => ({ key, value, public: true })),
     jobs,
   };
+}
+
+/** Exactly the `Build` fields of a planned job, without the runner-only extras, ready to spread into a build. */
+export function buildFieldsOf(job: PlannedJob): PlannedBuildFields {
+  const { needsWithoutArtifacts: _n, image: _i, services: _s, interruptible: _r, ...fields } = job;
+  return fields;
 }
