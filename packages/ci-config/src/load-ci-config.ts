@@ -6,7 +6,7 @@ import type { CiConfig, CiJob, CiRule, CiVariableDef } from "./ci-config-types.j
 import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, loadWithIncludes } from "./load-includes.js";
-import { type JobDefaults, type JobDraft, readArtifacts, readJob } from "./read-job.js";
+import { type JobDefaults, type JobDraft, readArtifacts, readJob, readRetry } from "./read-job.js";
 import { readRules } from "./read-rules.js";
 import {
   at,
@@ -137,11 +137,7 @@ function readDefaults(root: EntryScope): JobDefaults {
         "default:interruptible config should be a boolean value",
       );
     if (h.artifacts !== undefined) defaults.artifacts = readArtifacts(scope);
-    if (h.retry !== undefined) {
-      // The job reader knows retry's rules; a one-key pseudo job reuses them.
-      const draft = readJob({ ...scope, location: "default", hash: { retry: h.retry } }, defaults);
-      defaults.retry = { max: draft.retryMax, when: draft.retryWhen };
-    }
+    if (h.retry !== undefined) defaults.retry = readRetry(scope);
   }
   return defaults;
 }

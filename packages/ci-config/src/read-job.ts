@@ -119,6 +119,7 @@ function readAllowFailure(scope: EntryScope): { allow: boolean | null; codes: nu
     problems: scope.problems,
   };
   checkKeys(inner, ["exit_codes"]);
+  if (value.exit_codes === undefined) return { allow: null, codes: [] };
   const codes = isInt(value.exit_codes) ? [value.exit_codes] : value.exit_codes;
   if (!Array.isArray(codes) || !codes.every(isInt)) {
     scope.problems.add(
@@ -131,7 +132,8 @@ function readAllowFailure(scope: EntryScope): { allow: boolean | null; codes: nu
   return { allow: true, codes: codes as number[] };
 }
 
-function readRetry(scope: EntryScope): { max: number; when: string[] | null } | null {
+/** Reads `retry:` of a job or of `default:`. */
+export function readRetry(scope: EntryScope): { max: number; when: string[] | null } | null {
   const value = scope.hash.retry;
   const location = `${scope.location}:retry`;
   const pos = at(scope, "retry");

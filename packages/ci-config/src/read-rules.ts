@@ -67,7 +67,10 @@ function readRule(scope: EntryScope, workflow: boolean): CiRule {
   const allowedWhen = workflow ? WORKFLOW_RULE_WHEN : JOB_RULE_WHEN;
   const allowedKeys = workflow ? WORKFLOW_RULE_KEYS : JOB_RULE_KEYS;
   const delayed = h.when === "delayed";
-  checkKeys(scope, delayed ? allowedKeys : allowedKeys.filter((k) => k !== "start_in"));
+  checkKeys(scope, allowedKeys);
+  if (!workflow && !delayed && h.start_in !== undefined) {
+    scope.problems.add(at(scope, "start_in"), `${scope.location} config contains disallowed keys: start_in`);
+  }
   const rule: CiRule = {
     if: null,
     changes: null,

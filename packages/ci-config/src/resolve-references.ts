@@ -20,6 +20,11 @@ export function resolveReferences(root: Record<string, unknown>, problems: Probl
       failed.add(current);
       return null;
     }
+    // A reference into a key whose own references failed would only point at the hole they left.
+    if (failed.has(tag.path[0]!)) {
+      failed.add(current);
+      return null;
+    }
     let target: unknown = root;
     for (const key of tag.path) {
       if (!isHash(target) || !Object.hasOwn(target, key)) {
