@@ -6,7 +6,9 @@ import type { CiConfig, CiJob, CiRule, CiVariableDef } from "./ci-config-types.j
 import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, loadWithIncludes } from "./load-includes.js";
-import { type JobDefaults, type JobDraft, readArtifacts, readJob, readRetry } from "./read-job.js";
+import { readArtifacts } from "./read-artifacts.js";
+import { readRetry } from "./read-failure-handling.js";
+import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
 import { readRules } from "./read-rules.js";
 import {
   at,

@@ -1,9 +1,10 @@
 // One visible job's hash validated with GitLab's messages and normalized, `default:` applied.
 
 import type { BuildArtifactsOptions } from "@buildsim/core";
-import { FAILURE_REASONS } from "@buildsim/core";
 import type { CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
+import { readArtifacts } from "./read-artifacts.js";
+import { readAllowFailure, readRetry } from "./read-failure-handling.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
 import {
@@ -59,21 +60,6 @@ const JOB_KEYS = [
   "manual_confirmation",
 ];
 const JOB_WHEN = ["on_success", "on_failure", "always", "manual", "delayed"] as const;
-const ARTIFACT_KEYS = [
-  "name",
-  "untracked",
-  "paths",
-  "reports",
-  "when",
-  "expire_in",
-  "expose_as",
-  "exclude",
-  "public",
-  "access",
-];
-const ARTIFACT_WHEN = ["on_success", "on_failure", "always"] as const;
-/** `retry:when` values: GitLab's failure reasons plus `always`. */
-export const RETRY_WHEN: readonly string[] = ["always", ...FAILURE_REASONS, "stale_schedule"];
 const ONE_WEEK_S = 7 * 86400;
 const ONE_MONTH_S = 30 * 86400;
 export const PARALLEL_LIMIT = 200;
@@ -101,143 +87,6 @@ export type JobDraft = Omit<CiJob, "name" | "baseName" | "parallel"> & {
   parallelSpec: ParallelSpec | null;
   inheritVariables: boolean | string[];
 };
-
-const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
-
-function readAllowFailure(scope: EntryScope): { allow: boolean | null; codes: number[] } {
-  const value = scope.hash.allow_failure;
-  const location = `${scope.location}:allow_failure`;
-  if (typeof value === "boolean") return { allow: value, codes: [] };
-  if (!isHash(value)) {
-    scope.problems.add(at(scope, "allow_failure"), `${location} config should be a hash or a boolean value`);
-    return { allow: null, codes: [] };
-  }
-  const inner: EntryScope = {
-    location,
-    hash: value,
-    pos: at(scope, "allow_failure"),
-    problems: scope.problems,
-  };
-  checkKeys(inner, ["exit_codes"]);
-  if (value.exit_codes === undefined) return { allow: null, codes: [] };
-  const codes = isInt(value.exit_codes) ? [value.exit_codes] : value.exit_codes;
-  if (!Array.isArray(codes) || !codes.every(isInt)) {
-    scope.problems.add(
-      at(inner, "exit_codes"),
-      `${location} exit codes should be an array of integers or an integer`,
-    );
-    return { allow: null, codes: [] };
-  }
-  // Only the listed exit codes are allowed to fail; any other failure fails the pipeline.
-  return { allow: true, codes: codes as number[] };
-}
-
-/** Reads `retry:` of a job or of `default:`. */
-export function readRetry(scope: EntryScope): { max: number; when: string[] | null } | null {
-  const value = scope.hash.retry;
-  const location = `${scope.location}:retry`;
-  const pos = at(scope, "retry");
-  const checkMax = (max: unknown, label: string): number | null => {
-    if (!isInt(max)) scope.problems.add(pos, `${location} ${label} must be an integer`);
-    else if (max < 0) scope.problems.add(pos, `${location} ${label} must be greater than or equal to 0`);
-    else if (max > 2) scope.problems.add(pos, `${location} ${label} must be less than or equal to 2`);
-    else return max;
-    return null;
-  };
-  if (isInt(value)) {
-    const max = checkMax(value, "config");
-    return max === null ? null : { max, when: null };
-  }
-  if (!isHash(value)) {
-    scope.problems.add(pos, `${location} config has to be either an integer or a hash`);
-    return null;
-  }
-  const inner: EntryScope = { location, hash: value, pos, problems: scope.problems };
-  checkKeys(inner, ["max", "when", "exit_codes"]);
-  const max = value.max === undefined ? 0 : checkMax(value.max, "max");
-  let when: string[] | null = null;
-  if (value.when !== undefined) {
-    const list = typeof value.when === "string" ? [value.when] : value.when;
-    if (!Array.isArray(list) || !list.every((w) => typeof w === "string")) {
-      scope.problems.add(at(inner, "when"), `${location} when should be an array of strings or a string`);
-    } else {
-      const unknown = list.filter((w) => !RETRY_WHEN.includes(w));
-      if (unknown.length > 0) {
-        scope.problems.add(
-          at(inner, "when"),
-          `${location} when contains unknown values: ${unknown.join(", ")}`,
-        );
-      } else {
-        when = list as string[];
-      }
-    }
-  }
-  return max === null ? null : { max, when };
-}
-
-/** Reads `artifacts:` into core's artifacts options. */
-export function readArtifacts(scope: EntryScope): BuildArtifactsOptions | null {
-  const inner = subScope(scope, "artifacts", `${scope.location}:artifacts config should be a hash`);
-  if (!inner) return null;
-  checkKeys(inner, ARTIFACT_KEYS);
-  const h = inner.hash;
-  const options: BuildArtifactsOptions = { paths: [], when: "on_success" };
-  if (h.paths !== undefined) {
-    options.paths =
-      readStringArray(inner, "paths", `${inner.location} paths should be an array of strings`) ?? [];
-  }
-  if (h.exclude !== undefined) {
-    const exclude = readStringArray(
-      inner,
-      "exclude",
-      `${inner.location} exclude should be an array of strings`,
-    );
-    if (exclude) options.exclude = exclude;
-  }
-  if (h.name !== undefined) {
-    if (typeof h.name === "string") options.name = h.name;
-    else inner.problems.add(at(inner, "name"), `${inner.location} name should be a string`);
-  }
-  if (h.untracked !== undefined) {
-    const untracked = readBoolean(
-      inner,
-      "untracked",
-      `${inner.location} untracked should be a boolean value`,
-    );
-    if (untracked !== null) options.untracked = untracked;
-  }
-  if (h.when !== undefined) {
-    if ((ARTIFACT_WHEN as readonly unknown[]).includes(h.when))
-      options.when = h.when as BuildArtifactsOptions["when"];
-    else
-      inner.problems.add(
-        at(inner, "when"),
-        `${inner.location} when should be one of: ${ARTIFACT_WHEN.join(", ")}`,
-      );
-  }
-  if (h.expire_in !== undefined) {
-    if (
-      h.expire_in === "never" ||
-      readDuration(inner, "expire_in", `${inner.location} expire in should be a duration`) !== null
-    ) {
-      options.expireIn = String(h.expire_in);
-    }
-  }
-  if (h.reports !== undefined) {
-    const reports = subScope(inner, "reports", `${inner.location}:reports config should be a hash`);
-    if (reports && reports.hash.dotenv !== undefined) {
-      const dotenv = typeof reports.hash.dotenv === "string" ? [reports.hash.dotenv] : reports.hash.dotenv;
-      if (Array.isArray(dotenv) && dotenv.every((d) => typeof d === "string"))
-        options.reportsDotenv = dotenv as string[];
-      else
-        inner.problems.add(
-          at(reports, "dotenv"),
-          `${reports.location} dotenv should be an array of strings or a string`,
-        );
-    }
-  }
-  return options;
-}
 
 function readParallel(scope: EntryScope): ParallelSpec | null {
   const value = scope.hash.parallel;
