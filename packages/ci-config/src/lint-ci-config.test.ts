@@ -239,17 +239,20 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
-  it("reports include files that are broken, not YAML or included twice", () => {
+  it("reports include files that are broken, not YAML, empty or including themselves", () => {
     expect(
-      lint("include: [bad.yml, notes.txt, ok.yml, ok.yml]\na: {script: x}\n", {
+      lint("include: [bad.yml, notes.txt, ok.yml, ok.yml, empty.yml, loop.yml]\na: {script: x}\n", {
         "bad.yml": "a: [",
         "ok.yml": "b: {script: y}\n",
+        "empty.yml": "# nothing yet\n",
+        "loop.yml": "include: loop.yml\n",
       }),
     ).toEqual([
-      ".gitlab-ci.yml:1:11: Included file `bad.yml` does not have valid YAML syntax!",
+      ".gitlab-ci.yml:1:11: `bad.yml`: Flow sequence in block collection must be sufficiently indented and end with a ]",
       ".gitlab-ci.yml:1:20: Included file `notes.txt` does not have YAML extension!",
-      ".gitlab-ci.yml:1:39: Include `ok.yml` was already included!",
+      ".gitlab-ci.yml:1:47: Local file `empty.yml` is empty!",
       "bad.yml:1:5: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      "loop.yml:1:1: Maximum of 150 nested includes are allowed!",
     ]);
   });
 

@@ -35,7 +35,10 @@ export function normalizeRepoPath(raw: string): string {
 interface IncludeState {
   reader: CiFileReader;
   problems: ProblemList;
-  seen: Set<string>;
+  /** Every include so far (GitLab's expandset): the same file may be included more than once. */
+  count: number;
+  /** Files being loaded, outermost first: including one of them again would never end. */
+  chain: string[];
 }
 
 /**
@@ -47,7 +50,7 @@ export function loadWithIncludes(
   reader: CiFileReader,
   problems: ProblemList,
 ): Record<string, unknown> | null {
-  const state: IncludeState = { reader, problems, seen: new Set([normalizeRepoPath(entryFile)]) };
+  const state: IncludeState = { reader, problems, count: 0, chain: [normalizeRepoPath(entryFile)] };
   return loadFile(entryFile, null, state);
 }
 
@@ -64,14 +67,14 @@ function loadFile(
   }
   const parsed = parseYaml(file, source);
   state.problems.items.push(...parsed.problems.items);
-  if (parsed.problems.items.length > 0) {
-    if (includedAt)
-      state.problems.add(includedAt, `Included file \`${file}\` does not have valid YAML syntax!`);
+  const firstError = parsed.problems.items[0];
+  if (firstError) {
+    if (includedAt) state.problems.add(includedAt, `\`${file}\`: ${firstError.message}`);
     return null;
   }
   const value = parsed.value;
-  if (value === undefined || value === null) {
-    if (includedAt) state.problems.add(includedAt, `Included file \`${file}\` is empty or does not exist!`);
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+    if (includedAt) state.problems.add(includedAt, `Local file \`${file}\` is empty!`);
     else state.problems.add(top, "Please provide content of .gitlab-ci.yml");
     return null;
   }
@@ -98,20 +101,22 @@ function loadFile(
 }
 
 function loadInclude(file: string, at: SourcePos, state: IncludeState): Record<string, unknown> | null {
-  if (state.seen.has(file)) {
-    state.problems.add(at, `Include \`${file}\` was already included!`);
-    return null;
-  }
-  if (state.seen.size >= MAX_INCLUDES) {
+  state.count++;
+  // GitLab has no cycle check: a file including itself repeats until the include limit stops it.
+  if (state.count > MAX_INCLUDES || state.chain.includes(file)) {
     state.problems.add(at, `Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
     return null;
   }
-  state.seen.add(file);
-  if (!/\.ya?ml$/.test(file)) {
+  if (!/\.(yml|yaml)$/i.test(path.posix.basename(file))) {
     state.problems.add(at, `Included file \`${file}\` does not have YAML extension!`);
     return null;
   }
-  return loadFile(file, at, state);
+  state.chain.push(file);
+  try {
+    return loadFile(file, at, state);
+  } finally {
+    state.chain.pop();
+  }
 }
 
 function includeEntries(
