@@ -184,4 +184,13 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: "project sources",
+    sql: `
+CREATE TABLE project_sources (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  source_dir TEXT NOT NULL
+);`,
+  },
 ];
