@@ -50,7 +50,7 @@ export interface AppOptions {
 export function createApp(o: AppOptions): App {
   const events = o.events ?? new ServerEvents();
   const now = () => o.clock().toISOString();
-  const transitions = createBuildTransitions(o.store, events);
+  const transitions = createBuildTransitions(o.store, events, o.generateToken);
   const version = () => o.store.version;
   return {
     store: o.store,
