@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeJobPayload } from "../../../packages/client/src/test-support/make-job-payload.js";
 import { createShellExecutor, type ShellExecutorOptions } from "./shell-executor.js";
 import { type ArtifactServer, startArtifactServer } from "./test-support/artifact-server.js";
+import { isProcessAlive } from "./test-support/is-process-alive.js";
 import { runExecutor } from "./test-support/run-executor.js";
 
 let server: ArtifactServer;
@@ -34,17 +35,6 @@ function executor(options: Partial<ShellExecutorOptions> = {}) {
 
 function job(id: number, script: string[], extra: Partial<JobPayload> = {}): JobPayload {
   return makeJobPayload({ id, script, ...extra });
-}
-
-/** True while `pid` exists and is not a zombie waiting to be reaped. */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  return stat !== "" && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
 }
 
 describe("shell executor", () => {
@@ -103,11 +93,11 @@ describe("shell executor", () => {
     await run.traceContains("$ sleep 60\n");
     const grandchild = Number(await readFile(path.join(pidDir, "grandchild.pid"), "utf8"));
     const subshell = Number(await readFile(path.join(pidDir, "subshell.pid"), "utf8"));
-    expect(await isAlive(grandchild)).toBe(true);
+    expect(await isProcessAlive(grandchild)).toBe(true);
     run.abort("canceled");
     expect(await run.result).toEqual({ state: "failed", exitCode: null });
-    expect(await isAlive(grandchild)).toBe(false);
-    expect(await isAlive(subshell)).toBe(false);
+    expect(await isProcessAlive(grandchild)).toBe(false);
+    expect(await isProcessAlive(subshell)).toBe(false);
     expect(run.trace().toString()).toMatch(/ERROR: Job failed: canceled\n$/);
   });
 
@@ -121,7 +111,7 @@ describe("shell executor", () => {
     const stubborn = Number(await readFile(path.join(pidDir, "stubborn.pid"), "utf8"));
     run.abort("canceled");
     await run.result;
-    expect(await isAlive(stubborn)).toBe(false);
+    expect(await isProcessAlive(stubborn)).toBe(false);
   });
 
   it("kills the job at its timeout and fails it with stuck_or_timeout_failure", async () => {
