@@ -89,7 +89,7 @@ describe("shell executor", () => {
         "sleep 60",
       ]),
     );
-    await run.traceContains("grandchild-started");
+    await run.traceContains("grandchild-started\n");
     await run.traceContains("$ sleep 60\n");
     const grandchild = Number(await readFile(path.join(pidDir, "grandchild.pid"), "utf8"));
     const subshell = Number(await readFile(path.join(pidDir, "subshell.pid"), "utf8"));
@@ -107,7 +107,7 @@ describe("shell executor", () => {
       executor({ killGraceMs: 100 }),
       job(5, [`trap '' TERM; sleep 60 & echo $! > ${pidDir}/stubborn.pid; echo stubborn-started; wait`]),
     );
-    await run.traceContains("stubborn-started");
+    await run.traceContains("stubborn-started\n");
     const stubborn = Number(await readFile(path.join(pidDir, "stubborn.pid"), "utf8"));
     run.abort("canceled");
     await run.result;
