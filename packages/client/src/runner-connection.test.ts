@@ -66,6 +66,13 @@ describe("runner connection", () => {
     });
   });
 
+  it("resolves every connect() call with the same first welcome", async () => {
+    const { connection } = await setUp();
+    const [first, second] = await Promise.all([connection.connect(), connection.connect()]);
+    expect(second).toBe(first);
+    expect(await connection.connect()).toBe(first);
+  });
+
   it("answers claims with the job or null, matched by request id", async () => {
     const { peer, connection } = await setUp();
     peer.enqueue(makeJobPayload({ id: 11 }));
@@ -207,6 +214,7 @@ describe("runner connection", () => {
     expect(error).toBeInstanceOf(RunnerConnectionError);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
     await expect(connection.claim()).rejects.toMatchObject({ code: "CLOSED" });
+    await expect(connection.connect()).rejects.toMatchObject({ code: "CLOSED" });
   });
 
   it("sends heartbeats naming the builds in progress", async () => {

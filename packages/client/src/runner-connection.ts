@@ -26,8 +26,10 @@ import type {
 } from "@buildsim/core";
 import { CLOSE_CODES, isCompletedStatus, PROTOCOL_VERSION } from "@buildsim/core";
 import { WebSocket as NodeWebSocket } from "ws";
+import { ListenerSet } from "./listener-set.js";
 import { parseServerToRunnerMessage } from "./parse-server-to-runner-message.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
+import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
 import {
   type RunnerSocket,
   type RunnerSocketConstructor,
@@ -37,42 +39,9 @@ import {
 import { TraceOutbox } from "./trace-outbox.js";
 
 export type { RunnerConnectionErrorCode } from "./runner-connection-error.js";
+export type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
 export type { RunnerSocket, RunnerSocketConstructor } from "./runner-socket.js";
 export { RunnerConnectionError };
-
-/** Options of {@link createRunnerConnection}. */
-export interface RunnerConnectionOptions {
-  /** The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. */
-  url: string;
-  /** The runner token (`runners.token`). */
-  token: string;
-  name?: string;
-  version?: string;
-  executor?: string;
-  /** Tags sent in hello; the server hands this runner only builds whose tags it has. */
-  tags?: string[];
-  /** WebSocket constructor. @default `WebSocket` from `ws` */
-  WebSocket?: RunnerSocketConstructor;
-  /** First reconnect delay; doubles per failed attempt. @default 500 */
-  reconnectDelayMs?: number;
-  /** Upper bound of the reconnect delay. @default 15000 */
-  maxReconnectDelayMs?: number;
-  /** Jitter source in [0, 1): the delay used is between half and all of the backoff. @default Math.random */
-  random?: () => number;
-  /** Heartbeat period; overrides the server's `welcome.heartbeatIntervalMs`. @default the server's */
-  heartbeatIntervalMs?: number;
-  /** Largest trace payload per message, before base64. @default 65536 */
-  maxTraceChunkBytes?: number;
-  /** Request id generator for claims. @default a counter */
-  createRequestId?: () => string;
-}
-
-/** How a build ended on the runner, as reported by `finish`. */
-export interface BuildOutcome {
-  state: "success" | "failed";
-  exitCode: number | null;
-  failureReason?: FailureReason;
-}
 
 interface TrackedBuild {
   outbox: TraceOutbox;
@@ -90,8 +59,6 @@ interface PendingClaim {
   resolve: (job: JobPayload | null) => void;
   reject: (error: Error) => void;
 }
-
-type Listener<A extends unknown[]> = (...args: A) => void;
 
 /** The runner's typed connection to a buildsim server; see the diagram at the top of this file. */
 export class RunnerConnection {
@@ -113,12 +80,13 @@ export class RunnerConnection {
   private readonly builds = new Map<number, TrackedBuild>();
   private readonly claims = new Map<string, PendingClaim>();
   private readonly listeners = {
-    cancel: new Set<Listener<[number, "canceled" | "timeout"]>>(),
-    welcome: new Set<Listener<[WelcomeMessage]>>(),
-    disconnect: new Set<Listener<[number]>>(),
-    error: new Set<Listener<[Error]>>(),
+    cancel: new ListenerSet<[number, "canceled" | "timeout"]>(),
+    welcome: new ListenerSet<[WelcomeMessage]>(),
+    disconnect: new ListenerSet<[number]>(),
+    error: new ListenerSet<[Error]>(),
   };
   private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
+  private connecting: Promise<WelcomeMessage> | null = null;
   private requestCounter = 0;
 
   constructor(options: RunnerConnectionOptions) {
@@ -136,11 +104,13 @@ export class RunnerConnection {
   /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
   connect(): Promise<WelcomeMessage> {
     if (this.welcome) return Promise.resolve(this.welcome);
-    const promise = new Promise<WelcomeMessage>((resolve, reject) => {
+    if (this.stopped)
+      return Promise.reject(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    this.connecting ??= new Promise<WelcomeMessage>((resolve, reject) => {
       this.firstWelcome = { resolve, reject };
     });
     if (!this.socket && !this.reconnectTimer) this.open();
-    return promise;
+    return this.connecting;
   }
 
   /** True between a welcome and the socket closing. */
@@ -199,20 +169,20 @@ export class RunnerConnection {
   }
 
   /** Calls `listener(buildId, reason)` when the server cancels a build; returns the unsubscribe function. */
-  onCancel(listener: Listener<[number, "canceled" | "timeout"]>): () => void {
-    return this.subscribe(this.listeners.cancel, listener);
+  onCancel(listener: (buildId: number, reason: "canceled" | "timeout") => void): () => void {
+    return this.listeners.cancel.add(listener);
   }
   /** Calls `listener` on every welcome (the first and each after a reconnect). */
-  onWelcome(listener: Listener<[WelcomeMessage]>): () => void {
-    return this.subscribe(this.listeners.welcome, listener);
+  onWelcome(listener: (welcome: WelcomeMessage) => void): () => void {
+    return this.listeners.welcome.add(listener);
   }
   /** Calls `listener(closeCode)` whenever the socket closes. */
-  onDisconnect(listener: Listener<[number]>): () => void {
-    return this.subscribe(this.listeners.disconnect, listener);
+  onDisconnect(listener: (closeCode: number) => void): () => void {
+    return this.listeners.disconnect.add(listener);
   }
   /** Calls `listener` for server `error` messages, lost traces and fatal closes. */
-  onError(listener: Listener<[Error]>): () => void {
-    return this.subscribe(this.listeners.error, listener);
+  onError(listener: (error: Error) => void): () => void {
+    return this.listeners.error.add(listener);
   }
 
   /** Stops reconnecting, closes the socket with 1000 and rejects whatever still waits with `CLOSED`. */
@@ -243,9 +213,9 @@ export class RunnerConnection {
       const message = parseServerToRunnerMessage(text);
       if (message) this.receive(message);
       else
-        this.emit(
-          this.listeners.error,
-          new RunnerConnectionError("PROTOCOL_ERROR", `unreadable message: ${text.slice(0, 200)}`),
+        this.listeners.error.emit(
+          [new RunnerConnectionError("PROTOCOL_ERROR", `unreadable message: ${text.slice(0, 200)}`)],
+          () => {},
         );
     });
     // ws reports a failed connect as `error` then `close`; only `close` matters.
@@ -273,7 +243,7 @@ export class RunnerConnection {
         this.acknowledged(message.buildId, message.length);
         return;
       case "cancel":
-        this.emit(this.listeners.cancel, message.buildId, message.reason);
+        this.listeners.cancel.emit([message.buildId, message.reason], this.reportError);
         return;
       case "finishAck": {
         const build = this.builds.get(message.buildId);
@@ -283,7 +253,7 @@ export class RunnerConnection {
         return;
       }
       case "error":
-        this.emit(this.listeners.error, new Error(`${message.code}: ${message.message}`));
+        this.reportError(new Error(`${message.code}: ${message.message}`));
         return;
     }
   }
@@ -303,17 +273,18 @@ export class RunnerConnection {
           buildId,
           new RunnerConnectionError("BUILD_NOT_HELD", `the server no longer holds build ${buildId}`),
         );
-        this.emit(this.listeners.cancel, buildId, "canceled");
+        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
         continue;
       }
       if (build.outbox.ack(entry.traceBytes) !== "ok") this.traceLost(buildId, entry.traceBytes);
-      else if (isCompletedStatus(entry.status)) this.emit(this.listeners.cancel, buildId, "canceled");
+      else if (isCompletedStatus(entry.status))
+        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
     }
     this.startHeartbeat(this.options.heartbeatIntervalMs ?? welcome.heartbeatIntervalMs);
     const first = this.firstWelcome;
     this.firstWelcome = null;
     first?.resolve(welcome);
-    this.emit(this.listeners.welcome, welcome);
+    this.listeners.welcome.emit([welcome], this.reportError);
     for (const claim of this.claims.values()) this.sendClaim(claim);
     for (const [buildId, build] of this.builds) this.pump(buildId, build);
   }
@@ -357,8 +328,8 @@ export class RunnerConnection {
       `server acknowledged ${length} trace bytes of build ${buildId}; it had ${build?.outbox.ackedBytes} of ${build?.outbox.totalBytes}`,
     );
     this.drop(buildId, error);
-    this.emit(this.listeners.error, error);
-    this.emit(this.listeners.cancel, buildId, "canceled");
+    this.reportError(error);
+    this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
   }
 
   private drop(buildId: number, error: RunnerConnectionError): void {
@@ -402,11 +373,11 @@ export class RunnerConnection {
         new RunnerConnectionError("DISCONNECTED", "the connection closed before the claim was answered"),
       );
     }
-    this.emit(this.listeners.disconnect, code);
+    this.listeners.disconnect.emit([code], this.reportError);
     const fatal = fatalCloseCodes.get(code);
     if (fatal) {
       const error = new RunnerConnectionError(fatal, `the server closed the runner connection with ${code}`);
-      this.emit(this.listeners.error, error);
+      this.reportError(error);
       this.shutDown(error);
       return;
     }
@@ -428,21 +399,8 @@ export class RunnerConnection {
     for (const buildId of [...this.builds.keys()]) this.drop(buildId, error);
   }
 
-  private subscribe<A extends unknown[]>(set: Set<Listener<A>>, listener: Listener<A>): () => void {
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-
-  /** Calls every listener; one that throws is reported to the error listeners, not to the socket. */
-  private emit<A extends unknown[]>(set: Set<Listener<A>>, ...args: A): void {
-    for (const listener of [...set]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        if (set !== (this.listeners.error as unknown)) this.emit(this.listeners.error, error as Error);
-      }
-    }
-  }
+  /** Tells the error listeners; also where a listener that throws ends up, instead of in the socket handler. */
+  private readonly reportError = (error: Error): void => this.listeners.error.emit([error], () => {});
 }
 
 const fatalCloseCodes = new Map<number, "UNAUTHORIZED" | "UNSUPPORTED_PROTOCOL" | "PROTOCOL_ERROR">([
