@@ -7,10 +7,13 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The real clock. */
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); longer delays would fire after 1 ms instead. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** The real clock. Delays past ~24.8 days (a 30-day job timeout) are capped rather than firing at once. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  setTimeout: (callback, delayMs) => setTimeout(callback, Math.min(delayMs, MAX_TIMER_DELAY_MS)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
