@@ -74,12 +74,14 @@ export function uploadArtifacts(
   job: { id: number; token: string },
   archive: Uint8Array,
   expireIn: string | null,
+  signal?: AbortSignal,
 ): Promise<TransferResponse> {
   const query = expireIn ? `?expire_in=${encodeURIComponent(expireIn)}` : "";
   return request(fetchFn, `${baseUrl}/api/v4/jobs/${job.id}/artifacts${query}`, {
     method: "POST",
     headers: { "JOB-TOKEN": job.token, "Content-Type": "application/zip" },
     body: archive as Uint8Array<ArrayBuffer>,
+    signal,
   });
 }
 
@@ -88,8 +90,10 @@ export function downloadArtifacts(
   fetchFn: FetchFunction,
   baseUrl: string,
   dependency: { id: number; token: string },
+  signal?: AbortSignal,
 ): Promise<TransferResponse> {
   return request(fetchFn, `${baseUrl}/api/v4/jobs/${dependency.id}/artifacts`, {
     headers: { "JOB-TOKEN": dependency.token },
+    signal,
   });
 }

@@ -69,17 +69,29 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
   connection.onWelcome((welcome) => io.stdout(`connected as runner ${welcome.runnerId} to ${options.url}`));
   const runner = createRunner({ connection, executor, concurrent: options.concurrent, log: io.stdout });
 
-  let stopping = false;
-  const stopOn = (abortRunning: boolean) => () => {
-    if (stopping) return;
-    stopping = true;
-    io.stdout(abortRunning ? "stopping: aborting running builds" : "stopping: waiting for running builds");
-    void runner.stop({ abortRunning });
+  // As GitLab Runner: SIGQUIT drains; SIGTERM/SIGINT abort running builds; a second one stops waiting.
+  let draining = false;
+  let aborting = false;
+  const drain = () => {
+    if (draining || aborting) return;
+    draining = true;
+    io.stdout("stopping: no more builds; waiting for the running ones");
+    void runner.stop({ abortRunning: false });
+  };
+  const abort = () => {
+    if (aborting) {
+      io.stdout("stopping now: giving up on unfinished builds");
+      void connection.close();
+      return;
+    }
+    aborting = true;
+    io.stdout("stopping: aborting running builds");
+    void runner.stop({ abortRunning: true });
   };
   const handlers: Array<[NodeJS.Signals, () => void]> = [
-    ["SIGTERM", stopOn(true)],
-    ["SIGINT", stopOn(true)],
-    ["SIGQUIT", stopOn(false)],
+    ["SIGTERM", abort],
+    ["SIGINT", abort],
+    ["SIGQUIT", drain],
   ];
   for (const [signal, handler] of handlers) io.signals.on(signal, handler);
   try {

@@ -197,6 +197,25 @@ describe("shell executor", () => {
     expect(Buffer.from(unzipSync(new Uint8Array(upload.body))["out.txt"]!).toString()).toBe("y\n");
   });
 
+  it("fails with api_failure when the artifacts cannot be uploaded", async () => {
+    const gone = await startArtifactServer();
+    await gone.close();
+    const port = new URL(gone.url).port;
+    const run = runExecutor(
+      executor({ serverUrl: gone.url }),
+      job(15, ["echo x > out.txt"], {
+        artifacts: { name: null, paths: ["out.txt"], exclude: [], when: "on_success", expireIn: null },
+      }),
+    );
+    expect(await run.result).toEqual({ state: "failed", exitCode: null, failureReason: "api_failure" });
+    expect(run.trace().toString()).toMatch(
+      new RegExp(
+        `ERROR: Uploading artifacts as "archive" to coordinator\\.\\.\\. connect ECONNREFUSED 127\\.0\\.0\\.1:${port} {2}id=15\n` +
+          `\nERROR: Job failed: could not upload artifacts: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\n$`,
+      ),
+    );
+  });
+
   it("downloads and unpacks the dependencies' artifacts before the script runs", async () => {
     server.archives.set(50, {
       token: "dep-token-50",

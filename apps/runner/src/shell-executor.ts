@@ -7,6 +7,7 @@ import {
   downloadArtifacts,
   type FetchFunction,
   httpBaseUrl,
+  type TransferResponse,
   unzipInto,
   uploadArtifacts,
   zipFiles,
@@ -55,11 +56,11 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
         context,
         {
           executor: "shell",
-          async prepare() {
+          async prepare(signal) {
             dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir);
             if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
             env = jobEnvironment(options.baseEnv ?? process.env, job, dir);
-            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl);
+            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
           },
           runStep: (step, signal) =>
             runShellStep({
@@ -72,7 +73,8 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
               killGraceMs: options.killGraceMs ?? 1000,
               spawn: options.spawn,
             }),
-          finalize: (state) => collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl),
+          finalize: (state, signal) =>
+            collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal),
           async cleanup() {
             if (dir && !options.keepBuildDirs) await dir.remove();
           },
@@ -97,13 +99,22 @@ async function downloadDependencies(
   projectDir: string,
   fetchFn: FetchFunction,
   baseUrl: string,
+  signal: AbortSignal,
 ): Promise<JobStageFailure | null> {
   const withArtifacts = job.dependencies.filter((dependency) => dependency.artifactsFile !== null);
   if (withArtifacts.length === 0) return null;
   trace(sectionLine("Downloading artifacts"));
   for (const dependency of withArtifacts) {
     trace(`Downloading artifacts for ${dependency.name} (${dependency.id})...\n`);
-    const response = await downloadArtifacts(fetchFn, baseUrl, dependency);
+    const response = await transfer(() => downloadArtifacts(fetchFn, baseUrl, dependency, signal), signal);
+    // Canceled or timed out meanwhile: the job's abort decides the outcome.
+    if (response === null) return null;
+    if (response instanceof Error) {
+      trace(`ERROR: Downloading artifacts from coordinator... ${response.message}  id=${dependency.id}\n`);
+      return apiFailure(
+        `could not download the artifacts of ${dependency.name} (${dependency.id}): ${response.message}`,
+      );
+    }
     const status = `${response.status} ${response.statusText}`;
     if (!response.ok) {
       trace(`ERROR: Downloading artifacts from coordinator... ${status}  id=${dependency.id}\n`);
@@ -128,6 +139,7 @@ async function collectAndUploadArtifacts(
   state: "success" | "failed",
   fetchFn: FetchFunction,
   baseUrl: string,
+  signal: AbortSignal,
 ): Promise<JobStageFailure | null> {
   const spec = job.artifacts;
   if (!spec || spec.paths.length === 0) return null;
@@ -148,7 +160,15 @@ async function collectAndUploadArtifacts(
     return null;
   }
   const archive = await zipFiles(projectDir, selection.files);
-  const response = await uploadArtifacts(fetchFn, baseUrl, job, archive, spec.expireIn);
+  const response = await transfer(
+    () => uploadArtifacts(fetchFn, baseUrl, job, archive, spec.expireIn, signal),
+    signal,
+  );
+  if (response === null) return null;
+  if (response instanceof Error) {
+    trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${response.message}  id=${job.id}\n`);
+    return apiFailure(`could not upload artifacts: ${response.message}`);
+  }
   const status = `${response.status} ${response.statusText}`;
   if (response.ok) {
     trace(
@@ -157,10 +177,24 @@ async function collectAndUploadArtifacts(
     return null;
   }
   trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${status}  id=${job.id}\n`);
-  return {
-    state: "failed",
-    exitCode: null,
-    failureReason: "api_failure",
-    summary: `could not upload artifacts: ${status}`,
-  };
+  return apiFailure(`could not upload artifacts: ${status}`);
+}
+
+/** The server could not be reached or answered with an error: GitLab's `api_failure`. */
+function apiFailure(summary: string): JobStageFailure {
+  return { state: "failed", exitCode: null, failureReason: "api_failure", summary };
+}
+
+/** Runs an HTTP transfer: its response, the network error, or null when `signal` aborted it. */
+async function transfer(
+  run: () => Promise<TransferResponse>,
+  signal: AbortSignal,
+): Promise<TransferResponse | Error | null> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal.aborted) return null;
+    const cause = (error as Error & { cause?: Error }).cause;
+    return new Error(cause?.message ?? (error as Error).message);
+  }
 }

@@ -193,6 +193,21 @@ describe("runner connection", () => {
     expect(await connection.finish(6, { state: "failed", exitCode: null })).toBe("canceled");
   });
 
+  it("cancels a build the server canceled while the runner was disconnected", async () => {
+    const { peer, connection } = await setUp();
+    peer.enqueue(makeJobPayload({ id: 12 }));
+    await connection.connect();
+    await connection.claim();
+    const disconnected = new Promise((resolve) => connection.onDisconnect(resolve));
+    peer.disconnectAll(1001);
+    await disconnected;
+    peer.cancel(12);
+    const canceled = new Promise<number>((resolve) => connection.onCancel((id) => resolve(id)));
+    expect(await canceled).toBe(12);
+    expect(connection.resume).toEqual([{ buildId: 12, traceBytes: 0, status: "canceled" }]);
+    expect(await connection.finish(12, { state: "failed", exitCode: null })).toBe("canceled");
+  });
+
   it("cancels a build and rejects its finish when the server no longer holds it after a reconnect", async () => {
     const { peer, connection } = await setUp();
     peer.enqueue(makeJobPayload({ id: 8 }));

@@ -161,6 +161,15 @@ export async function startRunnerProtocolPeer(
       case "finish": {
         const build = builds.get(message.buildId);
         if (!build || build.runnerId !== session.runnerId) return;
+        if (message.traceBytes !== build.trace.byteLength) {
+          // As the real server: no finish before every trace byte is held.
+          send(socket, {
+            type: "error",
+            code: "TRACE_INCOMPLETE",
+            message: `holding ${build.trace.byteLength} bytes`,
+          });
+          return;
+        }
         build.finish = message;
         if (build.status !== "canceled") build.status = message.state;
         send(socket, { type: "finishAck", buildId: build.job.id, status: build.status });
