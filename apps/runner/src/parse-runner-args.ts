@@ -28,8 +28,9 @@ Options:
   --builds-dir DIR    where build directories are created (default: <tmpdir>/buildsim-builds)
   --help              this text
 
-Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure) and exits;
-SIGQUIT stops claiming and waits for running builds to finish.`;
+Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure) and exits once
+the server has them; a second one exits without waiting. SIGQUIT stops claiming and waits for running
+builds to finish.`;
 
 const FLAGS = new Set(["url", "token", "concurrent", "executor", "tags", "name", "builds-dir"]);
 

@@ -53,3 +53,28 @@ describe("trace outbox", () => {
     expect(outbox.next(100)).toBeNull();
   });
 });
+
+describe("trace outbox with many small writes", () => {
+  it("sends every byte once, in order, across thousands of one-byte appends", () => {
+    const outbox = new TraceOutbox();
+    const written: number[] = [];
+    const received: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      written.push(i % 251);
+      outbox.append(Buffer.from([i % 251]));
+      if (i % 3 === 0) {
+        const slice = outbox.next(700);
+        if (slice) {
+          received.push(...slice.data);
+          outbox.ack(slice.offset + slice.data.byteLength);
+        }
+      }
+    }
+    for (let slice = outbox.next(700); slice; slice = outbox.next(700)) {
+      received.push(...slice.data);
+      outbox.ack(slice.offset + slice.data.byteLength);
+    }
+    expect(received).toEqual(written);
+    expect(outbox.settled).toBe(true);
+  });
+});

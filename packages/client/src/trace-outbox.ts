@@ -22,6 +22,8 @@ export class TraceOutbox {
   /** Bytes the job has produced so far. */
   totalBytes: number;
   private chunks: Buffer[] = [];
+  /** Index of the first chunk still held; dropping moves it instead of shifting the array (O(1)). */
+  private head = 0;
   private inFlightEnd: number | null = null;
 
   constructor(startOffset = 0) {
@@ -51,8 +53,8 @@ export class TraceOutbox {
     if (this.inFlightEnd !== null || this.settled) return null;
     const parts: Buffer[] = [];
     let size = 0;
-    for (const chunk of this.chunks) {
-      if (size >= maxBytes) break;
+    for (let i = this.head; i < this.chunks.length && size < maxBytes; i++) {
+      const chunk = this.chunks[i]!;
       const take = Math.min(chunk.byteLength, maxBytes - size);
       parts.push(take === chunk.byteLength ? chunk : chunk.subarray(0, take));
       size += take;
@@ -83,14 +85,18 @@ export class TraceOutbox {
   private drop(byteCount: number): void {
     let left = byteCount;
     while (left > 0) {
-      const head = this.chunks[0]!;
-      if (head.byteLength <= left) {
-        this.chunks.shift();
-        left -= head.byteLength;
+      const first = this.chunks[this.head]!;
+      if (first.byteLength <= left) {
+        this.head++;
+        left -= first.byteLength;
       } else {
-        this.chunks[0] = head.subarray(left);
+        this.chunks[this.head] = first.subarray(left);
         left = 0;
       }
+    }
+    if (this.head > 1024 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
     }
   }
 }
