@@ -72,7 +72,8 @@ export async function runJobScript(
         trace(sectionLine("Running after_script"));
         await runAfterScript(step, hooks, context.signal, clock, trace);
       }
-      const late = await hooks.finalize?.(state, context.signal);
+      // Canceled during after_script: nothing is uploaded.
+      const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
       if (late && !end) end = late;
     }
     if (context.signal.aborted && !end) end = abortedEnd(context.signal.reason, job.timeoutS * 1000);
