@@ -164,6 +164,18 @@ describe("runner connection", () => {
     expect(peer.received.filter((r) => r.message.type === "hello")).toHaveLength(4);
   });
 
+  it("sends a finish lost with the socket again after reconnecting", async () => {
+    let finishes = 0;
+    const { peer, connection } = await setUp({ loseFinish: () => ++finishes === 1 });
+    peer.enqueue(makeJobPayload({ id: 13 }));
+    await connection.connect();
+    await connection.claim();
+    connection.appendTrace(13, "output\n");
+    expect(await connection.finish(13, { state: "success", exitCode: 0 })).toBe("success");
+    expect(finishes).toBe(2);
+    expect(peer.builds.get(13)!.trace.toString()).toBe("output\n");
+  });
+
   it("reconnects with backoff when the server goes away and resumes the build from the welcome's resume list", async () => {
     const { peer, connection } = await setUp({}, { random: () => 0 });
     peer.enqueue(makeJobPayload({ id: 5 }));

@@ -39,6 +39,8 @@ export interface RunnerProtocolPeerOptions {
    * without storing, or store it and cut the socket before the ack.
    */
   traceFault?: (message: TraceMessage, build: PeerBuild) => TraceFault;
+  /** True: cut the socket instead of taking this finish (it is lost with the socket). */
+  loseFinish?: (message: FinishMessage) => boolean;
   /** False: leave claims unanswered (to cut the socket while one waits). @default true */
   answerClaims?: () => boolean;
   /** Serves plain HTTP requests on the same port (artifacts). */
@@ -161,6 +163,10 @@ export async function startRunnerProtocolPeer(
       case "finish": {
         const build = builds.get(message.buildId);
         if (!build || build.runnerId !== session.runnerId) return;
+        if (options.loseFinish?.(message)) {
+          socket.terminate();
+          return;
+        }
         if (message.traceBytes !== build.trace.byteLength) {
           // As the real server: no finish before every trace byte is held.
           send(socket, {
