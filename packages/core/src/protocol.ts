@@ -10,7 +10,8 @@
 //     |<-- job {requestId, job} | noJob ---------|
 //     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
 //     |<-- traceAck {buildId, length} -----------|  persisted length; runner drops bytes below it,
-//     |                                          |  resends from `length` when it is behind (a gap)
+//     |                                          |  resends from `length` when it is behind (a gap);
+//     |                                          |  exactly one ack per trace message, in order
 //     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
 //     |<-- cancel {buildId} ---------------------|  build canceled (API) or timed out: kill it now
 //     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
@@ -122,6 +123,8 @@ export interface HelloMessage {
   name?: string;
   version?: string;
   executor?: string;
+  /** The runner's tags; the server hands it only builds whose tags are all among them. */
+  tags?: string[];
 }
 export interface ClaimMessage {
   type: "claim";
