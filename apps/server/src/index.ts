@@ -45,6 +45,13 @@ export {
 } from "./routes/v3/route-helpers.js";
 export type { BuildActions } from "./services/build-actions.js";
 export type { BuildTransitions } from "./services/build-transitions.js";
+export type {
+  CreatePipeline,
+  CreatePipelineInput,
+  CreatePipelineResult,
+} from "./services/create-pipeline.js";
+export type { LocalProjectInput } from "./services/local-project.js";
+export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
 export type { Traces } from "./services/traces.js";
 export { maskSecrets } from "./services/traces.js";
 export type { RunningServer, StartServerOptions } from "./start-server.js";
