@@ -137,4 +137,10 @@ describe("creating a pipeline from .gitlab-ci.yml", () => {
     create(input({ ".gitlab-ci.yml": CONFIG }));
     expect(queued.sort()).toEqual(["compile", "lint"]);
   });
+
+  it("runs only the jobs asked for, without their needs on the others", () => {
+    const result = create(input({ ".gitlab-ci.yml": CONFIG }, { onlyJobs: ["unit", "lint"] }));
+    if (!result.created) throw new Error(result.errors.join("\n"));
+    expect(result.builds.map((b) => `${b.name}:${b.status}`).sort()).toEqual(["lint:pending", "unit:pending"]);
+  });
 });

@@ -33,6 +33,27 @@ export interface CreatePipelineInput {
   changes?: (globs: readonly string[]) => boolean;
   /** @default ".gitlab-ci.yml" */
   entryFile?: string;
+  /**
+   * Run only these jobs (`buildsim run --job`): a name matches a job or all instances of a parallel job
+   * (`test` matches `test 1/3`, `test: [a]`). Needs and dependencies on left-out jobs are dropped.
+   */
+  onlyJobs?: readonly string[];
+}
+
+/** Keeps the jobs `onlyJobs` names and forgets their needs on the others. */
+function selectJobs<T extends { name: string; needs: string[] | null; dependencies: string[] | null }>(
+  jobs: T[],
+  onlyJobs: readonly string[] | undefined,
+): T[] {
+  if (!onlyJobs || onlyJobs.length === 0) return jobs;
+  const wanted = (name: string) => onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
+  const kept = jobs.filter((j) => wanted(j.name));
+  const keptNames = new Set(kept.map((j) => j.name));
+  return kept.map((j) => ({
+    ...j,
+    needs: j.needs && j.needs.filter((n) => keptNames.has(n)),
+    dependencies: j.dependencies && j.dependencies.filter((n) => keptNames.has(n)),
+  }));
 }
 
 /** A pipeline, or the reasons GitLab would refuse to create it (CI Lint's words, with positions). */
@@ -71,7 +92,8 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       changes: input.changes ?? (() => true),
     });
     if (!plan.created) return { created: false, errors: [plan.reason] };
-    if (plan.jobs.length === 0) return { created: false, errors: ["No stages / jobs for this pipeline."] };
+    const jobs = selectJobs(plan.jobs, input.onlyJobs);
+    if (jobs.length === 0) return { created: false, errors: ["No stages / jobs for this pipeline."] };
 
     return store.transaction(() => {
       const at = now();
@@ -94,7 +116,7 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
         coverage: null,
       };
       store.pipelines.insert(pipeline);
-      for (const job of plan.jobs) {
+      for (const job of jobs) {
         const build = newBuild({
           ...buildFieldsOf(job),
           id: store.builds.nextId(),
