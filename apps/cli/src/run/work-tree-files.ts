@@ -28,7 +28,10 @@ const anyMatch = (files: readonly string[], globs: readonly string[]) => {
 /** `rules:exists`: whether any file of the work tree matches one of the globs. */
 export function createExists(root: string): (globs: readonly string[]) => boolean {
   let files: string[] | null = null;
-  return (globs) => anyMatch((files ??= listFiles(root)), globs);
+  return (globs) => {
+    files ??= listFiles(root);
+    return anyMatch(files, globs);
+  };
 }
 
 /**
@@ -63,5 +66,8 @@ export function createChanges(root: string, isGit: boolean): (globs: readonly st
     const relative = pending.map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p));
     return [...new Set([...committed, ...relative].filter(Boolean))];
   };
-  return (globs) => anyMatch((files ??= changed()), globs);
+  return (globs) => {
+    files ??= changed();
+    return anyMatch(files, globs);
+  };
 }
