@@ -172,6 +172,13 @@ describe("runner", () => {
     expect(peer.builds.get(61)!.status).toBe("pending");
   });
 
+  it("stops and rejects run() when the server revokes the runner mid-run", async () => {
+    const { peer, running } = await start();
+    await peer.waitForWelcomes(1);
+    peer.disconnectAll(4401);
+    await expect(running).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
   it("rejects run() when the server refuses the runner token", async () => {
     const { running } = await start({ runners: { "another-token": 1 } });
     await expect(running).rejects.toMatchObject({ code: "UNAUTHORIZED" });

@@ -262,8 +262,8 @@ describe("runner connection", () => {
     const error = await connection.connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunnerConnectionError);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(connection.claim()).rejects.toMatchObject({ code: "CLOSED" });
-    await expect(connection.connect()).rejects.toMatchObject({ code: "CLOSED" });
+    await expect(connection.claim()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(connection.connect()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("sends heartbeats naming the builds in progress", async () => {

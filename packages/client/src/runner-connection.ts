@@ -76,6 +76,8 @@ export class RunnerConnection {
   private socket: RunnerSocket | null = null;
   private connected = false;
   private stopped = false;
+  /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
+  private stoppedBy: RunnerConnectionError | null = null;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -109,8 +111,7 @@ export class RunnerConnection {
   /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
   connect(): Promise<WelcomeMessage> {
     if (this.welcome) return Promise.resolve(this.welcome);
-    if (this.stopped)
-      return Promise.reject(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     this.connecting ??= new Promise<WelcomeMessage>((resolve, reject) => {
       this.firstWelcome = { resolve, reject };
     });
@@ -125,8 +126,7 @@ export class RunnerConnection {
 
   /** Asks for a build: the job payload, or null when none is pending for this runner. */
   claim(): Promise<JobPayload | null> {
-    if (this.stopped)
-      return Promise.reject(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     return new Promise((resolve, reject) => {
       const claim: PendingClaim = { requestId: this.options.createRequestId(), sent: false, resolve, reject };
       this.claims.set(claim.requestId, claim);
@@ -414,6 +414,7 @@ export class RunnerConnection {
 
   private shutDown(error: RunnerConnectionError): void {
     this.stopped = true;
+    this.stoppedBy ??= error;
     this.connected = false;
     this.stopHeartbeat();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
