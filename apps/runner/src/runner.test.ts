@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { createRunnerConnection, type RunnerConnection } from "@buildsim/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeJobPayload } from "../../../packages/client/src/test-support/make-job-payload.js";
@@ -9,6 +11,7 @@ import {
 } from "../../../packages/client/src/test-support/runner-protocol-peer.js";
 import type { Executor } from "./executor.js";
 import { createRunner, type Runner, type RunnerOptions } from "./runner.js";
+import { createShellExecutor } from "./shell-executor.js";
 import { createSimulateExecutor } from "./simulate-executor.js";
 import { runExecutor } from "./test-support/run-executor.js";
 
@@ -103,6 +106,30 @@ describe("runner", () => {
     expect(peer.received.filter((r) => r.message.type === "hello").length).toBeGreaterThan(4);
   });
 
+  it("streams a megabyte of real bash output across disconnects without losing or repeating a byte", async () => {
+    let traceMessages = 0;
+    const { peer } = await start(
+      { traceFault: (): TraceFault => (++traceMessages % 11 === 0 ? "disconnect" : "store") },
+      {
+        executor: createShellExecutor({
+          runnerName: "r1",
+          runnerVersion: "1.0.0",
+          serverUrl: "http://127.0.0.1:9",
+          buildsDir: path.join(os.tmpdir(), "buildsim-runner-test-builds"),
+        }),
+      },
+    );
+    peer.enqueue(makeJobPayload({ id: 8, script: ["seq 1 150000"] }));
+    expect(await peer.waitForFinish(8)).toMatchObject({ state: "success" });
+    const trace = peer.builds.get(8)!.trace.toString();
+    const expected = `${Array.from({ length: 150_000 }, (_, i) => i + 1).join("\n")}\n`;
+    expect(
+      trace.slice(trace.indexOf("$ seq 1 150000\n") + 15, trace.lastIndexOf("\n\nJob succeeded\n") + 1),
+    ).toBe(expected);
+    expect(peer.builds.get(8)!.overlapBytes).toBe(0);
+    expect(traceMessages).toBeGreaterThan(11);
+  });
+
   it("fails a build the server says it owns but it does not know (after a restart) as a system failure", async () => {
     const { peer } = await start({}, {}, {});
     const orphan = peer.enqueue(makeJobPayload({ id: 20 }));
@@ -170,6 +197,13 @@ describe("runner", () => {
     await running;
     expect(peer.builds.get(60)!.finish).toMatchObject({ state: "success" });
     expect(peer.builds.get(61)!.status).toBe("pending");
+  });
+
+  it("stops and rejects run() when the server revokes the runner mid-run", async () => {
+    const { peer, running } = await start();
+    await peer.waitForWelcomes(1);
+    peer.disconnectAll(4401);
+    await expect(running).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("rejects run() when the server refuses the runner token", async () => {

@@ -7,7 +7,7 @@
 // connection resends what the server is missing; a build the server says this runner owns but the runner
 // does not know (it restarted, or a claim's answer was lost) is finished as a system failure.
 
-import type { RunnerConnection } from "@buildsim/client";
+import { type RunnerConnection, RunnerConnectionError } from "@buildsim/client";
 import type { JobPayload, WelcomeMessage } from "@buildsim/core";
 import { type Clock, sleep, systemClock } from "./clock.js";
 import type { AbortReason, ExecutionResult, Executor } from "./executor.js";
@@ -49,6 +49,8 @@ export function createRunner(options: RunnerOptions): Runner {
   const stopSignal = new AbortController();
   let abortReason: AbortReason | null = null;
   let finished: Promise<void> | null = null;
+  /** Set when the connection is gone for good (token refused, protocol mismatch): run() rejects with it. */
+  let fatalError: Error | null = null;
   /** Finishes and builds started outside a slot's loop (orphans, a claim answered after stop). */
   const detached = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -113,6 +115,13 @@ export function createRunner(options: RunnerOptions): Runner {
         job = answer;
       } catch (error) {
         if (stopSignal.signal.aborted) break;
+        if (error instanceof RunnerConnectionError && FATAL_CODES.has(error.code)) {
+          fatalError ??= error;
+          abortReason = "shutdown";
+          for (const abort of running.values()) abort.abort(abortReason);
+          stopSignal.abort();
+          break;
+        }
         log(`claim failed: ${(error as Error).message}`);
       }
       if (job) await runBuild(job);
@@ -134,6 +143,7 @@ export function createRunner(options: RunnerOptions): Runner {
     try {
       await connection.connect();
       await Promise.all(Array.from({ length: Math.max(1, options.concurrent ?? 1) }, () => slot()));
+      if (fatalError) throw fatalError;
     } finally {
       for (const off of unsubscribe) off();
     }
@@ -165,6 +175,9 @@ export function createRunner(options: RunnerOptions): Runner {
     },
   };
 }
+
+/** Connection errors after which claiming again cannot succeed. */
+const FATAL_CODES = new Set(["UNAUTHORIZED", "UNSUPPORTED_PROTOCOL", "PROTOCOL_ERROR", "CLOSED"]);
 
 /** `promise`'s value, or "stopped" as soon as `signal` aborts (the listener is removed either way). */
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | "stopped"> {

@@ -1,9 +1,11 @@
 import type { RunnerToServerMessage } from "@buildsim/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import {
   createRunnerConnection,
   type RunnerConnection,
   type RunnerConnectionOptions,
+  type RunnerSocketConstructor,
 } from "./runner-connection.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
 import { makeJobPayload } from "./test-support/make-job-payload.js";
@@ -64,6 +66,26 @@ describe("runner connection", () => {
       token: "runner-token",
       tags: ["docker", "linux"],
     });
+  });
+
+  it("opens its sockets with the injected WebSocket constructor", async () => {
+    const urls: string[] = [];
+    class RecordingSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        urls.push(url);
+      }
+    }
+    const { peer, connection } = await setUp(
+      {},
+      { WebSocket: RecordingSocket as unknown as RunnerSocketConstructor },
+    );
+    await connection.connect();
+    expect(urls).toEqual([`${peer.url.replace("http:", "ws:")}/-/buildsim/runner`]);
+  });
+
+  it("refuses a URL it cannot connect to when created", () => {
+    expect(() => createRunnerConnection({ url: "not a url", token: "t" })).toThrow(TypeError);
   });
 
   it("resolves every connect() call with the same first welcome", async () => {
@@ -240,8 +262,8 @@ describe("runner connection", () => {
     const error = await connection.connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunnerConnectionError);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(connection.claim()).rejects.toMatchObject({ code: "CLOSED" });
-    await expect(connection.connect()).rejects.toMatchObject({ code: "CLOSED" });
+    await expect(connection.claim()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(connection.connect()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("sends heartbeats naming the builds in progress", async () => {

@@ -25,7 +25,6 @@ import type {
   WelcomeMessage,
 } from "@buildsim/core";
 import { CLOSE_CODES, isCompletedStatus, PROTOCOL_VERSION } from "@buildsim/core";
-import { WebSocket as NodeWebSocket } from "ws";
 import { ListenerSet } from "./listener-set.js";
 import { parseServerToRunnerMessage } from "./parse-server-to-runner-message.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
@@ -68,12 +67,17 @@ export class RunnerConnection {
   welcome: WelcomeMessage | null = null;
 
   private readonly options: Required<
-    Omit<RunnerConnectionOptions, "name" | "version" | "executor" | "tags" | "heartbeatIntervalMs">
+    Omit<
+      RunnerConnectionOptions,
+      "name" | "version" | "executor" | "tags" | "heartbeatIntervalMs" | "WebSocket"
+    >
   > &
     RunnerConnectionOptions;
   private socket: RunnerSocket | null = null;
   private connected = false;
   private stopped = false;
+  /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
+  private stoppedBy: RunnerConnectionError | null = null;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -87,11 +91,12 @@ export class RunnerConnection {
   };
   private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
   private connecting: Promise<WelcomeMessage> | null = null;
+  private opening = false;
+  private readonly socketUrl: string;
   private requestCounter = 0;
 
   constructor(options: RunnerConnectionOptions) {
     this.options = {
-      WebSocket: NodeWebSocket as unknown as RunnerSocketConstructor,
       reconnectDelayMs: 500,
       maxReconnectDelayMs: 15_000,
       random: Math.random,
@@ -99,13 +104,14 @@ export class RunnerConnection {
       createRequestId: () => `claim-${++this.requestCounter}`,
       ...options,
     };
+    // An unusable URL is the caller's mistake: say so now, not on every reconnect.
+    this.socketUrl = runnerSocketUrl(options.url);
   }
 
   /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
   connect(): Promise<WelcomeMessage> {
     if (this.welcome) return Promise.resolve(this.welcome);
-    if (this.stopped)
-      return Promise.reject(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     this.connecting ??= new Promise<WelcomeMessage>((resolve, reject) => {
       this.firstWelcome = { resolve, reject };
     });
@@ -120,8 +126,7 @@ export class RunnerConnection {
 
   /** Asks for a build: the job payload, or null when none is pending for this runner. */
   claim(): Promise<JobPayload | null> {
-    if (this.stopped)
-      return Promise.reject(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     return new Promise((resolve, reject) => {
       const claim: PendingClaim = { requestId: this.options.createRequestId(), sent: false, resolve, reject };
       this.claims.set(claim.requestId, claim);
@@ -199,8 +204,29 @@ export class RunnerConnection {
 
   private open(): void {
     this.reconnectTimer = null;
-    if (this.stopped) return;
-    const socket = new this.options.WebSocket(runnerSocketUrl(this.options.url));
+    if (this.stopped || this.opening) return;
+    this.opening = true;
+    void this.socketConstructor().then(
+      (Socket) => {
+        this.opening = false;
+        if (!this.stopped) this.attach(new Socket(this.socketUrl));
+      },
+      (error: Error) => {
+        this.opening = false;
+        this.reportError(error);
+        this.closed(1006);
+      },
+    );
+  }
+
+  /** The injected constructor, else `ws`, imported only now so that browser bundles never need it. */
+  private async socketConstructor(): Promise<RunnerSocketConstructor> {
+    if (this.options.WebSocket) return this.options.WebSocket;
+    const { WebSocket } = await import("ws");
+    return WebSocket as unknown as RunnerSocketConstructor;
+  }
+
+  private attach(socket: RunnerSocket): void {
     this.socket = socket;
     socket.addEventListener("open", () => {
       const { token, name, version, executor, tags } = this.options;
@@ -388,6 +414,7 @@ export class RunnerConnection {
 
   private shutDown(error: RunnerConnectionError): void {
     this.stopped = true;
+    this.stoppedBy ??= error;
     this.connected = false;
     this.stopHeartbeat();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
