@@ -33,16 +33,13 @@ export function checkKeys(scope: EntryScope, allowed: readonly string[]): void {
   }
 }
 
-// GitLab flattens nested script arrays up to 10 levels (so `!reference` can splice lists in).
+// GitLab flattens nested script arrays up to 10 levels (so `!reference` can splice lists in). Items must be
+// strings: YAML reads `- true` or `- 1` as a boolean or a number, which GitLab rejects.
 const MAX_SCRIPT_NESTING = 10;
 
 function flattenStrings(value: unknown, depth: number, out: string[]): boolean {
   if (typeof value === "string") {
     out.push(value);
-    return true;
-  }
-  if (typeof value === "number" || typeof value === "boolean") {
-    out.push(String(value));
     return true;
   }
   if (!Array.isArray(value) || depth > MAX_SCRIPT_NESTING) return false;
