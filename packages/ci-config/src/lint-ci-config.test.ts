@@ -290,6 +290,20 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
+  it("warns about changes:compare_to and exists:project, which only GitLab can answer", () => {
+    const result = lintCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml":
+          "a:\n  script: x\n  rules:\n    - changes: { paths: [src/*], compare_to: main }\n    - exists: { paths: [x], project: g/p }\n",
+      }),
+    });
+    expect(result.valid).toBe(true);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:4:34: jobs:a:rules:rule:changes compare_to is not supported locally and is ignored",
+      ".gitlab-ci.yml:5:29: jobs:a:rules:rule:exists project is not supported locally and is ignored",
+    ]);
+  });
+
   it("checks needs given under rules", () => {
     expect(lint("a:\n  script: x\n  rules:\n    - needs: [ghost]\n")).toEqual([
       ".gitlab-ci.yml:3:3: a job: undefined need: ghost",

@@ -134,8 +134,26 @@ export function readExpression(scope: EntryScope, key: string): CiExpression | n
 }
 
 /** `changes:` / `exists:` — an array of globs or `{paths: [...]}`. */
-export function readFileCondition(scope: EntryScope, key: string): CiFileCondition | null {
+export function readFileCondition(scope: EntryScope, key: "changes" | "exists"): CiFileCondition | null {
   const value = scope.hash[key];
+  if (isHash(value)) {
+    const inner: EntryScope = {
+      ...scope,
+      location: childLocation(scope, key),
+      hash: value,
+      pos: at(scope, key),
+    };
+    const local = ["compare_to", "project", "ref"].filter((k) => value[k] !== undefined);
+    checkKeys(inner, key === "changes" ? ["paths", "compare_to"] : ["paths", "project", "ref"]);
+    for (const option of local) {
+      if ((key === "changes") === (option === "compare_to")) {
+        scope.problems.warn(
+          at(inner, option),
+          `${inner.location} ${option} is not supported locally and is ignored`,
+        );
+      }
+    }
+  }
   const paths = isHash(value) ? value.paths : value;
   if (Array.isArray(paths) && paths.every((p) => typeof p === "string")) return { paths: paths as string[] };
   if (typeof paths === "string") return { paths: [paths] };
