@@ -17,7 +17,7 @@ export type { CiExpression, ParseExpressionResult } from "./expression.js";
 export { parseExpression } from "./expression.js";
 export { matchesGlob } from "./glob-match.js";
 export type { LintResult } from "./lint-ci-config.js";
-export { createMemoryReader, formatProblem, lintCiConfig } from "./lint-ci-config.js";
+export { createMemoryReader, formatProblem, lintCiConfig, lintCiSources } from "./lint-ci-config.js";
 export type { LoadCiConfigOptions, LoadCiConfigResult } from "./load-ci-config.js";
 export { DEFAULT_STAGES, loadCiConfig } from "./load-ci-config.js";
 export type { CiFileReader } from "./load-includes.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryReader, formatProblem, lintCiConfig } from "./lint-ci-config.js";
+import { createMemoryReader, formatProblem, lintCiConfig, lintCiSources } from "./lint-ci-config.js";
 
 const lint = (yaml: string, files: Record<string, string> = {}): string[] =>
   lintCiConfig({ readFile: createMemoryReader({ ".gitlab-ci.yml": yaml, ...files }) }).problems.map(
@@ -307,6 +307,16 @@ describe("lint reports every problem at its file, line and column with GitLab's 
   it("checks needs given under rules", () => {
     expect(lint("a:\n  script: x\n  rules:\n    - needs: [ghost]\n")).toEqual([
       ".gitlab-ci.yml:3:3: a job: undefined need: ghost",
+    ]);
+  });
+
+  it("lints in-memory sources with another entry file", () => {
+    const result = lintCiSources(
+      { "ci/main.yml": "include: ci/more.yml\n", "ci/more.yml": "a: {script: x, when: soon}\n" },
+      "ci/main.yml",
+    );
+    expect(result.problems.map(formatProblem)).toEqual([
+      "ci/more.yml:1:16: jobs:a when should be one of: on_success, on_failure, always, manual, delayed",
     ]);
   });
 
