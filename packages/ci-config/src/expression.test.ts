@@ -31,6 +31,9 @@ describe("rules:if expressions", () => {
     ["$A =~ /a\\/b/", { A: "x/a/b" }, true],
     ["$A =~ $RE", { A: "release-1", RE: "/^release-\\d+$/" }, true],
     ["$A !~ $RE", { A: "main", RE: "/^release/" }, true],
+    // A variable that holds no pattern: GitLab asks whether it contains the left side.
+    ["$A =~ $B", { A: "lease", B: "release" }, true],
+    ["$A =~ $B", { A: "release", B: "lease" }, false],
     ['$A == "1" && $B == "2"', { A: "1", B: "2" }, true],
     ['$A == "1" && $B == "2"', { A: "1", B: "3" }, false],
     ['$A == "1" || $B == "2"', { A: "0", B: "2" }, true],

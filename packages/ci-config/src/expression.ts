@@ -182,15 +182,15 @@ export function patternFromString(text: string): RegExp | null {
 const rubyTruthy = (value: Value): boolean => value !== null && value !== false;
 
 function matches(left: Value, right: Value): boolean | null {
-  const regex =
-    right !== null && typeof right === "object"
-      ? right.pattern
-      : typeof right === "string"
-        ? (patternFromString(right) ?? new RegExp(right.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-        : null;
-  if (!regex) return null;
   const text = typeof left === "string" ? left : "";
-  return regex.test(text);
+  if (typeof right === "string") {
+    const regex = patternFromString(right);
+    // A right side that is no pattern stays a string, and Ruby's `String#scan(text)` then asks whether the
+    // right side contains the left one — GitLab's behaviour, surprising as it is.
+    return regex ? regex.test(text) : right.includes(text);
+  }
+  if (right === null || typeof right !== "object") return null;
+  return right.pattern.test(text);
 }
 
 function evaluate(expr: Expr, variables: Readonly<Record<string, string>>): Value {
