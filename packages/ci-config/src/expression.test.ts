@@ -49,6 +49,12 @@ describe("rules:if expressions", () => {
     expect(evaluate(source, variables)).toBe(expected);
   });
 
+  it("accepts 100 tokens and rejects more, like GitLab's lexer", () => {
+    const statement = (terms: number) => Array.from({ length: terms }, (_, i) => `$V${i}`).join(" || ");
+    expect(parseExpression(statement(50)).ok).toBe(true);
+    expect(parseExpression(statement(51)).ok).toBe(false);
+  });
+
   it.each(["", "$", "$A ==", "== $A", '$A == "x', "($A", "$A)", "$A = 'x'", "$A == x", "$A =~ //"])(
     "rejects %j as invalid expression syntax",
     (source) => {

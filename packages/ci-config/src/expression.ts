@@ -26,6 +26,8 @@ export interface CiExpression {
 export type ParseExpressionResult = { ok: true; expression: CiExpression } | { ok: false; error: string };
 
 const OPERATORS = ["==", "!=", "=~", "!~", "&&", "||"] as const;
+// GitLab's lexer gives up on longer statements ("Too many tokens!").
+const MAX_TOKENS = 100;
 
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
@@ -234,7 +236,7 @@ function sameValue(left: Value, right: Value): boolean {
 /** Parses expression text; invalid syntax gives GitLab's message `invalid expression syntax`. */
 export function parseExpression(source: string): ParseExpressionResult {
   const tokens = tokenize(source);
-  const expr = tokens && tokens.length > 0 ? new Parser(tokens).parse() : null;
+  const expr = tokens && tokens.length > 0 && tokens.length <= MAX_TOKENS ? new Parser(tokens).parse() : null;
   if (!expr) return { ok: false, error: "invalid expression syntax" };
   return {
     ok: true,
