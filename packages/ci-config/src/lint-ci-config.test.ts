@@ -304,6 +304,22 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
+  it("warns when YAML documents after the first are ignored or inputs are not interpolated", () => {
+    const result = lintCiSources({
+      ".gitlab-ci.yml": "spec:\n  inputs: {}\n---\na: {script: x}\n---\nb: {script: y}\n",
+    });
+    expect(result.warnings.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:1:1: spec: inputs are not interpolated locally; $[[ inputs ]] stay as written",
+      ".gitlab-ci.yml:5:1: only the first YAML document is read; later ones are ignored, as in GitLab",
+    ]);
+  });
+
+  it("reports a !reference to a null value as missing", () => {
+    expect(lint(".a: { script: null }\nj:\n  script: !reference [.a, script]\n")).toEqual([
+      '.gitlab-ci.yml:3:22: !reference [".a", "script"] could not be found',
+    ]);
+  });
+
   it("checks needs given under rules", () => {
     expect(lint("a:\n  script: x\n  rules:\n    - needs: [ghost]\n")).toEqual([
       ".gitlab-ci.yml:3:3: a job: undefined need: ghost",
