@@ -130,4 +130,13 @@ describe("YAML as Psych reads it", () => {
       "yes",
     ]);
   });
+
+  it("skips a spec: header document and reads only the first content document", () => {
+    const header = jobsOf(
+      "spec:\n  inputs:\n    env: { default: dev }\n---\njob: { script: x }\n---\nother: { script: y }\n",
+    );
+    expect(names(header)).toEqual(["job"]);
+    const plainTwo = jobsOf("job: { script: x }\n---\nother: { script: y }\n");
+    expect(names(plainTwo)).toEqual(["job"]);
+  });
 });

@@ -31,6 +31,9 @@ describe("rules:if expressions", () => {
     ["$A =~ /a\\/b/", { A: "x/a/b" }, true],
     ["$A =~ $RE", { A: "release-1", RE: "/^release-\\d+$/" }, true],
     ["$A !~ $RE", { A: "main", RE: "/^release/" }, true],
+    // A variable that holds no pattern: GitLab asks whether it contains the left side.
+    ["$A =~ $B", { A: "lease", B: "release" }, true],
+    ["$A =~ $B", { A: "release", B: "lease" }, false],
     ['$A == "1" && $B == "2"', { A: "1", B: "2" }, true],
     ['$A == "1" && $B == "2"', { A: "1", B: "3" }, false],
     ['$A == "1" || $B == "2"', { A: "0", B: "2" }, true],
@@ -44,6 +47,12 @@ describe("rules:if expressions", () => {
     ['"x" == $A', { A: "x" }, true],
   ])("%s with %j is %s", (source, variables, expected) => {
     expect(evaluate(source, variables)).toBe(expected);
+  });
+
+  it("accepts 100 tokens and rejects more, like GitLab's lexer", () => {
+    const statement = (terms: number) => Array.from({ length: terms }, (_, i) => `$V${i}`).join(" || ");
+    expect(parseExpression(statement(50)).ok).toBe(true);
+    expect(parseExpression(statement(51)).ok).toBe(false);
   });
 
   it.each(["", "$", "$A ==", "== $A", '$A == "x', "($A", "$A)", "$A = 'x'", "$A == x", "$A =~ //"])(

@@ -26,6 +26,8 @@ export interface CiExpression {
 export type ParseExpressionResult = { ok: true; expression: CiExpression } | { ok: false; error: string };
 
 const OPERATORS = ["==", "!=", "=~", "!~", "&&", "||"] as const;
+// GitLab's lexer gives up on longer statements ("Too many tokens!").
+const MAX_TOKENS = 100;
 
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
@@ -182,15 +184,15 @@ export function patternFromString(text: string): RegExp | null {
 const rubyTruthy = (value: Value): boolean => value !== null && value !== false;
 
 function matches(left: Value, right: Value): boolean | null {
-  const regex =
-    right !== null && typeof right === "object"
-      ? right.pattern
-      : typeof right === "string"
-        ? (patternFromString(right) ?? new RegExp(right.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-        : null;
-  if (!regex) return null;
   const text = typeof left === "string" ? left : "";
-  return regex.test(text);
+  if (typeof right === "string") {
+    const regex = patternFromString(right);
+    // A right side that is no pattern stays a string, and Ruby's `String#scan(text)` then asks whether the
+    // right side contains the left one — GitLab's behaviour, surprising as it is.
+    return regex ? regex.test(text) : right.includes(text);
+  }
+  if (right === null || typeof right !== "object") return null;
+  return right.pattern.test(text);
 }
 
 function evaluate(expr: Expr, variables: Readonly<Record<string, string>>): Value {
@@ -234,7 +236,7 @@ function sameValue(left: Value, right: Value): boolean {
 /** Parses expression text; invalid syntax gives GitLab's message `invalid expression syntax`. */
 export function parseExpression(source: string): ParseExpressionResult {
   const tokens = tokenize(source);
-  const expr = tokens && tokens.length > 0 ? new Parser(tokens).parse() : null;
+  const expr = tokens && tokens.length > 0 && tokens.length <= MAX_TOKENS ? new Parser(tokens).parse() : null;
   if (!expr) return { ok: false, error: "invalid expression syntax" };
   return {
     ok: true,

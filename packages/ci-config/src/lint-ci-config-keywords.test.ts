@@ -136,6 +136,13 @@ it.each([
       ".gitlab-ci.yml:3:3: default:retry config must be less than or equal to 2",
     ],
   ],
+  [
+    "a script line YAML reads as a boolean",
+    "a:\n  script:\n    - echo hi\n    - true\n",
+    [
+      ".gitlab-ci.yml:2:3: jobs:a:script config should be a string or a nested array of strings up to 10 levels deep",
+    ],
+  ],
 ] as [string, string, string[]][])("lint points at %s with GitLab's wording", (_name, yaml, expected) => {
   expect(lint(yaml)).toEqual(expected);
 });

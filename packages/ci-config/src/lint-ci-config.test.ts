@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryReader, formatProblem, lintCiConfig } from "./lint-ci-config.js";
+import { createMemoryReader, formatProblem, lintCiConfig, lintCiSources } from "./lint-ci-config.js";
 
 const lint = (yaml: string, files: Record<string, string> = {}): string[] =>
   lintCiConfig({ readFile: createMemoryReader({ ".gitlab-ci.yml": yaml, ...files }) }).problems.map(
@@ -290,9 +290,49 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
+  it("warns about changes:compare_to and exists:project, which only GitLab can answer", () => {
+    const result = lintCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml":
+          "a:\n  script: x\n  rules:\n    - changes: { paths: [src/*], compare_to: main }\n    - exists: { paths: [x], project: g/p }\n",
+      }),
+    });
+    expect(result.valid).toBe(true);
+    expect(result.warnings.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:4:34: jobs:a:rules:rule:changes compare_to is not supported locally and is ignored",
+      ".gitlab-ci.yml:5:29: jobs:a:rules:rule:exists project is not supported locally and is ignored",
+    ]);
+  });
+
+  it("warns when YAML documents after the first are ignored or inputs are not interpolated", () => {
+    const result = lintCiSources({
+      ".gitlab-ci.yml": "spec:\n  inputs: {}\n---\na: {script: x}\n---\nb: {script: y}\n",
+    });
+    expect(result.warnings.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:1:1: spec: inputs are not interpolated locally; $[[ inputs ]] stay as written",
+      ".gitlab-ci.yml:5:1: only the first YAML document is read; later ones are ignored, as in GitLab",
+    ]);
+  });
+
+  it("reports a !reference to a null value as missing", () => {
+    expect(lint(".a: { script: null }\nj:\n  script: !reference [.a, script]\n")).toEqual([
+      '.gitlab-ci.yml:3:22: !reference [".a", "script"] could not be found',
+    ]);
+  });
+
   it("checks needs given under rules", () => {
     expect(lint("a:\n  script: x\n  rules:\n    - needs: [ghost]\n")).toEqual([
       ".gitlab-ci.yml:3:3: a job: undefined need: ghost",
+    ]);
+  });
+
+  it("lints in-memory sources with another entry file", () => {
+    const result = lintCiSources(
+      { "ci/main.yml": "include: ci/more.yml\n", "ci/more.yml": "a: {script: x, when: soon}\n" },
+      "ci/main.yml",
+    );
+    expect(result.problems.map(formatProblem)).toEqual([
+      "ci/more.yml:1:16: jobs:a when should be one of: on_success, on_failure, always, manual, delayed",
     ]);
   });
 

@@ -18,6 +18,14 @@ export function lintCiConfig(options: LoadCiConfigOptions): LintResult {
   return { valid: problems.length === 0, problems, warnings };
 }
 
+/** Lints in-memory sources keyed by repository path; `entryFile` defaults to `.gitlab-ci.yml`. */
+export function lintCiSources(
+  files: Readonly<Record<string, string>>,
+  entryFile = ".gitlab-ci.yml",
+): LintResult {
+  return lintCiConfig({ entryFile, readFile: createMemoryReader(files) });
+}
+
 /** A reader over in-memory files keyed by repository path (for editors and tests). */
 export function createMemoryReader(files: Readonly<Record<string, string>>): CiFileReader {
   return (repoPath) => (Object.hasOwn(files, repoPath) ? files[repoPath] : undefined);

@@ -164,11 +164,14 @@ function readWorkflow(root: EntryScope): CiRule[] | null {
 export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const entryFile = options.entryFile ?? ".gitlab-ci.yml";
   const problems = new ProblemList();
-  const warnings = new ProblemList();
   const top: SourcePos = { file: entryFile, line: 1, col: 1 };
   const hash = loadWithIncludes(entryFile, options.readFile, problems);
   if (!hash)
-    return { config: null, problems: byPosition(problems.items, entryFile), warnings: warnings.items };
+    return {
+      config: null,
+      problems: byPosition(problems.items, entryFile),
+      warnings: byPosition(problems.warnings, entryFile),
+    };
   const failedExtends = resolveExtends(hash, problems, top);
   const failedReferences = resolveReferences(hash, problems);
 
@@ -183,7 +186,7 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     [hash.default, "default:cache"],
   ] as const) {
     if (isHash(scope) && scope.cache !== undefined)
-      warnings.add(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
+      problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
   }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
@@ -201,7 +204,7 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
       continue;
     }
     if (value.trigger !== undefined) {
-      warnings.add(
+      problems.warn(
         pos,
         `jobs:${name} uses trigger:, and downstream pipelines are not run locally; the job is left out`,
       );
@@ -209,7 +212,7 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     }
     for (const key of NO_LOCAL_EFFECT) {
       if (value[key] !== undefined)
-        warnings.add(keyPos(value, key, pos), `jobs:${name}:${key} has no effect in a local run`);
+        problems.warn(keyPos(value, key, pos), `jobs:${name}:${key} has no effect in a local run`);
     }
     const draft = readJob({ location: `jobs:${name}`, hash: value, pos, problems }, defaults);
     drafts.push({ name, draft, hash: value });
@@ -221,7 +224,11 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   checkGraph({ jobs, stages, drafts, problems });
   const config: CiConfig = { stages, variables, workflowRules, jobs };
   const sorted = byPosition(problems.items, entryFile);
-  return { config: sorted.length === 0 ? config : null, problems: sorted, warnings: warnings.items };
+  return {
+    config: sorted.length === 0 ? config : null,
+    problems: sorted,
+    warnings: byPosition(problems.warnings, entryFile),
+  };
 }
 
 /** Problems in reading order: the entry file, other files as first met, then line and column. */

@@ -67,6 +67,7 @@ function loadFile(
   }
   const parsed = parseYaml(file, source);
   state.problems.items.push(...parsed.problems.items);
+  state.problems.warnings.push(...parsed.problems.warnings);
   const firstError = parsed.problems.items[0];
   if (firstError) {
     if (includedAt) state.problems.add(includedAt, `\`${file}\`: ${firstError.message}`);

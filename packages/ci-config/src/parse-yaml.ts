@@ -9,7 +9,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
+  parseAllDocuments,
   type ScalarTag,
   type Tags,
 } from "yaml";
@@ -55,11 +55,14 @@ const psychTags = (tags: Tags): Tags => [
 // Aliases may point at collections that contain aliases; a bound stops "billion laughs" documents.
 const MAX_ALIAS_DEPTH = 50;
 
-/** Parses `source` (the contents of `file`), reporting YAML syntax errors with their positions. */
+/**
+ * Parses `source` (the contents of `file`), reporting YAML syntax errors with their positions. A first
+ * document holding only a `spec:` header is skipped, as GitLab does for files with inputs.
+ */
 export function parseYaml(file: string, source: string): ParsedYaml {
   const problems = new ProblemList();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, {
+  const docs = parseAllDocuments(source, {
     lineCounter,
     // GitLab loads YAML with Ruby's Psych, a YAML 1.1 parser: `010` is octal, `1:30` is 90, `on` is true.
     version: "1.1",
@@ -68,14 +71,34 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     prettyErrors: false,
     customTags: psychTags,
   });
-  for (const error of doc.errors) {
+  const list = Array.isArray(docs) ? docs : [];
+  for (const error of list.flatMap((doc) => doc.errors)) {
     const at = lineCounter.linePos(error.pos[0]);
     const firstLine = error.message.split("\n")[0] ?? error.message;
     problems.add({ file, line: at.line, col: at.col }, firstLine.replace(/ at line \d+, column \d+:?$/, ""));
   }
-  if (doc.errors.length > 0) return { value: undefined, problems };
+  if (problems.items.length > 0 || list.length === 0) return { value: undefined, problems };
   const converter = new Converter(file, lineCounter, problems);
-  const value = doc.contents === null ? undefined : converter.convert(doc.contents, 0);
+  const pos = (doc: (typeof list)[number]): SourcePos => {
+    const at = lineCounter.linePos(doc.range[0]);
+    return { file, line: at.line, col: at.col };
+  };
+  const first = list[0]!;
+  const header =
+    isMap(first.contents) && first.contents.items.length === 1 && isScalar(first.contents.items[0]?.key)
+      ? first.contents.items[0]?.key.value === "spec"
+      : false;
+  const content = header ? list[1] : first;
+  if (header && list.length > 1) {
+    problems.warn(pos(first), "spec: inputs are not interpolated locally; $[[ inputs ]] stay as written");
+  }
+  const ignored = list.slice(header ? 2 : 1);
+  if (ignored[0])
+    problems.warn(
+      pos(ignored[0]),
+      "only the first YAML document is read; later ones are ignored, as in GitLab",
+    );
+  const value = content?.contents == null ? undefined : converter.convert(content.contents, 0);
   return { value, problems };
 }
 

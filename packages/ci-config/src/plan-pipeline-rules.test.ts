@@ -122,6 +122,32 @@ src: { script: x, rules: [{ if: $CI, changes: ['src/*'] }] }
     expect(asked).toEqual([["Dockerfile"], ["go.mod"]]);
   });
 
+  it("expands known variables in exists and changes paths, leaving unknown ones", () => {
+    const asked: string[] = [];
+    jobsOf(
+      `
+variables: { DIR: deploy }
+job:
+  script: x
+  variables: { FILE: app.yaml }
+  rules:
+    - exists: ['$DIR/\${FILE}', '%DIR%/x', $NOPE/y]
+    - changes: [$DIR/**/*]
+`,
+      {
+        exists: (globs) => {
+          asked.push(...globs);
+          return false;
+        },
+        changes: (globs) => {
+          asked.push(...globs);
+          return true;
+        },
+      },
+    );
+    expect(asked).toEqual(["deploy/app.yaml", "deploy/x", "$NOPE/y", "deploy/**/*"]);
+  });
+
   it("lets rules see job and matrix variables", () => {
     const jobs = jobsOf(`
 build:

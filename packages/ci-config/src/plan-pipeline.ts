@@ -51,10 +51,20 @@ export type PipelinePlan =
 const toRecord = (defs: readonly CiVariableDef[]): Record<string, string> =>
   Object.fromEntries(defs.map((d) => [d.key, d.value]));
 
+/** GitLab's `ExpandVariables.expand_existing`: `$VAR`, `${VAR}` and `%VAR%` of known variables, one level. */
+export function expandExisting(text: string, vars: Readonly<Record<string, string>>): string {
+  return text.replace(/\$(\w+)|\$\{(\w+)\}|%(\w+)%/g, (whole, a, b, c) => {
+    const name = (a ?? b ?? c) as string;
+    return Object.hasOwn(vars, name) ? (vars[name] as string) : whole;
+  });
+}
+
 function ruleMatches(rule: CiRule, vars: Record<string, string>, ctx: PipelineContext): boolean {
   if (rule.if && !rule.if.evaluate(vars)) return false;
-  if (rule.changes && !ctx.changes(rule.changes.paths)) return false;
-  if (rule.exists && !ctx.exists(rule.exists.paths)) return false;
+  // `rules:changes` and `rules:exists` paths may use variables.
+  const expand = (paths: string[]): string[] => paths.map((p) => expandExisting(p, vars));
+  if (rule.changes && !ctx.changes(expand(rule.changes.paths))) return false;
+  if (rule.exists && !ctx.exists(expand(rule.exists.paths))) return false;
   return true;
 }
 

@@ -33,16 +33,13 @@ export function checkKeys(scope: EntryScope, allowed: readonly string[]): void {
   }
 }
 
-// GitLab flattens nested script arrays up to 10 levels (so `!reference` can splice lists in).
+// GitLab flattens nested script arrays up to 10 levels (so `!reference` can splice lists in). Items must be
+// strings: YAML reads `- true` or `- 1` as a boolean or a number, which GitLab rejects.
 const MAX_SCRIPT_NESTING = 10;
 
 function flattenStrings(value: unknown, depth: number, out: string[]): boolean {
   if (typeof value === "string") {
     out.push(value);
-    return true;
-  }
-  if (typeof value === "number" || typeof value === "boolean") {
-    out.push(String(value));
     return true;
   }
   if (!Array.isArray(value) || depth > MAX_SCRIPT_NESTING) return false;
@@ -137,8 +134,26 @@ export function readExpression(scope: EntryScope, key: string): CiExpression | n
 }
 
 /** `changes:` / `exists:` — an array of globs or `{paths: [...]}`. */
-export function readFileCondition(scope: EntryScope, key: string): CiFileCondition | null {
+export function readFileCondition(scope: EntryScope, key: "changes" | "exists"): CiFileCondition | null {
   const value = scope.hash[key];
+  if (isHash(value)) {
+    const inner: EntryScope = {
+      ...scope,
+      location: childLocation(scope, key),
+      hash: value,
+      pos: at(scope, key),
+    };
+    const local = ["compare_to", "project", "ref"].filter((k) => value[k] !== undefined);
+    checkKeys(inner, key === "changes" ? ["paths", "compare_to"] : ["paths", "project", "ref"]);
+    for (const option of local) {
+      if ((key === "changes") === (option === "compare_to")) {
+        scope.problems.warn(
+          at(inner, option),
+          `${inner.location} ${option} is not supported locally and is ignored`,
+        );
+      }
+    }
+  }
   const paths = isHash(value) ? value.paths : value;
   if (Array.isArray(paths) && paths.every((p) => typeof p === "string")) return { paths: paths as string[] };
   if (typeof paths === "string") return { paths: [paths] };

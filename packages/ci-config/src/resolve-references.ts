@@ -34,7 +34,14 @@ export function resolveReferences(root: Record<string, unknown>, problems: Probl
       }
       target = target[key];
     }
-    return resolve(target, depth + 1);
+    const before = problems.items.length;
+    const value = resolve(target, depth + 1);
+    // GitLab treats a reference to nothing (null or false) as missing too, unless a deeper one failed.
+    if ((value === null || value === false) && problems.items.length === before) {
+      problems.add(tag.pos, `${tag} could not be found`);
+      failed.add(current);
+    }
+    return value;
   };
 
   const resolve = (value: unknown, depth: number): unknown => {

@@ -64,11 +64,17 @@ export function copyKeyLocs(from: object, to: object): void {
   for (const [key, pos] of source.keys) target.keys.set(key, pos);
 }
 
-/** Collects problems; the loaders push into one and never stop at the first. */
+/** Collects problems (and warnings); the loaders push into one and never stop at the first. */
 export class ProblemList {
   readonly items: CiProblem[] = [];
+  /** Valid GitLab config that does nothing or is not run locally. */
+  readonly warnings: CiProblem[] = [];
 
   add(pos: SourcePos, message: string): void {
     this.items.push({ file: pos.file, line: pos.line, col: pos.col, message });
+  }
+
+  warn(pos: SourcePos, message: string): void {
+    this.warnings.push({ file: pos.file, line: pos.line, col: pos.col, message });
   }
 }
