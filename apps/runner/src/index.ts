@@ -14,7 +14,6 @@ export { RUNNER_VERSION, runRunnerCli } from "./run-runner-cli.js";
 export type { SpawnFunction } from "./run-shell-step.js";
 export type { Runner, RunnerOptions, StopOptions } from "./runner.js";
 export { createRunner } from "./runner.js";
-export { globToRegExp } from "./match-artifact-paths.js";
 export type { ShellExecutorOptions } from "./shell-executor.js";
 export { createShellExecutor } from "./shell-executor.js";
 export type { SimulateExecutorOptions } from "./simulate-executor.js";

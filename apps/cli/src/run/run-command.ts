@@ -8,16 +8,16 @@
 // Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
 
 import path from "node:path";
-import { createDirectoryReader } from "@buildsim/ci-config";
+import { createChangesCheck, createDirectoryReader, createExistsCheck } from "@buildsim/ci-config";
 import { createRunnerConnection } from "@buildsim/client";
 import type { Build } from "@buildsim/core";
 import { createRunner, createShellExecutor, createSimulateExecutor, RUNNER_VERSION } from "@buildsim/runner";
 import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
 import { type BoardOutput, createBoard } from "./board.js";
+import { readChangedPaths } from "./changed-paths.js";
 import { readGitProject } from "./git-project.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
 import { watchPipeline } from "./pipeline-watcher.js";
-import { createChanges, createExists } from "./work-tree-files.js";
 
 export interface RunCommandIo {
   stdout: BoardOutput;
@@ -91,8 +91,8 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       variables: o.variables,
       readFile: createDirectoryReader(projectDir),
       entryFile: path.basename(file),
-      exists: createExists(projectDir),
-      changes: createChanges(projectDir, git.isGit),
+      exists: createExistsCheck(projectDir),
+      changes: createChangesCheck(readChangedPaths(projectDir, git.isGit)),
       onlyJobs: o.jobs,
     });
     if (!created.created) {
