@@ -62,7 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       body: Buffer.concat(chunks).toString("utf8"),
     };
     requests.push(recorded);
-    const reply = options.http
+    const reply: TestReply = options.http
       ? await options.http(recorded)
       : { status: 404, body: { error: "404 Not Found" } };
     if ("destroy" in reply) {
