@@ -46,5 +46,14 @@ export type {
 } from "./pipelines-v4-api.js";
 export type { ArrayFormat, QueryParams, QueryValue } from "./query-string.js";
 export { buildQueryString } from "./query-string.js";
+export type { SocketEvent } from "./socket-event-queue.js";
+export { SocketEventQueue } from "./socket-event-queue.js";
 export type { TraceEvent, TraceReconnectOptions, WatchTraceOptions } from "./watch-trace.js";
-export type { WebSocketConstructorLike, WebSocketLike } from "./web-socket-factory.js";
+export type {
+  ResolvedWebSocketFactory,
+  WebSocketConstructorLike,
+  WebSocketFactory,
+  WebSocketFactoryOptions,
+  WebSocketLike,
+} from "./web-socket-factory.js";
+export { resolveWebSocketFactory } from "./web-socket-factory.js";

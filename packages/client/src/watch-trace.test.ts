@@ -327,3 +327,53 @@ describe("watchTrace against a server without the socket (real GitLab)", () => {
     expect(error.code).toBe("not_found");
   });
 });
+
+describe("watchTrace with a browser-like WebSocket that hides the upgrade status", () => {
+  // Wraps `ws` the way a browser behaves: errors carry no message, so the refused status is unknown.
+  class BrowserLikeWebSocket {
+    readonly #inner: WebSocket;
+    onopen: ((event: unknown) => void) | null = null;
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    onclose: ((event: { code: number; reason: string }) => void) | null = null;
+    constructor(url: string) {
+      this.#inner = new WebSocket(url);
+      this.#inner.onopen = () => this.onopen?.({});
+      this.#inner.onmessage = (event) => this.onmessage?.({ data: event.data });
+      this.#inner.onerror = () => this.onerror?.({ type: "error" });
+      this.#inner.onclose = (event) => this.onclose?.({ code: event.code, reason: event.reason });
+    }
+    get readyState(): number {
+      return this.#inner.readyState;
+    }
+    close(code?: number): void {
+      this.#inner.close(code);
+    }
+  }
+  const BrowserWebSocket = BrowserLikeWebSocket as unknown as WebSocketConstructorLike;
+
+  it("probes the path over HTTP, and polls when it is not there", async () => {
+    server = await startTestServer({
+      http: (request) => {
+        if (request.url === "/api/v4/projects/1/jobs/7")
+          return { status: 200, body: { id: 7, status: "success" } };
+        if (request.url === "/api/v4/projects/1/jobs/7/trace") return { status: 200, body: TRACE };
+        return { status: 404, body: { error: "404 Not Found" } };
+      },
+    });
+    const client = createClient({ baseUrl: server.url, token: "t", WebSocket: BrowserWebSocket });
+    const events = await collect(client.watchTrace(1, 7));
+    expect(bytesOf(events)).toEqual(TRACE);
+    expect(server.requests[0]?.url).toBe("/-/buildsim/trace?project=1&build=7");
+    expect(server.requests[0]?.headers["private-token"]).toBe("t");
+  });
+
+  it("reports unauthorized when the probe says 401", async () => {
+    server = await startTestServer({
+      upgradeStatus: 401,
+      http: () => ({ status: 401, body: { message: "401 Unauthorized" } }),
+    });
+    const client = createClient({ baseUrl: server.url, WebSocket: BrowserWebSocket });
+    expect((await rejection(collect(client.watchTrace(1, 7)))).code).toBe("unauthorized");
+  });
+});
