@@ -167,6 +167,8 @@ async function* connectOnce(
   const queue = new SocketEventQueue(socket);
   const onAbort = () => queue.interrupt(CLOSE_CODES.NORMAL, "aborted");
   signal?.addEventListener("abort", onAbort, { once: true });
+  // The signal may have fired while the socket was being created; its abort event is gone by now.
+  if (signal?.aborted) onAbort();
   const startOffset = state.offset;
   let opened = false;
   let upgradeStatus: number | null = null;
