@@ -198,7 +198,7 @@ describe("watchTrace over the WebSocket", () => {
     const client = createClient({
       baseUrl: url,
       token: "secret",
-      WebSocket: WebSocket as unknown as WebSocketConstructorLike,
+      WebSocket,
     });
     await collect(client.watchTrace(1, 7));
     expect(connections[0]?.query.get("private_token")).toBe("secret");
@@ -350,7 +350,7 @@ describe("watchTrace with a browser-like WebSocket that hides the upgrade status
       this.#inner.close(code);
     }
   }
-  const BrowserWebSocket = BrowserLikeWebSocket as unknown as WebSocketConstructorLike;
+  const BrowserWebSocket: WebSocketConstructorLike = BrowserLikeWebSocket;
 
   it("probes the path over HTTP, and polls when it is not there", async () => {
     server = await startTestServer({

@@ -1,12 +1,15 @@
 // Opening a WebSocket in Node (the `ws` package, imported lazily, with auth headers) or a browser (global WebSocket).
 
+// Method syntax makes the parameter bivariant, so the DOM's and `ws`'s richer event types both fit.
+type Handler<E> = { handle(event: E): void }["handle"];
+
 /** The part of a WebSocket the trace watcher uses: both `ws` and the browser's WebSocket have it. */
 export interface WebSocketLike {
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onerror: Handler<unknown> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
   close(code?: number, reason?: string): void;
 }
 
