@@ -50,7 +50,7 @@ const jobs = {
   // The main job: the buildsim CLI's own main command, built first.
   main: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
-    run("node", [path.join(root, "apps", "server", "dist", "main.js"), ...rest]);
+    run("node", [path.join(root, "apps", "cli", "dist", "main.js"), ...rest]);
   },
   bench: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);

@@ -1,1 +1,57 @@
-export {};
+// @buildsim/server: GitLab's v3 Builds API on SQLite, embeddable (`startServer`) and extensible (routes,
+// event bus, services). Named exports only.
+
+export type { App } from "./app.js";
+export { canReadBuild, canReadProject, canUpdateBuild } from "./auth/abilities.js";
+export { authenticate } from "./auth/authenticate.js";
+export type { ServerEventMap } from "./events/server-events.js";
+export { ServerEvents } from "./events/server-events.js";
+export { loadSeed, loadSeedFile, loadSeedText, SeedError } from "./fixtures/load-seed.js";
+export type { ParseSeedResult, Seed, SeedBuild } from "./fixtures/parse-seed.js";
+export { parseSeed } from "./fixtures/parse-seed.js";
+export type { ApiErrorCode } from "./http/api-error.js";
+export { API_ERRORS, ApiError } from "./http/api-error.js";
+export type { PageRequest } from "./http/paginate.js";
+export { pageWindow, paginationHeaders, parsePageRequest } from "./http/paginate.js";
+export type { Params, ParamValue, ParsedQuery } from "./http/parse-query.js";
+export { parseQuery, toQuery } from "./http/parse-query.js";
+export type { Reply } from "./http/reply.js";
+export { JSON_TYPE, jsonReply } from "./http/reply.js";
+export type { RequestContext } from "./http/request-context.js";
+export type { RouteMatch, RouteParams } from "./http/router.js";
+export { Router } from "./http/router.js";
+export type { EntityLookup } from "./presenters/entity-lookup.js";
+export { createEntityLookup } from "./presenters/entity-lookup.js";
+export type { BuildShape, PresentOptions } from "./presenters/present-build-v3.js";
+export {
+  gravatarUrl,
+  presentBuildV3,
+  presentCommitV3,
+  presentPipelineBasic,
+  presentRunner,
+  presentUserV3,
+} from "./presenters/present-build-v3.js";
+export type { ApiProfile } from "./profile.js";
+export { API_PROFILES, isApiProfile } from "./profile.js";
+export type { RouteHandler } from "./routes/route-handler.js";
+export { parseScope, V3_SCOPES } from "./routes/v3/parse-scope.js";
+export {
+  currentUser,
+  findBuild,
+  findProject,
+  integerRouteParam,
+  requireReadBuild,
+  requireUpdateBuild,
+} from "./routes/v3/route-helpers.js";
+export type { BuildActions } from "./services/build-actions.js";
+export type { BuildTransitions } from "./services/build-transitions.js";
+export type { Traces } from "./services/traces.js";
+export { maskSecrets } from "./services/traces.js";
+export type { RunningServer, StartServerOptions } from "./start-server.js";
+export { startServer } from "./start-server.js";
+export type { Store, StoreOptions } from "./store/create-store.js";
+export { createStore, DEFAULT_DATA_DIR } from "./store/create-store.js";
+export type { Migration } from "./store/migrations.js";
+export { MIGRATIONS } from "./store/migrations.js";
+export { migrate, openDatabase } from "./store/open-database.js";
+export type { AppendTraceResult } from "./store/traces-repo.js";

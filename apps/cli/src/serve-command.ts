@@ -1,0 +1,115 @@
+// `buildsim serve`: starts the API server and prints its URL and a token to call it with.
+
+import { parseArgs } from "node:util";
+import { isApiProfile, type RunningServer, startServer } from "@buildsim/server";
+
+/** Usage text for `buildsim serve`. */
+export const SERVE_USAGE = `Usage: buildsim serve [--port N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17]
+
+  --port N         port to listen on (default 3000; 0 picks a free one)
+  --host H         address to bind (default 127.0.0.1)
+  --data DIR       data directory: SQLite database + artifacts (default .buildsim)
+  --db :memory:    keep everything in memory (gone when the server stops)
+  --seed FILE      load users, projects, pipelines and builds from a YAML or JSON seed file
+  --profile P      v3 behaviour: docs (the seed document, default) or gitlab-8.17`;
+
+/** Parsed `serve` options, or the reason they are wrong. */
+export type ServeArgs =
+  | {
+      ok: true;
+      port: number;
+      host: string;
+      dataDir?: string;
+      memory: boolean;
+      seedFile?: string;
+      profile: "docs" | "gitlab-8.17";
+      help: boolean;
+    }
+  | { ok: false; error: string };
+
+/** Parses the arguments after `serve`. */
+export function parseServeArgs(argv: string[]): ServeArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        data: { type: "string" },
+        db: { type: "string" },
+        seed: { type: "string" },
+        profile: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+  const port = values.port === undefined ? 3000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return { ok: false, error: `--port must be an integer from 0 to 65535, got ${String(values.port)}` };
+  if (values.db !== undefined && values.db !== ":memory:")
+    return {
+      ok: false,
+      error: `--db only accepts :memory: (use --data DIR for a file), got ${String(values.db)}`,
+    };
+  if (values.db !== undefined && values.data !== undefined)
+    return { ok: false, error: "--data and --db :memory: cannot be combined" };
+  const profile = values.profile ?? "docs";
+  if (!isApiProfile(profile))
+    return { ok: false, error: `--profile must be docs or gitlab-8.17, got ${String(values.profile)}` };
+  return {
+    ok: true,
+    port,
+    host: typeof values.host === "string" ? values.host : "127.0.0.1",
+    ...(typeof values.data === "string" ? { dataDir: values.data } : {}),
+    memory: values.db === ":memory:",
+    ...(typeof values.seed === "string" ? { seedFile: values.seed } : {}),
+    profile,
+    help: values.help === true,
+  };
+}
+
+/** Runs `buildsim serve`; resolves with the running server (it keeps the process alive). */
+export async function runServe(
+  argv: string[],
+  out: (line: string) => void = (l) => console.log(l),
+  err: (line: string) => void = (l) => console.error(l),
+): Promise<RunningServer | number> {
+  const args = parseServeArgs(argv);
+  if (!args.ok) {
+    err(`buildsim serve: ${args.error}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    out(SERVE_USAGE);
+    return 0;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port: args.port,
+      host: args.host,
+      ...(args.memory ? { db: ":memory:" as const } : { dataDir: args.dataDir }),
+      ...(args.seedFile ? { seedFile: args.seedFile } : {}),
+      profile: args.profile,
+    });
+  } catch (e) {
+    err(`buildsim serve: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  if (server.seedSkipped) out(`note: ${args.seedFile} not loaded: the data directory already holds data`);
+  out(`buildsim listening on ${server.url} (profile ${args.profile})`);
+  out(`API: ${server.url}/api/v3`);
+  out(`token: ${server.token}`);
+  out(`try: curl -H "PRIVATE-TOKEN: ${server.token}" ${server.url}/api/v3/projects/1/builds`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return server;
+}

@@ -1,0 +1,47 @@
+// Who is calling: the private token (param first, then the PRIVATE-TOKEN header), then sudo.
+
+import type { User } from "@buildsim/core";
+import { ApiError } from "../http/api-error.js";
+import type { Params } from "../http/parse-query.js";
+import type { Store } from "../store/create-store.js";
+
+/** The request parts authentication reads. */
+export interface AuthInput {
+  params: Params;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const header = (headers: AuthInput["headers"], name: string): string | undefined => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/** The token the request carries, if any: the `private_token` param wins over the header. */
+export function tokenOf(input: AuthInput): string | undefined {
+  const param = input.params.private_token;
+  if (param !== undefined) return typeof param === "string" ? param : "";
+  return header(input.headers, "private-token");
+}
+
+/** The sudo target the request names (param first, then the SUDO header), if any. */
+export function sudoOf(input: AuthInput): string | undefined {
+  const param = input.params.sudo;
+  if (param !== undefined) return typeof param === "string" ? param : "";
+  return header(input.headers, "sudo");
+}
+
+/**
+ * `authenticate!` then sudo: the user the request acts as. 401 without a valid token of an active user;
+ * 403 when a non-admin uses sudo; 404 when the sudo user does not exist.
+ */
+export function authenticate(store: Store, input: AuthInput): User {
+  const token = tokenOf(input);
+  const user = token ? store.users.getByToken(token) : undefined;
+  if (user?.state !== "active") throw ApiError.of("UNAUTHORIZED");
+  const sudo = sudoOf(input);
+  if (sudo === undefined) return user;
+  if (!user.isAdmin) throw ApiError.of("SUDO_NOT_ADMIN");
+  const target = /^\d+$/.test(sudo) ? store.users.get(Number(sudo)) : store.users.getByUsername(sudo);
+  if (!target) throw ApiError.sudoUserNotFound(sudo);
+  return target;
+}

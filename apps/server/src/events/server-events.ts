@@ -1,0 +1,22 @@
+// The server's in-process event bus: what changed, for layers (WebSocket runners and watchers) that plug
+// in without touching the routes.
+
+import { EventEmitter } from "node:events";
+import type { Build, Pipeline } from "@buildsim/core";
+
+/** Every event the server emits, with its payload. */
+export interface ServerEventMap {
+  /** A build was created or changed (status, artifacts, erase…), after the change was committed. */
+  buildChanged: [build: Build];
+  /** Bytes were appended to a build's trace at `offset` (committed). */
+  traceAppended: [event: { buildId: number; offset: number; data: Buffer; length: number }];
+  /** A running build was canceled: the runner holding it must stop now. */
+  runnerMustCancel: [event: { buildId: number; runnerId: number | null }];
+  /** A pipeline's status was recomputed and saved. */
+  pipelineChanged: [pipeline: Pipeline];
+  /** A build became pending: runners waiting for work may claim it. */
+  buildQueued: [build: Build];
+}
+
+/** A typed `EventEmitter` over `ServerEventMap`. */
+export class ServerEvents extends EventEmitter<ServerEventMap> {}

@@ -1,0 +1,54 @@
+// The HTTP boundary's one error class and the one table mapping its codes to GitLab's status and body.
+
+/** Every error the API answers with, by stable code. */
+export const API_ERRORS = {
+  UNAUTHORIZED: { status: 401, body: { message: "401 Unauthorized" } },
+  FORBIDDEN: { status: 403, body: { message: "403 Forbidden" } },
+  SUDO_NOT_ADMIN: { status: 403, body: { message: "403 Forbidden - Must be admin to use sudo" } },
+  NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Build is not retryable" } },
+  NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Build is not erasable!" } },
+  PROJECT_NOT_FOUND: { status: 404, body: { message: "404 Project Not Found" } },
+  NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
+  /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
+  RECORD_NOT_FOUND: { status: 404, body: { message: "404 Not found" } },
+  /** Grape's catch-all route for paths the API does not have. */
+  ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
+  UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
+  PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
+  INTERNAL: { status: 500, body: { message: "500 Internal Server Error" } },
+} as const satisfies Record<string, { status: number; body: { message: string } | { error: string } }>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND";
+
+/** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly body: { message: string } | { error: string };
+
+  private constructor(code: ApiErrorCode, status: number, body: { message: string } | { error: string }) {
+    super("message" in body ? body.message : body.error);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    this.body = body;
+  }
+
+  /** One of the fixed errors of `API_ERRORS`. */
+  static of(code: keyof typeof API_ERRORS): ApiError {
+    const e = API_ERRORS[code];
+    return new ApiError(code, e.status, e.body);
+  }
+
+  /** Grape parameter validation: 400 `{"error": "<text>"}` (e.g. `build_id is invalid`). */
+  static invalidParam(text: string): ApiError {
+    return new ApiError("INVALID_PARAM", 400, { error: text });
+  }
+
+  /** Sudo named a user that does not exist. */
+  static sudoUserNotFound(who: string): ApiError {
+    return new ApiError("USER_NOT_FOUND", 404, {
+      message: `404 No user id or username for: ${who} Not Found`,
+    });
+  }
+}

@@ -1,0 +1,80 @@
+// Reads a request body up to a limit and turns JSON or form bodies into params.
+
+import type { IncomingMessage } from "node:http";
+import { ApiError } from "./api-error.js";
+import { type Params, type ParamValue, parseQuery, QueryParseError } from "./parse-query.js";
+
+/** Default `maxBodyBytes`: API bodies are tiny; artifacts do not come through the v3 API. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body's bytes; rejects with 413 past `maxBytes` (the rest of the body is drained, not stored). */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    return Promise.reject(ApiError.of("PAYLOAD_TOO_LARGE"));
+  }
+  if (declared === 0 || (req.headers["content-length"] === undefined && !req.headers["transfer-encoding"]))
+    return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () =>
+      tooLarge ? reject(ApiError.of("PAYLOAD_TOO_LARGE")) : resolve(Buffer.concat(chunks, size)),
+    );
+    req.on("error", reject);
+  });
+}
+
+function toParamValue(v: unknown): ParamValue | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return v.map(toParamValue).filter((x): x is ParamValue => x !== undefined);
+  if (typeof v === "object") {
+    const out: Params = Object.create(null);
+    for (const [k, val] of Object.entries(v)) {
+      const p = toParamValue(val);
+      if (p !== undefined) out[k] = p;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** Params carried by a body: a JSON object or a urlencoded form; other bodies carry none. */
+export function bodyParams(body: Buffer, contentType: string | undefined): Params {
+  const out: Params = Object.create(null);
+  if (body.byteLength === 0) return out;
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json") {
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw ApiError.invalidParam("The request body is not valid JSON");
+    }
+    if (value && typeof value === "object" && !Array.isArray(value)) return toParamValue(value) as Params;
+    return out;
+  }
+  if (type === "application/x-www-form-urlencoded") {
+    try {
+      return parseQuery(body.toString("utf8")).params;
+    } catch (e) {
+      if (e instanceof QueryParseError) throw ApiError.invalidParam(e.message);
+      throw e;
+    }
+  }
+  return out;
+}

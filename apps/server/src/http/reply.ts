@@ -1,0 +1,34 @@
+// Responses as values: handlers return a Reply and the central handler writes it.
+
+import type { ServerResponse } from "node:http";
+
+/** A complete response. Headers are a flat list `[name, value, name, value…]`, as `writeHead` takes. */
+export interface Reply {
+  status: number;
+  headers: string[];
+  body: Buffer;
+}
+
+/** GitLab's JSON content type: exactly `application/json`, no charset (python-gitlab insists). */
+export const JSON_TYPE = "application/json";
+
+/** A JSON reply of `value` with extra headers. */
+export function jsonReply(status: number, value: unknown, headers: string[] = []): Reply {
+  return {
+    status,
+    headers: ["Content-Type", JSON_TYPE, ...headers],
+    body: Buffer.from(JSON.stringify(value)),
+  };
+}
+
+/** Writes `reply` (HEAD gets the headers only). */
+export function writeReply(res: ServerResponse, reply: Reply, head: boolean, requestId: string): void {
+  res.writeHead(reply.status, [
+    ...reply.headers,
+    "Content-Length",
+    String(reply.body.byteLength),
+    "X-Request-Id",
+    requestId,
+  ]);
+  res.end(head ? undefined : reply.body);
+}

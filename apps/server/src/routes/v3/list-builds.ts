@@ -1,0 +1,72 @@
+// GET /projects/:id/builds and GET /projects/:id/repository/commits/:sha/builds: paginated, newest first,
+// answered from a response cache that every write invalidates.
+
+import type { App } from "../../app.js";
+import { ApiError } from "../../http/api-error.js";
+import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
+import type { Params } from "../../http/parse-query.js";
+import { jsonReply, type Reply } from "../../http/reply.js";
+import type { RequestContext } from "../../http/request-context.js";
+import { createEntityLookup } from "../../presenters/entity-lookup.js";
+import { presentBuildV3 } from "../../presenters/present-build-v3.js";
+import { parseScope } from "./parse-scope.js";
+import { currentUser, findProject, requireReadBuild } from "./route-helpers.js";
+
+/** Renders one page of builds with the seven pagination headers. */
+function renderPage(
+  ctx: RequestContext,
+  app: App,
+  projectId: number,
+  sha: string | undefined,
+  parsed: ReturnType<typeof validate>,
+): Reply {
+  const filter = { projectId, statuses: parsed.statuses, ...(sha === undefined ? {} : { sha }) };
+  const total = app.store.builds.count(filter);
+  const window = pageWindow(parsed.pageReq, total);
+  const builds = window ? app.store.builds.list({ ...filter, ...window }) : [];
+  const now = app.now();
+  const lookup = createEntityLookup(app.store);
+  const webUrl = app.webUrl();
+  const body = builds.map((b) =>
+    presentBuildV3(b, { profile: app.profile, shape: "build", now, webUrl, lookup }),
+  );
+  const linkParams: Params = { ...ctx.params, ...ctx.route };
+  if (parsed.normalizedScope !== undefined) linkParams.scope = parsed.normalizedScope;
+  return jsonReply(200, body, paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams));
+}
+
+/** Grape's validation of the list params (400s), before any lookup. */
+function validate(ctx: RequestContext, app: App) {
+  const { statuses, normalized } = parseScope(ctx.params, ctx.query, app.profile);
+  return { statuses, normalizedScope: normalized, pageReq: parsePageRequest(ctx.params) };
+}
+
+/** The cache key: same URL, same body params → same answer, for anyone allowed to see it. */
+const cacheKey = (ctx: RequestContext, app: App, kind: string) =>
+  `${kind}\u0000${app.profile}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+
+/** `GET /projects/:id/builds`: no `read_build` check (8.x), anyone who sees the project may list. */
+export function listProjectBuilds(ctx: RequestContext, app: App): Reply {
+  const user = currentUser(ctx, app);
+  const parsed = validate(ctx, app);
+  const project = findProject(ctx, app, user);
+  return app.responseCache.get(cacheKey(ctx, app, `p${project.id}`), () =>
+    renderPage(ctx, app, project.id, undefined, parsed),
+  );
+}
+
+/** `GET /projects/:id/repository/commits/:sha/builds`: needs `read_build`; 404 for an unknown commit. */
+export function listCommitBuilds(ctx: RequestContext, app: App): Reply {
+  const user = currentUser(ctx, app);
+  const parsed = validate(ctx, app);
+  const project = findProject(ctx, app, user);
+  requireReadBuild(user, project);
+  const sha = ctx.route.sha ?? "";
+  const resolves =
+    app.store.commits.resolve(project.id, sha) !== undefined ||
+    app.store.pipelines.latestForRef(project.id, sha) !== undefined;
+  if (!resolves) throw ApiError.of("NOT_FOUND");
+  return app.responseCache.get(cacheKey(ctx, app, `c${project.id}`), () =>
+    renderPage(ctx, app, project.id, sha, parsed),
+  );
+}

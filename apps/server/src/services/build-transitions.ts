@@ -1,0 +1,89 @@
+// Changes a build's status the only way allowed: core's applyBuildEvent, then the actions it returns
+// (pipeline status, pipeline processing, runner cancel), all inside the caller's transaction; events
+// for the bus are emitted once it has committed.
+
+import {
+  applyBuildEvent,
+  type Build,
+  type BuildEvent,
+  computePipelineStatus,
+  isCompletedStatus,
+  processPipeline,
+} from "@buildsim/core";
+import type { ServerEvents } from "../events/server-events.js";
+import type { Store } from "../store/create-store.js";
+
+/** Fires events at builds and keeps their pipelines consistent. */
+export function createBuildTransitions(store: Store, events: ServerEvents) {
+  /** Emits after commit, so listeners only ever see committed state. */
+  const emitBuild = (build: Build) =>
+    store.onCommit(() => {
+      events.emit("buildChanged", build);
+      if (build.status === "pending") events.emit("buildQueued", build);
+    });
+
+  function updatePipelineStatus(pipelineId: number, at: string): void {
+    const pipeline = store.pipelines.get(pipelineId);
+    if (!pipeline) return;
+    const status = computePipelineStatus(store.builds.listByPipeline(pipelineId));
+    if (status === pipeline.status) return;
+    const startedAt = pipeline.startedAt ?? (status === "running" ? at : null);
+    const finishedAt = isCompletedStatus(status) ? at : null;
+    const next = {
+      ...pipeline,
+      status,
+      updatedAt: at,
+      startedAt,
+      finishedAt,
+      duration:
+        startedAt && finishedAt ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : pipeline.duration,
+    };
+    store.pipelines.save(next);
+    store.onCommit(() => events.emit("pipelineChanged", next));
+  }
+
+  function process(pipelineId: number, at: string): void {
+    for (const decision of processPipeline(store.builds.listByPipeline(pipelineId), at)) {
+      const build = store.builds.get(decision.buildId);
+      if (build) fire(build, decision.event);
+    }
+  }
+
+  /**
+   * Fires `event` at `build` (must be the stored state), saves the result and performs its actions.
+   * Returns the build after the event; the same build when the status did not accept it.
+   */
+  function fire(build: Build, event: BuildEvent): Build {
+    const t = applyBuildEvent(build, event);
+    if (!t.changed) return build;
+    store.builds.save(t.build);
+    emitBuild(t.build);
+    for (const action of t.actions) {
+      if (action.type === "updatePipelineStatus") updatePipelineStatus(t.build.pipelineId, event.at);
+      else if (action.type === "processPipeline") process(t.build.pipelineId, event.at);
+      else if (action.type === "notifyRunnerCancel") {
+        const runnerId = action.runnerId;
+        store.onCommit(() => events.emit("runnerMustCancel", { buildId: t.build.id, runnerId }));
+      }
+    }
+    return t.build;
+  }
+
+  return {
+    fire,
+    updatePipelineStatus,
+    processPipeline: process,
+    /** Saves a change that is not a status change (artifacts, erase, keep) and announces it. */
+    saveDetails(build: Build): Build {
+      if (store.builds.get(build.id)?.status !== build.status)
+        throw new Error(`saveDetails must not change the status of build ${build.id}`);
+      store.builds.save(build);
+      emitBuild(build);
+      return build;
+    },
+    /** Announces a newly inserted build. */
+    announce: emitBuild,
+  };
+}
+
+export type BuildTransitions = ReturnType<typeof createBuildTransitions>;

@@ -1,0 +1,142 @@
+import { newBuild } from "@buildsim/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServerEvents } from "../events/server-events.js";
+import { createStore, type Store } from "../store/create-store.js";
+import { createTraces, maskSecrets, type Traces } from "./traces.js";
+
+let store: Store;
+let traces: Traces;
+let events: ServerEvents;
+const bytes = (s: string) => Buffer.from(s);
+
+beforeEach(() => {
+  store = createStore({ memory: true });
+  events = new ServerEvents();
+  traces = createTraces(store, events, () => "2026-01-01T00:00:00.000Z");
+  store.transaction(() => {
+    store.users.insert({
+      id: 1,
+      username: "u",
+      name: "u",
+      email: "u@example.com",
+      state: "active",
+      isAdmin: false,
+      avatarUrl: null,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      bio: null,
+      location: null,
+      skype: "",
+      linkedin: "",
+      twitter: "",
+      websiteUrl: "",
+      organization: null,
+    });
+    store.projects.insert({
+      id: 1,
+      pathWithNamespace: "g/p",
+      name: "p",
+      description: null,
+      visibility: "private",
+      publicBuilds: true,
+      buildsEnabled: true,
+      defaultBranch: "master",
+      runnersToken: "RUNNERS-TOKEN",
+      members: [],
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    store.pipelines.insert({
+      id: 1,
+      projectId: 1,
+      sha: "a".repeat(40),
+      ref: "master",
+      tag: false,
+      beforeSha: null,
+      status: "running",
+      source: "push",
+      userId: null,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      startedAt: null,
+      finishedAt: null,
+      duration: null,
+      coverage: null,
+    });
+    store.builds.insert(
+      newBuild({
+        id: 1,
+        projectId: 1,
+        pipelineId: 1,
+        name: "b",
+        ref: "master",
+        sha: "a".repeat(40),
+        token: "BUILD-TOKEN",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      }),
+    );
+  });
+});
+afterEach(() => store.close());
+
+describe("appendTrace", () => {
+  it("appends consecutive chunks and persists the length on the build", () => {
+    expect(traces.appendTrace(1, 0, bytes("hello "))).toEqual({
+      accepted: true,
+      length: 6,
+      appendedBytes: 6,
+    });
+    expect(traces.appendTrace(1, 6, bytes("world"))).toEqual({
+      accepted: true,
+      length: 11,
+      appendedBytes: 5,
+    });
+    expect(store.traces.read(1).toString()).toBe("hello world");
+    expect(store.builds.get(1)?.trace.bytes).toBe(11);
+  });
+
+  it("never stores a repeated chunk twice", () => {
+    traces.appendTrace(1, 0, bytes("abc"));
+    expect(traces.appendTrace(1, 0, bytes("abc"))).toEqual({ accepted: true, length: 3, appendedBytes: 0 });
+    expect(store.traces.read(1).toString()).toBe("abc");
+  });
+
+  it("stores only the new tail of an overlapping chunk", () => {
+    traces.appendTrace(1, 0, bytes("abcd"));
+    expect(traces.appendTrace(1, 2, bytes("cdef"))).toEqual({ accepted: true, length: 6, appendedBytes: 2 });
+    expect(store.traces.read(1).toString()).toBe("abcdef");
+  });
+
+  it("refuses a chunk that leaves a gap and reports the current length", () => {
+    traces.appendTrace(1, 0, bytes("abc"));
+    expect(traces.appendTrace(1, 5, bytes("xyz"))).toEqual({ accepted: false, length: 3, appendedBytes: 0 });
+    expect(store.traces.read(1).toString()).toBe("abc");
+  });
+
+  it("emits traceAppended with only the bytes that were new", () => {
+    const seen: Array<{ offset: number; data: string; length: number }> = [];
+    events.on("traceAppended", (e) =>
+      seen.push({ offset: e.offset, data: e.data.toString(), length: e.length }),
+    );
+    traces.appendTrace(1, 0, bytes("abcd"));
+    traces.appendTrace(1, 2, bytes("cdef"));
+    traces.appendTrace(1, 0, bytes("ab"));
+    expect(seen).toEqual([
+      { offset: 0, data: "abcd", length: 4 },
+      { offset: 4, data: "ef", length: 6 },
+    ]);
+  });
+
+  it("throws for a build that does not exist", () => {
+    expect(() => traces.appendTrace(999, 0, bytes("x"))).toThrow(/does not exist/);
+  });
+});
+
+describe("readMasked", () => {
+  it("replaces the project's runners token and the build token with as many x", () => {
+    traces.appendTrace(1, 0, bytes("runner RUNNERS-TOKEN build BUILD-TOKEN done"));
+    expect(traces.readMasked(1).toString()).toBe(`runner ${"x".repeat(13)} build ${"x".repeat(11)} done`);
+  });
+
+  it("leaves multi-byte text around a secret intact", () => {
+    expect(maskSecrets(bytes("héllo SECRET wörld"), ["SECRET"]).toString()).toBe("héllo xxxxxx wörld");
+  });
+});

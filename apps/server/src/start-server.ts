@@ -1,0 +1,186 @@
+// startServer: the whole API on node:http, listening (port 0 allowed) before the promise resolves.
+
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type App, createApp } from "./app.js";
+import { ServerEvents } from "./events/server-events.js";
+import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
+import { createRequestHandler } from "./http/handle-request.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
+import { Router } from "./http/router.js";
+import type { ApiProfile } from "./profile.js";
+import type { RouteHandler } from "./routes/route-handler.js";
+import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { createStore, type Store } from "./store/create-store.js";
+
+/** How to start buildsim's server. */
+export interface StartServerOptions {
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** Data directory (SQLite file + artifacts). @default ".buildsim" in the cwd */
+  dataDir?: string;
+  /** `":memory:"` for an in-memory database (artifacts in a temp dir removed on close). */
+  db?: ":memory:";
+  /** An already open store (the server closes it on close). Overrides `dataDir`/`db`. */
+  store?: Store;
+  /** A seed file to load (YAML or JSON) … */
+  seedFile?: string;
+  /** … or seed text. */
+  seedText?: string;
+  /** @default "docs" */
+  profile?: ApiProfile;
+  /** @default () => new Date() */
+  clock?: () => Date;
+  /** Tokens for new builds and users. @default 20 random hex chars */
+  generateToken?: () => string;
+  /** Base URL of users' `web_url`. @default the seed's `web_url`, else the server's URL */
+  webUrl?: string;
+  /** @default 1 MiB */
+  maxBodyBytes?: number;
+  /** Where unexpected errors are logged. @default console.error */
+  log?: (line: string) => void;
+  /** Extra routes (another API version) added after v3 and before the catch-all 404. */
+  routes?: (router: Router<RouteHandler>, app: App) => void;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  host: string;
+  /** A token of an admin user, usable right away. */
+  token: string;
+  /** True when a seed was given but not loaded because the database already held data. */
+  seedSkipped: boolean;
+  app: App;
+  events: ServerEvents;
+  store: Store;
+  httpServer: Server;
+  /** Stops listening, ends open connections and closes the store. */
+  close(): Promise<void>;
+}
+
+const randomToken = () => randomBytes(10).toString("hex");
+
+/** No users and no projects yet: a fresh database. */
+function isEmpty(store: Store): boolean {
+  const row = store.db
+    .prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used")
+    .get() as { used: number };
+  return row.used === 0;
+}
+
+/** Makes sure some admin can call the API; returns one of its tokens (creating `root` if needed). */
+function ensureAdminToken(store: Store, now: string, generateToken: () => string): string {
+  const admin = store.users.firstAdmin();
+  if (admin) {
+    const existing = store.users.tokenOf(admin.id);
+    if (existing) return existing;
+    const token = generateToken();
+    store.transaction(() => store.users.addToken(admin.id, token));
+    return token;
+  }
+  const token = generateToken();
+  store.transaction(() => {
+    const id = store.users.nextId();
+    store.users.insert({
+      id,
+      username: store.users.getByUsername("root") ? `root${id}` : "root",
+      name: "Administrator",
+      email: "admin@example.com",
+      state: "active",
+      isAdmin: true,
+      avatarUrl: null,
+      createdAt: now,
+      bio: null,
+      location: null,
+      skype: "",
+      linkedin: "",
+      twitter: "",
+      websiteUrl: "",
+      organization: null,
+    });
+    store.users.addToken(id, token);
+  });
+  return token;
+}
+
+/** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? (() => new Date());
+  const generateToken = options.generateToken ?? randomToken;
+  const store =
+    options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
+  // A seed fills an empty database only: restarting on the same data directory keeps what is there.
+  const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !isEmpty(store);
+  try {
+    const now = clock().toISOString();
+    if (!seedSkipped && options.seedFile) loadSeedFile(store, options.seedFile, now, generateToken);
+    if (!seedSkipped && options.seedText) loadSeedText(store, options.seedText, "seed", now, generateToken);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const token = ensureAdminToken(store, clock().toISOString(), generateToken);
+
+  let serverUrl = "";
+  const app = createApp({
+    store,
+    profile: options.profile ?? "docs",
+    clock,
+    generateToken,
+    webUrl: () => options.webUrl ?? store.settings.get("web_url") ?? serverUrl,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: options.log ?? ((line) => console.error(line)),
+    events: new ServerEvents(),
+  });
+  const router = new Router<RouteHandler>();
+  addV3Routes(router);
+  options.routes?.(router, app);
+  let requestCount = 0;
+  const httpServer = createServer(
+    { keepAliveTimeout: 5000 },
+    createRequestHandler(app, router, () => `req-${++requestCount}`),
+  );
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  }).catch((e: unknown) => {
+    store.close();
+    throw e;
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  serverUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: serverUrl,
+    port,
+    host,
+    token,
+    seedSkipped,
+    app,
+    events: app.events,
+    store,
+    httpServer,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        httpServer.close(() => {
+          store.close();
+          resolve();
+        });
+        httpServer.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Artifact archives: metadata rows in SQLite, bytes as files under the data directory.
+
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Db } from "./open-database.js";
+
+/** A stored artifacts archive. */
+export interface ArtifactRecord {
+  buildId: number;
+  filename: string;
+  size: number;
+  /** Path of the file relative to the artifacts directory. */
+  storageKey: string;
+  createdAt: string;
+}
+
+/** Reads and writes artifact metadata and files under `dir`. */
+export function createArtifactsRepo(db: Db, dir: string) {
+  const byBuild = db.prepare("SELECT * FROM artifacts WHERE build_id = ?");
+  const upsert = db.prepare(
+    `INSERT INTO artifacts (build_id, filename, size, storage_key, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (build_id) DO UPDATE SET filename = excluded.filename, size = excluded.size,
+     storage_key = excluded.storage_key, created_at = excluded.created_at`,
+  );
+  const remove = db.prepare("DELETE FROM artifacts WHERE build_id = ?");
+  const fileOf = (storageKey: string) => path.join(dir, storageKey);
+
+  return {
+    dir,
+    get(buildId: number): ArtifactRecord | undefined {
+      const r = byBuild.get(buildId) as
+        | { build_id: number; filename: string; size: number; storage_key: string; created_at: string }
+        | undefined;
+      return (
+        r && {
+          buildId: r.build_id,
+          filename: r.filename,
+          size: r.size,
+          storageKey: r.storage_key,
+          createdAt: r.created_at,
+        }
+      );
+    },
+    /**
+     * Writes the archive file, then its row. Call inside the transaction that owns the build change; the
+     * file is written first so a committed row always has its file.
+     */
+    put(buildId: number, filename: string, bytes: Uint8Array, at: string): ArtifactRecord {
+      const storageKey = path.join(String(buildId), "archive.bin");
+      mkdirSync(path.dirname(fileOf(storageKey)), { recursive: true });
+      writeFileSync(fileOf(storageKey), bytes);
+      upsert.run(buildId, filename, bytes.byteLength, storageKey, at);
+      return { buildId, filename, size: bytes.byteLength, storageKey, createdAt: at };
+    },
+    /** The archive bytes, or undefined when the row or its file is gone. */
+    read(buildId: number): { record: ArtifactRecord; bytes: Buffer } | undefined {
+      const record = this.get(buildId);
+      if (!record) return undefined;
+      const file = fileOf(record.storageKey);
+      if (!existsSync(file)) return undefined;
+      return { record, bytes: readFileSync(file) };
+    },
+    /** Deletes the row; returns the file to delete once the transaction has committed. */
+    delete(buildId: number): (() => void) | undefined {
+      const record = this.get(buildId);
+      if (!record) return undefined;
+      remove.run(buildId);
+      return () => rmSync(path.dirname(fileOf(record.storageKey)), { recursive: true, force: true });
+    },
+  };
+}
+
+export type ArtifactsRepo = ReturnType<typeof createArtifactsRepo>;

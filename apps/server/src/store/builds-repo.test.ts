@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServerEvents } from "../events/server-events.js";
+import { loadSeedText } from "../fixtures/load-seed.js";
+import { createBuildActions } from "../services/build-actions.js";
+import { createBuildTransitions } from "../services/build-transitions.js";
+import { PIPELINE_SEED } from "../test-support/pipeline-seed.js";
+import { createStore, type Store } from "./create-store.js";
+
+let store: Store;
+beforeEach(() => {
+  store = createStore({ memory: true });
+  loadSeedText(store, PIPELINE_SEED, "pipeline-seed", "2026-01-01T00:00:00.000Z");
+});
+afterEach(() => store.close());
+
+const countsByStatus = () =>
+  Object.fromEntries(
+    (
+      store.db
+        .prepare("SELECT status, COUNT(*) AS n FROM builds WHERE project_id = 1 GROUP BY status")
+        .all() as {
+        status: string;
+        n: number;
+      }[]
+    ).map((r) => [r.status, r.n]),
+  );
+
+describe("the builds repository", () => {
+  it("keeps cached counts equal to the rows through inserts and status changes", () => {
+    const transitions = createBuildTransitions(store, new ServerEvents());
+    let token = 0;
+    const actions = createBuildActions({
+      store,
+      transitions,
+      now: () => "2026-01-02T00:00:00.000Z",
+      generateToken: () => `t-${++token}`,
+    });
+    const root = store.users.get(1)!;
+    actions.cancel(3);
+    actions.retry(1, root);
+    actions.retry(5, root);
+    actions.play(8, root);
+    const expected = countsByStatus();
+    for (const [status, n] of Object.entries(expected))
+      expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);
+    expect(store.builds.count({ projectId: 1, statuses: null })).toBe(
+      Object.values(expected).reduce((a, b) => a + b, 0),
+    );
+  });
+
+  it("lists newest first with limit and offset", () => {
+    const ids = store.builds.list({ projectId: 1, statuses: null, limit: 3, offset: 2 }).map((b) => b.id);
+    expect(ids).toEqual([6, 5, 4]);
+  });
+
+  it("round-trips every field of a build", () => {
+    const build = store.builds.get(5)!;
+    const changed = {
+      ...build,
+      needs: ["a"],
+      dependencies: ["b"],
+      variables: [{ key: "K", value: "V", public: false }],
+      artifactsOptions: { paths: ["dist/"], when: "always" as const },
+      retryWhen: ["script_failure"],
+      coverage: 12.5,
+      allowFailureExitCodes: [3],
+    };
+    store.transaction(() => store.builds.save(changed));
+    expect(store.builds.get(5)).toEqual(changed);
+  });
+});

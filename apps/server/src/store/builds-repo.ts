@@ -1,0 +1,280 @@
+// Builds table: the Build record as rows, lookups the API needs, and per-project status counts kept in
+// the same transaction as every insert or status change (so list pagination never runs COUNT(*)).
+
+import type { Build, BuildStatus } from "@buildsim/core";
+import type Database from "better-sqlite3";
+import type { Db } from "./open-database.js";
+
+interface BuildRow {
+  id: number;
+  project_id: number;
+  pipeline_id: number;
+  name: string;
+  stage: string;
+  stage_idx: number;
+  ref: string;
+  tag: number;
+  sha: string;
+  status: string;
+  when_: string;
+  allow_failure: number;
+  allow_failure_exit_codes: string;
+  needs: string | null;
+  dependencies: string | null;
+  commands: string;
+  before_script: string;
+  after_script: string;
+  variables: string;
+  tag_list: string;
+  timeout_s: number;
+  artifacts_options: string | null;
+  retry_max: number;
+  retry_when: string | null;
+  start_in_s: number | null;
+  coverage: number | null;
+  coverage_regex: string | null;
+  created_at: string;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  erased_at: string | null;
+  erased_by_id: number | null;
+  user_id: number | null;
+  runner_id: number | null;
+  failure_reason: string | null;
+  exit_code: number | null;
+  artifacts_expire_at: string | null;
+  retried: number;
+  token: string;
+  trace_bytes: number;
+  trace_updated_at: string | null;
+  a_filename: string | null;
+  a_size: number | null;
+}
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+function toBuild(r: BuildRow): Build {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    pipelineId: r.pipeline_id,
+    name: r.name,
+    stage: r.stage,
+    stageIdx: r.stage_idx,
+    ref: r.ref,
+    tag: r.tag === 1,
+    sha: r.sha,
+    status: r.status as Build["status"],
+    when: r.when_ as Build["when"],
+    allowFailure: r.allow_failure === 1,
+    allowFailureExitCodes: JSON.parse(r.allow_failure_exit_codes),
+    needs: r.needs === null ? null : JSON.parse(r.needs),
+    dependencies: r.dependencies === null ? null : JSON.parse(r.dependencies),
+    commands: JSON.parse(r.commands),
+    beforeScript: JSON.parse(r.before_script),
+    afterScript: JSON.parse(r.after_script),
+    variables: JSON.parse(r.variables),
+    tagList: JSON.parse(r.tag_list),
+    timeoutS: r.timeout_s,
+    artifactsOptions: r.artifacts_options === null ? null : JSON.parse(r.artifacts_options),
+    retryMax: r.retry_max,
+    retryWhen: r.retry_when === null ? null : JSON.parse(r.retry_when),
+    startInS: r.start_in_s,
+    coverage: r.coverage,
+    coverageRegex: r.coverage_regex,
+    createdAt: r.created_at,
+    queuedAt: r.queued_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    erasedAt: r.erased_at,
+    erasedById: r.erased_by_id,
+    userId: r.user_id,
+    runnerId: r.runner_id,
+    failureReason: r.failure_reason as Build["failureReason"],
+    exitCode: r.exit_code,
+    artifactsFile: r.a_filename === null ? null : { filename: r.a_filename, size: r.a_size ?? 0 },
+    artifactsExpireAt: r.artifacts_expire_at,
+    retried: r.retried === 1,
+    token: r.token,
+    trace: { bytes: r.trace_bytes, updatedAt: r.trace_updated_at },
+  };
+}
+
+function toParams(b: Build): Record<string, unknown> {
+  return {
+    id: b.id,
+    project_id: b.projectId,
+    pipeline_id: b.pipelineId,
+    name: b.name,
+    stage: b.stage,
+    stage_idx: b.stageIdx,
+    ref: b.ref,
+    tag: b.tag ? 1 : 0,
+    sha: b.sha,
+    status: b.status,
+    when_: b.when,
+    allow_failure: b.allowFailure ? 1 : 0,
+    allow_failure_exit_codes: JSON.stringify(b.allowFailureExitCodes),
+    needs: json(b.needs),
+    dependencies: json(b.dependencies),
+    commands: JSON.stringify(b.commands),
+    before_script: JSON.stringify(b.beforeScript),
+    after_script: JSON.stringify(b.afterScript),
+    variables: JSON.stringify(b.variables),
+    tag_list: JSON.stringify(b.tagList),
+    timeout_s: b.timeoutS,
+    artifacts_options: json(b.artifactsOptions),
+    retry_max: b.retryMax,
+    retry_when: json(b.retryWhen),
+    start_in_s: b.startInS,
+    coverage: b.coverage,
+    coverage_regex: b.coverageRegex,
+    created_at: b.createdAt,
+    queued_at: b.queuedAt,
+    started_at: b.startedAt,
+    finished_at: b.finishedAt,
+    erased_at: b.erasedAt,
+    erased_by_id: b.erasedById,
+    user_id: b.userId,
+    runner_id: b.runnerId,
+    failure_reason: b.failureReason,
+    exit_code: b.exitCode,
+    artifacts_expire_at: b.artifactsExpireAt,
+    retried: b.retried ? 1 : 0,
+    token: b.token,
+    trace_bytes: b.trace.bytes,
+    trace_updated_at: b.trace.updatedAt,
+  };
+}
+
+const COLUMNS = Object.keys(
+  toParams({
+    trace: { bytes: 0, updatedAt: null },
+    allowFailureExitCodes: [],
+    commands: [],
+    beforeScript: [],
+    afterScript: [],
+    variables: [],
+    tagList: [],
+  } as unknown as Build),
+);
+const SELECT =
+  "SELECT b.*, a.filename AS a_filename, a.size AS a_size FROM builds b LEFT JOIN artifacts a ON a.build_id = b.id";
+
+/** Filters for listing a project's builds. */
+export interface BuildListQuery {
+  projectId: number;
+  /** Only these statuses; null for all. */
+  statuses: readonly BuildStatus[] | null;
+  /** Only builds of this commit sha (the commit-builds endpoint). */
+  sha?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Reads and writes builds; every write keeps `build_counts` in step. */
+export function createBuildsRepo(db: Db) {
+  const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
+  const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
+  const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const insert = db.prepare(
+    `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
+  );
+  const update = db.prepare(
+    `UPDATE builds SET ${COLUMNS.filter((c) => c !== "id")
+      .map((c) => `${c} = @${c}`)
+      .join(", ")} WHERE id = @id`,
+  );
+  const bump = db.prepare(
+    "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = n + excluded.n",
+  );
+  const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM builds");
+  const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
+  const pendingOldest = db.prepare(`${SELECT} WHERE b.status = 'pending' ORDER BY b.id`);
+  // List queries vary only by how many statuses they filter on; prepare each shape once.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
+
+  return {
+    get(id: number): Build | undefined {
+      const row = byId.get(id) as BuildRow | undefined;
+      return row && toBuild(row);
+    },
+    getByToken(token: string): Build | undefined {
+      const row = byToken.get(token) as BuildRow | undefined;
+      return row && toBuild(row);
+    },
+    listByPipeline(pipelineId: number): Build[] {
+      return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
+    },
+    /** Pending builds, oldest first (a runner's queue). */
+    listPending(): Build[] {
+      return (pendingOldest.all() as BuildRow[]).map(toBuild);
+    },
+    /** The id the next inserted build gets. */
+    nextId(): number {
+      return (maxId.get() as { m: number }).m + 1;
+    },
+    insert(build: Build): void {
+      insert.run(toParams(build));
+      bump.run(build.projectId, build.status, 1);
+    },
+    /** Saves every field of `build`; moves its count when the status changed. */
+    save(build: Build): void {
+      const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
+      if (!before) throw new Error(`build ${build.id} does not exist`);
+      update.run(toParams(build));
+      if (before.status !== build.status) {
+        bump.run(before.project_id, before.status, -1);
+        bump.run(build.projectId, build.status, 1);
+      }
+    },
+    /** Builds of a project (optionally one sha), newest first. */
+    list(q: BuildListQuery): Build[] {
+      const where = ["b.project_id = ?"];
+      const args: unknown[] = [q.projectId];
+      if (q.sha !== undefined) {
+        where.push("b.sha = ?");
+        args.push(q.sha);
+      }
+      if (q.statuses) {
+        where.push(`b.status IN (${q.statuses.map(() => "?").join(", ")})`);
+        args.push(...q.statuses);
+      }
+      const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
+      return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
+    },
+    /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
+    count(q: Omit<BuildListQuery, "limit" | "offset">): number {
+      if (q.sha !== undefined) {
+        const where = ["project_id = ?", "sha = ?"];
+        const args: unknown[] = [q.projectId, q.sha];
+        if (q.statuses) {
+          where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);
+          args.push(...q.statuses);
+        }
+        return (
+          prepared(`SELECT COUNT(*) AS n FROM builds WHERE ${where.join(" AND ")}`).get(...args) as {
+            n: number;
+          }
+        ).n;
+      }
+      let n = 0;
+      for (const r of countRows.all(q.projectId) as { status: string; n: number }[]) {
+        if (!q.statuses || (q.statuses as readonly string[]).includes(r.status)) n += r.n;
+      }
+      return n;
+    },
+  };
+}
+
+export type BuildsRepo = ReturnType<typeof createBuildsRepo>;

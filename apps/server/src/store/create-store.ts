@@ -1,0 +1,116 @@
+// The store: one SQLite database plus the artifacts directory, its repositories, and write transactions
+// that bump a version counter so read caches know when to drop what they hold.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type ArtifactsRepo, createArtifactsRepo } from "./artifacts-repo.js";
+import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
+import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
+import { type Db, openDatabase } from "./open-database.js";
+import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
+import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
+import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
+import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
+import { createUsersRepo, type UsersRepo } from "./users-repo.js";
+
+/** Where the store keeps its data. */
+export interface StoreOptions {
+  /** A directory holding `buildsim.db` and `artifacts/`; created if missing. Ignored with `memory`. */
+  dataDir?: string;
+  /** In-memory database; artifacts go to a temporary directory removed on close. */
+  memory?: boolean;
+}
+
+/** The default data directory: `.buildsim/` in the current working directory. */
+export const DEFAULT_DATA_DIR = ".buildsim";
+
+/** The database, its repositories, and write transactions. */
+export interface Store {
+  db: Db;
+  users: UsersRepo;
+  projects: ProjectsRepo;
+  commits: CommitsRepo;
+  pipelines: PipelinesRepo;
+  builds: BuildsRepo;
+  runners: RunnersRepo;
+  traces: TracesRepo;
+  artifacts: ArtifactsRepo;
+  settings: SettingsRepo;
+  /** Increases with every committed write; caches compare it to know they are stale. */
+  readonly version: number;
+  /**
+   * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
+   * bumped and the deferred file operations run; on error everything is rolled back.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Runs `op` after the current transaction commits (at once outside one): file deletions, events. */
+  onCommit(op: () => void): void;
+  /** Closes the database; an in-memory store also removes its artifacts directory. */
+  close(): void;
+}
+
+/** Opens (creating and migrating as needed) the store. */
+export function createStore(options: StoreOptions = {}): Store {
+  const memory = options.memory === true;
+  let artifactsDir: string;
+  let dbFile: string;
+  if (memory) {
+    artifactsDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-artifacts-"));
+    dbFile = ":memory:";
+  } else {
+    const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+    artifactsDir = path.join(dataDir, "artifacts");
+    mkdirSync(artifactsDir, { recursive: true });
+    dbFile = path.join(dataDir, "buildsim.db");
+  }
+  const db: Db = openDatabase(dbFile);
+  let version = 0;
+  let afterCommit: Array<() => void> = [];
+
+  const store: Store = {
+    db,
+    users: createUsersRepo(db),
+    projects: createProjectsRepo(db),
+    commits: createCommitsRepo(db),
+    pipelines: createPipelinesRepo(db),
+    builds: createBuildsRepo(db),
+    runners: createRunnersRepo(db),
+    traces: createTracesRepo(db),
+    artifacts: createArtifactsRepo(db, artifactsDir),
+    settings: createSettingsRepo(db),
+    /** Increases with every committed write; caches compare it to know they are stale. */
+    get version(): number {
+      return version;
+    },
+    /**
+     * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
+     * bumped and the deferred file operations run; on error everything is rolled back.
+     */
+    transaction<T>(fn: () => T): T {
+      if (db.inTransaction) return fn();
+      const pending: Array<() => void> = [];
+      afterCommit = pending;
+      try {
+        const result = db.transaction(fn)();
+        version++;
+        for (const op of pending) op();
+        return result;
+      } finally {
+        afterCommit = [];
+      }
+    },
+    /** Runs `op` after the current transaction commits (at once outside one): file deletions. */
+    onCommit(op: () => void): void {
+      if (db.inTransaction) afterCommit.push(op);
+      else op();
+    },
+    /** Closes the database; an in-memory store also removes its artifacts directory. */
+    close(): void {
+      if (db.open) db.close();
+      if (memory) rmSync(artifactsDir, { recursive: true, force: true });
+    },
+  };
+  return store;
+}

@@ -1,0 +1,187 @@
+// The versioned schema: an ordered list of migrations, each applied once and recorded in schema_migrations.
+
+/** One schema step. `version` numbers are dense and never reused; a released migration never changes. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. Append new ones; never edit an applied one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  state TEXT NOT NULL,
+  is_admin INTEGER NOT NULL,
+  avatar_url TEXT,
+  created_at TEXT NOT NULL,
+  bio TEXT,
+  location TEXT,
+  skype TEXT NOT NULL,
+  linkedin TEXT NOT NULL,
+  twitter TEXT NOT NULL,
+  website_url TEXT NOT NULL,
+  organization TEXT
+);
+CREATE TABLE personal_tokens (
+  token TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  path_with_namespace TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  description TEXT,
+  visibility TEXT NOT NULL,
+  public_builds INTEGER NOT NULL,
+  builds_enabled INTEGER NOT NULL,
+  default_branch TEXT NOT NULL,
+  runners_token TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE project_members (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  access_level INTEGER NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+);
+CREATE TABLE commits (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  sha TEXT NOT NULL,
+  message TEXT NOT NULL,
+  author_name TEXT NOT NULL,
+  author_email TEXT NOT NULL,
+  authored_date TEXT NOT NULL,
+  committer_name TEXT NOT NULL,
+  committer_email TEXT NOT NULL,
+  committed_date TEXT NOT NULL,
+  parent_ids TEXT NOT NULL,
+  PRIMARY KEY (project_id, sha)
+);
+CREATE TABLE runners (
+  id INTEGER PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  is_shared INTEGER NOT NULL,
+  name TEXT,
+  tag_list TEXT NOT NULL,
+  run_untagged INTEGER NOT NULL,
+  locked INTEGER NOT NULL,
+  version TEXT,
+  revision TEXT,
+  platform TEXT,
+  architecture TEXT,
+  contacted_at TEXT
+);
+CREATE TABLE runner_projects (
+  runner_id INTEGER NOT NULL REFERENCES runners(id) ON DELETE CASCADE,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  PRIMARY KEY (runner_id, project_id)
+);
+CREATE TABLE pipelines (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  sha TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  tag INTEGER NOT NULL,
+  before_sha TEXT,
+  status TEXT NOT NULL,
+  source TEXT NOT NULL,
+  user_id INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  duration REAL,
+  coverage REAL
+);
+CREATE INDEX pipelines_by_project_ref ON pipelines (project_id, ref, id DESC);
+CREATE TABLE builds (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  stage_idx INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  tag INTEGER NOT NULL,
+  sha TEXT NOT NULL,
+  status TEXT NOT NULL,
+  when_ TEXT NOT NULL,
+  allow_failure INTEGER NOT NULL,
+  allow_failure_exit_codes TEXT NOT NULL,
+  needs TEXT,
+  dependencies TEXT,
+  commands TEXT NOT NULL,
+  before_script TEXT NOT NULL,
+  after_script TEXT NOT NULL,
+  variables TEXT NOT NULL,
+  tag_list TEXT NOT NULL,
+  timeout_s INTEGER NOT NULL,
+  artifacts_options TEXT,
+  retry_max INTEGER NOT NULL,
+  retry_when TEXT,
+  start_in_s INTEGER,
+  coverage REAL,
+  coverage_regex TEXT,
+  created_at TEXT NOT NULL,
+  queued_at TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  erased_at TEXT,
+  erased_by_id INTEGER,
+  user_id INTEGER,
+  runner_id INTEGER,
+  failure_reason TEXT,
+  exit_code INTEGER,
+  artifacts_expire_at TEXT,
+  retried INTEGER NOT NULL,
+  token TEXT NOT NULL UNIQUE,
+  trace_bytes INTEGER NOT NULL DEFAULT 0,
+  trace_updated_at TEXT
+);
+CREATE INDEX builds_by_project ON builds (project_id, id DESC);
+CREATE INDEX builds_by_project_status ON builds (project_id, status, id DESC);
+CREATE INDEX builds_by_project_sha ON builds (project_id, sha, id DESC);
+CREATE INDEX builds_by_pipeline ON builds (pipeline_id, id);
+CREATE INDEX builds_by_status ON builds (status, id);
+CREATE TABLE build_counts (
+  project_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, status)
+) WITHOUT ROWID;
+CREATE TABLE artifacts (
+  build_id INTEGER PRIMARY KEY REFERENCES builds(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  storage_key TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE trace_chunks (
+  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+  offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (build_id, offset)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 2,
+    name: "instance settings",
+    sql: `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+  },
+];

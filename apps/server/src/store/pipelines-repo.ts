@@ -1,0 +1,89 @@
+// Pipelines: a commit's run of builds, with the status computed from them and saved here.
+
+import type { Pipeline } from "@buildsim/core";
+import type { Db } from "./open-database.js";
+
+interface PipelineRow {
+  id: number;
+  project_id: number;
+  sha: string;
+  ref: string;
+  tag: number;
+  before_sha: string | null;
+  status: string;
+  source: string;
+  user_id: number | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration: number | null;
+  coverage: number | null;
+}
+
+const toPipeline = (r: PipelineRow): Pipeline => ({
+  id: r.id,
+  projectId: r.project_id,
+  sha: r.sha,
+  ref: r.ref,
+  tag: r.tag === 1,
+  beforeSha: r.before_sha,
+  status: r.status as Pipeline["status"],
+  source: r.source,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  duration: r.duration,
+  coverage: r.coverage,
+});
+
+const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
+
+/** Reads and writes pipelines. */
+export function createPipelinesRepo(db: Db) {
+  const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
+  const latestForRef = db.prepare(
+    "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
+  );
+  const latestSuccessfulForRef = db.prepare(
+    "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? AND status = 'success' ORDER BY id DESC LIMIT 1",
+  );
+  const insert = db.prepare(
+    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage)
+     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage)`,
+  );
+  const update = db.prepare(
+    `UPDATE pipelines SET sha = @sha, ref = @ref, tag = @tag, before_sha = @beforeSha, status = @status, source = @source,
+     user_id = @userId, updated_at = @updatedAt, started_at = @startedAt, finished_at = @finishedAt, duration = @duration,
+     coverage = @coverage WHERE id = @id`,
+  );
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
+
+  return {
+    get(id: number): Pipeline | undefined {
+      const r = byId.get(id) as PipelineRow | undefined;
+      return r && toPipeline(r);
+    },
+    latestForRef(projectId: number, ref: string): Pipeline | undefined {
+      const r = latestForRef.get(projectId, ref) as PipelineRow | undefined;
+      return r && toPipeline(r);
+    },
+    latestSuccessfulForRef(projectId: number, ref: string): Pipeline | undefined {
+      const r = latestSuccessfulForRef.get(projectId, ref) as PipelineRow | undefined;
+      return r && toPipeline(r);
+    },
+    insert(p: Pipeline): void {
+      insert.run(toParams(p));
+    },
+    save(p: Pipeline): void {
+      update.run(toParams(p));
+    },
+    nextId(): number {
+      return (maxId.get() as { m: number }).m + 1;
+    },
+  };
+}
+
+export type PipelinesRepo = ReturnType<typeof createPipelinesRepo>;

@@ -1,0 +1,77 @@
+// Projects, found by id or `namespace/project` path, with their members.
+
+import type { AccessLevel, Project, ProjectMember } from "@buildsim/core";
+import type { Db } from "./open-database.js";
+
+interface ProjectRow {
+  id: number;
+  path_with_namespace: string;
+  name: string;
+  description: string | null;
+  visibility: string;
+  public_builds: number;
+  builds_enabled: number;
+  default_branch: string;
+  runners_token: string;
+  created_at: string;
+}
+
+/** Reads and writes projects and memberships. */
+export function createProjectsRepo(db: Db) {
+  const byId = db.prepare("SELECT * FROM projects WHERE id = ?");
+  const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ?");
+  const byRunnersToken = db.prepare("SELECT * FROM projects WHERE runners_token = ?");
+  const membersOf = db.prepare("SELECT user_id, access_level FROM project_members WHERE project_id = ?");
+  const insert = db.prepare(
+    `INSERT INTO projects (id, path_with_namespace, name, description, visibility, public_builds, builds_enabled, default_branch, runners_token, created_at)
+     VALUES (@id, @pathWithNamespace, @name, @description, @visibility, @publicBuilds, @buildsEnabled, @defaultBranch, @runnersToken, @createdAt)`,
+  );
+  const insertMember = db.prepare(
+    "INSERT INTO project_members (project_id, user_id, access_level) VALUES (?, ?, ?) ON CONFLICT (project_id, user_id) DO UPDATE SET access_level = excluded.access_level",
+  );
+
+  const toProject = (r: ProjectRow): Project => ({
+    id: r.id,
+    pathWithNamespace: r.path_with_namespace,
+    name: r.name,
+    description: r.description,
+    visibility: r.visibility as Project["visibility"],
+    publicBuilds: r.public_builds === 1,
+    buildsEnabled: r.builds_enabled === 1,
+    defaultBranch: r.default_branch,
+    runnersToken: r.runners_token,
+    members: (membersOf.all(r.id) as { user_id: number; access_level: number }[]).map(
+      (m): ProjectMember => ({ userId: m.user_id, accessLevel: m.access_level as AccessLevel }),
+    ),
+    createdAt: r.created_at,
+  });
+
+  return {
+    get(id: number): Project | undefined {
+      const r = byId.get(id) as ProjectRow | undefined;
+      return r && toProject(r);
+    },
+    getByPath(path: string): Project | undefined {
+      const r = byPath.get(path) as ProjectRow | undefined;
+      return r && toProject(r);
+    },
+    getByRunnersToken(token: string): Project | undefined {
+      const r = byRunnersToken.get(token) as ProjectRow | undefined;
+      return r && toProject(r);
+    },
+    /** Inserts the project and its members. */
+    insert(project: Project): void {
+      insert.run({
+        ...project,
+        publicBuilds: project.publicBuilds ? 1 : 0,
+        buildsEnabled: project.buildsEnabled ? 1 : 0,
+      });
+      for (const m of project.members) insertMember.run(project.id, m.userId, m.accessLevel);
+    },
+    setMember(projectId: number, userId: number, accessLevel: AccessLevel): void {
+      insertMember.run(projectId, userId, accessLevel);
+    },
+  };
+}
+
+export type ProjectsRepo = ReturnType<typeof createProjectsRepo>;

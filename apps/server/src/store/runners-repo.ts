@@ -1,0 +1,93 @@
+// Runners and the projects a specific runner serves.
+
+import type { Runner } from "@buildsim/core";
+import type { Db } from "./open-database.js";
+
+interface RunnerRow {
+  id: number;
+  token: string;
+  description: string;
+  active: number;
+  is_shared: number;
+  name: string | null;
+  tag_list: string;
+  run_untagged: number;
+  locked: number;
+  version: string | null;
+  revision: string | null;
+  platform: string | null;
+  architecture: string | null;
+  contacted_at: string | null;
+}
+
+/** Reads and writes runners. */
+export function createRunnersRepo(db: Db) {
+  const byId = db.prepare("SELECT * FROM runners WHERE id = ?");
+  const byToken = db.prepare("SELECT * FROM runners WHERE token = ?");
+  const projectsOf = db.prepare(
+    "SELECT project_id FROM runner_projects WHERE runner_id = ? ORDER BY project_id",
+  );
+  const insert = db.prepare(
+    `INSERT INTO runners (id, token, description, active, is_shared, name, tag_list, run_untagged, locked, version, revision, platform, architecture, contacted_at)
+     VALUES (@id, @token, @description, @active, @isShared, @name, @tagList, @runUntagged, @locked, @version, @revision, @platform, @architecture, @contactedAt)`,
+  );
+  const update = db.prepare(
+    `UPDATE runners SET description = @description, active = @active, is_shared = @isShared, name = @name, tag_list = @tagList,
+     run_untagged = @runUntagged, locked = @locked, version = @version, revision = @revision, platform = @platform,
+     architecture = @architecture, contacted_at = @contactedAt WHERE id = @id`,
+  );
+  const insertProject = db.prepare(
+    "INSERT OR IGNORE INTO runner_projects (runner_id, project_id) VALUES (?, ?)",
+  );
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM runners");
+
+  const toRunner = (r: RunnerRow): Runner => ({
+    id: r.id,
+    token: r.token,
+    description: r.description,
+    active: r.active === 1,
+    isShared: r.is_shared === 1,
+    name: r.name,
+    tagList: JSON.parse(r.tag_list),
+    runUntagged: r.run_untagged === 1,
+    locked: r.locked === 1,
+    version: r.version,
+    revision: r.revision,
+    platform: r.platform,
+    architecture: r.architecture,
+    contactedAt: r.contacted_at,
+    projectIds: (projectsOf.all(r.id) as { project_id: number }[]).map((p) => p.project_id),
+  });
+  const toParams = (r: Runner) => ({
+    ...r,
+    active: r.active ? 1 : 0,
+    isShared: r.isShared ? 1 : 0,
+    tagList: JSON.stringify(r.tagList),
+    runUntagged: r.runUntagged ? 1 : 0,
+    locked: r.locked ? 1 : 0,
+  });
+
+  return {
+    get(id: number): Runner | undefined {
+      const r = byId.get(id) as RunnerRow | undefined;
+      return r && toRunner(r);
+    },
+    getByToken(token: string): Runner | undefined {
+      const r = byToken.get(token) as RunnerRow | undefined;
+      return r && toRunner(r);
+    },
+    insert(runner: Runner): void {
+      insert.run(toParams(runner));
+      for (const p of runner.projectIds) insertProject.run(runner.id, p);
+    },
+    save(runner: Runner): void {
+      update.run(toParams(runner));
+      for (const p of runner.projectIds) insertProject.run(runner.id, p);
+    },
+    nextId(): number {
+      return (maxId.get() as { m: number }).m + 1;
+    },
+  };
+}
+
+export type RunnersRepo = ReturnType<typeof createRunnersRepo>;

@@ -1,0 +1,58 @@
+// Build traces as ordered byte chunks in SQLite, with the persisted length kept on the build row.
+
+import type { Db } from "./open-database.js";
+
+/** What `append` did: the trace length afterwards, and how many new bytes it stored. */
+export interface AppendTraceResult {
+  /** False when `offset` is past the stored length (a gap); nothing was stored. */
+  accepted: boolean;
+  /** The persisted length in bytes after this call: where the next chunk must start. */
+  length: number;
+  /** Bytes actually added (0 for a repeat). */
+  appendedBytes: number;
+}
+
+/** Reads and appends traces. */
+export function createTracesRepo(db: Db) {
+  const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
+  const insertChunk = db.prepare("INSERT INTO trace_chunks (build_id, offset, data) VALUES (?, ?, ?)");
+  const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
+  const chunks = db.prepare("SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY offset");
+  const clear = db.prepare("DELETE FROM trace_chunks WHERE build_id = ?");
+
+  const length = (buildId: number): number | undefined =>
+    (lengthOf.get(buildId) as { trace_bytes: number } | undefined)?.trace_bytes;
+
+  return {
+    length,
+    /**
+     * Appends `bytes` that start at byte `offset` of the trace. Idempotent: bytes below the stored
+     * length are already there and are skipped (a repeat or an overlap is never stored twice); an
+     * `offset` past the stored length is a gap and is refused. Throws for an unknown build.
+     */
+    append(buildId: number, offset: number, bytes: Uint8Array, at: string): AppendTraceResult {
+      const current = length(buildId);
+      if (current === undefined) throw new Error(`build ${buildId} does not exist`);
+      if (!Number.isSafeInteger(offset) || offset < 0 || offset > current)
+        return { accepted: false, length: current, appendedBytes: 0 };
+      const end = offset + bytes.byteLength;
+      if (end <= current) return { accepted: true, length: current, appendedBytes: 0 };
+      const fresh = bytes.subarray(current - offset);
+      insertChunk.run(buildId, current, Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength));
+      setLength.run(end, at, buildId);
+      return { accepted: true, length: end, appendedBytes: fresh.byteLength };
+    },
+    /** The whole trace (empty when none). */
+    read(buildId: number): Buffer {
+      const parts = (chunks.all(buildId) as { data: Buffer }[]).map((r) => r.data);
+      return Buffer.concat(parts);
+    },
+    /** Erases the trace (the build's length becomes 0). */
+    erase(buildId: number, at: string): void {
+      clear.run(buildId);
+      setLength.run(0, at, buildId);
+    },
+  };
+}
+
+export type TracesRepo = ReturnType<typeof createTracesRepo>;

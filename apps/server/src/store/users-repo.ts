@@ -1,0 +1,92 @@
+// Users and their personal access tokens.
+
+import type { User } from "@buildsim/core";
+import type { Db } from "./open-database.js";
+
+interface UserRow {
+  id: number;
+  username: string;
+  name: string;
+  email: string;
+  state: string;
+  is_admin: number;
+  avatar_url: string | null;
+  created_at: string;
+  bio: string | null;
+  location: string | null;
+  skype: string;
+  linkedin: string;
+  twitter: string;
+  website_url: string;
+  organization: string | null;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  username: r.username,
+  name: r.name,
+  email: r.email,
+  state: r.state as User["state"],
+  isAdmin: r.is_admin === 1,
+  avatarUrl: r.avatar_url,
+  createdAt: r.created_at,
+  bio: r.bio,
+  location: r.location,
+  skype: r.skype,
+  linkedin: r.linkedin,
+  twitter: r.twitter,
+  websiteUrl: r.website_url,
+  organization: r.organization,
+});
+
+/** Reads and writes users; tokens map to exactly one user. */
+export function createUsersRepo(db: Db) {
+  const byId = db.prepare("SELECT * FROM users WHERE id = ?");
+  const byUsername = db.prepare("SELECT * FROM users WHERE username = ?");
+  const byToken = db.prepare(
+    "SELECT u.* FROM personal_tokens t JOIN users u ON u.id = t.user_id WHERE t.token = ?",
+  );
+  const insert = db.prepare(
+    `INSERT INTO users (id, username, name, email, state, is_admin, avatar_url, created_at, bio, location, skype, linkedin, twitter, website_url, organization)
+     VALUES (@id, @username, @name, @email, @state, @isAdmin, @avatarUrl, @createdAt, @bio, @location, @skype, @linkedin, @twitter, @websiteUrl, @organization)`,
+  );
+  const insertToken = db.prepare("INSERT INTO personal_tokens (token, user_id) VALUES (?, ?)");
+  const firstToken = db.prepare("SELECT token FROM personal_tokens WHERE user_id = ? ORDER BY rowid LIMIT 1");
+  const firstAdmin = db.prepare(
+    "SELECT * FROM users WHERE is_admin = 1 AND state = 'active' ORDER BY id LIMIT 1",
+  );
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM users");
+
+  return {
+    get(id: number): User | undefined {
+      const r = byId.get(id) as UserRow | undefined;
+      return r && toUser(r);
+    },
+    getByUsername(username: string): User | undefined {
+      const r = byUsername.get(username) as UserRow | undefined;
+      return r && toUser(r);
+    },
+    getByToken(token: string): User | undefined {
+      const r = byToken.get(token) as UserRow | undefined;
+      return r && toUser(r);
+    },
+    insert(user: User): void {
+      insert.run({ ...user, isAdmin: user.isAdmin ? 1 : 0 });
+    },
+    addToken(userId: number, token: string): void {
+      insertToken.run(token, userId);
+    },
+    tokenOf(userId: number): string | undefined {
+      return (firstToken.get(userId) as { token: string } | undefined)?.token;
+    },
+    firstAdmin(): User | undefined {
+      const r = firstAdmin.get() as UserRow | undefined;
+      return r && toUser(r);
+    },
+    nextId(): number {
+      return (maxId.get() as { m: number }).m + 1;
+    },
+  };
+}
+
+export type UsersRepo = ReturnType<typeof createUsersRepo>;

@@ -1,0 +1,29 @@
+// A memo that forgets everything whenever the store's write version moves: read caches that can never
+// serve data older than the last committed write.
+
+/** Caches values computed from the store, valid until the next write. */
+export class VersionedMemo<V> {
+  private version = -1;
+  private readonly entries = new Map<string, V>();
+
+  /** @param maxEntries past this many, the memo starts over (bounded memory under odd queries). */
+  constructor(
+    private readonly currentVersion: () => number,
+    private readonly maxEntries = 5000,
+  ) {}
+
+  /** The cached value for `key` at the current version, computing and storing it when missing. */
+  get(key: string, compute: () => V): V {
+    const now = this.currentVersion();
+    if (now !== this.version) {
+      this.entries.clear();
+      this.version = now;
+    }
+    if (this.entries.has(key)) return this.entries.get(key) as V;
+    const value = compute();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    // compute() may have written (and so bumped the version); only cache what is still current.
+    if (this.currentVersion() === now) this.entries.set(key, value);
+    return value;
+  }
+}
