@@ -141,6 +141,9 @@ describe("creating a pipeline from .gitlab-ci.yml", () => {
   it("runs only the jobs asked for, without their needs on the others", () => {
     const result = create(input({ ".gitlab-ci.yml": CONFIG }, { onlyJobs: ["unit", "lint"] }));
     if (!result.created) throw new Error(result.errors.join("\n"));
-    expect(result.builds.map((b) => `${b.name}:${b.status}`).sort()).toEqual(["lint:pending", "unit:pending"]);
+    expect(result.builds.map((b) => `${b.name}:${b.status}`).sort()).toEqual([
+      "lint:pending",
+      "unit:pending",
+    ]);
   });
 });

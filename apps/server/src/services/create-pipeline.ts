@@ -46,7 +46,8 @@ function selectJobs<T extends { name: string; needs: string[] | null; dependenci
   onlyJobs: readonly string[] | undefined,
 ): T[] {
   if (!onlyJobs || onlyJobs.length === 0) return jobs;
-  const wanted = (name: string) => onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
+  const wanted = (name: string) =>
+    onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
   const kept = jobs.filter((j) => wanted(j.name));
   const keptNames = new Set(kept.map((j) => j.name));
   return kept.map((j) => ({
