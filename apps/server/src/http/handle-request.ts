@@ -24,7 +24,11 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       req.resume();
       return errorReply(ApiError.of("ROUTE_NOT_FOUND"));
     }
-    const body = await readBody(req, app.maxBodyBytes);
+    // A handler may allow bigger bodies than the API's default (artifact uploads).
+    const body = await readBody(
+      req,
+      (match.handler as { maxBodyBytes?: number }).maxBodyBytes ?? app.maxBodyBytes,
+    );
     let query: ReturnType<typeof parseQuery>;
     try {
       query = parseQuery(q < 0 ? "" : rawUrl.slice(q + 1));
@@ -44,6 +48,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       params: Object.keys(fromBody).length === 0 ? query.params : { ...query.params, ...fromBody },
       route: match.params,
       bodyKey: body.byteLength === 0 ? "" : body.toString("latin1"),
+      body,
     };
     return match.handler(ctx, app);
   }
