@@ -31,7 +31,7 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
           const candidate = { projectId: row.project_id, tagList: JSON.parse(row.tag_list) as string[] };
           if (!runnerCanRun(runner, candidate)) continue;
           const build = store.builds.get(row.id);
-          if (!build || build.status !== "pending") continue;
+          if (build?.status !== "pending") continue;
           const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
           if (running.status === "running") return running;
         }

@@ -125,11 +125,12 @@ export async function openRunnerSocket(
 /** A trace watcher for `build` of `project` from `offset`. */
 export async function connectWatcher(
   server: RunningServer,
-  q: { project: number | string; build: number; offset?: number; token?: string },
+  q: { project: number | string; build: number; offset?: number; token?: string; tokenInQuery?: boolean },
 ): Promise<ProtocolClient<ServerToWatcherMessage>> {
   const params = new URLSearchParams({ project: String(q.project), build: String(q.build) });
   if (q.offset !== undefined) params.set("offset", String(q.offset));
-  const headers: Record<string, string> = q.token ? { "PRIVATE-TOKEN": q.token } : {};
+  if (q.token && q.tokenInQuery) params.set("private_token", q.token);
+  const headers: Record<string, string> = q.token && !q.tokenInQuery ? { "PRIVATE-TOKEN": q.token } : {};
   return openClient<ServerToWatcherMessage>(wsUrl(server, `${TRACE_WS_PATH}?${params}`), headers);
 }
 

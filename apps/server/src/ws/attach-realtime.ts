@@ -54,8 +54,8 @@ export function attachRealtime(
     }
     if (path === TRACE_WS_PATH) {
       const auth = authorizeWatcher(app, req);
-      if (!auth.ok) return reject(socket, auth.error.status, auth.error.body);
-      wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
+      if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
+      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
       return;
     }
     reject(socket, API_ERRORS.ROUTE_NOT_FOUND.status, API_ERRORS.ROUTE_NOT_FOUND.body);

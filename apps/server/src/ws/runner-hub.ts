@@ -102,7 +102,10 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     attach(session: RunnerSession): void {
       const id = session.runner!.id;
       let set = sessions.get(id);
-      if (!set) sessions.set(id, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        sessions.set(id, set);
+      }
       set.add(session);
     },
     detach(session: RunnerSession): void {
@@ -113,7 +116,10 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     claim(session: RunnerSession, m: ClaimMessage): void {
       if (tryClaim(session, m.requestId)) return;
       const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
-      if (waitMs <= 0) return session.send({ type: "noJob", requestId: m.requestId });
+      if (waitMs <= 0) {
+        session.send({ type: "noJob", requestId: m.requestId });
+        return;
+      }
       const claim: ParkedClaim = { session, requestId: m.requestId, timer: undefined };
       claim.timer = options.timers.setTimeout(() => {
         unpark(claim);

@@ -38,8 +38,8 @@ export class RunnerSession {
     private readonly hub: RunnerHub,
   ) {
     socket.on("message", (data, isBinary) => {
-      if (isBinary) return this.protocolError("binary frames are not part of the protocol");
-      this.receive(data.toString());
+      if (isBinary) this.protocolError("binary frames are not part of the protocol");
+      else this.receive(data.toString());
     });
     socket.on("close", () => hub.detach(this));
     socket.on("error", () => {});
@@ -62,22 +62,24 @@ export class RunnerSession {
 
   private receive(text: string): void {
     const parsed = parseRunnerMessage(text);
-    if (!parsed.ok) return this.protocolError(parsed.error);
+    if (!parsed.ok) {
+      this.protocolError(parsed.error);
+      return;
+    }
     const m = parsed.message;
-    if (m.type === "hello") return this.hello(m);
-    if (!this.runner) return this.protocolError("say hello first");
+    if (m.type === "hello") {
+      this.hello(m);
+      return;
+    }
+    if (!this.runner) {
+      this.protocolError("say hello first");
+      return;
+    }
     try {
-      switch (m.type) {
-        case "claim":
-          return this.hub.claim(this, m as ClaimMessage);
-        case "trace":
-          return this.trace(m);
-        case "heartbeat":
-          for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.seen(id);
-          return;
-        case "finish":
-          return this.finish(m);
-      }
+      if (m.type === "claim") this.hub.claim(this, m as ClaimMessage);
+      else if (m.type === "trace") this.trace(m);
+      else if (m.type === "finish") this.finish(m);
+      else for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.seen(id);
     } catch (e) {
       this.hub.log(
         `runner ${this.runner.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
@@ -87,11 +89,19 @@ export class RunnerSession {
   }
 
   private hello(m: HelloMessage): void {
-    if (this.runner) return this.protocolError("hello was already said");
-    if (m.protocol !== PROTOCOL_VERSION)
-      return this.close(CLOSE_CODES.UNSUPPORTED_PROTOCOL, `this server speaks protocol ${PROTOCOL_VERSION}`);
+    if (this.runner) {
+      this.protocolError("hello was already said");
+      return;
+    }
+    if (m.protocol !== PROTOCOL_VERSION) {
+      this.close(CLOSE_CODES.UNSUPPORTED_PROTOCOL, `this server speaks protocol ${PROTOCOL_VERSION}`);
+      return;
+    }
     const runner = this.hub.authenticate(m);
-    if (!runner) return this.close(CLOSE_CODES.UNAUTHORIZED, "unknown runner token");
+    if (!runner) {
+      this.close(CLOSE_CODES.UNAUTHORIZED, "unknown runner token");
+      return;
+    }
     this.runner = runner;
     const resume = this.hub.runningOn(runner.id);
     for (const r of resume) {
@@ -133,8 +143,10 @@ export class RunnerSession {
       return;
     }
     const bytes = Buffer.from(m.data, "base64");
-    if (bytes.byteLength > this.hub.options.maxTraceChunkBytes)
-      return this.protocolError(`trace chunk over ${this.hub.options.maxTraceChunkBytes} bytes`);
+    if (bytes.byteLength > this.hub.options.maxTraceChunkBytes) {
+      this.protocolError(`trace chunk over ${this.hub.options.maxTraceChunkBytes} bytes`);
+      return;
+    }
     const result = this.hub.app.traces.appendTrace(m.buildId, m.offset, bytes);
     this.hub.watchdog.seen(m.buildId);
     this.send({ type: "traceAck", buildId: m.buildId, length: result.length });

@@ -107,7 +107,10 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         w.sentBytes = stored.byteLength;
       }
       const fresh = app.store.builds.get(build.id) ?? build;
-      if (isCompletedStatus(fresh.status)) return end(w, fresh);
+      if (isCompletedStatus(fresh.status)) {
+        end(w, fresh);
+        return;
+      }
       send(w, message({ type: "status", status: fresh.status }));
       current.watchers.add(w);
     },
