@@ -85,7 +85,7 @@ describe("job artifacts", () => {
     const { job } = await client.nextOf("job");
     return { client, job };
   }
-  const upload = (id: number, token: string, body: Uint8Array, query = "") =>
+  const upload = (id: number, token: string, body: Buffer, query = "") =>
     api(server, `/api/v4/jobs/${id}/artifacts${query}`, {
       method: "POST",
       headers: { "JOB-TOKEN": token, "Content-Type": "application/zip" },
