@@ -89,7 +89,7 @@ describe("job artifacts", () => {
     api(server, `/api/v4/jobs/${id}/artifacts${query}`, {
       method: "POST",
       headers: { "JOB-TOKEN": token, "Content-Type": "application/zip" },
-      body,
+      body: new Uint8Array(body),
     });
 
   it("stores a running job's zip with its expiry and serves it to its token", async () => {
