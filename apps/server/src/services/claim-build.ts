@@ -13,31 +13,29 @@ export function runnerCanRun(runner: Runner, build: Pick<Build, "projectId" | "t
   return build.tagList.every((tag) => runner.tagList.includes(tag));
 }
 
-/** Rows scanned per query while looking for a match; most runners take the first pending build. */
-const PAGE_ROWS = 64;
-
 /** Creates `claimBuild(runner, at)`: the build now running on `runner`, or null when none matches. */
 export function createClaimBuild(store: Store, transitions: BuildTransitions) {
-  // Only the columns the rule needs: loading whole builds for 10,000 pending rows would dominate.
-  const page = store.db.prepare(
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?",
+  // Only the columns the rule needs, read lazily in id order: most runners take the first pending build,
+  // and loading whole builds for 10,000 pending rows would dominate.
+  const pending = store.db.prepare(
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
   );
+  const firstMatch = (runner: Runner): number | undefined => {
+    for (const row of pending.iterate() as IterableIterator<{ id: number; project_id: number; tag_list: string }>) {
+      const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
+      // Leaving the loop closes the statement, so the connection is free for the update.
+      if (runnerCanRun(runner, { projectId: row.project_id, tagList })) return row.id;
+    }
+    return undefined;
+  };
   return function claimBuild(runner: Runner, at: string): Build | null {
+    if (!runner.active) return null;
     return store.transaction(() => {
-      let after = 0;
-      for (;;) {
-        const rows = page.all(after, PAGE_ROWS) as { id: number; project_id: number; tag_list: string }[];
-        for (const row of rows) {
-          const candidate = { projectId: row.project_id, tagList: JSON.parse(row.tag_list) as string[] };
-          if (!runnerCanRun(runner, candidate)) continue;
-          const build = store.builds.get(row.id);
-          if (build?.status !== "pending") continue;
-          const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
-          if (running.status === "running") return running;
-        }
-        if (rows.length < PAGE_ROWS) return null;
-        after = rows[rows.length - 1]!.id;
-      }
+      const id = firstMatch(runner);
+      const build = id === undefined ? undefined : store.builds.get(id);
+      if (!build || build.status !== "pending") return null;
+      const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
+      return running.status === "running" ? running : null;
     });
   };
 }

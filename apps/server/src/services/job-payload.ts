@@ -120,10 +120,15 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
       allowFailure: true,
     });
   const a = build.artifactsOptions;
-  const dependencies: JobDependency[] = dependenciesOf(
-    build,
-    c.store.builds.listByPipeline(build.pipelineId),
-  ).map((d) => ({ id: d.id, name: d.name, token: d.token, artifactsFile: d.artifactsFile }));
+  // A first-stage build without `needs:` has no earlier builds to depend on: skip reading the pipeline.
+  const hasUpstream = build.needs !== null ? build.needs.length > 0 : build.stageIdx > 0;
+  const upstream = hasUpstream ? dependenciesOf(build, c.store.builds.listByPipeline(build.pipelineId)) : [];
+  const dependencies: JobDependency[] = upstream.map((d) => ({
+    id: d.id,
+    name: d.name,
+    token: d.token,
+    artifactsFile: d.artifactsFile,
+  }));
   return {
     id: build.id,
     token: build.token,
