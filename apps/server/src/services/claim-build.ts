@@ -21,7 +21,11 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
     "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
   );
   const firstMatch = (runner: Runner): number | undefined => {
-    for (const row of pending.iterate() as IterableIterator<{ id: number; project_id: number; tag_list: string }>) {
+    for (const row of pending.iterate() as IterableIterator<{
+      id: number;
+      project_id: number;
+      tag_list: string;
+    }>) {
       const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
       // Leaving the loop closes the statement, so the connection is free for the update.
       if (runnerCanRun(runner, { projectId: row.project_id, tagList })) return row.id;
@@ -33,7 +37,7 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
     return store.transaction(() => {
       const id = firstMatch(runner);
       const build = id === undefined ? undefined : store.builds.get(id);
-      if (!build || build.status !== "pending") return null;
+      if (build?.status !== "pending") return null;
       const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
       return running.status === "running" ? running : null;
     });
