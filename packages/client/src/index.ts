@@ -1,1 +1,10 @@
-export {};
+export {
+  type BuildOutcome,
+  createRunnerConnection,
+  RunnerConnection,
+  RunnerConnectionError,
+  type RunnerConnectionErrorCode,
+  type RunnerConnectionOptions,
+  type RunnerSocket,
+  type RunnerSocketConstructor,
+} from "./runner-connection.js";
