@@ -6,8 +6,8 @@
 //   runner                                   server
 //     |--- hello {token, protocol, tags} ------->|  runner token checked; 4401 close if unknown
 //     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds still running on this runner
-//     |--- claim {requestId} ------------------->|  oldest matching pending build → running (one SQLite tx)
-//     |<-- job {requestId, job} | noJob ---------|
+//     |--- claim {requestId, waitMs?} ---------->|  oldest matching pending build → running (one SQLite tx)
+//     |<-- job {requestId, job} | noJob ---------|  parked up to waitMs until a build is queued
 //     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
 //     |<-- traceAck {buildId, length} -----------|  persisted length; runner drops bytes below it,
 //     |                                          |  resends from `length` when it is behind (a gap);
@@ -129,6 +129,11 @@ export interface HelloMessage {
 export interface ClaimMessage {
   type: "claim";
   requestId: string;
+  /**
+   * Long poll: when nothing is pending, the server holds the claim up to this long and answers `job` as
+   * soon as a matching build is queued, else `noJob`. Absent or 0: answer at once.
+   */
+  waitMs?: number;
 }
 export interface TraceMessage {
   type: "trace";

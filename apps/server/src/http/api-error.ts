@@ -18,6 +18,13 @@ export const API_ERRORS = {
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
+  /** Runner API (job token endpoints, §7). */
+  JOB_NOT_RUNNING: { status: 403, body: { message: "403 Forbidden - Job is not running!" } },
+  JOB_ERASED: { status: 403, body: { message: "403 Forbidden - Job has been erased!" } },
+  MISSING_ARTIFACTS_FILE: {
+    status: 400,
+    body: { message: '400 (Bad request) "Missing artifacts file!" not given' },
+  },
   INTERNAL: { status: 500, body: { message: "500 Internal Server Error" } },
 } as const satisfies Record<string, { status: number; body: { message: string } | { error: string } }>;
 

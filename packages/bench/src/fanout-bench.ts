@@ -1,0 +1,118 @@
+// The trace fan-out measurements: throughput through buildsim or a bare relay, and latency at a fixed rate.
+
+import type { ServerToWatcherMessage } from "@buildsim/core";
+import type WebSocket from "ws";
+import { open, openRunner, startChild, watcherUrl, wsUrl } from "./ws-bench-clients.js";
+import { WS_BENCH_ADMIN_TOKEN, wsBenchRunnerToken } from "./ws-bench-seed.js";
+
+const LINE_BYTES = 1024;
+
+/** A 1 KiB line whose first bytes are `stamp`. */
+const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1, "x")}\n`);
+
+/** The trace message for line `i` at its byte offset, as a runner sends it. */
+const traceMessage = (i: number, data: Buffer) =>
+  JSON.stringify({ type: "trace", buildId: 1, offset: i * LINE_BYTES, data: data.toString("base64") });
+
+/** A running build with `watchers` watchers on a buildsim child; `deliver` is called per chunk. */
+async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) {
+  const server = await startChild("ws-bench-server-main.js", ["1", "1"]);
+  const runner = await openRunner(server.url, wsBenchRunnerToken(1));
+  const job = await runner.claim("bench");
+  if (job.type !== "job") throw new Error("the benchmark build was not claimed");
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < watchers; i++) {
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => {
+      ready = r;
+    });
+    sockets.push(
+      await open(watcherUrl(server.url, 1, WS_BENCH_ADMIN_TOKEN), (text) => {
+        const m = JSON.parse(text) as ServerToWatcherMessage;
+        if (m.type === "status") ready();
+        else if (m.type === "chunk") deliver(Buffer.from(m.data, "base64"));
+      }),
+    );
+    await isReady;
+  }
+  return { server, send: (text: string) => runner.socket.send(text), sockets: [...sockets, runner.socket] };
+}
+
+/** The same shape on the bare relay: the watchers get the runner's messages unchanged. */
+async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
+  const server = await startChild("ws-bare-relay-main.js");
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < watchers; i++)
+    sockets.push(
+      await open(wsUrl(server.url, "/watch"), (text) => {
+        const m = JSON.parse(text) as { data: string };
+        deliver(Buffer.from(m.data, "base64"));
+      }),
+    );
+  const source = await open(wsUrl(server.url, "/source"), () => {});
+  return { server, send: (text: string) => source.send(text), sockets: [...sockets, source] };
+}
+
+/** Delivered messages per second for `lines` lines to `watchers` watchers. */
+export async function measureFanout(
+  kind: "bare" | "buildsim",
+  lines: number,
+  watchers: number,
+): Promise<{ perSecond: number; perCpuSecond: number }> {
+  let delivered = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  const deliver = () => {
+    if (++delivered === lines * watchers) done();
+  };
+  const setup = kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver);
+  const messages = Array.from({ length: lines }, (_, i) => traceMessage(i, line(String(i))));
+  await setup.server.resetCpu();
+  const start = performance.now();
+  for (const m of messages) setup.send(m);
+  await finished;
+  const ms = performance.now() - start;
+  for (const s of setup.sockets) s.terminate();
+  const cpuMicros = await setup.server.stop();
+  return {
+    perSecond: (lines * watchers) / (ms / 1000),
+    perCpuSecond: (lines * watchers) / (cpuMicros / 1e6),
+  };
+}
+
+/** Runner→watcher latency at 1,000 lines/s for `seconds`, through buildsim. */
+export async function measureLatency(seconds: number, watchers: number) {
+  const samples: number[] = [];
+  const deliver = (data: Buffer) => {
+    const sentNs = BigInt(data.subarray(0, data.indexOf(32)).toString());
+    samples.push(Number(process.hrtime.bigint() - sentNs) / 1e6);
+  };
+  const setup = await buildsimSetup(watchers, deliver);
+  const total = seconds * 1000;
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(performance.now() - start));
+      for (; sent < due; sent++) setup.send(traceMessage(sent, line(String(process.hrtime.bigint()))));
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const deadline = Date.now() + 10_000;
+  while (samples.length < total * watchers && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
+  for (const s of setup.sockets) s.terminate();
+  await setup.server.stop();
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    samples: samples.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
