@@ -17,8 +17,13 @@ export interface RunnerOptions {
   executor: Executor;
   /** Builds run at the same time. @default 1 */
   concurrent?: number;
-  /** Pause before claiming again after `noJob` or a failed claim. @default 1000 */
+  /** Pause before claiming again after a failed claim, or a `noJob` that was not long-polled. @default 1000 */
   claimIntervalMs?: number;
+  /**
+   * How long the server may hold a claim until a build is queued (long poll): a queued build starts at
+   * once instead of at the next poll. 0 polls every `claimIntervalMs`. @default 30000
+   */
+  claimWaitMs?: number;
   /** How long `stop()` waits for builds to finish before closing the connection anyway. @default 30000 */
   shutdownTimeoutMs?: number;
   /** @default systemClock */
@@ -45,6 +50,7 @@ export function createRunner(options: RunnerOptions): Runner {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const claimIntervalMs = options.claimIntervalMs ?? 1000;
+  const claimWaitMs = options.claimWaitMs ?? 30_000;
   const running = new Map<number, AbortController>();
   const stopSignal = new AbortController();
   let abortReason: AbortReason | null = null;
@@ -104,7 +110,9 @@ export function createRunner(options: RunnerOptions): Runner {
   async function slot(): Promise<void> {
     while (!stopSignal.signal.aborted) {
       let job: JobPayload | null = null;
-      const claim = connection.claim();
+      let longPolled = false;
+      const claimedAt = clock.now();
+      const claim = connection.claim(claimWaitMs > 0 ? { waitMs: claimWaitMs } : {});
       try {
         const answer = await unlessAborted(claim, stopSignal.signal);
         if (answer === "stopped") {
@@ -113,6 +121,8 @@ export function createRunner(options: RunnerOptions): Runner {
           break;
         }
         job = answer;
+        // A server that held the claim has already waited for us; one that answered at once has not.
+        longPolled = claimWaitMs > 0 && clock.now() - claimedAt >= claimWaitMs / 2;
       } catch (error) {
         if (stopSignal.signal.aborted) break;
         if (error instanceof RunnerConnectionError && FATAL_CODES.has(error.code)) {
@@ -125,7 +135,7 @@ export function createRunner(options: RunnerOptions): Runner {
         log(`claim failed: ${(error as Error).message}`);
       }
       if (job) await runBuild(job);
-      else await sleep(clock, claimIntervalMs, stopSignal.signal);
+      else if (!longPolled) await sleep(clock, claimIntervalMs, stopSignal.signal);
     }
   }
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { commandEchoLine, footerLine, goDuration } from "./trace-lines.js";
+import { commandEchoLine, footerLine, goDuration, ignoredContainersLine } from "./trace-lines.js";
 
 describe("trace lines", () => {
+  it("warns that image and services are ignored, and stays silent without them", () => {
+    expect(ignoredContainersLine("ruby:3.3", ["postgres:16", "redis"], "shell")).toBe(
+      'WARNING: the shell executor runs on the host; ignoring image "ruby:3.3" and services postgres:16, redis\n',
+    );
+    expect(ignoredContainersLine(null, ["redis"], "simulate")).toBe(
+      "WARNING: the simulate executor runs on the host; ignoring services redis\n",
+    );
+    expect(ignoredContainersLine(null, [], "shell")).toBeNull();
+  });
+
   it.each([
     [500, "500ms"],
     [1000, "1s"],

@@ -2,6 +2,20 @@
 
 import type { ExecutionResult } from "./executor.js";
 
+/** Neither executor runs containers: say so rather than silently running on the host. */
+export function ignoredContainersLine(
+  image: string | null,
+  services: readonly string[],
+  executor: string,
+): string | null {
+  if (!image && services.length === 0) return null;
+  const parts = [
+    image ? `image "${image}"` : null,
+    services.length > 0 ? `services ${services.join(", ")}` : null,
+  ];
+  return `WARNING: the ${executor} executor runs on the host; ignoring ${parts.filter(Boolean).join(" and ")}\n`;
+}
+
 /** The header every trace starts with. */
 export function headerLines(runnerName: string, runnerVersion: string, executor: string): string {
   return `Running with buildsim-runner ${runnerVersion}\n  on ${runnerName}\nPreparing the "${executor}" executor\n`;

@@ -54,6 +54,7 @@ interface TrackedBuild {
 
 interface PendingClaim {
   requestId: string;
+  waitMs: number | undefined;
   sent: boolean;
   resolve: (job: JobPayload | null) => void;
   reject: (error: Error) => void;
@@ -124,11 +125,20 @@ export class RunnerConnection {
     return this.connected;
   }
 
-  /** Asks for a build: the job payload, or null when none is pending for this runner. */
-  claim(): Promise<JobPayload | null> {
+  /**
+   * Asks for a build: the job payload, or null when none is pending for this runner. With `waitMs` the
+   * server holds the claim (long poll) until a build is queued or the time is up.
+   */
+  claim(options: { waitMs?: number } = {}): Promise<JobPayload | null> {
     if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     return new Promise((resolve, reject) => {
-      const claim: PendingClaim = { requestId: this.options.createRequestId(), sent: false, resolve, reject };
+      const claim: PendingClaim = {
+        requestId: this.options.createRequestId(),
+        waitMs: options.waitMs,
+        sent: false,
+        resolve,
+        reject,
+      };
       this.claims.set(claim.requestId, claim);
       this.sendClaim(claim);
     });
@@ -367,7 +377,11 @@ export class RunnerConnection {
   private sendClaim(claim: PendingClaim): void {
     if (!this.connected || claim.sent) return;
     claim.sent = true;
-    this.send({ type: "claim", requestId: claim.requestId });
+    this.send(
+      claim.waitMs === undefined
+        ? { type: "claim", requestId: claim.requestId }
+        : { type: "claim", requestId: claim.requestId, waitMs: claim.waitMs },
+    );
   }
 
   private send(message: RunnerToServerMessage): void {

@@ -132,7 +132,6 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
           ? createSimulateExecutor(common)
           : createShellExecutor({ ...common, serverUrl: server.url }),
       concurrent: o.concurrent,
-      claimIntervalMs: 50,
     });
     const running = runner.run();
     const final = await watch.done;

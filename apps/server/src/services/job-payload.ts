@@ -154,8 +154,8 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
       : null,
     dependencies,
     allowFailureExitCodes: build.allowFailureExitCodes,
-    image: null,
-    services: [],
-    sourceDir: null,
+    image: build.image,
+    services: build.services,
+    sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }

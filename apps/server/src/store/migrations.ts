@@ -193,4 +193,11 @@ CREATE TABLE project_sources (
   source_dir TEXT NOT NULL
 );`,
   },
+  {
+    version: 4,
+    name: "build image and services",
+    sql: `
+ALTER TABLE builds ADD COLUMN image TEXT;
+ALTER TABLE builds ADD COLUMN services TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];
