@@ -59,6 +59,8 @@ export function createRunner(options: RunnerOptions): Runner {
   let fatalError: Error | null = null;
   /** Finishes and builds started outside a slot's loop (orphans, a claim answered after stop). */
   const detached = new Set<Promise<void>>();
+  /** Claims still open when the runner stopped; a build they bring is run, but they are not waited for. */
+  const lateClaims = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     detached.add(work);
     void work.finally(() => detached.delete(work));
@@ -117,7 +119,11 @@ export function createRunner(options: RunnerOptions): Runner {
         const answer = await unlessAborted(claim, stopSignal.signal);
         if (answer === "stopped") {
           // The server may still hand us a build for this claim: it is ours then, so run and finish it.
-          track(claim.then((late) => (late ? runBuild(late) : undefined)).catch(() => {}));
+          // A long-polled claim may stay parked for a while: it does not hold up stop(), and closing the
+          // connection abandons it (the server drops parked claims of a closed session).
+          const late = claim.then((build) => (build ? runBuild(build) : undefined)).catch(() => {});
+          lateClaims.add(late);
+          void late.finally(() => lateClaims.delete(late));
           break;
         }
         job = answer;
@@ -176,8 +182,9 @@ export function createRunner(options: RunnerOptions): Runner {
       });
       await Promise.race([drained().catch(() => {}), deadline]);
       clock.clearTimeout(timer);
-      // Whatever still waits (a finish while the server is away) is given up on here.
+      // Whatever still waits (a finish while the server is away, a parked claim) is given up on here.
       await connection.close();
+      await Promise.all(lateClaims);
       await drained().catch(() => {});
     },
     get runningBuildIds() {
