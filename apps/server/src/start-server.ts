@@ -12,6 +12,7 @@ import { Router } from "./http/router.js";
 import type { ApiProfile } from "./profile.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
 
 /** How to start buildsim's server. */
@@ -42,7 +43,7 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
-  /** Extra routes (another API version) added after v3 and before the catch-all 404. */
+  /** Extra routes added after v3 and v4 and before the catch-all 404. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
 }
 
@@ -140,6 +141,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);
+  addV4Routes(router);
   options.routes?.(router, app);
   let requestCount = 0;
   const httpServer = createServer(
