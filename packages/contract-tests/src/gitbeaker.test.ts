@@ -146,7 +146,7 @@ describe("actions", () => {
 
   it("removes artifacts with 204, after which downloads answer 404", async () => {
     expect(await api.JobArtifacts.remove(1, { jobId: JOBS.withArtifacts })).toBeNull();
-    const job: JobSchema = await api.Jobs.show(1, JOBS.withArtifacts);
+    const job = await api.Jobs.show(1, JOBS.withArtifacts);
     expect(job).not.toHaveProperty("artifacts_file");
     const e = await requestError(
       api.JobArtifacts.downloadArchive(1, { jobId: JOBS.withArtifacts, artifactPath: "out/result.txt" }),
