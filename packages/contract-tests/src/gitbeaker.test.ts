@@ -2,7 +2,7 @@
 // forms, reads, downloads as Blobs, every action, and errors as GitbeakerRequestError with the status.
 
 import type { RunningServer } from "@buildsim/server";
-import { GitbeakerRequestError, Gitlab, type JobSchema, type JobScope } from "@gitbeaker/rest";
+import { GitbeakerRequestError, Gitlab, type JobScope } from "@gitbeaker/rest";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALL_JOB_IDS_DESC, JOBS, startFixtureServer, TOKENS } from "./start-fixture-server.js";
