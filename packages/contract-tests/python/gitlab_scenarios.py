@@ -52,15 +52,15 @@ def job_summary(job):
     return {"id": attrs["id"], "status": attrs["status"], "name": attrs["name"]}
 
 
-def project():
-    return client().projects.get(1, lazy=True)
+def project(project_id=1):
+    return client().projects.get(project_id, lazy=True)
 
 
 def list_jobs(args):
     kwargs = dict(args.get("kwargs", {}))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        jobs = project().jobs.list(**kwargs)
+        jobs = project(args.get("project", 1)).jobs.list(**kwargs)
     return {
         "jobs": [job_summary(j) for j in jobs],
         "warnings": [str(w.message) for w in caught],

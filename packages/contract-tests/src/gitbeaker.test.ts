@@ -57,6 +57,11 @@ describe("listing jobs", () => {
     });
   });
 
+  it("follows Link rel=next when asked for keyset pagination (unknown params are ignored)", async () => {
+    const jobs = await api.Jobs.all(1, { pagination: "keyset", perPage: 5, orderBy: "id", sort: "desc" });
+    expect(ids(jobs)).toEqual(ALL_JOB_IDS_DESC);
+  });
+
   it("stops after maxPages pages", async () => {
     const jobs = await api.Jobs.all(1, { perPage: 5, maxPages: 2 });
     expect(ids(jobs)).toEqual(ALL_JOB_IDS_DESC.slice(0, 10));

@@ -78,6 +78,14 @@ describe("listing jobs", () => {
     expect(r.warnings.join("\n")).toContain("get_all=True");
   });
 
+  it("lists the jobs of a project named by its path (sent URL-encoded)", async () => {
+    const r = await py<{ jobs: JobSummary[] }>("list_jobs", {
+      project: "acme/app",
+      kwargs: { get_all: true },
+    });
+    expect(ids(r.jobs)).toEqual(ALL_JOB_IDS_DESC);
+  });
+
   it("exposes X-Total, X-Total-Pages and the page numbers through a lazy iterator", async () => {
     const r = await py<{ meta: Json; ids: number[] }>("iterate_jobs", { kwargs: { per_page: 5 } });
     expect(r.meta).toEqual({
