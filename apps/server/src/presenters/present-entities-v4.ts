@@ -128,7 +128,7 @@ export function presentPipelineBasicV4(
   p: Pipeline,
   projectPath: string,
   o: PresentV4Options,
-): Required<Omit<PipelineBasicEntity, never>> {
+): Required<PipelineBasicEntity> {
   return {
     id: p.id,
     iid: o.lookup.pipelineIid(p),

@@ -15,7 +15,6 @@ export const SERVED_VERSION: VersionEntity = { version: "17.0.0", revision: "bui
 /** `GET /api/v4/user`: the caller, with the private fields a user sees of themself. */
 export function getCurrentUser(ctx: RequestContext, app: App): Reply {
   const { user } = userCallerOf(ctx, app);
-  if (!user) throw new Error("userCallerOf returned no user");
   return jsonReply(200, {
     ...presentUserV4(user, app.webUrl()),
     email: user.email,

@@ -50,7 +50,7 @@ export function listProjectJobs(ctx: RequestContext, app: App): Reply {
     return jobsReply(
       app,
       builds,
-      paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized)),
+      paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
     );
   });
 }
@@ -76,7 +76,7 @@ export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
     return jobsReply(
       app,
       page,
-      paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized)),
+      paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
     );
   });
 }

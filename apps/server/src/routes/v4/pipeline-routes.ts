@@ -49,8 +49,8 @@ function text(params: Params, name: string): string | undefined {
   return v;
 }
 
-/** Grape's validation of the list params (400s), before any lookup. */
-function listQuery(params: Params, projectId: number): PipelineListQuery {
+/** Grape's validation of the list params (400s), before any lookup; `projectId` is filled in later. */
+function listQuery(params: Params): Omit<PipelineListQuery, "projectId"> {
   const scope = choice(params, "scope", Object.keys(SCOPES));
   const status = choice(params, "status", V4_JOB_SCOPES) as PipelineStatus | undefined;
   const orderBy: PipelineOrder = choice(params, "order_by", PIPELINE_ORDERS) ?? "id";
@@ -62,7 +62,6 @@ function listQuery(params: Params, projectId: number): PipelineListQuery {
   // `scope` and `status` both narrow the list: a status outside the scope matches nothing.
   if (status) statuses = statuses === null || statuses.includes(status) ? [status] : [];
   return {
-    projectId,
     statuses,
     ...(ref === undefined ? {} : { ref }),
     ...(sha === undefined ? {} : { sha }),
@@ -76,12 +75,12 @@ function listQuery(params: Params, projectId: number): PipelineListQuery {
 export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
   const caller = callerOf(ctx, app);
   const pageReq = parsePageRequest(ctx.params);
-  listQuery(ctx.params, 0);
+  const filters = listQuery(ctx.params);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
   const key = `v4\u0000pipelines${project.id}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
   return app.responseCache.get(key, () => {
-    const q = listQuery(ctx.params, project.id);
+    const q: PipelineListQuery = { ...filters, projectId: project.id };
     const total = q.statuses?.length === 0 ? 0 : countPipelines(app.store.db, q);
     const window = pageWindow(pageReq, total);
     const rows = window ? listPipelines(app.store.db, q, window.limit, window.offset) : [];
@@ -90,7 +89,7 @@ export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
     return jsonReply(
       200,
       body,
-      paginationHeaders(pageReq, total, ctx.baseUrl, { ...ctx.params, ...ctx.route }),
+      paginationHeaders(pageReq, total, ctx.baseUrl, { ...ctx.params, ...ctx.route }, 1),
     );
   });
 }

@@ -56,7 +56,7 @@ export function callerOf(ctx: RequestContext, app: App, allowAnonymous = false):
 }
 
 /** The caller as a signed-in user; for endpoints that take neither job tokens nor anonymous callers. */
-export function userCallerOf(ctx: RequestContext, app: App): Caller {
+export function userCallerOf(ctx: RequestContext, app: App): Caller & { user: User } {
   return { user: currentUser(ctx, app), jobProjectId: null };
 }
 

@@ -60,6 +60,15 @@ describe("GET /projects/:id/jobs", () => {
     expect(rels).toEqual(["prev", "next", "first", "last"]);
   });
 
+  it("reports at least one page for an empty list, as GitLab 9.5+ does", async () => {
+    const r = await call("/projects/1/jobs?scope=created");
+    expect(r.body).toEqual([]);
+    expect(r.headers.get("x-total")).toBe("0");
+    expect(r.headers.get("x-total-pages")).toBe("1");
+    expect(r.headers.get("x-next-page")).toBe("");
+    expect(r.headers.get("link")).toContain('page=1&per_page=20&scope%5B%5D=created>; rel="last"');
+  });
+
   it.each([
     ["?scope=manual", [5]],
     ["?scope[]=success&scope[]=failed", [3, 2, 1]],
