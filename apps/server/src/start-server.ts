@@ -15,6 +15,7 @@ import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
 import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
 import type { RealtimeOptions } from "./ws/realtime-options.js";
@@ -47,7 +48,7 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
-  /** Extra routes (another API version) added after v3 and before the catch-all 404. */
+  /** Extra routes added after v3 and v4 and before the catch-all 404. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
    * Layers that plug into the server before it listens (on the HTTP server's `upgrade` event, say).
@@ -168,6 +169,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);
+  addV4Routes(router);
   let realtime: Realtime | undefined;
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),

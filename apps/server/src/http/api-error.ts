@@ -7,9 +7,11 @@ export const API_ERRORS = {
   SUDO_NOT_ADMIN: { status: 403, body: { message: "403 Forbidden - Must be admin to use sudo" } },
   NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Build is not retryable" } },
   NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Build is not erasable!" } },
-  /** v4 words it "Job" (9.0+). */
+  /** v4 says "Job" where v3 says "Build". */
   JOB_NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Job is not retryable" } },
   JOB_NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Job is not erasable!" } },
+  /** `bad_request!` without an attribute (e.g. an artifact path that is not valid). */
+  BAD_REQUEST: { status: 400, body: { message: "400 Bad request" } },
   PROJECT_NOT_FOUND: { status: 404, body: { message: "404 Project Not Found" } },
   NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
   /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
