@@ -255,8 +255,8 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
   };
 }
 
-/** Exactly the `Build` fields of a planned job, without the runner-only extras, ready to spread into a build. */
-export function buildFieldsOf(job: PlannedJob): PlannedBuildFields {
-  const { needsWithoutArtifacts: _n, image: _i, services: _s, interruptible: _r, ...fields } = job;
-  return fields;
+/** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
+export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
+  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
+  return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
 }

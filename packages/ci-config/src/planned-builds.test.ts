@@ -49,6 +49,8 @@ job:
   retry: { max: 2, when: [script_failure] }
   timeout: 10m
   tags: [docker]
+  image: { name: "ruby:3.3", entrypoint: [""] }
+  services: [postgres:16, { name: redis, alias: cache }]
   coverage: '/total: (\\d+)%/'
   artifacts: { paths: [out] }
 `);
@@ -67,6 +69,7 @@ job:
     coverageRegex: "total: (\\d+)%",
     artifactsOptions: { paths: ["out"], when: "on_success" },
     status: "created",
+    image: "ruby:3.3",
+    services: ["postgres:16", "redis"],
   });
-  expect(Object.keys(build!)).not.toContain("image");
 });

@@ -120,8 +120,6 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       for (const job of jobs) {
         const build = newBuild({
           ...buildFieldsOf(job),
-          image: job.image?.name ?? null,
-          services: job.services.map((s) => s.name),
           id: store.builds.nextId(),
           projectId: input.project.id,
           pipelineId,
