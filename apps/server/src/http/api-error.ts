@@ -30,16 +30,25 @@ export const API_ERRORS = {
   INTERNAL: { status: 500, body: { message: "500 Internal Server Error" } },
 } as const satisfies Record<string, { status: number; body: { message: string } | { error: string } }>;
 
-export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND";
+export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND" | "RECORD_INVALID";
+
+/** Error bodies: GitLab's message text, Grape's `error`, or a record's validation errors by attribute. */
+export type ApiErrorBody = { message: string } | { error: string } | { message: Record<string, string[]> };
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly status: number;
-  readonly body: { message: string } | { error: string };
+  readonly body: ApiErrorBody;
 
-  private constructor(code: ApiErrorCode, status: number, body: { message: string } | { error: string }) {
-    super("message" in body ? body.message : body.error);
+  private constructor(code: ApiErrorCode, status: number, body: ApiErrorBody) {
+    super(
+      "error" in body
+        ? body.error
+        : typeof body.message === "string"
+          ? body.message
+          : JSON.stringify(body.message),
+    );
     this.name = "ApiError";
     this.code = code;
     this.status = status;
@@ -62,6 +71,11 @@ export class ApiError extends Error {
     if (e.code === "NOT_RETRYABLE") return ApiError.of("JOB_NOT_RETRYABLE");
     if (e.code === "NOT_ERASABLE") return ApiError.of("JOB_NOT_ERASABLE");
     return e;
+  }
+
+  /** `render_validation_error!`: 400 `{"message": {"base": [...]}}`, e.g. a pipeline that cannot be created. */
+  static recordInvalid(errors: Record<string, string[]>): ApiError {
+    return new ApiError("RECORD_INVALID", 400, { message: errors });
   }
 
   /** Sudo named a user that does not exist. */

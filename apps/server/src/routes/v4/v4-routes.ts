@@ -3,6 +3,7 @@
 
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
+import { createPipelineRoute } from "./create-pipeline-route.js";
 import { getCurrentUser, getProject, getVersion } from "./instance-routes.js";
 import {
   cancelJob,
@@ -36,6 +37,7 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
     .add("GET", p, getProject)
     .add("GET", `${p}/pipelines`, listProjectPipelines)
+    .add("POST", `${p}/pipeline`, createPipelineRoute)
     .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
     .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
     .add("GET", `${p}/jobs`, listProjectJobs)
