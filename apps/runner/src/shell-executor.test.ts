@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -277,6 +278,29 @@ describe("shell executor", () => {
     expect(run.trace().toString()).toContain(`\nCopying sources from ${source}\n`);
     expect(run.trace().toString()).toContain("$ ls -A\n.gitlab-ci.yml\nsrc\n$ cat src/main.txt\nmain\n");
     await expect(readFile(path.join(source, "src", "new.txt"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("gives a job in a git work tree what a clone would hold plus uncommitted files git does not ignore", async () => {
+    const source = await mkdtemp(path.join(tempDir, "repo-"));
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", ...args], {
+        cwd: source,
+        stdio: "ignore",
+      });
+    git("init", "-q");
+    await writeFile(path.join(source, ".gitignore"), "node_modules/\n*.log\n");
+    await writeFile(path.join(source, "tracked.txt"), "t\n");
+    git("add", ".");
+    git("commit", "-qm", "init");
+    await mkdir(path.join(source, "node_modules", "dep"), { recursive: true });
+    await writeFile(path.join(source, "node_modules", "dep", "index.js"), "x\n");
+    await writeFile(path.join(source, "debug.log"), "x\n");
+    await writeFile(path.join(source, "untracked.txt"), "u\n");
+    const run = runExecutor(executor(), job(15, ["find . -type f | sort"], { sourceDir: source }));
+    expect(await run.result).toEqual({ state: "success", exitCode: 0 });
+    expect(run.trace().toString()).toContain(
+      "$ find . -type f | sort\n./.gitignore\n./tracked.txt\n./untracked.txt\n",
+    );
   });
 
   it("rejects when bash cannot be started, which the runner reports as a system failure", async () => {
