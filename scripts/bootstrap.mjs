@@ -51,8 +51,9 @@ const jobs = {
   // The main job: `buildsim run` on the example pipeline (or the buildsim command given after `--`).
   main: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
-    const args = rest.length > 0 ? rest : ["run", "--file", path.join("examples", "pipeline", ".gitlab-ci.yml")];
-    run("node", [path.join(root, "apps", "cli", "dist", "main.js"), ...args]);
+    const args =
+      rest.length > 0 ? rest : ["run", "--file", path.join("examples", "pipeline", ".gitlab-ci.yml")];
+    run("node", [path.join(root, "apps", "cli", "dist", "buildsim.mjs"), ...args]);
   },
   bench: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);

@@ -97,7 +97,7 @@ function main(): void {
     process.exit(1);
   }
   const gcl = ensureGitlabCiLocal();
-  const cli = path.join(repoRoot, "apps", "cli", "dist", "main.js");
+  const cli = path.join(repoRoot, "apps", "cli", "dist", "buildsim.mjs");
   const repo = makeRepo();
   const gclTimes: number[] = [];
   const buildsimTimes: number[] = [];
