@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ClientError, createClient } from "@buildsim/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerLocalProject } from "../../services/local-project.js";
 import type { RunningServer } from "../../start-server.js";
@@ -62,11 +63,11 @@ const post = (query: string, body?: unknown) =>
   });
 
 describe("POST /projects/:id/pipeline", () => {
-  it("creates a pipeline from .gitlab-ci.yml at the ref, with its variables", async () => {
-    const res = await post("", { ref: "feature", variables: [{ key: "RUN_UNIT", value: "yes" }] });
-    expect(res.status).toBe(201);
-    expect(res.headers.get("content-type")).toBe("application/json");
-    const pipeline = (await res.json()) as Record<string, unknown>;
+  it("creates a pipeline from .gitlab-ci.yml at the ref, with its variables (through the client)", async () => {
+    const client = createClient({ baseUrl: server.url, token: server.token });
+    const pipeline = await client.v4.pipelines.create("local/demo", "feature", {
+      variables: [{ key: "RUN_UNIT", value: "yes" }],
+    });
     expect(pipeline).toMatchObject({
       ref: "feature",
       sha: git("rev-parse", "v1").trim(),
@@ -74,12 +75,17 @@ describe("POST /projects/:id/pipeline", () => {
       status: "pending",
       tag: false,
     });
-    const jobs = (await (
-      await fetch(`${server.url}/api/v4/projects/1/pipelines/${pipeline.id}/jobs`, {
-        headers: { "PRIVATE-TOKEN": server.token },
-      })
-    ).json()) as Array<{ name: string; status: string }>;
+    const jobs = await client.v4.jobs.listForPipeline(1, pipeline.id).toArray();
     expect(jobs.map((j) => `${j.name}:${j.status}`)).toEqual(["compile:pending", "unit:created"]);
+    const refused = await client.v4.pipelines.create(1, "nope").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClientError);
+    expect(refused).toMatchObject({ status: 400, code: "bad_request" });
+  });
+
+  it("answers with exactly application/json, as python-gitlab needs", async () => {
+    const res = await post("", { ref: "feature" });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("content-type")).toBe("application/json");
   });
 
   it("leaves out jobs whose rules do not match, and marks tag pipelines", async () => {
