@@ -40,6 +40,48 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     return true;
   };
 
+  /** Parks a claim that found nothing until a build is queued or its `waitMs` passes; else noJob now. */
+  const parkOrDecline = (session: RunnerSession, m: ClaimMessage) => {
+    const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
+    if (waitMs <= 0) {
+      session.send({ type: "noJob", requestId: m.requestId });
+      return;
+    }
+    const claim: ParkedClaim = { session, requestId: m.requestId, timer: undefined };
+    claim.timer = options.timers.setTimeout(() => {
+      unpark(claim);
+      session.send({ type: "noJob", requestId: m.requestId });
+    }, waitMs);
+    parked.push(claim);
+  };
+
+  // Claims that arrive in the same turn of the event loop share one transaction (one commit instead of
+  // one per claim); each still gets the oldest build left for it, in arrival order.
+  const incoming: Array<{ session: RunnerSession; m: ClaimMessage }> = [];
+  const drainClaims = () => {
+    const batch = incoming.splice(0);
+    let results: Array<Build | null>;
+    try {
+      results = app.store.transaction(() =>
+        batch.map(({ session }) => {
+          if (session.socket.readyState !== session.socket.OPEN) return null;
+          const runner = session.runner && app.store.runners.get(session.runner.id);
+          return runner ? claimBuild(runner, app.now()) : null;
+        }),
+      );
+    } catch (e) {
+      app.log(`claims failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      for (const { session } of batch)
+        session.send({ type: "error", code: "INTERNAL", message: "claim failed on the server" });
+      return;
+    }
+    batch.forEach(({ session, m }, i) => {
+      const build = results[i];
+      if (build) session.claimed(m.requestId, build);
+      else parkOrDecline(session, m);
+    });
+  };
+
   const unpark = (claim: ParkedClaim) => {
     const i = parked.indexOf(claim);
     if (i >= 0) parked.splice(i, 1);
@@ -114,18 +156,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     },
     /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
     claim(session: RunnerSession, m: ClaimMessage): void {
-      if (tryClaim(session, m.requestId)) return;
-      const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
-      if (waitMs <= 0) {
-        session.send({ type: "noJob", requestId: m.requestId });
-        return;
-      }
-      const claim: ParkedClaim = { session, requestId: m.requestId, timer: undefined };
-      claim.timer = options.timers.setTimeout(() => {
-        unpark(claim);
-        session.send({ type: "noJob", requestId: m.requestId });
-      }, waitMs);
-      parked.push(claim);
+      incoming.push({ session, m });
+      if (incoming.length === 1) setImmediate(drainClaims);
     },
     /** Sessions of `runnerId` (tests and the admin endpoints). */
     sessionsOf(runnerId: number): RunnerSession[] {
