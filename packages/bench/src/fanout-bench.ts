@@ -53,19 +53,21 @@ async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
   return { server, send: (text: string) => source.send(text), sockets: [...sockets, source] };
 }
 
-/** Delivered messages per second for `lines` lines to `watchers` watchers. */
+/** Delivered lines (runner messages) per second for `lines` lines to `watchers` watchers. */
 export async function measureFanout(
   kind: "bare" | "buildsim",
   lines: number,
   watchers: number,
 ): Promise<{ perSecond: number; perCpuSecond: number }> {
-  let delivered = 0;
+  // Counted in lines (bytes / 1 KiB): buildsim may deliver the lines of one batch in one chunk.
+  let deliveredBytes = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => {
     done = r;
   });
-  const deliver = () => {
-    if (++delivered === lines * watchers) done();
+  const deliver = (data: Buffer) => {
+    deliveredBytes += data.byteLength;
+    if (deliveredBytes === lines * watchers * LINE_BYTES) done();
   };
   const setup = kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver);
   const messages = Array.from({ length: lines }, (_, i) => traceMessage(i, line(String(i))));
@@ -86,8 +88,11 @@ export async function measureFanout(
 export async function measureLatency(seconds: number, watchers: number) {
   const samples: number[] = [];
   const deliver = (data: Buffer) => {
-    const sentNs = BigInt(data.subarray(0, data.indexOf(32)).toString());
-    samples.push(Number(process.hrtime.bigint() - sentNs) / 1e6);
+    const now = process.hrtime.bigint();
+    for (let at = 0; at < data.byteLength; at += LINE_BYTES) {
+      const sentNs = BigInt(data.subarray(at, data.indexOf(32, at)).toString());
+      samples.push(Number(now - sentNs) / 1e6);
+    }
   };
   const setup = await buildsimSetup(watchers, deliver);
   const total = seconds * 1000;

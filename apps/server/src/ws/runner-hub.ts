@@ -8,6 +8,7 @@ import { buildJobPayload } from "../services/job-payload.js";
 import { type BuildWatchdog, createBuildWatchdog } from "./build-watchdog.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession } from "./runner-session.js";
+import { createTraceBatcher } from "./trace-batcher.js";
 
 interface ParkedClaim {
   session: RunnerSession;
@@ -113,6 +114,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     app,
     options,
     watchdog,
+    traces: createTraceBatcher(app),
     log: (line: string) => app.log(line),
     /** The runner a hello's token names (updating its metadata), or undefined. */
     authenticate(m: HelloMessage): Runner | undefined {

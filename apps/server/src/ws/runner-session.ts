@@ -147,9 +147,17 @@ export class RunnerSession {
       this.protocolError(`trace chunk over ${this.hub.options.maxTraceChunkBytes} bytes`);
       return;
     }
-    const result = this.hub.app.traces.appendTrace(m.buildId, m.offset, bytes);
-    this.hub.watchdog.seen(m.buildId);
-    this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+    this.hub.traces.add({
+      buildId: m.buildId,
+      offset: m.offset,
+      bytes,
+      ack: (result) => {
+        this.hub.watchdog.seen(m.buildId);
+        this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+      },
+      fail: () =>
+        this.send({ type: "error", code: "INTERNAL", message: "trace append failed on the server" }),
+    });
   }
 
   private finish(m: FinishMessage): void {
@@ -162,6 +170,8 @@ export class RunnerSession {
       return;
     }
     const app = this.hub.app;
+    // Chunks received before this finish are stored (and acknowledged) first.
+    this.hub.traces.flush();
     const held = app.store.traces.length(m.buildId) ?? 0;
     if (held < m.traceBytes) {
       // Finishing now would lose bytes: tell the runner what we hold so it resends the rest.
