@@ -105,6 +105,9 @@ export async function runServe(
   out(`buildsim listening on ${server.url} (profile ${args.profile})`);
   out(`API: ${server.url}/api/v3`);
   out(`token: ${server.token}`);
+  out(
+    `runner registration token: ${server.registrationToken} (runners connect to ${server.url.replace(/^http/, "ws")}/-/buildsim/runner)`,
+  );
   out(`try: curl -H "PRIVATE-TOKEN: ${server.token}" ${server.url}/api/v3/projects/1/builds`);
   const stop = () => {
     void server.close().then(() => process.exit(0));

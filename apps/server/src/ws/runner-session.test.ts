@@ -354,3 +354,19 @@ describe("after a server restart", () => {
     expect((await client.nextOf("finishAck")).status).toBe("success");
   });
 });
+
+describe("ownership", () => {
+  it("refuses trace bytes and a second finish for a build the runner already finished", async () => {
+    const { client } = await connectRunner(server, T.shared);
+    client.send({ type: "claim", requestId: "r" });
+    await client.nextOf("job");
+    client.send({ type: "finish", buildId: 2, state: "success", exitCode: 0, traceBytes: 0 });
+    expect((await client.nextOf("finishAck")).status).toBe("success");
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("late") });
+    expect((await client.nextOf("error")).code).toBe("NOT_YOUR_BUILD");
+    client.send({ type: "finish", buildId: 2, state: "failed", exitCode: 1, traceBytes: 0 });
+    expect((await client.nextOf("error")).code).toBe("NOT_YOUR_BUILD");
+    expect(status(2).status).toBe("success");
+    expect(server.store.traces.read(2).byteLength).toBe(0);
+  });
+});

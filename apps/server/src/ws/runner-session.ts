@@ -125,10 +125,14 @@ export class RunnerSession {
     this.send({ type: "job", requestId, job: this.hub.payloadFor(build, this.runner!) });
   }
 
+  /**
+   * True for builds this session claimed or resumed and has not finished (a build canceled meanwhile
+   * still takes its last trace bytes and its finish), and for builds running on this runner.
+   */
   private owns(buildId: number): boolean {
     if (this.owned.has(buildId)) return true;
     const build = this.hub.app.store.builds.get(buildId);
-    if (build?.runnerId !== this.runner?.id) return false;
+    if (build?.runnerId !== this.runner?.id || build?.status !== "running") return false;
     this.owned.add(buildId);
     return true;
   }
