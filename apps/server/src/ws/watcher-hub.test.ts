@@ -191,3 +191,15 @@ describe("a slow watcher", () => {
     expect(held + Buffer.from(first.type === "chunk" ? first.data : "", "base64").byteLength).toBe(total);
   });
 });
+
+describe("status messages", () => {
+  it("are sent for status changes only, not for other changes of the build", async () => {
+    const b = await runningBuild2();
+    const w = await connectWatcher(server, { project: 1, build: 2, token: T.admin });
+    expect(await w.next()).toEqual({ type: "status", status: "running" });
+    const build = server.store.builds.get(2)!;
+    server.store.transaction(() => server.app.transitions.saveDetails({ ...build, coverage: 50 }));
+    await b.write("x\n");
+    expect(await w.next()).toEqual({ type: "chunk", offset: 0, data: b64("x\n") });
+  });
+});

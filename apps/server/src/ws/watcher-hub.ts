@@ -25,6 +25,8 @@ interface Watcher {
 interface Channel {
   watchers: Set<Watcher>;
   secrets: string[];
+  /** The last status announced: builds also change without a status change (artifacts, erase). */
+  status: Build["status"];
 }
 
 /** How long a slow watcher's close may take before its socket is destroyed. */
@@ -75,7 +77,8 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   };
   const onBuild = (build: Build) => {
     const channel = channels.get(build.id);
-    if (!channel) return;
+    if (!channel || channel.status === build.status) return;
+    channel.status = build.status;
     for (const w of channel.watchers) {
       send(w, message({ type: "status", status: build.status }));
       if (isCompletedStatus(build.status)) end(w, build);
@@ -90,7 +93,11 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       let channel = channels.get(build.id);
       if (!channel) {
         const project = app.store.projects.get(build.projectId);
-        channel = { watchers: new Set(), secrets: [project?.runnersToken ?? "", build.token] };
+        channel = {
+          watchers: new Set(),
+          secrets: [project?.runnersToken ?? "", build.token],
+          status: build.status,
+        };
         channels.set(build.id, channel);
       }
       const w: Watcher = { socket, sentBytes: offset, closing: false };
@@ -111,6 +118,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         end(w, fresh);
         return;
       }
+      current.status = fresh.status;
       send(w, message({ type: "status", status: fresh.status }));
       current.watchers.add(w);
     },
