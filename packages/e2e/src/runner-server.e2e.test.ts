@@ -3,7 +3,7 @@
 
 import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { E2E_TOKENS, e2eSeed } from "./test-support/e2e-seed.js";
+import { E2E_TOKENS, e2eArtifactsSeed, e2eSeed } from "./test-support/e2e-seed.js";
 import {
   exited,
   freePort,
@@ -150,5 +150,47 @@ describe("a watcher that joins late", () => {
     expect(late.bytes().equals(trace)).toBe(true);
     expect(early.bytes().equals(trace)).toBe(true);
     expect(trace.toString()).toContain("tick 40\n");
+  });
+});
+
+describe("artifacts between stages", () => {
+  it("uploads the first job's archive and hands it to the next stage's job", async () => {
+    const { dataDir, buildsDir } = dirs();
+    const server = await startServerProcess({
+      dataDir,
+      port: 0,
+      seed: e2eArtifactsSeed(),
+      heartbeatTimeoutMs: 15_000,
+    });
+    // Seeds carry no `artifacts:` options; set them before any runner exists to claim the build.
+    const store = createStore({ dataDir });
+    try {
+      const make = store.builds.get(1)!;
+      store.transaction(() =>
+        store.builds.save({
+          ...make,
+          artifactsOptions: { paths: ["out/"], when: "on_success", expireIn: "1 week" },
+        }),
+      );
+    } finally {
+      store.close();
+    }
+    const watcher = await watchTrace(server.url, { project: 1, build: 2, token: E2E_TOKENS.admin });
+    startRunnerProcess(server.url, E2E_TOKENS.runner, buildsDir);
+    await watcher.waitFor("got: built-by-make");
+    expect((await watcher.ended).status).toBe("success");
+    const { build } = storedBuild(dataDir, 1);
+    expect(build.artifactsFile?.filename).toBe("artifacts.zip");
+    expect(build.artifactsFile!.size).toBeGreaterThan(0);
+    expect(build.artifactsExpireAt).not.toBeNull();
+    const res = await fetch(`${server.url}/api/v3/projects/1/builds/1/artifacts`, {
+      headers: { "PRIVATE-TOKEN": E2E_TOKENS.admin },
+    });
+    expect(res.status).toBe(200);
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe("PK");
   });
 });

@@ -205,6 +205,17 @@ describe("trace", () => {
     expect(await res.text()).toBe("hello world");
   });
 
+  it("closes with 4000 for a chunk over maxTraceChunkBytes, storing nothing", async () => {
+    await server.close();
+    server = await startTestServer({ seedText: RUNNER_SEED, realtime: { maxTraceChunkBytes: 4 } });
+    const { client } = await connectRunner(server, T.shared);
+    client.send({ type: "claim", requestId: "r" });
+    await client.nextOf("job");
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("12345") });
+    expect(await client.closed).toBe(CLOSE_CODES.PROTOCOL_ERROR);
+    expect(server.store.traces.read(2).byteLength).toBe(0);
+  });
+
   it("refuses chunks for a build the runner does not hold", async () => {
     const { client } = await connectRunner(server, T.docker);
     client.send({ type: "trace", buildId: 2, offset: 0, data: b64("x") });

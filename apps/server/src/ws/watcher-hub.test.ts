@@ -4,7 +4,13 @@
 import { CLOSE_CODES, type ServerToWatcherMessage } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
-import { b64, connectRunner, connectWatcher, type ProtocolClient } from "../test-support/protocol-client.js";
+import {
+  b64,
+  connectRunner,
+  connectWatcher,
+  openClient,
+  type ProtocolClient,
+} from "../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
 import { api, startTestServer } from "../test-support/start-test-server.js";
 
@@ -51,6 +57,13 @@ describe("the upgrade", () => {
       () => ({ status: 101, body: "" }),
       (e: { status: number; body: string }) => ({ status: e.status, body: JSON.parse(e.body) }),
     );
+
+  it("answers 404 with GitLab's catch-all body for an upgrade to any other path", async () => {
+    const refusal = await openClient(`${server.url.replace(/^http/, "ws")}/-/buildsim/nope`).catch(
+      (e: { status: number; body: string }) => e,
+    );
+    expect(refusal).toMatchObject({ status: 404, body: JSON.stringify({ error: "404 Not Found" }) });
+  });
 
   it("answers 401 without a valid token", async () => {
     expect(await refused({ project: 1, build: 2 })).toEqual({
