@@ -126,6 +126,30 @@ describe("cancel", () => {
   });
 });
 
+describe("a job past its timeout", () => {
+  it("is stopped by the runner and fails with stuck_or_timeout_failure", async () => {
+    const { dataDir, buildsDir } = dirs();
+    const server = await startServerProcess({
+      dataDir,
+      port: 0,
+      seed: e2eSeed(['sleep 60 & echo "sleep-pid=$!"', "wait"], 1),
+      heartbeatTimeoutMs: 15_000,
+    });
+    const watcher = await watch(server.url);
+    startRunnerProcess(server.url, E2E_TOKENS.runner, buildsDir);
+    await watcher.waitFor("sleep-pid=");
+    await watcher.waitFor("\n");
+    const pid = Number(/sleep-pid=(\d+)/.exec(watcher.bytes().toString())![1]);
+    const end = await watcher.ended;
+    expect(end.status).toBe("failed");
+    expect(storedBuild(dataDir, 1).build).toMatchObject({
+      status: "failed",
+      failureReason: "stuck_or_timeout_failure",
+    });
+    expect(isAlive(pid)).toBe(false);
+  });
+});
+
 describe("a watcher that joins late", () => {
   it("gets the whole trace so far, then the live tail, then end", async () => {
     const { dataDir, buildsDir } = dirs();
