@@ -152,6 +152,18 @@ describe("streaming", () => {
     );
   });
 
+  it("masks a job token split across two chunks", async () => {
+    const b = await runningBuild2();
+    const token = server.store.builds.get(2)!.token;
+    const w = await connectWatcher(server, { project: 1, build: 2, token: T.admin });
+    await w.nextOf("status");
+    await b.write(`token=${token.slice(0, 4)}`);
+    await b.write(`${token.slice(4)} done\n`);
+    expect(await b.finish()).toBe("success");
+    const { bytes } = await readToEnd(w, 0);
+    expect(bytes.toString()).toBe(`token=${"x".repeat(token.length)} done\n`);
+  });
+
   it("delivers the same bytes in order to many watchers", async () => {
     const b = await runningBuild2();
     const watchers = await Promise.all(
