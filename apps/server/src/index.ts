@@ -45,6 +45,8 @@ export {
 } from "./routes/v3/route-helpers.js";
 export type { BuildActions } from "./services/build-actions.js";
 export type { BuildTransitions } from "./services/build-transitions.js";
+export { runnerCanRun } from "./services/claim-build.js";
+export { buildJobPayload, dependenciesOf } from "./services/job-payload.js";
 export type { Traces } from "./services/traces.js";
 export { maskSecrets } from "./services/traces.js";
 export type { RunningServer, StartServerOptions } from "./start-server.js";
@@ -55,3 +57,6 @@ export type { Migration } from "./store/migrations.js";
 export { MIGRATIONS } from "./store/migrations.js";
 export { migrate, openDatabase } from "./store/open-database.js";
 export type { AppendTraceResult } from "./store/traces-repo.js";
+export type { Realtime } from "./ws/attach-realtime.js";
+export { attachRealtime } from "./ws/attach-realtime.js";
+export type { RealtimeOptions, RealtimeTimers } from "./ws/realtime-options.js";
