@@ -16,6 +16,8 @@ wss.on("connection", (socket, req) => {
     return;
   }
   socket.on("message", (data) => {
+    // The same flow control as buildsim's runner protocol: one ack per message, sent first.
+    socket.send('{"type":"traceAck"}');
     const text = data.toString();
     for (const w of watchers) w.send(text);
   });

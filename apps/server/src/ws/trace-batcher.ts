@@ -1,6 +1,6 @@
 // Appends runners' trace chunks in batches: every chunk that arrives in one turn of the event loop is
 // stored in one SQLite transaction (one commit), then the bus hears one `traceAppended` per build with
-// the contiguous bytes, then each chunk is acknowledged with its persisted length, in arrival order.
+// the contiguous bytes; each chunk is acknowledged with its persisted length, in arrival order.
 // Nothing is announced or acknowledged before the commit, so an acknowledged byte survives a crash.
 
 import type { App } from "../app.js";
@@ -64,8 +64,9 @@ export function createTraceBatcher(app: App) {
       if (current) announce(current);
       open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: r.length });
     });
-    for (const a of open.values()) announce(a);
+    // Acks first: they are what lets each runner send its next chunk; watchers are told right after.
     for (const [i, c] of batch.entries()) c.ack(results[i]!);
+    for (const a of open.values()) announce(a);
   }
 
   return {
