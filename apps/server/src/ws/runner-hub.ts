@@ -43,6 +43,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
 
   /** Parks a claim that found nothing until a build is queued or its `waitMs` passes; else noJob now. */
   const parkOrDecline = (session: RunnerSession, m: ClaimMessage) => {
+    if (session.socket.readyState !== session.socket.OPEN) return;
     const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
     if (waitMs <= 0) {
       session.send({ type: "noJob", requestId: m.requestId });
@@ -125,7 +126,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
         contactedAt: app.now(),
         version: m.version ?? runner.version,
         name: m.name ?? runner.name,
-        tagList: m.tags ?? runner.tagList,
+        // A runner started without tags keeps the ones it was registered with.
+        tagList: m.tags && m.tags.length > 0 ? [...new Set(m.tags)] : runner.tagList,
       };
       app.store.transaction(() => app.store.runners.save(updated));
       return updated;

@@ -89,6 +89,13 @@ describe("claim", () => {
     expect(status(2).status).toBe("pending");
   });
 
+  it("keeps a runner's stored tags when its hello has none", async () => {
+    const { client } = await connectRunner(server, T.docker, { tags: [] });
+    expect(server.store.runners.get(2)!.tagList).toEqual(["docker", "linux"]);
+    client.send({ type: "claim", requestId: "r" });
+    expect((await client.nextOf("job")).job.id).toBe(1);
+  });
+
   it("uses the tags a runner says in hello", async () => {
     const { client } = await connectRunner(server, T.shared, { tags: ["docker"] });
     client.send({ type: "claim", requestId: "r" });
