@@ -120,7 +120,8 @@ describe("cancel", () => {
     while (isAlive(pid) && performance.now() - startedAt < 5000) await new Promise((r) => setTimeout(r, 10));
     const elapsedMs = performance.now() - startedAt;
     expect(isAlive(pid)).toBe(false);
-    expect(elapsedMs).toBeLessThan(1000);
+    expect(elapsedMs, `cancel took ${elapsedMs.toFixed(0)} ms`).toBeLessThan(1000);
+    console.log(`cancel reached the job in ${elapsedMs.toFixed(0)} ms`);
     expect((await watcher.ended).status).toBe("canceled");
     expect(storedBuild(dataDir, 1).build.status).toBe("canceled");
   });
