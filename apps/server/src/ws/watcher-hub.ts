@@ -30,6 +30,8 @@ interface Channel {
   status: Build["status"];
 }
 
+const CHUNK_END = Buffer.from('"}');
+
 /** How long a slow watcher's close may take before its socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 5000;
 
@@ -37,9 +39,11 @@ const CLOSE_TIMEOUT_MS = 5000;
 export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   const channels = new Map<number, Channel>();
 
-  const send = (w: Watcher, text: string): void => {
+  // Messages are encoded to bytes once and sent as text frames to every watcher: `ws` would otherwise
+  // convert the same string to bytes once per watcher.
+  const send = (w: Watcher, text: Buffer): void => {
     if (w.closing || w.socket.readyState !== w.socket.OPEN) return;
-    w.socket.send(text);
+    w.socket.send(text, { binary: false });
     if (w.socket.bufferedAmount > options.maxBufferedBytes) {
       w.closing = true;
       w.socket.close(CLOSE_CODES.WATCHER_TOO_SLOW, "watcher too slow; resume from your offset");
@@ -47,15 +51,23 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       w.socket.once("close", () => options.timers.clearTimeout(timer));
     }
   };
-  const message = (m: ServerToWatcherMessage) => JSON.stringify(m);
+  const message = (m: ServerToWatcherMessage) => Buffer.from(JSON.stringify(m));
+  /**
+   * The `chunk` message as bytes, assembled directly: base64 needs no JSON escaping, so this is exactly
+   * `JSON.stringify({type: "chunk", offset, data})` without scanning and re-encoding a large string.
+   */
   const chunk = (offset: number, data: Buffer) =>
-    message({ type: "chunk", offset, data: data.toString("base64") });
+    Buffer.concat([
+      Buffer.from(`{"type":"chunk","offset":${offset},"data":"`),
+      Buffer.from(data.toString("base64"), "latin1"),
+      CHUNK_END,
+    ]);
 
   /** Sends released bytes [offset, offset + data.length) to each watcher that lacks some of them. */
   const deliver = (channel: Channel, offset: number, data: Buffer) => {
     if (data.byteLength === 0) return;
     const end = offset + data.byteLength;
-    let shared: string | undefined;
+    let shared: Buffer | undefined;
     for (const w of channel.watchers) {
       if (w.sentBytes >= end || w.sentBytes < offset) continue;
       if (w.sentBytes === offset) {
