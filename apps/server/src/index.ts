@@ -65,12 +65,14 @@ export type { BuildActions } from "./services/build-actions.js";
 export { createBuildActions } from "./services/build-actions.js";
 export type { BuildTransitions } from "./services/build-transitions.js";
 export { createBuildTransitions } from "./services/build-transitions.js";
+export { runnerCanRun } from "./services/claim-build.js";
 export type {
   CreatePipeline,
   CreatePipelineInput,
   CreatePipelineResult,
 } from "./services/create-pipeline.js";
 export { deleteJobArtifacts } from "./services/delete-artifacts.js";
+export { buildJobPayload, dependenciesOf } from "./services/job-payload.js";
 export type { LocalProjectInput } from "./services/local-project.js";
 export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
 export type { Traces } from "./services/traces.js";
@@ -98,3 +100,6 @@ export type { SettingsRepo } from "./store/settings-repo.js";
 export type { AppendTraceResult, TracesRepo } from "./store/traces-repo.js";
 export type { UsersRepo } from "./store/users-repo.js";
 export { VersionedMemo } from "./store/versioned-memo.js";
+export type { Realtime } from "./ws/attach-realtime.js";
+export { attachRealtime } from "./ws/attach-realtime.js";
+export type { RealtimeOptions, RealtimeTimers } from "./ws/realtime-options.js";

@@ -6,6 +6,10 @@ import { open, openRunner, startChild, watcherUrl, wsUrl } from "./ws-bench-clie
 import { WS_BENCH_ADMIN_TOKEN, wsBenchRunnerToken } from "./ws-bench-seed.js";
 
 const LINE_BYTES = 1024;
+/** `window` value for a runner-like sender: one message in flight, lines written meanwhile coalesced. */
+export const RUNNER_LIKE = 0;
+/** The runner's default largest trace message (64 KiB), in lines. */
+const RUNNER_CHUNK_LINES = 64;
 
 /** A 1 KiB line whose first bytes are `stamp`. */
 const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1, "x")}\n`);
@@ -35,7 +39,12 @@ async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) 
     );
     await isReady;
   }
-  return { server, send: (text: string) => runner.socket.send(text), sockets: [...sockets, runner.socket] };
+  return {
+    server,
+    send: (text: string) => runner.socket.send(text),
+    onAck: (fn: () => void) => runner.onAck(fn),
+    sockets: [...sockets, runner.socket],
+  };
 }
 
 /** The same shape on the bare relay: the watchers get the runner's messages unchanged. */
@@ -49,29 +58,64 @@ async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
         deliver(Buffer.from(m.data, "base64"));
       }),
     );
-  const source = await open(wsUrl(server.url, "/source"), () => {});
-  return { server, send: (text: string) => source.send(text), sockets: [...sockets, source] };
+  let ack: () => void = () => {};
+  const source = await open(wsUrl(server.url, "/source"), () => ack());
+  return {
+    server,
+    send: (text: string) => source.send(text),
+    onAck: (fn: () => void) => {
+      ack = fn;
+    },
+    sockets: [...sockets, source],
+  };
 }
 
-/** Delivered messages per second for `lines` lines to `watchers` watchers. */
+/**
+ * Delivered lines per second for `lines` 1 KiB lines to `watchers` watchers. The sender keeps at most
+ * `window` one-line messages unacknowledged, or with `RUNNER_LIKE` behaves as the runner: one message in
+ * flight carrying the lines written meanwhile. The bare relay acks each message too, so both sides run
+ * the same flow control.
+ */
 export async function measureFanout(
   kind: "bare" | "buildsim",
   lines: number,
   watchers: number,
-): Promise<{ perSecond: number; perCpuSecond: number }> {
-  let delivered = 0;
+  window: number,
+): Promise<{ perSecond: number; perCpuSecond: number; linesPerFrame: number }> {
+  // Counted in lines (bytes / 1 KiB): buildsim may deliver the lines of one batch in one chunk.
+  let deliveredBytes = 0;
+  let frames = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => {
     done = r;
   });
-  const deliver = () => {
-    if (++delivered === lines * watchers) done();
+  const deliver = (data: Buffer) => {
+    deliveredBytes += data.byteLength;
+    frames++;
+    if (deliveredBytes === lines * watchers * LINE_BYTES) done();
   };
   const setup = kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver);
-  const messages = Array.from({ length: lines }, (_, i) => traceMessage(i, line(String(i))));
+  const lineBytes = Array.from({ length: lines }, (_, i) => line(String(i)));
+  const messages = lineBytes.map((data, i) => traceMessage(i, data));
   await setup.server.resetCpu();
   const start = performance.now();
-  for (const m of messages) setup.send(m);
+  let sent = 0;
+  if (window === RUNNER_LIKE) {
+    // As the runner does: one message in flight, carrying every line written meanwhile (up to 64 KiB).
+    const next = () => {
+      if (sent >= lines) return;
+      const n = Math.min(RUNNER_CHUNK_LINES, lines - sent);
+      setup.send(traceMessage(sent, Buffer.concat(lineBytes.slice(sent, sent + n))));
+      sent += n;
+    };
+    setup.onAck(next);
+    next();
+  } else {
+    setup.onAck(() => {
+      if (sent < lines) setup.send(messages[sent++]!);
+    });
+    while (sent < Math.min(window, lines)) setup.send(messages[sent++]!);
+  }
   await finished;
   const ms = performance.now() - start;
   for (const s of setup.sockets) s.terminate();
@@ -79,6 +123,7 @@ export async function measureFanout(
   return {
     perSecond: (lines * watchers) / (ms / 1000),
     perCpuSecond: (lines * watchers) / (cpuMicros / 1e6),
+    linesPerFrame: (lines * watchers) / frames,
   };
 }
 
@@ -86,8 +131,11 @@ export async function measureFanout(
 export async function measureLatency(seconds: number, watchers: number) {
   const samples: number[] = [];
   const deliver = (data: Buffer) => {
-    const sentNs = BigInt(data.subarray(0, data.indexOf(32)).toString());
-    samples.push(Number(process.hrtime.bigint() - sentNs) / 1e6);
+    const now = process.hrtime.bigint();
+    for (let at = 0; at < data.byteLength; at += LINE_BYTES) {
+      const sentNs = BigInt(data.subarray(at, data.indexOf(32, at)).toString());
+      samples.push(Number(now - sentNs) / 1e6);
+    }
   };
   const setup = await buildsimSetup(watchers, deliver);
   const total = seconds * 1000;

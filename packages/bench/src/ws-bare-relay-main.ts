@@ -16,8 +16,10 @@ wss.on("connection", (socket, req) => {
     return;
   }
   socket.on("message", (data) => {
-    const text = data.toString();
-    for (const w of watchers) w.send(text);
+    // The same flow control as buildsim's runner protocol: one ack per message, sent first.
+    socket.send('{"type":"traceAck"}');
+    // Relayed as received: the same bytes as a text frame, never converted.
+    for (const w of watchers) w.send(data, { binary: false });
   });
 });
 server.listen(0, "127.0.0.1", () => {

@@ -8,6 +8,7 @@ import { buildJobPayload } from "../services/job-payload.js";
 import { type BuildWatchdog, createBuildWatchdog } from "./build-watchdog.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession } from "./runner-session.js";
+import { createTraceBatcher } from "./trace-batcher.js";
 
 interface ParkedClaim {
   session: RunnerSession;
@@ -38,6 +39,49 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     if (!build) return false;
     session.claimed(requestId, build);
     return true;
+  };
+
+  /** Parks a claim that found nothing until a build is queued or its `waitMs` passes; else noJob now. */
+  const parkOrDecline = (session: RunnerSession, m: ClaimMessage) => {
+    if (session.socket.readyState !== session.socket.OPEN) return;
+    const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
+    if (waitMs <= 0) {
+      session.send({ type: "noJob", requestId: m.requestId });
+      return;
+    }
+    const claim: ParkedClaim = { session, requestId: m.requestId, timer: undefined };
+    claim.timer = options.timers.setTimeout(() => {
+      unpark(claim);
+      session.send({ type: "noJob", requestId: m.requestId });
+    }, waitMs);
+    parked.push(claim);
+  };
+
+  // Claims that arrive in the same turn of the event loop share one transaction (one commit instead of
+  // one per claim); each still gets the oldest build left for it, in arrival order.
+  const incoming: Array<{ session: RunnerSession; m: ClaimMessage }> = [];
+  const drainClaims = () => {
+    const batch = incoming.splice(0);
+    let results: Array<Build | null>;
+    try {
+      results = app.store.transaction(() =>
+        batch.map(({ session }) => {
+          if (session.socket.readyState !== session.socket.OPEN) return null;
+          const runner = session.runner && app.store.runners.get(session.runner.id);
+          return runner ? claimBuild(runner, app.now()) : null;
+        }),
+      );
+    } catch (e) {
+      app.log(`claims failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      for (const { session } of batch)
+        session.send({ type: "error", code: "INTERNAL", message: "claim failed on the server" });
+      return;
+    }
+    batch.forEach(({ session, m }, i) => {
+      const build = results[i];
+      if (build) session.claimed(m.requestId, build);
+      else parkOrDecline(session, m);
+    });
   };
 
   const unpark = (claim: ParkedClaim) => {
@@ -71,6 +115,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     app,
     options,
     watchdog,
+    traces: createTraceBatcher(app),
     log: (line: string) => app.log(line),
     /** The runner a hello's token names (updating its metadata), or undefined. */
     authenticate(m: HelloMessage): Runner | undefined {
@@ -81,7 +126,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
         contactedAt: app.now(),
         version: m.version ?? runner.version,
         name: m.name ?? runner.name,
-        tagList: m.tags ?? runner.tagList,
+        // A runner started without tags keeps the ones it was registered with.
+        tagList: m.tags && m.tags.length > 0 ? [...new Set(m.tags)] : runner.tagList,
       };
       app.store.transaction(() => app.store.runners.save(updated));
       return updated;
@@ -114,18 +160,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     },
     /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
     claim(session: RunnerSession, m: ClaimMessage): void {
-      if (tryClaim(session, m.requestId)) return;
-      const waitMs = Math.min(m.waitMs ?? 0, options.maxClaimWaitMs);
-      if (waitMs <= 0) {
-        session.send({ type: "noJob", requestId: m.requestId });
-        return;
-      }
-      const claim: ParkedClaim = { session, requestId: m.requestId, timer: undefined };
-      claim.timer = options.timers.setTimeout(() => {
-        unpark(claim);
-        session.send({ type: "noJob", requestId: m.requestId });
-      }, waitMs);
-      parked.push(claim);
+      incoming.push({ session, m });
+      if (incoming.length === 1) setImmediate(drainClaims);
     },
     /** Sessions of `runnerId` (tests and the admin endpoints). */
     sessionsOf(runnerId: number): RunnerSession[] {

@@ -89,6 +89,13 @@ describe("claim", () => {
     expect(status(2).status).toBe("pending");
   });
 
+  it("keeps a runner's stored tags when its hello has none", async () => {
+    const { client } = await connectRunner(server, T.docker, { tags: [] });
+    expect(server.store.runners.get(2)!.tagList).toEqual(["docker", "linux"]);
+    client.send({ type: "claim", requestId: "r" });
+    expect((await client.nextOf("job")).job.id).toBe(1);
+  });
+
   it("uses the tags a runner says in hello", async () => {
     const { client } = await connectRunner(server, T.shared, { tags: ["docker"] });
     client.send({ type: "claim", requestId: "r" });
@@ -203,6 +210,17 @@ describe("trace", () => {
     expect(server.store.traces.read(2).toString()).toBe("hello world");
     const res = await api(server, "/api/v3/projects/1/builds/2/trace", { token: T.admin });
     expect(await res.text()).toBe("hello world");
+  });
+
+  it("closes with 4000 for a chunk over maxTraceChunkBytes, storing nothing", async () => {
+    await server.close();
+    server = await startTestServer({ seedText: RUNNER_SEED, realtime: { maxTraceChunkBytes: 4 } });
+    const { client } = await connectRunner(server, T.shared);
+    client.send({ type: "claim", requestId: "r" });
+    await client.nextOf("job");
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("12345") });
+    expect(await client.closed).toBe(CLOSE_CODES.PROTOCOL_ERROR);
+    expect(server.store.traces.read(2).byteLength).toBe(0);
   });
 
   it("refuses chunks for a build the runner does not hold", async () => {
@@ -327,5 +345,46 @@ describe("reconnect", () => {
     expect(again.welcome.resume).toEqual([{ buildId: 2, traceBytes: 5, status: "running" }]);
     again.client.send({ type: "trace", buildId: 2, offset: 5, data: b64("678") });
     expect((await again.client.nextOf("traceAck")).length).toBe(8);
+  });
+});
+
+describe("after a server restart", () => {
+  it("gives running builds the heartbeat period from startup, then fails those nobody resumed", async () => {
+    await server.close();
+    clock = createFakeClock("2026-02-01T00:00:00.000Z");
+    const seed = RUNNER_SEED.replace(
+      "- { id: 4, pipeline: 2, name: other, status: pending",
+      '- { id: 5, pipeline: 1, name: resumed, status: running, runner: 1, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 6, pipeline: 1, name: orphan, status: running, runner: 2, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 4, pipeline: 2, name: other, status: pending',
+    );
+    server = await startTestServer({
+      seedText: seed,
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 10_000 },
+    });
+    clock.advance(6000);
+    const { client, welcome } = await connectRunner(server, T.shared);
+    expect(welcome.resume).toEqual([{ buildId: 5, traceBytes: 0, status: "running" }]);
+    clock.advance(6000);
+    server.realtime.runners.watchdog.sweep();
+    expect(status(5).status).toBe("running");
+    expect(status(6)).toMatchObject({ status: "failed", failureReason: "runner_system_failure" });
+    client.send({ type: "finish", buildId: 5, state: "success", exitCode: 0, traceBytes: 0 });
+    expect((await client.nextOf("finishAck")).status).toBe("success");
+  });
+});
+
+describe("ownership", () => {
+  it("refuses trace bytes and a second finish for a build the runner already finished", async () => {
+    const { client } = await connectRunner(server, T.shared);
+    client.send({ type: "claim", requestId: "r" });
+    await client.nextOf("job");
+    client.send({ type: "finish", buildId: 2, state: "success", exitCode: 0, traceBytes: 0 });
+    expect((await client.nextOf("finishAck")).status).toBe("success");
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("late") });
+    expect((await client.nextOf("error")).code).toBe("NOT_YOUR_BUILD");
+    client.send({ type: "finish", buildId: 2, state: "failed", exitCode: 1, traceBytes: 0 });
+    expect((await client.nextOf("error")).code).toBe("NOT_YOUR_BUILD");
+    expect(status(2).status).toBe("success");
+    expect(server.store.traces.read(2).byteLength).toBe(0);
   });
 });

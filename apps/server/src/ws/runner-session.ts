@@ -125,10 +125,14 @@ export class RunnerSession {
     this.send({ type: "job", requestId, job: this.hub.payloadFor(build, this.runner!) });
   }
 
+  /**
+   * True for builds this session claimed or resumed and has not finished (a build canceled meanwhile
+   * still takes its last trace bytes and its finish), and for builds running on this runner.
+   */
   private owns(buildId: number): boolean {
     if (this.owned.has(buildId)) return true;
     const build = this.hub.app.store.builds.get(buildId);
-    if (build?.runnerId !== this.runner?.id) return false;
+    if (build?.runnerId !== this.runner?.id || build?.status !== "running") return false;
     this.owned.add(buildId);
     return true;
   }
@@ -147,9 +151,17 @@ export class RunnerSession {
       this.protocolError(`trace chunk over ${this.hub.options.maxTraceChunkBytes} bytes`);
       return;
     }
-    const result = this.hub.app.traces.appendTrace(m.buildId, m.offset, bytes);
-    this.hub.watchdog.seen(m.buildId);
-    this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+    this.hub.traces.add({
+      buildId: m.buildId,
+      offset: m.offset,
+      bytes,
+      ack: (result) => {
+        this.hub.watchdog.seen(m.buildId);
+        this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+      },
+      fail: () =>
+        this.send({ type: "error", code: "INTERNAL", message: "trace append failed on the server" }),
+    });
   }
 
   private finish(m: FinishMessage): void {
@@ -162,6 +174,8 @@ export class RunnerSession {
       return;
     }
     const app = this.hub.app;
+    // Chunks received before this finish are stored (and acknowledged) first.
+    this.hub.traces.flush();
     const held = app.store.traces.length(m.buildId) ?? 0;
     if (held < m.traceBytes) {
       // Finishing now would lose bytes: tell the runner what we hold so it resends the rest.

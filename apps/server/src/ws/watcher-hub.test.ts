@@ -4,7 +4,13 @@
 import { CLOSE_CODES, type ServerToWatcherMessage } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
-import { b64, connectRunner, connectWatcher, type ProtocolClient } from "../test-support/protocol-client.js";
+import {
+  b64,
+  connectRunner,
+  connectWatcher,
+  openClient,
+  type ProtocolClient,
+} from "../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
 import { api, startTestServer } from "../test-support/start-test-server.js";
 
@@ -51,6 +57,13 @@ describe("the upgrade", () => {
       () => ({ status: 101, body: "" }),
       (e: { status: number; body: string }) => ({ status: e.status, body: JSON.parse(e.body) }),
     );
+
+  it("answers 404 with GitLab's catch-all body for an upgrade to any other path", async () => {
+    const refusal = await openClient(`${server.url.replace(/^http/, "ws")}/-/buildsim/nope`).catch(
+      (e: { status: number; body: string }) => e,
+    );
+    expect(refusal).toMatchObject({ status: 404, body: JSON.stringify({ error: "404 Not Found" }) });
+  });
 
   it("answers 401 without a valid token", async () => {
     expect(await refused({ project: 1, build: 2 })).toEqual({
@@ -139,6 +152,18 @@ describe("streaming", () => {
     );
   });
 
+  it("masks a job token split across two chunks", async () => {
+    const b = await runningBuild2();
+    const token = server.store.builds.get(2)!.token;
+    const w = await connectWatcher(server, { project: 1, build: 2, token: T.admin });
+    await w.nextOf("status");
+    await b.write(`token=${token.slice(0, 4)}`);
+    await b.write(`${token.slice(4)} done\n`);
+    expect(await b.finish()).toBe("success");
+    const { bytes } = await readToEnd(w, 0);
+    expect(bytes.toString()).toBe(`token=${"x".repeat(token.length)} done\n`);
+  });
+
   it("delivers the same bytes in order to many watchers", async () => {
     const b = await runningBuild2();
     const watchers = await Promise.all(
@@ -189,5 +214,17 @@ describe("a slow watcher", () => {
     const first = await resumed.nextOf("chunk");
     expect(first.type === "chunk" && first.offset).toBe(held);
     expect(held + Buffer.from(first.type === "chunk" ? first.data : "", "base64").byteLength).toBe(total);
+  });
+});
+
+describe("status messages", () => {
+  it("are sent for status changes only, not for other changes of the build", async () => {
+    const b = await runningBuild2();
+    const w = await connectWatcher(server, { project: 1, build: 2, token: T.admin });
+    expect(await w.next()).toEqual({ type: "status", status: "running" });
+    const build = server.store.builds.get(2)!;
+    server.store.transaction(() => server.app.transitions.saveDetails({ ...build, coverage: 50 }));
+    await b.write("x\n");
+    expect(await w.next()).toEqual({ type: "chunk", offset: 0, data: b64("x\n") });
   });
 });

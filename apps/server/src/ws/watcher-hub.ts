@@ -13,6 +13,7 @@ import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
 import { maskSecrets } from "../services/traces.js";
+import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 
 interface Watcher {
@@ -24,8 +25,12 @@ interface Watcher {
 
 interface Channel {
   watchers: Set<Watcher>;
-  secrets: string[];
+  trace: MaskedTrace;
+  /** The last status announced: builds also change without a status change (artifacts, erase). */
+  status: Build["status"];
 }
+
+const CHUNK_END = Buffer.from('"}');
 
 /** How long a slow watcher's close may take before its socket is destroyed. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -34,9 +39,11 @@ const CLOSE_TIMEOUT_MS = 5000;
 export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   const channels = new Map<number, Channel>();
 
-  const send = (w: Watcher, text: string): void => {
+  // Messages are encoded to bytes once and sent as text frames to every watcher: `ws` would otherwise
+  // convert the same string to bytes once per watcher.
+  const send = (w: Watcher, text: Buffer): void => {
     if (w.closing || w.socket.readyState !== w.socket.OPEN) return;
-    w.socket.send(text);
+    w.socket.send(text, { binary: false });
     if (w.socket.bufferedAmount > options.maxBufferedBytes) {
       w.closing = true;
       w.socket.close(CLOSE_CODES.WATCHER_TOO_SLOW, "watcher too slow; resume from your offset");
@@ -44,9 +51,32 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       w.socket.once("close", () => options.timers.clearTimeout(timer));
     }
   };
-  const message = (m: ServerToWatcherMessage) => JSON.stringify(m);
-  const chunk = (offset: number, data: Buffer, secrets: string[]) =>
-    message({ type: "chunk", offset, data: maskSecrets(data, secrets).toString("base64") });
+  const message = (m: ServerToWatcherMessage) => Buffer.from(JSON.stringify(m));
+  /**
+   * The `chunk` message as bytes, assembled directly: base64 needs no JSON escaping, so this is exactly
+   * `JSON.stringify({type: "chunk", offset, data})` without scanning and re-encoding a large string.
+   */
+  const chunk = (offset: number, data: Buffer) =>
+    Buffer.concat([
+      Buffer.from(`{"type":"chunk","offset":${offset},"data":"`),
+      Buffer.from(data.toString("base64"), "latin1"),
+      CHUNK_END,
+    ]);
+
+  /** Sends released bytes [offset, offset + data.length) to each watcher that lacks some of them. */
+  const deliver = (channel: Channel, offset: number, data: Buffer) => {
+    if (data.byteLength === 0) return;
+    const end = offset + data.byteLength;
+    let shared: Buffer | undefined;
+    for (const w of channel.watchers) {
+      if (w.sentBytes >= end || w.sentBytes < offset) continue;
+      if (w.sentBytes === offset) {
+        shared ??= chunk(offset, data);
+        send(w, shared);
+      } else send(w, chunk(w.sentBytes, data.subarray(w.sentBytes - offset)));
+      w.sentBytes = end;
+    }
+  };
 
   const end = (w: Watcher, build: Build) => {
     send(w, message({ type: "end", status: build.status, length: build.trace.bytes }));
@@ -57,25 +87,22 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   const onTrace = (e: { buildId: number; offset: number; data: Buffer; length: number }) => {
     const channel = channels.get(e.buildId);
     if (!channel) return;
-    // Watchers in step share one encoded message; one that is behind or ahead gets its own slice.
-    let shared: string | undefined;
-    for (const w of channel.watchers) {
-      if (w.sentBytes >= e.length) continue;
-      if (w.sentBytes === e.offset) {
-        shared ??= chunk(e.offset, e.data, channel.secrets);
-        send(w, shared);
-      } else if (w.sentBytes > e.offset) {
-        send(w, chunk(w.sentBytes, e.data.subarray(w.sentBytes - e.offset), channel.secrets));
-      } else {
-        const stored = app.store.traces.read(e.buildId).subarray(w.sentBytes, e.length);
-        send(w, chunk(w.sentBytes, stored, channel.secrets));
-      }
-      w.sentBytes = e.length;
+    if (e.offset !== channel.trace.length) {
+      // Not the continuation of what we heard (the trace was erased and rewritten): start over.
+      channel.trace.reset(app.store.traces.read(e.buildId));
+      return;
     }
+    const released = channel.trace.append(e.data);
+    deliver(channel, released.offset, released.data);
   };
   const onBuild = (build: Build) => {
     const channel = channels.get(build.id);
-    if (!channel) return;
+    if (!channel || channel.status === build.status) return;
+    channel.status = build.status;
+    if (isCompletedStatus(build.status)) {
+      const rest = channel.trace.flush();
+      deliver(channel, rest.offset, rest.data);
+    }
     for (const w of channel.watchers) {
       send(w, message({ type: "status", status: build.status }));
       if (isCompletedStatus(build.status)) end(w, build);
@@ -87,10 +114,16 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   return {
     /** Starts streaming `build` (already authorized) to `socket` from byte `offset`. */
     watch(socket: WebSocket, build: Build, offset: number): void {
+      // better-sqlite3 is synchronous: nothing can be appended between this read and joining the channel.
+      const stored = app.store.traces.read(build.id);
       let channel = channels.get(build.id);
       if (!channel) {
         const project = app.store.projects.get(build.projectId);
-        channel = { watchers: new Set(), secrets: [project?.runnersToken ?? "", build.token] };
+        channel = {
+          watchers: new Set(),
+          trace: new MaskedTrace([project?.runnersToken ?? "", build.token], stored),
+          status: build.status,
+        };
         channels.set(build.id, channel);
       }
       const w: Watcher = { socket, sentBytes: offset, closing: false };
@@ -100,17 +133,21 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         if (current.watchers.size === 0 && channels.get(build.id) === current) channels.delete(build.id);
       });
       socket.on("error", () => {});
-      // better-sqlite3 is synchronous: nothing can be appended between this read and joining the channel.
-      const stored = app.store.traces.read(build.id);
-      if (stored.byteLength > offset) {
-        send(w, chunk(offset, stored.subarray(offset), current.secrets));
-        w.sentBytes = stored.byteLength;
-      }
       const fresh = app.store.builds.get(build.id) ?? build;
-      if (isCompletedStatus(fresh.status)) {
+      const complete = isCompletedStatus(fresh.status);
+      // A complete build's trace is final: all of it is released; else only what the channel released.
+      const masked = complete
+        ? maskSecrets(stored, current.trace.secretList)
+        : current.trace.releasedPart(stored);
+      if (masked.byteLength > offset) {
+        send(w, chunk(offset, masked.subarray(offset)));
+        w.sentBytes = masked.byteLength;
+      }
+      if (complete) {
         end(w, fresh);
         return;
       }
+      current.status = fresh.status;
       send(w, message({ type: "status", status: fresh.status }));
       current.watchers.add(w);
     },
