@@ -8,7 +8,7 @@ import { parseServeArgs, runServe } from "./serve-command.js";
 
 const SEED = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../server/examples/seed-doc.yaml",
+  "../../../examples/seed-doc.yaml",
 );
 
 describe("parseServeArgs", () => {

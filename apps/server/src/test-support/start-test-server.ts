@@ -4,10 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
 
-/** `apps/server/examples/seed-doc.yaml`: the data behind the seed document's examples. */
+/** `examples/seed-doc.yaml`: the data behind the seed document's examples. */
 export const SEED_DOC_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../../examples/seed-doc.yaml",
+  "../../../../examples/seed-doc.yaml",
 );
 
 /** The token the seed document's examples use (user `root`). */
