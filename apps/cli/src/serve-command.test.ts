@@ -6,10 +6,7 @@ import type { RunningServer } from "@buildsim/server";
 import { describe, expect, it } from "vitest";
 import { parseServeArgs, runServe } from "./serve-command.js";
 
-const SEED = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../../examples/seed-doc.yaml",
-);
+const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/seed-doc.yaml");
 
 describe("parseServeArgs", () => {
   it("defaults to port 3000 on 127.0.0.1 with the docs profile", () => {

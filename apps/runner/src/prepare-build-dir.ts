@@ -18,8 +18,12 @@ export interface BuildDir {
  * listed but gone from the work tree (deleted, not yet committed) is skipped, as a clone would not have
  * it either once committed.
  */
-async function copySources(source: string, target: string): Promise<void> {
-  const files = await listSourceFiles(source);
+async function copySources(
+  source: string,
+  target: string,
+  listFiles: (sourceDir: string) => Promise<string[]>,
+): Promise<void> {
+  const files = await listFiles(source);
   const dirs = new Set(files.map((f) => path.dirname(f)).filter((d) => d !== "."));
   for (const dir of [...dirs].sort()) await mkdir(path.join(target, dir), { recursive: true });
   await Promise.all(
@@ -42,6 +46,8 @@ export async function prepareBuildDir(
   buildsDir: string,
   buildId: number,
   sourceDir: string | null,
+  /** Lists the files to copy. @default listSourceFiles */
+  listFiles: (sourceDir: string) => Promise<string[]> = listSourceFiles,
 ): Promise<BuildDir> {
   await mkdir(buildsDir, { recursive: true });
   const root = await mkdtemp(path.join(buildsDir, `build-${buildId}-`));
@@ -49,6 +55,6 @@ export async function prepareBuildDir(
   const scriptDir = path.join(root, "tmp");
   await mkdir(scriptDir);
   await mkdir(projectDir);
-  if (sourceDir) await copySources(path.resolve(sourceDir), projectDir);
+  if (sourceDir) await copySources(path.resolve(sourceDir), projectDir, listFiles);
   return { root, projectDir, scriptDir, remove: () => rm(root, { recursive: true, force: true }) };
 }

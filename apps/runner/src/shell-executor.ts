@@ -14,6 +14,7 @@ import {
 } from "./artifacts-transfer.js";
 import type { Clock } from "./clock.js";
 import type { Executor, ExecutorContext } from "./executor.js";
+import { listSourceFiles } from "./list-source-files.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { type BuildDir, prepareBuildDir } from "./prepare-build-dir.js";
 import { type JobStageFailure, runJobScript } from "./run-job-script.js";
@@ -46,6 +47,19 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
   const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
   const fetchFn = options.fetch ?? globalThis.fetch;
   const baseUrl = httpBaseUrl(options.serverUrl);
+  // Every job of a pipeline runs the same commit: list its sources once, not with a git process per job.
+  const listings = new Map<string, Promise<string[]>>();
+  const listFor = (sha: string) => (sourceDir: string) => {
+    const key = `${sourceDir}\0${sha}`;
+    let listing = listings.get(key);
+    if (!listing) {
+      if (listings.size >= 16) listings.clear();
+      listing = listSourceFiles(sourceDir);
+      listing.catch(() => listings.delete(key));
+      listings.set(key, listing);
+    }
+    return listing;
+  };
   return {
     name: "shell",
     async run(context) {
@@ -57,7 +71,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
         {
           executor: "shell",
           async prepare(signal) {
-            dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir);
+            dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir, listFor(job.sha));
             if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
             env = jobEnvironment(options.baseEnv ?? process.env, job, dir);
             return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);

@@ -82,13 +82,23 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     }
   };
 
+  // One commit emits several events (a build, the next stage, the pipeline): look once, after all of them.
+  let checkQueued = false;
+  const queueCheck = () => {
+    if (checkQueued) return;
+    checkQueued = true;
+    setImmediate(() => {
+      checkQueued = false;
+      check();
+    });
+  };
   const onBuild = (build: Build) => {
     if (build.pipelineId !== o.pipelineId) return;
     if (build.status !== "running" && build.status !== "pending") flush(build.id);
-    check();
+    queueCheck();
   };
   const onPipeline = (pipeline: { id: number }) => {
-    if (pipeline.id === o.pipelineId) check();
+    if (pipeline.id === o.pipelineId) queueCheck();
   };
   const onTrace = (event: { buildId: number; data: Buffer }) => {
     let d = decoders.get(event.buildId);
