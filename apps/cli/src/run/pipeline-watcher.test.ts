@@ -67,6 +67,8 @@ describe("watching a pipeline in-process", () => {
     const running = app.store.transaction(() =>
       app.transitions.fire(a, { type: "run", at: app.now(), runnerId: 1 }),
     );
+    // Changes arrive in separate turns of the event loop, as they do from a runner.
+    await new Promise((resolve) => setImmediate(resolve));
     app.traces.appendTrace(a.id, 0, Buffer.from("hello\nwor"));
     app.traces.appendTrace(a.id, 9, Buffer.from("ld\r\nno newline"));
     app.store.transaction(() => app.transitions.fire(running, { type: "success", at: app.now() }));
