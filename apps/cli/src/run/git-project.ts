@@ -72,21 +72,15 @@ export async function readGitProject(
     };
   }
   const rev = options.ref ?? "HEAD";
-  const fields = (
-    await git(root, [
-      "log",
-      "-1",
-      "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B",
-      rev,
-      "--",
-    ])
-  )
-    .replace(/\n$/, "")
-    .split("\0");
+  // The commit and the ref name are independent questions: ask git both at once.
+  const [log, { ref, tag }] = await Promise.all([
+    git(root, ["log", "-1", "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B", rev, "--"]),
+    resolveRef(git, root, options.ref),
+  ]);
+  const fields = log.replace(/\n$/, "").split("\0");
   const [sha = ZERO_SHA, parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] =
     fields;
   const parentIds = parents.split(" ").filter(Boolean);
-  const { ref, tag } = await resolveRef(git, root, options.ref);
   return {
     root,
     pathWithNamespace: `local/${name(root)}`,

@@ -36,6 +36,15 @@ const interrupted = () =>
     process.once("SIGTERM", () => resolve());
   });
 
+/** `rules:changes` asks git only when a rule uses it (three git processes most pipelines never need). */
+function lazyChanges(projectDir: string, isGit: boolean): (globs: readonly string[]) => boolean {
+  let check: ((globs: readonly string[]) => boolean) | null = null;
+  return (globs) => {
+    check ??= createChangesCheck(readChangedPaths(projectDir, isGit));
+    return check(globs);
+  };
+}
+
 /** Runs `buildsim run` with `argv` (after `run`); resolves with the exit code. */
 export async function runRunCommand(argv: readonly string[], io: RunCommandIo): Promise<number> {
   const parsed = parseRunArgs(argv);
@@ -92,7 +101,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       readFile: createDirectoryReader(projectDir),
       entryFile: path.basename(file),
       exists: createExistsCheck(projectDir),
-      changes: createChangesCheck(readChangedPaths(projectDir, git.isGit)),
+      changes: lazyChanges(projectDir, git.isGit),
       onlyJobs: o.jobs,
     });
     if (!created.created) {
