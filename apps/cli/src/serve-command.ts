@@ -73,12 +73,22 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   };
 }
 
-/** Runs `buildsim serve`; resolves with the running server (it keeps the process alive). */
-export async function runServe(
-  argv: string[],
-  out: (line: string) => void = (l) => console.log(l),
-  err: (line: string) => void = (l) => console.error(l),
-): Promise<RunningServer | number> {
+/** Where `serve` writes, and whether it stops on SIGINT/SIGTERM (the real command does). */
+export interface ServeIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  handleSignals: boolean;
+}
+
+const defaultIo: ServeIo = {
+  out: (l) => console.log(l),
+  err: (l) => console.error(l),
+  handleSignals: true,
+};
+
+/** Runs `buildsim serve`; resolves with the running server (it keeps the process alive) or an exit code. */
+export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise<RunningServer | number> {
+  const { out, err } = io;
   const args = parseServeArgs(argv);
   if (!args.ok) {
     err(`buildsim serve: ${args.error}\n\n${SERVE_USAGE}`);
@@ -106,10 +116,12 @@ export async function runServe(
   out(`API: ${server.url}/api/v3`);
   out(`token: ${server.token}`);
   out(`try: curl -H "PRIVATE-TOKEN: ${server.token}" ${server.url}/api/v3/projects/1/builds`);
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  if (io.handleSignals) {
+    const stop = () => {
+      void server.close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  }
   return server;
 }

@@ -3,7 +3,7 @@
 import type { Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
-import type { Reply } from "./http/reply.js";
+import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
 import { type BuildTransitions, createBuildTransitions } from "./services/build-transitions.js";
@@ -31,7 +31,7 @@ export interface App {
   /** `:id` → project, valid until the next write. */
   projectMemo: VersionedMemo<Project | undefined>;
   /** Rendered list responses, valid until the next write. */
-  responseCache: VersionedMemo<Reply>;
+  responseCache: ResponseCache;
 }
 
 /** What `createApp` needs. */
@@ -66,6 +66,6 @@ export function createApp(o: AppOptions): App {
     log: o.log,
     authMemo: new VersionedMemo(version),
     projectMemo: new VersionedMemo(version),
-    responseCache: new VersionedMemo(version, 2000),
+    responseCache: new ResponseCache(version, 2000),
   };
 }

@@ -1,7 +1,8 @@
 // @buildsim/server: GitLab's v3 Builds API on SQLite, embeddable (`startServer`) and extensible (routes,
 // event bus, services). Named exports only.
 
-export type { App } from "./app.js";
+export type { App, AppOptions } from "./app.js";
+export { createApp } from "./app.js";
 export { canReadBuild, canReadProject, canUpdateBuild } from "./auth/abilities.js";
 export { authenticate } from "./auth/authenticate.js";
 export type { ServerEventMap } from "./events/server-events.js";
@@ -18,6 +19,7 @@ export { parseQuery, toQuery } from "./http/parse-query.js";
 export type { Reply } from "./http/reply.js";
 export { JSON_TYPE, jsonReply } from "./http/reply.js";
 export type { RequestContext } from "./http/request-context.js";
+export { ResponseCache } from "./http/response-cache.js";
 export type { RouteMatch, RouteParams } from "./http/router.js";
 export { Router } from "./http/router.js";
 export type { EntityLookup } from "./presenters/entity-lookup.js";
@@ -44,14 +46,31 @@ export {
   requireUpdateBuild,
 } from "./routes/v3/route-helpers.js";
 export type { BuildActions } from "./services/build-actions.js";
+export { createBuildActions } from "./services/build-actions.js";
 export type { BuildTransitions } from "./services/build-transitions.js";
+export { createBuildTransitions } from "./services/build-transitions.js";
 export type { Traces } from "./services/traces.js";
-export { maskSecrets } from "./services/traces.js";
-export type { RunningServer, StartServerOptions } from "./start-server.js";
+export { createTraces, maskSecrets } from "./services/traces.js";
+export type {
+  RunningServer,
+  ServerExtension,
+  ServerHost,
+  StartServerOptions,
+} from "./start-server.js";
 export { startServer } from "./start-server.js";
+export type { ArtifactRecord, ArtifactsRepo } from "./store/artifacts-repo.js";
+export type { BuildListQuery, BuildsRepo } from "./store/builds-repo.js";
+export type { CommitsRepo } from "./store/commits-repo.js";
 export type { Store, StoreOptions } from "./store/create-store.js";
 export { createStore, DEFAULT_DATA_DIR } from "./store/create-store.js";
 export type { Migration } from "./store/migrations.js";
 export { MIGRATIONS } from "./store/migrations.js";
+export type { Db } from "./store/open-database.js";
 export { migrate, openDatabase } from "./store/open-database.js";
-export type { AppendTraceResult } from "./store/traces-repo.js";
+export type { PipelinesRepo } from "./store/pipelines-repo.js";
+export type { ProjectsRepo } from "./store/projects-repo.js";
+export type { RunnersRepo } from "./store/runners-repo.js";
+export type { SettingsRepo } from "./store/settings-repo.js";
+export type { AppendTraceResult, TracesRepo } from "./store/traces-repo.js";
+export type { UsersRepo } from "./store/users-repo.js";
+export { VersionedMemo } from "./store/versioned-memo.js";

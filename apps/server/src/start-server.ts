@@ -44,7 +44,22 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Extra routes (another API version) added after v3 and before the catch-all 404. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
+  /**
+   * Layers that plug into the server before it listens (e.g. WebSocket runners and watchers on the
+   * HTTP server's `upgrade` event). Each may return a `close` run before the HTTP server closes.
+   */
+  extensions?: ServerExtension[];
 }
+
+/** What an extension gets to plug into. */
+export interface ServerHost {
+  app: App;
+  router: Router<RouteHandler>;
+  httpServer: Server;
+}
+
+/** A layer added to the server; its optional `close` runs first on shutdown. */
+export type ServerExtension = (host: ServerHost) => undefined | { close?: () => void | Promise<void> };
 
 /** A running server. */
 export interface RunningServer {
@@ -142,10 +157,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   addV3Routes(router);
   options.routes?.(router, app);
   let requestCount = 0;
-  const httpServer = createServer(
+  const httpServer: Server = createServer(
     { keepAliveTimeout: 5000 },
     createRequestHandler(app, router, () => `req-${++requestCount}`),
   );
+
+  const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -173,13 +190,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store,
     httpServer,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        httpServer.close(() => {
-          store.close();
-          resolve();
+      closing ??= (async () => {
+        for (const close of closers) await close?.();
+        await new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
         });
-        httpServer.closeAllConnections();
-      });
+        store.close();
+      })();
       return closing;
     },
   };

@@ -7,6 +7,9 @@ export const API_ERRORS = {
   SUDO_NOT_ADMIN: { status: 403, body: { message: "403 Forbidden - Must be admin to use sudo" } },
   NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Build is not retryable" } },
   NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Build is not erasable!" } },
+  /** v4 words it "Job" (9.0+). */
+  JOB_NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Job is not retryable" } },
+  JOB_NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Job is not erasable!" } },
   PROJECT_NOT_FOUND: { status: 404, body: { message: "404 Project Not Found" } },
   NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
   /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
@@ -43,6 +46,13 @@ export class ApiError extends Error {
   /** Grape parameter validation: 400 `{"error": "<text>"}` (e.g. `build_id is invalid`). */
   static invalidParam(text: string): ApiError {
     return new ApiError("INVALID_PARAM", 400, { error: text });
+  }
+
+  /** The same error as the v4 Jobs API words it ("Job" instead of "Build"); other errors are unchanged. */
+  static forJobsApi(e: ApiError): ApiError {
+    if (e.code === "NOT_RETRYABLE") return ApiError.of("JOB_NOT_RETRYABLE");
+    if (e.code === "NOT_ERASABLE") return ApiError.of("JOB_NOT_ERASABLE");
+    return e;
   }
 
   /** Sudo named a user that does not exist. */

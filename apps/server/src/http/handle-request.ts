@@ -1,30 +1,60 @@
 // The one place requests come in and errors go out: routing, body and query parsing, ApiError rendering,
 // and the 500 for anything unexpected (logged with its request id, never leaked to the client).
 
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
 import type { RouteHandler } from "../routes/route-handler.js";
 import { API_ERRORS, ApiError } from "./api-error.js";
-import { type Params, parseQuery, QueryParseError } from "./parse-query.js";
+import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./parse-query.js";
 import { bodyParams, readBody } from "./read-body.js";
 import { jsonReply, type Reply, writeReply } from "./reply.js";
 import { baseUrlOf, type RequestContext } from "./request-context.js";
-import type { Router } from "./router.js";
+import type { RouteParams, Router } from "./router.js";
 
 const errorReply = (e: ApiError): Reply => jsonReply(e.status, e.body);
 
+const EMPTY = Buffer.alloc(0);
+
+/** The context as a class: one shape for every request, and `baseUrl` built only when asked for. */
+class HttpRequestContext implements RequestContext {
+  private base: string | undefined;
+  constructor(
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    readonly rawUrl: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly query: ParsedQuery,
+    readonly params: Params,
+    readonly route: RouteParams,
+    readonly bodyKey: string,
+  ) {}
+  /** Only a cache miss renders Link URLs; most requests never need this. */
+  get baseUrl(): string {
+    this.base ??= baseUrlOf(this.headers.host, this.path);
+    return this.base;
+  }
+}
+
+/** Whether the request carries a body to read (GETs usually do not; python-gitlab's `{}` does). */
+const hasBody = (req: IncomingMessage): boolean => {
+  const length = req.headers["content-length"];
+  return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
+};
+
 /** A `node:http` request listener serving `router`'s routes. */
 export function createRequestHandler(app: App, router: Router<RouteHandler>, nextRequestId: () => string) {
-  async function respond(req: IncomingMessage, requestId: string): Promise<Reply> {
-    const rawUrl = req.url ?? "/";
-    const q = rawUrl.indexOf("?");
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const match = router.match(req.method ?? "GET", path);
-    if (match.kind !== "found") {
-      req.resume();
-      return errorReply(ApiError.of("ROUTE_NOT_FOUND"));
-    }
-    const body = await readBody(req, app.maxBodyBytes);
+  /** Parses the request into a context and runs the handler; synchronous unless the handler is not. */
+  function dispatch(
+    req: IncomingMessage,
+    requestId: string,
+    rawUrl: string,
+    q: number,
+    path: string,
+    route: RequestContext["route"],
+    handler: RouteHandler,
+    body: Buffer,
+  ): Reply | Promise<Reply> {
     let query: ReturnType<typeof parseQuery>;
     try {
       query = parseQuery(q < 0 ? "" : rawUrl.slice(q + 1));
@@ -33,51 +63,64 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       throw e;
     }
     const fromBody: Params = bodyParams(body, req.headers["content-type"]);
-    const ctx: RequestContext = {
+    const ctx = new HttpRequestContext(
       requestId,
-      method: req.method ?? "GET",
+      req.method ?? "GET",
       path,
       rawUrl,
-      baseUrl: baseUrlOf(req.headers.host, path),
-      headers: req.headers,
+      req.headers,
       query,
-      params: Object.keys(fromBody).length === 0 ? query.params : { ...query.params, ...fromBody },
-      route: match.params,
-      bodyKey: body.byteLength === 0 ? "" : body.toString("latin1"),
-    };
-    return match.handler(ctx, app);
+      Object.keys(fromBody).length === 0 ? query.params : { ...query.params, ...fromBody },
+      route,
+      body.byteLength === 0 ? "" : body.toString("latin1"),
+    );
+    return handler(ctx, app);
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = nextRequestId();
     const head = req.method === "HEAD";
-    const fail = (e: unknown) => {
+    const fail = (e: unknown): Reply => {
       if (e instanceof ApiError) return errorReply(e);
       app.log(
         `[${requestId}] ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
       return jsonReply(API_ERRORS.INTERNAL.status, API_ERRORS.INTERNAL.body);
     };
-    let pending: Promise<Reply>;
-    try {
-      pending = respond(req, requestId);
-    } catch (e) {
-      pending = Promise.resolve(fail(e));
-    }
-    pending
-      .then(
-        (reply) => writeReply(res, reply, head, requestId),
-        (e: unknown) => {
-          const reply = fail(e);
-          if (reply.status === 413) res.setHeader("Connection", "close");
-          writeReply(res, reply, head, requestId);
-        },
-      )
-      .catch((e: unknown) => {
+    const finish = (reply: Reply): void => {
+      try {
+        if (reply.status === 413) res.setHeader("Connection", "close");
+        writeReply(res, reply, head, requestId);
+      } catch (e) {
         // Writing itself failed (e.g. a header Node refused): answer 500 if we still can.
-        const reply = fail(e);
-        if (!res.headersSent) writeReply(res, reply, head, requestId);
+        if (!res.headersSent) writeReply(res, fail(e), head, requestId);
         else res.destroy();
-      });
+      }
+    };
+    const onError = (e: unknown): void => finish(fail(e));
+
+    try {
+      const rawUrl = req.url ?? "/";
+      const q = rawUrl.indexOf("?");
+      const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      const match = router.match(req.method ?? "GET", path);
+      if (match.kind !== "found") {
+        req.resume();
+        finish(errorReply(ApiError.of("ROUTE_NOT_FOUND")));
+        return;
+      }
+      if (!hasBody(req)) {
+        // The common case (every GET a dashboard polls) stays synchronous: no promise per request.
+        const reply = dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY);
+        if (reply instanceof Promise) reply.then(finish, onError);
+        else finish(reply);
+        return;
+      }
+      readBody(req, app.maxBodyBytes)
+        .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
+        .then(finish, onError);
+    } catch (e) {
+      onError(e);
+    }
   };
 }

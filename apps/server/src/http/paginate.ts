@@ -14,13 +14,15 @@ export interface PageRequest {
 }
 
 const INTEGER = /^\s*[+-]?\d+\s*$/;
+const MAX_PER_PAGE_BIG = BigInt(MAX_PER_PAGE);
 
 /** Grape `Integer` coercion: undefined when absent or blank; 400 `<name> is invalid` otherwise. */
 function integerParam(params: Params, name: string): bigint | undefined {
   const v: ParamValue | undefined = params[name];
   if (v === undefined || v === "") return undefined;
   if (typeof v !== "string" || !INTEGER.test(v)) throw ApiError.invalidParam(`${name} is invalid`);
-  return BigInt(v.trim());
+  // Short values (every real page size) avoid parsing a BigInt from text.
+  return v.length < 16 ? BigInt(Number(v)) : BigInt(v.trim());
 }
 
 /** Reads `page` and `per_page` (validation errors are 400s, raised before any lookup). */
@@ -29,7 +31,7 @@ export function parsePageRequest(params: Params): PageRequest {
   const perPage = integerParam(params, "per_page");
   let size = DEFAULT_PER_PAGE;
   if (perPage !== undefined && perPage > 0n)
-    size = perPage > BigInt(MAX_PER_PAGE) ? MAX_PER_PAGE : Number(perPage);
+    size = perPage > MAX_PER_PAGE_BIG ? MAX_PER_PAGE : Number(perPage);
   return { page: page !== undefined && page > 0n ? page : 1n, perPage: size };
 }
 

@@ -43,8 +43,9 @@ function toParamValue(v: unknown): ParamValue | undefined {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return v.map(toParamValue).filter((x): x is ParamValue => x !== undefined);
   if (typeof v === "object") {
-    const out: Params = Object.create(null);
+    const out: Params = {};
     for (const [k, val] of Object.entries(v)) {
+      if (k === "__proto__") continue;
       const p = toParamValue(val);
       if (p !== undefined) out[k] = p;
     }
@@ -55,7 +56,7 @@ function toParamValue(v: unknown): ParamValue | undefined {
 
 /** Params carried by a body: a JSON object or a urlencoded form; other bodies carry none. */
 export function bodyParams(body: Buffer, contentType: string | undefined): Params {
-  const out: Params = Object.create(null);
+  const out: Params = {};
   if (body.byteLength === 0) return out;
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json") {

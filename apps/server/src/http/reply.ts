@@ -7,6 +7,8 @@ export interface Reply {
   status: number;
   headers: string[];
   body: Buffer;
+  /** `headers` + Content-Length, built on first write and reused when the reply is cached. */
+  wire?: string[];
 }
 
 /** GitLab's JSON content type: exactly `application/json`, no charset (python-gitlab insists). */
@@ -21,14 +23,12 @@ export function jsonReply(status: number, value: unknown, headers: string[] = []
   };
 }
 
-/** Writes `reply` (HEAD gets the headers only). */
+/**
+ * Writes `reply` (HEAD gets the headers only). Errors carry `X-Request-Id`, the id their log line has;
+ * successful replies skip it so a cached reply is written without building anything.
+ */
 export function writeReply(res: ServerResponse, reply: Reply, head: boolean, requestId: string): void {
-  res.writeHead(reply.status, [
-    ...reply.headers,
-    "Content-Length",
-    String(reply.body.byteLength),
-    "X-Request-Id",
-    requestId,
-  ]);
+  reply.wire ??= [...reply.headers, "Content-Length", String(reply.body.byteLength)];
+  res.writeHead(reply.status, reply.status >= 400 ? [...reply.wire, "X-Request-Id", requestId] : reply.wire);
   res.end(head ? undefined : reply.body);
 }

@@ -41,18 +41,21 @@ function validate(ctx: RequestContext, app: App) {
   return { statuses, normalizedScope: normalized, pageReq: parsePageRequest(ctx.params) };
 }
 
-/** The cache key: same URL, same body params → same answer, for anyone allowed to see it. */
-const cacheKey = (ctx: RequestContext, app: App, kind: string) =>
-  `${kind}\u0000${app.profile}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+/**
+ * Same Host, same request target, same body → same answer, for anyone allowed to see it (permissions
+ * are checked before the cache is consulted).
+ */
+function cached(ctx: RequestContext, app: App, render: () => Reply): Reply {
+  const key = ctx.bodyKey === "" ? ctx.rawUrl : `${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+  return app.responseCache.get(ctx.headers.host ?? "", key, render);
+}
 
 /** `GET /projects/:id/builds`: no `read_build` check (8.x), anyone who sees the project may list. */
 export function listProjectBuilds(ctx: RequestContext, app: App): Reply {
   const user = currentUser(ctx, app);
   const parsed = validate(ctx, app);
   const project = findProject(ctx, app, user);
-  return app.responseCache.get(cacheKey(ctx, app, `p${project.id}`), () =>
-    renderPage(ctx, app, project.id, undefined, parsed),
-  );
+  return cached(ctx, app, () => renderPage(ctx, app, project.id, undefined, parsed));
 }
 
 /** `GET /projects/:id/repository/commits/:sha/builds`: needs `read_build`; 404 for an unknown commit. */
@@ -66,7 +69,5 @@ export function listCommitBuilds(ctx: RequestContext, app: App): Reply {
     app.store.commits.resolve(project.id, sha) !== undefined ||
     app.store.pipelines.latestForRef(project.id, sha) !== undefined;
   if (!resolves) throw ApiError.of("NOT_FOUND");
-  return app.responseCache.get(cacheKey(ctx, app, `c${project.id}`), () =>
-    renderPage(ctx, app, project.id, sha, parsed),
-  );
+  return cached(ctx, app, () => renderPage(ctx, app, project.id, sha, parsed));
 }

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunningServer } from "@buildsim/server";
+import { describe, expect, it } from "vitest";
+import { parseServeArgs, runServe } from "./serve-command.js";
+
+const SEED = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../server/examples/seed-doc.yaml",
+);
+
+describe("parseServeArgs", () => {
+  it("defaults to port 3000 on 127.0.0.1 with the docs profile", () => {
+    expect(parseServeArgs([])).toEqual({
+      ok: true,
+      port: 3000,
+      host: "127.0.0.1",
+      memory: false,
+      profile: "docs",
+      help: false,
+    });
+  });
+
+  it("reads every option", () => {
+    expect(
+      parseServeArgs([
+        "--port",
+        "0",
+        "--host",
+        "0.0.0.0",
+        "--db",
+        ":memory:",
+        "--seed",
+        "s.yaml",
+        "--profile",
+        "gitlab-8.17",
+      ]),
+    ).toEqual({
+      ok: true,
+      port: 0,
+      host: "0.0.0.0",
+      memory: true,
+      seedFile: "s.yaml",
+      profile: "gitlab-8.17",
+      help: false,
+    });
+  });
+
+  it.each([
+    [["--port", "abc"], /--port must be an integer/],
+    [["--port", "70000"], /--port must be an integer/],
+    [["--db", "file.db"], /--db only accepts :memory:/],
+    [["--db", ":memory:", "--data", "d"], /cannot be combined/],
+    [["--profile", "gitlab-9"], /--profile must be docs or gitlab-8.17/],
+    [["--nope"], /Unknown option/],
+  ])("rejects %j", (argv, message) => {
+    const parsed = parseServeArgs(argv);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(message);
+  });
+});
+
+describe("runServe", () => {
+  it("prints the URL and a token that works against the API", async () => {
+    const lines: string[] = [];
+    const result = await runServe(["--port", "0", "--db", ":memory:", "--seed", SEED], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+      handleSignals: false,
+    });
+    const server = result as RunningServer;
+    try {
+      expect(lines[0]).toBe(`buildsim listening on ${server.url} (profile docs)`);
+      expect(lines).toContain("token: 9koXpg98eAheJpvBs5tK");
+      const res = await fetch(`${server.url}/api/v3/projects/1/builds/8`, {
+        headers: { "PRIVATE-TOKEN": "9koXpg98eAheJpvBs5tK" },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("creates an admin with a fresh token when the data directory is empty", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-cli-"));
+    const lines: string[] = [];
+    try {
+      const server = (await runServe(["--port", "0", "--data", dataDir], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        handleSignals: false,
+      })) as RunningServer;
+      try {
+        const token = lines.find((l) => l.startsWith("token: "))?.slice(7) ?? "";
+        expect(token.length).toBeGreaterThan(10);
+        const res = await fetch(`${server.url}/api/v3/projects/1/builds`, {
+          headers: { "PRIVATE-TOKEN": token },
+        });
+        expect(res.status).toBe(404);
+        expect(await res.json()).toEqual({ message: "404 Project Not Found" });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 1 with every problem of an invalid seed", async () => {
+    const lines: string[] = [];
+    const dir = mkdtempSync(path.join(os.tmpdir(), "buildsim-cli-seed-"));
+    try {
+      const seed = path.join(dir, "bad.yaml");
+      (await import("node:fs")).writeFileSync(
+        seed,
+        "builds:\n  - { name: a, pipeline: 1, status: started }\n",
+      );
+      const code = await runServe(["--port", "0", "--db", ":memory:", "--seed", seed], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        handleSignals: false,
+      });
+      expect(code).toBe(1);
+      expect(lines.join("\n")).toContain("builds[0].status: must be one of");
+      expect(lines.join("\n")).toContain("builds[0].pipeline: must name a declared pipeline");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("answers a usage error with exit code 2", async () => {
+    const lines: string[] = [];
+    expect(
+      await runServe(["--port", "x"], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        handleSignals: false,
+      }),
+    ).toBe(2);
+    expect(lines[0]).toMatch(/^buildsim serve: --port/);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiError } from "./http/api-error.js";
+import { jsonReply } from "./http/reply.js";
+import type { RunningServer } from "./start-server.js";
+import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "./test-support/start-test-server.js";
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("startServer", () => {
+  it("listens on a free port before resolving and reports its URL", async () => {
+    server = await startTestServer();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    const res = await fetch(`${server.url}/api/v3/projects/1/builds`);
+    expect(res.status).toBe(401);
+  });
+
+  it("creates an admin and hands out its token when the database has no users", async () => {
+    server = await startTestServer();
+    expect(server.token).toBe("tok-000001");
+    expect(server.store.users.getByToken(server.token)?.isAdmin).toBe(true);
+  });
+
+  it("hands out an existing admin's token when the seed has one", async () => {
+    server = await startTestServer({ seedFile: SEED_DOC_FILE });
+    expect(server.token).toBe(ROOT_TOKEN);
+  });
+
+  it("serves routes added by another API version before the catch-all 404", async () => {
+    server = await startTestServer({
+      routes: (router) => router.add("GET", "/api/v4/version", () => jsonReply(200, { version: "x" })),
+    });
+    expect(await (await fetch(`${server.url}/api/v4/version`)).json()).toEqual({ version: "x" });
+  });
+
+  it("runs extensions before listening and closes them before the HTTP server", async () => {
+    const order: string[] = [];
+    server = await startTestServer({
+      extensions: [
+        ({ httpServer }) => {
+          order.push(`extended, listening=${httpServer.listening}`);
+          return { close: () => void order.push(`closed, listening=${httpServer.listening}`) };
+        },
+      ],
+    });
+    await server.close();
+    server = undefined;
+    expect(order).toEqual(["extended, listening=false", "closed, listening=true"]);
+  });
+
+  it("closes idle keep-alive connections instead of waiting for them", async () => {
+    server = await startTestServer({ seedFile: SEED_DOC_FILE });
+    await (await api(server, "/api/v3/projects/1/builds", { token: ROOT_TOKEN })).arrayBuffer();
+    const { httpServer } = server;
+    await server.close();
+    server = undefined;
+    expect(httpServer.listening).toBe(false);
+  });
+
+  it("rejects when the port is taken, leaving nothing open", async () => {
+    server = await startTestServer();
+    await expect(startTestServer({ port: server.port })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe("ApiError.forJobsApi", () => {
+  it("rewords build errors for the v4 Jobs API and leaves others alone", () => {
+    expect(ApiError.forJobsApi(ApiError.of("NOT_RETRYABLE")).body).toEqual({
+      message: "403 Forbidden - Job is not retryable",
+    });
+    expect(ApiError.forJobsApi(ApiError.of("NOT_ERASABLE")).body).toEqual({
+      message: "403 Forbidden - Job is not erasable!",
+    });
+    expect(ApiError.forJobsApi(ApiError.of("NOT_FOUND")).code).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,180 @@
+// The API benchmark: buildsim with 100,000 builds in SQLite answering GET /api/v3/projects/1/builds?per_page=20
+// against a bare node:http server answering the same bytes, same load generator, each in its own process
+// (pinned to separate cores when `taskset` exists). Target: buildsim ≥ 0.8 of bare requests/s.
+//
+// Rounds alternate bare and buildsim so drift on a shared machine hits both; the ratio reported is the
+// median of the per-round ratios.
+// Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (4000), BENCH_ROUNDS (5).
+
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LoadOptions, LoadResult } from "./load-generator.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const BUILDS = env("BENCH_BUILDS", 100_000);
+const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
+const DURATION_MS = env("BENCH_DURATION_MS", 4000);
+const ROUNDS = env("BENCH_ROUNDS", 5);
+const PATH = "/api/v3/projects/1/builds?per_page=20";
+const TARGET_RATIO = 0.8;
+
+const canPin = os.cpus().length >= 2 && spawnSync("taskset", ["--version"]).status === 0;
+/** Server on core 0, load on core 1, as in perf-notes.md. */
+function node(script: string, args: string[], core: number): ChildProcess {
+  const argv = [process.execPath, path.join(here, script), ...args];
+  const stdio: ["ignore", "pipe", "inherit", "ipc"] = ["ignore", "pipe", "inherit", "ipc"];
+  return canPin
+    ? spawn("taskset", ["-c", String(core), ...argv], { stdio })
+    : spawn(argv[0]!, argv.slice(1), { stdio });
+}
+
+/** CPU microseconds (user + system) a server child has used so far. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { cpu: { user: number; system: number } }) =>
+      resolve(m.cpu.user + m.cpu.system),
+    );
+    child.send("cpu");
+  });
+}
+
+/** The first JSON line a child prints. */
+function firstLine<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      text += c.toString();
+      const nl = text.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(text.slice(0, nl)) as T);
+    });
+    child.once("exit", (code) => reject(new Error(`${child.spawnargs.join(" ")} exited with ${code}`)));
+  });
+}
+
+async function load(url: string, token: string, durationMs: number): Promise<LoadResult> {
+  return loadFrom(url, token, durationMs);
+}
+
+/** A load run against `server`, with the server's CPU time per request. */
+async function measure(
+  server: ChildProcess,
+  url: string,
+  token: string,
+  durationMs: number,
+): Promise<LoadResult & { cpuMicrosPerRequest: number }> {
+  const before = await cpuOf(server);
+  const result = await loadFrom(url, token, durationMs);
+  const after = await cpuOf(server);
+  return { ...result, cpuMicrosPerRequest: (after - before) / result.requests };
+}
+
+async function loadFrom(url: string, token: string, durationMs: number): Promise<LoadResult> {
+  const u = new URL(url);
+  const options: LoadOptions = {
+    host: u.hostname,
+    port: Number(u.port),
+    path: PATH,
+    headers: { "PRIVATE-TOKEN": token },
+    connections: CONNECTIONS,
+    durationMs,
+  };
+  const child = node("load-main.js", [JSON.stringify(options)], 1);
+  const result = await firstLine<LoadResult>(child);
+  if (result.errors > 0 || result.non200 > 0)
+    throw new Error(`load against ${url} failed: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-bench-"));
+  const children: ChildProcess[] = [];
+  try {
+    console.log(`[bench] populating ${BUILDS} builds and starting buildsim…`);
+    const t0 = performance.now();
+    const buildsim = node("bench-server-main.js", [path.join(work, "data"), String(BUILDS)], 0);
+    children.push(buildsim);
+    const server = await firstLine<{ url: string; token: string }>(buildsim);
+    console.log(
+      `[bench] buildsim ready in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${server.url}`,
+    );
+
+    const res = await fetch(`${server.url}${PATH}`, { headers: { "PRIVATE-TOKEN": server.token } });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200 || res.headers.get("x-total") !== String(BUILDS))
+      throw new Error(`unexpected answer ${res.status} x-total=${res.headers.get("x-total")}`);
+    const headers: string[] = [];
+    res.headers.forEach((v, k) => {
+      if (!["content-length", "date", "connection", "keep-alive"].includes(k)) headers.push(k, v);
+    });
+    const recordFile = path.join(work, "response.json");
+    writeFileSync(recordFile, JSON.stringify({ status: 200, headers, bodyBase64: body.toString("base64") }));
+
+    const bare = node("bare-server-main.js", [recordFile], 0);
+    children.push(bare);
+    const bareUrl = (await firstLine<{ url: string }>(bare)).url;
+    const bareRes = await fetch(`${bareUrl}${PATH}`);
+    if (!Buffer.from(await bareRes.arrayBuffer()).equals(body)) throw new Error("bare server body differs");
+
+    console.log(
+      `[bench] body ${body.byteLength} bytes; ${CONNECTIONS} connections × ${DURATION_MS} ms × ${ROUNDS} rounds; pinned: ${canPin}`,
+    );
+    await load(bareUrl, server.token, 1000);
+    await load(server.url, server.token, 1000);
+    const bareRuns: number[] = [];
+    const simRuns: number[] = [];
+    const bareCpu: number[] = [];
+    const simCpu: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const b = await measure(bare, bareUrl, server.token, DURATION_MS);
+      const s = await measure(buildsim, server.url, server.token, DURATION_MS);
+      bareRuns.push(b.requestsPerSecond);
+      simRuns.push(s.requestsPerSecond);
+      bareCpu.push(b.cpuMicrosPerRequest);
+      simCpu.push(s.cpuMicrosPerRequest);
+      console.log(
+        `[bench] round ${round}: bare ${b.requestsPerSecond.toFixed(0)} req/s (${b.cpuMicrosPerRequest.toFixed(1)} µs CPU/req), buildsim ${s.requestsPerSecond.toFixed(0)} req/s (${s.cpuMicrosPerRequest.toFixed(1)} µs CPU/req)`,
+      );
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratios = simRuns.map((s, i) => s / bareRuns[i]!).sort((a, b) => a - b);
+    const ratio = ratios[Math.floor(ratios.length / 2)]!;
+    const summary = {
+      builds: BUILDS,
+      path: PATH,
+      bodyBytes: body.byteLength,
+      connections: CONNECTIONS,
+      durationMs: DURATION_MS,
+      rounds: ROUNDS,
+      pinned: canPin,
+      bareRequestsPerSecond: Math.round(mean(bareRuns)),
+      buildsimRequestsPerSecond: Math.round(mean(simRuns)),
+      ratio: Number(ratio.toFixed(3)),
+      roundRatios: ratios.map((r) => Number(r.toFixed(3))),
+      ratioOfMeans: Number((mean(simRuns) / mean(bareRuns)).toFixed(3)),
+      bareCpuMicrosPerRequest: Number(mean(bareCpu).toFixed(1)),
+      buildsimCpuMicrosPerRequest: Number(mean(simCpu).toFixed(1)),
+      /** Bare CPU per request over buildsim's: the throughput ratio a CPU-bound server would reach. */
+      cpuRatio: Number((mean(bareCpu) / mean(simCpu)).toFixed(3)),
+      target: TARGET_RATIO,
+      met: ratio >= TARGET_RATIO,
+    };
+    console.log(
+      `[bench] server CPU per request: bare ${summary.bareCpuMicrosPerRequest} µs, buildsim ${summary.buildsimCpuMicrosPerRequest} µs (ratio ${summary.cpuRatio})`,
+    );
+    console.log(
+      `[bench] bare ${summary.bareRequestsPerSecond} req/s, buildsim ${summary.buildsimRequestsPerSecond} req/s, median round ratio ${summary.ratio} (target ≥ ${TARGET_RATIO}: ${summary.met ? "met" : "NOT met"})`,
+    );
+    const outDir = path.resolve(here, "..", "bench-results");
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, "api.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
