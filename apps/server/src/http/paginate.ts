@@ -16,11 +16,23 @@ export interface PageRequest {
 const INTEGER = /^\s*[+-]?\d+\s*$/;
 const MAX_PER_PAGE_BIG = BigInt(MAX_PER_PAGE);
 
+/** 1–15 ASCII digits: the usual page values, checked without a regex. */
+function isShortDigits(v: string): boolean {
+  if (v.length === 0 || v.length > 15) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Grape `Integer` coercion: undefined when absent or blank; 400 `<name> is invalid` otherwise. */
 function integerParam(params: Params, name: string): bigint | undefined {
   const v: ParamValue | undefined = params[name];
   if (v === undefined || v === "") return undefined;
-  if (typeof v !== "string" || !INTEGER.test(v)) throw ApiError.invalidParam(`${name} is invalid`);
+  if (typeof v !== "string") throw ApiError.invalidParam(`${name} is invalid`);
+  if (isShortDigits(v)) return BigInt(Number(v));
+  if (!INTEGER.test(v)) throw ApiError.invalidParam(`${name} is invalid`);
   // Short values (every real page size) avoid parsing a BigInt from text.
   return v.length < 16 ? BigInt(Number(v)) : BigInt(v.trim());
 }

@@ -7,12 +7,17 @@ import type { Reply } from "./reply.js";
 export class ResponseCache {
   private version = -1;
   private size = 0;
+  private bytes = 0;
   private readonly byHost = new Map<string, Map<string, Reply>>();
 
-  /** @param maxEntries past this many replies, the cache starts over (bounded memory under odd queries). */
+  /**
+   * @param maxEntries past this many replies the cache starts over (bounded memory under odd queries)
+   * @param maxBytes … or past this many body bytes. @default 32 MiB
+   */
   constructor(
     private readonly currentVersion: () => number,
     private readonly maxEntries = 2000,
+    private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
   /** The cached reply for (`host`, `key`) at the current version, rendering and storing it when missing. */
@@ -25,7 +30,7 @@ export class ResponseCache {
     const reply = render();
     // Only cache what is still current (rendering never writes, but be sure) and successful.
     if (reply.status !== 200 || this.currentVersion() !== now) return reply;
-    if (this.size >= this.maxEntries) {
+    if (this.size >= this.maxEntries || this.bytes + reply.body.byteLength > this.maxBytes) {
       this.reset(now);
       entries = undefined;
     }
@@ -35,12 +40,14 @@ export class ResponseCache {
     }
     entries.set(key, reply);
     this.size++;
+    this.bytes += reply.body.byteLength;
     return reply;
   }
 
   private reset(version: number): void {
     this.byHost.clear();
     this.size = 0;
+    this.bytes = 0;
     this.version = version;
   }
 }

@@ -127,6 +127,24 @@ describe("play", () => {
   });
 });
 
+describe("artifacts download", () => {
+  it("still serves artifacts that expired but were not deleted (GitLab checks only the file)", async () => {
+    const res = await api(server, "/api/v3/projects/1/builds/6/artifacts", { token: ADMIN_TOKEN });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("old-bytes");
+  });
+
+  it("answers HEAD with the headers only", async () => {
+    const res = await api(server, "/api/v3/projects/1/builds/5/artifacts", {
+      token: ADMIN_TOKEN,
+      method: "HEAD",
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe("8");
+    expect(await res.text()).toBe("");
+  });
+});
+
 describe("artifacts download for a ref", () => {
   it("serves the latest successful pipeline's artifacts of the job", async () => {
     const res = await api(server, "/api/v3/projects/1/builds/artifacts/master/download?job=package", {

@@ -2,9 +2,12 @@
 // serve data older than the last committed write.
 
 /** Caches values computed from the store, valid until the next write. */
+const NONE = Symbol("none");
+
 export class VersionedMemo<V> {
   private version = -1;
-  private readonly entries = new Map<string, V>();
+  // `undefined` results are stored as NONE so one `get` answers both "cached" and "what".
+  private readonly entries = new Map<string, V | typeof NONE>();
 
   /** @param maxEntries past this many, the memo starts over (bounded memory under odd queries). */
   constructor(
@@ -19,11 +22,12 @@ export class VersionedMemo<V> {
       this.entries.clear();
       this.version = now;
     }
-    if (this.entries.has(key)) return this.entries.get(key) as V;
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return hit === NONE ? (undefined as V) : hit;
     const value = compute();
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     // compute() may have written (and so bumped the version); only cache what is still current.
-    if (this.currentVersion() === now) this.entries.set(key, value);
+    if (this.currentVersion() === now) this.entries.set(key, value === undefined ? NONE : value);
     return value;
   }
 }

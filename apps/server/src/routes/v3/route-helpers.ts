@@ -10,7 +10,10 @@ import type { RequestContext } from "../../http/request-context.js";
 /** `authenticate!` + sudo, memoized per token until the next write. */
 export function currentUser(ctx: RequestContext, app: App): User {
   const input = { params: ctx.params, headers: ctx.headers };
-  const key = `${tokenOf(input) ?? ""}\u0000${sudoOf(input) ?? "\u0001"}`;
+  const token = tokenOf(input) ?? "";
+  const sudo = sudoOf(input);
+  // No sudo (the usual case): the token itself is the key, no string to build.
+  const key = sudo === undefined ? token : `${token}\u0000sudo\u0000${sudo}`;
   const outcome = app.authMemo.get(key, () => {
     try {
       return authenticate(app.store, input);
