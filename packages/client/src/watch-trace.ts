@@ -99,10 +99,9 @@ export async function* watchTrace(
   const mode = options.mode ?? "auto";
   const maxAttempts = options.reconnect?.maxAttempts ?? DEFAULT_RECONNECT_ATTEMPTS;
   let failures = 0;
-  let outcome: Outcome = mode === "polling" ? { kind: "fallback" } : { kind: "ended" };
-  while (outcome.kind !== "fallback") {
+  while (mode !== "polling") {
     if (options.signal?.aborted) throw abortedError(options.signal);
-    outcome = yield* connectOnce(context, project, buildId, state, options);
+    const outcome = yield* connectOnce(context, project, buildId, state, options);
     if (outcome.kind === "ended") return;
     if (outcome.kind === "fallback") {
       if (mode === "websocket") {
@@ -121,6 +120,7 @@ export async function* watchTrace(
         message: `Trace socket failed ${failures} times in a row: ${outcome.reason}`,
       });
     }
+    // Reconnect at once when the server asked for it and the last connection brought bytes.
     if (!outcome.immediate || failures > 0) {
       await context.sleep(backoffDelayMs(Math.max(0, failures - 1), options.reconnect), options.signal);
     }
