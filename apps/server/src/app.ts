@@ -66,6 +66,6 @@ export function createApp(o: AppOptions): App {
     log: o.log,
     authMemo: new VersionedMemo(version),
     projectMemo: new VersionedMemo(version),
-    responseCache: new ResponseCache(version, 2000),
+    responseCache: new ResponseCache(version, () => o.clock().getTime()),
   };
 }

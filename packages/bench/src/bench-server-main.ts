@@ -1,12 +1,11 @@
-// Child process entry: buildsim on a file database holding the benchmark's builds; prints its URL.
+// Child process entry: buildsim on a data directory holding the benchmark's builds; prints its URL.
 
 import { createStore, startServer } from "@buildsim/server";
-import { BENCH_TOKEN, populateBenchDb } from "./populate-bench-db.js";
+import { BENCH_TOKEN } from "./populate-bench-db.js";
 import { answerCpuQueries } from "./report-cpu.js";
 
-const [dataDir = ".buildsim-bench", builds = "100000"] = process.argv.slice(2);
+const [dataDir = ".buildsim-bench"] = process.argv.slice(2);
 const store = createStore({ dataDir });
-populateBenchDb(store, Number(builds));
 const server = await startServer({ store, port: 0, log: (line) => process.stderr.write(`${line}\n`) });
 process.stdout.write(`${JSON.stringify({ url: server.url, token: BENCH_TOKEN })}\n`);
 answerCpuQueries();

@@ -30,10 +30,18 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       }
       chunks.push(chunk);
     });
-    req.on("end", () =>
-      tooLarge ? reject(ApiError.of("PAYLOAD_TOO_LARGE")) : resolve(Buffer.concat(chunks, size)),
-    );
-    req.on("error", reject);
+    let ended = false;
+    req.on("end", () => {
+      ended = true;
+      if (tooLarge) reject(ApiError.of("PAYLOAD_TOO_LARGE"));
+      else resolve(Buffer.concat(chunks, size));
+    });
+    // A client that goes away mid-body is not a server error: no 500, no log line, nothing stored.
+    const incomplete = () => {
+      if (!ended) reject(ApiError.invalidParam("The request body is incomplete"));
+    };
+    req.on("error", incomplete);
+    req.on("close", incomplete);
   });
 }
 

@@ -9,6 +9,8 @@ export interface Reply {
   body: Buffer;
   /** `headers` + Content-Length, built on first write and reused when the reply is cached. */
   wire?: string[];
+  /** For caches: the reply goes stale at this time (ms since epoch) even without a write (expiry). */
+  validUntilMs?: number;
 }
 
 /** GitLab's JSON content type: exactly `application/json`, no charset (python-gitlab insists). */

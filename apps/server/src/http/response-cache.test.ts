@@ -20,6 +20,26 @@ describe("ResponseCache", () => {
     expect(renders).toBe(3);
   });
 
+  it("re-renders a reply once it is past its validUntilMs", () => {
+    let nowMs = 1000;
+    let renders = 0;
+    const cache = new ResponseCache(
+      () => 1,
+      () => nowMs,
+    );
+    const render = () => {
+      renders++;
+      return { ...jsonReply(200, renders), validUntilMs: 2000 };
+    };
+    cache.get("h", "/a", render);
+    nowMs = 1999;
+    cache.get("h", "/a", render);
+    expect(renders).toBe(1);
+    nowMs = 2000;
+    cache.get("h", "/a", render);
+    expect(renders).toBe(2);
+  });
+
   it("does not keep error replies", () => {
     let renders = 0;
     const cache = new ResponseCache(() => 1);
@@ -34,7 +54,12 @@ describe("ResponseCache", () => {
 
   it("starts over past its byte budget", () => {
     let renders = 0;
-    const cache = new ResponseCache(() => 1, 100, 25);
+    const cache = new ResponseCache(
+      () => 1,
+      () => 0,
+      100,
+      25,
+    );
     const render = () => {
       renders++;
       return jsonReply(200, "x".repeat(10));

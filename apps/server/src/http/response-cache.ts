@@ -16,6 +16,7 @@ export class ResponseCache {
    */
   constructor(
     private readonly currentVersion: () => number,
+    private readonly nowMs: () => number = Date.now,
     private readonly maxEntries = 2000,
     private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
@@ -26,7 +27,8 @@ export class ResponseCache {
     if (now !== this.version) this.reset(now);
     let entries = this.byHost.get(host);
     const hit = entries?.get(key);
-    if (hit) return hit;
+    // A reply that shows something with an expiry (artifacts) is only good until that moment.
+    if (hit && (hit.validUntilMs === undefined || this.nowMs() < hit.validUntilMs)) return hit;
     const reply = render();
     // Only cache what is still current (rendering never writes, but be sure) and successful.
     if (reply.status !== 200 || this.currentVersion() !== now) return reply;
@@ -38,9 +40,9 @@ export class ResponseCache {
       entries = new Map();
       this.byHost.set(host, entries);
     }
+    if (!entries.has(key)) this.size++;
+    this.bytes += reply.body.byteLength - (entries.get(key)?.body.byteLength ?? 0);
     entries.set(key, reply);
-    this.size++;
-    this.bytes += reply.body.byteLength;
     return reply;
   }
 

@@ -32,7 +32,17 @@ function renderPage(
   );
   const linkParams: Params = { ...ctx.params, ...ctx.route };
   if (parsed.normalizedScope !== undefined) linkParams.scope = parsed.normalizedScope;
-  return jsonReply(200, body, paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams));
+  const reply = jsonReply(200, body, paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams));
+  // `artifacts_file` disappears when artifacts expire: the cached page is good until the first expiry.
+  const expiries = builds
+    .map((b) =>
+      b.artifactsFile && b.artifactsExpireAt && b.artifactsExpireAt > now
+        ? Date.parse(b.artifactsExpireAt)
+        : NaN,
+    )
+    .filter((t) => !Number.isNaN(t));
+  if (expiries.length > 0) reply.validUntilMs = Math.min(...expiries);
+  return reply;
 }
 
 /** Grape's validation of the list params (400s), before any lookup. */

@@ -201,3 +201,18 @@ describe("commit builds", () => {
     expect(await res.json()).toEqual({ message: "404 Not Found" });
   });
 });
+
+describe("the response cache and artifact expiry", () => {
+  it("drops artifacts_file from a cached list once the artifacts expire, without any write", async () => {
+    let nowMs = Date.parse("2029-12-31T23:59:00.000Z");
+    server = await startTestServer({ seedText: PIPELINE_SEED, clock: () => new Date(nowMs) });
+    const artifactsOf5 = async () => {
+      const res = await api(server, "/api/v3/projects/1/builds?scope=success", { token: ADMIN_TOKEN });
+      return ((await res.json()) as Array<{ id: number; artifacts_file: unknown }>).find((b) => b.id === 5)
+        ?.artifacts_file;
+    };
+    expect(await artifactsOf5()).toEqual({ filename: "pkg.zip", size: 8 });
+    nowMs = Date.parse("2030-01-01T00:00:00.000Z");
+    expect(await artifactsOf5()).toBeNull();
+  });
+});

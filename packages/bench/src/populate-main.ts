@@ -1,0 +1,10 @@
+// Child process entry: fills a data directory with the benchmark's builds, then exits (so the server
+// measured later starts on a clean heap, as after a restart).
+
+import { createStore } from "@buildsim/server";
+import { populateBenchDb } from "./populate-bench-db.js";
+
+const [dataDir = ".buildsim-bench", builds = "100000"] = process.argv.slice(2);
+const store = createStore({ dataDir });
+populateBenchDb(store, Number(builds));
+store.close();
