@@ -48,9 +48,12 @@ const jobs = {
   // Every check CI runs: lint, typecheck, build and all tests, cached by turbo.
   test: () => run("pnpm", ["exec", "turbo", "run", "lint", "typecheck", "build", "test", ...rest]),
   // The main job: the buildsim CLI's own main command, built first.
+  // The main job: `buildsim run` on the example pipeline (or the buildsim command given after `--`).
   main: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
-    run("node", [path.join(root, "apps", "cli", "dist", "main.js"), ...rest]);
+    const args =
+      rest.length > 0 ? rest : ["run", "--file", path.join("examples", "pipeline", ".gitlab-ci.yml")];
+    run("node", [path.join(root, "apps", "cli", "dist", "buildsim.mjs"), ...args]);
   },
   bench: () => {
     run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);

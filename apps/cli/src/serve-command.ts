@@ -115,6 +115,9 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
   out(`buildsim listening on ${server.url} (profile ${args.profile})`);
   out(`API: ${server.url}/api/v3`);
   out(`token: ${server.token}`);
+  out(
+    `runner registration token: ${server.registrationToken} (runners connect to ${server.url.replace(/^http/, "ws")}/-/buildsim/runner)`,
+  );
   out(`try: curl -H "PRIVATE-TOKEN: ${server.token}" ${server.url}/api/v3/projects/1/builds`);
   if (io.handleSignals) {
     const stop = () => {

@@ -1,1 +1,20 @@
-export {};
+// @buildsim/runner: claims builds from a buildsim server and runs them with the shell or simulate executor.
+// Named exports only, listed explicitly.
+
+export type { FetchFunction } from "./artifacts-transfer.js";
+export type { Clock } from "./clock.js";
+export { systemClock } from "./clock.js";
+export type { AbortReason, ExecutionResult, Executor, ExecutorContext } from "./executor.js";
+export type { ParseRunnerArgsResult, RunnerCliOptions } from "./parse-runner-args.js";
+export { parseRunnerArgs, RUNNER_USAGE } from "./parse-runner-args.js";
+export type { SimulateCommand, SimulateCommandError } from "./parse-simulate-command.js";
+export { parseSimulateCommand } from "./parse-simulate-command.js";
+export type { RunnerCliIo } from "./run-runner-cli.js";
+export { RUNNER_VERSION, runRunnerCli } from "./run-runner-cli.js";
+export type { SpawnFunction } from "./run-shell-step.js";
+export type { Runner, RunnerOptions, StopOptions } from "./runner.js";
+export { createRunner } from "./runner.js";
+export type { ShellExecutorOptions } from "./shell-executor.js";
+export { createShellExecutor } from "./shell-executor.js";
+export type { SimulateExecutorOptions } from "./simulate-executor.js";
+export { createSimulateExecutor } from "./simulate-executor.js";

@@ -7,6 +7,7 @@ import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
 import { type BuildTransitions, createBuildTransitions } from "./services/build-transitions.js";
+import { type CreatePipeline, createPipelineCreator } from "./services/create-pipeline.js";
 import { createTraces, type Traces } from "./services/traces.js";
 import type { Store } from "./store/create-store.js";
 import { VersionedMemo } from "./store/versioned-memo.js";
@@ -24,6 +25,8 @@ export interface App {
   transitions: BuildTransitions;
   actions: BuildActions;
   traces: Traces;
+  /** Pipelines from `.gitlab-ci.yml` (local CI and `POST /projects/:id/pipeline`). */
+  createPipeline: CreatePipeline;
   maxBodyBytes: number;
   log: (line: string) => void;
   /** Token (+ sudo) → the caller or the error authenticating it, valid until the next write. */
@@ -50,7 +53,7 @@ export interface AppOptions {
 export function createApp(o: AppOptions): App {
   const events = o.events ?? new ServerEvents();
   const now = () => o.clock().toISOString();
-  const transitions = createBuildTransitions(o.store, events);
+  const transitions = createBuildTransitions(o.store, events, o.generateToken);
   const version = () => o.store.version;
   return {
     store: o.store,
@@ -62,6 +65,12 @@ export function createApp(o: AppOptions): App {
     transitions,
     actions: createBuildActions({ store: o.store, transitions, now, generateToken: o.generateToken }),
     traces: createTraces(o.store, events, now),
+    createPipeline: createPipelineCreator({
+      store: o.store,
+      transitions,
+      now,
+      generateToken: o.generateToken,
+    }),
     maxBodyBytes: o.maxBodyBytes,
     log: o.log,
     authMemo: new VersionedMemo(version),

@@ -1,4 +1,4 @@
-// @buildsim/server: GitLab's v3 Builds API on SQLite, embeddable (`startServer`) and extensible (routes,
+// @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, embeddable (`startServer`) and extensible (routes,
 // event bus, services). Named exports only.
 
 export type { App, AppOptions } from "./app.js";
@@ -33,6 +33,17 @@ export {
   presentRunner,
   presentUserV3,
 } from "./presenters/present-build-v3.js";
+export type { EntityLookupV4, PresentV4Options } from "./presenters/present-entities-v4.js";
+export {
+  createEntityLookupV4,
+  presentCommitV4,
+  presentPipelineBasicV4,
+  presentRunnerV4,
+  presentUserV4,
+} from "./presenters/present-entities-v4.js";
+export { presentJobV4 } from "./presenters/present-job-v4.js";
+export { presentPipelineV4 } from "./presenters/present-pipeline-v4.js";
+export { presentProjectV4 } from "./presenters/present-project-v4.js";
 export type { ApiProfile } from "./profile.js";
 export { API_PROFILES, isApiProfile } from "./profile.js";
 export type { RouteHandler } from "./routes/route-handler.js";
@@ -45,10 +56,25 @@ export {
   requireReadBuild,
   requireUpdateBuild,
 } from "./routes/v3/route-helpers.js";
+export { SERVED_VERSION } from "./routes/v4/instance-routes.js";
+export { parseJobScope, V4_JOB_SCOPES } from "./routes/v4/parse-job-scope.js";
+export { addV4Routes } from "./routes/v4/v4-routes.js";
+export type { ArtifactEntryResult } from "./services/artifact-entry.js";
+export { isValidArtifactPath, readArtifactEntry } from "./services/artifact-entry.js";
 export type { BuildActions } from "./services/build-actions.js";
 export { createBuildActions } from "./services/build-actions.js";
 export type { BuildTransitions } from "./services/build-transitions.js";
 export { createBuildTransitions } from "./services/build-transitions.js";
+export { runnerCanRun } from "./services/claim-build.js";
+export type {
+  CreatePipeline,
+  CreatePipelineInput,
+  CreatePipelineResult,
+} from "./services/create-pipeline.js";
+export { deleteJobArtifacts } from "./services/delete-artifacts.js";
+export { buildJobPayload, dependenciesOf } from "./services/job-payload.js";
+export type { LocalProjectInput } from "./services/local-project.js";
+export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
 export type { Traces } from "./services/traces.js";
 export { createTraces, maskSecrets } from "./services/traces.js";
 export type {
@@ -74,3 +100,6 @@ export type { SettingsRepo } from "./store/settings-repo.js";
 export type { AppendTraceResult, TracesRepo } from "./store/traces-repo.js";
 export type { UsersRepo } from "./store/users-repo.js";
 export { VersionedMemo } from "./store/versioned-memo.js";
+export type { Realtime } from "./ws/attach-realtime.js";
+export { attachRealtime } from "./ws/attach-realtime.js";
+export type { RealtimeOptions, RealtimeTimers } from "./ws/realtime-options.js";

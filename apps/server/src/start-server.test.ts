@@ -31,9 +31,9 @@ describe("startServer", () => {
 
   it("serves routes added by another API version before the catch-all 404", async () => {
     server = await startTestServer({
-      routes: (router) => router.add("GET", "/api/v4/version", () => jsonReply(200, { version: "x" })),
+      routes: (router) => router.add("GET", "/api/v5/version", () => jsonReply(200, { version: "x" })),
     });
-    expect(await (await fetch(`${server.url}/api/v4/version`)).json()).toEqual({ version: "x" });
+    expect(await (await fetch(`${server.url}/api/v5/version`)).json()).toEqual({ version: "x" });
   });
 
   it("runs extensions before listening and closes them before the HTTP server", async () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CLOSE_CODES } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
@@ -11,8 +12,13 @@ import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { Router } from "./http/router.js";
 import type { ApiProfile } from "./profile.js";
 import type { RouteHandler } from "./routes/route-handler.js";
+import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
+import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
+import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
+import type { RealtimeOptions } from "./ws/realtime-options.js";
 
 /** How to start buildsim's server. */
 export interface StartServerOptions {
@@ -42,13 +48,17 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
-  /** Extra routes (another API version) added after v3 and before the catch-all 404. */
+  /** Extra routes added after v3 and v4 and before the catch-all 404. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
-   * Layers that plug into the server before it listens (e.g. WebSocket runners and watchers on the
-   * HTTP server's `upgrade` event). Each may return a `close` run before the HTTP server closes.
+   * Layers that plug into the server before it listens (on the HTTP server's `upgrade` event, say).
+   * Each may return a `close` run before the HTTP server closes.
    */
   extensions?: ServerExtension[];
+  /** The runner protocol and trace watchers (heartbeats, timeouts, watcher buffers, timers). */
+  realtime?: RealtimeOptions;
+  /** Largest artifacts upload. @default 100 MiB */
+  maxArtifactsBytes?: number;
 }
 
 /** What an extension gets to plug into. */
@@ -75,6 +85,10 @@ export interface RunningServer {
   events: ServerEvents;
   store: Store;
   httpServer: Server;
+  /** Runner sessions and trace watchers (WebSocket). */
+  realtime: Realtime;
+  /** The instance's runner registration token (`POST /api/v4/runners` registers shared runners with it). */
+  registrationToken: string;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -155,6 +169,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);
+  addV4Routes(router);
+  let realtime: Realtime | undefined;
+  addRunnerApiRoutes(router, {
+    ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
+    onRunnerDeleted: (id) => {
+      for (const s of realtime?.runners.sessionsOf(id) ?? [])
+        s.close(CLOSE_CODES.UNAUTHORIZED, "runner deleted");
+    },
+  });
   options.routes?.(router, app);
   let requestCount = 0;
   const httpServer: Server = createServer(
@@ -162,6 +185,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     createRequestHandler(app, router, () => `req-${++requestCount}`),
   );
 
+  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime);
+  const registrationToken = ensureRegistrationToken(app);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
@@ -172,6 +197,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       resolve();
     });
   }).catch((e: unknown) => {
+    realtime?.close();
     store.close();
     throw e;
   });
@@ -189,8 +215,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     events: app.events,
     store,
     httpServer,
+    realtime,
+    registrationToken,
     close() {
       closing ??= (async () => {
+        realtime?.close();
         for (const close of closers) await close?.();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());

@@ -46,6 +46,16 @@ export type {
 } from "./pipelines-v4-api.js";
 export type { ArrayFormat, QueryParams, QueryValue } from "./query-string.js";
 export { buildQueryString } from "./query-string.js";
+export {
+  type BuildOutcome,
+  createRunnerConnection,
+  RunnerConnection,
+  RunnerConnectionError,
+  type RunnerConnectionErrorCode,
+  type RunnerConnectionOptions,
+  type RunnerSocket,
+  type RunnerSocketConstructor,
+} from "./runner-connection.js";
 export type { SocketEvent } from "./socket-event-queue.js";
 export { SocketEventQueue } from "./socket-event-queue.js";
 export type { TraceEvent, TraceReconnectOptions, WatchTraceOptions } from "./watch-trace.js";

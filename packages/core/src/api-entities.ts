@@ -40,6 +40,9 @@ export interface RunnerEntity {
   active: boolean;
   is_shared: boolean;
   name: string | null;
+  ip_address?: string | null;
+  paused?: boolean;
+  runner_type?: string;
   online?: boolean;
   status?: string;
 }
@@ -47,6 +50,7 @@ export interface RunnerEntity {
 /** `Entities::PipelineBasic`. */
 export interface PipelineBasicEntity {
   id: number;
+  iid?: number;
   sha: string;
   ref: string;
   status: string;

@@ -28,6 +28,15 @@ const contextOf = (build: Build): BuildMachineContext => ({
   userId: build.userId,
 });
 
+/**
+ * `allow_failure: exit_codes`: a failure is allowed only with one of the listed exit codes; any other exit
+ * code (or none) makes it a real failure.
+ */
+function allowsFailureAfter(build: Build, status: Build["status"], exitCode: number | null): boolean {
+  if (status !== "failed" || build.allowFailureExitCodes.length === 0) return build.allowFailure;
+  return exitCode !== null && build.allowFailureExitCodes.includes(exitCode);
+}
+
 /** Fires `event` at `build`. Never throws for an event the status does not accept; see `changed`. */
 export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransition {
   const snapshot = buildMachine.resolveState({ value: build.status, context: contextOf(build) });
@@ -47,6 +56,7 @@ export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransitio
   return {
     build: {
       ...build,
+      allowFailure: allowsFailureAfter(build, status, ctx.exitCode),
       status,
       queuedAt: ctx.queuedAt,
       startedAt: ctx.startedAt,

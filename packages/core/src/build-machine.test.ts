@@ -141,4 +141,16 @@ describe("timestamps and side effects", () => {
     expect(result.changed).toBe(false);
     expect(result.build).toEqual(done);
   });
+
+  it("allows a failure only with one of allow_failure's exit codes", () => {
+    const limited = buildIn("running", { allowFailure: true, allowFailureExitCodes: [3, 137] });
+    const drop = (exitCode?: number) =>
+      applyBuildEvent(limited, { type: "drop", at: AT, reason: "script_failure", exitCode }).build
+        .allowFailure;
+    expect(drop(137)).toBe(true);
+    expect(drop(1)).toBe(false);
+    expect(drop()).toBe(false);
+    const any = buildIn("running", { allowFailure: true });
+    expect(applyBuildEvent(any, { type: "drop", at: AT, exitCode: 1 }).build.allowFailure).toBe(true);
+  });
 });

@@ -163,6 +163,10 @@ export interface Build {
   /** Seconds a runner may spend on the build before it fails with stuck_or_timeout_failure. */
   timeoutS: number;
   artifactsOptions: BuildArtifactsOptions | null;
+  /** `image:` — accepted and reported; the shell executor runs without containers. */
+  image: string | null;
+  /** `services:` names, reported like `image`. */
+  services: string[];
   /** `retry:` from the CI config: automatic retries left and on which failure reasons. */
   retryMax: number;
   retryWhen: string[] | null;

@@ -28,6 +28,8 @@ export function newBuild(fields: NewBuildFields): Build {
     tagList: [],
     timeoutS: 3600,
     artifactsOptions: null,
+    image: null,
+    services: [],
     retryMax: 0,
     retryWhen: null,
     startInS: null,

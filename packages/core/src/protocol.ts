@@ -6,11 +6,12 @@
 //   runner                                   server
 //     |--- hello {token, protocol, tags} ------->|  runner token checked; 4401 close if unknown
 //     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds still running on this runner
-//     |--- claim {requestId} ------------------->|  oldest matching pending build → running (one SQLite tx)
-//     |<-- job {requestId, job} | noJob ---------|
+//     |--- claim {requestId, waitMs?} ---------->|  oldest matching pending build → running (one SQLite tx)
+//     |<-- job {requestId, job} | noJob ---------|  parked up to waitMs until a build is queued
 //     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
 //     |<-- traceAck {buildId, length} -----------|  persisted length; runner drops bytes below it,
-//     |                                          |  resends from `length` when it is behind (a gap)
+//     |                                          |  resends from `length` when it is behind (a gap);
+//     |                                          |  exactly one ack per trace message, in order
 //     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
 //     |<-- cancel {buildId} ---------------------|  build canceled (API) or timed out: kill it now
 //     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
@@ -122,10 +123,17 @@ export interface HelloMessage {
   name?: string;
   version?: string;
   executor?: string;
+  /** The runner's tags; the server hands it only builds whose tags are all among them. */
+  tags?: string[];
 }
 export interface ClaimMessage {
   type: "claim";
   requestId: string;
+  /**
+   * Long poll: when nothing is pending, the server holds the claim up to this long and answers `job` as
+   * soon as a matching build is queued, else `noJob`. Absent or 0: answer at once.
+   */
+  waitMs?: number;
 }
 export interface TraceMessage {
   type: "trace";

@@ -1,4 +1,4 @@
-// Who is calling: the private token (param first, then the PRIVATE-TOKEN header), then sudo.
+// Who is calling: the private token (param, PRIVATE-TOKEN header) or OAuth2 bearer token, then sudo.
 
 import type { User } from "@buildsim/core";
 import { ApiError } from "../http/api-error.js";
@@ -16,11 +16,19 @@ const header = (headers: AuthInput["headers"], name: string): string | undefined
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** The token the request carries, if any: the `private_token` param wins over the header. */
+/**
+ * The token the request carries, if any: the `private_token` param wins over the PRIVATE-TOKEN header;
+ * then OAuth2's `access_token` param and `Authorization: Bearer` header (doorkeeper).
+ */
 export function tokenOf(input: AuthInput): string | undefined {
   const param = input.params.private_token;
   if (param !== undefined) return typeof param === "string" ? param : "";
-  return header(input.headers, "private-token");
+  const privateHeader = header(input.headers, "private-token");
+  if (privateHeader !== undefined) return privateHeader;
+  const access = input.params.access_token;
+  if (access !== undefined) return typeof access === "string" ? access : "";
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(input.headers, "authorization") ?? "");
+  return bearer?.[1];
 }
 
 /** The sudo target the request names (param first, then the SUDO header), if any. */

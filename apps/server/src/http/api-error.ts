@@ -7,9 +7,11 @@ export const API_ERRORS = {
   SUDO_NOT_ADMIN: { status: 403, body: { message: "403 Forbidden - Must be admin to use sudo" } },
   NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Build is not retryable" } },
   NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Build is not erasable!" } },
-  /** v4 words it "Job" (9.0+). */
+  /** v4 says "Job" where v3 says "Build". */
   JOB_NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Job is not retryable" } },
   JOB_NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Job is not erasable!" } },
+  /** `bad_request!` without an attribute (e.g. an artifact path that is not valid). */
+  BAD_REQUEST: { status: 400, body: { message: "400 Bad request" } },
   PROJECT_NOT_FOUND: { status: 404, body: { message: "404 Project Not Found" } },
   NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
   /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
@@ -18,19 +20,35 @@ export const API_ERRORS = {
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
+  /** Runner API (job token endpoints, §7). */
+  JOB_NOT_RUNNING: { status: 403, body: { message: "403 Forbidden - Job is not running!" } },
+  JOB_ERASED: { status: 403, body: { message: "403 Forbidden - Job has been erased!" } },
+  MISSING_ARTIFACTS_FILE: {
+    status: 400,
+    body: { message: '400 (Bad request) "Missing artifacts file!" not given' },
+  },
   INTERNAL: { status: 500, body: { message: "500 Internal Server Error" } },
 } as const satisfies Record<string, { status: number; body: { message: string } | { error: string } }>;
 
-export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND";
+export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND" | "RECORD_INVALID";
+
+/** Error bodies: GitLab's message text, Grape's `error`, or a record's validation errors by attribute. */
+export type ApiErrorBody = { message: string } | { error: string } | { message: Record<string, string[]> };
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly status: number;
-  readonly body: { message: string } | { error: string };
+  readonly body: ApiErrorBody;
 
-  private constructor(code: ApiErrorCode, status: number, body: { message: string } | { error: string }) {
-    super("message" in body ? body.message : body.error);
+  private constructor(code: ApiErrorCode, status: number, body: ApiErrorBody) {
+    super(
+      "error" in body
+        ? body.error
+        : typeof body.message === "string"
+          ? body.message
+          : JSON.stringify(body.message),
+    );
     this.name = "ApiError";
     this.code = code;
     this.status = status;
@@ -53,6 +71,11 @@ export class ApiError extends Error {
     if (e.code === "NOT_RETRYABLE") return ApiError.of("JOB_NOT_RETRYABLE");
     if (e.code === "NOT_ERASABLE") return ApiError.of("JOB_NOT_ERASABLE");
     return e;
+  }
+
+  /** `render_validation_error!`: 400 `{"message": {"base": [...]}}`, e.g. a pipeline that cannot be created. */
+  static recordInvalid(errors: Record<string, string[]>): ApiError {
+    return new ApiError("RECORD_INVALID", 400, { message: errors });
   }
 
   /** Sudo named a user that does not exist. */

@@ -28,6 +28,7 @@ class HttpRequestContext implements RequestContext {
     readonly params: Params,
     readonly route: RouteParams,
     readonly bodyKey: string,
+    readonly body: Buffer,
   ) {}
   /** Only a cache miss renders Link URLs; most requests never need this. */
   get baseUrl(): string {
@@ -73,6 +74,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       Object.keys(fromBody).length === 0 ? query.params : { ...query.params, ...fromBody },
       route,
       body.byteLength === 0 ? "" : body.toString("latin1"),
+      body,
     );
     return handler(ctx, app);
   }
@@ -116,7 +118,8 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         else finish(reply);
         return;
       }
-      readBody(req, app.maxBodyBytes)
+      // A handler may allow bigger bodies than the API's default (artifact uploads).
+      readBody(req, (match.handler as { maxBodyBytes?: number }).maxBodyBytes ?? app.maxBodyBytes)
         .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
         .then(finish, onError);
     } catch (e) {

@@ -63,8 +63,10 @@ export function paginationHeaders(
   total: number,
   baseUrl: string,
   params: Params,
+  /** GitLab 9.5+ (Kaminari 1.x) never reports fewer than 1 page; 8.x says 0 for an empty list. */
+  minTotalPages = 0,
 ): string[] {
-  const totalPages = BigInt(Math.ceil(total / req.perPage));
+  const totalPages = BigInt(Math.max(minTotalPages, Math.ceil(total / req.perPage)));
   const page = req.page;
   const link = (p: bigint) => {
     const query = toQuery({ ...params, page: String(p), per_page: String(req.perPage) });

@@ -21,6 +21,8 @@ export interface RequestContext {
   route: RouteParams;
   /** The body as text ("" when empty): part of response-cache keys, since body params count. */
   bodyKey: string;
+  /** The raw body (empty when none). */
+  body: Buffer;
 }
 
 // Header values must be ASCII; percent-encode anything else a client managed to send.

@@ -2,6 +2,7 @@
 // (pipeline status, pipeline processing, runner cancel), all inside the caller's transaction; events
 // for the bus are emitted once it has committed.
 
+import { randomBytes } from "node:crypto";
 import {
   applyBuildEvent,
   type Build,
@@ -9,12 +10,19 @@ import {
   computePipelineStatus,
   isCompletedStatus,
   processPipeline,
+  retryBuild,
+  shouldAutoRetry,
 } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 
 /** Fires events at builds and keeps their pipelines consistent. */
-export function createBuildTransitions(store: Store, events: ServerEvents) {
+export function createBuildTransitions(
+  store: Store,
+  events: ServerEvents,
+  /** Job tokens for builds retried automatically (`retry:`). */
+  generateToken: () => string = () => randomBytes(10).toString("hex"),
+) {
   /** Emits after commit, so listeners only ever see committed state. */
   const emitBuild = (build: Build) =>
     store.onCommit(() => {
@@ -49,6 +57,23 @@ export function createBuildTransitions(store: Store, events: ServerEvents) {
     }
   }
 
+  /** Retries a build that just failed when its `retry:` allows another attempt. */
+  function autoRetry(failed: Build, at: string): void {
+    const attempts = store.builds
+      .listByPipeline(failed.pipelineId)
+      .filter((b) => b.name === failed.name).length;
+    if (!shouldAutoRetry(failed, attempts)) return;
+    const fresh = retryBuild(failed, {
+      id: store.builds.nextId(),
+      token: generateToken(),
+      userId: failed.userId,
+      at,
+    });
+    store.builds.save({ ...failed, retried: true });
+    store.builds.insert(fresh);
+    emitBuild(fresh);
+  }
+
   /**
    * Fires `event` at `build` (must be the stored state), saves the result and performs its actions.
    * Returns the build after the event; the same build when the status did not accept it.
@@ -58,6 +83,8 @@ export function createBuildTransitions(store: Store, events: ServerEvents) {
     if (!t.changed) return build;
     store.builds.save(t.build);
     emitBuild(t.build);
+    // `retry:` — the retry must exist before the pipeline is processed, or later stages would be skipped.
+    if (t.build.status === "failed") autoRetry(t.build, event.at);
     for (const action of t.actions) {
       if (action.type === "updatePipelineStatus") updatePipelineStatus(t.build.pipelineId, event.at);
       else if (action.type === "processPipeline") process(t.build.pipelineId, event.at);

@@ -31,6 +31,8 @@ interface BuildRow {
   retry_max: number;
   retry_when: string | null;
   start_in_s: number | null;
+  image: string | null;
+  services: string;
   coverage: number | null;
   coverage_regex: string | null;
   created_at: string;
@@ -81,6 +83,8 @@ function toBuild(r: BuildRow): Build {
     retryMax: r.retry_max,
     retryWhen: r.retry_when === null ? null : JSON.parse(r.retry_when),
     startInS: r.start_in_s,
+    image: r.image,
+    services: JSON.parse(r.services),
     coverage: r.coverage,
     coverageRegex: r.coverage_regex,
     createdAt: r.created_at,
@@ -128,6 +132,8 @@ function toParams(b: Build): Record<string, unknown> {
     retry_max: b.retryMax,
     retry_when: json(b.retryWhen),
     start_in_s: b.startInS,
+    image: b.image,
+    services: JSON.stringify(b.services),
     coverage: b.coverage,
     coverage_regex: b.coverageRegex,
     created_at: b.createdAt,
@@ -157,6 +163,7 @@ const COLUMNS = Object.keys(
     afterScript: [],
     variables: [],
     tagList: [],
+    services: [],
   } as unknown as Build),
 );
 const SELECT =

@@ -9,6 +9,7 @@ import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
+import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
@@ -38,6 +39,8 @@ export interface Store {
   traces: TracesRepo;
   artifacts: ArtifactsRepo;
   settings: SettingsRepo;
+  /** Local work trees that back projects (local CI). */
+  projectSources: ProjectSourcesRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -80,6 +83,7 @@ export function createStore(options: StoreOptions = {}): Store {
     traces: createTracesRepo(db),
     artifacts: createArtifactsRepo(db, artifactsDir),
     settings: createSettingsRepo(db),
+    projectSources: createProjectSourcesRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

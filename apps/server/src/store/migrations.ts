@@ -184,4 +184,37 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: "project sources",
+    sql: `
+CREATE TABLE project_sources (
+  project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+  source_dir TEXT NOT NULL
+);`,
+  },
+  {
+    version: 4,
+    name: "build image and services",
+    sql: `
+ALTER TABLE builds ADD COLUMN image TEXT;
+ALTER TABLE builds ADD COLUMN services TEXT NOT NULL DEFAULT '[]';`,
+  },
+  {
+    version: 5,
+    name: "trace chunks in a rowid table",
+    // WITHOUT ROWID kept each 1 KiB blob inside the primary-key B-tree: ~53 µs per append against ~31 µs
+    // with the blob in a rowid table and (build_id, offset) in an index. Appends are the runner's hot path.
+    sql: `
+CREATE TABLE trace_chunks_v2 (
+  id INTEGER PRIMARY KEY,
+  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+  offset INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+INSERT INTO trace_chunks_v2 (build_id, offset, data) SELECT build_id, offset, data FROM trace_chunks ORDER BY build_id, offset;
+DROP TABLE trace_chunks;
+ALTER TABLE trace_chunks_v2 RENAME TO trace_chunks;
+CREATE UNIQUE INDEX trace_chunks_by_build ON trace_chunks (build_id, offset);`,
+  },
 ];

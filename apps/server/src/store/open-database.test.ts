@@ -52,6 +52,7 @@ describe("migrations", () => {
         "personal_tokens",
         "pipelines",
         "project_members",
+        "project_sources",
         "projects",
         "runner_projects",
         "runners",

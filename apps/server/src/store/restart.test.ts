@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "../test-support/start-test-server.js";
+import { MIGRATIONS } from "./migrations.js";
 
 let dataDir: string;
 beforeEach(() => {
@@ -27,6 +28,7 @@ const dump = (db: import("better-sqlite3").Database) =>
       "trace_chunks",
       "runners",
       "settings",
+      "project_sources",
       "schema_migrations",
     ].map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]),
   );
@@ -72,7 +74,7 @@ describe("restarting on the same --data directory", () => {
     try {
       expect(server.store.db.pragma("journal_mode", { simple: true })).toBe("wal");
       const versions = server.store.db.prepare("SELECT version FROM schema_migrations").all();
-      expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
     } finally {
       await server.close();
     }

@@ -7,6 +7,7 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import type { Params } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
 import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
 import { parseScope } from "./parse-scope.js";
@@ -34,14 +35,8 @@ function renderPage(
   if (parsed.normalizedScope !== undefined) linkParams.scope = parsed.normalizedScope;
   const reply = jsonReply(200, body, paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams));
   // `artifacts_file` disappears when artifacts expire: the cached page is good until the first expiry.
-  const expiries = builds
-    .map((b) =>
-      b.artifactsFile && b.artifactsExpireAt && b.artifactsExpireAt > now
-        ? Date.parse(b.artifactsExpireAt)
-        : NaN,
-    )
-    .filter((t) => !Number.isNaN(t));
-  if (expiries.length > 0) reply.validUntilMs = Math.min(...expiries);
+  const until = cacheableUntilMs(builds, now, { showsDurations: false });
+  if (until !== undefined) reply.validUntilMs = until;
   return reply;
 }
 

@@ -1,0 +1,68 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runLintCommand } from "./lint-command.js";
+
+let repo: string;
+let out: string[];
+let err: string[];
+
+beforeEach(() => {
+  repo = mkdtempSync(path.join(tmpdir(), "buildsim-lint-"));
+  out = [];
+  err = [];
+});
+
+afterEach(() => {
+  rmSync(repo, { recursive: true, force: true });
+});
+
+const write = (file: string, content: string): void => {
+  mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+  writeFileSync(path.join(repo, file), content);
+};
+
+const run = (argv: string[], cwd = repo): Promise<number> =>
+  runLintCommand(argv, { cwd, stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+
+describe("buildsim lint", () => {
+  it("says the syntax is correct and exits 0 for a valid .gitlab-ci.yml in the current directory", async () => {
+    write(".gitlab-ci.yml", "include: ci/test.yml\nbuild: { stage: build, script: make }\n");
+    write("ci/test.yml", "test: { script: make test, needs: [build] }\n");
+    expect(await run([])).toBe(0);
+    expect(out).toEqual([".gitlab-ci.yml: Syntax is correct."]);
+    expect(err).toEqual([]);
+  });
+
+  it("prints every problem as file:line:col: message and exits 1", async () => {
+    write(".gitlab-ci.yml", "include: ci/jobs.yml\nbuild:\n  stage: nowhere\n  script: make\n");
+    write("ci/jobs.yml", "test:\n  script: x\n  retry: 7\n");
+    expect(await run([])).toBe(1);
+    expect(out).toEqual([
+      ".gitlab-ci.yml:3:3: build job: chosen stage nowhere does not exist; available stages are .pre, build, test, deploy, .post",
+      "ci/jobs.yml:3:3: jobs:test:retry config must be less than or equal to 2",
+    ]);
+    expect(err).toEqual([".gitlab-ci.yml: 2 problems found"]);
+  });
+
+  it("lints another file given with --file, relative to the current directory", async () => {
+    write("pipelines/other.yml", "job:\n  script: x\n  when: later\n");
+    expect(await run(["--file", "pipelines/other.yml"])).toBe(1);
+    expect(out).toEqual([
+      "pipelines/other.yml:3:3: jobs:job when should be one of: on_success, on_failure, always, manual, delayed",
+    ]);
+    expect(await run(["--file=pipelines/other.yml"])).toBe(1);
+  });
+
+  it("reports a missing file as a problem", async () => {
+    expect(await run([])).toBe(1);
+    expect(out).toEqual([".gitlab-ci.yml:1:1: Local file `.gitlab-ci.yml` does not exist!"]);
+  });
+
+  it("rejects unknown arguments with usage and exit code 2", async () => {
+    expect(await run(["--verbose"])).toBe(2);
+    expect(err[0]).toBe("unknown argument: --verbose");
+    expect(await run(["--file"])).toBe(2);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { type BoardState, createBoard } from "./board.js";
+
+function capture(isTTY: boolean) {
+  let text = "";
+  return { out: { write: (s: string) => (text += s), isTTY }, text: () => text };
+}
+
+const state = (status: "running" | "success", jobs: BoardState["jobs"]): BoardState => ({
+  pipelineId: 3,
+  status,
+  stages: ["build", "test"],
+  jobs,
+});
+const job = (
+  id: number,
+  name: string,
+  stage: string,
+  status: BoardState["jobs"][number]["status"],
+  extra = {},
+) => ({
+  id,
+  name,
+  stage,
+  status,
+  startedAt: null,
+  finishedAt: null,
+  allowFailure: false,
+  traceBytes: 0,
+  ...extra,
+});
+
+describe("the pipeline board", () => {
+  it("prints one plain line per status change and prefixes log lines with the job name off a TTY", () => {
+    const c = capture(false);
+    const board = createBoard({ out: c.out, now: () => Date.parse("2026-01-01T00:00:02.000Z") });
+    board.update(
+      state("running", [job(1, "compile", "build", "running"), job(2, "unit", "test", "created")]),
+    );
+    board.update(
+      state("running", [job(1, "compile", "build", "running"), job(2, "unit", "test", "created")]),
+    );
+    board.log("compile", "hello");
+    board.update(
+      state("running", [
+        job(1, "compile", "build", "success", {
+          startedAt: "2026-01-01T00:00:00.000Z",
+          finishedAt: "2026-01-01T00:00:01.500Z",
+        }),
+        job(2, "unit", "test", "pending"),
+      ]),
+    );
+    expect(c.text()).toBe(
+      "compile  ▶ running\ncompile  | hello\ncompile  ✔ success 1.5s\nunit     … pending\n",
+    );
+    expect(c.text()).not.toContain("\x1b[");
+  });
+
+  it("redraws a coloured live board on a TTY and ends with a summary", () => {
+    const c = capture(true);
+    const board = createBoard({ out: c.out, now: () => 0 });
+    board.update(state("running", [job(1, "compile", "build", "running")]));
+    board.log("compile", "line");
+    board.finish(state("success", [job(1, "compile", "build", "success")]));
+    expect(c.text()).toContain("\x1b[32m");
+    expect(c.text()).toContain("\x1b[0J");
+    expect(c.text()).toMatch(/1 success\npipeline .*success/);
+  });
+});

@@ -1,0 +1,128 @@
+// Maps a local git work tree to what a GitLab project and pipeline need: commit, ref, author, paths.
+
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+/** Runs git in a directory and returns stdout; injectable for tests. */
+export type GitRunner = (cwd: string, args: string[]) => Promise<string>;
+
+const execFileAsync = promisify(execFile);
+export const runGit: GitRunner = async (cwd, args) => (await execFileAsync("git", args, { cwd })).stdout;
+
+export interface GitProject {
+  /** The work tree's top level: the project's sources. */
+  root: string;
+  /** `local/<directory name>`: the project's path in the API. */
+  pathWithNamespace: string;
+  name: string;
+  ref: string;
+  tag: boolean;
+  sha: string;
+  beforeSha: string | null;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  authoredDate: string;
+  committerName: string;
+  committerEmail: string;
+  committedDate: string;
+  parentIds: string[];
+  /** False outside a git repository: the directory runs as an uncommitted snapshot. */
+  isGit: boolean;
+}
+
+const ZERO_SHA = "0".repeat(40);
+
+/** `2015-12-24T16:51:14+01:00` → `2015-12-24T16:51:14.000+01:00` (how GitLab renders git dates). */
+export function withMilliseconds(isoDate: string): string {
+  return isoDate.replace(/(T\d{2}:\d{2}:\d{2})(?!\.)/, "$1.000");
+}
+
+/** Reads HEAD of the repository containing `dir`; a plain directory becomes a one-commit snapshot. */
+export async function readGitProject(
+  dir: string,
+  options: { ref?: string; git?: GitRunner; now?: () => Date } = {},
+): Promise<GitProject> {
+  const git = options.git ?? runGit;
+  const name = (root: string) => path.basename(root).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
+  let root: string;
+  try {
+    root = (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    const at = withMilliseconds((options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"));
+    const abs = path.resolve(dir);
+    return {
+      root: abs,
+      pathWithNamespace: `local/${name(abs)}`,
+      name: name(abs),
+      ref: options.ref ?? "main",
+      tag: false,
+      sha: ZERO_SHA,
+      beforeSha: null,
+      message: "Local working tree (not a git repository)",
+      authorName: "buildsim",
+      authorEmail: "buildsim@localhost",
+      authoredDate: at,
+      committerName: "buildsim",
+      committerEmail: "buildsim@localhost",
+      committedDate: at,
+      parentIds: [],
+      isGit: false,
+    };
+  }
+  const rev = options.ref ?? "HEAD";
+  const fields = (
+    await git(root, [
+      "log",
+      "-1",
+      "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B",
+      rev,
+      "--",
+    ])
+  )
+    .replace(/\n$/, "")
+    .split("\0");
+  const [sha = ZERO_SHA, parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] =
+    fields;
+  const parentIds = parents.split(" ").filter(Boolean);
+  const { ref, tag } = await resolveRef(git, root, options.ref);
+  return {
+    root,
+    pathWithNamespace: `local/${name(root)}`,
+    name: name(root),
+    ref,
+    tag,
+    sha,
+    beforeSha: parentIds[0] ?? null,
+    message: body.replace(/\n+$/, "\n"),
+    authorName: an,
+    authorEmail: ae,
+    authoredDate: withMilliseconds(ad),
+    committerName: cn,
+    committerEmail: ce,
+    committedDate: withMilliseconds(cd),
+    parentIds,
+    isGit: true,
+  };
+}
+
+async function resolveRef(
+  git: GitRunner,
+  root: string,
+  requested?: string,
+): Promise<{ ref: string; tag: boolean }> {
+  if (requested) {
+    const isTag = await git(root, ["show-ref", "--verify", "--quiet", `refs/tags/${requested}`]).then(
+      () => true,
+      () => false,
+    );
+    return { ref: requested, tag: isTag };
+  }
+  const branch = (await git(root, ["rev-parse", "--abbrev-ref", "HEAD"]).catch(() => "HEAD")).trim();
+  if (branch !== "HEAD") return { ref: branch, tag: false };
+  // Detached HEAD: a tag pointing here names the ref, as GitLab would for a tag pipeline.
+  const tagName = (await git(root, ["describe", "--tags", "--exact-match"]).catch(() => "")).trim();
+  if (tagName) return { ref: tagName, tag: true };
+  return { ref: (await git(root, ["rev-parse", "HEAD"])).trim(), tag: false };
+}

@@ -1,0 +1,94 @@
+import { createMemoryReader } from "@buildsim/ci-config";
+import { type RunningServer, registerLocalProject, startServer } from "@buildsim/server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { BoardState } from "./board.js";
+import { watchPipeline } from "./pipeline-watcher.js";
+
+let server: RunningServer;
+beforeEach(async () => {
+  server = await startServer({ db: ":memory:", log: () => {} });
+});
+afterEach(() => server.close());
+
+function createPipeline(yaml: string) {
+  const { app } = server;
+  const owner = app.store.users.firstAdmin()!;
+  const project = registerLocalProject(app, {
+    pathWithNamespace: "local/demo",
+    name: "demo",
+    sourceDir: "/tmp/demo",
+    defaultBranch: "main",
+    ownerId: owner.id,
+  });
+  const result = app.createPipeline({
+    project,
+    commit: {
+      projectId: project.id,
+      sha: "c".repeat(40),
+      message: "m",
+      authorName: "a",
+      authorEmail: "a@x",
+      authoredDate: "2026-01-01T00:00:00.000Z",
+      committerName: "a",
+      committerEmail: "a@x",
+      committedDate: "2026-01-01T00:00:00.000Z",
+      parentIds: [],
+    },
+    ref: "main",
+    tag: false,
+    beforeSha: null,
+    source: "push",
+    userId: owner.id,
+    variables: {},
+    readFile: createMemoryReader({ ".gitlab-ci.yml": yaml }),
+  });
+  if (!result.created) throw new Error(result.errors.join("\n"));
+  return result;
+}
+
+describe("watching a pipeline in-process", () => {
+  it("reports statuses and whole log lines, and settles when nothing more can run", async () => {
+    const { pipeline, builds } = createPipeline(
+      "a:\n  script: [x]\nb:\n  stage: deploy\n  when: manual\n  script: [y]\n",
+    );
+    const { app } = server;
+    const lines: string[] = [];
+    const states: BoardState[] = [];
+    const manual: string[] = [];
+    const watch = watchPipeline({
+      store: app.store,
+      events: app.events,
+      pipelineId: pipeline.id,
+      onChange: (s) => states.push(s),
+      onLine: (job, line) => lines.push(`${job}|${line}`),
+      onManual: (b) => manual.push(b.name),
+    });
+    const a = builds.find((b) => b.name === "a")!;
+    const running = app.store.transaction(() =>
+      app.transitions.fire(a, { type: "run", at: app.now(), runnerId: 1 }),
+    );
+    app.traces.appendTrace(a.id, 0, Buffer.from("hello\nwor"));
+    app.traces.appendTrace(a.id, 9, Buffer.from("ld\r\nno newline"));
+    app.store.transaction(() => app.transitions.fire(running, { type: "success", at: app.now() }));
+    const final = await watch.done;
+    expect(lines).toEqual(["a|hello", "a|world", "a|no newline"]);
+    expect(manual).toEqual(["b"]);
+    expect(final.status).toBe("success");
+    expect(final.jobs.map((j) => `${j.name}:${j.status}`)).toEqual(["a:success", "b:manual"]);
+    expect(states.some((s) => s.jobs.some((j) => j.status === "running"))).toBe(true);
+  });
+
+  it("settles at once on a pipeline that is already over", async () => {
+    const { pipeline, builds } = createPipeline("a:\n  script: [x]\n");
+    const { app } = server;
+    app.store.transaction(() => app.transitions.fire(builds[0]!, { type: "cancel", at: app.now() }));
+    const watch = watchPipeline({
+      store: app.store,
+      events: app.events,
+      pipelineId: pipeline.id,
+      onChange() {},
+      onLine() {},
+    });
+    expect((await watch.done).status).toBe("canceled");
+  });
+});

@@ -1,0 +1,152 @@
+// `buildsim run`: a .gitlab-ci.yml pipeline, run locally with GitLab's semantics and watched live.
+//
+//   work tree ──▶ server (SQLite in .buildsim/) ──createPipeline──▶ builds
+//                    ▲  │ events (in-process)                          │ claim over WebSocket
+//                    │  └──▶ board (stages, jobs, log lines)           ▼
+//                    └──────── trace, finish ◀────────── runner (shell|simulate, N slots)
+//
+// Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
+
+import path from "node:path";
+import { createChangesCheck, createDirectoryReader, createExistsCheck } from "@buildsim/ci-config";
+import { createRunnerConnection } from "@buildsim/client";
+import type { Build } from "@buildsim/core";
+import { createRunner, createShellExecutor, createSimulateExecutor, RUNNER_VERSION } from "@buildsim/runner";
+import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
+import { type BoardOutput, createBoard } from "./board.js";
+import { readChangedPaths } from "./changed-paths.js";
+import { readGitProject } from "./git-project.js";
+import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
+import { watchPipeline } from "./pipeline-watcher.js";
+
+export interface RunCommandIo {
+  stdout: BoardOutput;
+  stderr: { write(text: string): unknown };
+  cwd: string;
+  /** Resolves when the user asks to stop serving (--keep). @default SIGINT/SIGTERM */
+  untilInterrupted?: () => Promise<void>;
+}
+
+// ANSI escape sequences, stripped from job output when the terminal shows no colour.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+
+const interrupted = () =>
+  new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+
+/** Runs `buildsim run` with `argv` (after `run`); resolves with the exit code. */
+export async function runRunCommand(argv: readonly string[], io: RunCommandIo): Promise<number> {
+  const parsed = parseRunArgs(argv);
+  if (parsed.ok === "help") {
+    io.stdout.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  if (!parsed.ok) {
+    io.stderr.write(`buildsim run: ${parsed.error}\n\n${RUN_USAGE}\n`);
+    return 2;
+  }
+  const o = parsed.options;
+  const file = path.resolve(io.cwd, o.file);
+  const projectDir = path.dirname(file);
+  const git = await readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
+  const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
+
+  const errors: string[] = [];
+  const server = await startServer({
+    dataDir: path.resolve(io.cwd, o.dataDir),
+    port: o.port,
+    log: (line) => errors.push(line),
+  });
+  const { app } = server;
+  try {
+    const owner = app.store.users.firstAdmin()!;
+    const project = registerLocalProject(app, {
+      pathWithNamespace: `local/${name}`,
+      name,
+      sourceDir: projectDir,
+      defaultBranch: git.isGit && !git.tag ? git.ref : "main",
+      ownerId: owner.id,
+    });
+    const created = app.createPipeline({
+      project,
+      commit: {
+        projectId: project.id,
+        sha: git.sha,
+        message: git.message,
+        authorName: git.authorName,
+        authorEmail: git.authorEmail,
+        authoredDate: git.authoredDate,
+        committerName: git.committerName,
+        committerEmail: git.committerEmail,
+        committedDate: git.committedDate,
+        parentIds: git.parentIds,
+      },
+      ref: git.ref,
+      tag: git.tag,
+      beforeSha: git.beforeSha,
+      source: "push",
+      userId: owner.id,
+      variables: o.variables,
+      readFile: createDirectoryReader(projectDir),
+      entryFile: path.basename(file),
+      exists: createExistsCheck(projectDir),
+      changes: createChangesCheck(readChangedPaths(projectDir, git.isGit)),
+      onlyJobs: o.jobs,
+    });
+    if (!created.created) {
+      io.stderr.write(`${created.errors.map((e) => `${e}\n`).join("")}`);
+      return 1;
+    }
+    for (const warning of created.warnings) io.stderr.write(`warning: ${warning}\n`);
+
+    const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
+    const runnerRecord = ensureLocalRunner(app, tags);
+    const board = createBoard({ out: io.stdout });
+    const manual = new Set(o.manual);
+    const watch = watchPipeline({
+      store: app.store,
+      events: app.events,
+      pipelineId: created.pipeline.id,
+      onChange: (state) => board.update(state),
+      onLine: (job, line) => board.log(job, io.stdout.isTTY ? line : line.replace(ANSI, "")),
+      onManual: (build: Build) => {
+        if (manual.has(build.name)) app.actions.play(build.id, owner);
+      },
+    });
+
+    const connection = createRunnerConnection({
+      url: server.url,
+      token: runnerRecord.token,
+      name: "buildsim-run",
+      version: RUNNER_VERSION,
+      executor: o.executor,
+      tags,
+    });
+    const common = { runnerName: "buildsim-run", runnerVersion: RUNNER_VERSION };
+    const runner = createRunner({
+      connection,
+      executor:
+        o.executor === "simulate"
+          ? createSimulateExecutor(common)
+          : createShellExecutor({ ...common, serverUrl: server.url }),
+      concurrent: o.concurrent,
+    });
+    const running = runner.run();
+    const final = await watch.done;
+    board.finish(final);
+    await runner.stop({ abortRunning: true });
+    await running;
+    for (const line of errors) io.stderr.write(`${line}\n`);
+    if (o.keep) {
+      io.stdout.write(
+        `\nserving ${server.url} (project ${project.id}, pipeline ${created.pipeline.id}); PRIVATE-TOKEN: ${server.token}\nCtrl-C to stop\n`,
+      );
+      await (io.untilInterrupted ?? interrupted)();
+    }
+    return final.status === "success" ? 0 : 1;
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,150 @@
+// The stages every executor goes through for one job: header, prepare, script, after_script, artifacts, footer.
+
+import type { JobStep } from "@buildsim/core";
+import { type Clock, systemClock } from "./clock.js";
+import type { AbortReason, ExecutionResult, ExecutorContext } from "./executor.js";
+import { footerLine, goDuration, headerLines, ignoredContainersLine, sectionLine } from "./trace-lines.js";
+
+/** How one step's process ended: its exit code, or null when it was killed. */
+export interface StepExit {
+  exitCode: number | null;
+}
+
+/** A result with the text for the footer's `ERROR: Job failed: …` line. */
+export interface JobStageFailure extends ExecutionResult {
+  summary: string;
+}
+
+/** What an executor plugs into {@link runJobScript}. */
+export interface JobScriptHooks {
+  executor: "shell" | "simulate";
+  /** Before the first step (sources, dependencies); a failure ends the job there. */
+  prepare?(signal: AbortSignal): Promise<JobStageFailure | null>;
+  /** Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. */
+  runStep(step: JobStep, signal: AbortSignal): Promise<StepExit>;
+  /** After the steps, with the job's state so far (artifacts); a failure turns a success into it. */
+  finalize?(state: "success" | "failed", signal: AbortSignal): Promise<JobStageFailure | null>;
+  /** Always last, whatever happened (remove the working directory). */
+  cleanup?(): Promise<void>;
+}
+
+export interface JobScriptOptions {
+  runnerName: string;
+  runnerVersion: string;
+  /** @default systemClock */
+  clock?: Clock;
+}
+
+const JOB_TIMEOUT = "jobTimeout";
+
+/** Runs a job through its stages and resolves with the outcome; only a broken executor rejects. */
+export async function runJobScript(
+  context: ExecutorContext,
+  hooks: JobScriptHooks,
+  options: JobScriptOptions,
+): Promise<ExecutionResult> {
+  const { job, trace } = context;
+  const clock = options.clock ?? systemClock;
+  trace(headerLines(options.runnerName, options.runnerVersion, hooks.executor));
+  const ignored = ignoredContainersLine(job.image, job.services, hooks.executor);
+  if (ignored) trace(ignored);
+  const jobAbort = new AbortController();
+  const forward = () => jobAbort.abort(context.signal.reason);
+  if (context.signal.aborted) forward();
+  context.signal.addEventListener("abort", forward, { once: true });
+  const timer = clock.setTimeout(() => jobAbort.abort(JOB_TIMEOUT), job.timeoutS * 1000);
+  try {
+    let end: JobStageFailure | null = (await hooks.prepare?.(jobAbort.signal)) ?? null;
+    if (!end && !jobAbort.signal.aborted) {
+      for (const step of job.steps) {
+        if (step.name !== "script" || !shouldRun(step.when, end ? "failed" : "success")) continue;
+        trace(sectionLine(`Executing "step_script" stage of the job script`));
+        const exit = await hooks.runStep(step, jobAbort.signal);
+        if (jobAbort.signal.aborted) break;
+        if (exit.exitCode !== 0) end = scriptFailure(exit.exitCode);
+      }
+    }
+    if (jobAbort.signal.aborted) end = abortedEnd(jobAbort.signal.reason, job.timeoutS * 1000);
+    clock.clearTimeout(timer);
+    const state = end ? "failed" : "success";
+    // A job the server canceled or the runner is abandoning stops now; a timed-out one still cleans up.
+    if (!context.signal.aborted) {
+      for (const step of job.steps) {
+        if (step.name !== "after_script" || !shouldRun(step.when, state)) continue;
+        trace(sectionLine("Running after_script"));
+        await runAfterScript(step, hooks, context.signal, clock, trace);
+      }
+      // Canceled during after_script: nothing is uploaded.
+      const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
+      if (late && !end) end = late;
+    }
+    if (context.signal.aborted && !end) end = abortedEnd(context.signal.reason, job.timeoutS * 1000);
+    const result: ExecutionResult = end
+      ? {
+          state: "failed",
+          exitCode: end.exitCode,
+          ...(end.failureReason ? { failureReason: end.failureReason } : {}),
+        }
+      : { state: "success", exitCode: 0 };
+    trace(footerLine(result, end?.summary ?? null));
+    return result;
+  } finally {
+    clock.clearTimeout(timer);
+    context.signal.removeEventListener("abort", forward);
+    await hooks.cleanup?.();
+  }
+}
+
+/** GitLab's `when:` of a step against the job's state so far. */
+function shouldRun(when: JobStep["when"], state: "success" | "failed"): boolean {
+  return when === "always" || (when === "on_success" ? state === "success" : state === "failed");
+}
+
+function scriptFailure(exitCode: number | null): JobStageFailure {
+  return { state: "failed", exitCode, failureReason: "script_failure", summary: `exit code ${exitCode}` };
+}
+
+function abortedEnd(reason: unknown, timeoutMs: number): JobStageFailure {
+  const why = reason as AbortReason | typeof JOB_TIMEOUT;
+  if (why === JOB_TIMEOUT || why === "timeout") {
+    return {
+      state: "failed",
+      exitCode: null,
+      failureReason: "stuck_or_timeout_failure",
+      summary: `execution took longer than ${goDuration(timeoutMs)} seconds`,
+    };
+  }
+  if (why === "shutdown") {
+    return {
+      state: "failed",
+      exitCode: null,
+      failureReason: "runner_system_failure",
+      summary: "the runner is shutting down",
+    };
+  }
+  return { state: "failed", exitCode: null, summary: "canceled" };
+}
+
+/** after_script: its own timeout, killed on cancel, and its exit code never changes the job's outcome. */
+async function runAfterScript(
+  step: JobStep,
+  hooks: JobScriptHooks,
+  cancel: AbortSignal,
+  clock: Clock,
+  trace: (data: string) => void,
+): Promise<void> {
+  const abort = new AbortController();
+  const forward = () => abort.abort(cancel.reason);
+  cancel.addEventListener("abort", forward, { once: true });
+  const timer = clock.setTimeout(() => abort.abort(JOB_TIMEOUT), step.timeoutS * 1000);
+  try {
+    const exit = await hooks.runStep(step, abort.signal);
+    if (abort.signal.reason === JOB_TIMEOUT)
+      trace(`WARNING: after_script timed out after ${goDuration(step.timeoutS * 1000)}\n`);
+    else if (exit.exitCode !== 0 && !abort.signal.aborted)
+      trace(`WARNING: after_script failed with exit code ${exit.exitCode}\n`);
+  } finally {
+    clock.clearTimeout(timer);
+    cancel.removeEventListener("abort", forward);
+  }
+}

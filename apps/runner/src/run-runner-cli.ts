@@ -1,0 +1,110 @@
+// `buildsim runner`: parses flags, connects, runs builds until a signal says stop; resolves with the exit code.
+
+import { createRequire } from "node:module";
+import os from "node:os";
+import {
+  createRunnerConnection,
+  RunnerConnectionError,
+  type RunnerSocketConstructor,
+} from "@buildsim/client";
+import type { Executor } from "./executor.js";
+import { parseRunnerArgs, RUNNER_USAGE } from "./parse-runner-args.js";
+import { createRunner } from "./runner.js";
+import { createShellExecutor } from "./shell-executor.js";
+import { createSimulateExecutor } from "./simulate-executor.js";
+
+/** The runner package's version, as shown in trace headers and sent in hello. */
+export const RUNNER_VERSION: string = createRequire(import.meta.url)("../package.json").version;
+
+/** What the CLI talks to; `process` in production. */
+export interface RunnerCliIo {
+  env: Record<string, string | undefined>;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Where SIGTERM/SIGINT/SIGQUIT arrive. */
+  signals: Pick<NodeJS.Process, "on" | "off">;
+  WebSocket?: RunnerSocketConstructor;
+}
+
+const defaultIo = (): RunnerCliIo => ({
+  env: process.env,
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  signals: process,
+});
+
+/**
+ * Runs the runner CLI on `argv` (the arguments after `runner`). Exit codes: 0 after a signal-initiated
+ * stop, 1 when the server refuses the runner (token or protocol), 2 for bad arguments.
+ */
+export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()): Promise<number> {
+  const parsed = parseRunnerArgs(argv, io.env, os.hostname());
+  if (!parsed.ok) {
+    io.stderr(`buildsim runner: ${parsed.error}\n\n${RUNNER_USAGE}`);
+    return 2;
+  }
+  const options = parsed.options;
+  if (options.help) {
+    io.stdout(RUNNER_USAGE);
+    return 0;
+  }
+  const common = { runnerName: options.name, runnerVersion: RUNNER_VERSION };
+  const executor: Executor =
+    options.executor === "simulate"
+      ? createSimulateExecutor(common)
+      : createShellExecutor({
+          ...common,
+          serverUrl: options.url,
+          ...(options.buildsDir ? { buildsDir: options.buildsDir } : {}),
+        });
+  const connection = createRunnerConnection({
+    url: options.url,
+    token: options.token,
+    name: options.name,
+    version: RUNNER_VERSION,
+    executor: executor.name,
+    tags: options.tags,
+    ...(io.WebSocket ? { WebSocket: io.WebSocket } : {}),
+  });
+  connection.onWelcome((welcome) => io.stdout(`connected as runner ${welcome.runnerId} to ${options.url}`));
+  const runner = createRunner({ connection, executor, concurrent: options.concurrent, log: io.stdout });
+
+  // As GitLab Runner: SIGQUIT drains; SIGTERM/SIGINT abort running builds; a second one stops waiting.
+  let draining = false;
+  let aborting = false;
+  const drain = () => {
+    if (draining || aborting) return;
+    draining = true;
+    io.stdout("stopping: no more builds; waiting for the running ones");
+    void runner.stop({ abortRunning: false });
+  };
+  const abort = () => {
+    if (aborting) {
+      io.stdout("stopping now: giving up on unfinished builds");
+      void connection.close();
+      return;
+    }
+    aborting = true;
+    io.stdout("stopping: aborting running builds");
+    void runner.stop({ abortRunning: true });
+  };
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ["SIGTERM", abort],
+    ["SIGINT", abort],
+    ["SIGQUIT", drain],
+  ];
+  for (const [signal, handler] of handlers) io.signals.on(signal, handler);
+  try {
+    await runner.run();
+    return 0;
+  } catch (error) {
+    if (error instanceof RunnerConnectionError) {
+      io.stderr(`buildsim runner: the server refused this runner (${error.code}): ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    for (const [signal, handler] of handlers) io.signals.off(signal, handler);
+    await connection.close();
+  }
+}

@@ -1,0 +1,81 @@
+// Renders the v4 `Entities::Ci::Job` of current GitLab: JobBasic's keys, then Job's, in GitLab's order;
+// `failure_reason` only for failed jobs and `artifacts_file` only while there are unexpired artifacts.
+
+import {
+  type Build,
+  buildDuration,
+  buildQueuedDuration,
+  hasArtifacts,
+  hasTrace,
+  isCompletedStatus,
+  type JobArtifactEntity,
+  type JobEntity,
+} from "@buildsim/core";
+import {
+  type PresentV4Options,
+  presentCommitV4,
+  presentPipelineBasicV4,
+  presentRunnerV4,
+  presentUserV4,
+} from "./present-entities-v4.js";
+
+/** GitLab stores a finished job's log as a `trace` job artifact named `job.log`. */
+const TRACE_FILENAME = "job.log";
+
+/** The `artifacts` array: the archive while it is available, and the archived log of a finished job. */
+function jobArtifacts(build: Build, now: string): JobArtifactEntity[] {
+  const out: JobArtifactEntity[] = [];
+  if (build.artifactsFile && hasArtifacts(build, now))
+    out.push({
+      file_type: "archive",
+      size: build.artifactsFile.size,
+      filename: build.artifactsFile.filename,
+      file_format: "zip",
+    });
+  if (isCompletedStatus(build.status) && hasTrace(build))
+    out.push({ file_type: "trace", size: build.trace.bytes, filename: TRACE_FILENAME, file_format: null });
+  return out;
+}
+
+/** The Job entity for `build`. Throws if its project or pipeline is missing (the schema forbids both). */
+export function presentJobV4(build: Build, o: PresentV4Options): JobEntity {
+  const project = o.lookup.project(build.projectId);
+  const pipeline = o.lookup.pipeline(build.pipelineId);
+  if (!project || !pipeline) throw new Error(`job ${build.id} has no project or pipeline`);
+  const path = project.pathWithNamespace;
+  const userRec = o.lookup.user(build.userId);
+  const commitRec = o.lookup.commit(build.projectId, build.sha);
+  const runnerRec = o.lookup.runner(build.runnerId);
+
+  const job: JobEntity = {
+    id: build.id,
+    status: build.status,
+    stage: build.stage,
+    name: build.name,
+    ref: build.ref,
+    tag: build.tag,
+    coverage: build.coverage,
+    allow_failure: build.allowFailure,
+    created_at: build.createdAt,
+    started_at: build.startedAt,
+    finished_at: build.finishedAt,
+    erased_at: build.erasedAt,
+    duration: buildDuration(build, o.now),
+    queued_duration: buildQueuedDuration(build, o.now),
+    user: userRec ? presentUserV4(userRec, o.webUrl) : null,
+    commit: commitRec ? presentCommitV4(commitRec, path, o.webUrl) : null,
+    pipeline: presentPipelineBasicV4(pipeline, path, o),
+  } as JobEntity;
+  if (build.status === "failed") job.failure_reason = build.failureReason ?? "unknown_failure";
+  job.web_url = `${o.webUrl}/${path}/-/jobs/${build.id}`;
+  job.project = { ci_job_token_scope_enabled: false };
+  if (build.artifactsFile && hasArtifacts(build, o.now))
+    job.artifacts_file = { filename: build.artifactsFile.filename, size: build.artifactsFile.size };
+  job.artifacts = jobArtifacts(build, o.now);
+  job.runner = runnerRec ? presentRunnerV4(runnerRec, o.now) : null;
+  job.runner_manager = null;
+  job.artifacts_expire_at = build.artifactsExpireAt;
+  job.archived = false;
+  job.tag_list = [...build.tagList].sort();
+  return job;
+}

@@ -1,0 +1,96 @@
+// The runner's artifact endpoints, authenticated by job token (`JOB-TOKEN` header or `token` param):
+// `POST /api/v4/jobs/:id/artifacts` stores the raw zip body of a running job, `GET` serves a job's
+// archive to the jobs that depend on it.
+
+import { type Build, isCompletedStatus } from "@buildsim/core";
+import type { App } from "../../app.js";
+import { ApiError } from "../../http/api-error.js";
+import { jsonReply, type Reply } from "../../http/reply.js";
+import type { RequestContext } from "../../http/request-context.js";
+import type { RouteHandler } from "../route-handler.js";
+import { integerRouteParam } from "../v3/route-helpers.js";
+import { parseExpireIn } from "./parse-expire-in.js";
+
+/** Default upload limit (GitLab's default `max_artifacts_size` is 100 MB). */
+export const DEFAULT_MAX_ARTIFACTS_BYTES = 100 * 1024 * 1024;
+
+function jobToken(ctx: RequestContext): string | undefined {
+  const param = ctx.params.token;
+  if (typeof param === "string") return param;
+  const header = ctx.headers["job-token"];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/** The job named by `:id`: 404 unknown, 403 wrong token, 403 erased. */
+function authenticatedJob(
+  ctx: RequestContext,
+  app: App,
+  accept: (token: string, job: Build) => boolean,
+): Build {
+  const id = integerRouteParam(ctx, "id");
+  const job = id > 0 ? app.store.builds.get(id) : undefined;
+  if (!job) throw ApiError.of("NOT_FOUND");
+  const token = jobToken(ctx);
+  if (!token || !accept(token, job)) throw ApiError.of("FORBIDDEN");
+  if (job.erasedAt !== null) throw ApiError.of("JOB_ERASED");
+  return job;
+}
+
+/** `POST /api/v4/jobs/:id/artifacts` with a raw `application/zip` body; `maxBytes` → 413. */
+export function createUploadArtifacts(maxBytes: number): RouteHandler {
+  const handler: RouteHandler & { maxBodyBytes?: number } = (ctx, app) => {
+    const job = authenticatedJob(ctx, app, (token, j) => token === j.token);
+    if (job.status !== "running") throw ApiError.of("JOB_NOT_RUNNING");
+    if (ctx.body.byteLength === 0) throw ApiError.of("MISSING_ARTIFACTS_FILE");
+    const at = app.now();
+    const expireRaw = ctx.params.expire_in ?? job.artifactsOptions?.expireIn;
+    let expireAt: string | null = null;
+    if (expireRaw !== undefined) {
+      if (typeof expireRaw !== "string") throw ApiError.invalidParam("expire_in is invalid");
+      const seconds = parseExpireIn(expireRaw);
+      if (seconds === undefined) throw ApiError.invalidParam("expire_in is invalid");
+      if (seconds !== null) expireAt = new Date(Date.parse(at) + seconds * 1000).toISOString();
+    }
+    const filename = `${job.artifactsOptions?.name ?? "artifacts"}.zip`;
+    const saved = app.store.transaction(() => {
+      const record = app.store.artifacts.put(job.id, filename, ctx.body, at);
+      return app.transitions.saveDetails({
+        ...job,
+        artifactsFile: { filename: record.filename, size: record.size },
+        artifactsExpireAt: expireAt,
+      });
+    });
+    return jsonReply(201, {
+      id: saved.id,
+      status: saved.status,
+      artifacts_file: saved.artifactsFile,
+      artifacts_expire_at: saved.artifactsExpireAt,
+    });
+  };
+  handler.maxBodyBytes = maxBytes;
+  return handler;
+}
+
+/**
+ * `GET /api/v4/jobs/:id/artifacts`: the archive, for the job's own token or the token of a job of the
+ * same project that is still active (a dependent job downloading it).
+ */
+export function downloadJobArtifacts(ctx: RequestContext, app: App): Reply {
+  const job = authenticatedJob(ctx, app, (token, j) => {
+    if (token === j.token) return true;
+    const other = app.store.builds.getByToken(token);
+    return other !== undefined && other.projectId === j.projectId && !isCompletedStatus(other.status);
+  });
+  const file = app.store.artifacts.read(job.id);
+  if (!file) throw ApiError.of("NOT_FOUND");
+  return {
+    status: 200,
+    headers: [
+      "Content-Type",
+      "application/octet-stream",
+      "Content-Disposition",
+      `attachment; filename=${file.record.filename.replace(/[^\x20-\x7e]/g, "_")}`,
+    ],
+    body: file.bytes,
+  };
+}

@@ -1,0 +1,91 @@
+// The v4 job actions: cancel, retry and erase (201), play and keep artifacts (200), delete artifacts
+// (204). They share v3's services; only the messages say "Job" where v3 says "Build".
+
+import { type Build, isRetryable, type User } from "@buildsim/core";
+import type { App } from "../../app.js";
+import { ApiError } from "../../http/api-error.js";
+import type { Reply } from "../../http/reply.js";
+import type { RequestContext } from "../../http/request-context.js";
+import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
+import { integerRouteParam } from "../v3/route-helpers.js";
+import { jobReply } from "./job-reply.js";
+import { callerOf, findJob, findProjectV4, requireDestroyArtifacts, requireUpdateJobs } from "./v4-access.js";
+
+/** 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts`), 404 job. */
+function actionTarget(
+  ctx: RequestContext,
+  app: App,
+  ability: "update" | "destroy" = "update",
+): { user: User; build: Build } {
+  const caller = callerOf(ctx, app);
+  const jobId = integerRouteParam(ctx, "job_id");
+  const project = findProjectV4(ctx, app, caller);
+  const user =
+    ability === "update" ? requireUpdateJobs(caller, project) : requireDestroyArtifacts(caller, project);
+  return { user, build: findJob(app, project, jobId) };
+}
+
+/** Runs a shared build action, renaming v3's "Build is not …" refusals to v4's "Job is not …". */
+function asJob<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "NOT_RETRYABLE") throw ApiError.of("JOB_NOT_RETRYABLE");
+    if (e instanceof ApiError && e.code === "NOT_ERASABLE") throw ApiError.of("JOB_NOT_ERASABLE");
+    throw e;
+  }
+}
+
+/** `POST …/jobs/:job_id/cancel`: 201, also when the job had already finished (a no-op). */
+export function cancelJob(ctx: RequestContext, app: App): Reply {
+  const { build } = actionTarget(ctx, app);
+  return jobReply(app, 201, app.actions.cancel(build.id));
+}
+
+/** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
+export function retryJob(ctx: RequestContext, app: App): Reply {
+  const { user, build } = actionTarget(ctx, app);
+  return jobReply(
+    app,
+    201,
+    asJob(() => app.actions.retry(build.id, user)),
+  );
+}
+
+/** `POST …/jobs/:job_id/erase`: 201, or 403 `Job is not erasable!`. */
+export function eraseJob(ctx: RequestContext, app: App): Reply {
+  const { user, build } = actionTarget(ctx, app);
+  return jobReply(
+    app,
+    201,
+    asJob(() => app.actions.erase(build.id, user)),
+  );
+}
+
+/**
+ * `POST …/jobs/:job_id/play`: 200. A waiting manual job becomes pending with the caller as its user; a
+ * finished manual job is retried (GitLab still answers with the job that was played). Anything else is
+ * 400 `Unplayable Job`.
+ */
+export function playJob(ctx: RequestContext, app: App): Reply {
+  const { user, build } = actionTarget(ctx, app);
+  if (build.when === "manual" && isRetryable(build)) {
+    app.actions.retry(build.id, user);
+    return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
+  }
+  if (build.status !== "manual") throw ApiError.of("UNPLAYABLE");
+  return jobReply(app, 200, app.actions.play(build.id, user));
+}
+
+/** `POST …/jobs/:job_id/artifacts/keep`: 200, or 404 when the job has no (unexpired) artifacts. */
+export function keepJobArtifacts(ctx: RequestContext, app: App): Reply {
+  const { build } = actionTarget(ctx, app);
+  return jobReply(app, 200, app.actions.keepArtifacts(build.id));
+}
+
+/** `DELETE …/jobs/:job_id/artifacts`: 204 with an empty body; needs Maintainer (`destroy_artifacts`). */
+export function deleteJobArtifactsRoute(ctx: RequestContext, app: App): Reply {
+  const { build } = actionTarget(ctx, app, "destroy");
+  deleteJobArtifacts(app.store, app.transitions, build.id);
+  return { status: 204, headers: [], body: Buffer.alloc(0) };
+}

@@ -1,0 +1,31 @@
+// Replies carrying v4 Job entities: one job, or a page of them with the pagination headers.
+
+import type { Build } from "@buildsim/core";
+import type { App } from "../../app.js";
+import { jsonReply, type Reply } from "../../http/reply.js";
+import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
+import { createEntityLookupV4, type PresentV4Options } from "../../presenters/present-entities-v4.js";
+import { presentJobV4 } from "../../presenters/present-job-v4.js";
+
+/** Presentation context for one v4 render pass. */
+export function presentOptionsV4(app: App): PresentV4Options {
+  return { now: app.now(), webUrl: app.webUrl(), lookup: createEntityLookupV4(app.store) };
+}
+
+/** The Job entity of `build` as a JSON reply. */
+export function jobReply(app: App, status: number, build: Build): Reply {
+  return jsonReply(status, presentJobV4(build, presentOptionsV4(app)));
+}
+
+/** Job entities of `builds` as a JSON array reply with `headers`. */
+export function jobsReply(app: App, builds: readonly Build[], headers: string[]): Reply {
+  const o = presentOptionsV4(app);
+  const reply = jsonReply(
+    200,
+    builds.map((b) => presentJobV4(b, o)),
+    headers,
+  );
+  const until = cacheableUntilMs(builds, o.now, { showsDurations: true });
+  if (until !== undefined) reply.validUntilMs = until;
+  return reply;
+}

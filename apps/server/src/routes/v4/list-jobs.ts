@@ -1,0 +1,82 @@
+// GET /projects/:id/jobs (newest first) and GET /projects/:id/pipelines/:pipeline_id/jobs (oldest first,
+// retried jobs only with `include_retried`), paginated with a `Link` that keeps every filter.
+
+import type { Build } from "@buildsim/core";
+import type { App } from "../../app.js";
+import { ApiError } from "../../http/api-error.js";
+import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
+import type { Params, ParamValue } from "../../http/parse-query.js";
+import type { Reply } from "../../http/reply.js";
+import type { RequestContext } from "../../http/request-context.js";
+import { integerRouteParam } from "../v3/route-helpers.js";
+import { jobsReply } from "./job-reply.js";
+import { parseJobScope } from "./parse-job-scope.js";
+import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
+
+/** Grape `Boolean` coercion of an optional param: 400 `<name> is invalid` for anything else. */
+export function booleanParam(params: Params, name: string): boolean | undefined {
+  const v: ParamValue | undefined = params[name];
+  if (v === undefined) return undefined;
+  if (typeof v === "string") {
+    if (/^(true|t|1|yes|y|on)$/i.test(v.trim())) return true;
+    if (/^(false|f|0|no|n|off)$/i.test(v.trim())) return false;
+  }
+  throw ApiError.invalidParam(`${name} is invalid`);
+}
+
+/** The params every `Link` URL carries: the request's (route params included) with `scope` normalized. */
+function linkParams(ctx: RequestContext, scope: ParamValue | undefined): Params {
+  const out: Params = { ...ctx.params, ...ctx.route };
+  if (scope !== undefined) out.scope = scope;
+  return out;
+}
+
+/** Response-cache key: same URL and body → same answer for anyone who passed the checks. */
+const cacheKey = (ctx: RequestContext, kind: string) =>
+  `v4\u0000${kind}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+
+/** `GET /projects/:id/jobs`: needs `read_build` (current GitLab); every status, `manual` included. */
+export function listProjectJobs(ctx: RequestContext, app: App): Reply {
+  const caller = callerOf(ctx, app);
+  const scope = parseJobScope(ctx.params, ctx.query);
+  const pageReq = parsePageRequest(ctx.params);
+  const project = findProjectV4(ctx, app, caller);
+  requireReadJobs(caller, project);
+  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `p${project.id}`), () => {
+    const filter = { projectId: project.id, statuses: scope.statuses };
+    const total = app.store.builds.count(filter);
+    const window = pageWindow(pageReq, total);
+    const builds = window ? app.store.builds.list({ ...filter, ...window }) : [];
+    return jobsReply(
+      app,
+      builds,
+      paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
+    );
+  });
+}
+
+/** `GET /projects/:id/pipelines/:pipeline_id/jobs`: 404 `Not found` for a pipeline of no such id. */
+export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
+  const caller = callerOf(ctx, app);
+  const pipelineId = integerRouteParam(ctx, "pipeline_id");
+  const scope = parseJobScope(ctx.params, ctx.query);
+  const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;
+  const pageReq = parsePageRequest(ctx.params);
+  const project = findProjectV4(ctx, app, caller);
+  requireReadJobs(caller, project);
+  const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
+  if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
+  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `pl${project.id}`), () => {
+    const statuses = scope.statuses;
+    const matching = app.store.builds
+      .listByPipeline(pipeline.id)
+      .filter((b: Build) => (includeRetried || !b.retried) && (!statuses || statuses.includes(b.status)));
+    const window = pageWindow(pageReq, matching.length);
+    const page = window ? matching.slice(window.offset, window.offset + window.limit) : [];
+    return jobsReply(
+      app,
+      page,
+      paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
+    );
+  });
+}

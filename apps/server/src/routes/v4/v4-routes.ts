@@ -1,0 +1,54 @@
+// Every v4 route buildsim serves, mounted under /api/v4: the Jobs API on the same builds v3 serves, plus
+// what real clients call around it (user, version, project, pipelines).
+
+import type { Router } from "../../http/router.js";
+import type { RouteHandler } from "../route-handler.js";
+import { createPipelineRoute } from "./create-pipeline-route.js";
+import { getCurrentUser, getProject, getVersion } from "./instance-routes.js";
+import {
+  cancelJob,
+  deleteJobArtifactsRoute,
+  eraseJob,
+  keepJobArtifacts,
+  playJob,
+  retryJob,
+} from "./job-action-routes.js";
+import {
+  downloadRefArtifactFile,
+  downloadRefArtifacts,
+  getJob,
+  getJobArtifactFile,
+  getJobArtifacts,
+  getJobTrace,
+} from "./job-routes.js";
+import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
+import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+
+/**
+ * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
+ * raw route's two wildcards must not be read as `/jobs/:job_id/artifacts/*artifact_path`.
+ */
+export function addV4Routes(router: Router<RouteHandler>): void {
+  const p = "/api/v4/projects/:id";
+  router
+    .add("GET", "/api/v4/user", getCurrentUser)
+    .add("GET", "/api/v4/version", getVersion)
+    .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
+    .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
+    .add("GET", p, getProject)
+    .add("GET", `${p}/pipelines`, listProjectPipelines)
+    .add("POST", `${p}/pipeline`, createPipelineRoute)
+    .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
+    .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
+    .add("GET", `${p}/jobs`, listProjectJobs)
+    .add("GET", `${p}/jobs/:job_id`, getJob)
+    .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
+    .add("GET", `${p}/jobs/:job_id/artifacts`, getJobArtifacts)
+    .add("GET", `${p}/jobs/:job_id/artifacts/*artifact_path`, getJobArtifactFile)
+    .add("DELETE", `${p}/jobs/:job_id/artifacts`, deleteJobArtifactsRoute)
+    .add("POST", `${p}/jobs/:job_id/cancel`, cancelJob)
+    .add("POST", `${p}/jobs/:job_id/retry`, retryJob)
+    .add("POST", `${p}/jobs/:job_id/erase`, eraseJob)
+    .add("POST", `${p}/jobs/:job_id/play`, playJob)
+    .add("POST", `${p}/jobs/:job_id/artifacts/keep`, keepJobArtifacts);
+}

@@ -1,0 +1,149 @@
+import { createMemoryReader } from "@buildsim/ci-config";
+import type { Commit, Project } from "@buildsim/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServerEvents } from "../events/server-events.js";
+import { createStore, type Store } from "../store/create-store.js";
+import { createBuildTransitions } from "./build-transitions.js";
+import { type CreatePipeline, createPipelineCreator } from "./create-pipeline.js";
+
+const SHA = "a".repeat(40);
+const project: Project = {
+  id: 1,
+  pathWithNamespace: "local/demo",
+  name: "demo",
+  description: null,
+  visibility: "private",
+  publicBuilds: true,
+  buildsEnabled: true,
+  defaultBranch: "main",
+  runnersToken: "runners-secret",
+  members: [],
+  createdAt: "2026-01-01T00:00:00.000Z",
+};
+const commit: Commit = {
+  projectId: 1,
+  sha: SHA,
+  message: "Add CI\n",
+  authorName: "Ada",
+  authorEmail: "ada@example.com",
+  authoredDate: "2026-01-01T01:00:00.000+01:00",
+  committerName: "Ada",
+  committerEmail: "ada@example.com",
+  committedDate: "2026-01-01T01:00:00.000+01:00",
+  parentIds: [],
+};
+
+let store: Store;
+let events: ServerEvents;
+let create: CreatePipeline;
+let tokens = 0;
+
+beforeEach(() => {
+  store = createStore({ memory: true });
+  events = new ServerEvents();
+  store.transaction(() => store.projects.insert(project));
+  create = createPipelineCreator({
+    store,
+    transitions: createBuildTransitions(store, events),
+    now: () => "2026-01-02T00:00:00.000Z",
+    generateToken: () => `job-token-${++tokens}`,
+  });
+});
+afterEach(() => store.close());
+
+const input = (files: Record<string, string>, extra: Partial<Parameters<CreatePipeline>[0]> = {}) => ({
+  project,
+  commit,
+  ref: "main",
+  tag: false,
+  beforeSha: null,
+  source: "push",
+  userId: null,
+  variables: {},
+  readFile: createMemoryReader(files),
+  ...extra,
+});
+
+const CONFIG = `
+stages: [build, test, deploy]
+compile:
+  stage: build
+  script: [make]
+unit:
+  stage: test
+  script: [make test]
+lint:
+  stage: test
+  needs: []
+  script: [make lint]
+release:
+  stage: deploy
+  when: manual
+  script: [make release]
+only-tags:
+  stage: deploy
+  script: [publish]
+  only: [tags]
+`;
+
+describe("creating a pipeline from .gitlab-ci.yml", () => {
+  it("inserts every planned job as a build and starts only what may start", () => {
+    const result = create(input({ ".gitlab-ci.yml": CONFIG }));
+    if (!result.created) throw new Error(result.errors.join("\n"));
+    const byName = Object.fromEntries(result.builds.map((b) => [b.name, b]));
+    expect(Object.keys(byName).sort()).toEqual(["compile", "lint", "release", "unit"]);
+    expect(byName.compile).toMatchObject({ status: "pending", stage: "build", commands: ["make"], sha: SHA });
+    expect(byName.lint).toMatchObject({ status: "pending", needs: [] });
+    expect(byName.unit).toMatchObject({ status: "created", stage: "test" });
+    expect(byName.release).toMatchObject({ status: "created", when: "manual" });
+    expect(result.pipeline).toMatchObject({ status: "pending", ref: "main", sha: SHA, source: "push" });
+    expect(store.commits.get(1, SHA)?.message).toBe("Add CI\n");
+    expect(byName.compile?.variables).toContainEqual(
+      expect.objectContaining({ key: "CI_COMMIT_SHA", value: SHA }),
+    );
+  });
+
+  it("refuses an invalid file with CI Lint's message and its position, writing nothing", () => {
+    const result = create(input({ ".gitlab-ci.yml": "build:\n  stage: build\n" }));
+    expect(result.created).toBe(false);
+    if (result.created) return;
+    expect(result.errors.join("\n")).toMatch(/\.gitlab-ci\.yml:\d+:\d+: .*script/);
+    expect(store.pipelines.nextId()).toBe(1);
+  });
+
+  it("creates no pipeline when workflow:rules filter it out", () => {
+    const result = create(
+      input({ ".gitlab-ci.yml": `workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\n${CONFIG}` }),
+    );
+    expect(result).toMatchObject({ created: false });
+  });
+
+  it("passes pipeline variables to the rules and the jobs", () => {
+    const result = create(
+      input(
+        { ".gitlab-ci.yml": 'deploy:\n  script: [ship]\n  rules:\n    - if: $DEPLOY == "yes"\n' },
+        { variables: { DEPLOY: "yes" } },
+      ),
+    );
+    if (!result.created) throw new Error(result.errors.join("\n"));
+    expect(result.builds[0]?.variables).toContainEqual(
+      expect.objectContaining({ key: "DEPLOY", value: "yes" }),
+    );
+  });
+
+  it("announces the queued builds once the transaction commits", () => {
+    const queued: string[] = [];
+    events.on("buildQueued", (b) => queued.push(b.name));
+    create(input({ ".gitlab-ci.yml": CONFIG }));
+    expect(queued.sort()).toEqual(["compile", "lint"]);
+  });
+
+  it("runs only the jobs asked for, without their needs on the others", () => {
+    const result = create(input({ ".gitlab-ci.yml": CONFIG }, { onlyJobs: ["unit", "lint"] }));
+    if (!result.created) throw new Error(result.errors.join("\n"));
+    expect(result.builds.map((b) => `${b.name}:${b.status}`).sort()).toEqual([
+      "lint:pending",
+      "unit:pending",
+    ]);
+  });
+});

@@ -1,0 +1,148 @@
+// Creates a pipeline from a project's `.gitlab-ci.yml`: load and validate it, plan the jobs (workflow
+// rules, rules, only/except, parallel), insert pipeline and builds as `created` in one transaction, then
+// let core's processing rule decide which start (pending), wait (manual) or are skipped.
+
+import {
+  buildFieldsOf,
+  type CiFileReader,
+  formatProblem,
+  loadCiConfig,
+  planPipeline,
+} from "@buildsim/ci-config";
+import { type Build, type Commit, newBuild, type Pipeline, type Project } from "@buildsim/core";
+import type { Store } from "../store/create-store.js";
+import type { BuildTransitions } from "./build-transitions.js";
+
+export interface CreatePipelineInput {
+  project: Project;
+  /** The commit the pipeline runs for; inserted into the project when it is new. */
+  commit: Commit;
+  ref: string;
+  tag: boolean;
+  beforeSha: string | null;
+  /** `CI_PIPELINE_SOURCE`: push, web, api… */
+  source: string;
+  userId: number | null;
+  /** Variables given for this pipeline (highest precedence). */
+  variables: Record<string, string>;
+  /** Reads `.gitlab-ci.yml` and every `include:local` as of this commit. */
+  readFile: CiFileReader;
+  /** `rules:exists`. @default a file the reader can read */
+  exists?: (globs: readonly string[]) => boolean;
+  /** `rules:changes`; GitLab answers true when it cannot compare. @default always true */
+  changes?: (globs: readonly string[]) => boolean;
+  /** @default ".gitlab-ci.yml" */
+  entryFile?: string;
+  /**
+   * Run only these jobs (`buildsim run --job`): a name matches a job or all instances of a parallel job
+   * (`test` matches `test 1/3`, `test: [a]`). Needs and dependencies on left-out jobs are dropped.
+   */
+  onlyJobs?: readonly string[];
+}
+
+/** Keeps the jobs `onlyJobs` names and forgets their needs on the others. */
+function selectJobs<T extends { name: string; needs: string[] | null; dependencies: string[] | null }>(
+  jobs: T[],
+  onlyJobs: readonly string[] | undefined,
+): T[] {
+  if (!onlyJobs || onlyJobs.length === 0) return jobs;
+  const wanted = (name: string) =>
+    onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
+  const kept = jobs.filter((j) => wanted(j.name));
+  const keptNames = new Set(kept.map((j) => j.name));
+  return kept.map((j) => ({
+    ...j,
+    needs: j.needs && j.needs.filter((n) => keptNames.has(n)),
+    dependencies: j.dependencies && j.dependencies.filter((n) => keptNames.has(n)),
+  }));
+}
+
+/** A pipeline, or the reasons GitLab would refuse to create it (CI Lint's words, with positions). */
+export type CreatePipelineResult =
+  | { created: true; pipeline: Pipeline; builds: Build[]; warnings: string[] }
+  | { created: false; errors: string[] };
+
+export interface CreatePipelineDeps {
+  store: Store;
+  transitions: BuildTransitions;
+  now: () => string;
+  generateToken: () => string;
+}
+
+const literalExists = (readFile: CiFileReader) => (globs: readonly string[]) =>
+  globs.some((g) => !/[*?[{]/.test(g) && readFile(g) !== undefined);
+
+/** Builds the `createPipeline(input)` service. */
+export function createPipelineCreator({ store, transitions, now, generateToken }: CreatePipelineDeps) {
+  return function createPipeline(input: CreatePipelineInput): CreatePipelineResult {
+    const loaded = loadCiConfig({ readFile: input.readFile, entryFile: input.entryFile });
+    if (!loaded.config) return { created: false, errors: loaded.problems.map(formatProblem) };
+    const pipelineId = store.pipelines.nextId();
+    const plan = planPipeline(loaded.config, {
+      ref: input.ref,
+      tag: input.tag,
+      source: input.source,
+      sha: input.commit.sha,
+      beforeSha: input.beforeSha ?? undefined,
+      commitMessage: input.commit.message,
+      defaultBranch: input.project.defaultBranch,
+      projectPath: input.project.pathWithNamespace,
+      pipelineId,
+      variables: input.variables,
+      exists: input.exists ?? literalExists(input.readFile),
+      changes: input.changes ?? (() => true),
+    });
+    if (!plan.created) return { created: false, errors: [plan.reason] };
+    const jobs = selectJobs(plan.jobs, input.onlyJobs);
+    if (jobs.length === 0) return { created: false, errors: ["No stages / jobs for this pipeline."] };
+
+    return store.transaction(() => {
+      const at = now();
+      if (!store.commits.get(input.project.id, input.commit.sha)) store.commits.insert(input.commit);
+      const pipeline: Pipeline = {
+        id: pipelineId,
+        projectId: input.project.id,
+        sha: input.commit.sha,
+        ref: input.ref,
+        tag: input.tag,
+        beforeSha: input.beforeSha,
+        status: "created",
+        source: input.source,
+        userId: input.userId,
+        createdAt: at,
+        updatedAt: at,
+        startedAt: null,
+        finishedAt: null,
+        duration: null,
+        coverage: null,
+      };
+      store.pipelines.insert(pipeline);
+      for (const job of jobs) {
+        const build = newBuild({
+          ...buildFieldsOf(job),
+          id: store.builds.nextId(),
+          projectId: input.project.id,
+          pipelineId,
+          ref: input.ref,
+          tag: input.tag,
+          sha: input.commit.sha,
+          token: generateToken(),
+          createdAt: at,
+          userId: input.userId,
+        });
+        store.builds.insert(build);
+        transitions.announce(build);
+      }
+      transitions.processPipeline(pipelineId, at);
+      transitions.updatePipelineStatus(pipelineId, at);
+      return {
+        created: true as const,
+        pipeline: store.pipelines.get(pipelineId)!,
+        builds: store.builds.listByPipeline(pipelineId),
+        warnings: loaded.warnings.map(formatProblem),
+      };
+    });
+  };
+}
+
+export type CreatePipeline = ReturnType<typeof createPipelineCreator>;

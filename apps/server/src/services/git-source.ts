@@ -1,0 +1,80 @@
+// A local git repository as a project's repository: refs resolve to commits, and `.gitlab-ci.yml`,
+// `include:local`, `rules:exists` and `rules:changes` are answered as of that commit (not the work tree).
+
+import { execFileSync } from "node:child_process";
+import type { CiFileReader } from "@buildsim/ci-config";
+import type { Commit } from "@buildsim/core";
+
+/** A ref resolved in the repository. */
+export interface ResolvedRef {
+  sha: string;
+  tag: boolean;
+}
+
+const withMs = (iso: string) => iso.replace(/(T\d{2}:\d{2}:\d{2})(?!\.)/, "$1.000");
+
+/** Reads one repository; every call runs git synchronously (pipeline creation is one transaction). */
+export function createGitSource(dir: string) {
+  const git = (args: string[]): string | null => {
+    try {
+      return execFileSync("git", args, {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        maxBuffer: 64 << 20,
+      });
+    } catch {
+      return null;
+    }
+  };
+  return {
+    /** A branch, tag or sha; null when the repository has no such ref. */
+    resolve(ref: string): ResolvedRef | null {
+      if (ref.startsWith("-")) return null;
+      const sha = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])?.trim();
+      if (!sha) return null;
+      const tag = git(["show-ref", "--verify", "--quiet", `refs/tags/${ref}`]) !== null;
+      return { sha, tag };
+    },
+
+    /** The commit as GitLab stores it (dates in the commit's own timezone). */
+    commit(projectId: number, sha: string): Commit {
+      const out =
+        git(["log", "-1", "--format=%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B", sha, "--"]) ?? "";
+      const [parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] = out
+        .replace(/\n$/, "")
+        .split("\0");
+      return {
+        projectId,
+        sha,
+        message: body.replace(/\n+$/, "\n"),
+        authorName: an,
+        authorEmail: ae,
+        authoredDate: withMs(ad),
+        committerName: cn,
+        committerEmail: ce,
+        committedDate: withMs(cd),
+        parentIds: parents.split(" ").filter(Boolean),
+      };
+    },
+
+    /** Files as of `sha` (`git show sha:path`). */
+    reader(sha: string): CiFileReader {
+      return (repoPath) => git(["show", `${sha}:${repoPath}`]) ?? undefined;
+    },
+
+    /** Every file path in the commit's tree. */
+    files(sha: string): string[] {
+      return (git(["ls-tree", "-r", "--name-only", sha]) ?? "").split("\n").filter(Boolean);
+    },
+
+    /** Paths the commit changed against its first parent (all of them for a root commit). */
+    changedPaths(sha: string): string[] {
+      return (git(["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", sha]) ?? "")
+        .split("\n")
+        .filter(Boolean);
+    },
+  };
+}
+
+export type GitSource = ReturnType<typeof createGitSource>;

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createStore, type Store } from "../store/create-store.js";
+import { ensureLocalRunner, registerLocalProject } from "./local-project.js";
+
+let store: Store;
+let n = 0;
+beforeEach(() => {
+  store = createStore({ memory: true });
+  store.transaction(() =>
+    store.users.insert({
+      id: 1,
+      username: "root",
+      name: "Administrator",
+      email: "admin@example.com",
+      state: "active",
+      isAdmin: true,
+      avatarUrl: null,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      bio: null,
+      location: null,
+      skype: "",
+      linkedin: "",
+      twitter: "",
+      websiteUrl: "",
+      organization: null,
+    }),
+  );
+});
+afterEach(() => store.close());
+
+const deps = () => ({ store, now: () => "2026-01-01T00:00:00.000Z", generateToken: () => `tok${++n}` });
+const input = (sourceDir: string) => ({
+  pathWithNamespace: "local/demo",
+  name: "demo",
+  sourceDir,
+  defaultBranch: "main",
+  ownerId: 1,
+});
+
+describe("local projects", () => {
+  it("creates a private project for a work tree once, and finds it again by path", () => {
+    const first = registerLocalProject(deps(), input("/src/demo"));
+    expect(first).toMatchObject({ id: 1, pathWithNamespace: "local/demo", visibility: "private" });
+    expect(first.members).toEqual([{ userId: 1, accessLevel: 40 }]);
+    const again = registerLocalProject(deps(), input("/moved/demo"));
+    expect(again.id).toBe(first.id);
+    expect(store.projectSources.get(first.id)).toBe("/moved/demo");
+  });
+
+  it("keeps one local runner and adds the tags jobs ask for", () => {
+    const a = ensureLocalRunner(deps());
+    const b = ensureLocalRunner(deps(), ["docker"]);
+    expect(b.id).toBe(a.id);
+    expect(b.tagList).toEqual(["docker"]);
+    expect(store.runners.getByToken(a.token)).toMatchObject({
+      isShared: true,
+      runUntagged: true,
+      tagList: ["docker"],
+    });
+  });
+});

@@ -1,0 +1,22 @@
+// Which local git work tree backs a project: where local CI reads `.gitlab-ci.yml` and jobs get sources.
+
+import type { Db } from "./open-database.js";
+
+/** Reads and writes the work tree of local projects. */
+export function createProjectSourcesRepo(db: Db) {
+  const get = db.prepare("SELECT source_dir FROM project_sources WHERE project_id = ?");
+  const set = db.prepare(
+    "INSERT INTO project_sources (project_id, source_dir) VALUES (?, ?) ON CONFLICT (project_id) DO UPDATE SET source_dir = excluded.source_dir",
+  );
+  return {
+    /** The work tree's absolute path, or undefined for a project without local sources. */
+    get(projectId: number): string | undefined {
+      return (get.get(projectId) as { source_dir: string } | undefined)?.source_dir;
+    },
+    set(projectId: number, sourceDir: string): void {
+      set.run(projectId, sourceDir);
+    },
+  };
+}
+
+export type ProjectSourcesRepo = ReturnType<typeof createProjectSourcesRepo>;

@@ -1,0 +1,76 @@
+// Mounts the WebSocket layer on the API's HTTP server: upgrades to RUNNER_WS_PATH become runner
+// sessions, upgrades to TRACE_WS_PATH become trace watchers (rejected with GitLab's status and JSON
+// body when not allowed), anything else is refused with 404.
+
+import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { CLOSE_CODES, RUNNER_WS_PATH, TRACE_WS_PATH } from "@buildsim/core";
+import { WebSocketServer } from "ws";
+import type { App } from "../app.js";
+import { API_ERRORS } from "../http/api-error.js";
+import { authorizeWatcher } from "./authorize-watcher.js";
+import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
+import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
+import { RunnerSession } from "./runner-session.js";
+import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
+
+/** The mounted layer. */
+export interface Realtime {
+  runners: RunnerHub;
+  watchers: WatcherHub;
+  /** Closes every socket (1001) and stops the timers. */
+  close(): void;
+}
+
+/** Answers an upgrade request with a plain HTTP response and drops the socket. */
+function reject(socket: Duplex, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+/** Handles upgrades on `server`. `serverUrl` is the server's base URL (known once it listens). */
+export function attachRealtime(
+  server: Server,
+  app: App,
+  serverUrl: () => string,
+  options: RealtimeOptions = {},
+): Realtime {
+  const resolved = resolveRealtimeOptions(options);
+  // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+  const runners = createRunnerHub(app, resolved, serverUrl);
+  const watchers = createWatcherHub(app, resolved);
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => {});
+    const url = req.url ?? "/";
+    const path = url.split("?")[0];
+    if (path === RUNNER_WS_PATH) {
+      wss.handleUpgrade(req, socket, head, (ws) => new RunnerSession(ws, runners));
+      return;
+    }
+    if (path === TRACE_WS_PATH) {
+      const auth = authorizeWatcher(app, req);
+      if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
+      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
+      return;
+    }
+    reject(socket, API_ERRORS.ROUTE_NOT_FOUND.status, API_ERRORS.ROUTE_NOT_FOUND.body);
+  };
+  server.on("upgrade", onUpgrade);
+
+  return {
+    runners,
+    watchers,
+    close() {
+      server.off("upgrade", onUpgrade);
+      runners.close(CLOSE_CODES.GOING_AWAY);
+      watchers.close();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Fails running builds nobody is running any more, and times out builds past their `timeout`:
+//
+//   silence:  a running build not mentioned by its runner (claim, heartbeat, trace) for
+//             heartbeatTimeoutMs → drop(runner_system_failure). After a server restart every running
+//             build starts with the full period, so its runner can reconnect and resume it.
+//   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
+//             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
+//
+// Time comes from the app's injected clock; `sweep()` is what the interval timer calls, and what tests
+// call after moving a fake clock.
+
+import type { App } from "../app.js";
+import type { ResolvedRealtimeOptions } from "./realtime-options.js";
+
+/** What the watchdog tells the runners. */
+export interface WatchdogPeers {
+  /** Sends `cancel` for `buildId` to whichever sessions of `runnerId` are connected. */
+  cancel(runnerId: number, buildId: number, reason: "canceled" | "timeout"): void;
+}
+
+/** Tracks when each running build was last vouched for, and sweeps. */
+export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, peers: WatchdogPeers) {
+  const nowMs = () => Date.parse(app.now());
+  const bootMs = nowMs();
+  const lastSeen = new Map<number, number>();
+  const timedOutAt = new Map<number, number>();
+  const running = app.store.db.prepare(
+    "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running'",
+  );
+
+  /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
+  function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
+    app.store.transaction(() => {
+      const build = app.store.builds.get(buildId);
+      if (build?.status === "running") app.transitions.fire(build, { type: "drop", at: app.now(), reason });
+    });
+    lastSeen.delete(buildId);
+    timedOutAt.delete(buildId);
+  }
+
+  return {
+    /** The runner showed `buildId` is alive. */
+    seen(buildId: number): void {
+      lastSeen.set(buildId, nowMs());
+    },
+    /** True once the build was told to stop for its timeout: its finish fails it. */
+    isTimedOut(buildId: number): boolean {
+      return timedOutAt.has(buildId);
+    },
+    /** The build ended; forget it. */
+    forget(buildId: number): void {
+      lastSeen.delete(buildId);
+      timedOutAt.delete(buildId);
+    },
+    fail,
+    /** Checks every running build once. */
+    sweep(): void {
+      const now = nowMs();
+      const rows = running.all() as {
+        id: number;
+        runner_id: number | null;
+        started_at: string | null;
+        timeout_s: number;
+      }[];
+      for (const row of rows) {
+        const seenAt = lastSeen.get(row.id) ?? bootMs;
+        if (now - seenAt > options.heartbeatTimeoutMs) {
+          fail(row.id, "runner_system_failure");
+          // A runner that is connected but silent may still hold it: tell it to stop.
+          if (row.runner_id !== null) peers.cancel(row.runner_id, row.id, "canceled");
+          continue;
+        }
+        const cancelAt = timedOutAt.get(row.id);
+        if (cancelAt !== undefined) {
+          if (now - cancelAt >= options.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
+          continue;
+        }
+        const started = row.started_at === null ? Number.NaN : Date.parse(row.started_at);
+        if (Number.isFinite(started) && now >= started + row.timeout_s * 1000) {
+          timedOutAt.set(row.id, now);
+          if (row.runner_id !== null) peers.cancel(row.runner_id, row.id, "timeout");
+        }
+      }
+    },
+  };
+}
+
+export type BuildWatchdog = ReturnType<typeof createBuildWatchdog>;

@@ -1,0 +1,60 @@
+// Reads a runner's text frame into a typed message, or says why it is not one (untrusted input).
+
+import { isFailureReason, type RunnerToServerMessage } from "@buildsim/core";
+
+export type ParseRunnerMessageResult =
+  | { ok: true; message: RunnerToServerMessage }
+  | { ok: false; error: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isOffset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isOptionalString = (v: unknown) => v === undefined || typeof v === "string";
+
+/** Parses one frame from a runner. */
+export function parseRunnerMessage(text: string): ParseRunnerMessageResult {
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return { ok: false, error: "not JSON" };
+  }
+  if (!isObject(m)) return { ok: false, error: "not a JSON object" };
+  const bad = (what: string): ParseRunnerMessageResult => ({
+    ok: false,
+    error: `${String(m.type)}: ${what}`,
+  });
+  switch (m.type) {
+    case "hello":
+      if (!Number.isInteger(m.protocol)) return bad("protocol must be an integer");
+      if (typeof m.token !== "string") return bad("token must be a string");
+      if (!isOptionalString(m.name) || !isOptionalString(m.version) || !isOptionalString(m.executor))
+        return bad("name, version and executor must be strings");
+      if (m.tags !== undefined && !(Array.isArray(m.tags) && m.tags.every((t) => typeof t === "string")))
+        return bad("tags must be an array of strings");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
+    case "claim":
+      if (typeof m.requestId !== "string") return bad("requestId must be a string");
+      if (m.waitMs !== undefined && !isOffset(m.waitMs)) return bad("waitMs must be a whole number");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
+    case "trace":
+      if (!isId(m.buildId) || !isOffset(m.offset) || typeof m.data !== "string")
+        return bad("needs buildId, offset and base64 data");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
+    case "heartbeat":
+      if (!Array.isArray(m.buildIds) || !m.buildIds.every(isId)) return bad("buildIds must be build ids");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
+    case "finish":
+      if (!isId(m.buildId)) return bad("buildId must be a build id");
+      if (m.state !== "success" && m.state !== "failed") return bad("state must be success or failed");
+      if (m.exitCode !== null && m.exitCode !== undefined && !Number.isInteger(m.exitCode))
+        return bad("exitCode must be an integer or null");
+      if (m.failureReason !== undefined && !isFailureReason(m.failureReason))
+        return bad("failureReason must be one of GitLab's failure reasons");
+      if (!isOffset(m.traceBytes)) return bad("traceBytes must be a whole number");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(m.type)}` };
+  }
+}

@@ -1,0 +1,201 @@
+// One runner's WebSocket: hello → welcome, claims, trace chunks → acks, heartbeats, finishes.
+//
+//   runner                                   server
+//     |--- hello {token, protocol, tags} ------->|  runner token checked; 4401 close if unknown
+//     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds still running on this runner
+//     |--- claim {requestId, waitMs?} ---------->|  oldest matching pending build → running (one SQLite tx)
+//     |<-- job {requestId, job} | noJob ---------|  parked up to waitMs until a build is queued
+//     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
+//     |<-- traceAck {buildId, length} -----------|  persisted (committed) length, one ack per trace
+//     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
+//     |<-- cancel {buildId, reason} -------------|  build canceled (API) or timed out: kill it now
+//     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
+//     |<-- finishAck {buildId, status} ----------|  status the build ended with (canceled wins)
+
+import {
+  type Build,
+  CLOSE_CODES,
+  type ClaimMessage,
+  type FinishMessage,
+  type HelloMessage,
+  PROTOCOL_VERSION,
+  type Runner,
+  type ServerToRunnerMessage,
+  type TraceMessage,
+} from "@buildsim/core";
+import type { WebSocket } from "ws";
+import { parseRunnerMessage } from "./parse-runner-message.js";
+import type { RunnerHub } from "./runner-hub.js";
+
+/** A connected runner socket and the builds it holds. */
+export class RunnerSession {
+  runner: Runner | null = null;
+  /** Builds this session claimed or resumed: checked once, then trusted for its trace chunks. */
+  private readonly owned = new Set<number>();
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly hub: RunnerHub,
+  ) {
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) this.protocolError("binary frames are not part of the protocol");
+      else this.receive(data.toString());
+    });
+    socket.on("close", () => hub.detach(this));
+    socket.on("error", () => {});
+  }
+
+  /** Sends one message if the socket is still open. */
+  send(message: ServerToRunnerMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Closes with `code`; the runner reconnects unless the code is fatal to it. */
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason.slice(0, 120));
+  }
+
+  private protocolError(error: string): void {
+    this.send({ type: "error", code: "PROTOCOL_ERROR", message: error });
+    this.close(CLOSE_CODES.PROTOCOL_ERROR, error);
+  }
+
+  private receive(text: string): void {
+    const parsed = parseRunnerMessage(text);
+    if (!parsed.ok) {
+      this.protocolError(parsed.error);
+      return;
+    }
+    const m = parsed.message;
+    if (m.type === "hello") {
+      this.hello(m);
+      return;
+    }
+    if (!this.runner) {
+      this.protocolError("say hello first");
+      return;
+    }
+    try {
+      if (m.type === "claim") this.hub.claim(this, m as ClaimMessage);
+      else if (m.type === "trace") this.trace(m);
+      else if (m.type === "finish") this.finish(m);
+      else for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.seen(id);
+    } catch (e) {
+      this.hub.log(
+        `runner ${this.runner.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
+      );
+      this.send({ type: "error", code: "INTERNAL", message: `${m.type} failed on the server` });
+    }
+  }
+
+  private hello(m: HelloMessage): void {
+    if (this.runner) {
+      this.protocolError("hello was already said");
+      return;
+    }
+    if (m.protocol !== PROTOCOL_VERSION) {
+      this.close(CLOSE_CODES.UNSUPPORTED_PROTOCOL, `this server speaks protocol ${PROTOCOL_VERSION}`);
+      return;
+    }
+    const runner = this.hub.authenticate(m);
+    if (!runner) {
+      this.close(CLOSE_CODES.UNAUTHORIZED, "unknown runner token");
+      return;
+    }
+    this.runner = runner;
+    const resume = this.hub.runningOn(runner.id);
+    for (const r of resume) {
+      this.owned.add(r.buildId);
+      this.hub.watchdog.seen(r.buildId);
+    }
+    this.hub.attach(this);
+    this.send({
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      runnerId: runner.id,
+      heartbeatIntervalMs: this.hub.options.heartbeatIntervalMs,
+      resume,
+    });
+  }
+
+  /** Called by the hub when this session got `build`. */
+  claimed(requestId: string, build: Build): void {
+    this.owned.add(build.id);
+    this.hub.watchdog.seen(build.id);
+    this.send({ type: "job", requestId, job: this.hub.payloadFor(build, this.runner!) });
+  }
+
+  /**
+   * True for builds this session claimed or resumed and has not finished (a build canceled meanwhile
+   * still takes its last trace bytes and its finish), and for builds running on this runner.
+   */
+  private owns(buildId: number): boolean {
+    if (this.owned.has(buildId)) return true;
+    const build = this.hub.app.store.builds.get(buildId);
+    if (build?.runnerId !== this.runner?.id || build?.status !== "running") return false;
+    this.owned.add(buildId);
+    return true;
+  }
+
+  private trace(m: TraceMessage): void {
+    if (!this.owns(m.buildId)) {
+      this.send({
+        type: "error",
+        code: "NOT_YOUR_BUILD",
+        message: `build ${m.buildId} is not running on this runner`,
+      });
+      return;
+    }
+    const bytes = Buffer.from(m.data, "base64");
+    if (bytes.byteLength > this.hub.options.maxTraceChunkBytes) {
+      this.protocolError(`trace chunk over ${this.hub.options.maxTraceChunkBytes} bytes`);
+      return;
+    }
+    this.hub.traces.add({
+      buildId: m.buildId,
+      offset: m.offset,
+      bytes,
+      ack: (result) => {
+        this.hub.watchdog.seen(m.buildId);
+        this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+      },
+      fail: () =>
+        this.send({ type: "error", code: "INTERNAL", message: "trace append failed on the server" }),
+    });
+  }
+
+  private finish(m: FinishMessage): void {
+    if (!this.owns(m.buildId)) {
+      this.send({
+        type: "error",
+        code: "NOT_YOUR_BUILD",
+        message: `build ${m.buildId} is not running on this runner`,
+      });
+      return;
+    }
+    const app = this.hub.app;
+    // Chunks received before this finish are stored (and acknowledged) first.
+    this.hub.traces.flush();
+    const held = app.store.traces.length(m.buildId) ?? 0;
+    if (held < m.traceBytes) {
+      // Finishing now would lose bytes: tell the runner what we hold so it resends the rest.
+      this.send({ type: "traceAck", buildId: m.buildId, length: held });
+      return;
+    }
+    const timedOut = this.hub.watchdog.isTimedOut(m.buildId);
+    const status = app.store.transaction(() => {
+      const build = app.store.builds.get(m.buildId)!;
+      const at = app.now();
+      const exitCode = m.exitCode === null || m.exitCode === undefined ? {} : { exitCode: m.exitCode };
+      const event = timedOut
+        ? ({ type: "drop", at, reason: "stuck_or_timeout_failure", ...exitCode } as const)
+        : m.state === "success"
+          ? ({ type: "success", at, ...exitCode } as const)
+          : ({ type: "drop", at, reason: m.failureReason ?? "unknown_failure", ...exitCode } as const);
+      return app.transitions.fire(build, event).status;
+    });
+    this.owned.delete(m.buildId);
+    this.hub.watchdog.forget(m.buildId);
+    this.send({ type: "finishAck", buildId: m.buildId, status });
+  }
+}

@@ -1,0 +1,35 @@
+// The claims measurement: `runners` runners claim `builds` pending builds as fast as they can.
+
+import { openRunner, startChild } from "./ws-bench-clients.js";
+import { wsBenchRunnerToken } from "./ws-bench-seed.js";
+
+/** Claims per second and how many builds were handed out more than once. */
+export async function measureClaims(runners: number, builds: number) {
+  const server = await startChild("ws-bench-server-main.js", [String(runners), String(builds)]);
+  const clients = await Promise.all(
+    Array.from({ length: runners }, (_, i) => openRunner(server.url, wsBenchRunnerToken(i + 1))),
+  );
+  const got: number[] = [];
+  await server.resetCpu();
+  const start = performance.now();
+  await Promise.all(
+    clients.map(async (c, r) => {
+      for (let n = 0; ; n++) {
+        const answer = await c.claim(`r${r}-${n}`);
+        if (answer.type !== "job") return;
+        got.push(answer.job.id);
+      }
+    }),
+  );
+  const ms = performance.now() - start;
+  for (const c of clients) c.socket.terminate();
+  const cpuMicros = await server.stop();
+  return {
+    /** Claims per second of server CPU: what one dedicated core would sustain. */
+    perCpuSecond: got.length / (cpuMicros / 1e6),
+    claimed: new Set(got).size,
+    doubleClaims: got.length - new Set(got).size,
+    ms,
+    perSecond: got.length / (ms / 1000),
+  };
+}

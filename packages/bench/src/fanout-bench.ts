@@ -1,0 +1,166 @@
+// The trace fan-out measurements: throughput through buildsim or a bare relay, and latency at a fixed rate.
+
+import type { ServerToWatcherMessage } from "@buildsim/core";
+import type WebSocket from "ws";
+import { open, openRunner, startChild, watcherUrl, wsUrl } from "./ws-bench-clients.js";
+import { WS_BENCH_ADMIN_TOKEN, wsBenchRunnerToken } from "./ws-bench-seed.js";
+
+const LINE_BYTES = 1024;
+/** `window` value for a runner-like sender: one message in flight, lines written meanwhile coalesced. */
+export const RUNNER_LIKE = 0;
+/** The runner's default largest trace message (64 KiB), in lines. */
+const RUNNER_CHUNK_LINES = 64;
+
+/** A 1 KiB line whose first bytes are `stamp`. */
+const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1, "x")}\n`);
+
+/** The trace message for line `i` at its byte offset, as a runner sends it. */
+const traceMessage = (i: number, data: Buffer) =>
+  JSON.stringify({ type: "trace", buildId: 1, offset: i * LINE_BYTES, data: data.toString("base64") });
+
+/** A running build with `watchers` watchers on a buildsim child; `deliver` is called per chunk. */
+async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) {
+  const server = await startChild("ws-bench-server-main.js", ["1", "1"]);
+  const runner = await openRunner(server.url, wsBenchRunnerToken(1));
+  const job = await runner.claim("bench");
+  if (job.type !== "job") throw new Error("the benchmark build was not claimed");
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < watchers; i++) {
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => {
+      ready = r;
+    });
+    sockets.push(
+      await open(watcherUrl(server.url, 1, WS_BENCH_ADMIN_TOKEN), (text) => {
+        const m = JSON.parse(text) as ServerToWatcherMessage;
+        if (m.type === "status") ready();
+        else if (m.type === "chunk") deliver(Buffer.from(m.data, "base64"));
+      }),
+    );
+    await isReady;
+  }
+  return {
+    server,
+    send: (text: string) => runner.socket.send(text),
+    onAck: (fn: () => void) => runner.onAck(fn),
+    sockets: [...sockets, runner.socket],
+  };
+}
+
+/** The same shape on the bare relay: the watchers get the runner's messages unchanged. */
+async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
+  const server = await startChild("ws-bare-relay-main.js");
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < watchers; i++)
+    sockets.push(
+      await open(wsUrl(server.url, "/watch"), (text) => {
+        const m = JSON.parse(text) as { data: string };
+        deliver(Buffer.from(m.data, "base64"));
+      }),
+    );
+  let ack: () => void = () => {};
+  const source = await open(wsUrl(server.url, "/source"), () => ack());
+  return {
+    server,
+    send: (text: string) => source.send(text),
+    onAck: (fn: () => void) => {
+      ack = fn;
+    },
+    sockets: [...sockets, source],
+  };
+}
+
+/**
+ * Delivered lines per second for `lines` 1 KiB lines to `watchers` watchers. The sender keeps at most
+ * `window` one-line messages unacknowledged, or with `RUNNER_LIKE` behaves as the runner: one message in
+ * flight carrying the lines written meanwhile. The bare relay acks each message too, so both sides run
+ * the same flow control.
+ */
+export async function measureFanout(
+  kind: "bare" | "buildsim",
+  lines: number,
+  watchers: number,
+  window: number,
+): Promise<{ perSecond: number; perCpuSecond: number; linesPerFrame: number }> {
+  // Counted in lines (bytes / 1 KiB): buildsim may deliver the lines of one batch in one chunk.
+  let deliveredBytes = 0;
+  let frames = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  const deliver = (data: Buffer) => {
+    deliveredBytes += data.byteLength;
+    frames++;
+    if (deliveredBytes === lines * watchers * LINE_BYTES) done();
+  };
+  const setup = kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver);
+  const lineBytes = Array.from({ length: lines }, (_, i) => line(String(i)));
+  const messages = lineBytes.map((data, i) => traceMessage(i, data));
+  await setup.server.resetCpu();
+  const start = performance.now();
+  let sent = 0;
+  if (window === RUNNER_LIKE) {
+    // As the runner does: one message in flight, carrying every line written meanwhile (up to 64 KiB).
+    const next = () => {
+      if (sent >= lines) return;
+      const n = Math.min(RUNNER_CHUNK_LINES, lines - sent);
+      setup.send(traceMessage(sent, Buffer.concat(lineBytes.slice(sent, sent + n))));
+      sent += n;
+    };
+    setup.onAck(next);
+    next();
+  } else {
+    setup.onAck(() => {
+      if (sent < lines) setup.send(messages[sent++]!);
+    });
+    while (sent < Math.min(window, lines)) setup.send(messages[sent++]!);
+  }
+  await finished;
+  const ms = performance.now() - start;
+  for (const s of setup.sockets) s.terminate();
+  const cpuMicros = await setup.server.stop();
+  return {
+    perSecond: (lines * watchers) / (ms / 1000),
+    perCpuSecond: (lines * watchers) / (cpuMicros / 1e6),
+    linesPerFrame: (lines * watchers) / frames,
+  };
+}
+
+/** Runner→watcher latency at 1,000 lines/s for `seconds`, through buildsim. */
+export async function measureLatency(seconds: number, watchers: number) {
+  const samples: number[] = [];
+  const deliver = (data: Buffer) => {
+    const now = process.hrtime.bigint();
+    for (let at = 0; at < data.byteLength; at += LINE_BYTES) {
+      const sentNs = BigInt(data.subarray(at, data.indexOf(32, at)).toString());
+      samples.push(Number(now - sentNs) / 1e6);
+    }
+  };
+  const setup = await buildsimSetup(watchers, deliver);
+  const total = seconds * 1000;
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(performance.now() - start));
+      for (; sent < due; sent++) setup.send(traceMessage(sent, line(String(process.hrtime.bigint()))));
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const deadline = Date.now() + 10_000;
+  while (samples.length < total * watchers && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
+  for (const s of setup.sockets) s.terminate();
+  await setup.server.stop();
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return {
+    samples: samples.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}

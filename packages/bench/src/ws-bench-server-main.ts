@@ -1,0 +1,23 @@
+// Child process entry for the WebSocket benchmarks: buildsim on a file database seeded with `runners`
+// runners and `pending` pending builds; prints `{url}` once it listens.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startServer } from "@buildsim/server";
+import { answerCpuSignals } from "./cpu-signals.js";
+import { wsBenchSeed } from "./ws-bench-seed.js";
+
+const [runners = "1", pending = "1"] = process.argv.slice(2);
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-ws-bench-"));
+const server = await startServer({
+  dataDir,
+  port: 0,
+  seedText: wsBenchSeed(Number(runners), Number(pending)),
+  log: (line) => process.stderr.write(`${line}\n`),
+});
+process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+answerCpuSignals(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});

@@ -1,0 +1,102 @@
+// The validated, normalized shape of a `.gitlab-ci.yml`: what `loadCiConfig` returns and `planPipeline` reads.
+
+import type { BuildArtifactsOptions, BuildWhen } from "@buildsim/core";
+import type { CiExpression } from "./expression.js";
+import type { SourcePos } from "./source-pos.js";
+
+/** A `variables:` entry; `{value, description}` hashes keep only what the pipeline needs. */
+export interface CiVariableDef {
+  key: string;
+  value: string;
+}
+
+/** `exists:` / `changes:` globs, answered by the caller's repository callbacks. */
+export interface CiFileCondition {
+  paths: string[];
+}
+
+/** One entry of `rules:` (job) or `workflow:rules:`. */
+export interface CiRule {
+  if: CiExpression | null;
+  changes: CiFileCondition | null;
+  exists: CiFileCondition | null;
+  when: BuildWhen | null;
+  allowFailure: boolean | null;
+  startInS: number | null;
+  variables: CiVariableDef[];
+  /** `rules:needs`: replaces the job's `needs:` when this rule matches. */
+  needs: CiNeed[] | null;
+  interruptible: boolean | null;
+  pos: SourcePos;
+}
+
+/** `only:` or `except:` after normalization of the array form into `{refs}`. */
+export interface CiPolicy {
+  refs: string[] | null;
+  variables: CiExpression[] | null;
+  changes: CiFileCondition | null;
+  /** `kubernetes: active`; there is no Kubernetes integration locally, so it is never satisfied. */
+  kubernetes: boolean;
+}
+
+/** One `needs:` entry. */
+export interface CiNeed {
+  job: string;
+  artifacts: boolean;
+  optional: boolean;
+  /** `needs:parallel:matrix`: only these matrix instances of `job` (variable combinations). */
+  matrix: CiVariableDef[][] | null;
+}
+
+/** `image:` or one `services:` entry, kept so the runner can report them. */
+export interface CiImage {
+  name: string;
+  entrypoint?: string[];
+  alias?: string;
+}
+
+/** One job instance after `parallel:` expansion (`rspec 1/3`, `build: [x, y]`). */
+export interface CiJob {
+  name: string;
+  /** The job's name in the file, before `parallel:` expansion. */
+  baseName: string;
+  stage: string;
+  script: string[];
+  beforeScript: string[];
+  afterScript: string[];
+  image: CiImage | null;
+  services: CiImage[];
+  tags: string[];
+  when: Exclude<BuildWhen, "never">;
+  startInS: number | null;
+  /** Null when the file does not say: manual jobs then default to true. */
+  allowFailure: boolean | null;
+  allowFailureExitCodes: number[];
+  retryMax: number;
+  retryWhen: string[] | null;
+  timeoutS: number | null;
+  artifacts: BuildArtifactsOptions | null;
+  needs: CiNeed[] | null;
+  dependencies: string[] | null;
+  /** The job's own `variables:` (global ones are added when planning). */
+  variables: CiVariableDef[];
+  /** `inherit:variables`: whether (or which) global variables reach this job. */
+  inheritVariables: boolean | string[];
+  /** Matrix variables (or none) of this instance, and its 1-based index among `total`. */
+  parallel: { index: number; total: number; variables: CiVariableDef[] } | null;
+  rules: CiRule[] | null;
+  only: CiPolicy | null;
+  except: CiPolicy | null;
+  coverageRegex: string | null;
+  interruptible: boolean | null;
+  pos: SourcePos;
+}
+
+/** A whole validated config. */
+export interface CiConfig {
+  stages: string[];
+  variables: CiVariableDef[];
+  workflowRules: CiRule[] | null;
+  /** Visible job instances in file order (hidden `.jobs` are gone, `parallel:` is expanded). */
+  jobs: CiJob[];
+}

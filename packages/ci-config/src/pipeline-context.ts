@@ -1,0 +1,29 @@
+// What a pipeline is created for: the ref, its source and commit, user variables and repository callbacks.
+
+/** The pipeline being planned. Only the repository can answer `exists` and `changes`, so they are injected. */
+export interface PipelineContext {
+  /** Branch or tag name (not `refs/heads/…`). */
+  ref: string;
+  tag: boolean;
+  /** `CI_PIPELINE_SOURCE`: push, web, api, schedule, trigger, pipeline, merge_request_event, chat, … */
+  source: string;
+  sha: string;
+  /** @default forty zeros, as GitLab sends for a new branch */
+  beforeSha?: string;
+  commitMessage: string;
+  defaultBranch: string;
+  /** `namespace/project`; enables `CI_PROJECT_*` and `only: [branches@namespace/project]`. */
+  projectPath?: string;
+  pipelineId?: number;
+  /** Variables given when the pipeline is created (highest precedence). */
+  variables?: Readonly<Record<string, string>>;
+  /** Whether any file matching one of the globs exists in the commit (`rules:exists`). */
+  exists(globs: readonly string[]): boolean;
+  /**
+   * Whether any file matching one of the globs changed (`rules:changes`, `only:changes`). GitLab answers
+   * true when it cannot compare (new branch, tag, schedule, web…); the callback should do the same.
+   */
+  changes(globs: readonly string[]): boolean;
+  /** Timeout for jobs without `timeout:` (the project's setting). @default 3600 */
+  defaultTimeoutS?: number;
+}

@@ -1,0 +1,262 @@
+// Decides which jobs a pipeline gets, as GitLab's pipeline creation chain does: workflow:rules, then each
+// job's rules or only/except, then needs on left-out jobs. Pure: the repository answers through callbacks.
+
+import type { Build, BuildVariable } from "@buildsim/core";
+import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
+import { matchesRefs } from "./match-refs.js";
+import type { PipelineContext } from "./pipeline-context.js";
+import { pipelineVariables, refSlug } from "./predefined-variables.js";
+
+/** The `Build` fields a planned job defines; the server adds ids, ref, sha, token, status and timestamps. */
+export type PlannedBuildFields = Pick<
+  Build,
+  | "name"
+  | "stage"
+  | "stageIdx"
+  | "when"
+  | "allowFailure"
+  | "allowFailureExitCodes"
+  | "needs"
+  | "dependencies"
+  | "commands"
+  | "beforeScript"
+  | "afterScript"
+  | "variables"
+  | "tagList"
+  | "timeoutS"
+  | "artifactsOptions"
+  | "retryMax"
+  | "retryWhen"
+  | "startInS"
+  | "coverageRegex"
+>;
+
+/**
+ * One job of the planned pipeline: the fields of core's `Build` it defines, plus what the runner reports.
+ * `commands` holds `script:` only; the runner's script step is `beforeScript` then `commands`.
+ */
+export interface PlannedJob extends PlannedBuildFields {
+  /** Needs whose artifacts are not downloaded (`needs: [{job, artifacts: false}]`). */
+  needsWithoutArtifacts: string[];
+  image: CiImage | null;
+  services: CiImage[];
+  interruptible: boolean | null;
+}
+
+/** The outcome of planning: a pipeline with jobs, or GitLab's reason for creating none. */
+export type PipelinePlan =
+  | { created: true; stages: string[]; variables: BuildVariable[]; jobs: PlannedJob[] }
+  | { created: false; reason: string };
+
+const toRecord = (defs: readonly CiVariableDef[]): Record<string, string> =>
+  Object.fromEntries(defs.map((d) => [d.key, d.value]));
+
+/** GitLab's `ExpandVariables.expand_existing`: `$VAR`, `${VAR}` and `%VAR%` of known variables, one level. */
+export function expandExisting(text: string, vars: Readonly<Record<string, string>>): string {
+  return text.replace(/\$(\w+)|\$\{(\w+)\}|%(\w+)%/g, (whole, a, b, c) => {
+    const name = (a ?? b ?? c) as string;
+    return Object.hasOwn(vars, name) ? (vars[name] as string) : whole;
+  });
+}
+
+function ruleMatches(rule: CiRule, vars: Record<string, string>, ctx: PipelineContext): boolean {
+  if (rule.if && !rule.if.evaluate(vars)) return false;
+  // `rules:changes` and `rules:exists` paths may use variables.
+  const expand = (paths: string[]): string[] => paths.map((p) => expandExisting(p, vars));
+  if (rule.changes && !ctx.changes(expand(rule.changes.paths))) return false;
+  if (rule.exists && !ctx.exists(expand(rule.exists.paths))) return false;
+  return true;
+}
+
+/** `only:`: every listed kind (refs, variables, changes) must be satisfied. */
+function onlySatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: PipelineContext): boolean {
+  if (policy.refs && !matchesRefs(policy.refs, ctx)) return false;
+  if (policy.variables && !policy.variables.some((e) => e.evaluate(vars))) return false;
+  if (policy.changes && !ctx.changes(policy.changes.paths)) return false;
+  if (policy.kubernetes) return false;
+  return true;
+}
+
+/** `except:`: the job is left out when any listed kind is satisfied. */
+function exceptSatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: PipelineContext): boolean {
+  if (policy.refs && matchesRefs(policy.refs, ctx)) return true;
+  if (policy.variables?.some((e) => e.evaluate(vars))) return true;
+  if (policy.changes && ctx.changes(policy.changes.paths)) return true;
+  // `kubernetes: active` is never true locally, so it never excludes.
+  return false;
+}
+
+function globalFor(job: CiJob, global: readonly CiVariableDef[]): CiVariableDef[] {
+  if (job.inheritVariables === true) return [...global];
+  if (job.inheritVariables === false) return [];
+  const allowed = job.inheritVariables;
+  return global.filter((v) => allowed.includes(v.key));
+}
+
+interface Decision {
+  when: PlannedJob["when"];
+  allowFailure: boolean;
+  exitCodes: number[];
+  startInS: number | null;
+  ruleVariables: CiVariableDef[];
+  needs: CiNeed[] | null;
+  interruptible: boolean | null;
+}
+
+function decide(
+  job: CiJob,
+  vars: Record<string, string>,
+  ctx: PipelineContext,
+  workflowRules: boolean,
+): Decision | null {
+  // Without `allow_failure:`, only a job-level `when: manual` makes a job allowed to fail.
+  const jobAllow = job.allowFailure ?? job.when === "manual";
+  if (job.rules) {
+    const rule = job.rules.find((r) => ruleMatches(r, vars, ctx));
+    if (!rule || rule.when === "never") return null;
+    const allowFailure = rule.allowFailure ?? jobAllow;
+    return {
+      when: rule.when ?? job.when,
+      allowFailure,
+      exitCodes: rule.allowFailure === null ? job.allowFailureExitCodes : [],
+      startInS: rule.startInS ?? job.startInS,
+      ruleVariables: rule.variables,
+      needs: rule.needs ?? job.needs,
+      interruptible: rule.interruptible ?? job.interruptible,
+    };
+  }
+  // GitLab's default `only: [branches, tags]` disappears once the file has workflow:rules.
+  const only =
+    job.only ??
+    (workflowRules
+      ? null
+      : { refs: ["branches", "tags"], variables: null, changes: null, kubernetes: false });
+  if (only && !onlySatisfied(only, vars, ctx)) return null;
+  if (job.except && exceptSatisfied(job.except, vars, ctx)) return null;
+  return {
+    when: job.when,
+    allowFailure: jobAllow,
+    exitCodes: job.allowFailureExitCodes,
+    startInS: job.startInS,
+    ruleVariables: [],
+    needs: job.needs,
+    interruptible: job.interruptible,
+  };
+}
+
+/** Plans the pipeline `config` creates for `ctx`. Never throws for a valid config. */
+export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePlan {
+  const predefined = pipelineVariables(ctx);
+  const user = ctx.variables ?? {};
+  let workflowVariables: CiVariableDef[] = [];
+  if (config.workflowRules) {
+    const vars = { ...predefined, ...toRecord(config.variables), ...user };
+    const rule = config.workflowRules.find((r) => ruleMatches(r, vars, ctx));
+    if (!rule || rule.when === "never")
+      return { created: false, reason: "Pipeline filtered out by workflow rules." };
+    workflowVariables = rule.variables;
+  }
+
+  const planned: PlannedJob[] = [];
+  const chosenNeeds = new Map<string, CiNeed[]>();
+  for (const job of config.jobs) {
+    const jobPredefined: Record<string, string> = {
+      CI_JOB_NAME: job.name,
+      CI_JOB_NAME_SLUG: refSlug(job.name),
+      CI_JOB_STAGE: job.stage,
+    };
+    if (job.parallel) {
+      jobPredefined.CI_NODE_INDEX = String(job.parallel.index);
+      jobPredefined.CI_NODE_TOTAL = String(job.parallel.total);
+    }
+    // Lowest to highest precedence; rules see the job's and the matrix's variables too.
+    const layers: Record<string, string>[] = [
+      predefined,
+      jobPredefined,
+      toRecord(globalFor(job, config.variables)),
+      toRecord(workflowVariables),
+      toRecord(job.variables),
+      toRecord(job.parallel?.variables ?? []),
+    ];
+    const evalVars = Object.assign({}, ...layers, user);
+    const decision = decide(job, evalVars, ctx, config.workflowRules !== null);
+    if (!decision) continue;
+    const yamlVars: Record<string, string> = Object.assign({}, ...layers, toRecord(decision.ruleVariables));
+    const variables: BuildVariable[] = Object.entries(yamlVars)
+      .filter(([key]) => !Object.hasOwn(user, key))
+      .map(([key, value]) => ({ key, value, public: true }));
+    for (const [key, value] of Object.entries(user)) variables.push({ key, value, public: false });
+    const needs = decision.needs?.map((n) => n.job) ?? null;
+    planned.push({
+      name: job.name,
+      stage: job.stage,
+      stageIdx: config.stages.indexOf(job.stage),
+      when: decision.when,
+      allowFailure: decision.allowFailure,
+      allowFailureExitCodes: decision.allowFailure ? decision.exitCodes : [],
+      needs,
+      needsWithoutArtifacts: job.needs?.filter((n) => !n.artifacts).map((n) => n.job) ?? [],
+      dependencies:
+        job.dependencies ?? (job.needs ? job.needs.filter((n) => n.artifacts).map((n) => n.job) : null),
+      commands: job.script,
+      beforeScript: job.beforeScript,
+      afterScript: job.afterScript,
+      variables,
+      tagList: job.tags,
+      timeoutS: job.timeoutS ?? ctx.defaultTimeoutS ?? 3600,
+      artifactsOptions: job.artifacts,
+      retryMax: job.retryMax,
+      retryWhen: job.retryWhen,
+      startInS: decision.when === "delayed" ? decision.startInS : null,
+      coverageRegex: job.coverageRegex,
+      image: job.image,
+      services: job.services,
+      interruptible: decision.interruptible,
+    });
+    chosenNeeds.set(job.name, decision.needs ?? []);
+  }
+
+  // A need on a job that was left out fails pipeline creation, unless the need is optional.
+  const present = new Set(planned.map((j) => j.name));
+  for (const job of planned) {
+    for (const need of chosenNeeds.get(job.name) ?? []) {
+      if (present.has(need.job)) continue;
+      if (!need.optional) {
+        return {
+          created: false,
+          reason: `'${job.name}' job needs '${need.job}' job, but '${need.job}' is not in any previous stage`,
+        };
+      }
+      job.needs = job.needs?.filter((n) => n !== need.job) ?? null;
+      job.needsWithoutArtifacts = job.needsWithoutArtifacts.filter((n) => n !== need.job);
+    }
+    // Dependencies on left-out jobs download nothing, as in GitLab.
+    if (job.dependencies) job.dependencies = job.dependencies.filter((n) => present.has(n));
+  }
+  // Jobs in .pre and .post alone do not make a pipeline.
+  if (planned.every((j) => j.stage === ".pre" || j.stage === ".post")) {
+    return {
+      created: false,
+      reason:
+        "Pipeline will not run for the selected trigger. The rules configuration prevented any jobs from being added to the pipeline.",
+    };
+  }
+  // Builds are ordered by stage; within a stage they keep the file's order.
+  const jobs = planned
+    .map((job, order) => ({ job, order }))
+    .sort((a, b) => a.job.stageIdx - b.job.stageIdx || a.order - b.order)
+    .map(({ job }) => job);
+  const pipelineVars = { ...predefined, ...toRecord(config.variables), ...toRecord(workflowVariables) };
+  return {
+    created: true,
+    stages: config.stages.filter((s) => jobs.some((j) => j.stage === s)),
+    variables: Object.entries(pipelineVars).map(([key, value]) => ({ key, value, public: true })),
+    jobs,
+  };
+}
+
+/** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
+export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
+  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
+  return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
+}

@@ -1,0 +1,208 @@
+// Small readers shared by the root and job validators: each checks one keyword's value, reports GitLab's
+// message at the keyword's position, and returns the normalized value or null.
+
+import type { CiFileCondition, CiImage, CiVariableDef } from "./ci-config-types.js";
+import { isHash } from "./deep-merge.js";
+import { parseDurationS } from "./duration.js";
+import { type CiExpression, parseExpression } from "./expression.js";
+import { keyPos, type ProblemList, type SourcePos } from "./source-pos.js";
+
+/** Where a reader reports: the entry's GitLab location (`jobs:rspec`) and its hash. */
+export interface EntryScope {
+  /** GitLab's location prefix, e.g. `jobs:rspec`, `default`, `workflow:rules:rule`. */
+  location: string;
+  hash: Record<string, unknown>;
+  pos: SourcePos;
+  problems: ProblemList;
+}
+
+export const at = (scope: EntryScope, key: string): SourcePos => keyPos(scope.hash, key, scope.pos);
+
+/** GitLab's location of a nested entry: `jobs:rspec:script`, but plain `variables` at the root. */
+export const childLocation = (scope: EntryScope, key: string): string =>
+  scope.location === "root" ? key : `${scope.location}:${key}`;
+
+/** `<location> config contains unknown keys: a, b` when the hash has keys outside `allowed`. */
+export function checkKeys(scope: EntryScope, allowed: readonly string[]): void {
+  const unknown = Object.keys(scope.hash).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    scope.problems.add(
+      at(scope, unknown[0]!),
+      `${scope.location} config contains unknown keys: ${unknown.join(", ")}`,
+    );
+  }
+}
+
+// GitLab flattens nested script arrays up to 10 levels (so `!reference` can splice lists in). Items must be
+// strings: YAML reads `- true` or `- 1` as a boolean or a number, which GitLab rejects.
+const MAX_SCRIPT_NESTING = 10;
+
+function flattenStrings(value: unknown, depth: number, out: string[]): boolean {
+  if (typeof value === "string") {
+    out.push(value);
+    return true;
+  }
+  if (!Array.isArray(value) || depth > MAX_SCRIPT_NESTING) return false;
+  return value.every((item) => flattenStrings(item, depth + 1, out));
+}
+
+/** `script`, `before_script`, `after_script`: a string or a nested array of strings, flattened. */
+export function readScript(scope: EntryScope, key: string): string[] | null {
+  const value = scope.hash[key];
+  const out: string[] = [];
+  if (
+    value !== undefined &&
+    (typeof value === "string" || Array.isArray(value)) &&
+    flattenStrings(value, 1, out)
+  ) {
+    return out;
+  }
+  scope.problems.add(
+    at(scope, key),
+    `${childLocation(scope, key)} config should be a string or a nested array of strings up to 10 levels deep`,
+  );
+  return null;
+}
+
+/** An array of strings (tags, dependencies, paths…), or null after reporting `message`. */
+export function readStringArray(scope: EntryScope, key: string, message: string): string[] | null {
+  const value = scope.hash[key];
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  scope.problems.add(at(scope, key), message);
+  return null;
+}
+
+/** `variables:` — a hash of strings/numbers, or `{value, description, expand, options}` hashes. */
+export function readVariables(scope: EntryScope, key: string): CiVariableDef[] {
+  const value = scope.hash[key];
+  const fail = (): CiVariableDef[] => {
+    scope.problems.add(
+      at(scope, key),
+      `${childLocation(scope, key)} config should be a hash of key value pairs, value can be a hash`,
+    );
+    return [];
+  };
+  if (value === null) return [];
+  if (!isHash(value)) return fail();
+  const out: CiVariableDef[] = [];
+  for (const [name, raw] of Object.entries(value)) {
+    if (typeof raw === "string" || typeof raw === "number") {
+      out.push({ key: name, value: String(raw) });
+    } else if (
+      isHash(raw) &&
+      Object.keys(raw).every((k) => ["value", "description", "expand", "options"].includes(k))
+    ) {
+      const inner = raw.value ?? "";
+      if (typeof inner !== "string" && typeof inner !== "number") return fail();
+      out.push({ key: name, value: String(inner) });
+    } else {
+      return fail();
+    }
+  }
+  return out;
+}
+
+/** A duration keyword (`timeout`, `start_in`, `expire_in`) in seconds, or null after `message`. */
+export function readDuration(
+  scope: EntryScope,
+  key: string,
+  message: string,
+  limitS?: number,
+): number | null {
+  const seconds = parseDurationS(scope.hash[key]);
+  if (seconds === null) {
+    scope.problems.add(at(scope, key), message);
+    return null;
+  }
+  if (limitS !== undefined && seconds > limitS) {
+    scope.problems.add(
+      at(scope, key),
+      message.replace(/should be a duration$/, "should not exceed the limit"),
+    );
+    return null;
+  }
+  return seconds;
+}
+
+/** `if:` expressions; GitLab's message for bad syntax is `<location> if invalid expression syntax`. */
+export function readExpression(scope: EntryScope, key: string): CiExpression | null {
+  const value = scope.hash[key];
+  const parsed = typeof value === "string" ? parseExpression(value) : null;
+  if (parsed?.ok) return parsed.expression;
+  scope.problems.add(at(scope, key), `${scope.location} ${key} invalid expression syntax`);
+  return null;
+}
+
+/** `changes:` / `exists:` — an array of globs or `{paths: [...]}`. */
+export function readFileCondition(scope: EntryScope, key: "changes" | "exists"): CiFileCondition | null {
+  const value = scope.hash[key];
+  if (isHash(value)) {
+    const inner: EntryScope = {
+      ...scope,
+      location: childLocation(scope, key),
+      hash: value,
+      pos: at(scope, key),
+    };
+    const local = ["compare_to", "project", "ref"].filter((k) => value[k] !== undefined);
+    checkKeys(inner, key === "changes" ? ["paths", "compare_to"] : ["paths", "project", "ref"]);
+    for (const option of local) {
+      if ((key === "changes") === (option === "compare_to")) {
+        scope.problems.warn(
+          at(inner, option),
+          `${inner.location} ${option} is not supported locally and is ignored`,
+        );
+      }
+    }
+  }
+  const paths = isHash(value) ? value.paths : value;
+  if (Array.isArray(paths) && paths.every((p) => typeof p === "string")) return { paths: paths as string[] };
+  if (typeof paths === "string") return { paths: [paths] };
+  scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be an array of strings`);
+  return null;
+}
+
+/** `image:` / a `services:` entry: a string or a hash with `name`. */
+export function toImage(value: unknown): CiImage | null {
+  if (typeof value === "string") return { name: value };
+  if (isHash(value) && typeof value.name === "string") {
+    const image: CiImage = { name: value.name };
+    if (Array.isArray(value.entrypoint)) image.entrypoint = value.entrypoint.map(String);
+    if (typeof value.alias === "string") image.alias = value.alias;
+    return image;
+  }
+  return null;
+}
+
+export function readImage(scope: EntryScope, key: string): CiImage | null {
+  const image = toImage(scope.hash[key]);
+  if (!image)
+    scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a hash or a string`);
+  return image;
+}
+
+export function readServices(scope: EntryScope, key: string): CiImage[] {
+  const value = scope.hash[key];
+  const images = Array.isArray(value) ? value.map(toImage) : null;
+  if (!images || images.some((i) => i === null)) {
+    scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a array`);
+    return [];
+  }
+  return images as CiImage[];
+}
+
+export function readBoolean(scope: EntryScope, key: string, message: string): boolean | null {
+  const value = scope.hash[key];
+  if (typeof value === "boolean") return value;
+  scope.problems.add(at(scope, key), message);
+  return null;
+}
+
+/** A hash for a nested entry, with the nested location; null (after reporting) when not a hash. */
+export function subScope(scope: EntryScope, key: string, message: string): EntryScope | null {
+  const value = scope.hash[key];
+  if (!isHash(value)) {
+    scope.problems.add(at(scope, key), message);
+    return null;
+  }
+  return { location: childLocation(scope, key), hash: value, pos: at(scope, key), problems: scope.problems };
+}

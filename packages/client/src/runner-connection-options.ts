@@ -1,0 +1,38 @@
+// Options of the runner connection and the outcome a runner reports for a build.
+
+import type { FailureReason } from "@buildsim/core";
+import type { RunnerSocketConstructor } from "./runner-socket.js";
+
+/** Options of {@link createRunnerConnection}. */
+export interface RunnerConnectionOptions {
+  /** The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. */
+  url: string;
+  /** The runner token (`runners.token`). */
+  token: string;
+  name?: string;
+  version?: string;
+  executor?: string;
+  /** Tags sent in hello; the server hands this runner only builds whose tags it has. */
+  tags?: string[];
+  /** WebSocket constructor. @default `WebSocket` from `ws` */
+  WebSocket?: RunnerSocketConstructor;
+  /** First reconnect delay; doubles per failed attempt. @default 500 */
+  reconnectDelayMs?: number;
+  /** Upper bound of the reconnect delay. @default 15000 */
+  maxReconnectDelayMs?: number;
+  /** Jitter source in [0, 1): the delay used is between half and all of the backoff. @default Math.random */
+  random?: () => number;
+  /** Heartbeat period; overrides the server's `welcome.heartbeatIntervalMs`. @default the server's */
+  heartbeatIntervalMs?: number;
+  /** Largest trace payload per message, before base64. @default 65536 */
+  maxTraceChunkBytes?: number;
+  /** Request id generator for claims. @default a counter */
+  createRequestId?: () => string;
+}
+
+/** How a build ended on the runner, as reported by `finish`. */
+export interface BuildOutcome {
+  state: "success" | "failed";
+  exitCode: number | null;
+  failureReason?: FailureReason;
+}

@@ -1,0 +1,456 @@
+// The runner's side of buildsim's runner ↔ server WebSocket protocol, reconnecting and resending trace bytes.
+//
+//   runner                                   server
+//     |--- hello {token, protocol, tags} ------->|
+//     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds this runner still owns + bytes held
+//     |--- claim {requestId} ------------------->|
+//     |<-- job {requestId, job} | noJob ---------|
+//     |--- trace {buildId, offset, data} ------->|  one message in flight per build
+//     |<-- traceAck {buildId, length} -----------|  drop bytes below length; resend from it on a gap
+//     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
+//     |<-- cancel {buildId, reason} -------------|  → onCancel listeners
+//     |--- finish {buildId, state, …} ---------->|  only once every trace byte is acknowledged
+//     |<-- finishAck {buildId, status} ----------|  → finish() resolves with status
+//
+// When the socket closes (other than 4401/4426/4000, which stop the connection) it reconnects with capped
+// exponential backoff and jitter, says hello again, and on welcome rebases every build it still runs on
+// the length the server holds, resending from there. A build the server no longer holds is canceled.
+
+import type {
+  BuildStatus,
+  FailureReason,
+  JobPayload,
+  RunnerToServerMessage,
+  ServerToRunnerMessage,
+  WelcomeMessage,
+} from "@buildsim/core";
+import { CLOSE_CODES, isCompletedStatus, PROTOCOL_VERSION } from "@buildsim/core";
+import { ListenerSet } from "./listener-set.js";
+import { parseServerToRunnerMessage } from "./parse-server-to-runner-message.js";
+import { RunnerConnectionError } from "./runner-connection-error.js";
+import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
+import {
+  type RunnerSocket,
+  type RunnerSocketConstructor,
+  reconnectDelayMs,
+  runnerSocketUrl,
+} from "./runner-socket.js";
+import { TraceOutbox } from "./trace-outbox.js";
+
+export type { RunnerConnectionErrorCode } from "./runner-connection-error.js";
+export type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
+export type { RunnerSocket, RunnerSocketConstructor } from "./runner-socket.js";
+export { RunnerConnectionError };
+
+interface TrackedBuild {
+  outbox: TraceOutbox;
+  finish: {
+    outcome: BuildOutcome;
+    sent: boolean;
+    resolve: (s: BuildStatus) => void;
+    reject: (e: Error) => void;
+  } | null;
+}
+
+interface PendingClaim {
+  requestId: string;
+  waitMs: number | undefined;
+  sent: boolean;
+  resolve: (job: JobPayload | null) => void;
+  reject: (error: Error) => void;
+}
+
+/** The runner's typed connection to a buildsim server; see the diagram at the top of this file. */
+export class RunnerConnection {
+  /** The latest welcome's `resume`: builds this runner still owns, with the trace length the server holds. */
+  resume: WelcomeMessage["resume"] = [];
+  /** The latest welcome, or null before the first one. */
+  welcome: WelcomeMessage | null = null;
+
+  private readonly options: Required<
+    Omit<
+      RunnerConnectionOptions,
+      "name" | "version" | "executor" | "tags" | "heartbeatIntervalMs" | "WebSocket"
+    >
+  > &
+    RunnerConnectionOptions;
+  private socket: RunnerSocket | null = null;
+  private connected = false;
+  private stopped = false;
+  /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
+  private stoppedBy: RunnerConnectionError | null = null;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly builds = new Map<number, TrackedBuild>();
+  private readonly claims = new Map<string, PendingClaim>();
+  private readonly listeners = {
+    cancel: new ListenerSet<[number, "canceled" | "timeout"]>(),
+    welcome: new ListenerSet<[WelcomeMessage]>(),
+    disconnect: new ListenerSet<[number]>(),
+    error: new ListenerSet<[Error]>(),
+  };
+  private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
+  private connecting: Promise<WelcomeMessage> | null = null;
+  private opening = false;
+  private readonly socketUrl: string;
+  private requestCounter = 0;
+
+  constructor(options: RunnerConnectionOptions) {
+    this.options = {
+      reconnectDelayMs: 500,
+      maxReconnectDelayMs: 15_000,
+      random: Math.random,
+      maxTraceChunkBytes: 65_536,
+      createRequestId: () => `claim-${++this.requestCounter}`,
+      ...options,
+    };
+    // An unusable URL is the caller's mistake: say so now, not on every reconnect.
+    this.socketUrl = runnerSocketUrl(options.url);
+  }
+
+  /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
+  connect(): Promise<WelcomeMessage> {
+    if (this.welcome) return Promise.resolve(this.welcome);
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
+    this.connecting ??= new Promise<WelcomeMessage>((resolve, reject) => {
+      this.firstWelcome = { resolve, reject };
+    });
+    if (!this.socket && !this.reconnectTimer) this.open();
+    return this.connecting;
+  }
+
+  /** True between a welcome and the socket closing. */
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * Asks for a build: the job payload, or null when none is pending for this runner. With `waitMs` the
+   * server holds the claim (long poll) until a build is queued or the time is up.
+   */
+  claim(options: { waitMs?: number } = {}): Promise<JobPayload | null> {
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
+    return new Promise((resolve, reject) => {
+      const claim: PendingClaim = {
+        requestId: this.options.createRequestId(),
+        waitMs: options.waitMs,
+        sent: false,
+        resolve,
+        reject,
+      };
+      this.claims.set(claim.requestId, claim);
+      this.sendClaim(claim);
+    });
+  }
+
+  /** Starts tracking a build's trace at `startOffset` (claimed builds are tracked automatically). */
+  trackBuild(buildId: number, startOffset = 0): void {
+    if (!this.builds.has(buildId))
+      this.builds.set(buildId, { outbox: new TraceOutbox(startOffset), finish: null });
+  }
+
+  /** Ids of the builds being tracked (running, or finishing). */
+  get buildIds(): number[] {
+    return [...this.builds.keys()];
+  }
+
+  /** Appends bytes (or UTF-8 text) to a build's trace; they are kept until the server acknowledges them. */
+  appendTrace(buildId: number, data: Uint8Array | string): void {
+    const build = this.builds.get(buildId);
+    if (!build) throw new RunnerConnectionError("UNKNOWN_BUILD", `build ${buildId} is not tracked`);
+    if (build.finish) throw new RunnerConnectionError("BUILD_FINISHING", `build ${buildId} is finishing`);
+    build.outbox.append(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    this.pump(buildId, build);
+  }
+
+  /** Bytes written to a build's trace and bytes the server acknowledged. */
+  traceProgress(buildId: number): { totalBytes: number; ackedBytes: number } | null {
+    const build = this.builds.get(buildId);
+    return build ? { totalBytes: build.outbox.totalBytes, ackedBytes: build.outbox.ackedBytes } : null;
+  }
+
+  /** Waits until every trace byte is acknowledged, reports the outcome, and resolves with the final status. */
+  finish(buildId: number, outcome: BuildOutcome): Promise<BuildStatus> {
+    const build = this.builds.get(buildId);
+    if (!build)
+      return Promise.reject(new RunnerConnectionError("UNKNOWN_BUILD", `build ${buildId} is not tracked`));
+    if (build.finish)
+      return Promise.reject(new RunnerConnectionError("BUILD_FINISHING", `build ${buildId} is finishing`));
+    return new Promise((resolve, reject) => {
+      build.finish = { outcome, sent: false, resolve, reject };
+      this.pump(buildId, build);
+    });
+  }
+
+  /** Calls `listener(buildId, reason)` when the server cancels a build; returns the unsubscribe function. */
+  onCancel(listener: (buildId: number, reason: "canceled" | "timeout") => void): () => void {
+    return this.listeners.cancel.add(listener);
+  }
+  /** Calls `listener` on every welcome (the first and each after a reconnect). */
+  onWelcome(listener: (welcome: WelcomeMessage) => void): () => void {
+    return this.listeners.welcome.add(listener);
+  }
+  /** Calls `listener(closeCode)` whenever the socket closes. */
+  onDisconnect(listener: (closeCode: number) => void): () => void {
+    return this.listeners.disconnect.add(listener);
+  }
+  /** Calls `listener` for server `error` messages, lost traces and fatal closes. */
+  onError(listener: (error: Error) => void): () => void {
+    return this.listeners.error.add(listener);
+  }
+
+  /** Stops reconnecting, closes the socket with 1000 and rejects whatever still waits with `CLOSED`. */
+  async close(): Promise<void> {
+    const socket = this.socket;
+    const closed =
+      socket && socket.readyState !== 3
+        ? new Promise<void>((resolve) => socket.addEventListener("close", () => resolve()))
+        : Promise.resolve();
+    this.shutDown(new RunnerConnectionError("CLOSED", "the runner connection is closed"));
+    socket?.close(CLOSE_CODES.NORMAL, "runner stopping");
+    await closed;
+  }
+
+  private open(): void {
+    this.reconnectTimer = null;
+    if (this.stopped || this.opening) return;
+    this.opening = true;
+    void this.socketConstructor().then(
+      (Socket) => {
+        this.opening = false;
+        if (!this.stopped) this.attach(new Socket(this.socketUrl));
+      },
+      (error: Error) => {
+        this.opening = false;
+        this.reportError(error);
+        this.closed(1006);
+      },
+    );
+  }
+
+  /** The injected constructor, else `ws`, imported only now so that browser bundles never need it. */
+  private async socketConstructor(): Promise<RunnerSocketConstructor> {
+    if (this.options.WebSocket) return this.options.WebSocket;
+    const { WebSocket } = await import("ws");
+    return WebSocket as unknown as RunnerSocketConstructor;
+  }
+
+  private attach(socket: RunnerSocket): void {
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      const { token, name, version, executor, tags } = this.options;
+      this.send({ type: "hello", protocol: PROTOCOL_VERSION, token, name, version, executor, tags });
+    });
+    socket.addEventListener("message", (event) => {
+      if (this.socket !== socket) return;
+      const text =
+        typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString();
+      const message = parseServerToRunnerMessage(text);
+      if (message) this.receive(message);
+      else
+        this.listeners.error.emit(
+          [new RunnerConnectionError("PROTOCOL_ERROR", `unreadable message: ${text.slice(0, 200)}`)],
+          () => {},
+        );
+    });
+    // ws reports a failed connect as `error` then `close`; only `close` matters.
+    socket.addEventListener("error", () => {});
+    socket.addEventListener("close", (event) => {
+      if (this.socket === socket) this.closed(event.code);
+    });
+  }
+
+  private receive(message: ServerToRunnerMessage): void {
+    switch (message.type) {
+      case "welcome":
+        this.welcomed(message);
+        return;
+      case "job":
+      case "noJob": {
+        const claim = this.claims.get(message.requestId);
+        if (!claim) return;
+        this.claims.delete(message.requestId);
+        if (message.type === "job") this.trackBuild(message.job.id);
+        claim.resolve(message.type === "job" ? message.job : null);
+        return;
+      }
+      case "traceAck":
+        this.acknowledged(message.buildId, message.length);
+        return;
+      case "cancel":
+        this.listeners.cancel.emit([message.buildId, message.reason], this.reportError);
+        return;
+      case "finishAck": {
+        const build = this.builds.get(message.buildId);
+        if (!build?.finish) return;
+        this.builds.delete(message.buildId);
+        build.finish.resolve(message.status);
+        return;
+      }
+      case "error":
+        this.reportError(new Error(`${message.code}: ${message.message}`));
+        return;
+    }
+  }
+
+  private welcomed(welcome: WelcomeMessage): void {
+    this.connected = true;
+    this.attempt = 0;
+    this.welcome = welcome;
+    this.resume = welcome.resume;
+    const held = new Map(welcome.resume.map((entry) => [entry.buildId, entry]));
+    for (const [buildId, build] of [...this.builds]) {
+      const entry = held.get(buildId);
+      build.outbox.resetInFlight();
+      if (build.finish) build.finish.sent = false;
+      if (!entry) {
+        this.drop(
+          buildId,
+          new RunnerConnectionError("BUILD_NOT_HELD", `the server no longer holds build ${buildId}`),
+        );
+        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
+        continue;
+      }
+      if (build.outbox.ack(entry.traceBytes) !== "ok") this.traceLost(buildId, entry.traceBytes);
+      else if (isCompletedStatus(entry.status))
+        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
+    }
+    this.startHeartbeat(this.options.heartbeatIntervalMs ?? welcome.heartbeatIntervalMs);
+    const first = this.firstWelcome;
+    this.firstWelcome = null;
+    first?.resolve(welcome);
+    this.listeners.welcome.emit([welcome], this.reportError);
+    for (const claim of this.claims.values()) this.sendClaim(claim);
+    for (const [buildId, build] of this.builds) this.pump(buildId, build);
+  }
+
+  private acknowledged(buildId: number, length: number): void {
+    const build = this.builds.get(buildId);
+    if (!build) return;
+    if (build.outbox.ack(length) !== "ok") {
+      this.traceLost(buildId, length);
+      return;
+    }
+    this.pump(buildId, build);
+  }
+
+  /** Sends the next trace message, or the finish once every byte is acknowledged. */
+  private pump(buildId: number, build: TrackedBuild): void {
+    if (!this.connected) return;
+    const slice = build.outbox.next(this.options.maxTraceChunkBytes);
+    if (slice) {
+      this.send({ type: "trace", buildId, offset: slice.offset, data: slice.data.toString("base64") });
+      return;
+    }
+    if (build.finish && !build.finish.sent && build.outbox.settled) {
+      build.finish.sent = true;
+      const { state, exitCode, failureReason } = build.finish.outcome;
+      this.send({
+        type: "finish",
+        buildId,
+        state,
+        exitCode,
+        failureReason,
+        traceBytes: build.outbox.totalBytes,
+      });
+    }
+  }
+
+  private traceLost(buildId: number, length: number): void {
+    const build = this.builds.get(buildId);
+    const error = new RunnerConnectionError(
+      "TRACE_LOST",
+      `server acknowledged ${length} trace bytes of build ${buildId}; it had ${build?.outbox.ackedBytes} of ${build?.outbox.totalBytes}`,
+    );
+    this.drop(buildId, error);
+    this.reportError(error);
+    this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
+  }
+
+  private drop(buildId: number, error: RunnerConnectionError): void {
+    const build = this.builds.get(buildId);
+    this.builds.delete(buildId);
+    build?.finish?.reject(error);
+  }
+
+  private sendClaim(claim: PendingClaim): void {
+    if (!this.connected || claim.sent) return;
+    claim.sent = true;
+    this.send(
+      claim.waitMs === undefined
+        ? { type: "claim", requestId: claim.requestId }
+        : { type: "claim", requestId: claim.requestId, waitMs: claim.waitMs },
+    );
+  }
+
+  private send(message: RunnerToServerMessage): void {
+    if (this.socket?.readyState === 1) this.socket.send(JSON.stringify(message));
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    this.stopHeartbeat();
+    if (!(intervalMs > 0)) return;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.connected) this.send({ type: "heartbeat", buildIds: this.buildIds });
+    }, intervalMs);
+    this.heartbeatTimer.unref?.();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private closed(code: number): void {
+    this.socket = null;
+    this.connected = false;
+    this.stopHeartbeat();
+    for (const [requestId, claim] of [...this.claims]) {
+      if (!claim.sent) continue;
+      this.claims.delete(requestId);
+      claim.reject(
+        new RunnerConnectionError("DISCONNECTED", "the connection closed before the claim was answered"),
+      );
+    }
+    this.listeners.disconnect.emit([code], this.reportError);
+    const fatal = fatalCloseCodes.get(code);
+    if (fatal) {
+      const error = new RunnerConnectionError(fatal, `the server closed the runner connection with ${code}`);
+      this.reportError(error);
+      this.shutDown(error);
+      return;
+    }
+    if (this.stopped) return;
+    const delayMs = reconnectDelayMs(this.attempt++, this.options);
+    this.reconnectTimer = setTimeout(() => this.open(), delayMs);
+  }
+
+  private shutDown(error: RunnerConnectionError): void {
+    this.stopped = true;
+    this.stoppedBy ??= error;
+    this.connected = false;
+    this.stopHeartbeat();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.firstWelcome?.reject(error);
+    this.firstWelcome = null;
+    for (const claim of this.claims.values()) claim.reject(error);
+    this.claims.clear();
+    for (const buildId of [...this.builds.keys()]) this.drop(buildId, error);
+  }
+
+  /** Tells the error listeners; also where a listener that throws ends up, instead of in the socket handler. */
+  private readonly reportError = (error: Error): void => this.listeners.error.emit([error], () => {});
+}
+
+const fatalCloseCodes = new Map<number, "UNAUTHORIZED" | "UNSUPPORTED_PROTOCOL" | "PROTOCOL_ERROR">([
+  [CLOSE_CODES.UNAUTHORIZED, "UNAUTHORIZED"],
+  [CLOSE_CODES.UNSUPPORTED_PROTOCOL, "UNSUPPORTED_PROTOCOL"],
+  [CLOSE_CODES.PROTOCOL_ERROR, "PROTOCOL_ERROR"],
+]);
+
+/** Creates a runner connection; call `connect()` to open it. */
+export function createRunnerConnection(options: RunnerConnectionOptions): RunnerConnection {
+  return new RunnerConnection(options);
+}
