@@ -1,6 +1,6 @@
 // Turns a WebSocket's callbacks into an ordered async stream of events the trace watcher can `await`.
 
-import type { WebSocketLike } from "./web-socket-factory.js";
+import { upgradeRefusalOf, type WebSocketLike } from "./web-socket-factory.js";
 
 /** One thing that happened on a socket, in arrival order. */
 export type SocketEvent =
@@ -29,8 +29,9 @@ export class SocketEventQueue {
       this.#push({ kind: "message", data: text });
     };
     socket.onerror = (event) => {
-      const message = errorMessageOf(event);
-      this.#push({ kind: "error", message, httpStatus: upgradeStatusOf(message) });
+      const refusal = upgradeRefusalOf(socket);
+      const message = refusal?.message ?? errorMessageOf(event);
+      this.#push({ kind: "error", message, httpStatus: refusal?.status ?? upgradeStatusOf(message) });
     };
     socket.onclose = (event) => {
       this.#push({ kind: "close", code: event.code, reason: event.reason });

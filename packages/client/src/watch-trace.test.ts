@@ -257,11 +257,21 @@ describe("watchTrace over the WebSocket", () => {
     expect(delays).toHaveLength(2);
   });
 
-  it("throws unauthorized when the upgrade itself is refused with 401", async () => {
-    server = await startTestServer({ upgradeStatus: 401, watcher: undefined });
-    const error = await rejection(collect(createClient({ baseUrl: server.url }).watchTrace(1, 7)));
-    expect(error).toMatchObject({ code: "unauthorized", status: 401 });
-  });
+  it.each([
+    [401, "unauthorized", { message: "401 Unauthorized" }, "401 Unauthorized"],
+    [403, "forbidden", { message: "403 Forbidden" }, "403 Forbidden"],
+    [400, "bad_request", { error: "offset is invalid" }, "offset is invalid"],
+    [401, "unauthorized", undefined, "Unexpected server response: 401"],
+  ] as const)(
+    "throws at once when the upgrade is refused with %i (%s)",
+    async (status, code, body, message) => {
+      server = await startTestServer({ upgradeStatus: status, upgradeBody: body });
+      const { delays, sleep } = recordingSleep();
+      const error = await rejection(collect(createClient({ baseUrl: server.url, sleep }).watchTrace(1, 7)));
+      expect(error).toMatchObject({ code, status, message });
+      expect(delays).toEqual([]);
+    },
+  );
 });
 
 describe("watchTrace against a server without the socket (real GitLab)", () => {

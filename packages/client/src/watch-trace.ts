@@ -23,7 +23,7 @@ import {
 import type { ProjectRef } from "./api-options.js";
 import { abortedError, type BackoffOptions, backoffDelayMs, type SleepFn } from "./backoff.js";
 import { decodeBase64 } from "./base64.js";
-import { ClientError, type ClientErrorCode } from "./client-error.js";
+import { ClientError, type ClientErrorCode, codeForStatus } from "./client-error.js";
 import type { HttpTransport } from "./http-transport.js";
 import type { JobsV4Api } from "./jobs-v4-api.js";
 import { pollTrace } from "./poll-trace.js";
@@ -85,10 +85,8 @@ const CLOSE_ERRORS: Readonly<Record<number, ClientErrorCode>> = {
   [CLOSE_CODES.UNSUPPORTED_PROTOCOL]: "protocol",
 };
 
-const UPGRADE_ERRORS: Readonly<Record<number, ClientErrorCode>> = {
-  401: "unauthorized",
-  403: "forbidden",
-};
+// A refused upgrade worth another try; any other 4xx (401, 403, 400…) will not change by retrying.
+const TRANSIENT_UPGRADE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429]);
 
 /** Follows one build's trace; see the protocol notes at the top of this file. */
 export async function* watchTrace(
@@ -101,10 +99,9 @@ export async function* watchTrace(
   const mode = options.mode ?? "auto";
   const maxAttempts = options.reconnect?.maxAttempts ?? DEFAULT_RECONNECT_ATTEMPTS;
   let failures = 0;
-  let outcome: Outcome = mode === "polling" ? { kind: "fallback" } : { kind: "ended" };
-  while (outcome.kind !== "fallback") {
+  while (mode !== "polling") {
     if (options.signal?.aborted) throw abortedError(options.signal);
-    outcome = yield* connectOnce(context, project, buildId, state, options);
+    const outcome = yield* connectOnce(context, project, buildId, state, options);
     if (outcome.kind === "ended") return;
     if (outcome.kind === "fallback") {
       if (mode === "websocket") {
@@ -123,6 +120,7 @@ export async function* watchTrace(
         message: `Trace socket failed ${failures} times in a row: ${outcome.reason}`,
       });
     }
+    // Reconnect at once when the server asked for it and the last connection brought bytes.
     if (!outcome.immediate || failures > 0) {
       await context.sleep(backoffDelayMs(Math.max(0, failures - 1), options.reconnect), options.signal);
     }
@@ -248,15 +246,20 @@ async function classifyClose(
     throw new ClientError({ code: closeError, message: reason || `Trace socket closed with ${code}` });
   }
   if (!facts.opened) {
-    let status = facts.upgradeStatus;
-    if (status === null && !state.probed) {
+    let refusal =
+      facts.upgradeStatus === null ? null : { status: facts.upgradeStatus, message: facts.lastError };
+    if (refusal === null && !state.probed) {
       state.probed = true;
-      status = await probeUpgradeStatus(context, project, buildId);
+      refusal = await probeUpgrade(context, project, buildId);
     }
+    const status = refusal?.status ?? null;
     if (status === 404) return { kind: "fallback" };
-    const upgradeError = status === null ? undefined : UPGRADE_ERRORS[status];
-    if (upgradeError) {
-      throw new ClientError({ code: upgradeError, status, message: `Trace socket refused with ${status}` });
+    if (status !== null && status >= 400 && status < 500 && !TRANSIENT_UPGRADE_STATUSES.has(status)) {
+      throw new ClientError({
+        code: codeForStatus(status),
+        status,
+        message: refusal?.message || `${status}`,
+      });
     }
   }
   return {
@@ -268,11 +271,11 @@ async function classifyClose(
 }
 
 // Browsers hide a refused upgrade's status; a plain GET of the same path tells 404 (no endpoint) apart.
-async function probeUpgradeStatus(
+async function probeUpgrade(
   context: TraceWatchContext,
   project: ProjectRef,
   buildId: number,
-): Promise<number | null> {
+): Promise<{ status: number; message: string } | null> {
   try {
     const response = await context.transport.request({
       method: "GET",
@@ -280,9 +283,11 @@ async function probeUpgradeStatus(
       query: { project: String(project), build: buildId },
       responseType: "none",
     });
-    return response.status;
+    return { status: response.status, message: "" };
   } catch (error) {
-    return error instanceof ClientError ? error.status : null;
+    return error instanceof ClientError && error.status !== null
+      ? { status: error.status, message: error.message }
+      : null;
   }
 }
 

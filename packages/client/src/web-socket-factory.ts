@@ -1,5 +1,7 @@
 // Opening a WebSocket in Node (the `ws` package, imported lazily, with auth headers) or a browser (global WebSocket).
 
+import { parseErrorMessage } from "./client-error.js";
+
 // Method syntax makes the parameter bivariant, so the DOM's and `ws`'s richer event types both fit.
 type Handler<E> = { handle(event: E): void }["handle"];
 
@@ -44,6 +46,20 @@ export interface ResolvedWebSocketFactory {
 
 const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
 
+/** A refused upgrade as the server answered it (only the built-in `ws` path can see this). */
+export interface UpgradeRefusal {
+  status: number;
+  /** GitLab's error text from the response body. */
+  message: string;
+}
+
+const refusals = new WeakMap<object, UpgradeRefusal>();
+
+/** How the server refused `socket`'s upgrade, when it did and the implementation could tell. */
+export function upgradeRefusalOf(socket: WebSocketLike): UpgradeRefusal | undefined {
+  return refusals.get(socket);
+}
+
 /** Picks the WebSocket implementation: injected, else `ws` in Node, else the browser's global. */
 export function resolveWebSocketFactory(options: WebSocketFactoryOptions = {}): ResolvedWebSocketFactory {
   const injected = options.WebSocket;
@@ -65,7 +81,23 @@ export function resolveWebSocketFactory(options: WebSocketFactoryOptions = {}): 
       open: async (url, headers) => {
         // Imported here, not at the top, so browser bundles never need `ws`.
         const { default: WebSocket } = await import("ws");
-        return new WebSocket(url, { headers: { ...headers } }) as unknown as WebSocketLike;
+        const socket = new WebSocket(url, { headers: { ...headers } });
+        // Read a refused upgrade's body so the error carries GitLab's message, then fail the socket.
+        socket.on("unexpected-response", (_request, response) => {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (text: string) => {
+            body += text;
+          });
+          response.on("end", () => {
+            const status = response.statusCode ?? 0;
+            const message = parseErrorMessage(body, response.headers["content-type"] ?? null);
+            refusals.set(socket, { status, message: message || `Unexpected server response: ${status}` });
+            socket.terminate();
+          });
+          response.on("error", () => socket.terminate());
+        });
+        return socket as unknown as WebSocketLike;
       },
     };
   }

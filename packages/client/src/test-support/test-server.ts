@@ -37,6 +37,8 @@ export interface TestServerOptions {
   watcher?: (connection: WatcherConnection) => void;
   /** @default 404 */
   upgradeStatus?: number;
+  /** JSON body of a refused upgrade. @default none */
+  upgradeBody?: object;
 }
 
 export interface TestServer {
@@ -83,7 +85,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== TRACE_WS_PATH || !options.watcher) {
       const status = options.upgradeStatus ?? 404;
-      socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const body = options.upgradeBody === undefined ? "" : JSON.stringify(options.upgradeBody);
+      const type = body === "" ? "" : "Content-Type: application/json\r\n";
+      socket.end(
+        `HTTP/1.1 ${status} Refused\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
