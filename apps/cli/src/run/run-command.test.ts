@@ -219,6 +219,25 @@ test:
     expect(r.trace("test: [mac, 22]")).toContain("on mac with 22");
   });
 
+  it("starts a delayed job only once its start_in has passed", async () => {
+    const r = await run({
+      ".gitlab-ci.yml": `
+build:
+  stage: build
+  script: [echo build]
+later:
+  stage: deploy
+  when: delayed
+  start_in: 1 second
+  script: [echo later]
+`,
+    });
+    expect(r.code).toBe(0);
+    expect(statuses(r)).toEqual(["build:success", "later:success"]);
+    const later = r.builds[1]!;
+    expect(Date.parse(later.startedAt!) - Date.parse(later.queuedAt!)).toBeGreaterThanOrEqual(1000);
+  });
+
   it("reports an invalid file with its position and runs nothing", async () => {
     const r = await run({ ".gitlab-ci.yml": "job:\n  stage: build\n" });
     expect(r.code).toBe(1);

@@ -3,7 +3,7 @@
 
 import type { Build, BuildStatus, ClaimMessage, HelloMessage, JobPayload, Runner } from "@buildsim/core";
 import type { App } from "../app.js";
-import { type ClaimBuild, createClaimBuild } from "../services/claim-build.js";
+import { type ClaimBuild, createClaimBuild, delayedUntil } from "../services/claim-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { type BuildWatchdog, createBuildWatchdog } from "./build-watchdog.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
@@ -93,7 +93,20 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   const onCancel = ({ buildId, runnerId }: { buildId: number; runnerId: number | null }) => {
     if (runnerId !== null) sendCancel(runnerId, buildId, "canceled");
   };
-  const onQueued = () => {
+  /** Timers that offer delayed builds to parked claims once their `start_in` has passed. */
+  const delayTimers = new Set<unknown>();
+  const onQueued = (build?: Build) => {
+    if (build?.startInS && build.queuedAt) {
+      const dueMs = Date.parse(delayedUntil(build.queuedAt, build.startInS)) - Date.parse(app.now());
+      if (dueMs > 0) {
+        const timer = options.timers.setTimeout(() => {
+          delayTimers.delete(timer);
+          onQueued();
+        }, dueMs);
+        delayTimers.add(timer);
+        return;
+      }
+    }
     // One queued build serves at most one parked claim; the first runner that matches gets it.
     for (const claim of [...parked]) {
       if (claim.session.socket.readyState !== claim.session.socket.OPEN) {
@@ -108,7 +121,11 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   };
   app.events.on("runnerMustCancel", onCancel);
   app.events.on("buildQueued", onQueued);
-  const sweepTimer = options.timers.setInterval(() => watchdog.sweep(), options.sweepIntervalMs);
+  // The sweep also offers builds whose delay ended while no timer knew of them (after a restart).
+  const sweepTimer = options.timers.setInterval(() => {
+    watchdog.sweep();
+    if (parked.length > 0) onQueued();
+  }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
 
   const hub = {
@@ -172,6 +189,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);
+      for (const timer of delayTimers) options.timers.clearTimeout(timer);
+      delayTimers.clear();
       for (const claim of [...parked]) unpark(claim);
       for (const set of sessions.values()) for (const s of set) s.close(code, "server shutting down");
     },
