@@ -3,9 +3,7 @@
 // `buildsim` start. better-sqlite3 stays outside (a native addon), loaded from node_modules.
 import { build } from "esbuild";
 
-await build({
-  entryPoints: ["dist/main.js"],
-  outfile: "dist/buildsim.mjs",
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -16,4 +14,5 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: "warning",
-});
+};
+await build({ ...common, entryPoints: ["dist/main.js"], outfile: "dist/buildsim.mjs" });

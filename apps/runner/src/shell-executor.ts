@@ -118,9 +118,13 @@ async function downloadDependencies(
   const withArtifacts = job.dependencies.filter((dependency) => dependency.artifactsFile !== null);
   if (withArtifacts.length === 0) return null;
   trace(sectionLine("Downloading artifacts"));
-  for (const dependency of withArtifacts) {
+  // Every download starts at once; they are reported and unpacked one by one, in order.
+  const responses = withArtifacts.map((dependency) =>
+    transfer(() => downloadArtifacts(fetchFn, baseUrl, dependency, signal), signal),
+  );
+  for (const [i, dependency] of withArtifacts.entries()) {
     trace(`Downloading artifacts for ${dependency.name} (${dependency.id})...\n`);
-    const response = await transfer(() => downloadArtifacts(fetchFn, baseUrl, dependency, signal), signal);
+    const response = await responses[i]!;
     // Canceled or timed out meanwhile: the job's abort decides the outcome.
     if (response === null) return null;
     if (response instanceof Error) {

@@ -9,13 +9,12 @@
 
 import path from "node:path";
 import { createChangesCheck, createDirectoryReader, createExistsCheck } from "@buildsim/ci-config";
-import { createRunnerConnection } from "@buildsim/client";
 import type { Build } from "@buildsim/core";
-import { createRunner, createShellExecutor, createSimulateExecutor, RUNNER_VERSION } from "@buildsim/runner";
 import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
 import { readGitProject } from "./git-project.js";
+import { createLocalRunner, type LocalRunner } from "./local-runner.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
 import { watchPipeline } from "./pipeline-watcher.js";
 
@@ -23,6 +22,8 @@ export interface RunCommandIo {
   stdout: BoardOutput;
   stderr: { write(text: string): unknown };
   cwd: string;
+  /** The runner beside the server. @default `createLocalRunner` */
+  createRunner?: () => LocalRunner;
   /** Resolves when the user asks to stop serving (--keep). @default SIGINT/SIGTERM */
   untilInterrupted?: () => Promise<void>;
 }
@@ -59,9 +60,14 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   const o = parsed.options;
   const file = path.resolve(io.cwd, o.file);
   const projectDir = path.dirname(file);
-  const git = await readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
+  const reading = readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
+  // Node's fetch loads undici on first use (~20 ms of this thread): let that happen while git runs, not
+  // in the first job's artifact upload.
+  void fetch("data:,").catch(() => {});
+  const git = await reading;
   const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
 
+  const localRunner = (io.createRunner ?? createLocalRunner)();
   const errors: string[] = [];
   const server = await startServer({
     dataDir: path.resolve(io.cwd, o.dataDir),
@@ -125,28 +131,16 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       },
     });
 
-    const connection = createRunnerConnection({
+    localRunner.start({
       url: server.url,
       token: runnerRecord.token,
-      name: "buildsim-run",
-      version: RUNNER_VERSION,
+      concurrent: o.concurrent,
       executor: o.executor,
       tags,
     });
-    const common = { runnerName: "buildsim-run", runnerVersion: RUNNER_VERSION };
-    const runner = createRunner({
-      connection,
-      executor:
-        o.executor === "simulate"
-          ? createSimulateExecutor(common)
-          : createShellExecutor({ ...common, serverUrl: server.url }),
-      concurrent: o.concurrent,
-    });
-    const running = runner.run();
     const final = await watch.done;
     board.finish(final);
-    await runner.stop({ abortRunning: true });
-    await running;
+    await localRunner.stop();
     for (const line of errors) io.stderr.write(`${line}\n`);
     if (o.keep) {
       io.stdout.write(
@@ -156,6 +150,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     }
     return final.status === "success" ? 0 : 1;
   } finally {
+    await localRunner.stop();
     await server.close();
   }
 }
