@@ -1,7 +1,7 @@
 import { type Build, newBuild, type Runner } from "@buildsim/core";
 import { describe, expect, it } from "vitest";
 import { runnerCanRun } from "./claim-build.js";
-import { dependenciesOf, refSlug } from "./job-payload.js";
+import { dependenciesOf } from "./job-payload.js";
 
 const at = "2026-01-01T00:00:00.000Z";
 const build = (id: number, name: string, stageIdx: number, extra: Partial<Build> = {}): Build =>
@@ -85,12 +85,5 @@ describe("runnerCanRun", () => {
     expect(runnerCanRun(r as Runner, { tagList: tagList as string[], projectId: projectId as number })).toBe(
       expected,
     );
-  });
-});
-
-describe("refSlug", () => {
-  it("lowercases, replaces non-alphanumerics with dashes and trims them", () => {
-    expect(refSlug("Feature/My_Branch-")).toBe("feature-my-branch");
-    expect(refSlug("x".repeat(70))).toHaveLength(63);
   });
 });

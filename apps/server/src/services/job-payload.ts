@@ -1,6 +1,7 @@
 // Builds the payload a runner gets with a claimed build: steps, GitLab's predefined CI_* variables, the
 // artifacts to collect and the dependencies whose artifacts it downloads.
 
+import { refSlug } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 
@@ -9,15 +10,6 @@ export interface JobPayloadContext {
   store: Store;
   /** The server's base URL, without a trailing slash. */
   serverUrl: string;
-}
-
-/** `my-branch/Foo_1` → `my-branch-foo-1` (GitLab's `CI_COMMIT_REF_SLUG`: 63 chars, no edge dashes). */
-export function refSlug(ref: string): string {
-  return ref
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "-")
-    .slice(0, 63)
-    .replace(/^-+|-+$/g, "");
 }
 
 /**

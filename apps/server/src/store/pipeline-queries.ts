@@ -4,6 +4,7 @@
 import type { Pipeline, PipelineStatus } from "@buildsim/core";
 import type Database from "better-sqlite3";
 import type { Db } from "./open-database.js";
+import { type PipelineRow, toPipeline } from "./pipelines-repo.js";
 
 /** Filters of `GET /projects/:id/pipelines`. */
 export interface PipelineListQuery {
@@ -23,42 +24,6 @@ export interface PipelineListQuery {
 /** The `order_by` values GitLab accepts for pipelines; each is a column of the table. */
 export const PIPELINE_ORDERS = ["id", "status", "ref", "updated_at", "user_id"] as const;
 export type PipelineOrder = (typeof PIPELINE_ORDERS)[number];
-
-interface PipelineRow {
-  id: number;
-  project_id: number;
-  sha: string;
-  ref: string;
-  tag: number;
-  before_sha: string | null;
-  status: string;
-  source: string;
-  user_id: number | null;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  duration: number | null;
-  coverage: number | null;
-}
-
-const toPipeline = (r: PipelineRow): Pipeline => ({
-  id: r.id,
-  projectId: r.project_id,
-  sha: r.sha,
-  ref: r.ref,
-  tag: r.tag === 1,
-  beforeSha: r.before_sha,
-  status: r.status as Pipeline["status"],
-  source: r.source,
-  userId: r.user_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  duration: r.duration,
-  coverage: r.coverage,
-});
 
 /** Prepared statements are cached per database, so each query shape is compiled once. */
 const cache = new WeakMap<Db, Map<string, Database.Statement>>();

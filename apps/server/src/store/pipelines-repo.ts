@@ -3,7 +3,8 @@
 import type { Pipeline } from "@buildsim/core";
 import type { Db } from "./open-database.js";
 
-interface PipelineRow {
+/** A `pipelines` row as SQLite returns it. */
+export interface PipelineRow {
   id: number;
   project_id: number;
   sha: string;
@@ -21,7 +22,8 @@ interface PipelineRow {
   coverage: number | null;
 }
 
-const toPipeline = (r: PipelineRow): Pipeline => ({
+/** A row as the domain's Pipeline. */
+export const toPipeline = (r: PipelineRow): Pipeline => ({
   id: r.id,
   projectId: r.project_id,
   sha: r.sha,

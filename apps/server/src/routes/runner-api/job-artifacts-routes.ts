@@ -7,6 +7,7 @@ import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { artifactsReply } from "../artifacts-reply.js";
 import type { RouteHandler } from "../route-handler.js";
 import { integerRouteParam } from "../v3/route-helpers.js";
 import { parseExpireIn } from "./parse-expire-in.js";
@@ -81,16 +82,5 @@ export function downloadJobArtifacts(ctx: RequestContext, app: App): Reply {
     const other = app.store.builds.getByToken(token);
     return other !== undefined && other.projectId === j.projectId && !isCompletedStatus(other.status);
   });
-  const file = app.store.artifacts.read(job.id);
-  if (!file) throw ApiError.of("NOT_FOUND");
-  return {
-    status: 200,
-    headers: [
-      "Content-Type",
-      "application/octet-stream",
-      "Content-Disposition",
-      `attachment; filename=${file.record.filename.replace(/[^\x20-\x7e]/g, "_")}`,
-    ],
-    body: file.bytes,
-  };
+  return artifactsReply(app, job.id);
 }

@@ -8,6 +8,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { type BuildShape, presentBuildV3 } from "../../presenters/present-build-v3.js";
+import { artifactsReply } from "../artifacts-reply.js";
 import { currentUser, findBuild, findProject, integerRouteParam, requireReadBuild } from "./route-helpers.js";
 
 /** The Build entity reply for `build`. */
@@ -47,24 +48,6 @@ export function getTrace(ctx: RequestContext, app: App): Reply {
     status: 200,
     headers: ["Content-Type", "text/plain", "Content-Disposition", `infile; filename="${build.id}.log"`],
     body: app.traces.readMasked(build.id),
-  };
-}
-
-/** The artifacts archive as GitLab's `present_file!` serves it. */
-function artifactsReply(app: App, buildId: number): Reply {
-  const file = app.store.artifacts.read(buildId);
-  if (!file) throw ApiError.of("NOT_FOUND");
-  return {
-    status: 200,
-    headers: [
-      "Content-Type",
-      "application/octet-stream",
-      "Content-Disposition",
-      `attachment; filename=${file.record.filename.replace(/[^\x20-\x7e]/g, "_")}`,
-      "Content-Transfer-Encoding",
-      "binary",
-    ],
-    body: file.bytes,
   };
 }
 

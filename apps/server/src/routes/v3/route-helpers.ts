@@ -37,16 +37,21 @@ export function integerRouteParam(ctx: RequestContext, name: string): number {
   return Number.isSafeInteger(n) ? n : -1;
 }
 
-/** `user_project`: the project by id or `namespace/project`, or 404 when missing or not visible. */
-export function findProject(ctx: RequestContext, app: App, user: User): Project {
+/** The route's `:id` project, by id or `namespace/project` (memoized until the next write); v3 and v4. */
+export function lookupProject(ctx: RequestContext, app: App): Project | undefined {
   const id = ctx.route.id ?? "";
-  const project = app.projectMemo.get(id, () => {
+  return app.projectMemo.get(id, () => {
     if (/^\d+$/.test(id)) {
       const n = Number(id);
       return Number.isSafeInteger(n) ? app.store.projects.get(n) : undefined;
     }
     return app.store.projects.getByPath(id);
   });
+}
+
+/** `user_project`: the project by id or `namespace/project`, or 404 when missing or not visible. */
+export function findProject(ctx: RequestContext, app: App, user: User): Project {
+  const project = lookupProject(ctx, app);
   if (!project || !canReadProject(user, project)) throw ApiError.of("PROJECT_NOT_FOUND");
   return project;
 }

@@ -8,7 +8,7 @@ import { accessLevelOf, canReadBuild, canReadProject, canUpdateBuild } from "../
 import { tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { currentUser } from "../v3/route-helpers.js";
+import { currentUser, lookupProject } from "../v3/route-helpers.js";
 
 /**
  * The caller of a v4 request. `jobProjectId` is set when a job token authenticated it: the caller then
@@ -69,14 +69,7 @@ export function callerCanReadProject(caller: Caller, project: Project): boolean 
 
 /** `user_project`: by id or `namespace/project`; 404 `Project Not Found` when missing or not visible. */
 export function findProjectV4(ctx: RequestContext, app: App, caller: Caller): Project {
-  const id = ctx.route.id ?? "";
-  const project = app.projectMemo.get(id, () => {
-    if (/^\d+$/.test(id)) {
-      const n = Number(id);
-      return Number.isSafeInteger(n) ? app.store.projects.get(n) : undefined;
-    }
-    return app.store.projects.getByPath(id);
-  });
+  const project = lookupProject(ctx, app);
   if (!project || !callerCanReadProject(caller, project)) throw ApiError.of("PROJECT_NOT_FOUND");
   return project;
 }
