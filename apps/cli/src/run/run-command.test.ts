@@ -238,6 +238,14 @@ later:
     expect(Date.parse(later.startedAt!) - Date.parse(later.queuedAt!)).toBeGreaterThanOrEqual(1000);
   });
 
+  it("reads a job's coverage from its trace with coverage:", async () => {
+    const r = await run({
+      ".gitlab-ci.yml": "test:\n  coverage: '/Total: \\d+\\.\\d+%/'\n  script: ['echo \"Total: 87.25%\"']\n",
+    });
+    expect(r.code).toBe(0);
+    expect(r.builds[0]?.coverage).toBe(87.25);
+  });
+
   it("reports an invalid file with its position and runs nothing", async () => {
     const r = await run({ ".gitlab-ci.yml": "job:\n  stage: build\n" });
     expect(r.code).toBe(1);

@@ -24,6 +24,7 @@ import {
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
+import { extractCoverage } from "../services/extract-coverage.js";
 import { parseRunnerMessage } from "./parse-runner-message.js";
 import type { RunnerHub } from "./runner-hub.js";
 
@@ -184,7 +185,15 @@ export class RunnerSession {
     }
     const timedOut = this.hub.watchdog.isTimedOut(m.buildId);
     const status = app.store.transaction(() => {
-      const build = app.store.builds.get(m.buildId)!;
+      let build = app.store.builds.get(m.buildId)!;
+      // `coverage:` is read from the whole trace before the build ends, as GitLab's `update_coverage`.
+      if (build.coverageRegex && build.status === "running") {
+        const coverage = extractCoverage(
+          app.store.traces.read(build.id).toString("utf8"),
+          build.coverageRegex,
+        );
+        if (coverage !== null) build = app.transitions.saveDetails({ ...build, coverage });
+      }
       const at = app.now();
       const exitCode = m.exitCode === null || m.exitCode === undefined ? {} : { exitCode: m.exitCode };
       const event = timedOut
