@@ -46,6 +46,8 @@ export type {
 } from "./pipelines-v4-api.js";
 export type { ArrayFormat, QueryParams, QueryValue } from "./query-string.js";
 export { buildQueryString } from "./query-string.js";
+export type { RegisteredRunner, RegisterRunnerOptions } from "./register-runner.js";
+export { registerRunner } from "./register-runner.js";
 export {
   type BuildOutcome,
   createRunnerConnection,
