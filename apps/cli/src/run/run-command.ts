@@ -60,13 +60,11 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   const o = parsed.options;
   const file = path.resolve(io.cwd, o.file);
   const projectDir = path.dirname(file);
+  // git runs in its own processes: start it, then do this thread's work (undici, the server) meanwhile.
   const reading = readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
-  // Node's fetch loads undici on first use (~20 ms of this thread): let that happen while git runs, not
-  // in the first job's artifact upload.
+  // Node's fetch loads undici on first use (~20 ms of this thread): now, not in the first artifact upload.
   void fetch("data:,").catch(() => {});
-  const git = await reading;
   const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
-
   const localRunner = (io.createRunner ?? createLocalRunner)();
   const errors: string[] = [];
   const server = await startServer({
@@ -74,6 +72,13 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     port: o.port,
     log: (line) => errors.push(line),
   });
+  let git: Awaited<typeof reading>;
+  try {
+    git = await reading;
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const { app } = server;
   try {
     const owner = app.store.users.firstAdmin()!;
