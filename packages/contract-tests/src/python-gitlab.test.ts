@@ -1,11 +1,17 @@
 // python-gitlab (Debian's python3-gitlab, run by /usr/bin/python3) against the real server: lists with
 // both scope forms and pagination, reads, downloads, every action, and errors as its own exception types.
 
-import type { RunningServer } from "@buildsim/server";
 import { strFromU8, unzipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectRecentTimestamp } from "./expect-recent-timestamp.js";
 import { type PythonTarget, runPythonGitlab } from "./run-python-gitlab.js";
-import { ALL_JOB_IDS_DESC, JOBS, startFixtureServer, TOKENS } from "./start-fixture-server.js";
+import {
+  ALL_JOB_IDS_DESC,
+  type FixtureServer,
+  JOBS,
+  startFixtureServer,
+  TOKENS,
+} from "./start-fixture-server.js";
 
 type Json = Record<string, unknown>;
 interface GlError {
@@ -21,7 +27,7 @@ interface JobSummary {
   name: string;
 }
 
-let server: RunningServer;
+let server: FixtureServer;
 beforeEach(async () => {
   server = await startFixtureServer();
 });
@@ -162,7 +168,7 @@ describe("actions", () => {
       },
     );
     expect(r.result).toBeNull();
-    expect(r.erased_at).toBe("2026-01-01T00:10:00.000Z");
+    expectRecentTimestamp(r.erased_at);
     expect(r.trace).toBe("");
     expect(r.artifacts_error).toMatchObject({ class: "GitlabGetError", response_code: 404 });
   });

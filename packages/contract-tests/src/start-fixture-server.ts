@@ -1,8 +1,9 @@
-// Starts the real buildsim server on port 0, in memory, loaded with the contract fixture.
+// Starts `buildsim serve` (the real CLI, a child process) on port 0, in memory, with the contract fixture.
 
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RunningServer, startServer } from "@buildsim/server";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -43,14 +44,41 @@ export const JOBS = {
 /** Every job id of the fixture, newest first (the order of `GET /projects/:id/jobs`). */
 export const ALL_JOB_IDS_DESC = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
 
-/** A fresh server with the fixture; the clock is fixed so durations are stable. */
-export function startFixtureServer(): Promise<RunningServer> {
-  let n = 0;
-  return startServer({
-    db: ":memory:",
-    seedFile: JOBS_SEED_FILE,
-    clock: () => new Date("2026-01-01T00:10:00.000Z"),
-    generateToken: () => `gen-token-${++n}`,
-    log: () => {},
+/** The bundled `buildsim` command (built before these tests by turbo). */
+const CLI = path.resolve(here, "../../../apps/cli/dist/buildsim.mjs");
+
+/** A running `buildsim serve`. */
+export interface FixtureServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `buildsim serve --db :memory: --seed fixtures/jobs-seed.yaml --port 0`, resolved once it listens. */
+export async function startFixtureServer(): Promise<FixtureServer> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, "serve", "--db", ":memory:", "--seed", JOBS_SEED_FILE, "--port", "0"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(out);
+      if (listening) resolve(listening[1]!);
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`buildsim serve exited with ${code} before listening:\n${out}`)),
+    );
   });
+  child.stdout!.resume();
+  return {
+    url,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
