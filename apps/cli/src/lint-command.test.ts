@@ -27,6 +27,11 @@ const run = (argv: string[], cwd = repo): Promise<number> =>
   runLintCommand(argv, { cwd, stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
 
 describe("buildsim lint", () => {
+  it("prints its usage for --help and exits 0", async () => {
+    expect(await run(["--help"])).toBe(0);
+    expect(out.join("\n")).toContain("buildsim lint [--file <path>]");
+  });
+
   it("says the syntax is correct and exits 0 for a valid .gitlab-ci.yml in the current directory", async () => {
     write(".gitlab-ci.yml", "include: ci/test.yml\nbuild: { stage: build, script: make }\n");
     write("ci/test.yml", "test: { script: make test, needs: [build] }\n");

@@ -13,10 +13,11 @@ export interface LintCommandIo {
 
 const USAGE = "usage: buildsim lint [--file <path>]   (default: .gitlab-ci.yml in the current directory)";
 
-function parseArgs(argv: readonly string[]): { file: string } | { error: string } {
+function parseArgs(argv: readonly string[]): { file: string } | { error: string } | { help: true } {
   let file = ".gitlab-ci.yml";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === "--help" || arg === "-h") return { help: true };
     if (arg === "--file" || arg === "-f") {
       const value = argv[i + 1];
       if (value === undefined) return { error: `${arg} needs a path` };
@@ -44,6 +45,10 @@ export async function runLintCommand(
   },
 ): Promise<number> {
   const args = parseArgs(argv);
+  if ("help" in args) {
+    io.stdout(USAGE);
+    return 0;
+  }
   if ("error" in args) {
     io.stderr(args.error);
     io.stderr(USAGE);

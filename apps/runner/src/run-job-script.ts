@@ -24,6 +24,8 @@ export interface JobScriptHooks {
   runStep(step: JobStep, signal: AbortSignal): Promise<StepExit>;
   /** After the steps, with the job's state so far (artifacts); a failure turns a success into it. */
   finalize?(state: "success" | "failed", signal: AbortSignal): Promise<JobStageFailure | null>;
+  /** After `finalize`: the variables the job's `artifacts:reports:dotenv` files set. */
+  dotenv?(state: "success" | "failed"): Promise<Array<{ key: string; value: string }>>;
   /** Always last, whatever happened (remove the working directory). */
   cleanup?(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function runJobScript(
     }
     if (jobAbort.signal.aborted) end = abortedEnd(jobAbort.signal.reason, job.timeoutS * 1000);
     clock.clearTimeout(timer);
+    let dotenvVariables: Array<{ key: string; value: string }> = [];
     const state = end ? "failed" : "success";
     // A job the server canceled or the runner is abandoning stops now; a timed-out one still cleans up.
     if (!context.signal.aborted) {
@@ -77,6 +80,7 @@ export async function runJobScript(
       // Canceled during after_script: nothing is uploaded.
       const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
       if (late && !end) end = late;
+      if (!context.signal.aborted) dotenvVariables = (await hooks.dotenv?.(end ? "failed" : "success")) ?? [];
     }
     if (context.signal.aborted && !end) end = abortedEnd(context.signal.reason, job.timeoutS * 1000);
     const result: ExecutionResult = end
@@ -87,7 +91,7 @@ export async function runJobScript(
         }
       : { state: "success", exitCode: 0 };
     trace(footerLine(result, end?.summary ?? null));
-    return result;
+    return dotenvVariables.length > 0 ? { ...result, dotenvVariables } : result;
   } finally {
     clock.clearTimeout(timer);
     context.signal.removeEventListener("abort", forward);

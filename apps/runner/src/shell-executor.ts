@@ -17,6 +17,7 @@ import type { Executor, ExecutorContext } from "./executor.js";
 import { listSourceFiles } from "./list-source-files.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { type BuildDir, prepareBuildDir } from "./prepare-build-dir.js";
+import { readDotenvReports } from "./read-dotenv-report.js";
 import { type JobStageFailure, runJobScript } from "./run-job-script.js";
 import { runShellStep, type SpawnFunction } from "./run-shell-step.js";
 import { sectionLine } from "./trace-lines.js";
@@ -89,6 +90,19 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
             }),
           finalize: (state, signal) =>
             collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal),
+          async dotenv() {
+            const files = job.artifacts?.reportsDotenv ?? [];
+            if (files.length === 0 || !dir) return [];
+            const { report, missing } = await readDotenvReports(dir.projectDir, files);
+            for (const file of missing) trace(`WARNING: ${file}: no matching files for the dotenv report\n`);
+            for (const line of report.invalid)
+              trace(`WARNING: dotenv report: ignoring ${JSON.stringify(line)}\n`);
+            if (report.variables.length > 0)
+              trace(
+                `Reporting ${report.variables.length} dotenv variable(s): ${report.variables.map((v) => v.key).join(", ")}\n`,
+              );
+            return report.variables;
+          },
           async cleanup() {
             if (dir && !options.keepBuildDirs) await dir.remove();
           },

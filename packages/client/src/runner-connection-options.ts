@@ -35,4 +35,6 @@ export interface BuildOutcome {
   state: "success" | "failed";
   exitCode: number | null;
   failureReason?: FailureReason;
+  /** Variables from `artifacts:reports:dotenv`. */
+  dotenvVariables?: Array<{ key: string; value: string }>;
 }

@@ -345,7 +345,7 @@ export class RunnerConnection {
     }
     if (build.finish && !build.finish.sent && build.outbox.settled) {
       build.finish.sent = true;
-      const { state, exitCode, failureReason } = build.finish.outcome;
+      const { state, exitCode, failureReason, dotenvVariables } = build.finish.outcome;
       this.send({
         type: "finish",
         buildId,
@@ -353,6 +353,7 @@ export class RunnerConnection {
         exitCode,
         failureReason,
         traceBytes: build.outbox.totalBytes,
+        ...(dotenvVariables && dotenvVariables.length > 0 ? { dotenvVariables } : {}),
       });
     }
   }

@@ -167,6 +167,8 @@ export interface Build {
   image: string | null;
   /** `services:` names, reported like `image`. */
   services: string[];
+  /** Variables its `artifacts:reports:dotenv` files set; later jobs that take its artifacts get them. */
+  dotenvVariables: BuildVariable[];
   /** `retry:` from the CI config: automatic retries left and on which failure reasons. */
   retryMax: number;
   retryWhen: string[] | null;

@@ -75,6 +75,8 @@ export interface JobArtifactsSpec {
   exclude: string[];
   when: "on_success" | "on_failure" | "always";
   expireIn: string | null;
+  /** `artifacts:reports:dotenv` files; the runner reads them and reports their variables in `finish`. */
+  reportsDotenv?: string[];
 }
 
 export interface JobDependency {
@@ -155,6 +157,8 @@ export interface FinishMessage {
   failureReason?: FailureReason;
   /** Total trace bytes the runner produced; the server finishes only once it holds them all. */
   traceBytes: number;
+  /** Variables from the job's `artifacts:reports:dotenv` files (GitLab hands them to later jobs). */
+  dotenvVariables?: Array<{ key: string; value: string }>;
 }
 
 export type RunnerToServerMessage =

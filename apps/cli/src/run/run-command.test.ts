@@ -246,6 +246,35 @@ later:
     expect(r.builds[0]?.coverage).toBe(87.25);
   });
 
+  it("hands artifacts:reports:dotenv variables to the jobs that take the job's artifacts", async () => {
+    const r = await run({
+      ".gitlab-ci.yml": `
+stages: [build, test]
+version:
+  stage: build
+  script: ['echo "VERSION=1.2.3" > build.env', 'echo "FROM_YAML=dotenv" >> build.env']
+  artifacts:
+    reports: { dotenv: build.env }
+uses:
+  stage: test
+  variables: { FROM_YAML: yaml }
+  script: ['echo "version=$VERSION from=$FROM_YAML"']
+isolated:
+  stage: test
+  needs: []
+  script: ['echo "version=[$VERSION]"']
+`,
+    });
+    expect(r.code).toBe(0);
+    expect(r.builds[0]?.dotenvVariables).toEqual([
+      { key: "VERSION", value: "1.2.3", public: false },
+      { key: "FROM_YAML", value: "dotenv", public: false },
+    ]);
+    // Dotenv variables outrank the job's own YAML variables, as in GitLab.
+    expect(r.trace("uses")).toContain("version=1.2.3 from=dotenv\n");
+    expect(r.trace("isolated")).toContain("version=[]\n");
+  });
+
   it("reports an invalid file with its position and runs nothing", async () => {
     const r = await run({ ".gitlab-ci.yml": "job:\n  stage: build\n" });
     expect(r.code).toBe(1);

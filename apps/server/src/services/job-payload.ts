@@ -90,6 +90,19 @@ function predefinedVariables(build: Build, runner: Runner, c: JobPayloadContext)
   return vars.map(([key, value]) => ({ key, value, public: key !== "CI_JOB_TOKEN" }));
 }
 
+/**
+ * GitLab's precedence, lowest first: predefined, the job's YAML variables, then the dotenv reports of
+ * the builds it takes artifacts from, then variables given for the pipeline (`public: false`).
+ */
+function withDotenv(
+  predefined: JobVariable[],
+  own: readonly JobVariable[],
+  upstream: readonly Build[],
+): JobVariable[] {
+  const dotenv = upstream.flatMap((d) => d.dotenvVariables.map((v) => ({ ...v, public: false })));
+  return [...predefined, ...own.filter((v) => v.public), ...dotenv, ...own.filter((v) => !v.public)];
+}
+
 /** The payload for `build` (already running on `runner`). */
 export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadContext): JobPayload {
   const pipeline = c.store.pipelines.get(build.pipelineId);
@@ -134,7 +147,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     beforeSha: pipeline?.beforeSha ?? null,
     timeoutS: build.timeoutS,
     steps,
-    variables: [...predefinedVariables(build, runner, c), ...build.variables],
+    variables: withDotenv([...predefinedVariables(build, runner, c)], build.variables, upstream),
     artifacts: a
       ? {
           name: a.name ?? null,
@@ -142,6 +155,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           exclude: a.exclude ?? [],
           when: a.when,
           expireIn: a.expireIn ?? null,
+          reportsDotenv: a.reportsDotenv ?? [],
         }
       : null,
     dependencies,

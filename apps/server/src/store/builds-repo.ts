@@ -33,6 +33,7 @@ interface BuildRow {
   start_in_s: number | null;
   image: string | null;
   services: string;
+  dotenv_variables: string;
   coverage: number | null;
   coverage_regex: string | null;
   created_at: string;
@@ -85,6 +86,7 @@ function toBuild(r: BuildRow): Build {
     startInS: r.start_in_s,
     image: r.image,
     services: JSON.parse(r.services),
+    dotenvVariables: JSON.parse(r.dotenv_variables),
     coverage: r.coverage,
     coverageRegex: r.coverage_regex,
     createdAt: r.created_at,
@@ -134,6 +136,7 @@ function toParams(b: Build): Record<string, unknown> {
     start_in_s: b.startInS,
     image: b.image,
     services: JSON.stringify(b.services),
+    dotenv_variables: JSON.stringify(b.dotenvVariables),
     coverage: b.coverage,
     coverage_regex: b.coverageRegex,
     created_at: b.createdAt,
@@ -164,6 +167,7 @@ const COLUMNS = Object.keys(
     variables: [],
     tagList: [],
     services: [],
+    dotenvVariables: [],
   } as unknown as Build),
 );
 const SELECT =

@@ -217,4 +217,9 @@ DROP TABLE trace_chunks;
 ALTER TABLE trace_chunks_v2 RENAME TO trace_chunks;
 CREATE UNIQUE INDEX trace_chunks_by_build ON trace_chunks (build_id, offset);`,
   },
+  {
+    version: 6,
+    name: "dotenv report variables",
+    sql: `ALTER TABLE builds ADD COLUMN dotenv_variables TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];

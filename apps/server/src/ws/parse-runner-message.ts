@@ -53,8 +53,25 @@ export function parseRunnerMessage(text: string): ParseRunnerMessageResult {
       if (m.failureReason !== undefined && !isFailureReason(m.failureReason))
         return bad("failureReason must be one of GitLab's failure reasons");
       if (!isOffset(m.traceBytes)) return bad("traceBytes must be a whole number");
+      if (m.dotenvVariables !== undefined && !isDotenvList(m.dotenvVariables))
+        return bad("dotenvVariables must be a list of {key, value} strings");
       return { ok: true, message: m as unknown as RunnerToServerMessage };
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(m.type)}` };
   }
+}
+
+/** `[{key, value}]` with string keys (a variable name) and string values. */
+function isDotenvList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (v) =>
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as { key?: unknown }).key === "string" &&
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test((v as { key: string }).key) &&
+        typeof (v as { value?: unknown }).value === "string",
+    )
+  );
 }

@@ -194,6 +194,11 @@ export class RunnerSession {
         );
         if (coverage !== null) build = app.transitions.saveDetails({ ...build, coverage });
       }
+      if (m.dotenvVariables && m.dotenvVariables.length > 0 && build.status === "running")
+        build = app.transitions.saveDetails({
+          ...build,
+          dotenvVariables: m.dotenvVariables.map(({ key, value }) => ({ key, value, public: false })),
+        });
       const at = app.now();
       const exitCode = m.exitCode === null || m.exitCode === undefined ? {} : { exitCode: m.exitCode };
       const event = timedOut
