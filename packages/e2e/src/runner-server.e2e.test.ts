@@ -106,8 +106,8 @@ describe("cancel", () => {
     });
     const watcher = await watch(server.url);
     startRunnerProcess(server.url, E2E_TOKENS.runner, buildsDir);
-    await watcher.waitFor("sleep-pid=");
-    await watcher.waitFor("\n");
+    // The echoed command also says `sleep-pid=`: wait for the printed pid and its newline.
+    await watcher.waitFor(/sleep-pid=\d+\n/);
     const pid = Number(/sleep-pid=(\d+)/.exec(watcher.bytes().toString())![1]);
     expect(isAlive(pid)).toBe(true);
     const startedAt = performance.now();
@@ -138,8 +138,8 @@ describe("a job past its timeout", () => {
     });
     const watcher = await watch(server.url);
     startRunnerProcess(server.url, E2E_TOKENS.runner, buildsDir);
-    await watcher.waitFor("sleep-pid=");
-    await watcher.waitFor("\n");
+    // The echoed command also says `sleep-pid=`: wait for the printed pid and its newline.
+    await watcher.waitFor(/sleep-pid=\d+\n/);
     const pid = Number(/sleep-pid=(\d+)/.exec(watcher.bytes().toString())![1]);
     const end = await watcher.ended;
     expect(end.status).toBe("failed");

@@ -10,8 +10,8 @@ export interface TraceWatcher {
   bytes(): Buffer;
   /** The chunks as received (offset, length). */
   chunks: Array<{ offset: number; length: number }>;
-  /** Resolves once the collected text contains `text`. */
-  waitFor(text: string): Promise<void>;
+  /** Resolves once the collected text contains `text` (or matches it, for a RegExp). */
+  waitFor(text: string | RegExp): Promise<void>;
   /** Resolves with `end`; rejects if the socket closes without one. */
   ended: Promise<Extract<ServerToWatcherMessage, { type: "end" }>>;
   close(): void;
@@ -32,7 +32,9 @@ export function watchTrace(
   });
   const parts: Buffer[] = [];
   const chunks: TraceWatcher["chunks"] = [];
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const waiters: Array<{ text: string | RegExp; resolve: () => void }> = [];
+  const found = (wanted: string | RegExp) =>
+    typeof wanted === "string" ? text.includes(wanted) : wanted.test(text);
   let text = "";
   let resolveEnd!: (m: Extract<ServerToWatcherMessage, { type: "end" }>) => void;
   let rejectEnd!: (e: Error) => void;
@@ -49,7 +51,7 @@ export function watchTrace(
       chunks.push({ offset: m.offset, length: bytes.byteLength });
       text += bytes.toString("latin1");
       for (const w of [...waiters])
-        if (text.includes(w.text)) {
+        if (found(w.text)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve();
         }
@@ -66,12 +68,12 @@ export function watchTrace(
     bytes: () => Buffer.concat(parts),
     chunks,
     waitFor: (wanted) =>
-      text.includes(wanted)
+      found(wanted)
         ? Promise.resolve()
         : Promise.race([
             new Promise<void>((resolve) => waiters.push({ text: wanted, resolve })),
             ended.then(() => {
-              throw new Error(`build ended without ${JSON.stringify(wanted)} in its trace:\n${text}`);
+              throw new Error(`build ended without ${String(wanted)} in its trace:\n${text}`);
             }),
           ]),
     ended,
