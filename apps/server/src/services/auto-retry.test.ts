@@ -1,36 +1,14 @@
 import { createMemoryReader } from "@buildsim/ci-config";
-import type { Build, Commit, Project } from "@buildsim/core";
+import type { Build } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import { createStore, type Store } from "../store/create-store.js";
+import { LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { createPipelineCreator } from "./create-pipeline.js";
 
-const project = {
-  id: 1,
-  pathWithNamespace: "local/demo",
-  name: "demo",
-  description: null,
-  visibility: "private",
-  publicBuilds: true,
-  buildsEnabled: true,
-  defaultBranch: "main",
-  runnersToken: "r",
-  members: [],
-  createdAt: "2026-01-01T00:00:00.000Z",
-} satisfies Project;
-const commit = {
-  projectId: 1,
-  sha: "b".repeat(40),
-  message: "m",
-  authorName: "a",
-  authorEmail: "a@x",
-  authoredDate: "2026-01-01T00:00:00.000Z",
-  committerName: "a",
-  committerEmail: "a@x",
-  committedDate: "2026-01-01T00:00:00.000Z",
-  parentIds: [],
-} satisfies Commit;
+const project = LOCAL_PROJECT;
+const commit = LOCAL_COMMIT;
 
 let store: Store;
 beforeEach(() => {

@@ -1,37 +1,14 @@
 import { createMemoryReader } from "@buildsim/ci-config";
-import type { Commit, Project } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import { createStore, type Store } from "../store/create-store.js";
+import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { type CreatePipeline, createPipelineCreator } from "./create-pipeline.js";
 
-const SHA = "a".repeat(40);
-const project: Project = {
-  id: 1,
-  pathWithNamespace: "local/demo",
-  name: "demo",
-  description: null,
-  visibility: "private",
-  publicBuilds: true,
-  buildsEnabled: true,
-  defaultBranch: "main",
-  runnersToken: "runners-secret",
-  members: [],
-  createdAt: "2026-01-01T00:00:00.000Z",
-};
-const commit: Commit = {
-  projectId: 1,
-  sha: SHA,
-  message: "Add CI\n",
-  authorName: "Ada",
-  authorEmail: "ada@example.com",
-  authoredDate: "2026-01-01T01:00:00.000+01:00",
-  committerName: "Ada",
-  committerEmail: "ada@example.com",
-  committedDate: "2026-01-01T01:00:00.000+01:00",
-  parentIds: [],
-};
+const project = LOCAL_PROJECT;
+const commit = LOCAL_COMMIT;
+const SHA = FIXTURE_SHA;
 
 let store: Store;
 let events: ServerEvents;
