@@ -4,8 +4,24 @@ import { lstat, mkdir, readFile, readlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { unzipSync, type Zippable, zipSync } from "fflate";
 
-/** `fetch`'s shape, injectable. */
-export type FetchFunction = typeof fetch;
+/** The part of `fetch`'s request options the artifact transfers use. */
+export interface TransferRequestInit {
+  method?: string;
+  headers: Record<string, string>;
+  body?: Uint8Array<ArrayBuffer>;
+  signal?: AbortSignal;
+}
+
+/** The part of `fetch`'s `Response` the artifact transfers read. */
+export interface TransferFetchResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The slice of `fetch`'s shape the transfers need, injectable; `globalThis.fetch` is one. */
+export type FetchFunction = (url: string, init: TransferRequestInit) => Promise<TransferFetchResponse>;
 
 /** The server's HTTP base URL from the runner's URL (`ws://` → `http://`), without a trailing slash. */
 export function httpBaseUrl(url: string): string {
@@ -61,7 +77,11 @@ export interface TransferResponse {
   body: Uint8Array;
 }
 
-async function request(fetchFn: FetchFunction, url: string, init: RequestInit): Promise<TransferResponse> {
+async function request(
+  fetchFn: FetchFunction,
+  url: string,
+  init: TransferRequestInit,
+): Promise<TransferResponse> {
   const response = await fetchFn(url, init);
   const body = new Uint8Array(await response.arrayBuffer());
   return { ok: response.ok, status: response.status, statusText: response.statusText, body };
@@ -81,7 +101,7 @@ export function uploadArtifacts(
     method: "POST",
     headers: { "JOB-TOKEN": job.token, "Content-Type": "application/zip" },
     body: archive as Uint8Array<ArrayBuffer>,
-    signal,
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -94,6 +114,6 @@ export function downloadArtifacts(
 ): Promise<TransferResponse> {
   return request(fetchFn, `${baseUrl}/api/v4/jobs/${dependency.id}/artifacts`, {
     headers: { "JOB-TOKEN": dependency.token },
-    signal,
+    ...(signal ? { signal } : {}),
   });
 }

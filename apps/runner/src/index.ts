@@ -1,10 +1,11 @@
 // @buildsim/runner: claims builds from a buildsim server and runs them with the shell or simulate executor.
 // Named exports only, listed explicitly.
 
-export type { FetchFunction } from "./artifacts-transfer.js";
+export type { FetchFunction, TransferFetchResponse, TransferRequestInit } from "./artifacts-transfer.js";
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
 export type { AbortReason, ExecutionResult, Executor, ExecutorContext } from "./executor.js";
+export { createNodeHttpFetch } from "./node-http-fetch.js";
 export type { ParseRunnerArgsResult, RunnerCliOptions } from "./parse-runner-args.js";
 export { parseRunnerArgs, RUNNER_USAGE } from "./parse-runner-args.js";
 export type { SimulateCommand, SimulateCommandError } from "./parse-simulate-command.js";

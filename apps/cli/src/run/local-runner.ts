@@ -2,7 +2,13 @@
 // and not faster: the jobs' own processes already use the second core.)
 
 import { createRunnerConnection } from "@buildsim/client";
-import { createRunner, createShellExecutor, createSimulateExecutor, RUNNER_VERSION } from "@buildsim/runner";
+import {
+  createNodeHttpFetch,
+  createRunner,
+  createShellExecutor,
+  createSimulateExecutor,
+  RUNNER_VERSION,
+} from "@buildsim/runner";
 
 export interface LocalRunnerConfig {
   url: string;
@@ -38,7 +44,7 @@ export function createLocalRunner(): LocalRunner {
         executor:
           config.executor === "simulate"
             ? createSimulateExecutor(common)
-            : createShellExecutor({ ...common, serverUrl: config.url }),
+            : createShellExecutor({ ...common, serverUrl: config.url, fetch: createNodeHttpFetch() }),
         concurrent: config.concurrent,
       });
       const running = runner.run();

@@ -60,10 +60,8 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   const o = parsed.options;
   const file = path.resolve(io.cwd, o.file);
   const projectDir = path.dirname(file);
-  // git runs in its own processes: start it, then do this thread's work (undici, the server) meanwhile.
+  // git runs in its own processes: start it, then do this thread's work (the server) meanwhile.
   const reading = readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
-  // Node's fetch loads undici on first use (~20 ms of this thread): now, not in the first artifact upload.
-  void fetch("data:,").catch(() => {});
   const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
   const localRunner = (io.createRunner ?? createLocalRunner)();
   const errors: string[] = [];
