@@ -1,8 +1,8 @@
 // Bundles the compiled CLI (dist/main.js and every workspace package it imports) into one file,
 // dist/buildsim.cjs: Node 20 then loads one file instead of ~200, which takes ~100 ms off every
 // `buildsim` start. better-sqlite3 stays outside (a native addon), loaded from node_modules.
-// dist/buildsim.mjs (the bin) runs it with a V8 code cache made here by running a sample pipeline with
-// it (see scripts/code-cache-loader.mjs): Node 20 has no compile cache of its own.
+// dist/buildsim.mjs (the bin) runs it with a V8 code cache made here by running a small sample pipeline
+// with it (see scripts/code-cache-loader.mjs): Node 20 has no compile cache of its own.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,6 +12,28 @@ import { build } from "esbuild";
 
 const cliDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(cliDir, "dist");
+
+/**
+ * A small pipeline of its own that goes through what any run does (stages, needs, artifacts,
+ * dependencies, an allowed failure): which functions get compiled does not depend on the jobs' content.
+ */
+const SAMPLE_PIPELINE = `stages: [build, test]
+make:
+  stage: build
+  script: [mkdir -p out, echo made > out/file.txt]
+  artifacts: { paths: [out/] }
+check:
+  stage: test
+  script: [cat out/file.txt]
+quick:
+  stage: test
+  needs: []
+  script: [echo quick]
+tolerated:
+  stage: test
+  allow_failure: true
+  script: [exit 1]
+`;
 
 await build({
   bundle: true,
@@ -32,15 +54,14 @@ const cacheFile = path.join(dist, "buildsim.cjs.cache");
 rmSync(cacheFile, { force: true });
 writeCodeCache();
 
-/** Runs examples/pipeline with the bundle in a scratch git repository; the loader writes the cache on exit. */
+/** Runs SAMPLE_PIPELINE with the bundle in a scratch git repository; the loader writes the cache on exit. */
 function writeCodeCache() {
   const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-code-cache-"));
   try {
     const project = path.join(work, "project");
     const data = path.join(work, "data");
-    const sample = path.join(cliDir, "..", "..", "examples", "pipeline", ".gitlab-ci.yml");
     mkdirSync(project);
-    copyFileSync(sample, path.join(project, ".gitlab-ci.yml"));
+    writeFileSync(path.join(project, ".gitlab-ci.yml"), SAMPLE_PIPELINE);
     writeFileSync(path.join(project, "README.md"), "code cache sample\n");
     const git = (...args) =>
       spawnSync("git", ["-c", "user.name=buildsim", "-c", "user.email=buildsim@localhost", ...args], {
