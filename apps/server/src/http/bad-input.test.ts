@@ -1,8 +1,8 @@
 // Throws malformed ids, params, methods and bodies at every endpoint: no 500, no crash, GitLab-style errors.
 
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
+import { rawRequest } from "../test-support/raw-request.js";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "../test-support/start-test-server.js";
 
 const SHA = "0ff3ae198f8601a285adcf5c0fff204ee6fba5fd";
@@ -109,33 +109,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Sends a raw request target (no URL normalization). */
+/** Sends a raw request target (no URL normalization) as root. */
 function raw(method: string, target: string, body?: { type: string; body: string | Buffer }) {
-  return new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
-    const req = request(
-      `${server.url}${target}`,
-      {
-        method,
-        headers: {
-          "PRIVATE-TOKEN": ROOT_TOKEN,
-          ...(body ? { "Content-Type": body.type, "Content-Length": Buffer.byteLength(body.body) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: res.headers["content-type"],
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body?.body);
-  });
+  return rawRequest(server.url, ROOT_TOKEN, method, target, body);
 }
 
 const fill = (path: string, over: Partial<typeof DEFAULTS>) =>

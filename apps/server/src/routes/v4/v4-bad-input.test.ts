@@ -1,10 +1,10 @@
 // Throws malformed ids, params and bodies at every v4 endpoint: GitLab-style 4xx JSON errors, never a
 // 500, and nothing logged as unexpected.
 
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../start-server.js";
 import { JOBS_V4_SEED, V4_TOKENS } from "../../test-support/jobs-v4-seed.js";
+import { rawRequest } from "../../test-support/raw-request.js";
 import { startTestServer } from "../../test-support/start-test-server.js";
 
 const ENDPOINTS: Array<{ method: string; path: string }> = [
@@ -70,32 +70,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function raw(method: string, target: string, body?: { type: string; body: string }) {
-  return new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
-    const req = request(
-      `${server.url}${target}`,
-      {
-        method,
-        headers: {
-          "PRIVATE-TOKEN": V4_TOKENS.root,
-          ...(body ? { "Content-Type": body.type, "Content-Length": Buffer.byteLength(body.body) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: res.headers["content-type"],
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body?.body);
-  });
+/** Sends a raw request target (no URL normalization) as root. */
+function raw(method: string, target: string, body?: { type: string; body: string | Buffer }) {
+  return rawRequest(server.url, V4_TOKENS.root, method, target, body);
 }
 
 const fill = (path: string, over: Partial<typeof DEFAULTS>) =>
