@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CLOSE_CODES } from "@buildsim/core";
+import { CLOSE_CODES, newUser } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
@@ -116,23 +116,16 @@ function ensureAdminToken(store: Store, now: string, generateToken: () => string
   const token = generateToken();
   store.transaction(() => {
     const id = store.users.nextId();
-    store.users.insert({
-      id,
-      username: store.users.getByUsername("root") ? `root${id}` : "root",
-      name: "Administrator",
-      email: "admin@example.com",
-      state: "active",
-      isAdmin: true,
-      avatarUrl: null,
-      createdAt: now,
-      bio: null,
-      location: null,
-      skype: "",
-      linkedin: "",
-      twitter: "",
-      websiteUrl: "",
-      organization: null,
-    });
+    store.users.insert(
+      newUser({
+        id,
+        username: store.users.getByUsername("root") ? `root${id}` : "root",
+        name: "Administrator",
+        email: "admin@example.com",
+        isAdmin: true,
+        createdAt: now,
+      }),
+    );
     store.users.addToken(id, token);
   });
   return token;

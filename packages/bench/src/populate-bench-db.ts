@@ -1,7 +1,7 @@
 // Fills a store with one project and many builds (20 per pipeline, one commit per pipeline, all with a
 // user), the data behind the API benchmark.
 
-import { newBuild } from "@buildsim/core";
+import { newBuild, newUser } from "@buildsim/core";
 import type { Store } from "@buildsim/server";
 
 /** The benchmark's admin token. */
@@ -14,23 +14,16 @@ export function populateBenchDb(store: Store, buildCount: number): void {
   if (store.projects.get(1)) return;
   const at = "2026-01-01T00:00:00.000Z";
   store.transaction(() => {
-    store.users.insert({
-      id: 1,
-      username: "root",
-      name: "Administrator",
-      email: "admin@example.com",
-      state: "active",
-      isAdmin: true,
-      avatarUrl: null,
-      createdAt: at,
-      bio: null,
-      location: null,
-      skype: "",
-      linkedin: "",
-      twitter: "",
-      websiteUrl: "",
-      organization: null,
-    });
+    store.users.insert(
+      newUser({
+        id: 1,
+        username: "root",
+        name: "Administrator",
+        email: "admin@example.com",
+        isAdmin: true,
+        createdAt: at,
+      }),
+    );
     store.users.addToken(1, BENCH_TOKEN);
     store.projects.insert({
       id: 1,

@@ -55,6 +55,8 @@ export type {
 export { ACCESS_LEVELS } from "./domain.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
+export type { NewUserFields } from "./new-user.js";
+export { newUser } from "./new-user.js";
 export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";

@@ -1,24 +1,9 @@
-import { ACCESS_LEVELS, type Project, type User } from "@buildsim/core";
+import { ACCESS_LEVELS, newUser, type Project, type User } from "@buildsim/core";
 import { describe, expect, it } from "vitest";
 import { canReadBuild, canReadProject, canUpdateBuild } from "./abilities.js";
 
-const user = (id: number, isAdmin = false): User => ({
-  id,
-  username: `u${id}`,
-  name: "u",
-  email: "u@example.com",
-  state: "active",
-  isAdmin,
-  avatarUrl: null,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  bio: null,
-  location: null,
-  skype: "",
-  linkedin: "",
-  twitter: "",
-  websiteUrl: "",
-  organization: null,
-});
+const user = (id: number, isAdmin = false): User =>
+  newUser({ id, username: `u${id}`, isAdmin, createdAt: "2026-01-01T00:00:00.000Z" });
 const project = (over: Partial<Project>): Project => ({
   id: 1,
   pathWithNamespace: "g/p",

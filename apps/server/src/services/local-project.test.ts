@@ -1,3 +1,4 @@
+import { newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStore, type Store } from "../store/create-store.js";
 import { ensureLocalRunner, registerLocalProject } from "./local-project.js";
@@ -7,23 +8,15 @@ let n = 0;
 beforeEach(() => {
   store = createStore({ memory: true });
   store.transaction(() =>
-    store.users.insert({
-      id: 1,
-      username: "root",
-      name: "Administrator",
-      email: "admin@example.com",
-      state: "active",
-      isAdmin: true,
-      avatarUrl: null,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      bio: null,
-      location: null,
-      skype: "",
-      linkedin: "",
-      twitter: "",
-      websiteUrl: "",
-      organization: null,
-    }),
+    store.users.insert(
+      newUser({
+        id: 1,
+        username: "root",
+        name: "Administrator",
+        isAdmin: true,
+        createdAt: "2026-01-01T00:00:00.000Z",
+      }),
+    ),
   );
 });
 afterEach(() => store.close());

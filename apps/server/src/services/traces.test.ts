@@ -1,4 +1,4 @@
-import { newBuild } from "@buildsim/core";
+import { newBuild, newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import { createStore, type Store } from "../store/create-store.js";
@@ -14,23 +14,7 @@ beforeEach(() => {
   events = new ServerEvents();
   traces = createTraces(store, events, () => "2026-01-01T00:00:00.000Z");
   store.transaction(() => {
-    store.users.insert({
-      id: 1,
-      username: "u",
-      name: "u",
-      email: "u@example.com",
-      state: "active",
-      isAdmin: false,
-      avatarUrl: null,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      bio: null,
-      location: null,
-      skype: "",
-      linkedin: "",
-      twitter: "",
-      websiteUrl: "",
-      organization: null,
-    });
+    store.users.insert(newUser({ id: 1, username: "u", createdAt: "2026-01-01T00:00:00.000Z" }));
     store.projects.insert({
       id: 1,
       pathWithNamespace: "g/p",
