@@ -72,6 +72,7 @@ export type {
   CreatePipelineResult,
 } from "./services/create-pipeline.js";
 export { deleteJobArtifacts } from "./services/delete-artifacts.js";
+export { COMMIT_LOG_ARGS, parseCommitLog, withMilliseconds } from "./services/git-source.js";
 export { buildJobPayload, dependenciesOf } from "./services/job-payload.js";
 export type { LocalProjectInput } from "./services/local-project.js";
 export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readGitProject, withMilliseconds } from "./git-project.js";
+import { readGitProject } from "./git-project.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,14 +40,16 @@ describe("reading a git work tree as a project", () => {
       isGit: true,
       ref: "feature/x",
       tag: false,
-      authorName: "Ada",
-      authorEmail: "ada@example.com",
-      authoredDate: "2015-12-24T16:51:14.000+01:00",
-      message: "Add a\n\nbody\n",
-      beforeSha: null,
       pathWithNamespace: `local/${path.basename(dir)}`,
+      commit: {
+        authorName: "Ada",
+        authorEmail: "ada@example.com",
+        authoredDate: "2015-12-24T16:51:14.000+01:00",
+        message: "Add a\n\nbody\n",
+        parentIds: [],
+      },
     });
-    expect(p.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(p.commit.sha).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it("names a tag pipeline when asked for a tag ref", async () => {
@@ -62,14 +64,8 @@ describe("reading a git work tree as a project", () => {
     const p = await readGitProject(dir, { now: () => new Date("2026-01-01T00:00:00.000Z") });
     expect(p).toMatchObject({
       isGit: false,
-      sha: "0".repeat(40),
       ref: "main",
-      authoredDate: "2026-01-01T00:00:00.000Z",
+      commit: { sha: "0".repeat(40), authoredDate: "2026-01-01T00:00:00.000Z" },
     });
-  });
-
-  it("adds milliseconds only where git left them out", () => {
-    expect(withMilliseconds("2015-12-24T16:51:14+01:00")).toBe("2015-12-24T16:51:14.000+01:00");
-    expect(withMilliseconds("2015-12-24T16:51:14.123Z")).toBe("2015-12-24T16:51:14.123Z");
   });
 });

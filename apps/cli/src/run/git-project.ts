@@ -3,6 +3,8 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Commit } from "@buildsim/core";
+import { COMMIT_LOG_ARGS, parseCommitLog } from "@buildsim/server";
 
 /** Runs git in a directory and returns stdout; injectable for tests. */
 export type GitRunner = (cwd: string, args: string[]) => Promise<string>;
@@ -18,26 +20,13 @@ export interface GitProject {
   name: string;
   ref: string;
   tag: boolean;
-  sha: string;
-  beforeSha: string | null;
-  message: string;
-  authorName: string;
-  authorEmail: string;
-  authoredDate: string;
-  committerName: string;
-  committerEmail: string;
-  committedDate: string;
-  parentIds: string[];
+  /** The commit the pipeline runs for (its `projectId` is filled in once the project exists). */
+  commit: Commit;
   /** False outside a git repository: the directory runs as an uncommitted snapshot. */
   isGit: boolean;
 }
 
 const ZERO_SHA = "0".repeat(40);
-
-/** `2015-12-24T16:51:14+01:00` → `2015-12-24T16:51:14.000+01:00` (how GitLab renders git dates). */
-export function withMilliseconds(isoDate: string): string {
-  return isoDate.replace(/(T\d{2}:\d{2}:\d{2})(?!\.)/, "$1.000");
-}
 
 /** Reads HEAD of the repository containing `dir`; a plain directory becomes a one-commit snapshot. */
 export async function readGitProject(
@@ -50,7 +39,7 @@ export async function readGitProject(
   try {
     root = (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
-    const at = withMilliseconds((options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"));
+    const at = (options.now?.() ?? new Date()).toISOString();
     const abs = path.resolve(dir);
     return {
       root: abs,
@@ -58,45 +47,34 @@ export async function readGitProject(
       name: name(abs),
       ref: options.ref ?? "main",
       tag: false,
-      sha: ZERO_SHA,
-      beforeSha: null,
-      message: "Local working tree (not a git repository)",
-      authorName: "buildsim",
-      authorEmail: "buildsim@localhost",
-      authoredDate: at,
-      committerName: "buildsim",
-      committerEmail: "buildsim@localhost",
-      committedDate: at,
-      parentIds: [],
+      commit: {
+        projectId: 0,
+        sha: ZERO_SHA,
+        message: "Local working tree (not a git repository)",
+        authorName: "buildsim",
+        authorEmail: "buildsim@localhost",
+        authoredDate: at,
+        committerName: "buildsim",
+        committerEmail: "buildsim@localhost",
+        committedDate: at,
+        parentIds: [],
+      },
       isGit: false,
     };
   }
   const rev = options.ref ?? "HEAD";
   // The commit and the ref name are independent questions: ask git both at once.
   const [log, { ref, tag }] = await Promise.all([
-    git(root, ["log", "-1", "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B", rev, "--"]),
+    git(root, [...COMMIT_LOG_ARGS, rev, "--"]),
     resolveRef(git, root, options.ref),
   ]);
-  const fields = log.replace(/\n$/, "").split("\0");
-  const [sha = ZERO_SHA, parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] =
-    fields;
-  const parentIds = parents.split(" ").filter(Boolean);
   return {
     root,
     pathWithNamespace: `local/${name(root)}`,
     name: name(root),
     ref,
     tag,
-    sha,
-    beforeSha: parentIds[0] ?? null,
-    message: body.replace(/\n+$/, "\n"),
-    authorName: an,
-    authorEmail: ae,
-    authoredDate: withMilliseconds(ad),
-    committerName: cn,
-    committerEmail: ce,
-    committedDate: withMilliseconds(cd),
-    parentIds,
+    commit: parseCommitLog(0, log),
     isGit: true,
   };
 }

@@ -89,21 +89,10 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     });
     const created = app.createPipeline({
       project,
-      commit: {
-        projectId: project.id,
-        sha: git.sha,
-        message: git.message,
-        authorName: git.authorName,
-        authorEmail: git.authorEmail,
-        authoredDate: git.authoredDate,
-        committerName: git.committerName,
-        committerEmail: git.committerEmail,
-        committedDate: git.committedDate,
-        parentIds: git.parentIds,
-      },
+      commit: { ...git.commit, projectId: project.id },
       ref: git.ref,
       tag: git.tag,
-      beforeSha: git.beforeSha,
+      beforeSha: git.commit.parentIds[0] ?? null,
       source: "push",
       userId: owner.id,
       variables: o.variables,

@@ -11,7 +11,36 @@ export interface ResolvedRef {
   tag: boolean;
 }
 
-const withMs = (iso: string) => iso.replace(/(T\d{2}:\d{2}:\d{2})(?!\.)/, "$1.000");
+/** `2015-12-24T16:51:14+01:00` → `2015-12-24T16:51:14.000+01:00` (how GitLab renders git dates). */
+export function withMilliseconds(isoDate: string): string {
+  return isoDate.replace(/(T\d{2}:\d{2}:\d{2})(?!\.)/, "$1.000");
+}
+
+/** `git log -1` arguments whose output `parseCommitLog` reads; append the revision and `--`. */
+export const COMMIT_LOG_ARGS = [
+  "log",
+  "-1",
+  "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B",
+];
+
+/** A commit of project `projectId` from the output of `git COMMIT_LOG_ARGS <rev> --`. */
+export function parseCommitLog(projectId: number, out: string): Commit {
+  const [sha = "", parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] = out
+    .replace(/\n$/, "")
+    .split("\0");
+  return {
+    projectId,
+    sha,
+    message: body.replace(/\n+$/, "\n"),
+    authorName: an,
+    authorEmail: ae,
+    authoredDate: withMilliseconds(ad),
+    committerName: cn,
+    committerEmail: ce,
+    committedDate: withMilliseconds(cd),
+    parentIds: parents.split(" ").filter(Boolean),
+  };
+}
 
 /** Reads one repository; every call runs git synchronously (pipeline creation is one transaction). */
 export function createGitSource(dir: string) {
@@ -39,23 +68,7 @@ export function createGitSource(dir: string) {
 
     /** The commit as GitLab stores it (dates in the commit's own timezone). */
     commit(projectId: number, sha: string): Commit {
-      const out =
-        git(["log", "-1", "--format=%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B", sha, "--"]) ?? "";
-      const [parents = "", an = "", ae = "", ad = "", cn = "", ce = "", cd = "", body = ""] = out
-        .replace(/\n$/, "")
-        .split("\0");
-      return {
-        projectId,
-        sha,
-        message: body.replace(/\n+$/, "\n"),
-        authorName: an,
-        authorEmail: ae,
-        authoredDate: withMs(ad),
-        committerName: cn,
-        committerEmail: ce,
-        committedDate: withMs(cd),
-        parentIds: parents.split(" ").filter(Boolean),
-      };
+      return { ...parseCommitLog(projectId, git([...COMMIT_LOG_ARGS, sha, "--"]) ?? ""), sha };
     },
 
     /** Files as of `sha` (`git show sha:path`). */
