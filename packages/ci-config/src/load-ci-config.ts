@@ -7,6 +7,7 @@ import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { readCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
 import { readRules } from "./read-rules.js";
@@ -99,6 +100,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     afterScript: null,
     image: null,
     services: null,
+    cache: null,
     tags: null,
     timeoutS: null,
     retry: null,
@@ -127,6 +129,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     if (h.after_script !== undefined) defaults.afterScript = readScript(scope, "after_script");
     if (h.image !== undefined) defaults.image = readImage(scope, "image");
     if (h.services !== undefined) defaults.services = readServices(scope, "services");
+    if (h.cache !== undefined) defaults.cache = readCache(scope, "cache");
     if (scope === root) continue;
     if (h.tags !== undefined)
       defaults.tags = readStringArray(scope, "tags", "default:tags config should be an array of strings");
@@ -181,13 +184,6 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const variables: CiVariableDef[] =
     hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
   const workflowRules = readWorkflow(root);
-  for (const [scope, label] of [
-    [hash, "cache"],
-    [hash.default, "default:cache"],
-  ] as const) {
-    if (isHash(scope) && scope.cache !== undefined)
-      problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
-  }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
   for (const [name, value] of Object.entries(hash)) {

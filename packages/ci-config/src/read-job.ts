@@ -1,9 +1,10 @@
 // One visible job's hash validated with GitLab's messages and normalized, `default:` applied.
 
-import type { BuildArtifactsOptions } from "@buildsim/core";
+import type { BuildArtifactsOptions, JobCache } from "@buildsim/core";
 import type { CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { readCache } from "./read-cache.js";
 import { readAllowFailure, readRetry } from "./read-failure-handling.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
@@ -70,6 +71,7 @@ export interface JobDefaults {
   afterScript: string[] | null;
   image: CiImage | null;
   services: CiImage[] | null;
+  cache: JobCache[] | null;
   tags: string[] | null;
   timeoutS: number | null;
   retry: { max: number; when: string[] | null } | null;
@@ -225,6 +227,7 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       : inherits("services")
         ? (defaults.services ?? [])
         : [],
+    cache: has("cache") ? readCache(scope, "cache") : inherits("cache") ? (defaults.cache ?? []) : [],
     tags: has("tags")
       ? (readStringArray(scope, "tags", `${location}:tags config should be an array of strings`) ?? [])
       : inherits("tags")

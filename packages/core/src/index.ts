@@ -53,6 +53,14 @@ export type {
   Visibility,
 } from "./domain.js";
 export { ACCESS_LEVELS } from "./domain.js";
+export type {
+  BuildRunSpec,
+  JobCache,
+  JobCacheKey,
+  JobImage,
+  JobService,
+  PullPolicy,
+} from "./job-run-spec.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";

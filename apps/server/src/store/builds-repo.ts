@@ -33,6 +33,7 @@ interface BuildRow {
   start_in_s: number | null;
   image: string | null;
   services: string;
+  run_spec: string | null;
   dotenv_variables: string;
   coverage: number | null;
   coverage_regex: string | null;
@@ -86,6 +87,7 @@ function toBuild(r: BuildRow): Build {
     startInS: r.start_in_s,
     image: r.image,
     services: JSON.parse(r.services),
+    runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
     dotenvVariables: JSON.parse(r.dotenv_variables),
     coverage: r.coverage,
     coverageRegex: r.coverage_regex,
@@ -136,6 +138,7 @@ function toParams(b: Build): Record<string, unknown> {
     start_in_s: b.startInS,
     image: b.image,
     services: JSON.stringify(b.services),
+    run_spec: json(b.runSpec),
     dotenv_variables: JSON.stringify(b.dotenvVariables),
     coverage: b.coverage,
     coverage_regex: b.coverageRegex,

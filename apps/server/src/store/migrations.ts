@@ -222,4 +222,9 @@ CREATE UNIQUE INDEX trace_chunks_by_build ON trace_chunks (build_id, offset);`,
     name: "dotenv report variables",
     sql: `ALTER TABLE builds ADD COLUMN dotenv_variables TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 7,
+    name: "build image, services and cache for the runner",
+    sql: `ALTER TABLE builds ADD COLUMN run_spec TEXT;`,
+  },
 ];
