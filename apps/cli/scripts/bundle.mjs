@@ -54,15 +54,12 @@ copyFileSync(path.join(cliDir, "scripts", "code-cache-loader.mjs"), path.join(di
 await build({
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   external: ["cpu-features"],
-  banner: {
-    js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
-  },
   logLevel: "warning",
   entryPoints: [path.join(cliDir, "..", "runner", "dist", "reaper-main.js")],
-  outfile: path.join(dist, "reaper-main.js"),
+  outfile: path.join(dist, "reaper-main.cjs"),
 });
 
 const cacheFile = path.join(dist, "buildsim.cjs.cache");

@@ -7,6 +7,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** Where executors register the process groups of running steps. */
@@ -29,7 +30,11 @@ export interface JobReaperOptions {
   docker: boolean;
 }
 
-const reaperMain = fileURLToPath(new URL("./reaper-main.js", import.meta.url));
+// Beside a bundle (the CLI's) the reaper is bundled too, as reaper-main.cjs; in the package it is the .js.
+const bundled = fileURLToPath(new URL("./reaper-main.cjs", import.meta.url));
+const reaperMain = existsSync(bundled)
+  ? bundled
+  : fileURLToPath(new URL("./reaper-main.js", import.meta.url));
 
 /** Starts the reaper process for this runner (see the file header). */
 export function startJobReaper(options: JobReaperOptions): JobReaper {

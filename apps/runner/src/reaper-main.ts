@@ -16,7 +16,9 @@ lines.on("line", (line) => {
   else if (line.startsWith("-")) groups.delete(pgid);
 });
 lines.on("close", () => {
-  void sweep().finally(() => process.exit(0));
+  void sweep()
+    .catch((error) => process.stderr.write(`reaper: ${(error as Error).message}\n`))
+    .finally(() => process.exit(0));
 });
 
 async function sweep(): Promise<void> {

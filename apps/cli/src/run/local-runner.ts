@@ -40,7 +40,7 @@ export function createLocalRunner(): LocalRunner {
   let stopping: Promise<void> | null = null;
   let setup: ExecutorSetup | null = null;
   const chosen = new Map<number, string>();
-  let kind: ExecutorKind = "shell";
+  let kind: ExecutorKind | null = null;
   return {
     async start(config) {
       kind = config.executor;
@@ -84,7 +84,7 @@ export function createLocalRunner(): LocalRunner {
       setup?.reaper?.killAllNow();
     },
     executorOf(buildId) {
-      return chosen.get(buildId) ?? (kind === "auto" ? undefined : kind);
+      return chosen.get(buildId) ?? (kind === "auto" ? undefined : (kind ?? undefined));
     },
   };
 }

@@ -152,6 +152,8 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             });
           },
           async finalize(state, signal) {
+            // Preparation failed before the project existed: nothing to save or upload.
+            if (!dir) return null;
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
             return collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal);
           },
