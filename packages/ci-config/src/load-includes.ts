@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { deepMerge, isHash } from "./deep-merge.js";
-import { matchesGlob } from "./glob-match.js";
 import {
   describeEntry,
   type IncludeEntry,
@@ -192,10 +191,18 @@ function loadItem(
   return out;
 }
 
-/** Wildcard `include:local` paths match repository files (`*` within a folder, `**` across). */
+/**
+ * Wildcard `include:local` paths as GitLab's `search_files_by_wildcard_path` reads them: `**` matches
+ * anything (slashes too), `*` anything but a slash; the whole path must match.
+ */
+export function wildcardPattern(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\*\*|\*/g, (m) => (m === "**" ? ".*?" : "[^/]*?"))}$`);
+}
+
 function expandWildcard(pattern: string, state: IncludeState): string[] {
-  const files = state.listFiles?.() ?? [];
-  return files.filter((f) => matchesGlob(pattern, f)).sort();
+  const regex = wildcardPattern(pattern);
+  return (state.listFiles?.() ?? []).filter((f) => regex.test(f)).sort();
 }
 
 function loadEntry(
