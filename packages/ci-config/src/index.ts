@@ -13,6 +13,14 @@ export type {
 } from "./ci-config-types.js";
 export { parseDurationS } from "./duration.js";
 export { matrixJobName } from "./expand-parallel.js";
+export type { ExpandableVariable, ExpandVariableSetResult } from "./expand-variables.js";
+export {
+  expandExisting,
+  expandedRecord,
+  expandRunner,
+  expandVariableSet,
+  referencedNames,
+} from "./expand-variables.js";
 export type { CiExpression, ParseExpressionResult } from "./expression.js";
 export { parseExpression } from "./expression.js";
 export { matchesGlob } from "./glob-match.js";

@@ -25,6 +25,8 @@ export const API_ERRORS = {
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
+  /** GitLab's JSON validation middleware (`Gitlab::Json::StreamValidator`), before any route or auth. */
+  JSON_TOO_DEEP: { status: 400, body: { error: "Parameters nested too deeply" } },
   /** Runner API (job token endpoints, §7). */
   JOB_NOT_RUNNING: { status: 403, body: { message: "403 Forbidden - Job is not running!" } },
   JOB_ERASED: { status: 403, body: { message: "403 Forbidden - Job has been erased!" } },
