@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { deepMerge, isHash } from "./deep-merge.js";
+import { expandExisting, referencedNames } from "./expand-variables.js";
 import {
   describeEntry,
   type IncludeEntry,
@@ -160,9 +161,11 @@ function loadContent(
   return deepMerge(merged, own);
 }
 
-const expandAll = (text: string, vars: Readonly<Record<string, string>>): string =>
-  // GitLab's `ExpandVariables.expand`: unknown variables become empty.
-  text.replace(/\$(\w+)|\$\{(\w+)\}/g, (_, a, b) => vars[(a ?? b) as string] ?? "");
+/** GitLab's `ExpandVariables.expand`, which the include mapper uses: unknown variables become empty. */
+function expandAll(text: string, vars: Readonly<Record<string, string>>): string {
+  const unknown = referencedNames(text).filter((name) => !Object.hasOwn(vars, name));
+  return expandExisting(text, { ...vars, ...Object.fromEntries(unknown.map((name) => [name, ""])) });
+}
 
 function loadItem(
   item: unknown,
