@@ -5,7 +5,7 @@
 import { CLOSE_CODES } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
-import { b64, connectRunner, openRunnerSocket } from "../test-support/protocol-client.js";
+import { connectRunner, openRunnerSocket } from "../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
 import { api, startTestServer } from "../test-support/start-test-server.js";
 
@@ -33,7 +33,7 @@ describe("hello", () => {
 describe("frame sizes", () => {
   it("cuts off a 15 MiB heartbeat while it arrives (1009), and the API keeps answering", async () => {
     const { client } = await connectRunner(server, T.shared);
-    const ids = new Array((16 * 1024 * 1024) / 2).fill(2);
+    const ids = new Array((15 * 1024 * 1024) / 2).fill(2);
     client.socket.send(JSON.stringify({ type: "heartbeat", buildIds: ids }));
     expect(await client.closed).toBe(1009);
     expect((await api(server, "/api/v4/version", { token: T.admin })).status).toBe(200);
