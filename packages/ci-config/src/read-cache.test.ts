@@ -46,14 +46,14 @@ describe("cache:", () => {
     expect(result.config).toBeNull();
     expect(result.problems.map(formatProblem)).toEqual([
       ".gitlab-ci.yml:3:12: jobs:a:cache:paths config should be an array of strings",
-      ".gitlab-ci.yml:6:19: jobs:b:cache:key:files config has to be an array of at most two files",
+      ".gitlab-ci.yml:6:19: jobs:b:cache:key:files config has too many items (maximum is 2)",
     ]);
   });
 
   it("rejects a policy GitLab does not know", () => {
     const result = load("a:\n  script: x\n  cache: { policy: sometimes }\n");
     expect(result.problems.map(formatProblem)).toEqual([
-      ".gitlab-ci.yml:3:12: jobs:a:cache policy should be pull-push, push, or pull",
+      ".gitlab-ci.yml:3:12: jobs:a:cache:policy config should be one of pull-push, push or pull",
     ]);
   });
 });

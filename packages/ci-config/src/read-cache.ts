@@ -1,120 +1,103 @@
-// `cache:` as GitLab validates it: a hash or a list of hashes with key, paths, untracked, policy, when and
-// fallback_keys (https://docs.gitlab.com/ci/yaml/#cache).
+// `cache:` validated as GitLab's cache entry does (a hash or up to four hashes) and read into what the runner
+// restores and saves. https://docs.gitlab.com/ci/yaml/#cache
 
 import type { JobCache, JobCacheKey } from "@buildsim/core";
 import { isHash } from "./deep-merge.js";
-import { at, checkKeys, childLocation, type EntryScope } from "./read-values.js";
+import { at, checkKeys, type EntryScope } from "./read-values.js";
 
-const CACHE_KEYS = ["key", "paths", "untracked", "policy", "when", "fallback_keys", "unprotect"];
-const POLICIES = ["pull", "push", "pull-push"] as const;
-const WHENS = ["on_success", "on_failure", "always"] as const;
-/** GitLab allows at most four caches per job. */
+const CACHE_KEYS = ["key", "paths", "untracked", "when", "policy", "unprotect", "fallback_keys"];
 const MAX_CACHES = 4;
 
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === "string");
-}
-
-function readKey(scope: EntryScope): JobCacheKey | null {
-  const value = scope.hash.key;
-  const location = `${scope.location}:key`;
-  if (value === undefined) return "default";
-  if (typeof value === "string" || typeof value === "number") {
-    const key = String(value);
-    // GitLab: the key cannot be `.` or `..`, nor contain `/` (escaped or not).
-    if (key === "." || key === ".." || /\/|%2F/i.test(key)) {
-      scope.problems.add(at(scope, "key"), `${location} config cannot contain the "/" character`);
-      return null;
-    }
-    return key;
-  }
-  if (!isHash(value)) {
-    scope.problems.add(at(scope, "key"), `${location} should be a hash, a string or a symbol`);
-    return null;
-  }
-  const inner: EntryScope = { ...scope, location, hash: value, pos: at(scope, "key") };
-  checkKeys(inner, ["files", "prefix"]);
-  if (!isStringArray(value.files) || value.files.length === 0 || value.files.length > 2) {
-    scope.problems.add(
-      at(inner, "files"),
-      `${location}:files config has to be an array of at most two files`,
-    );
-    return null;
-  }
-  if (value.prefix !== undefined && typeof value.prefix !== "string") {
-    scope.problems.add(at(inner, "prefix"), `${location}:prefix config should be a string or symbol`);
-    return null;
-  }
-  return { files: value.files, prefix: (value.prefix as string | undefined) ?? null };
-}
-
-function readOne(scope: EntryScope): JobCache | null {
+function checkOne(scope: EntryScope): void {
   const h = scope.hash;
   checkKeys(scope, CACHE_KEYS);
-  const key = readKey(scope);
-  const paths = h.paths === undefined ? [] : h.paths;
-  if (!isStringArray(paths)) {
-    scope.problems.add(at(scope, "paths"), `${scope.location}:paths config should be an array of strings`);
-    return null;
-  }
-  if (h.untracked !== undefined && typeof h.untracked !== "boolean") {
-    scope.problems.add(
-      at(scope, "untracked"),
-      `${scope.location}:untracked config should be a boolean value`,
-    );
-    return null;
-  }
-  const policy = h.policy ?? "pull-push";
-  if (!POLICIES.includes(policy as never)) {
-    scope.problems.add(at(scope, "policy"), `${scope.location} policy should be pull-push, push, or pull`);
-    return null;
-  }
-  const when = h.when ?? "on_success";
-  if (!WHENS.includes(when as never)) {
-    scope.problems.add(
-      at(scope, "when"),
-      `${scope.location} when should be on_success, on_failure or always`,
-    );
-    return null;
-  }
-  const fallbackKeys = h.fallback_keys ?? [];
-  if (!isStringArray(fallbackKeys) || fallbackKeys.length > 5) {
+  const loc = scope.location;
+  if (h.paths !== undefined && !(Array.isArray(h.paths) && h.paths.every((p) => typeof p === "string")))
+    scope.problems.add(at(scope, "paths"), `${loc}:paths config should be an array of strings`);
+  if (h.untracked !== undefined && typeof h.untracked !== "boolean")
+    scope.problems.add(at(scope, "untracked"), `${loc}:untracked config should be a boolean value`);
+  if (h.policy !== undefined && !["pull-push", "push", "pull"].includes(h.policy as string))
+    scope.problems.add(at(scope, "policy"), `${loc}:policy config should be one of pull-push, push or pull`);
+  if (
+    h.fallback_keys !== undefined &&
+    !(Array.isArray(h.fallback_keys) && h.fallback_keys.every((k) => typeof k === "string"))
+  )
     scope.problems.add(
       at(scope, "fallback_keys"),
-      `${scope.location}:fallback_keys config should be an array of at most 5 strings`,
+      `${loc}:fallback_keys config should be an array of strings`,
     );
-    return null;
+  if (h.when !== undefined && !["on_success", "on_failure", "always"].includes(h.when as string))
+    scope.problems.add(
+      at(scope, "when"),
+      `${loc}:when config should be one of on_success, on_failure or always`,
+    );
+  const key = h.key;
+  if (key === undefined || typeof key === "string" || typeof key === "number") return;
+  if (!isHash(key)) {
+    scope.problems.add(at(scope, "key"), `${loc}:key config should be a hash, a string or a symbol`);
+    return;
   }
-  if (key === null) return null;
-  return {
-    key,
-    paths,
-    untracked: h.untracked === true,
-    policy: policy as JobCache["policy"],
-    when: when as JobCache["when"],
-    fallbackKeys,
-  };
+  const keyScope: EntryScope = { ...scope, location: `${loc}:key`, hash: key, pos: at(scope, "key") };
+  checkKeys(keyScope, ["files", "prefix", "files_commits"]);
+  const files = key.files;
+  if (!(Array.isArray(files) && files.every((f) => typeof f === "string")))
+    scope.problems.add(at(keyScope, "files"), `${loc}:key:files config should be an array of strings`);
+  else if (files.length === 0 || files.length > 2)
+    scope.problems.add(
+      at(keyScope, "files"),
+      files.length === 0
+        ? `${loc}:key:files config has too few items (minimum is 1)`
+        : `${loc}:key:files config has too many items (maximum is 2)`,
+    );
 }
 
-/** Reads `scope.hash[key]` (`cache`): one hash or a list of up to four; `[]` or `{}` means no cache. */
-export function readCache(scope: EntryScope, key: string): JobCache[] {
+/** Checks `cache:` of a job, of `default:` or at the root; problems go to the scope's list. */
+export function checkCache(scope: EntryScope, key = "cache"): void {
   const value = scope.hash[key];
-  const location = childLocation(scope, key);
-  const entries = Array.isArray(value) ? value : [value];
-  if (entries.length > MAX_CACHES) {
-    scope.problems.add(at(scope, key), `${location} config no more than ${MAX_CACHES} caches can be created`);
-    return [];
+  const location = scope.location === "root" ? key : `${scope.location}:${key}`;
+  const list = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) && value.length > MAX_CACHES) {
+    scope.problems.add(
+      at(scope, key),
+      `${location} config must be a hash or an array of hashes with at most ${MAX_CACHES} caches`,
+    );
+    return;
   }
-  const caches: JobCache[] = [];
-  for (const entry of entries) {
-    if (!isHash(entry)) {
+  for (const item of list) {
+    if (!isHash(item)) {
       scope.problems.add(at(scope, key), `${location} config should be a hash or an array of hashes`);
-      return [];
+      return;
     }
-    // `cache: {}` turns an inherited cache off.
-    if (Object.keys(entry).length === 0) continue;
-    const cache = readOne({ ...scope, location, hash: entry, pos: at(scope, key) });
-    if (cache) caches.push(cache);
+    checkOne({ ...scope, location, hash: item, pos: at(scope, key) });
   }
-  return caches;
+}
+
+function keyOf(value: unknown): JobCacheKey {
+  if (value === undefined || value === null) return "default";
+  if (!isHash(value)) return String(value);
+  // `files_commits` (hashing the files' last commits) is read as no files: the key is `prefix-default`.
+  const files = Array.isArray(value.files) ? (value.files as string[]) : [];
+  return { files, prefix: typeof value.prefix === "string" ? value.prefix : null };
+}
+
+/**
+ * Validates `cache:` (see checkCache) and reads it, with GitLab's defaults: key `default`, policy
+ * `pull-push`, when `on_success`. `cache: []` or `{}` means no cache (and turns an inherited one off).
+ */
+export function readCache(scope: EntryScope, key = "cache"): JobCache[] {
+  const before = scope.problems.items.length;
+  checkCache(scope, key);
+  if (scope.problems.items.length > before) return [];
+  const value = scope.hash[key];
+  const list = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+  return list
+    .filter((item) => Object.keys(item).length > 0)
+    .map((item) => ({
+      key: keyOf(item.key),
+      paths: (item.paths as string[] | undefined) ?? [],
+      untracked: item.untracked === true,
+      policy: (item.policy as JobCache["policy"] | undefined) ?? "pull-push",
+      when: (item.when as JobCache["when"] | undefined) ?? "on_success",
+      fallbackKeys: (item.fallback_keys as string[] | undefined) ?? [],
+    }));
 }

@@ -166,7 +166,11 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       );
     }
   }
-  if (h.script === null) problems.add(at(scope, "script"), `${location} script can't be blank`);
+  // `script: []` is as blank as `script:` for GitLab's presence validation.
+  if (h.script === null || (Array.isArray(h.script) && h.script.flat(10).length === 0))
+    problems.add(at(scope, "script"), `${location} script can't be blank`);
+  if (Array.isArray(h.rules) && h.rules.length === 0)
+    problems.add(at(scope, "rules"), `${location}:rules config can't be blank`);
   const stageKey = has("stage") ? "stage" : has("type") ? "type" : null;
   let stage = "test";
   if (stageKey) {
