@@ -72,6 +72,8 @@ export function startJobReaper(options: JobReaperOptions): JobReaper {
     },
     async close() {
       child.stdin?.end();
+      // Unref'd so far; while we wait for its sweep, the reaper must keep the event loop alive.
+      child.ref();
       if (child.exitCode === null && child.signalCode === null) await exited;
     },
   };
