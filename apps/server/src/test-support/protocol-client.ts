@@ -4,8 +4,8 @@
 import {
   PROTOCOL_VERSION,
   RUNNER_WS_PATH,
-  type ServerToEventsWatcherMessage,
   type RunnerToServerMessage,
+  type ServerToEventsWatcherMessage,
   type ServerToRunnerMessage,
   type ServerToWatcherMessage,
   TRACE_WS_PATH,
