@@ -24,6 +24,7 @@ import {
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
+import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 
 /**
@@ -41,6 +42,8 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs)
     .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
     .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
+    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
+    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
     .add("GET", p, getProjectWithAccess)
     .add("GET", `${p}/pipelines`, listProjectPipelines)
     .add("POST", `${p}/pipeline`, createPipelineRoute)
