@@ -202,6 +202,7 @@ export function createBuildsRepo(db: Db) {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
   );
@@ -248,6 +249,10 @@ export function createBuildsRepo(db: Db) {
       return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
     },
     /** Pending builds, oldest first (a runner's queue). */
+    /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
+    listByRunner(runnerId: number, status: BuildStatus): Build[] {
+      return (byRunnerAndStatus.all(runnerId, status) as BuildRow[]).map(toBuild);
+    },
     listPending(): Build[] {
       return (pendingOldest.all() as BuildRow[]).map(toBuild);
     },
