@@ -38,9 +38,23 @@ const PARTS = [
       return waitFor(() => ok("docker", ["info"]), 30_000);
     },
   },
+  {
+    // The web UI's browser tests and benchmark: Debian's Chromium, driven by playwright-core.
+    name: "chromium",
+    packages: ["chromium", "fonts-dejavu-core"],
+    installed: () => ok("sh", ["-c", "test -x /usr/bin/chromium && test -d /usr/share/fonts/truetype/dejavu"]),
+  },
 ];
 
-for (const part of PARTS) {
+// `system-deps.mjs chromium docker` handles only the parts named; no argument handles every part.
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !PARTS.some((part) => part.name === name));
+if (unknown.length > 0) {
+  console.error(`system-deps: unknown part ${unknown.join(", ")} (known: ${PARTS.map((p) => p.name).join(", ")})`);
+  process.exit(2);
+}
+
+for (const part of PARTS.filter((p) => wanted.length === 0 || wanted.includes(p.name))) {
   if (!part.installed()) {
     if (!canApt) {
       console.error(

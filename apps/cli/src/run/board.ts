@@ -49,6 +49,8 @@ const ICONS: Record<BuildStatus, string> = {
   canceled: "⊘",
   skipped: "»",
   manual: "⚙",
+  scheduled: "◷",
+  waiting_for_resource: "⧗",
 };
 
 const COLORS: Partial<Record<BuildStatus, number>> = {
@@ -60,6 +62,8 @@ const COLORS: Partial<Record<BuildStatus, number>> = {
   skipped: 90,
   manual: 34,
   created: 90,
+  scheduled: 34,
+  waiting_for_resource: 33,
 };
 
 /** Seconds with one decimal, `—` before the job started. */
