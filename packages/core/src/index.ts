@@ -43,18 +43,28 @@ export type {
   ArtifactsFile,
   Build,
   BuildArtifactsOptions,
+  BuildCrossDependency,
+  BuildEnvironment,
   BuildVariable,
   Commit,
+  DeploymentTier,
+  EnvironmentAction,
   Pipeline,
   Project,
   ProjectMember,
+  ResourceGroupProcessMode,
   Runner,
   Timestamp,
   TraceMeta,
   User,
   Visibility,
 } from "./domain.js";
-export { ACCESS_LEVELS } from "./domain.js";
+export {
+  ACCESS_LEVELS,
+  DEPLOYMENT_TIERS,
+  ENVIRONMENT_ACTIONS,
+  RESOURCE_GROUP_PROCESS_MODES,
+} from "./domain.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
