@@ -63,6 +63,15 @@ export {
   ENVIRONMENT_ACTIONS,
   RESOURCE_GROUP_PROCESS_MODES,
 } from "./domain.js";
+export type {
+  Deployment,
+  DeploymentEntity,
+  DeploymentStatus,
+  Environment,
+  EnvironmentEntity,
+  EnvironmentState,
+} from "./environments.js";
+export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
