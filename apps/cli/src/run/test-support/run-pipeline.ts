@@ -75,7 +75,9 @@ export async function runPipeline(
   };
   const keep = whileServing ? ["--keep"] : [];
   const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...keep, ...args], io);
-  const store = createStore({ dataDir: path.join(repo, ".buildsim") });
+  // The data dir the run used: the last --data given (tests may share one between runs).
+  const dataArg = args.lastIndexOf("--data");
+  const store = createStore({ dataDir: path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim") });
   try {
     const builds = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
     const all = builds.map((b) => store.builds.get(b.id)!);
