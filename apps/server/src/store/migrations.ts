@@ -244,6 +244,11 @@ CREATE TABLE resource_groups (
   },
   {
     version: 8,
+    name: "build image, services and cache for the runner",
+    sql: `ALTER TABLE builds ADD COLUMN run_spec TEXT;`,
+  },
+  {
+    version: 9,
     name: "environments and deployments",
     sql: `
 CREATE TABLE environments (
