@@ -80,7 +80,7 @@ describe("buildsim run arguments", () => {
       error: '--var expects KEY=VALUE, got "NOPE"',
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--executor", "kubernetes"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--executor", "podman"])).toMatchObject({ ok: false });
     expect(parseRunArgs(["--bogus"])).toMatchObject({ ok: false });
   });
 });
