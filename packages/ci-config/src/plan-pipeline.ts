@@ -1,7 +1,7 @@
 // Decides which jobs a pipeline gets, as GitLab's pipeline creation chain does: workflow:rules, then each
 // job's rules or only/except, then needs on left-out jobs. Pure: the repository answers through callbacks.
 
-import type { Build, BuildVariable } from "@buildsim/core";
+import type { Build, BuildVariable, JobCache, JobImage, JobService } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { expandExisting } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
@@ -44,6 +44,7 @@ export interface PlannedJob extends PlannedBuildFields {
   needsWithoutArtifacts: string[];
   image: CiImage | null;
   services: CiImage[];
+  cache: JobCache[];
   interruptible: boolean | null;
 }
 
@@ -189,6 +190,8 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     const decision = decide(job, evalVars, ctx, config.workflowRules !== null);
     if (!decision) continue;
     const yamlVars: Record<string, string> = Object.assign({}, ...layers, toRecord(decision.ruleVariables));
+    // Keywords that take variables see every variable of the job, pipeline (--var) ones included.
+    const jobVars = { ...yamlVars, ...user };
     const variables: BuildVariable[] = Object.entries(yamlVars)
       .filter(([key]) => !Object.hasOwn(user, key))
       .map(([key, value]) => ({ key, value, public: true }));
@@ -205,9 +208,9 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       needsWithoutArtifacts: job.needs?.filter((n) => !n.artifacts).map((n) => n.job) ?? [],
       dependencies: dependenciesOf(job),
       crossDependencies: job.crossNeeds.map((n) => ({
-        project: n.project === null ? null : expandExisting(n.project, yamlVars),
-        ref: n.ref === null ? null : expandExisting(n.ref, yamlVars),
-        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, yamlVars),
+        project: n.project === null ? null : expandExisting(n.project, jobVars),
+        ref: n.ref === null ? null : expandExisting(n.ref, jobVars),
+        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, jobVars),
         job: n.job,
         artifacts: n.artifacts,
       })),
@@ -223,15 +226,16 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       startInS: decision.when === "delayed" ? decision.startInS : null,
       coverageRegex: job.coverageRegex,
       // GitLab expands `resource_group` and `environment` name/url with the job's variables.
-      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, yamlVars),
+      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, jobVars),
       environment: job.environment && {
         ...job.environment,
-        name: expandExisting(job.environment.name, yamlVars),
-        url: job.environment.url === null ? null : expandExisting(job.environment.url, yamlVars),
-        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, yamlVars),
+        name: expandExisting(job.environment.name, jobVars),
+        url: job.environment.url === null ? null : expandExisting(job.environment.url, jobVars),
+        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, jobVars),
       },
       image: job.image,
       services: job.services,
+      cache: job.cache,
       interruptible: decision.interruptible,
     });
     chosenNeeds.set(job.name, decision.needs ?? []);
@@ -277,7 +281,36 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
 }
 
 /** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
-export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
-  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
-  return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
+export function buildFieldsOf(
+  job: PlannedJob,
+): PlannedBuildFields & Pick<Build, "image" | "services" | "runSpec"> {
+  const { needsWithoutArtifacts: _n, image, services, cache, interruptible: _r, ...fields } = job;
+  return {
+    ...fields,
+    image: image?.name ?? null,
+    services: services.map((s) => s.name),
+    runSpec: { image: image ? jobImageOf(image) : null, services: services.map(jobServiceOf), cache },
+  };
+}
+
+function jobImageOf(image: CiImage): JobImage {
+  return {
+    name: image.name,
+    ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
+    ...(image.pullPolicy ? { pullPolicy: image.pullPolicy } : {}),
+    ...(image.user ? { user: image.user } : {}),
+  };
+}
+
+/** A service: `alias:` may list several names, comma-separated (GitLab Runner splits them). */
+function jobServiceOf(service: CiImage): JobService {
+  return {
+    ...jobImageOf(service),
+    aliases: (service.alias ?? "")
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a !== ""),
+    ...(service.command ? { command: service.command } : {}),
+    variables: service.variables ?? [],
+  };
 }
