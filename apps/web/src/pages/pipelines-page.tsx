@@ -14,6 +14,8 @@ import { useProjectEvents } from "../use-project-events.js";
 
 const STATUSES = [
   "created",
+  "waiting_for_resource",
+  "preparing",
   "pending",
   "running",
   "success",
