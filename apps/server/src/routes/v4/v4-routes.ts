@@ -26,6 +26,12 @@ import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
 import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
+import {
+  getResourceGroup,
+  listResourceGroups,
+  listUpcomingJobs,
+  updateResourceGroup,
+} from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 
 /**
@@ -53,6 +59,10 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("GET", `${p}/environments`, listEnvironments)
     .add("GET", `${p}/environments/:environment_id`, getEnvironment)
     .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)
+    .add("GET", `${p}/resource_groups`, listResourceGroups)
+    .add("GET", `${p}/resource_groups/:key`, getResourceGroup)
+    .add("GET", `${p}/resource_groups/:key/upcoming_jobs`, listUpcomingJobs)
+    .add("PUT", `${p}/resource_groups/:key`, updateResourceGroup)
     .add("GET", `${p}/jobs`, listProjectJobs)
     .add("GET", `${p}/jobs/:job_id`, getJob)
     .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
