@@ -10,6 +10,12 @@ export type BuildEvent =
   | { type: "process"; at: Timestamp }
   /** pending → running: a runner claimed it. */
   | { type: "run"; at: Timestamp; runnerId: number }
+  /**
+   * running → pending: a claimed build its runner never started (no trace byte, never mentioned since
+   * the claim: the `job` answer was lost). Not in GitLab's table, where such a build waits for the stuck
+   * timeout and fails; here it goes back to the queue, where it was (queued_at kept).
+   */
+  | { type: "requeue"; at: Timestamp }
   /** created | pending → skipped: earlier stages decided it will not run. */
   | { type: "skip"; at: Timestamp }
   /** created | pending | running → failed. Without a reason, `unknown_failure` (GitLab's default). */
@@ -29,6 +35,7 @@ export const BUILD_EVENT_TYPES: readonly BuildEventType[] = [
   "enqueue",
   "process",
   "run",
+  "requeue",
   "skip",
   "drop",
   "success",

@@ -46,6 +46,7 @@ export const buildMachine = setup({
       startedAt: ({ event }) => event.at,
       runnerId: ({ event, context }) => (event.type === "run" ? event.runnerId : context.runnerId),
     }),
+    clearRun: assign({ startedAt: () => null, runnerId: () => null }),
     setFinishedAt: assign({ finishedAt: ({ event }) => event.at }),
     setFailure: assign({
       failureReason: ({ event }) => (event.type === "drop" ? (event.reason ?? "unknown_failure") : null),
@@ -104,6 +105,7 @@ export const buildMachine = setup({
     },
     running: {
       on: {
+        requeue: { target: "pending", actions: ["clearRun", "updatePipelineStatus"] },
         drop: {
           target: "failed",
           actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],

@@ -77,6 +77,7 @@ export type {
   JobStep,
   JobVariable,
   NoJobMessage,
+  ReleaseMessage,
   RunnerToServerMessage,
   ServerToRunnerMessage,
   ServerToWatcherMessage,
