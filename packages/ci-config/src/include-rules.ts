@@ -2,6 +2,7 @@
 // pipeline's variables before any job exists. https://docs.gitlab.com/ci/yaml/includes/#use-rules-with-include
 
 import { isHash } from "./deep-merge.js";
+import { expandExisting } from "./expand-variables.js";
 import { parseExpression } from "./expression.js";
 
 /** What include rules may ask about the pipeline. */
@@ -18,9 +19,6 @@ function paths(value: unknown): string[] | null {
   if (typeof list === "string") return [list];
   return Array.isArray(list) && list.every((p) => typeof p === "string") ? (list as string[]) : null;
 }
-
-const expand = (text: string, vars: Readonly<Record<string, string>>): string =>
-  text.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a, b) => vars[(a ?? b) as string] ?? whole);
 
 /**
  * Whether the include applies: the first rule whose conditions all hold decides (`when: never` excludes);
@@ -51,7 +49,7 @@ export function evaluateIncludeRules(
       const check = key === "exists" ? ctx.exists : ctx.changes;
       // Without a repository to ask (lint), `exists` finds nothing and `changes` answers true, as GitLab
       // does when it cannot compare.
-      const expanded = globs.map((g) => expand(g, ctx.variables));
+      const expanded = globs.map((g) => expandExisting(g, ctx.variables));
       matches = check ? check(expanded) : key === "changes";
     }
     if (matches) return { include: rule.when !== "never" };

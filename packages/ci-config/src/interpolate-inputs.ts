@@ -4,6 +4,7 @@
 // https://docs.gitlab.com/ci/inputs/#predefined-interpolation-functions
 
 import { isHash } from "./deep-merge.js";
+import { expandExisting } from "./expand-variables.js";
 import type { InputValue } from "./read-spec-inputs.js";
 import { copyLocsRenamed } from "./source-pos.js";
 
@@ -43,12 +44,8 @@ function applyFunction(
     if (match?.[2] !== undefined) return noMatch;
     if (typeof value !== "string") return stringOnly;
     if (name === "posix_escape") return { value: posixEscape(value) };
-    return {
-      value: value.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a, b) => {
-        const key = (a ?? b) as string;
-        return Object.hasOwn(variables, key) ? (variables[key] as string) : whole;
-      }),
-    };
+    // One level, unknown names left as written (GitLab's `expand_existing`).
+    return { value: expandExisting(value, variables) };
   }
   return noMatch;
 }

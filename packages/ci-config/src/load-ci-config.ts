@@ -7,6 +7,7 @@ import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { checkCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
 import { readRules } from "./read-rules.js";
@@ -190,8 +191,16 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     [hash, "cache"],
     [hash.default, "default:cache"],
   ] as const) {
-    if (isHash(scope) && scope.cache !== undefined)
+    if (isHash(scope) && scope.cache !== undefined && scope.cache !== null) {
       problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
+      const location = label === "cache" ? "root" : "default";
+      checkCache({
+        location,
+        hash: scope,
+        pos: label === "cache" ? top : keyPos(hash, "default", top),
+        problems,
+      });
+    }
   }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
@@ -204,8 +213,19 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     )
       continue;
     const pos = keyPos(hash, name, top);
-    if (!isHash(value) || (value.script === undefined && value.trigger === undefined)) {
-      problems.add(pos, `jobs:${name} config should implement a script: or a trigger: keyword`);
+    if (
+      !isHash(value) ||
+      (value.script === undefined && value.trigger === undefined && value.run === undefined)
+    ) {
+      // GitLab's Jobs entry words it with a space: "jobs rspec config should implement …".
+      problems.add(pos, `jobs ${name} config should implement the script:, run:, or trigger: keyword`);
+      continue;
+    }
+    if (value.run !== undefined && value.script === undefined && value.trigger === undefined) {
+      problems.warn(
+        pos,
+        `jobs:${name} uses run: (CI/CD steps), which are not run locally; the job is left out`,
+      );
       continue;
     }
     if (value.trigger !== undefined) {

@@ -6,10 +6,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { deepMerge, isHash } from "./deep-merge.js";
-import { matchesGlob } from "./glob-match.js";
+import { expandExisting, referencedNames } from "./expand-variables.js";
 import {
   describeEntry,
   type IncludeEntry,
+  type IncludeLocation,
   parseComponentAddress,
   readIncludeEntry,
 } from "./include-location.js";
@@ -19,6 +20,7 @@ import { interpolateInputs } from "./interpolate-inputs.js";
 import { parseYaml } from "./parse-yaml.js";
 import { resolveInputs } from "./read-spec-inputs.js";
 import { itemPos, keyPos, type ProblemList, type SourcePos } from "./source-pos.js";
+import { mergeSpecIncludes } from "./spec-include.js";
 
 /** Reads a repository file by its path from the repository root; `undefined` when there is none. */
 export type CiFileReader = (repoPath: string) => string | undefined;
@@ -135,7 +137,17 @@ function loadContent(
     return null;
   }
   if (parsed.header) {
-    const inputs = resolveInputs(parsed.header, entry?.inputs ?? null);
+    const merged = mergeSpecIncludes(
+      parsed.header,
+      (location) => fetchLocation(location, context, state),
+      (text) => expandAll(text, state.rules.variables),
+    );
+    if ("pending" in merged) {
+      state.pending = true;
+      return null;
+    }
+    if ("error" in merged) return fail(merged.error);
+    const inputs = resolveInputs(merged.header, entry?.inputs ?? null);
     if (inputs.errors.length > 0) return fail(inputs.errors.join(", "));
     const interpolated = interpolateInputs(value, inputs.values, state.rules.variables);
     if (interpolated.errors.length > 0) return fail(interpolated.errors.join(", "));
@@ -161,9 +173,11 @@ function loadContent(
   return deepMerge(merged, own);
 }
 
-const expandAll = (text: string, vars: Readonly<Record<string, string>>): string =>
-  // GitLab's `ExpandVariables.expand`: unknown variables become empty.
-  text.replace(/\$(\w+)|\$\{(\w+)\}/g, (_, a, b) => vars[(a ?? b) as string] ?? "");
+/** GitLab's `ExpandVariables.expand`, which the include mapper uses: unknown variables become empty. */
+function expandAll(text: string, vars: Readonly<Record<string, string>>): string {
+  const unknown = referencedNames(text).filter((name) => !Object.hasOwn(vars, name));
+  return expandExisting(text, { ...vars, ...Object.fromEntries(unknown.map((name) => [name, ""])) });
+}
 
 function loadItem(
   item: unknown,
@@ -192,10 +206,18 @@ function loadItem(
   return out;
 }
 
-/** Wildcard `include:local` paths match repository files (`*` within a folder, `**` across). */
+/**
+ * Wildcard `include:local` paths as GitLab's `search_files_by_wildcard_path` reads them: `**` matches
+ * anything (slashes too), `*` anything but a slash; the whole path must match.
+ */
+export function wildcardPattern(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\*\*|\*/g, (m) => (m === "**" ? ".*?" : "[^/]*?"))}$`);
+}
+
 function expandWildcard(pattern: string, state: IncludeState): string[] {
-  const files = state.listFiles?.() ?? [];
-  return files.filter((f) => matchesGlob(pattern, f)).sort();
+  const regex = wildcardPattern(pattern);
+  return (state.listFiles?.() ?? []).filter((f) => regex.test(f)).sort();
 }
 
 function loadEntry(
@@ -321,4 +343,21 @@ function loadOne(
 function fail(state: IncludeState, at: SourcePos, message: string): null {
   state.problems.add(at, message);
   return null;
+}
+
+/** The text of a local, project or remote file in `context` (for `spec:include`), without loading it. */
+function fetchLocation(location: IncludeLocation, context: FileContext, state: IncludeState): IncludeFetch {
+  if (location.type === "remote") return state.sources.remote(location.url);
+  if (location.type === "project")
+    return state.sources.project(location.project, location.ref, normalizeRepoPath(location.file));
+  if (location.type !== "local")
+    return { ok: false, message: "header:spec:include config has an unknown file type" };
+  const file = normalizeRepoPath(location.path);
+  if (file.startsWith("../"))
+    return { ok: false, message: `Local file \`${location.path}\` does not exist!` };
+  if (context.project !== null) return state.sources.project(context.project, context.ref, file);
+  const content = state.reader(file);
+  return content === undefined
+    ? { ok: false, message: `Local file \`${file}\` does not exist!` }
+    : { ok: true, content };
 }
