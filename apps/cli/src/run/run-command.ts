@@ -176,6 +176,12 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       return 1;
     }
     for (const warning of created.warnings) io.stderr.write(`warning: ${warning}\n`);
+    if (server.webUiUrl) {
+      // Watch it live in a browser (sign in with the token; --keep keeps the page working afterwards).
+      io.stdout.write(
+        `UI: ${server.url}/${project.pathWithNamespace}/-/pipelines/${created.pipeline.id} (token ${server.token})\n`,
+      );
+    }
 
     const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
     const runnerRecord = ensureLocalRunner(app, tags);

@@ -77,7 +77,7 @@ export function playJob(ctx: RequestContext, app: App): Reply {
     app.actions.retry(build.id, user);
     return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
   }
-  if (build.status !== "manual") throw ApiError.of("JOB_UNPLAYABLE");
+  if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("JOB_UNPLAYABLE");
   return jobReply(
     app,
     200,
