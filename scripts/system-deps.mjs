@@ -42,7 +42,8 @@ const PARTS = [
     // The web UI's browser tests and benchmark: Debian's Chromium, driven by playwright-core.
     name: "chromium",
     packages: ["chromium", "fonts-dejavu-core"],
-    installed: () => ok("sh", ["-c", "test -x /usr/bin/chromium && test -d /usr/share/fonts/truetype/dejavu"]),
+    installed: () =>
+      ok("sh", ["-c", "test -x /usr/bin/chromium && test -d /usr/share/fonts/truetype/dejavu"]),
   },
 ];
 
@@ -50,7 +51,9 @@ const PARTS = [
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !PARTS.some((part) => part.name === name));
 if (unknown.length > 0) {
-  console.error(`system-deps: unknown part ${unknown.join(", ")} (known: ${PARTS.map((p) => p.name).join(", ")})`);
+  console.error(
+    `system-deps: unknown part ${unknown.join(", ")} (known: ${PARTS.map((p) => p.name).join(", ")})`,
+  );
   process.exit(2);
 }
 
