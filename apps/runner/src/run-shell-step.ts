@@ -37,11 +37,19 @@ export function bashQuote(text: string): string {
 }
 
 /**
+ * The job's lifeline: bash's stdin is a pipe the runner holds open and never writes to. A background
+ * reader in the job's process group sees end-of-file only when the runner is gone (even after SIGKILL,
+ * which no handler catches) and then kills the whole group, so no job process outlives its runner.
+ * The commands themselves get /dev/null as stdin, as before.
+ */
+const LIFELINE = ["exec 3<&0 0</dev/null", "( read -r _ <&3; kill -KILL 0 ) >/dev/null 2>&1 &", "exec 3<&-"];
+
+/**
  * The script GitLab Runner's shell executor would generate: stderr joined to stdout (so the trace keeps
  * the order the job printed in), `set -eo pipefail`, and a `$ command` echo before each command.
  */
 export function stepScript(commands: string[]): string {
-  const lines = ["exec 2>&1", "set -eo pipefail", "set +o noclobber", ""];
+  const lines = [...LIFELINE, "exec 2>&1", "set -eo pipefail", "set +o noclobber", ""];
   for (const command of commands) {
     lines.push(`printf '%s' ${bashQuote(commandEchoLine(command))}`, command, "");
   }
@@ -61,8 +69,10 @@ export async function runShellStep(options: ShellStepOptions): Promise<StepExit>
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    // stdin is the job's lifeline (see LIFELINE): held open, never written, closed by our death.
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  child.stdin?.on("error", () => {});
   const closed = once(child, "close").catch(() => []);
   const pgid = child.pid;
   if (pgid !== undefined) options.processGroups?.add(pgid);
@@ -80,6 +90,7 @@ export async function runShellStep(options: ShellStepOptions): Promise<StepExit>
     ])) as [number | null, NodeJS.Signals | null];
     // Background processes the script left behind would hold the output pipe open: end them too.
     if (child.pid !== undefined) signalProcessGroup(child.pid, "SIGKILL");
+    child.stdin?.destroy();
     await killing;
     await closed;
     if (options.signal.aborted) return { exitCode: null };

@@ -141,8 +141,21 @@ describe("runner", () => {
       failureReason: "runner_system_failure",
     });
     expect(orphan.trace.toString()).toBe(
-      "partial output\n\nERROR: Job failed (system failure): the runner lost this build (it restarted, or the claim's answer was lost)\n",
+      "partial output\n\nERROR: Job failed (system failure): the runner lost this build (it restarted mid-build)\n",
     );
+  });
+
+  it("releases a build the server says it owns but it never received (no trace), then runs it when it is offered again", async () => {
+    const { peer } = await start({}, {}, {});
+    const lost = peer.enqueue(makeJobPayload({ id: 21 }));
+    lost.status = "running";
+    lost.runnerId = 1;
+    expect(await peer.waitForFinish(21)).toMatchObject({ state: "success" });
+    const types = peer.received
+      .filter((r) => "buildId" in r.message && r.message.buildId === 21)
+      .map((r) => r.message.type);
+    expect(types[0]).toBe("release");
+    expect(lost.trace.toString()).not.toContain("system failure");
   });
 
   it("reports an executor that breaks as runner_system_failure", async () => {

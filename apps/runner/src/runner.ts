@@ -96,14 +96,23 @@ export function createRunner(options: RunnerOptions): Runner {
     await finish(job.id, result);
   }
 
-  /** Builds the server says are ours but that no slot runs: they cannot be resumed, so they fail. */
+  /**
+   * Builds the server says are ours but that no slot runs. One with no trace byte never reached us (the
+   * claim's answer was lost): released, it goes back to the queue. One with bytes ran here before a
+   * restart and cannot be resumed: it fails.
+   */
   function finishOrphans(welcome: WelcomeMessage): void {
     for (const { buildId, traceBytes } of welcome.resume) {
       if (running.has(buildId) || connection.traceProgress(buildId)) continue;
+      if (traceBytes === 0) {
+        log(`build ${buildId} was claimed but never received: released back to the queue`);
+        connection.release(buildId);
+        continue;
+      }
       connection.trackBuild(buildId, traceBytes);
       connection.appendTrace(
         buildId,
-        "\nERROR: Job failed (system failure): the runner lost this build (it restarted, or the claim's answer was lost)\n",
+        "\nERROR: Job failed (system failure): the runner lost this build (it restarted mid-build)\n",
       );
       track(finish(buildId, { state: "failed", exitCode: null, failureReason: "runner_system_failure" }));
     }

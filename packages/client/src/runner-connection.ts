@@ -170,6 +170,15 @@ export class RunnerConnection {
     return [...this.builds.keys()];
   }
 
+  /**
+   * Tells the server this runner does not hold `buildId`, which welcome's `resume` listed (the `job`
+   * answer to a claim was lost): with no trace byte stored it goes back to the queue, otherwise it fails
+   * with `runner_system_failure`.
+   */
+  release(buildId: number): void {
+    if (this.connected) this.send({ type: "release", buildId });
+  }
+
   /** Appends bytes (or UTF-8 text) to a build's trace; they are kept until the server acknowledges them. */
   appendTrace(buildId: number, data: Uint8Array | string): void {
     const build = this.builds.get(buildId);

@@ -221,7 +221,8 @@ describe("errors surface as python-gitlab's exception types", () => {
     expect(r.unplayable).toMatchObject({
       class: "GitlabJobPlayError",
       response_code: 400,
-      error_message: '400 (Bad request) "Unplayable Job" not given',
+      // GitLab 17.0's bad_request!("Unplayable Job").
+      error_message: "400 Bad request - Unplayable Job",
     });
     expect(r.bad_scope).toMatchObject({
       class: "GitlabListError",

@@ -21,6 +21,12 @@ export type BuildEvent =
   | { type: "process"; at: Timestamp }
   /** pending → running: a runner claimed it. */
   | { type: "run"; at: Timestamp; runnerId: number }
+  /**
+   * running → pending: a claimed build its runner never started (no trace byte, never mentioned since
+   * the claim: the `job` answer was lost). Not in GitLab's table, where such a build waits for the stuck
+   * timeout and fails; here it goes back to the queue, where it was (queued_at kept).
+   */
+  | { type: "requeue"; at: Timestamp }
   /** created | waiting_for_resource | pending → skipped: earlier stages decided it will not run. */
   | { type: "skip"; at: Timestamp }
   /**
@@ -50,6 +56,7 @@ export const BUILD_EVENT_TYPES: readonly BuildEventType[] = [
   "enqueue_waiting_for_resource",
   "process",
   "run",
+  "requeue",
   "skip",
   "drop",
   "success",

@@ -25,6 +25,8 @@ const GITLAB_TABLE: Record<BuildEventType, Partial<Record<BuildStatus, BuildStat
   enqueue_waiting_for_resource: { waiting_for_resource: "pending" },
   process: { skipped: "created", manual: "created" },
   run: { pending: "running" },
+  // buildsim's own (see build-events.ts): a claimed build whose runner never got it.
+  requeue: { running: "pending" },
   skip: { created: "skipped", waiting_for_resource: "skipped", pending: "skipped" },
   drop: {
     created: "failed",
@@ -129,6 +131,14 @@ describe("timestamps and side effects", () => {
     const { build } = applyBuildEvent(buildIn("pending"), { type: "run", at: AT, runnerId: 9 });
     expect(build.startedAt).toBe(AT);
     expect(build.runnerId).toBe(9);
+  });
+
+  it("requeues a running build as it was queued: no runner, no started_at, queued_at kept", () => {
+    const running = buildIn("running", { runnerId: 4, startedAt: AT, queuedAt: "2026-01-01T00:00:01.000Z" });
+    const { build, actions } = applyBuildEvent(running, { type: "requeue", at: AT });
+    expect(build).toMatchObject({ status: "pending", runnerId: null, startedAt: null });
+    expect(build.queuedAt).toBe("2026-01-01T00:00:01.000Z");
+    expect(actions).toEqual([{ type: "updatePipelineStatus" }]);
   });
 
   it("sets finished_at on success, failure and cancel, but not on skip", () => {

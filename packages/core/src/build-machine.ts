@@ -76,6 +76,7 @@ export const buildMachine = setup({
       startedAt: ({ event }) => event.at,
       runnerId: ({ event, context }) => (event.type === "run" ? event.runnerId : context.runnerId),
     }),
+    clearRun: assign({ startedAt: () => null, runnerId: () => null }),
     setFinishedAt: assign({ finishedAt: ({ event }) => event.at }),
     setFailure: assign({
       failureReason: ({ event }) => (event.type === "drop" ? (event.reason ?? "unknown_failure") : null),
@@ -151,6 +152,7 @@ export const buildMachine = setup({
     },
     running: {
       on: {
+        requeue: { target: "pending", actions: ["clearRun", "updatePipelineStatus"] },
         drop: {
           target: "failed",
           actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],

@@ -108,6 +108,7 @@ export type {
   JobVariable,
   NoJobMessage,
   PipelineChangedEvent,
+  ReleaseMessage,
   RunnerToServerMessage,
   ServerToEventsWatcherMessage,
   ServerToRunnerMessage,

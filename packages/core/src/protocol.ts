@@ -16,6 +16,7 @@
 //     |<-- cancel {buildId} ---------------------|  build canceled (API) or timed out: kill it now
 //     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
 //     |<-- finishAck {buildId, status} ----------|  status the build ended with (canceled wins)
+//     |--- release {buildId} ------------------->|  a resumed build it never got: back to the queue
 //
 // Watcher ↔ server (`GET /-/buildsim/trace?project=ID&build=ID&offset=N`, user token as for the API):
 //
@@ -174,12 +175,23 @@ export interface FinishMessage {
   dotenvVariables?: Array<{ key: string; value: string }>;
 }
 
+/**
+ * The runner does not hold a build the server lists as its own (welcome's `resume`): the `job` answer to
+ * its claim was lost. With no trace byte stored, the build goes back to the queue; otherwise it fails
+ * with `runner_system_failure` (it ran, and the runner lost it).
+ */
+export interface ReleaseMessage {
+  type: "release";
+  buildId: number;
+}
+
 export type RunnerToServerMessage =
   | HelloMessage
   | ClaimMessage
   | TraceMessage
   | HeartbeatMessage
-  | FinishMessage;
+  | FinishMessage
+  | ReleaseMessage;
 
 // ---------------------------------------------------------------------------------------------------
 // Server → runner

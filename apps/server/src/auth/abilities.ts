@@ -1,6 +1,6 @@
 // GitLab 8.17's project policy for builds: who may see a project, read its builds, and change them.
 
-import { ACCESS_LEVELS, type Project, type User } from "@buildsim/core";
+import { ACCESS_LEVELS, type Build, type Project, type User } from "@buildsim/core";
 
 /** The caller's access level in `project` (0 when not a member). */
 export function accessLevelOf(user: User, project: Project): number {
@@ -31,4 +31,15 @@ export function canUpdateBuild(user: User, project: Project): boolean {
   if (!project.buildsEnabled) return false;
   if (user.isAdmin) return true;
   return accessLevelOf(user, project) >= ACCESS_LEVELS.developer;
+}
+
+/**
+ * 17.0's `:erase_build` (app/policies/ci/build_policy.rb): `admin_build` (Maintainer and above, admins),
+ * or `update_build` on a job the user started. buildsim has no protected branches yet, so every ref
+ * counts as unprotected. 8.17's v3 erase asks for `update_build` only.
+ */
+export function canEraseBuild(user: User, project: Project, build: Build): boolean {
+  if (!canUpdateBuild(user, project)) return false;
+  if (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.master) return true;
+  return build.userId === user.id;
 }

@@ -31,6 +31,19 @@ export function tokenOf(input: AuthInput): string | undefined {
   return bearer?.[1];
 }
 
+/**
+ * True when the token came as OAuth2's (`access_token` param or `Authorization: Bearer`), not as a
+ * private token (`private_token` param or PRIVATE-TOKEN header, which win when both are sent).
+ */
+export function isOAuthToken(input: AuthInput): boolean {
+  if (input.params.private_token !== undefined || header(input.headers, "private-token") !== undefined)
+    return false;
+  return tokenOf(input) !== undefined;
+}
+
+/** Which API's rules and wording apply: v3 answers as GitLab 8.17, v4 as 17.0. */
+export type ApiVersion = "v3" | "v4";
+
 /** The sudo target the request names (param first, then the SUDO header), if any. */
 export function sudoOf(input: AuthInput): string | undefined {
   const param = input.params.sudo;
@@ -40,16 +53,20 @@ export function sudoOf(input: AuthInput): string | undefined {
 
 /**
  * `authenticate!` then sudo: the user the request acts as. 401 without a valid token of an active user;
- * 403 when a non-admin uses sudo; 404 when the sudo user does not exist.
+ * 403 when a non-admin uses sudo; 403 when an OAuth token does (8.17: "Private token must be specified
+ * in order to use sudo"; 17.0: the token lacks the `sudo` scope, which buildsim's OAuth tokens never
+ * have); 404 when the sudo user does not exist.
  */
-export function authenticate(store: Store, input: AuthInput): User {
+export function authenticate(store: Store, input: AuthInput, api: ApiVersion = "v3"): User {
   const token = tokenOf(input);
   const user = token ? store.users.getByToken(token) : undefined;
   if (user?.state !== "active") throw ApiError.of("UNAUTHORIZED");
   const sudo = sudoOf(input);
   if (sudo === undefined) return user;
   if (!user.isAdmin) throw ApiError.of("SUDO_NOT_ADMIN");
+  if (isOAuthToken(input))
+    throw api === "v3" ? ApiError.of("SUDO_NEEDS_PRIVATE_TOKEN") : ApiError.insufficientScope("sudo");
   const target = /^\d+$/.test(sudo) ? store.users.get(Number(sudo)) : store.users.getByUsername(sudo);
-  if (!target) throw ApiError.sudoUserNotFound(sudo);
+  if (!target) throw ApiError.sudoUserNotFound(sudo, api);
   return target;
 }

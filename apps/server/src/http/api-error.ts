@@ -5,6 +5,11 @@ export const API_ERRORS = {
   UNAUTHORIZED: { status: 401, body: { message: "401 Unauthorized" } },
   FORBIDDEN: { status: 403, body: { message: "403 Forbidden" } },
   SUDO_NOT_ADMIN: { status: 403, body: { message: "403 Forbidden - Must be admin to use sudo" } },
+  /** 8.17's `sudo!`: only a private token may sudo (lib/api/helpers.rb). */
+  SUDO_NEEDS_PRIVATE_TOKEN: {
+    status: 403,
+    body: { message: "403 Forbidden - Private token must be specified in order to use sudo" },
+  },
   NOT_RETRYABLE: { status: 403, body: { message: "403 Forbidden - Build is not retryable" } },
   NOT_ERASABLE: { status: 403, body: { message: "403 Forbidden - Build is not erasable!" } },
   /** v4 says "Job" where v3 says "Build". */
@@ -25,6 +30,8 @@ export const API_ERRORS = {
   /** Grape's catch-all route for paths the API does not have. */
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
+  /** 17.0's `bad_request!(reason)`: "400 Bad request - <reason>" (lib/api/helpers.rb). */
+  JOB_UNPLAYABLE: { status: 400, body: { message: "400 Bad request - Unplayable Job" } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
   /** GitLab's JSON validation middleware (`Gitlab::Json::StreamValidator`), before any route or auth. */
   JSON_TOO_DEEP: { status: 400, body: { error: "Parameters nested too deeply" } },
@@ -38,10 +45,20 @@ export const API_ERRORS = {
   INTERNAL: { status: 500, body: { message: "500 Internal Server Error" } },
 } as const satisfies Record<string, { status: number; body: { message: string } | { error: string } }>;
 
-export type ApiErrorCode = keyof typeof API_ERRORS | "INVALID_PARAM" | "USER_NOT_FOUND" | "RECORD_INVALID";
+export type ApiErrorCode =
+  | keyof typeof API_ERRORS
+  | "INVALID_PARAM"
+  | "USER_NOT_FOUND"
+  | "RECORD_INVALID"
+  | "INSUFFICIENT_SCOPE";
 
 /** Error bodies: GitLab's message text, Grape's `error`, or a record's validation errors by attribute. */
-export type ApiErrorBody = { message: string } | { error: string } | { message: Record<string, string[]> };
+export type ApiErrorBody =
+  | { message: string }
+  | { error: string }
+  | { message: Record<string, string[]> }
+  /** RFC 6750's insufficient_scope, as GitLab's API guard renders it. */
+  | { error: string; error_description: string; scope: string };
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {
@@ -78,6 +95,7 @@ export class ApiError extends Error {
   static forJobsApi(e: ApiError): ApiError {
     if (e.code === "NOT_RETRYABLE") return ApiError.of("JOB_NOT_RETRYABLE");
     if (e.code === "NOT_ERASABLE") return ApiError.of("JOB_NOT_ERASABLE");
+    if (e.code === "UNPLAYABLE") return ApiError.of("JOB_UNPLAYABLE");
     return e;
   }
 
@@ -86,10 +104,25 @@ export class ApiError extends Error {
     return new ApiError("RECORD_INVALID", 400, { message: errors });
   }
 
-  /** Sudo named a user that does not exist. */
-  static sudoUserNotFound(who: string): ApiError {
+  /** Sudo named a user that does not exist: 8.17's words for v3, 17.0's for v4. */
+  static sudoUserNotFound(who: string, api: "v3" | "v4" = "v3"): ApiError {
     return new ApiError("USER_NOT_FOUND", 404, {
-      message: `404 No user id or username for: ${who} Not Found`,
+      message:
+        api === "v3"
+          ? `404 No user id or username for: ${who} Not Found`
+          : `404 User with ID or username '${who}' Not Found`,
+    });
+  }
+
+  /**
+   * 17.0's `validate_access_token!(scopes: [...])` for a token without the scope (lib/api/api_guard.rb,
+   * `insufficient_scope_error`): 403 with OAuth's error body.
+   */
+  static insufficientScope(scope: string): ApiError {
+    return new ApiError("INSUFFICIENT_SCOPE", 403, {
+      error: "insufficient_scope",
+      error_description: "The request requires higher privileges than provided by the access token.",
+      scope,
     });
   }
 }

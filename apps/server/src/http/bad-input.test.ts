@@ -243,3 +243,16 @@ describe("JSON nesting", () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe("__proto__ in params", () => {
+  // Rack parses `scope[__proto__]=x` into {"scope" => {"__proto__" => "x"}}: a hash, which Grape's
+  // `values:` validation of scope refuses with 400 (lib/api/builds.rb, lib/api/jobs.rb).
+  it.each(["/api/v3/projects/1/builds?scope[__proto__]=x", "/api/v4/projects/1/jobs?scope[__proto__]=x"])(
+    "answers %s with 400 instead of ignoring the scope",
+    async (target) => {
+      const r = await raw("GET", target);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text)).toEqual({ error: "scope does not have a valid value" });
+    },
+  );
+});

@@ -10,7 +10,9 @@ describe("parseQuery", () => {
     ["a=1&a=2", { a: "2" }],
     ["flag&=x&&k=", { flag: "", k: "" }],
     ["%E2%98%83=%E2%98%83", { "☃": "☃" }],
-    ["__proto__[x]=1&a=2", { a: "2" }],
+    // Rack keeps `__proto__` as a plain key (an own property here, never the object's prototype).
+    ["__proto__[x]=1&a=2", { a: "2", ["__proto__"]: { x: "1" } }],
+    ["scope[__proto__]=x", { scope: { ["__proto__"]: "x" } }],
   ])("parses %s as Rack does", (query, params) => {
     expect(parseQuery(query).params).toEqual(params);
   });
@@ -30,6 +32,10 @@ describe("parseQuery", () => {
   it("does not let a key reach Object.prototype", () => {
     parseQuery("constructor[prototype][polluted]=1&__proto__[polluted]=1");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const params = parseQuery("__proto__=x&a[__proto__][polluted]=1").params;
+    expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(params.a)).toBe(Object.prototype);
+    expect(Object.hasOwn(params, "__proto__")).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "./api-error.js";
 import { exceedsJsonDepth } from "./json-depth.js";
-import { type Params, type ParamValue, parseQuery, QueryParseError } from "./parse-query.js";
+import { type Params, type ParamValue, parseQuery, QueryParseError, setOwn } from "./parse-query.js";
 
 /** Default `maxBodyBytes`: API bodies are tiny; artifacts do not come through the v3 API. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -54,9 +54,8 @@ function toParamValue(v: unknown): ParamValue | undefined {
   if (typeof v === "object") {
     const out: Params = {};
     for (const [k, val] of Object.entries(v)) {
-      if (k === "__proto__") continue;
       const p = toParamValue(val);
-      if (p !== undefined) out[k] = p;
+      if (p !== undefined) setOwn(out, k, p);
     }
     return out;
   }

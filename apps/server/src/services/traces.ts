@@ -1,6 +1,7 @@
 // Trace access for the API and the runner layer: idempotent appends (announced on the bus) and reads
 // with the project's runners token and the build's own token masked.
 
+import type { Build } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import type { AppendTraceResult } from "../store/traces-repo.js";
@@ -13,6 +14,16 @@ export function maskSecrets(trace: Buffer, secrets: readonly string[]): Buffer {
   let text = trace.toString("latin1");
   for (const s of present) text = text.split(s).join("x".repeat(Buffer.byteLength(s)));
   return Buffer.from(text, "latin1");
+}
+
+/**
+ * The secrets masked in `build`'s trace (GitLab's `hide_secrets`): the project's runners token, the
+ * job token, and the token of the runner that runs it.
+ */
+export function traceSecretsOf(store: Store, build: Build): string[] {
+  const project = store.projects.get(build.projectId);
+  const runner = build.runnerId === null ? undefined : store.runners.get(build.runnerId);
+  return [project?.runnersToken ?? "", build.token, runner?.token ?? ""].filter((s) => s.length > 0);
 }
 
 /** Appends and reads traces. */
@@ -35,12 +46,11 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
       }
       return result;
     },
-    /** The full trace with the project's runners token and the build's token masked. */
+    /** The full trace with its secrets (`traceSecretsOf`) masked. */
     readMasked(buildId: number): Buffer {
       const build = store.builds.get(buildId);
       if (!build) return Buffer.alloc(0);
-      const project = store.projects.get(build.projectId);
-      return maskSecrets(store.traces.read(buildId), [project?.runnersToken ?? "", build.token]);
+      return maskSecrets(store.traces.read(buildId), traceSecretsOf(store, build));
     },
   };
 }

@@ -19,7 +19,8 @@ interface ProjectRow {
 /** Reads and writes projects and memberships. */
 export function createProjectsRepo(db: Db) {
   const byId = db.prepare("SELECT * FROM projects WHERE id = ?");
-  const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ?");
+  // GitLab finds projects by full path case-insensitively (Routable.find_by_full_path).
+  const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ? COLLATE NOCASE");
   const byRunnersToken = db.prepare("SELECT * FROM projects WHERE runners_token = ?");
   const allById = db.prepare("SELECT * FROM projects ORDER BY id DESC");
   const membersOf = db.prepare("SELECT user_id, access_level FROM project_members WHERE project_id = ?");

@@ -3,6 +3,9 @@
 //   silence:  a running build not mentioned by its runner (claim, heartbeat, trace) for
 //             heartbeatTimeoutMs → drop(runner_system_failure). After a server restart every running
 //             build starts with the full period, so its runner can reconnect and resume it.
+//   lost job: a silent build its runner never confirmed (no heartbeat naming it, no trace byte since the
+//             claim: the `job` answer was lost) → requeue, back to pending for any runner; so does a
+//             `release` from a runner that reconnected without it. With trace bytes, it did run: drop.
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
 //             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
 //
@@ -23,6 +26,8 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
   const nowMs = () => Date.parse(app.now());
   const bootMs = nowMs();
   const lastSeen = new Map<number, number>();
+  /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
+  const confirmedIds = new Set<number>();
   const timedOutAt = new Map<number, number>();
   const running = app.store.db.prepare(
     "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running'",
@@ -34,8 +39,29 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
       const build = app.store.builds.get(buildId);
       if (build?.status === "running") app.transitions.fire(build, { type: "drop", at: app.now(), reason });
     });
+    forget(buildId);
+  }
+
+  /** Back to the queue if it never produced a byte, else failed: the runner does not have it. */
+  function requeueOrFail(buildId: number): void {
+    app.store.transaction(() => {
+      const build = app.store.builds.get(buildId);
+      if (build?.status !== "running") return;
+      const neverRan = (app.store.traces.length(buildId) ?? 0) === 0;
+      app.transitions.fire(
+        build,
+        neverRan
+          ? { type: "requeue", at: app.now() }
+          : { type: "drop", at: app.now(), reason: "runner_system_failure" },
+      );
+    });
+    forget(buildId);
+  }
+
+  function forget(buildId: number): void {
     lastSeen.delete(buildId);
     timedOutAt.delete(buildId);
+    confirmedIds.delete(buildId);
   }
 
   return {
@@ -47,11 +73,15 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     isTimedOut(buildId: number): boolean {
       return timedOutAt.has(buildId);
     },
-    /** The build ended; forget it. */
-    forget(buildId: number): void {
-      lastSeen.delete(buildId);
-      timedOutAt.delete(buildId);
+    /** The runner showed it holds `buildId` (heartbeat, trace): from now on silence fails it. */
+    confirmed(buildId: number): void {
+      lastSeen.set(buildId, nowMs());
+      confirmedIds.add(buildId);
     },
+    /** The runner says it does not hold `buildId`. */
+    release: requeueOrFail,
+    /** The build ended; forget it. */
+    forget,
     fail,
     /** Checks every running build once. */
     sweep(): void {
@@ -65,7 +95,8 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
       for (const row of rows) {
         const seenAt = lastSeen.get(row.id) ?? bootMs;
         if (now - seenAt > options.heartbeatTimeoutMs) {
-          fail(row.id, "runner_system_failure");
+          if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
+          else requeueOrFail(row.id);
           // A runner that is connected but silent may still hold it: tell it to stop.
           if (row.runner_id !== null) peers.cancel(row.runner_id, row.id, "canceled");
           continue;

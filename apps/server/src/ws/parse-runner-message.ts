@@ -47,6 +47,9 @@ export function parseRunnerMessage(text: string): ParseRunnerMessageResult {
         return bad("needs buildId, offset and base64 data");
       if (!isBase64(m.data)) return bad("data is not base64");
       return { ok: true, message: m as unknown as RunnerToServerMessage };
+    case "release":
+      if (!isId(m.buildId)) return bad("buildId must be a build id");
+      return { ok: true, message: m as unknown as RunnerToServerMessage };
     case "heartbeat":
       if (!Array.isArray(m.buildIds) || !m.buildIds.every(isId)) return bad("buildIds must be build ids");
       return { ok: true, message: m as unknown as RunnerToServerMessage };

@@ -350,18 +350,19 @@ describe("reconnect", () => {
 });
 
 describe("after a server restart", () => {
-  it("gives running builds the heartbeat period from startup, then fails those nobody resumed", async () => {
+  it("gives running builds the heartbeat period from startup, then fails those nobody resumed that ran and requeues those that never wrote a byte", async () => {
     await server.close();
     clock = createFakeClock("2026-02-01T00:00:00.000Z");
     const seed = RUNNER_SEED.replace(
       "- { id: 4, pipeline: 2, name: other, status: pending",
-      '- { id: 5, pipeline: 1, name: resumed, status: running, runner: 1, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 6, pipeline: 1, name: orphan, status: running, runner: 2, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 4, pipeline: 2, name: other, status: pending',
+      '- { id: 5, pipeline: 1, name: resumed, status: running, runner: 1, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 6, pipeline: 1, name: orphan, status: running, runner: 2, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 7, pipeline: 1, name: lost, status: running, runner: 2, started_at: "2026-02-01T00:00:00.000Z" }\n  - { id: 4, pipeline: 2, name: other, status: pending',
     );
     server = await startTestServer({
       seedText: seed,
       clock: clock.now,
       realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 10_000 },
     });
+    server.app.traces.appendTrace(6, 0, Buffer.from("it ran"));
     clock.advance(6000);
     const { client, welcome } = await connectRunner(server, T.shared);
     expect(welcome.resume).toEqual([{ buildId: 5, traceBytes: 0, status: "running" }]);
@@ -369,6 +370,7 @@ describe("after a server restart", () => {
     server.realtime.runners.watchdog.sweep();
     expect(status(5).status).toBe("running");
     expect(status(6)).toMatchObject({ status: "failed", failureReason: "runner_system_failure" });
+    expect(status(7)).toMatchObject({ status: "pending", runnerId: null, startedAt: null });
     client.send({ type: "finish", buildId: 5, state: "success", exitCode: 0, traceBytes: 0 });
     expect((await client.nextOf("finishAck")).status).toBe("success");
   });

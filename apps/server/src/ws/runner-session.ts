@@ -11,6 +11,7 @@
 //     |<-- cancel {buildId, reason} -------------|  build canceled (API) or timed out: kill it now
 //     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
 //     |<-- finishAck {buildId, status} ----------|  status the build ended with (canceled wins)
+//     |--- release {buildId} ------------------->|  a resumed build it never got: requeued (no trace)
 
 import {
   type Build,
@@ -100,7 +101,8 @@ export class RunnerSession {
       if (m.type === "claim") this.hub.claim(this, m as ClaimMessage);
       else if (m.type === "trace") this.trace(m);
       else if (m.type === "finish") this.finish(m);
-      else for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.seen(id);
+      else if (m.type === "release") this.release(m.buildId);
+      else for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.confirmed(id);
     } catch (e) {
       this.hub.log(
         `runner ${this.runner.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
@@ -179,12 +181,19 @@ export class RunnerSession {
       offset: m.offset,
       bytes,
       ack: (result) => {
-        this.hub.watchdog.seen(m.buildId);
+        this.hub.watchdog.confirmed(m.buildId);
         this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
       },
       fail: () =>
         this.send({ type: "error", code: "INTERNAL", message: "trace append failed on the server" }),
     });
+  }
+
+  /** The runner does not hold a build listed in its resume: requeued if it never ran, else failed. */
+  private release(buildId: number): void {
+    if (!this.owns(buildId)) return;
+    this.owned.delete(buildId);
+    this.hub.watchdog.release(buildId);
   }
 
   private finish(m: FinishMessage): void {

@@ -14,7 +14,7 @@
 import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
-import { maskSecrets } from "../services/traces.js";
+import { maskSecrets, traceSecretsOf } from "../services/traces.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { chunkMessage, WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
@@ -77,6 +77,11 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     const channel = channels.get(build.id);
     if (!channel || channel.status === build.status) return;
     channel.status = build.status;
+    // A runner took it since the channel opened: its token is a secret from now on (nothing of the
+    // trace was written before the runner had it, so nothing released needs masking again).
+    const secrets = traceSecretsOf(app.store, build);
+    if (secrets.some((s) => !channel.trace.secretList.includes(s)))
+      channel.trace = new MaskedTrace(secrets, app.store.traces.read(build.id));
     if (isCompletedStatus(build.status)) {
       const rest = channel.trace.flush();
       deliver(channel, rest.offset, rest.data);
@@ -104,10 +109,9 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       let channel = channels.get(build.id);
       if (!channel) {
         // better-sqlite3 is synchronous: nothing can be appended between this read and joining the channel.
-        const project = app.store.projects.get(build.projectId);
         channel = {
           watchers: new Set(),
-          trace: new MaskedTrace([project?.runnersToken ?? "", build.token], app.store.traces.read(build.id)),
+          trace: new MaskedTrace(traceSecretsOf(app.store, build), app.store.traces.read(build.id)),
           status: build.status,
         };
         channels.set(build.id, channel);

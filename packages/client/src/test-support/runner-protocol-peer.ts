@@ -182,6 +182,17 @@ export async function startRunnerProtocolPeer(
         events.emit("finish", build.job.id);
         return;
       }
+      case "release": {
+        // As the real server: back to the queue when it never wrote a byte, else failed.
+        const build = builds.get(message.buildId);
+        if (!build || build.runnerId !== session.runnerId || build.status !== "running") return;
+        if (build.trace.byteLength === 0) {
+          build.status = "pending";
+          build.runnerId = null;
+        } else build.status = "failed";
+        events.emit("release", build.job.id);
+        return;
+      }
       default:
         return;
     }

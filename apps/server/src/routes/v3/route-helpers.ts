@@ -3,7 +3,7 @@
 import type { Build, Project, User } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { canReadBuild, canReadProject, canUpdateBuild } from "../../auth/abilities.js";
-import { authenticate, sudoOf, tokenOf } from "../../auth/authenticate.js";
+import { authenticate, isOAuthToken, sudoOf, tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
 
@@ -12,11 +12,14 @@ export function currentUser(ctx: RequestContext, app: App): User {
   const input = { params: ctx.params, headers: ctx.headers };
   const token = tokenOf(input) ?? "";
   const sudo = sudoOf(input);
-  // No sudo (the usual case): the token itself is the key, no string to build.
-  const key = sudo === undefined ? token : `${token}\u0000sudo\u0000${sudo}`;
+  // No sudo (the usual case): the token itself is the key, no string to build. With sudo, the answer
+  // also depends on how the token came and on the API's version.
+  const api = ctx.path.startsWith("/api/v4/") ? "v4" : "v3";
+  const key =
+    sudo === undefined ? token : `${token}\u0000sudo\u0000${sudo}\u0000${api}\u0000${isOAuthToken(input)}`;
   const outcome = app.authMemo.get(key, () => {
     try {
-      return authenticate(app.store, input);
+      return authenticate(app.store, input, api);
     } catch (e) {
       if (e instanceof ApiError) return e;
       throw e;

@@ -3,6 +3,7 @@
 
 import { type Build, isRetryable, type User } from "@buildsim/core";
 import type { App } from "../../app.js";
+import { canEraseBuild } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
@@ -25,14 +26,12 @@ function actionTarget(
   return { user, build: findJob(app, project, jobId) };
 }
 
-/** Runs a shared build action, renaming v3's "Build is not …" refusals to v4's "Job is not …". */
+/** Runs a shared build action, rewording v3's (8.17's) refusals as v4's (17.0's). */
 function asJob<T>(action: () => T): T {
   try {
     return action();
   } catch (e) {
-    if (e instanceof ApiError && e.code === "NOT_RETRYABLE") throw ApiError.of("JOB_NOT_RETRYABLE");
-    if (e instanceof ApiError && e.code === "NOT_ERASABLE") throw ApiError.of("JOB_NOT_ERASABLE");
-    throw e;
+    throw e instanceof ApiError ? ApiError.forJobsApi(e) : e;
   }
 }
 
@@ -52,9 +51,14 @@ export function retryJob(ctx: RequestContext, app: App): Reply {
   );
 }
 
-/** `POST …/jobs/:job_id/erase`: 201, or 403 `Job is not erasable!`. */
+/**
+ * `POST …/jobs/:job_id/erase`: 201; 403 without `erase_build` (a Developer erasing a job someone else
+ * started: `authorize!(:erase_build, build)` in lib/api/ci/jobs.rb); 403 `Job is not erasable!`.
+ */
 export function eraseJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
+  const project = app.store.projects.get(build.projectId);
+  if (!project || !canEraseBuild(user, project, build)) throw ApiError.of("FORBIDDEN");
   return jobReply(
     app,
     201,
@@ -65,7 +69,7 @@ export function eraseJob(ctx: RequestContext, app: App): Reply {
 /**
  * `POST …/jobs/:job_id/play`: 200. A waiting manual job becomes pending with the caller as its user; a
  * finished manual job is retried (GitLab still answers with the job that was played). Anything else is
- * 400 `Unplayable Job`.
+ * 17.0's 400 "400 Bad request - Unplayable Job" (lib/api/ci/jobs.rb, `bad_request!("Unplayable Job")`).
  */
 export function playJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
@@ -73,8 +77,12 @@ export function playJob(ctx: RequestContext, app: App): Reply {
     app.actions.retry(build.id, user);
     return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
   }
-  if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("UNPLAYABLE");
-  return jobReply(app, 200, app.actions.play(build.id, user));
+  if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("JOB_UNPLAYABLE");
+  return jobReply(
+    app,
+    200,
+    asJob(() => app.actions.play(build.id, user)),
+  );
 }
 
 /** `POST …/jobs/:job_id/artifacts/keep`: 200, or 404 when the job has no (unexpired) artifacts. */

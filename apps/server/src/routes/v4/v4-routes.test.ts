@@ -195,7 +195,8 @@ describe("actions", () => {
     expect((await call("/projects/1/jobs/1/trace")).body).toBe("built\n");
   });
 
-  it("say Job where v3 says Build", async () => {
+  // GitLab 17.0: forbidden!("Job is not retryable"), bad_request!("Unplayable Job") → "400 Bad request - …".
+  it("say Job where v3 says Build, in 17.0's words", async () => {
     expect(await call("/projects/1/jobs/5/retry", { method: "POST" })).toMatchObject({
       status: 403,
       body: { message: "403 Forbidden - Job is not retryable" },
@@ -206,7 +207,7 @@ describe("actions", () => {
     });
     expect(await call("/projects/1/jobs/4/play", { method: "POST" })).toMatchObject({
       status: 400,
-      body: { message: '400 (Bad request) "Unplayable Job" not given' },
+      body: { message: "400 Bad request - Unplayable Job" },
     });
   });
 
@@ -279,6 +280,17 @@ describe("around the jobs", () => {
       path_with_namespace: "acme/app",
     });
     expect((await call("/projects/1")).body).toMatchObject({ web_url: "http://gitlab.example/acme/app" });
+  });
+
+  // GitLab finds a project by full path case-insensitively (Routable.find_by_full_path, `iexact`).
+  it("finds a project by its path in any case, on v3 and v4", async () => {
+    expect((await call("/projects/ACME%2FApp")).body).toMatchObject({
+      id: 1,
+      path_with_namespace: "acme/app",
+    });
+    expect((await call("/projects/Acme%2FAPP/jobs/1")).status).toBe(200);
+    const v3 = await api(server, "/api/v3/projects/ACME%2Fapp/builds/1", { token: V4_TOKENS.root });
+    expect(v3.status).toBe(200);
   });
 
   it("filters pipelines by status, ref, scope and sorts them", async () => {

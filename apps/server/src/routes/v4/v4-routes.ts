@@ -23,6 +23,7 @@ import {
   getJobTrace,
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
+import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
 import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
@@ -56,6 +57,8 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${p}/pipeline`, createPipelineRoute)
     .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
     .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
+    .add("POST", `${p}/pipelines/:pipeline_id/cancel`, cancelPipeline)
+    .add("POST", `${p}/pipelines/:pipeline_id/retry`, retryPipeline)
     .add("GET", `${p}/environments`, listEnvironments)
     .add("GET", `${p}/environments/:environment_id`, getEnvironment)
     .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)

@@ -1,0 +1,50 @@
+// The pipeline actions of the v4 API: cancel what is still to run, and retry what failed — each one
+// transaction, every status change through the build machine.
+
+import { type BuildStatus, isRetryable, type User } from "@buildsim/core";
+import type { Store } from "../store/create-store.js";
+import type { BuildActions } from "./build-actions.js";
+import type { BuildTransitions } from "./build-transitions.js";
+
+/** `Ci::HasStatus::CANCELABLE_STATUSES` (17.0): `cancel_running` leaves manual builds alone. */
+const CANCEL_RUNNING: ReadonlySet<BuildStatus> = new Set<BuildStatus>([
+  "created",
+  "waiting_for_resource",
+  "pending",
+  "running",
+  "scheduled",
+]);
+
+export interface PipelineActionsDeps {
+  store: Store;
+  transitions: BuildTransitions;
+  actions: BuildActions;
+  now: () => string;
+}
+
+/** Cancel and retry a whole pipeline. */
+export function createPipelineActions({ store, transitions, actions, now }: PipelineActionsDeps) {
+  return {
+    /** `Ci::CancelPipelineService`: every build of the pipeline still to run or running is canceled. */
+    cancel(pipelineId: number): void {
+      store.transaction(() => {
+        const at = now();
+        for (const build of store.builds.listByPipeline(pipelineId))
+          if (!build.retried && CANCEL_RUNNING.has(build.status))
+            transitions.fire(build, { type: "cancel", at });
+      });
+    },
+    /** `Ci::Pipeline#retry_failed`: a new build for each latest failed or canceled build that can be retried. */
+    retryFailed(pipelineId: number, user: User): void {
+      store.transaction(() => {
+        for (const build of store.builds.listByPipeline(pipelineId))
+          if (
+            !build.retried &&
+            (build.status === "failed" || build.status === "canceled") &&
+            isRetryable(build)
+          )
+            actions.retry(build.id, user);
+      });
+    },
+  };
+}
