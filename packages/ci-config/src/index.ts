@@ -34,6 +34,15 @@ export { matchesRefs } from "./match-refs.js";
 export type { PipelineContext } from "./pipeline-context.js";
 export type { PipelinePlan, PlannedBuildFields, PlannedJob } from "./plan-pipeline.js";
 export { buildFieldsOf, planPipeline } from "./plan-pipeline.js";
-export { pipelineVariables, refSlug } from "./predefined-variables.js";
+export type { PredefinedVariablesInput } from "./predefined-variables.js";
+export {
+  commitTitleAndDescription,
+  environmentSlug,
+  GITLAB_COMPAT_VERSION,
+  guessEnvironmentTier,
+  pipelineVariables,
+  predefinedVariables,
+  refSlug,
+} from "./predefined-variables.js";
 export { createChangesCheck, createExistsCheck } from "./repo-file-checks.js";
 export type { CiProblem, SourcePos } from "./source-pos.js";

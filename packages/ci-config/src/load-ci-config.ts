@@ -14,6 +14,7 @@ import {
   at,
   checkKeys,
   type EntryScope,
+  ROOT_VARIABLE_KEYS,
   readBoolean,
   readDuration,
   readImage,
@@ -179,7 +180,9 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const stages = readStages(root);
   const defaults = readDefaults(root);
   const variables: CiVariableDef[] =
-    hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
+    hash.variables !== undefined
+      ? readVariables({ ...root, location: "root" }, "variables", ROOT_VARIABLE_KEYS)
+      : [];
   const workflowRules = readWorkflow(root);
   for (const [scope, label] of [
     [hash, "cache"],

@@ -133,6 +133,8 @@ export interface BuildVariable {
   key: string;
   value: string;
   public: boolean;
+  /** `expand: false`: neither GitLab nor the runner expands references inside the value. */
+  raw?: boolean;
 }
 
 export interface Build {
