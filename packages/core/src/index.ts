@@ -15,6 +15,7 @@ export type {
   RunnerEntity,
   UserEntityV3,
   UserEntityV4,
+  VariableEntity,
   VersionEntity,
 } from "./api-entities.js";
 export type { BuildTransition } from "./apply-build-event.js";
@@ -46,6 +47,7 @@ export type {
   Pipeline,
   Project,
   ProjectMember,
+  ProjectVariable,
   Runner,
   Timestamp,
   TraceMeta,

@@ -18,6 +18,16 @@ export const API_ERRORS = {
   RECORD_NOT_FOUND: { status: 404, body: { message: "404 Not found" } },
   /** Grape's catch-all route for paths the API does not have. */
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
+  /** `not_found!('Variable')` (`/projects/:id/variables/:key`). */
+  VARIABLE_NOT_FOUND: { status: 404, body: { message: "404 Variable Not Found" } },
+  /** Several environment scopes share the key and no `filter[environment_scope]` picked one. */
+  VARIABLE_AMBIGUOUS: {
+    status: 409,
+    body: {
+      message:
+        "There are multiple variables with provided parameters. Please use 'filter[environment_scope]'",
+    },
+  },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
   /** Runner API (job token endpoints, §7). */

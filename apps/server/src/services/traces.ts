@@ -1,18 +1,46 @@
 // Trace access for the API and the runner layer: idempotent appends (announced on the bus) and reads
-// with the project's runners token and the build's own token masked.
+// with the project's runners token, the build's own token and the project's masked variables masked.
 
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import type { AppendTraceResult } from "../store/traces-repo.js";
 
-/** Replaces every occurrence of each secret in `trace` by as many `x` (GitLab's `Ci::MaskSecret`). */
-export function maskSecrets(trace: Buffer, secrets: readonly string[]): Buffer {
-  const present = secrets.filter((s) => s.length > 0 && trace.includes(s));
-  if (present.length === 0) return trace;
-  // latin1 maps bytes 1:1 to chars, so replacing ASCII tokens cannot damage multi-byte text.
+/** What a trace hides: tokens (as many `x`, GitLab's `Ci::MaskSecret`) and masked variables' values. */
+export interface TraceSecrets {
+  tokens: readonly string[];
+  /** Masked CI/CD variables' values, shown as `[MASKED]` as the runner does. */
+  masked: readonly string[];
+}
+
+/** The text each masked variable's value is replaced by in job logs. */
+export const MASKED = "[MASKED]";
+
+/** Replaces every occurrence of each secret in `trace` (tokens by `x`s, masked values by `[MASKED]`). */
+export function maskSecrets(trace: Buffer, secrets: TraceSecrets): Buffer {
+  const tokens = secrets.tokens.filter((s) => s.length > 0 && trace.includes(s));
+  const masked = secrets.masked.filter((s) => s.length > 0 && trace.includes(s));
+  if (tokens.length === 0 && masked.length === 0) return trace;
+  // latin1 maps bytes 1:1 to chars, so replacing whole byte sequences cannot damage multi-byte text.
   let text = trace.toString("latin1");
-  for (const s of present) text = text.split(s).join("x".repeat(Buffer.byteLength(s)));
+  // Longer values first, so a value containing another is masked whole.
+  for (const s of [...masked].sort((a, b) => b.length - a.length))
+    text = text.split(Buffer.from(s).toString("latin1")).join(MASKED);
+  for (const s of tokens) text = text.split(s).join("x".repeat(Buffer.byteLength(s)));
   return Buffer.from(text, "latin1");
+}
+
+/** The secrets of `buildId`'s trace: the project's runners token, the build's token, masked variables. */
+export function traceSecretsOf(store: Store, buildId: number): TraceSecrets {
+  const build = store.builds.get(buildId);
+  if (!build) return { tokens: [], masked: [] };
+  const project = store.projects.get(build.projectId);
+  return {
+    tokens: [project?.runnersToken ?? "", build.token],
+    masked: store.projectVariables
+      .list(build.projectId)
+      .filter((v) => v.masked)
+      .map((v) => v.value),
+  };
 }
 
 /** Appends and reads traces. */
@@ -35,12 +63,10 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
       }
       return result;
     },
-    /** The full trace with the project's runners token and the build's token masked. */
+    /** The full trace with the tokens and the project's masked variables masked. */
     readMasked(buildId: number): Buffer {
-      const build = store.builds.get(buildId);
-      if (!build) return Buffer.alloc(0);
-      const project = store.projects.get(build.projectId);
-      return maskSecrets(store.traces.read(buildId), [project?.runnersToken ?? "", build.token]);
+      if (!store.builds.get(buildId)) return Buffer.alloc(0);
+      return maskSecrets(store.traces.read(buildId), traceSecretsOf(store, buildId));
     },
   };
 }

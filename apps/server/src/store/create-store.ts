@@ -10,6 +10,7 @@ import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
+import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
@@ -41,6 +42,8 @@ export interface Store {
   settings: SettingsRepo;
   /** Local work trees that back projects (local CI). */
   projectSources: ProjectSourcesRepo;
+  /** Projects' CI/CD variables. */
+  projectVariables: ProjectVariablesRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -84,6 +87,7 @@ export function createStore(options: StoreOptions = {}): Store {
     artifacts: createArtifactsRepo(db, artifactsDir),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
+    projectVariables: createProjectVariablesRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

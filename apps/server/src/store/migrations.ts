@@ -222,4 +222,22 @@ CREATE UNIQUE INDEX trace_chunks_by_build ON trace_chunks (build_id, offset);`,
     name: "dotenv report variables",
     sql: `ALTER TABLE builds ADD COLUMN dotenv_variables TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 7,
+    name: "project CI/CD variables",
+    // GitLab's `ci_variables`: a key is unique per project and environment scope.
+    sql: `
+CREATE TABLE project_variables (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  variable_type TEXT NOT NULL,
+  protected INTEGER NOT NULL,
+  masked INTEGER NOT NULL,
+  raw INTEGER NOT NULL,
+  environment_scope TEXT NOT NULL,
+  description TEXT,
+  PRIMARY KEY (project_id, key, environment_scope)
+);`,
+  },
 ];

@@ -53,6 +53,7 @@ describe("migrations", () => {
         "pipelines",
         "project_members",
         "project_sources",
+        "project_variables",
         "projects",
         "runner_projects",
         "runners",

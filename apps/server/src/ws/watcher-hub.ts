@@ -12,7 +12,7 @@
 import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
-import { maskSecrets } from "../services/traces.js";
+import { maskSecrets, traceSecretsOf } from "../services/traces.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 
@@ -78,8 +78,9 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     }
   };
 
-  const end = (w: Watcher, build: Build) => {
-    send(w, message({ type: "end", status: build.status, length: build.trace.bytes }));
+  /** `length` is the masked trace's: masked variables' values shrink to `[MASKED]`. */
+  const end = (w: Watcher, build: Build, length: number) => {
+    send(w, message({ type: "end", status: build.status, length }));
     if (!w.closing) w.socket.close(CLOSE_CODES.NORMAL, "build complete");
     w.closing = true;
   };
@@ -105,7 +106,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     }
     for (const w of channel.watchers) {
       send(w, message({ type: "status", status: build.status }));
-      if (isCompletedStatus(build.status)) end(w, build);
+      if (isCompletedStatus(build.status)) end(w, build, channel.trace.released);
     }
   };
   app.events.on("traceAppended", onTrace);
@@ -118,10 +119,9 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       const stored = app.store.traces.read(build.id);
       let channel = channels.get(build.id);
       if (!channel) {
-        const project = app.store.projects.get(build.projectId);
         channel = {
           watchers: new Set(),
-          trace: new MaskedTrace([project?.runnersToken ?? "", build.token], stored),
+          trace: new MaskedTrace(traceSecretsOf(app.store, build.id), stored),
           status: build.status,
         };
         channels.set(build.id, channel);
@@ -144,7 +144,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         w.sentBytes = masked.byteLength;
       }
       if (complete) {
-        end(w, fresh);
+        end(w, fresh, masked.byteLength);
         return;
       }
       current.status = fresh.status;

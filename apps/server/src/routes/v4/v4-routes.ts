@@ -23,6 +23,13 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+import {
+  createVariable,
+  deleteVariable,
+  getVariable,
+  listVariables,
+  updateVariable,
+} from "./variable-routes.js";
 
 /**
  * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
@@ -40,6 +47,11 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${p}/pipeline`, createPipelineRoute)
     .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
     .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
+    .add("GET", `${p}/variables`, listVariables)
+    .add("POST", `${p}/variables`, createVariable)
+    .add("GET", `${p}/variables/:key`, getVariable)
+    .add("PUT", `${p}/variables/:key`, updateVariable)
+    .add("DELETE", `${p}/variables/:key`, deleteVariable)
     .add("GET", `${p}/jobs`, listProjectJobs)
     .add("GET", `${p}/jobs/:job_id`, getJob)
     .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
