@@ -3,6 +3,7 @@
 import type { JobStep } from "@buildsim/core";
 import { type Clock, systemClock } from "./clock.js";
 import type { AbortReason, ExecutionResult, ExecutorContext } from "./executor.js";
+import { expandImages } from "./job-variables.js";
 import { footerLine, goDuration, headerLines, ignoredContainersLine, sectionLine } from "./trace-lines.js";
 
 /** How one step's process ended: its exit code, or null when it was killed. */
@@ -20,8 +21,11 @@ export interface JobScriptHooks {
   executor: "shell" | "simulate";
   /** Before the first step (sources, dependencies); a failure ends the job there. */
   prepare?(signal: AbortSignal): Promise<JobStageFailure | null>;
-  /** Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. */
-  runStep(step: JobStep, signal: AbortSignal): Promise<StepExit>;
+  /**
+   * Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. `env` adds
+   * variables for this step only (`CI_JOB_STATUS` in after_script).
+   */
+  runStep(step: JobStep, signal: AbortSignal, env?: Readonly<Record<string, string>>): Promise<StepExit>;
   /** After the steps, with the job's state so far (artifacts); a failure turns a success into it. */
   finalize?(state: "success" | "failed", signal: AbortSignal): Promise<JobStageFailure | null>;
   /** After `finalize`: the variables the job's `artifacts:reports:dotenv` files set. */
@@ -48,7 +52,9 @@ export async function runJobScript(
   const { job, trace } = context;
   const clock = options.clock ?? systemClock;
   trace(headerLines(options.runnerName, options.runnerVersion, hooks.executor));
-  const ignored = ignoredContainersLine(job.image, job.services, hooks.executor);
+  // The runner expands variables in `image` and `services` before it would pull them.
+  const images = expandImages(job);
+  const ignored = ignoredContainersLine(images.image, images.services, hooks.executor);
   if (ignored) trace(ignored);
   const jobAbort = new AbortController();
   const forward = () => jobAbort.abort(context.signal.reason);
@@ -75,7 +81,7 @@ export async function runJobScript(
       for (const step of job.steps) {
         if (step.name !== "after_script" || !shouldRun(step.when, state)) continue;
         trace(sectionLine("Running after_script"));
-        await runAfterScript(step, hooks, context.signal, clock, trace);
+        await runAfterScript(step, hooks, context.signal, clock, trace, state);
       }
       // Canceled during after_script: nothing is uploaded.
       const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
@@ -136,13 +142,16 @@ async function runAfterScript(
   cancel: AbortSignal,
   clock: Clock,
   trace: (data: string) => void,
+  state: "success" | "failed",
 ): Promise<void> {
   const abort = new AbortController();
   const forward = () => abort.abort(cancel.reason);
   cancel.addEventListener("abort", forward, { once: true });
   const timer = clock.setTimeout(() => abort.abort(JOB_TIMEOUT), step.timeoutS * 1000);
   try {
-    const exit = await hooks.runStep(step, abort.signal);
+    // https://docs.gitlab.com/ci/variables/predefined_variables/: CI_JOB_STATUS, "the status of the job as
+    // each runner stage is executed. Use with after_script".
+    const exit = await hooks.runStep(step, abort.signal, { CI_JOB_STATUS: state });
     if (abort.signal.reason === JOB_TIMEOUT)
       trace(`WARNING: after_script timed out after ${goDuration(step.timeoutS * 1000)}\n`);
     else if (exit.exitCode !== 0 && !abort.signal.aborted)

@@ -2,7 +2,6 @@
 
 import os from "node:os";
 import path from "node:path";
-import type { JobPayload } from "@buildsim/core";
 import {
   downloadArtifacts,
   type FetchFunction,
@@ -14,6 +13,7 @@ import {
 } from "./artifacts-transfer.js";
 import type { Clock } from "./clock.js";
 import type { Executor, ExecutorContext } from "./executor.js";
+import { expandArtifacts, type PreparedVariables, prepareJobVariables } from "./job-variables.js";
 import { listSourceFiles } from "./list-source-files.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { type BuildDir, prepareBuildDir } from "./prepare-build-dir.js";
@@ -67,6 +67,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
       const { job, trace } = context;
       let dir: BuildDir | null = null;
       let env: NodeJS.ProcessEnv = {};
+      let vars: PreparedVariables | null = null;
       return runJobScript(
         context,
         {
@@ -74,24 +75,39 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
           async prepare(signal) {
             dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir, listFor(job.sha));
             if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
-            env = jobEnvironment(options.baseEnv ?? process.env, job, dir);
+            // File-type variables go outside the project directory and are removed after the job.
+            vars = await prepareJobVariables(job.variables, path.join(dir.scriptDir, "variables"), {
+              CI_PROJECT_DIR: dir.projectDir,
+              CI_BUILDS_DIR: dir.root,
+            });
+            env = { ...(options.baseEnv ?? process.env), ...vars.values };
             return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
           },
-          runStep: (step, signal) =>
+          runStep: (step, signal, stepEnv) =>
             runShellStep({
               step,
               cwd: dir!.projectDir,
               scriptDir: dir!.scriptDir,
-              env,
+              env: stepEnv ? { ...env, ...stepEnv } : env,
               trace,
               signal,
               killGraceMs: options.killGraceMs ?? 1000,
               spawn: options.spawn,
             }),
           finalize: (state, signal) =>
-            collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal),
+            collectAndUploadArtifacts(
+              context,
+              dir!.projectDir,
+              state,
+              fetchFn,
+              baseUrl,
+              signal,
+              vars?.values ?? {},
+            ),
           async dotenv() {
-            const files = job.artifacts?.reportsDotenv ?? [];
+            const files = job.artifacts
+              ? expandArtifacts(job.artifacts, vars?.values ?? {}).reportsDotenv
+              : [];
             if (files.length === 0 || !dir) return [];
             const { report, missing } = await readDotenvReports(dir.projectDir, files);
             for (const file of missing) trace(`WARNING: ${file}: no matching files for the dotenv report\n`);
@@ -104,6 +120,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
             return report.variables;
           },
           async cleanup() {
+            await vars?.removeFiles();
             if (dir && !options.keepBuildDirs) await dir.remove();
           },
         },
@@ -111,15 +128,6 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
       );
     },
   };
-}
-
-/** The runner's environment plus the job's variables (later ones win) and the directories GitLab sets. */
-function jobEnvironment(base: NodeJS.ProcessEnv, job: JobPayload, dir: BuildDir): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const variable of job.variables) env[variable.key] = variable.value;
-  env.CI_PROJECT_DIR = dir.projectDir;
-  env.CI_BUILDS_DIR = dir.root;
-  return env;
 }
 
 async function downloadDependencies(
@@ -172,8 +180,10 @@ async function collectAndUploadArtifacts(
   fetchFn: FetchFunction,
   baseUrl: string,
   signal: AbortSignal,
+  values: Readonly<Record<string, string>>,
 ): Promise<JobStageFailure | null> {
-  const spec = job.artifacts;
+  // The runner expands variables in `artifacts:paths`, `exclude` and `name`.
+  const spec = job.artifacts && expandArtifacts(job.artifacts, values);
   if (!spec || spec.paths.length === 0) return null;
   if (spec.when !== "always" && spec.when !== (state === "success" ? "on_success" : "on_failure"))
     return null;
