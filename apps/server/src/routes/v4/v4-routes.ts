@@ -23,6 +23,7 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
 import {
   createVariable,
   deleteVariable,
@@ -42,6 +43,8 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/version", getVersion)
     .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
     .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
+    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
+    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
     .add("GET", p, getProject)
     .add("GET", `${p}/pipelines`, listProjectPipelines)
     .add("POST", `${p}/pipeline`, createPipelineRoute)
