@@ -54,3 +54,5 @@ export { createChangesCheck, createExistsCheck, listRepositoryFiles } from "./re
 export type { AsyncIncludeSources, FetchedInclude, LoadCiConfigAsyncResult } from "./resolve-includes.js";
 export { loadCiConfigAsync } from "./resolve-includes.js";
 export type { CiProblem, SourcePos } from "./source-pos.js";
+export type { VariablesFileEntry } from "./variables-file.js";
+export { parseVariablesFile } from "./variables-file.js";

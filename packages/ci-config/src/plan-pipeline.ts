@@ -37,6 +37,8 @@ export type PlannedBuildFields = Pick<
  * `commands` holds `script:` only; the runner's script step is `beforeScript` then `commands`.
  */
 export interface PlannedJob extends PlannedBuildFields {
+  /** The job's name in the file (`rspec` for `rspec 1/3`): GitLab's `CI_JOB_GROUP_NAME`. */
+  groupName: string;
   /** Needs whose artifacts are not downloaded (`needs: [{job, artifacts: false}]`). */
   needsWithoutArtifacts: string[];
   image: CiImage | null;
@@ -203,6 +205,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     const needs = decision.needs?.map((n) => n.job) ?? null;
     planned.push({
       name: job.name,
+      groupName: job.baseName,
       stage: job.stage,
       stageIdx: config.stages.indexOf(job.stage),
       when: decision.when,
@@ -271,6 +274,6 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
 
 /** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
 export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
-  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
+  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, groupName: _g, ...fields } = job;
   return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
 }

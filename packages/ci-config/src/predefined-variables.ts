@@ -7,7 +7,7 @@ import { isBranchPipeline } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
 
 /** The GitLab version buildsim's API and `CI_SERVER_VERSION` follow. */
-export const GITLAB_COMPAT_VERSION = "18.0.0";
+export const GITLAB_COMPAT_VERSION = "17.0.0";
 
 /** GitLab's `CI_COMMIT_REF_SLUG`: lowercased, non-alphanumerics to `-`, at most 63 bytes, no edge dashes. */
 export function refSlug(ref: string): string {
