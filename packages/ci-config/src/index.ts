@@ -50,6 +50,7 @@ export {
   predefinedVariables,
   refSlug,
 } from "./predefined-variables.js";
+export { compileRe2 } from "./re2-pattern.js";
 export { createChangesCheck, createExistsCheck, listRepositoryFiles } from "./repo-file-checks.js";
 export type { AsyncIncludeSources, FetchedInclude, LoadCiConfigAsyncResult } from "./resolve-includes.js";
 export { loadCiConfigAsync } from "./resolve-includes.js";

@@ -227,6 +227,21 @@ failing:
   });
 });
 
+describe("buildsim run and coverage", () => {
+  it("reads coverage: with RE2 syntax and takes the capture group, not the first number of the match", async () => {
+    // https://docs.gitlab.com/ci/yaml/#coverage and GitLab's Trace::Stream#extract_coverage.
+    const r = await runPipeline({
+      ".gitlab-ci.yml": `
+test:
+  script: ['echo "Coverage: 3 of 4 files (81.25%)"']
+  coverage: '/(?i)coverage: .*\\((\\d+\\.\\d+)%\\)/'
+`,
+    });
+    expect(r.code).toBe(0);
+    expect(r.builds[0]?.coverage).toBe(81.25);
+  });
+});
+
 describe("buildsim run --job", () => {
   const file = `
 build: { script: [echo ok] }
