@@ -123,8 +123,8 @@ describe("the shell executor's variables", () => {
       makeJobPayload({
         id: 305,
         script: ["true"],
-        image: "ruby:$RUBY_VERSION",
-        services: ["postgres:${PG}"],
+        image: { name: "ruby:$RUBY_VERSION" },
+        services: [{ name: "postgres:${PG}", aliases: [], variables: [] }],
         variables: [
           { key: "RUBY_VERSION", value: "3.3", public: true },
           { key: "PG", value: "16", public: true },

@@ -67,7 +67,7 @@ export function expandArtifacts(spec: JobArtifactsSpec, values: Readonly<Record<
 export function expandImages(job: Pick<JobPayload, "image" | "services" | "variables">) {
   const values = expandJobVariables(job.variables);
   return {
-    image: job.image === null ? null : expandRunner(job.image, values),
-    services: job.services.map((s) => expandRunner(s, values)),
+    image: job.image === null ? null : { ...job.image, name: expandRunner(job.image.name, values) },
+    services: job.services.map((s) => ({ ...s, name: expandRunner(s.name, values) })),
   };
 }

@@ -18,14 +18,18 @@ export interface JobStageFailure extends ExecutionResult {
 
 /** What an executor plugs into {@link runJobScript}. */
 export interface JobScriptHooks {
-  executor: "shell" | "simulate";
+  executor: "shell" | "simulate" | "docker";
   /** Before the first step (sources, dependencies); a failure ends the job there. */
   prepare?(signal: AbortSignal): Promise<JobStageFailure | null>;
   /**
-   * Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. `env` adds
-   * variables for this step only (`CI_JOB_STATUS` in after_script).
+   * Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. For
+   * after_script, `jobStatus` is the job's state so far (GitLab's `CI_JOB_STATUS`).
    */
-  runStep(step: JobStep, signal: AbortSignal, env?: Readonly<Record<string, string>>): Promise<StepExit>;
+  runStep(
+    step: JobStep,
+    signal: AbortSignal,
+    jobStatus?: "success" | "failed" | "canceled",
+  ): Promise<StepExit>;
   /** After the steps, with the job's state so far (artifacts); a failure turns a success into it. */
   finalize?(state: "success" | "failed", signal: AbortSignal): Promise<JobStageFailure | null>;
   /** After `finalize`: the variables the job's `artifacts:reports:dotenv` files set. */
@@ -149,9 +153,7 @@ async function runAfterScript(
   cancel.addEventListener("abort", forward, { once: true });
   const timer = clock.setTimeout(() => abort.abort(JOB_TIMEOUT), step.timeoutS * 1000);
   try {
-    // https://docs.gitlab.com/ci/variables/predefined_variables/: CI_JOB_STATUS, "the status of the job as
-    // each runner stage is executed. Use with after_script".
-    const exit = await hooks.runStep(step, abort.signal, { CI_JOB_STATUS: state });
+    const exit = await hooks.runStep(step, abort.signal, state);
     if (abort.signal.reason === JOB_TIMEOUT)
       trace(`WARNING: after_script timed out after ${goDuration(step.timeoutS * 1000)}\n`);
     else if (exit.exitCode !== 0 && !abort.signal.aborted)

@@ -10,9 +10,10 @@ describe("buildsim run arguments", () => {
         ref: null,
         jobs: [],
         variables: {},
+        variablesFile: null,
         concurrent: 4,
         manual: [],
-        executor: "shell",
+        executor: "auto",
         dataDir: ".buildsim",
         port: 0,
         keep: false,
@@ -80,7 +81,7 @@ describe("buildsim run arguments", () => {
       error: '--var expects KEY=VALUE, got "NOPE"',
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--executor", "docker"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--executor", "podman"])).toMatchObject({ ok: false });
     expect(parseRunArgs(["--bogus"])).toMatchObject({ ok: false });
   });
 });

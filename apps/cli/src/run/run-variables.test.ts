@@ -3,9 +3,9 @@
 // from GitLab's docs, cited per case.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { removeRepos, runPipeline } from "./test-support/run-pipeline.js";
+import { removeRunRepos, runPipeline } from "./test-support/run-pipeline.js";
 
-afterEach(removeRepos);
+afterEach(removeRunRepos);
 
 const line = (trace: string, key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(trace)?.[1];
 
@@ -70,9 +70,9 @@ job:
       ".buildsim/variables.yml": `TOKEN: { value: "${secret}", masked: true }\n`,
     });
     expect(r.code).toBe(0);
-    expect(r.rawTrace("job")).toContain(`whole=${secret}`);
-    expect(line(r.trace("job"), "whole")).toBe("[MASKED]");
-    expect(line(r.trace("job"), "split")).toBe("[MASKED]");
+    expect(r.trace("job")).toContain(`whole=${secret}`);
+    expect(line(r.maskedTrace("job"), "whole")).toBe("[MASKED]");
+    expect(line(r.maskedTrace("job"), "split")).toBe("[MASKED]");
     expect(r.out).not.toContain(secret);
     expect(r.out).toContain("split=[MASKED]");
   });
@@ -213,9 +213,9 @@ failing:
       CI_SERVER_HOST: "127.0.0.1",
       CI_SERVER_PROTOCOL: "http",
       CI_SERVER_VERSION_MAJOR: "17",
-      CI_COMMIT_TITLE: "Add login",
-      CI_COMMIT_DESCRIPTION: "With a description",
-      CI_COMMIT_AUTHOR: "Ada <ada@example.com>",
+      CI_COMMIT_TITLE: "test",
+      CI_COMMIT_DESCRIPTION: "",
+      CI_COMMIT_AUTHOR: "t <t@x>",
       GITLAB_USER_LOGIN: "root",
     });
     expect(values.CI_JOB_URL).toMatch(new RegExp(`/-/jobs/${job.id}$`));

@@ -87,6 +87,16 @@ function predefinedFor(build: Build, runner: Runner, c: JobPayloadContext): Reco
       manual: build.when === "manual",
     },
     runner: { id: runner.id, description: runner.description, tags: runner.tagList },
+    ...(build.environment
+      ? {
+          environment: {
+            name: build.environment.name,
+            url: build.environment.url,
+            action: build.environment.action,
+            tier: build.environment.deploymentTier,
+          },
+        }
+      : {}),
   });
 }
 
@@ -110,8 +120,12 @@ export function jobVariables(
 ): JobVariable[] {
   const project = c.store.projects.get(build.projectId);
   const refProtected = isProtectedRef(build, project?.defaultBranch ?? "main");
-  // Environment-scoped variables need the job's environment; without one only `*` applies.
-  const projectVars = variablesForJob(c.store.projectVariables.list(build.projectId), refProtected, null);
+  // Environment-scoped variables apply to jobs whose environment matches their scope.
+  const projectVars = variablesForJob(
+    c.store.projectVariables.list(build.projectId),
+    refProtected,
+    build.environment?.name ?? null,
+  );
   const layers: JobVariable[] = [
     ...Object.entries(predefinedFor(build, runner, c)).map(([key, value]) =>
       // The job token is a secret: GitLab sends it masked and non-public.
@@ -191,8 +205,10 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
       : null,
     dependencies,
     allowFailureExitCodes: build.allowFailureExitCodes,
-    image: build.image,
-    services: build.services,
+    // Builds made before run specs were kept (or through the API) carry image and services by name only.
+    image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
+    services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
+    cache: build.runSpec?.cache ?? [],
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }

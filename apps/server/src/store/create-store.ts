@@ -12,6 +12,7 @@ import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
@@ -44,6 +45,8 @@ export interface Store {
   projectSources: ProjectSourcesRepo;
   /** Projects' CI/CD variables. */
   projectVariables: ProjectVariablesRepo;
+  /** `resource_group:` keys per project and their process modes. */
+  resourceGroups: ResourceGroupsRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -88,6 +91,7 @@ export function createStore(options: StoreOptions = {}): Store {
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
     projectVariables: createProjectVariablesRepo(db),
+    resourceGroups: createResourceGroupsRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

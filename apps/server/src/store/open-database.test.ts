@@ -55,6 +55,7 @@ describe("migrations", () => {
         "project_sources",
         "project_variables",
         "projects",
+        "resource_groups",
         "runner_projects",
         "runners",
         "schema_migrations",

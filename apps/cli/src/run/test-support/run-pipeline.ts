@@ -1,41 +1,46 @@
-// Test helper: a throwaway git repository with the given files, `buildsim run` on it, and what it left in
-// the store (builds, raw and masked traces).
+// Test helper: a throwaway git repository holding `files`, run through `buildsim run` with a real server,
+// runner and bash, then read back from the SQLite store the run left behind.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Build } from "@buildsim/core";
+import type { Build, Pipeline } from "@buildsim/core";
 import { createStore, maskSecrets, traceSecretsOf } from "@buildsim/server";
 import { runRunCommand } from "../run-command.js";
 
-export interface PipelineRun {
+export interface RunResult {
   code: number;
-  /** What the command printed (stdout and stderr interleaved). */
+  /** Everything the command printed (stdout and stderr interleaved). */
   out: string;
+  /** Every build in creation order (retried ones included). */
   builds: Build[];
-  /** The stored trace of the latest build named `name`, as the API shows it (masked). */
+  /** Every pipeline in creation order. */
+  pipelines: Pipeline[];
+  /** The trace of the latest build of each name, as stored. */
   trace(name: string): string;
-  /** The same trace as stored. */
-  rawTrace(name: string): string;
+  /** The same trace as the API shows it: tokens and masked variables masked. */
+  maskedTrace(name: string): string;
+  /** The repository the run used. */
+  repo: string;
 }
 
 const dirs: string[] = [];
 
-/** Removes every repository made so far (call in `afterEach`). */
-export function removeRepos(): void {
+/** Removes every repository `runPipeline` made; call from `afterEach`. */
+export function removeRunRepos(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-/**
- * Commits `files` on branch `branch` of a new repository (after `setup(git)`, e.g. to add a remote), runs
- * `buildsim run` there with `args`, and reads the store.
- */
-export async function runPipeline(
-  files: Record<string, string>,
-  args: string[] = [],
-  options: { branch?: string; setup?: (git: (...a: string[]) => Buffer) => void } = {},
-): Promise<PipelineRun> {
+/** How `makeRepo` commits: the branch, and git commands to run after the commit (a remote, say). */
+export interface RepoOptions {
+  /** @default "main" */
+  branch?: string;
+  setup?: (git: (...a: string[]) => Buffer) => void;
+}
+
+/** Writes `files` into a fresh git repository (one commit on `main`) and returns its path. */
+export function makeRepo(files: Record<string, string>, options: RepoOptions = {}): string {
   const repo = mkdtempSync(path.join(tmpdir(), "buildsim-run-"));
   dirs.push(repo);
   for (const [name, text] of Object.entries(files)) {
@@ -43,11 +48,24 @@ export async function runPipeline(
     writeFileSync(path.join(repo, name), text);
   }
   const git = (...a: string[]) =>
-    execFileSync("git", ["-c", "user.name=Ada", "-c", "user.email=ada@example.com", ...a], { cwd: repo });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", ...a], { cwd: repo });
   git("init", "-q", "-b", options.branch ?? "main");
   git("add", ".");
-  git("commit", "-qm", "Add login\n\nWith a description");
+  git("commit", "-qm", "test");
   options.setup?.(git);
+  return repo;
+}
+
+/** Runs `buildsim run` in `repo` (or a new one with `files`) and reads back what it stored. */
+export async function runPipeline(
+  files: Record<string, string> | { repo: string },
+  args: string[] = [],
+  options: RepoOptions = {},
+): Promise<RunResult> {
+  const repo =
+    "repo" in files && typeof files.repo === "string"
+      ? files.repo
+      : makeRepo(files as Record<string, string>, options);
   let out = "";
   const io = {
     stdout: { write: (s: string) => (out += s) },
@@ -57,21 +75,28 @@ export async function runPipeline(
   const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...args], io);
   const store = createStore({ dataDir: path.join(repo, ".buildsim") });
   try {
-    const ids = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
-    const builds = ids.map((b) => store.builds.get(b.id)!);
-    const latest = new Map(builds.filter((b) => !b.retried).map((b) => [b.name, b]));
-    const raw = new Map([...latest].map(([name, b]) => [name, store.traces.read(b.id)]));
+    const builds = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
+    const all = builds.map((b) => store.builds.get(b.id)!);
+    const pipelineIds = store.db.prepare("SELECT id FROM pipelines ORDER BY id").all() as { id: number }[];
+    const pipelines = pipelineIds.map((p) => store.pipelines.get(p.id)!);
+    const latest = all.filter((b) => !b.retried);
+    const traces = new Map(latest.map((b) => [b.name, store.traces.read(b.id)]));
     const masked = new Map(
-      [...latest].map(([name, b]) => [name, maskSecrets(raw.get(name)!, traceSecretsOf(store, b.id))]),
+      latest.map((b) => [b.name, maskSecrets(traces.get(b.name)!, traceSecretsOf(store, b.id))]),
     );
     return {
       code,
       out,
-      builds,
-      trace: (name) => masked.get(name)?.toString("utf8") ?? "",
-      rawTrace: (name) => raw.get(name)?.toString("utf8") ?? "",
+      builds: all,
+      pipelines,
+      trace: (name) => traces.get(name)?.toString("utf8") ?? "",
+      maskedTrace: (name) => masked.get(name)?.toString("utf8") ?? "",
+      repo,
     };
   } finally {
     store.close();
   }
 }
+
+/** `name:status` of every build, in creation order. */
+export const statuses = (r: RunResult): string[] => r.builds.map((b) => `${b.name}:${b.status}`);
