@@ -95,7 +95,7 @@ job:
     };
     const onMain = await runPipeline(files);
     expect(line(onMain.trace("job"), "P")).toBe("yes-protected");
-    const onFeature = await runPipeline(files, [], {
+    const onFeature = await runPipeline(files, [], undefined, {
       branch: "feature",
       setup: (git) => {
         git("update-ref", "refs/remotes/origin/main", "HEAD");
@@ -157,6 +157,7 @@ default-only:
 `,
       },
       [],
+      undefined,
       {
         branch: "feature/login",
         setup: (git) => {
