@@ -3,6 +3,7 @@
 import type { JobStep } from "@buildsim/core";
 import { type Clock, systemClock } from "./clock.js";
 import type { AbortReason, ExecutionResult, ExecutorContext } from "./executor.js";
+import { expandImages } from "./job-variables.js";
 import { footerLine, goDuration, headerLines, ignoredContainersLine, sectionLine } from "./trace-lines.js";
 
 /** How one step's process ended: its exit code, or null when it was killed. */
@@ -55,7 +56,9 @@ export async function runJobScript(
   const { job, trace } = context;
   const clock = options.clock ?? systemClock;
   trace(headerLines(options.runnerName, options.runnerVersion, hooks.executor));
-  const ignored = ignoredContainersLine(job.image, job.services, hooks.executor);
+  // The runner expands variables in `image` and `services` before it would pull them.
+  const images = expandImages(job);
+  const ignored = ignoredContainersLine(images.image, images.services, hooks.executor);
   if (ignored) trace(ignored);
   const jobAbort = new AbortController();
   const forward = () => jobAbort.abort(context.signal.reason);

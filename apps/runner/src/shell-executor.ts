@@ -2,13 +2,13 @@
 
 import os from "node:os";
 import path from "node:path";
-import type { JobPayload } from "@buildsim/core";
 import { type FetchFunction, httpBaseUrl } from "./artifacts-transfer.js";
 import type { Clock } from "./clock.js";
-import type { Executor } from "./executor.js";
+import type { Executor, ExecutorContext } from "./executor.js";
 import { collectAndUploadArtifacts, downloadDependencies, readJobDotenv } from "./job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "./job-cache.js";
 import type { ProcessGroupRegistry } from "./job-reaper.js";
+import { expandArtifacts, type PreparedVariables, prepareJobVariables } from "./job-variables.js";
 import { listSourceFiles } from "./list-source-files.js";
 import { type BuildDir, prepareBuildDir } from "./prepare-build-dir.js";
 import { runJobScript } from "./run-job-script.js";
@@ -64,6 +64,9 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
       const { job, trace } = context;
       let dir: BuildDir | null = null;
       let env: NodeJS.ProcessEnv = {};
+      let vars: PreparedVariables | null = null;
+      // The runner expands variables in `artifacts:paths`, `exclude`, `name` and `reports:dotenv`.
+      let expanded: ExecutorContext = context;
       return runJobScript(
         context,
         {
@@ -71,7 +74,17 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
           async prepare(signal) {
             dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir, listFor(job.sha));
             if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
-            env = jobEnvironment(options.baseEnv ?? process.env, job, dir);
+            // File-type variables go outside the project directory and are removed after the job.
+            vars = await prepareJobVariables(job.variables, path.join(dir.scriptDir, "variables"), {
+              CI_PROJECT_DIR: dir.projectDir,
+              CI_BUILDS_DIR: dir.root,
+            });
+            env = { ...(options.baseEnv ?? process.env), ...vars.values };
+            const values = vars.values;
+            expanded = {
+              ...context,
+              job: { ...job, artifacts: job.artifacts && expandArtifacts(job.artifacts, values) },
+            };
             if (options.cache) await restoreJobCaches(context, options.cache, dir.projectDir);
             return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
           },
@@ -89,10 +102,11 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
             }),
           async finalize(state, signal) {
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
-            return collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal);
+            return collectAndUploadArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
           },
-          dotenv: () => readJobDotenv(context, dir?.projectDir ?? null),
+          dotenv: () => readJobDotenv(expanded, dir?.projectDir ?? null),
           async cleanup() {
+            await vars?.removeFiles();
             if (dir && !options.keepBuildDirs) await dir.remove();
           },
         },
@@ -100,13 +114,4 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
       );
     },
   };
-}
-
-/** The runner's environment plus the job's variables (later ones win) and the directories GitLab sets. */
-function jobEnvironment(base: NodeJS.ProcessEnv, job: JobPayload, dir: BuildDir): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const variable of job.variables) env[variable.key] = variable.value;
-  env.CI_PROJECT_DIR = dir.projectDir;
-  env.CI_BUILDS_DIR = dir.root;
-  return env;
 }

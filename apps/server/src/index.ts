@@ -76,8 +76,15 @@ export { COMMIT_LOG_ARGS, parseCommitLog, withMilliseconds } from "./services/gi
 export { buildJobPayload, dependenciesOf } from "./services/job-payload.js";
 export type { LocalProjectInput } from "./services/local-project.js";
 export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
-export type { Traces } from "./services/traces.js";
-export { createTraces, maskSecrets } from "./services/traces.js";
+export type { ProjectVariables, VariableChange, VariableErrors } from "./services/project-variables.js";
+export {
+  createProjectVariables,
+  scopeMatches,
+  validateProjectVariable,
+  variablesForJob,
+} from "./services/project-variables.js";
+export type { TraceSecrets, Traces } from "./services/traces.js";
+export { createTraces, MASKED, maskSecrets, traceSecretsOf } from "./services/traces.js";
 export type {
   RunningServer,
   ServerExtension,
@@ -103,4 +110,5 @@ export type { UsersRepo } from "./store/users-repo.js";
 export { VersionedMemo } from "./store/versioned-memo.js";
 export type { Realtime } from "./ws/attach-realtime.js";
 export { attachRealtime } from "./ws/attach-realtime.js";
+export { MaskedTrace } from "./ws/masked-trace.js";
 export type { RealtimeOptions, RealtimeTimers } from "./ws/realtime-options.js";

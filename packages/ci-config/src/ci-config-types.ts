@@ -10,10 +10,15 @@ import type {
 import type { CiExpression } from "./expression.js";
 import type { SourcePos } from "./source-pos.js";
 
-/** A `variables:` entry; `{value, description}` hashes keep only what the pipeline needs. */
+/** A `variables:` entry; scalars are already strings (Ruby's `to_s`). */
 export interface CiVariableDef {
   key: string;
   value: string;
+  /** `expand: false`: GitLab and the runner never expand references inside the value. */
+  raw?: boolean;
+  /** Root `{description, options}`: shown when a pipeline is run by hand; no effect on the value. */
+  description?: string;
+  options?: string[];
 }
 
 /** `exists:` / `changes:` globs, answered by the caller's repository callbacks. */

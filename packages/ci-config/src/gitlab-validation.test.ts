@@ -19,7 +19,7 @@ describe("values GitLab accepts", () => {
       { key: "FF_TIMESTAMPS", value: "true" },
       { key: "RETRIES", value: "3" },
       { key: "EMPTY", value: "" },
-      { key: "DESCRIBED", value: "false" },
+      { key: "DESCRIBED", value: "false", description: "d" },
     ]);
   });
 

@@ -40,8 +40,20 @@ export { matchesRefs } from "./match-refs.js";
 export type { PipelineContext } from "./pipeline-context.js";
 export type { PipelinePlan, PlannedBuildFields, PlannedJob } from "./plan-pipeline.js";
 export { buildFieldsOf, planPipeline } from "./plan-pipeline.js";
-export { pipelineVariables, refSlug } from "./predefined-variables.js";
+export type { PredefinedVariablesInput } from "./predefined-variables.js";
+export {
+  commitTitleAndDescription,
+  environmentSlug,
+  GITLAB_COMPAT_VERSION,
+  guessEnvironmentTier,
+  pipelineVariables,
+  predefinedVariables,
+  refSlug,
+} from "./predefined-variables.js";
+export { compileRe2 } from "./re2-pattern.js";
 export { createChangesCheck, createExistsCheck, listRepositoryFiles } from "./repo-file-checks.js";
 export type { AsyncIncludeSources, FetchedInclude, LoadCiConfigAsyncResult } from "./resolve-includes.js";
 export { loadCiConfigAsync } from "./resolve-includes.js";
 export type { CiProblem, SourcePos } from "./source-pos.js";
+export type { VariablesFileEntry } from "./variables-file.js";
+export { parseVariablesFile } from "./variables-file.js";

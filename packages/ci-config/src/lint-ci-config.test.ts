@@ -149,8 +149,21 @@ describe("lint reports every problem at its file, line and column with GitLab's 
       "bad variables",
       "variables:\n  A: [1]\na:\n  script: x\n  variables: true\n",
       [
-        ".gitlab-ci.yml:1:1: variables config should be a hash of key value pairs, value can be a hash",
+        ".gitlab-ci.yml:2:3: variable definition must be either a string or a hash",
         ".gitlab-ci.yml:5:3: jobs:a:variables config should be a hash of key value pairs, value can be a hash",
+      ],
+    ],
+    [
+      // GitLab's `Entry::Variable::ComplexVariable` validations, one error per malformed variable.
+      "malformed variable hashes",
+      "variables:\n  A: {value: x, bogus: 1}\n  B: {value: [1]}\n  C: {value: x, expand: 'no'}\n  D: {value: x, options: [y, z]}\n  E: {value: x, options: y}\na:\n  script: x\n  variables:\n    F: {value: x, description: d}\n",
+      [
+        ".gitlab-ci.yml:2:3: variables:A config uses invalid data keys: bogus",
+        ".gitlab-ci.yml:3:3: variables:B config value must be a scalar",
+        ".gitlab-ci.yml:4:3: variables:C config expand should be a boolean value",
+        ".gitlab-ci.yml:5:3: variables:D config value must be present in options",
+        ".gitlab-ci.yml:6:3: variables:E config options should be an array of strings",
+        ".gitlab-ci.yml:10:5: jobs:a:variables:F config uses invalid data keys: description",
       ],
     ],
     [

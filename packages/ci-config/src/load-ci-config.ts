@@ -16,6 +16,7 @@ import {
   at,
   checkKeys,
   type EntryScope,
+  ROOT_VARIABLE_KEYS,
   readBoolean,
   readDuration,
   readImage,
@@ -189,7 +190,9 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const stages = readStages(root);
   const defaults = readDefaults(root);
   const variables: CiVariableDef[] =
-    hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
+    hash.variables !== undefined
+      ? readVariables({ ...root, location: "root" }, "variables", ROOT_VARIABLE_KEYS)
+      : [];
   const workflowRules = readWorkflow(root);
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];

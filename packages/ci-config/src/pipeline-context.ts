@@ -1,5 +1,7 @@
 // What a pipeline is created for: the ref, its source and commit, user variables and repository callbacks.
 
+import type { ExpandableVariable } from "./expand-variables.js";
+
 /** The pipeline being planned. Only the repository can answer `exists` and `changes`, so they are injected. */
 export interface PipelineContext {
   /** Branch or tag name (not `refs/heads/…`). */
@@ -15,8 +17,22 @@ export interface PipelineContext {
   /** `namespace/project`; enables `CI_PROJECT_*` and `only: [branches@namespace/project]`. */
   projectPath?: string;
   pipelineId?: number;
-  /** Variables given when the pipeline is created (highest precedence). */
+  /** Variables given when the pipeline is created (trigger, `--var`, API: highest precedence). */
   variables?: Readonly<Record<string, string>>;
+  /**
+   * The project's CI/CD variables that apply to this pipeline (protected ones only on a protected ref),
+   * between the pipeline's variables and the file's in precedence.
+   */
+  projectVariables?: readonly ExpandableVariable[];
+  /** The server's base URL for `CI_SERVER_*`/`CI_PROJECT_URL`. @default "http://localhost" */
+  serverUrl?: string;
+  projectId?: number;
+  /** `CI_COMMIT_REF_PROTECTED`. @default true for the default branch only, as GitLab protects it */
+  refProtected?: boolean;
+  /** `CI_COMMIT_AUTHOR`, `CI_COMMIT_TIMESTAMP`. */
+  commitAuthor?: { authorName: string; authorEmail: string; timestamp: string };
+  /** The user the pipeline runs for (`GITLAB_USER_*`). */
+  user?: { id: number; username: string; name: string; email: string };
   /** Whether any file matching one of the globs exists in the commit (`rules:exists`). */
   exists(globs: readonly string[]): boolean;
   /**

@@ -186,7 +186,7 @@ describe("parallel and matrix", () => {
         ["3", "3"],
       ],
     );
-    expect(variable(jobs[1]!, "CI_JOB_NAME")).toBe("rspec 2/3");
+    expect(variable(jobs[1]!, "CI_JOB_GROUP_NAME")).toBe("rspec");
     expect(job(jobs, "after").needs).toEqual(["rspec 1/3", "rspec 2/3", "rspec 3/3"]);
   });
 
@@ -236,10 +236,10 @@ job:
 `,
       { variables: { GLOBAL: "from-user" } },
     );
-    expect(variable(only!, "CI")).toBe("true");
-    expect(variable(only!, "GITLAB_CI")).toBe("true");
-    expect(variable(only!, "CI_JOB_NAME")).toBe("job");
-    expect(variable(only!, "CI_JOB_STAGE")).toBe("build");
+    // Only the file's variables are stored on the build (GitLab's `yaml_variables`); the server adds the
+    // predefined ones when the job is sent.
+    expect(variable(only!, "CI")).toBeUndefined();
+    expect(variable(only!, "CI_NODE_TOTAL")).toBe("1");
     expect(variable(only!, "OVERRIDDEN")).toBe("job");
     expect(variable(only!, "NUMBER")).toBe("3");
     expect(variable(only!, "DESCRIBED")).toBe("v");
@@ -249,17 +249,14 @@ job:
     ]);
   });
 
-  it("computes commit and ref variables for branches and tags", () => {
-    const [onBranch] = jobsOf("job: { script: x }\n", { ref: "Feature/Big_Thing" });
-    expect(variable(onBranch!, "CI_COMMIT_BRANCH")).toBe("Feature/Big_Thing");
-    expect(variable(onBranch!, "CI_COMMIT_TAG")).toBeUndefined();
-    expect(variable(onBranch!, "CI_COMMIT_REF_SLUG")).toBe("feature-big-thing");
-    expect(variable(onBranch!, "CI_COMMIT_SHORT_SHA")).toBe("01234567");
-    expect(variable(onBranch!, "CI_COMMIT_TITLE")).toBe("Add feature");
-    expect(variable(onBranch!, "CI_DEFAULT_BRANCH")).toBe("main");
-    const [onTag] = jobsOf("job: { script: x }\n", { ref: "v1.2", tag: true });
-    expect(variable(onTag!, "CI_COMMIT_TAG")).toBe("v1.2");
-    expect(variable(onTag!, "CI_COMMIT_BRANCH")).toBeUndefined();
+  it("lets rules:if see commit and ref variables for branches and tags", () => {
+    const file = `
+branch: { script: x, rules: [{ if: '$CI_COMMIT_BRANCH == "Feature/Big_Thing" && $CI_COMMIT_REF_SLUG == "feature-big-thing"' }] }
+tag: { script: x, rules: [{ if: '$CI_COMMIT_TAG == "v1.2" && $CI_COMMIT_BRANCH == null' }] }
+title: { script: x, rules: [{ if: '$CI_COMMIT_TITLE == "Add feature" && $CI_DEFAULT_BRANCH == "main"' }] }
+`;
+    expect(names(jobsOf(file, { ref: "Feature/Big_Thing" }))).toEqual(["branch", "title"]);
+    expect(names(jobsOf(file, { ref: "v1.2", tag: true }))).toEqual(["tag", "title"]);
   });
 
   it("honours inherit:variables", () => {
@@ -346,8 +343,10 @@ test:
   });
 
   it("gives each job its CI_JOB_NAME_SLUG", () => {
-    const [only] = jobsOf("Build Docs: { script: x, parallel: 2 }\n");
-    expect(variable(only!, "CI_JOB_NAME_SLUG")).toBe("build-docs-1-2");
+    const jobs = jobsOf(
+      "Build Docs: { script: x, parallel: 2, rules: [{ if: '$CI_JOB_NAME_SLUG == \"build-docs-1-2\"' }] }\n",
+    );
+    expect(names(jobs)).toEqual(["Build Docs 1/2"]);
   });
 
   it("uses the same merged job for extends whichever order the templates come in", () => {

@@ -3,7 +3,7 @@
 
 import type { Build, BuildVariable, JobCache, JobImage, JobService } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
-import { expandExisting } from "./expand-variables.js";
+import { type ExpandableVariable, expandExisting, expandedRecord } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
 import { pipelineVariables, refSlug } from "./predefined-variables.js";
@@ -40,6 +40,8 @@ export type PlannedBuildFields = Pick<
  * `commands` holds `script:` only; the runner's script step is `beforeScript` then `commands`.
  */
 export interface PlannedJob extends PlannedBuildFields {
+  /** The job's name in the file (`rspec` for `rspec 1/3`): GitLab's `CI_JOB_GROUP_NAME`. */
+  groupName: string;
   /** Needs whose artifacts are not downloaded (`needs: [{job, artifacts: false}]`). */
   needsWithoutArtifacts: string[];
   image: CiImage | null;
@@ -53,8 +55,11 @@ export type PipelinePlan =
   | { created: true; stages: string[]; variables: BuildVariable[]; jobs: PlannedJob[] }
   | { created: false; reason: string };
 
-const toRecord = (defs: readonly CiVariableDef[]): Record<string, string> =>
-  Object.fromEntries(defs.map((d) => [d.key, d.value]));
+const fromRecord = (vars: Readonly<Record<string, string>>): ExpandableVariable[] =>
+  Object.entries(vars).map(([key, value]) => ({ key, value }));
+
+const yamlLayer = (defs: readonly CiVariableDef[]): ExpandableVariable[] =>
+  defs.map((d) => (d.raw ? { key: d.key, value: d.value, raw: true } : { key: d.key, value: d.value }));
 
 function ruleMatches(rule: CiRule, vars: Record<string, string>, ctx: PipelineContext): boolean {
   if (rule.if && !rule.if.evaluate(vars)) return false;
@@ -156,9 +161,16 @@ function decide(
 export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePlan {
   const predefined = pipelineVariables(ctx);
   const user = ctx.variables ?? {};
+  const project = ctx.projectVariables ?? [];
   let workflowVariables: CiVariableDef[] = [];
   if (config.workflowRules) {
-    const vars = { ...predefined, ...toRecord(config.variables), ...user };
+    // Variables in rules:if see the expanded values of the variables they reference (GitLab MR 204549).
+    const vars = expandedRecord([
+      ...fromRecord(predefined),
+      ...yamlLayer(config.variables),
+      ...project,
+      ...fromRecord(user),
+    ]);
     const rule = config.workflowRules.find((r) => ruleMatches(r, vars, ctx));
     if (!rule || rule.when === "never")
       return { created: false, reason: "Pipeline filtered out by workflow rules." };
@@ -169,36 +181,57 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
   const chosenNeeds = new Map<string, CiNeed[]>();
   for (const job of config.jobs) {
     const jobPredefined: Record<string, string> = {
+      CI_JOB_GROUP_NAME: job.baseName,
       CI_JOB_NAME: job.name,
       CI_JOB_NAME_SLUG: refSlug(job.name),
       CI_JOB_STAGE: job.stage,
+      CI_NODE_TOTAL: String(job.parallel?.total ?? 1),
     };
-    if (job.parallel) {
-      jobPredefined.CI_NODE_INDEX = String(job.parallel.index);
-      jobPredefined.CI_NODE_TOTAL = String(job.parallel.total);
-    }
-    // Lowest to highest precedence; rules see the job's and the matrix's variables too.
-    const layers: Record<string, string>[] = [
-      predefined,
-      jobPredefined,
-      toRecord(globalFor(job, config.variables)),
-      toRecord(workflowVariables),
-      toRecord(job.variables),
-      toRecord(job.parallel?.variables ?? []),
+    if (job.parallel) jobPredefined.CI_NODE_INDEX = String(job.parallel.index);
+    // The file's variables, lowest to highest precedence: global (or what `inherit` keeps), workflow
+    // rule, job, matrix. Only these are stored on the build, as GitLab's `yaml_variables`.
+    const yaml: ExpandableVariable[] = [
+      ...yamlLayer(globalFor(job, config.variables)),
+      ...yamlLayer(workflowVariables),
+      ...yamlLayer(job.variables),
+      ...yamlLayer(job.parallel?.variables ?? []),
     ];
-    const evalVars = Object.assign({}, ...layers, user);
+    // Rules see predefined, file, project and pipeline variables, each reference expanded.
+    const evalVars = expandedRecord([
+      ...fromRecord(predefined),
+      ...fromRecord(jobPredefined),
+      ...yaml,
+      ...project,
+      ...fromRecord(user),
+    ]);
     const decision = decide(job, evalVars, ctx, config.workflowRules !== null);
     if (!decision) continue;
-    const yamlVars: Record<string, string> = Object.assign({}, ...layers, toRecord(decision.ruleVariables));
-    // Keywords that take variables see every variable of the job, pipeline (--var) ones included.
-    const jobVars = { ...yamlVars, ...user };
-    const variables: BuildVariable[] = Object.entries(yamlVars)
-      .filter(([key]) => !Object.hasOwn(user, key))
-      .map(([key, value]) => ({ key, value, public: true }));
+    const byKey = new Map<string, ExpandableVariable>();
+    // The parallel instance's predefined variables travel with the build (GitLab keeps them in its options).
+    const node = fromRecord(jobPredefined).filter((v) => /^CI_(NODE_|JOB_GROUP_NAME)/.test(v.key));
+    for (const v of [...node, ...yaml, ...yamlLayer(decision.ruleVariables)]) {
+      byKey.delete(v.key);
+      byKey.set(v.key, v);
+    }
+    const variables: BuildVariable[] = [...byKey.values()]
+      .filter((v) => !Object.hasOwn(user, v.key))
+      .map((v) => ({ key: v.key, value: v.value, public: true, ...(v.raw ? { raw: true } : {}) }));
     for (const [key, value] of Object.entries(user)) variables.push({ key, value, public: false });
+    // What GitLab expands `environment`, `resource_group` and `needs:project` with: every job variable,
+    // nested references resolved.
+    const yamlVars = expandedRecord([
+      ...fromRecord(predefined),
+      ...fromRecord(jobPredefined),
+      ...yaml,
+      ...yamlLayer(decision.ruleVariables),
+      ...project,
+      ...fromRecord(user),
+    ]);
+    const jobVars = yamlVars;
     const needs = decision.needs?.map((n) => n.job) ?? null;
     planned.push({
       name: job.name,
+      groupName: job.baseName,
       stage: job.stage,
       stageIdx: config.stages.indexOf(job.stage),
       when: decision.when,
@@ -271,11 +304,11 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     .map((job, order) => ({ job, order }))
     .sort((a, b) => a.job.stageIdx - b.job.stageIdx || a.order - b.order)
     .map(({ job }) => job);
-  const pipelineVars = { ...predefined, ...toRecord(config.variables), ...toRecord(workflowVariables) };
+  const pipelineVars = [...yamlLayer(config.variables), ...yamlLayer(workflowVariables)];
   return {
     created: true,
     stages: config.stages.filter((s) => jobs.some((j) => j.stage === s)),
-    variables: Object.entries(pipelineVars).map(([key, value]) => ({ key, value, public: true })),
+    variables: pipelineVars.map((v) => ({ key: v.key, value: v.value, public: true })),
     jobs,
   };
 }
@@ -284,7 +317,15 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
 export function buildFieldsOf(
   job: PlannedJob,
 ): PlannedBuildFields & Pick<Build, "image" | "services" | "runSpec"> {
-  const { needsWithoutArtifacts: _n, image, services, cache, interruptible: _r, ...fields } = job;
+  const {
+    needsWithoutArtifacts: _n,
+    image,
+    services,
+    cache,
+    interruptible: _r,
+    groupName: _g,
+    ...fields
+  } = job;
   return {
     ...fields,
     image: image?.name ?? null,

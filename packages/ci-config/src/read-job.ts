@@ -3,6 +3,7 @@
 import type { BuildArtifactsOptions, JobCache } from "@buildsim/core";
 import type { CiCrossNeed, CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
+import { compileRe2 } from "./re2-pattern.js";
 import { readArtifacts } from "./read-artifacts.js";
 import { readCache } from "./read-cache.js";
 import { readAllowFailure, readRetry } from "./read-failure-handling.js";
@@ -218,7 +219,12 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
     timeoutS = readDuration(scope, "timeout", `${location}:timeout config should be a duration`, ONE_MONTH_S);
   let coverageRegex: string | null = null;
   if (has("coverage")) {
-    if (typeof h.coverage === "string" && /^\/.+\/$/.test(h.coverage))
+    // GitLab compiles it as RE2 (`Gitlab::UntrustedRegexp`): `(?i)` is fine, a bad pattern is refused.
+    if (
+      typeof h.coverage === "string" &&
+      /^\/.+\/$/.test(h.coverage) &&
+      compileRe2(h.coverage.slice(1, -1)) !== null
+    )
       coverageRegex = h.coverage.slice(1, -1);
     else problems.add(at(scope, "coverage"), `${location}:coverage config must be a regular expression`);
   }

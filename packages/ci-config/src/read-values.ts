@@ -73,37 +73,73 @@ export function readStringArray(scope: EntryScope, key: string, message: string)
   return null;
 }
 
-/** `variables:` — a hash of strings/numbers, or `{value, description, expand, options}` hashes. */
-export function readVariables(scope: EntryScope, key: string): CiVariableDef[] {
+/** The `{value, …}` keys a `variables:` hash entry may use: the root's, or a job's and a rule's. */
+export const ROOT_VARIABLE_KEYS = ["value", "description", "expand", "options"] as const;
+export const JOB_VARIABLE_KEYS = ["value", "expand"] as const;
+
+// GitLab's `ScalarValidator`: strings, numbers and booleans, stored with Ruby's `to_s`.
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+
+/**
+ * `variables:` — a hash of scalars (`FF_TIMESTAMPS: true` becomes `"true"`, a null value `""`), or of
+ * `{value, description, expand, options}` hashes (GitLab's `Entry::Variable`). `expand: false` makes the
+ * variable raw. Each malformed entry is reported at its key in GitLab's words and left out.
+ */
+export function readVariables(
+  scope: EntryScope,
+  key: string,
+  allowed: readonly string[] = JOB_VARIABLE_KEYS,
+): CiVariableDef[] {
   const value = scope.hash[key];
-  const fail = (): CiVariableDef[] => {
+  if (value === null) return [];
+  if (!isHash(value)) {
     scope.problems.add(
       at(scope, key),
       `${childLocation(scope, key)} config should be a hash of key value pairs, value can be a hash`,
     );
     return [];
-  };
-  if (value === null) return [];
-  if (!isHash(value)) return fail();
+  }
   const out: CiVariableDef[] = [];
   for (const [name, raw] of Object.entries(value)) {
-    // GitLab turns boolean, number and null values into strings (`FF_TIMESTAMPS: true` is "true").
-    if (raw === null) {
-      out.push({ key: name, value: "" });
-    } else if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") {
-      out.push({ key: name, value: String(raw) });
-    } else if (
-      isHash(raw) &&
-      Object.keys(raw).every((k) => ["value", "description", "expand", "options"].includes(k))
-    ) {
-      const inner = raw.value ?? "";
-      if (typeof inner !== "string" && typeof inner !== "number" && typeof inner !== "boolean") return fail();
-      out.push({ key: name, value: String(inner) });
-    } else {
-      return fail();
+    const location = `${childLocation(scope, key)}:${name}`;
+    const pos = keyPos(value, name, at(scope, key));
+    if (raw === null || isScalar(raw)) {
+      out.push({ key: name, value: raw === null ? "" : String(raw) });
+      continue;
     }
+    if (!isHash(raw)) {
+      scope.problems.add(pos, "variable definition must be either a string or a hash");
+      continue;
+    }
+    const problem = complexVariableProblem(raw, allowed);
+    if (problem) {
+      scope.problems.add(pos, `${location} config ${problem}`);
+      continue;
+    }
+    const def: CiVariableDef = { key: name, value: raw.value == null ? "" : String(raw.value) };
+    if (raw.expand === false) def.raw = true;
+    if (typeof raw.description === "string") def.description = raw.description;
+    if (Array.isArray(raw.options)) def.options = raw.options as string[];
+    out.push(def);
   }
   return out;
+}
+
+/** What is wrong with a `{value, …}` variable, in GitLab's words (after `config `), or null. */
+function complexVariableProblem(raw: Record<string, unknown>, allowed: readonly string[]): string | null {
+  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) return `uses invalid data keys: ${extra.join(", ")}`;
+  if (raw.value != null && !isScalar(raw.value)) return "value must be a scalar";
+  if (raw.description != null && typeof raw.description !== "string" && typeof raw.description !== "number")
+    return "description must be an alphanumeric string";
+  if (raw.expand != null && typeof raw.expand !== "boolean") return "expand should be a boolean value";
+  const options = raw.options;
+  if (options != null && !(Array.isArray(options) && options.every((o) => typeof o === "string")))
+    return "options should be an array of strings";
+  if (Array.isArray(options) && options.length > 0 && !options.includes(String(raw.value ?? "")))
+    return "value must be present in options";
+  return null;
 }
 
 /** A duration keyword (`timeout`, `start_in`, `expire_in`) in seconds, or null after `message`. */

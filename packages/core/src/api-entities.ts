@@ -211,6 +211,19 @@ export interface ProjectEntity {
 /** GitLab's error bodies: `{"message": …}` from the API helpers, `{"error": …}` from parameter validation. */
 export type ApiErrorBody = { message: string } | { error: string };
 
+/** `API::Entities::Ci::Variable`: `/api/v4/projects/:id/variables`. */
+export interface VariableEntity {
+  variable_type: "env_var" | "file";
+  key: string;
+  value: string;
+  hidden: boolean;
+  protected: boolean;
+  masked: boolean;
+  raw: boolean;
+  environment_scope: string;
+  description: string | null;
+}
+
 /** `GET /api/v4/version`. */
 export interface VersionEntity {
   version: string;

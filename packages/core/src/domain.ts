@@ -168,10 +168,30 @@ export interface BuildEnvironment {
   deploymentTier: DeploymentTier | null;
 }
 
+/** A project's CI/CD variable (Settings > CI/CD > Variables), GitLab's `Ci::Variable`. */
+export interface ProjectVariable {
+  projectId: number;
+  key: string;
+  value: string;
+  /** `file`: the runner writes the value to a temporary file and the variable holds its path. */
+  variableType: "env_var" | "file";
+  /** Only pipelines on protected refs get it. */
+  protected: boolean;
+  /** Shown as `[MASKED]` in job logs. */
+  masked: boolean;
+  /** "Expand variable reference" unchecked: `$OTHER` inside the value stays as written. */
+  raw: boolean;
+  /** `*`, an environment name, or a pattern with `*` wildcards. */
+  environmentScope: string;
+  description: string | null;
+}
+
 export interface BuildVariable {
   key: string;
   value: string;
   public: boolean;
+  /** `expand: false`: neither GitLab nor the runner expands references inside the value. */
+  raw?: boolean;
 }
 
 export interface Build {

@@ -17,6 +17,7 @@ export type {
   RunnerEntity,
   UserEntityV3,
   UserEntityV4,
+  VariableEntity,
   VersionEntity,
 } from "./api-entities.js";
 export type { BuildTransition } from "./apply-build-event.js";
@@ -52,6 +53,7 @@ export type {
   Pipeline,
   Project,
   ProjectMember,
+  ProjectVariable,
   ResourceGroupProcessMode,
   Runner,
   Timestamp,

@@ -75,10 +75,17 @@ export interface JobStep {
   allowFailure: boolean;
 }
 
+/** GitLab's runner variable: `{key, value, public, masked, file, raw}`. */
 export interface JobVariable {
   key: string;
   value: string;
   public: boolean;
+  /** The runner shows `[MASKED]` for it (the server masks traces too). */
+  masked?: boolean;
+  /** The runner writes the value to a temporary file and sets the variable to the file's path. */
+  file?: boolean;
+  /** Never expanded by the runner. */
+  raw?: boolean;
 }
 
 export interface JobArtifactsSpec {

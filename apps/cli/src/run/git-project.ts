@@ -24,6 +24,8 @@ export interface GitProject {
   commit: Commit;
   /** False outside a git repository: the directory runs as an uncommitted snapshot. */
   isGit: boolean;
+  /** The project's default branch (`CI_DEFAULT_BRANCH`): never the ref being run, see {@link readDefaultBranch}. */
+  defaultBranch: string;
 }
 
 const ZERO_SHA = "0".repeat(40);
@@ -60,13 +62,15 @@ export async function readGitProject(
         parentIds: [],
       },
       isGit: false,
+      defaultBranch: "main",
     };
   }
   const rev = options.ref ?? "HEAD";
   // The commit and the ref name are independent questions: ask git both at once.
-  const [log, { ref, tag }] = await Promise.all([
+  const [log, { ref, tag }, defaultBranch] = await Promise.all([
     git(root, [...COMMIT_LOG_ARGS, rev, "--"]),
     resolveRef(git, root, options.ref),
+    readDefaultBranch(git, root),
   ]);
   return {
     root,
@@ -76,7 +80,25 @@ export async function readGitProject(
     tag,
     commit: parseCommitLog(0, log),
     isGit: true,
+    defaultBranch,
   };
+}
+
+/**
+ * The branch a GitLab project made from this repository would have as default: the remote's
+ * (`origin/HEAD`), else the checked-out branch, else git's `init.defaultBranch`, else `main`.
+ */
+export async function readDefaultBranch(git: GitRunner, root: string): Promise<string> {
+  const quiet = (args: string[]) =>
+    git(root, args).then(
+      (out) => out.trim(),
+      () => "",
+    );
+  const remote = await quiet(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  if (remote.startsWith("origin/")) return remote.slice("origin/".length);
+  const head = await quiet(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  if (head) return head;
+  return (await quiet(["config", "--get", "init.defaultBranch"])) || "main";
 }
 
 async function resolveRef(

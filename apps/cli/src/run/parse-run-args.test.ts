@@ -10,6 +10,7 @@ describe("buildsim run arguments", () => {
         ref: null,
         jobs: [],
         variables: {},
+        variablesFile: null,
         concurrent: 4,
         manual: [],
         executor: "auto",

@@ -8,8 +8,9 @@ import {
   readIncludeFlags,
 } from "../include-flags.js";
 
-export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--concurrent N]
-                    [--manual NAME…] [--executor auto|docker|shell|simulate] [--data DIR] [--port N] [--keep]
+export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--variables-file F]
+                    [--concurrent N] [--manual NAME…] [--executor auto|docker|shell|simulate] [--data DIR]
+                    [--port N] [--keep]
                     [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
 
 Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data,
@@ -17,8 +18,11 @@ default .buildsim/) and a runner, creates the pipeline, shows it live, and exits
 
   --file F          the CI file (default .gitlab-ci.yml); its directory is the project's work tree
   --ref R           branch or tag the pipeline runs for (default: the checked-out branch)
-  --job NAME        run only this job (repeatable); parallel jobs match by their base name
-  --var K=V         a pipeline variable (repeatable)
+  --job NAME        run only the job with exactly this name (repeatable); a parallel or matrix job's
+                    name selects all its instances ("test 1/3", "build: [linux]")
+  --var K=V         a pipeline variable (repeatable; highest precedence)
+  --variables-file F  the project's CI/CD variables (value, masked, protected, variable_type: file,
+                    raw), as in Settings > CI/CD (default <data>/variables.yml, used when present)
   --concurrent N    jobs run at the same time (default 4)
   --manual NAME     play this manual job when it is reached (repeatable)
   --executor E      auto (default: docker for jobs with an image when a Docker daemon answers, else
@@ -35,6 +39,8 @@ export interface RunOptions {
   ref: string | null;
   jobs: string[];
   variables: Record<string, string>;
+  /** `--variables-file`; null: `<data>/variables.yml` when it exists. */
+  variablesFile: string | null;
   concurrent: number;
   manual: string[];
   executor: "auto" | "docker" | "shell" | "simulate";
@@ -83,6 +89,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       ref: v.ref ?? null,
       jobs: [...(v.job ?? []), ...parsed.positionals],
       variables,
+      variablesFile: v["variables-file"] ?? null,
       concurrent,
       manual: v.manual ?? [],
       executor,
@@ -103,6 +110,7 @@ function parse(argv: readonly string[]) {
       ref: { type: "string" },
       job: { type: "string", multiple: true },
       var: { type: "string", multiple: true },
+      "variables-file": { type: "string" },
       concurrent: { type: "string" },
       manual: { type: "string", multiple: true },
       executor: { type: "string" },

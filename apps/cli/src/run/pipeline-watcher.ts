@@ -2,7 +2,7 @@
 // turned into board states and whole log lines, until nothing more can happen without a person.
 
 import type { Build, BuildStatus, PipelineStatus } from "@buildsim/core";
-import type { ServerEvents, Store } from "@buildsim/server";
+import { MaskedTrace, type ServerEvents, type Store, traceSecretsOf } from "@buildsim/server";
 import type { BoardState } from "./board.js";
 
 export interface PipelineWatcherOptions {
@@ -28,7 +28,11 @@ const ACTIVE: readonly BuildStatus[] = ["pending", "running", "scheduled", "wait
 
 /** Starts following `pipelineId`. */
 export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
-  const decoders = new Map<number, { decoder: TextDecoder; partial: string; name: string }>();
+  // Masked as every trace is (tokens, masked variables as `[MASKED]`), also across two writes.
+  const decoders = new Map<
+    number,
+    { decoder: TextDecoder; partial: string; name: string; masked: MaskedTrace }
+  >();
   let resolveDone!: (state: BoardState) => void;
   const done = new Promise<BoardState>((resolve) => {
     resolveDone = resolve;
@@ -59,8 +63,10 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   const flush = (buildId: number) => {
     const d = decoders.get(buildId);
     if (!d) return;
-    const rest = d.partial + d.decoder.decode();
-    if (rest) o.onLine(d.name, rest.replace(/\r$/, ""));
+    const lines = (d.partial + d.decoder.decode(d.masked.flush().data)).split("\n");
+    const last = lines.pop() ?? "";
+    for (const line of lines) o.onLine(d.name, line.replace(/\r$/, ""));
+    if (last) o.onLine(d.name, last.replace(/\r$/, ""));
     decoders.delete(buildId);
   };
 
@@ -107,10 +113,15 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     if (!d) {
       const build = o.store.builds.get(event.buildId);
       if (!build || build.pipelineId !== o.pipelineId) return;
-      d = { decoder: new TextDecoder(), partial: "", name: build.name };
+      d = {
+        decoder: new TextDecoder(),
+        partial: "",
+        name: build.name,
+        masked: new MaskedTrace(traceSecretsOf(o.store, build.id), Buffer.alloc(0)),
+      };
       decoders.set(event.buildId, d);
     }
-    const text = d.partial + d.decoder.decode(event.data, { stream: true });
+    const text = d.partial + d.decoder.decode(d.masked.append(event.data).data, { stream: true });
     const lines = text.split("\n");
     d.partial = lines.pop() ?? "";
     for (const line of lines) o.onLine(d.name, line.replace(/\r$/, ""));

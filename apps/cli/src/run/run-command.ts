@@ -23,6 +23,7 @@ import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
 import { readGitProject } from "./git-project.js";
+import { loadVariablesFile } from "./load-variables-file.js";
 import { createLocalRunner, type LocalRunner } from "./local-runner.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
 import { watchPipeline } from "./pipeline-watcher.js";
@@ -97,7 +98,8 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       pathWithNamespace: `local/${name}`,
       name,
       sourceDir: projectDir,
-      defaultBranch: git.isGit && !git.tag ? git.ref : "main",
+      // GitLab's CI_DEFAULT_BRANCH is the repository's default branch, never the ref being run.
+      defaultBranch: git.defaultBranch,
       ownerId: owner.id,
     });
     // `--project` repositories become projects of this server, which serves their files to includes.
@@ -108,11 +110,27 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         pathWithNamespace: extra.path,
         name: extra.path.split("/").pop()!,
         sourceDir: dir,
-        defaultBranch: extraGit?.isGit && !extraGit.tag ? extraGit.ref : "main",
+        defaultBranch: extraGit?.defaultBranch ?? "main",
         ownerId: owner.id,
       });
     }
     const dataDir = path.resolve(io.cwd, o.dataDir);
+    const variablesFile = o.variablesFile
+      ? path.resolve(io.cwd, o.variablesFile)
+      : path.join(dataDir, "variables.yml");
+    const fileVariables = loadVariablesFile(
+      variablesFile,
+      path.relative(io.cwd, variablesFile) || variablesFile,
+      o.variablesFile !== null,
+      project.id,
+    );
+    if (!fileVariables.ok) {
+      io.stderr.write(fileVariables.errors.map((e) => `${e}\n`).join(""));
+      return 1;
+    }
+    const fromFile = fileVariables.variables;
+    // The file is the whole truth about the project's variables; without one, stored ones stay.
+    if (fromFile) app.store.transaction(() => app.store.projectVariables.replaceAll(project.id, fromFile));
     const fetchSources = createIncludeSources({
       flags: o.include,
       cwd: io.cwd,
@@ -176,6 +194,14 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       onlyJobs: o.jobs,
     });
     if (!created.created) {
+      if (created.unknownJobs) {
+        const { unknown, known } = created.unknownJobs;
+        const names = unknown.map((n) => JSON.stringify(n)).join(", ");
+        io.stderr.write(
+          `buildsim run: no job named ${names} in ${path.basename(file)}; its jobs are:\n${known.map((n) => `  ${n}\n`).join("")}`,
+        );
+        return 2;
+      }
       io.stderr.write(`${created.errors.map((e) => `${e}\n`).join("")}`);
       return 1;
     }

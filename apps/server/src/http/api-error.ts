@@ -29,6 +29,16 @@ export const API_ERRORS = {
   TEMPLATE_NOT_FOUND: { status: 404, body: { message: "404 Template Not Found" } },
   /** Grape's catch-all route for paths the API does not have. */
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
+  /** `not_found!('Variable')` (`/projects/:id/variables/:key`). */
+  VARIABLE_NOT_FOUND: { status: 404, body: { message: "404 Variable Not Found" } },
+  /** Several environment scopes share the key and no `filter[environment_scope]` picked one. */
+  VARIABLE_AMBIGUOUS: {
+    status: 409,
+    body: {
+      message:
+        "There are multiple variables with provided parameters. Please use 'filter[environment_scope]'",
+    },
+  },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   /** 17.0's `bad_request!(reason)`: "400 Bad request - <reason>" (lib/api/helpers.rb). */
   JOB_UNPLAYABLE: { status: 400, body: { message: "400 Bad request - Unplayable Job" } },

@@ -75,9 +75,10 @@ describe("creating a pipeline from .gitlab-ci.yml", () => {
     expect(byName.release).toMatchObject({ status: "created", when: "manual" });
     expect(result.pipeline).toMatchObject({ status: "pending", ref: "main", sha: SHA, source: "push" });
     expect(store.commits.get(1, SHA)?.message).toBe("Add CI\n");
-    expect(byName.compile?.variables).toContainEqual(
-      expect.objectContaining({ key: "CI_COMMIT_SHA", value: SHA }),
-    );
+    // Builds keep only the file's variables (GitLab's `yaml_variables`); predefined ones are added when
+    // the job is sent to a runner.
+    expect(byName.compile?.variables.some((v) => v.key === "CI_COMMIT_SHA")).toBe(false);
+    expect(byName.compile?.variables).toContainEqual({ key: "CI_NODE_TOTAL", value: "1", public: true });
   });
 
   it("refuses an invalid file with CI Lint's message and its position, writing nothing", () => {

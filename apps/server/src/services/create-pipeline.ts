@@ -15,6 +15,7 @@ import {
 import { type Build, type Commit, newBuild, type Pipeline, type Project } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
+import { variablesForJob } from "./project-variables.js";
 
 export interface CreatePipelineInput {
   project: Project;
@@ -47,27 +48,32 @@ export interface CreatePipelineInput {
   onlyJobs?: readonly string[];
 }
 
-/** Keeps the jobs `onlyJobs` names and forgets their needs on the others. */
-function selectJobs<T extends { name: string; needs: string[] | null; dependencies: string[] | null }>(
-  jobs: T[],
-  onlyJobs: readonly string[] | undefined,
-): T[] {
+/**
+ * Keeps the jobs `onlyJobs` names exactly (a parallel or matrix job's name keeps all its instances) and
+ * forgets their needs on the others.
+ */
+function selectJobs<
+  T extends { name: string; groupName: string; needs: string[] | null; dependencies: string[] | null },
+>(jobs: T[], onlyJobs: readonly string[] | undefined): T[] {
   if (!onlyJobs || onlyJobs.length === 0) return jobs;
-  const wanted = (name: string) =>
-    onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
-  const kept = jobs.filter((j) => wanted(j.name));
+  const kept = jobs.filter((j) => onlyJobs.includes(j.name) || onlyJobs.includes(j.groupName));
   const keptNames = new Set(kept.map((j) => j.name));
   return kept.map((j) => ({
     ...j,
-    needs: j.needs && j.needs.filter((n) => keptNames.has(n)),
-    dependencies: j.dependencies && j.dependencies.filter((n) => keptNames.has(n)),
+    needs: j.needs?.filter((n) => keptNames.has(n)) ?? null,
+    dependencies: j.dependencies?.filter((n) => keptNames.has(n)) ?? null,
   }));
 }
 
 /** A pipeline, or the reasons GitLab would refuse to create it (CI Lint's words, with positions). */
 export type CreatePipelineResult =
   | { created: true; pipeline: Pipeline; builds: Build[]; warnings: string[] }
-  | { created: false; errors: string[] };
+  | {
+      created: false;
+      errors: string[];
+      /** `onlyJobs` names no job of the file has, and the job names it does have (file order). */
+      unknownJobs?: { unknown: string[]; known: string[] };
+    };
 
 export interface CreatePipelineDeps {
   store: Store;
@@ -94,6 +100,19 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       projectPath: input.project.pathWithNamespace,
       pipelineId,
       variables: input.variables,
+      // Rules see the project's CI/CD variables: protected ones only on a protected ref (GitLab protects
+      // the default branch), and only those of every environment (`*`), as no job's environment is known.
+      projectVariables: variablesForJob(
+        store.projectVariables.list(input.project.id),
+        !input.tag && input.ref === input.project.defaultBranch,
+        null,
+      ).map((v) => ({ key: v.key, value: v.value, raw: v.raw, file: v.variableType === "file" })),
+      projectId: input.project.id,
+      commitAuthor: {
+        authorName: input.commit.authorName,
+        authorEmail: input.commit.authorEmail,
+        timestamp: input.commit.committedDate,
+      },
       exists: input.exists ?? literalExists(input.readFile),
       changes: input.changes ?? (() => true),
     };
@@ -108,6 +127,16 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       changes: context.changes,
     });
     if (!loaded.config) return { created: false, errors: loaded.problems.map(formatProblem) };
+    const known = [...new Set(loaded.config.jobs.map((j) => j.baseName))];
+    const instances = new Set(loaded.config.jobs.flatMap((j) => [j.name, j.baseName]));
+    const unknown = (input.onlyJobs ?? []).filter((name) => !instances.has(name));
+    if (unknown.length > 0) {
+      return {
+        created: false,
+        errors: [`no job named ${unknown.map((n) => JSON.stringify(n)).join(", ")}`],
+        unknownJobs: { unknown, known },
+      };
+    }
     const plan = planPipeline(loaded.config, context);
     if (!plan.created) return { created: false, errors: [plan.reason] };
     const jobs = selectJobs(plan.jobs, input.onlyJobs);

@@ -1,10 +1,11 @@
 // Builds the payload a runner gets with a claimed build: steps, GitLab's predefined CI_* variables, the
 // artifacts to collect and the dependencies whose artifacts it downloads.
 
-import { refSlug } from "@buildsim/ci-config";
+import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
+import { variablesForJob } from "./project-variables.js";
 
 /** Where the server is reachable, for `CI_SERVER_URL` and friends. */
 export interface JobPayloadContext {
@@ -34,74 +35,118 @@ export function dependenciesOf(build: Build, pipelineBuilds: readonly Build[]): 
   return candidates.sort((a, b) => a.id - b.id);
 }
 
-function predefinedVariables(build: Build, runner: Runner, c: JobPayloadContext): JobVariable[] {
+/** The predefined variables of `build` on `runner` (GitLab's reference, what a local server knows). */
+function predefinedFor(build: Build, runner: Runner, c: JobPayloadContext): Record<string, string> {
   const project = c.store.projects.get(build.projectId);
   const pipeline = c.store.pipelines.get(build.pipelineId);
   const commit = c.store.commits.get(build.projectId, build.sha);
-  const path = project?.pathWithNamespace ?? String(build.projectId);
-  const namespace = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : path;
-  const projectName = path.slice(path.lastIndexOf("/") + 1);
-  const projectUrl = `${c.serverUrl}/${path}`;
   const user = build.userId === null ? undefined : c.store.users.get(build.userId);
-  const vars: Array<[string, string]> = [
-    ["CI", "true"],
-    ["GITLAB_CI", "true"],
-    ["CI_SERVER", "yes"],
-    ["CI_SERVER_NAME", "GitLab"],
-    ["CI_SERVER_URL", c.serverUrl],
-    ["CI_API_V4_URL", `${c.serverUrl}/api/v4`],
-    ["CI_JOB_ID", String(build.id)],
-    ["CI_JOB_NAME", build.name],
-    ["CI_JOB_STAGE", build.stage],
-    ["CI_JOB_TOKEN", build.token],
-    ["CI_JOB_URL", `${projectUrl}/-/jobs/${build.id}`],
-    ["CI_PIPELINE_ID", String(build.pipelineId)],
-    ["CI_PIPELINE_SOURCE", pipeline?.source ?? "push"],
-    ["CI_PIPELINE_URL", `${projectUrl}/-/pipelines/${build.pipelineId}`],
-    ["CI_PROJECT_ID", String(build.projectId)],
-    ["CI_PROJECT_NAME", projectName],
-    ["CI_PROJECT_PATH", path],
-    ["CI_PROJECT_PATH_SLUG", refSlug(path)],
-    ["CI_PROJECT_NAMESPACE", namespace],
-    ["CI_PROJECT_URL", projectUrl],
-    ["CI_PROJECT_VISIBILITY", project?.visibility ?? "private"],
-    ["CI_DEFAULT_BRANCH", project?.defaultBranch ?? "master"],
-    ["CI_COMMIT_SHA", build.sha],
-    ["CI_COMMIT_SHORT_SHA", build.sha.slice(0, 8)],
-    ["CI_COMMIT_BEFORE_SHA", pipeline?.beforeSha ?? "0".repeat(40)],
-    ["CI_COMMIT_REF_NAME", build.ref],
-    ["CI_COMMIT_REF_SLUG", refSlug(build.ref)],
-    [build.tag ? "CI_COMMIT_TAG" : "CI_COMMIT_BRANCH", build.ref],
-    ["CI_RUNNER_ID", String(runner.id)],
-    ["CI_RUNNER_DESCRIPTION", runner.description],
-    ["CI_RUNNER_TAGS", runner.tagList.join(", ")],
-  ];
-  if (commit) {
-    vars.push(["CI_COMMIT_MESSAGE", commit.message]);
-    vars.push(["CI_COMMIT_TITLE", commit.message.split("\n")[0] ?? ""]);
-    vars.push(["CI_COMMIT_AUTHOR", `${commit.authorName} <${commit.authorEmail}>`]);
-  }
-  if (user) {
-    vars.push(["GITLAB_USER_ID", String(user.id)]);
-    vars.push(["GITLAB_USER_LOGIN", user.username]);
-    vars.push(["GITLAB_USER_NAME", user.name]);
-    vars.push(["GITLAB_USER_EMAIL", user.email]);
-  }
-  // The job token is a secret: GitLab marks it non-public so runners mask it.
-  return vars.map(([key, value]) => ({ key, value, public: key !== "CI_JOB_TOKEN" }));
+  const own = (key: string) => build.variables.find((v) => v.public && v.key === key)?.value;
+  const defaultBranch = project?.defaultBranch ?? "main";
+  return predefinedVariables({
+    serverUrl: c.serverUrl,
+    project: {
+      id: build.projectId,
+      path: project?.pathWithNamespace ?? String(build.projectId),
+      title: project?.name,
+      description: project?.description ?? null,
+      visibility: project?.visibility,
+    },
+    ref: build.ref,
+    tag: build.tag,
+    refProtected: isProtectedRef(build, defaultBranch),
+    defaultBranch,
+    source: pipeline?.source ?? "push",
+    commit: {
+      sha: build.sha,
+      beforeSha: pipeline?.beforeSha ?? null,
+      message: commit?.message ?? "",
+      ...(commit
+        ? { authorName: commit.authorName, authorEmail: commit.authorEmail, timestamp: commit.committedDate }
+        : {}),
+    },
+    ...(pipeline
+      ? {
+          pipeline: {
+            id: pipeline.id,
+            iid: c.store.pipelines.iidOf(pipeline),
+            createdAt: pipeline.createdAt,
+          },
+        }
+      : {}),
+    ...(user ? { user: { id: user.id, username: user.username, name: user.name, email: user.email } } : {}),
+    job: {
+      id: build.id,
+      name: build.name,
+      groupName: own("CI_JOB_GROUP_NAME"),
+      stage: build.stage,
+      nodeIndex: own("CI_NODE_INDEX") === undefined ? undefined : Number(own("CI_NODE_INDEX")),
+      nodeTotal: Number(own("CI_NODE_TOTAL") ?? 1),
+      image: build.image,
+      timeoutS: build.timeoutS,
+      token: build.token,
+      manual: build.when === "manual",
+    },
+    runner: { id: runner.id, description: runner.description, tags: runner.tagList },
+    ...(build.environment
+      ? {
+          environment: {
+            name: build.environment.name,
+            url: build.environment.url,
+            action: build.environment.action,
+            tier: build.environment.deploymentTier,
+          },
+        }
+      : {}),
+  });
+}
+
+/** GitLab protects the default branch; tags and other branches are not protected locally. */
+export function isProtectedRef(build: Pick<Build, "ref" | "tag">, defaultBranch: string): boolean {
+  return !build.tag && build.ref === defaultBranch;
 }
 
 /**
- * GitLab's precedence, lowest first: predefined, the job's YAML variables, then the dotenv reports of
- * the builds it takes artifacts from, then variables given for the pipeline (`public: false`).
+ * The job's variables, GitLab's precedence lowest first: predefined, the file's (`yaml_variables`), the
+ * dotenv reports of the builds it takes artifacts from, the project's CI/CD variables, then the
+ * pipeline's (trigger, `--var`, API: `public: false` on the build). Then GitLab's nested expansion
+ * (`sort_and_expand_all`), keeping raw and file variables and unknown references for the runner.
+ * https://docs.gitlab.com/ci/variables/#cicd-variable-precedence
  */
-function withDotenv(
-  predefined: JobVariable[],
-  own: readonly JobVariable[],
+export function jobVariables(
+  build: Build,
+  runner: Runner,
+  c: JobPayloadContext,
   upstream: readonly Build[],
 ): JobVariable[] {
-  const dotenv = upstream.flatMap((d) => d.dotenvVariables.map((v) => ({ ...v, public: false })));
-  return [...predefined, ...own.filter((v) => v.public), ...dotenv, ...own.filter((v) => !v.public)];
+  const project = c.store.projects.get(build.projectId);
+  const refProtected = isProtectedRef(build, project?.defaultBranch ?? "main");
+  // Environment-scoped variables apply to jobs whose environment matches their scope.
+  const projectVars = variablesForJob(
+    c.store.projectVariables.list(build.projectId),
+    refProtected,
+    build.environment?.name ?? null,
+  );
+  const layers: JobVariable[] = [
+    ...Object.entries(predefinedFor(build, runner, c)).map(([key, value]) =>
+      // The job token is a secret: GitLab sends it masked and non-public.
+      key === "CI_JOB_TOKEN" ? { key, value, public: false, masked: true } : { key, value, public: true },
+    ),
+    ...build.variables.filter((v) => v.public).map((v) => ({ ...v })),
+    ...upstream.flatMap((d) => d.dotenvVariables.map((v) => ({ key: v.key, value: v.value, public: false }))),
+    ...projectVars.map((v) => ({
+      key: v.key,
+      value: v.value,
+      public: false,
+      ...(v.masked ? { masked: true } : {}),
+      ...(v.variableType === "file" ? { file: true } : {}),
+      ...(v.raw ? { raw: true } : {}),
+    })),
+    ...build.variables.filter((v) => !v.public).map((v) => ({ ...v })),
+  ];
+  const expanded = expandVariableSet(layers);
+  const flags = new Map(layers.map((v) => [v.key, v]));
+  return expanded.variables.map((v) => ({ ...flags.get(v.key)!, value: v.value }));
 }
 
 /** The payload for `build` (already running on `runner`). */
@@ -151,7 +196,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     beforeSha: pipeline?.beforeSha ?? null,
     timeoutS: build.timeoutS,
     steps,
-    variables: withDotenv([...predefinedVariables(build, runner, c)], build.variables, upstream),
+    variables: jobVariables(build, runner, c, upstream),
     artifacts: a
       ? {
           name: a.name ?? null,

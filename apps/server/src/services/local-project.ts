@@ -31,7 +31,9 @@ export function registerLocalProject(
     if (existing) {
       if (store.projectSources.get(existing.id) !== input.sourceDir)
         store.projectSources.set(existing.id, input.sourceDir);
-      return existing;
+      if (existing.defaultBranch === input.defaultBranch) return existing;
+      store.projects.setDefaultBranch(existing.id, input.defaultBranch);
+      return { ...existing, defaultBranch: input.defaultBranch };
     }
     const project: Project = {
       id: (store.db.prepare("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM projects").get() as { id: number })

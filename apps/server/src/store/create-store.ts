@@ -11,6 +11,7 @@ import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-re
 import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
+import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
@@ -43,6 +44,8 @@ export interface Store {
   settings: SettingsRepo;
   /** Local work trees that back projects (local CI). */
   projectSources: ProjectSourcesRepo;
+  /** Projects' CI/CD variables. */
+  projectVariables: ProjectVariablesRepo;
   /** `resource_group:` keys per project and their process modes. */
   resourceGroups: ResourceGroupsRepo;
   /** Environments and the deployments jobs make to them. */
@@ -90,6 +93,7 @@ export function createStore(options: StoreOptions = {}): Store {
     artifacts: createArtifactsRepo(db, artifactsDir),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
+    projectVariables: createProjectVariablesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */

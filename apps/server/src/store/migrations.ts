@@ -282,4 +282,22 @@ CREATE TABLE deployments (
 );
 CREATE INDEX deployments_by_environment ON deployments (environment_id, id);`,
   },
+  {
+    version: 10,
+    name: "project CI/CD variables",
+    // GitLab's `ci_variables`: a key is unique per project and environment scope.
+    sql: `
+CREATE TABLE project_variables (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  variable_type TEXT NOT NULL,
+  protected INTEGER NOT NULL,
+  masked INTEGER NOT NULL,
+  raw INTEGER NOT NULL,
+  environment_scope TEXT NOT NULL,
+  description TEXT,
+  PRIMARY KEY (project_id, key, environment_scope)
+);`,
+  },
 ];

@@ -55,6 +55,7 @@ describe("migrations", () => {
         "pipelines",
         "project_members",
         "project_sources",
+        "project_variables",
         "projects",
         "resource_groups",
         "runner_projects",

@@ -62,6 +62,7 @@ export function createPipelinesRepo(db: Db) {
      coverage = @coverage WHERE id = @id`,
   );
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
+  const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
 
   return {
     get(id: number): Pipeline | undefined {
@@ -81,6 +82,10 @@ export function createPipelinesRepo(db: Db) {
     },
     save(p: Pipeline): void {
       update.run(toParams(p));
+    },
+    /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
+    iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
+      return (iid.get(p.projectId, p.id) as { n: number }).n;
     },
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;

@@ -19,6 +19,7 @@ interface ProjectRow {
 /** Reads and writes projects and memberships. */
 export function createProjectsRepo(db: Db) {
   const byId = db.prepare("SELECT * FROM projects WHERE id = ?");
+  const setDefaultBranch = db.prepare("UPDATE projects SET default_branch = ? WHERE id = ?");
   // GitLab finds projects by full path case-insensitively (Routable.find_by_full_path).
   const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ? COLLATE NOCASE");
   const byRunnersToken = db.prepare("SELECT * FROM projects WHERE runners_token = ?");
@@ -73,6 +74,10 @@ export function createProjectsRepo(db: Db) {
         buildsEnabled: project.buildsEnabled ? 1 : 0,
       });
       for (const m of project.members) insertMember.run(project.id, m.userId, m.accessLevel);
+    },
+    /** The repository's default branch changed (a local work tree's `origin/HEAD` or checked-out branch). */
+    setDefaultBranch(projectId: number, branch: string): void {
+      setDefaultBranch.run(branch, projectId);
     },
     setMember(projectId: number, userId: number, accessLevel: AccessLevel): void {
       insertMember.run(projectId, userId, accessLevel);

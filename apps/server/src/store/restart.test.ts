@@ -29,6 +29,7 @@ const dump = (db: import("better-sqlite3").Database) =>
       "runners",
       "settings",
       "project_sources",
+      "project_variables",
       "schema_migrations",
     ].map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]),
   );

@@ -14,19 +14,36 @@ describe("secretPrefixAtEnd", () => {
 
 describe("MaskedTrace", () => {
   it("masks a secret split across chunks, releasing the held bytes once it is decided", () => {
-    const t = new MaskedTrace(["SECRET"], b(""));
+    const t = new MaskedTrace({ tokens: ["SECRET"], masked: [] }, b(""));
     expect(t.append(b("token=SE")).data.toString()).toBe("token=");
     expect(t.append(b("CRET ok\n"))).toEqual({ offset: 6, data: b("xxxxxx ok\n") });
     expect(t.length).toBe(16);
   });
 
   it("releases held bytes that turned out not to be a secret, and everything on flush", () => {
-    const t = new MaskedTrace(["SECRET"], b("a SEC"));
+    const t = new MaskedTrace({ tokens: ["SECRET"], masked: [] }, b("a SEC"));
     expect(t.released).toBe(2);
     expect(t.releasedPart(b("a SEC")).toString()).toBe("a ");
     expect(t.append(b("OND"))).toEqual({ offset: 2, data: b("SECOND") });
     expect(t.append(b(" S"))).toEqual({ offset: 8, data: b(" ") });
     expect(t.flush()).toEqual({ offset: 9, data: b("S") });
     expect(t.released).toBe(10);
+  });
+
+  it("shows a masked variable split across two writes as [MASKED], counting offsets in what it sends", () => {
+    // Current GitLab masks masked variables' values as `[MASKED]` in job logs:
+    // https://docs.gitlab.com/ci/variables/#mask-a-cicd-variable
+    const t = new MaskedTrace({ tokens: [], masked: ["s3cr3t-value"] }, b(""));
+    expect(t.append(b("pw=s3cr3t-"))).toEqual({ offset: 0, data: b("pw=") });
+    expect(t.append(b("value done\n"))).toEqual({ offset: 3, data: b("[MASKED] done\n") });
+    expect(t.length).toBe(21);
+    expect(t.released).toBe(17);
+    expect(t.releasedPart(b("pw=s3cr3t-value done\n")).toString()).toBe("pw=[MASKED] done\n");
+  });
+
+  it("starts over from a stored trace holding masked values with offsets in masked bytes", () => {
+    const t = new MaskedTrace({ tokens: ["TOKEN"], masked: ["abcdefghij"] }, b("abcdefghij TOKEN abcde"));
+    expect(t.released).toBe("[MASKED] xxxxx ".length);
+    expect(t.append(b("fghij!"))).toEqual({ offset: 15, data: b("[MASKED]!") });
   });
 });

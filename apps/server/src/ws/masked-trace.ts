@@ -1,8 +1,12 @@
 // Masks secrets in a trace that is sent as it grows: bytes at the end that could be the start of a secret
 // are held back until the next bytes show whether they are, so a secret split across two chunks is
-// masked like one inside a chunk (GitLab's `Ci::MaskSecret` on the live log).
+// masked like one inside a chunk (GitLab's `Ci::MaskSecret` on the live log, the runner's `[MASKED]`).
+//
+// Tokens become as many `x` (same length); a masked variable's value becomes `[MASKED]`, which is never
+// longer (GitLab requires 8 characters or more). So offsets are counted twice: `rawReleased` in the
+// stored trace, `released` in what watchers are sent.
 
-import { maskSecrets } from "../services/traces.js";
+import { maskSecrets, type TraceSecrets } from "../services/traces.js";
 
 /** How many trailing bytes of `tail` are a proper prefix of one of `secrets` (the longest such). */
 export function secretPrefixAtEnd(tail: Buffer, secrets: readonly Buffer[]): number {
@@ -20,48 +24,56 @@ export function secretPrefixAtEnd(tail: Buffer, secrets: readonly Buffer[]): num
 
 /** The masked, releasable view of one build's growing trace. */
 export class MaskedTrace {
-  private readonly secrets: string[];
+  private readonly secrets: TraceSecrets;
   private readonly secretBytes: Buffer[];
-  /** Bytes released so far (masked); everything below is final. */
+  /** Masked bytes released so far: everything below is final and may be sent. */
   released = 0;
-  /** Unmasked bytes after `released`, held because they may start a secret. */
+  /** Stored (unmasked) bytes the released part covers. */
+  private rawReleased = 0;
+  /** Unmasked bytes after `rawReleased`, held because they may start a secret. */
   private held: Buffer = Buffer.alloc(0);
 
-  constructor(secrets: readonly string[], stored: Buffer) {
-    this.secrets = secrets.filter((s) => s.length > 0);
-    this.secretBytes = this.secrets.map((s) => Buffer.from(s));
+  constructor(secrets: TraceSecrets, stored: Buffer) {
+    this.secrets = {
+      tokens: secrets.tokens.filter((s) => s.length > 0),
+      masked: secrets.masked.filter((s) => s.length > 0),
+    };
+    this.secretBytes = [...this.secrets.tokens, ...this.secrets.masked].map((s) => Buffer.from(s));
     this.reset(stored);
   }
 
   /** The secrets masked. */
-  get secretList(): readonly string[] {
+  get secretList(): TraceSecrets {
     return this.secrets;
   }
 
-  /** Total bytes seen (released + held). */
+  /** Stored bytes seen (released + held): where the next append must start. */
   get length(): number {
-    return this.released + this.held.byteLength;
+    return this.rawReleased + this.held.byteLength;
   }
 
   /** Starts over from the stored trace (after an erase, or a gap in what was heard). */
   reset(stored: Buffer): void {
     const keep = secretPrefixAtEnd(stored, this.secretBytes);
-    this.released = stored.byteLength - keep;
-    this.held = Buffer.from(stored.subarray(this.released));
+    this.rawReleased = stored.byteLength - keep;
+    this.released = maskSecrets(stored.subarray(0, this.rawReleased), this.secrets).byteLength;
+    this.held = Buffer.from(stored.subarray(this.rawReleased));
   }
 
   /** The stored trace masked, up to what is released: what a new watcher may be sent. */
   releasedPart(stored: Buffer): Buffer {
-    return maskSecrets(stored, this.secrets).subarray(0, Math.min(this.released, stored.byteLength));
+    // No secret straddles `rawReleased` (its start would have been held), so masking the prefix is exact.
+    return maskSecrets(stored.subarray(0, Math.min(this.rawReleased, stored.byteLength)), this.secrets);
   }
 
-  /** Adds bytes at the end; returns the newly released masked bytes and where they start. */
+  /** Adds stored bytes at the end; returns the newly released masked bytes and where they start. */
   append(data: Buffer): { offset: number; data: Buffer } {
     const region = this.held.byteLength === 0 ? data : Buffer.concat([this.held, data]);
     const keep = secretPrefixAtEnd(region, this.secretBytes);
     const offset = this.released;
-    const out = maskSecrets(region, this.secrets).subarray(0, region.byteLength - keep);
+    const out = maskSecrets(region.subarray(0, region.byteLength - keep), this.secrets);
     this.held = Buffer.from(region.subarray(region.byteLength - keep));
+    this.rawReleased += region.byteLength - keep;
     this.released += out.byteLength;
     return { offset, data: out };
   }
@@ -70,6 +82,7 @@ export class MaskedTrace {
   flush(): { offset: number; data: Buffer } {
     const offset = this.released;
     const out = maskSecrets(this.held, this.secrets);
+    this.rawReleased += this.held.byteLength;
     this.released += out.byteLength;
     this.held = Buffer.alloc(0);
     return { offset, data: out };

@@ -14,7 +14,7 @@
 import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
-import { maskSecrets, traceSecretsOf } from "../services/traces.js";
+import { maskSecrets, type TraceSecrets, traceSecretsOf } from "../services/traces.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { chunkMessage, WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
@@ -80,7 +80,12 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     // A runner took it since the channel opened: its token is a secret from now on (nothing of the
     // trace was written before the runner had it, so nothing released needs masking again).
     const secrets = traceSecretsOf(app.store, build);
-    if (secrets.some((s) => !channel.trace.secretList.includes(s)))
+    const known = channel.trace.secretList;
+    const isNew = (s: string, list: readonly string[]) => !list.includes(s);
+    if (
+      secrets.tokens.some((s) => isNew(s, known.tokens)) ||
+      secrets.masked.some((s) => isNew(s, known.masked))
+    )
       channel.trace = new MaskedTrace(secrets, app.store.traces.read(build.id));
     if (isCompletedStatus(build.status)) {
       const rest = channel.trace.flush();
@@ -88,16 +93,24 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     }
     for (const w of channel.watchers) {
       w.control(message({ type: "status", status: build.status }));
+      // The masked length: masked variables' values shrink to `[MASKED]`.
       if (isCompletedStatus(build.status))
-        w.end(message({ type: "end", status: build.status, length: build.trace.bytes }));
+        w.end(message({ type: "end", status: build.status, length: channel.trace.released }));
     }
   };
   app.events.on("traceAppended", onTrace);
   app.events.on("buildChanged", onBuild);
 
-  /** Masked bytes [from, to) of `buildId`'s trace, read with enough around them to mask a secret cut by the range. */
-  const readMasked = (buildId: number, secrets: readonly string[], from: number, to: number): Buffer => {
-    const margin = secrets.reduce((m, s) => Math.max(m, Buffer.byteLength(s)), 0);
+  /**
+   * Masked bytes [from, to) of `buildId`'s released trace. With tokens only, masking keeps lengths, so the
+   * range is read with enough around it to mask a secret cut by it. `[MASKED]` values change lengths:
+   * then offsets are in masked bytes and the released part is masked whole.
+   */
+  const readMasked = (buildId: number, trace: MaskedTrace, from: number, to: number): Buffer => {
+    const secrets: TraceSecrets = trace.secretList;
+    if (secrets.masked.length > 0)
+      return trace.releasedPart(app.store.traces.read(buildId)).subarray(from, to);
+    const margin = secrets.tokens.reduce((m, s) => Math.max(m, Buffer.byteLength(s)), 0);
     const start = Math.max(0, from - margin);
     const raw = app.store.traces.readRange(buildId, start, to + margin);
     return maskSecrets(raw, secrets).subarray(from - start, to - start);
@@ -125,7 +138,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         offset,
         {
           releasedLength: () => current.trace.released,
-          readMasked: (from, to) => readMasked(build.id, current.trace.secretList, from, to),
+          readMasked: (from, to) => readMasked(build.id, current.trace, from, to),
         },
         streamOptions,
       );
@@ -136,7 +149,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       });
       socket.on("error", () => {});
       if (isCompletedStatus(fresh.status))
-        w.end(message({ type: "end", status: fresh.status, length: fresh.trace.bytes }));
+        w.end(message({ type: "end", status: fresh.status, length: current.trace.released }));
       else {
         current.status = fresh.status;
         w.control(message({ type: "status", status: fresh.status }));

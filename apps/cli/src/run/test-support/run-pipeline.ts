@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Build, Pipeline } from "@buildsim/core";
-import { createStore } from "@buildsim/server";
+import { createStore, maskSecrets, traceSecretsOf } from "@buildsim/server";
 import { runRunCommand } from "../run-command.js";
 
 export interface RunResult {
@@ -17,8 +17,10 @@ export interface RunResult {
   builds: Build[];
   /** Every pipeline in creation order. */
   pipelines: Pipeline[];
-  /** The trace of the latest build of each name. */
+  /** The trace of the latest build of each name, as stored. */
   trace(name: string): string;
+  /** The same trace as the API shows it: tokens and masked variables masked. */
+  maskedTrace(name: string): string;
   /** The repository the run used. */
   repo: string;
 }
@@ -30,8 +32,15 @@ export function removeRunRepos(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
+/** How `makeRepo` commits: the branch, and git commands to run after the commit (a remote, say). */
+export interface RepoOptions {
+  /** @default "main" */
+  branch?: string;
+  setup?: (git: (...a: string[]) => Buffer) => void;
+}
+
 /** Writes `files` into a fresh git repository (one commit on `main`) and returns its path. */
-export function makeRepo(files: Record<string, string>): string {
+export function makeRepo(files: Record<string, string>, options: RepoOptions = {}): string {
   const repo = mkdtempSync(path.join(tmpdir(), "buildsim-run-"));
   dirs.push(repo);
   for (const [name, text] of Object.entries(files)) {
@@ -40,9 +49,10 @@ export function makeRepo(files: Record<string, string>): string {
   }
   const git = (...a: string[]) =>
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", ...a], { cwd: repo });
-  git("init", "-q", "-b", "main");
+  git("init", "-q", "-b", options.branch ?? "main");
   git("add", ".");
   git("commit", "-qm", "test");
+  options.setup?.(git);
   return repo;
 }
 
@@ -57,11 +67,12 @@ export async function runPipeline(
   files: Record<string, string> | { repo: string },
   args: string[] = [],
   whileServing?: WhileServing,
+  options: RepoOptions = {},
 ): Promise<RunResult> {
   const repo =
     "repo" in files && typeof files.repo === "string"
       ? files.repo
-      : makeRepo(files as Record<string, string>);
+      : makeRepo(files as Record<string, string>, options);
   let out = "";
   const io = {
     stdout: { write: (s: string) => (out += s) },
@@ -83,10 +94,20 @@ export async function runPipeline(
     const all = builds.map((b) => store.builds.get(b.id)!);
     const pipelineIds = store.db.prepare("SELECT id FROM pipelines ORDER BY id").all() as { id: number }[];
     const pipelines = pipelineIds.map((p) => store.pipelines.get(p.id)!);
-    const traces = new Map(
-      all.filter((b) => !b.retried).map((b) => [b.name, store.traces.read(b.id).toString("utf8")]),
+    const latest = all.filter((b) => !b.retried);
+    const traces = new Map(latest.map((b) => [b.name, store.traces.read(b.id)]));
+    const masked = new Map(
+      latest.map((b) => [b.name, maskSecrets(traces.get(b.name)!, traceSecretsOf(store, b.id))]),
     );
-    return { code, out, builds: all, pipelines, trace: (name) => traces.get(name) ?? "", repo };
+    return {
+      code,
+      out,
+      builds: all,
+      pipelines,
+      trace: (name) => traces.get(name)?.toString("utf8") ?? "",
+      maskedTrace: (name) => masked.get(name)?.toString("utf8") ?? "",
+      repo,
+    };
   } finally {
     store.close();
   }

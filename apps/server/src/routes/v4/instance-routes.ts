@@ -1,6 +1,7 @@
 // What clients call around the jobs: the current user (python-gitlab's CLI starts with it) and the version
 // (projects are in project-list-routes.ts).
 
+import { GITLAB_COMPAT_VERSION } from "@buildsim/ci-config";
 import type { VersionEntity } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
@@ -9,7 +10,7 @@ import { presentUserV4 } from "../../presenters/present-entities-v4.js";
 import { userCallerOf } from "./v4-access.js";
 
 /** The GitLab version buildsim's v4 API follows (its Job entity is current GitLab's). */
-export const SERVED_VERSION: VersionEntity = { version: "17.0.0", revision: "buildsim" };
+export const SERVED_VERSION: VersionEntity = { version: GITLAB_COMPAT_VERSION, revision: "buildsim" };
 
 /** `GET /api/v4/user`: the caller, with the private fields a user sees of themself. */
 export function getCurrentUser(ctx: RequestContext, app: App): Reply {

@@ -102,6 +102,14 @@ export function requireDestroyArtifacts(caller: Caller, project: Project): User 
   return user;
 }
 
+/** `admin_cicd_variables` (project variables API): Maintainer and above, admins; never a job token. */
+export function requireAdminVariables(caller: Caller, project: Project): User {
+  const user = caller.jobProjectId === null ? caller.user : null;
+  const allowed = user !== null && (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.master);
+  if (!allowed || user === null) throw ApiError.of("FORBIDDEN");
+  return user;
+}
+
 /** `find_build!`: `user_project.builds.find`, so a missing job is ActiveRecord's 404 `Not found`. */
 export function findJob(app: App, project: Project, jobId: number): Build {
   const build = jobId > 0 ? app.store.builds.get(jobId) : undefined;

@@ -10,6 +10,8 @@ import { startTestServer } from "../../test-support/start-test-server.js";
 const ENDPOINTS: Array<{ method: string; path: string }> = [
   { method: "GET", path: "/projects/{id}" },
   { method: "GET", path: "/projects/{id}/jobs" },
+  { method: "GET", path: "/projects/{id}/variables" },
+  { method: "POST", path: "/projects/{id}/variables" },
   { method: "GET", path: "/projects/{id}/pipelines" },
   { method: "GET", path: "/projects/{id}/pipelines/{pid}" },
   { method: "GET", path: "/projects/{id}/pipelines/{pid}/jobs" },

@@ -34,6 +34,13 @@ import {
   updateResourceGroup,
 } from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
+import {
+  createVariable,
+  deleteVariable,
+  getVariable,
+  listVariables,
+  updateVariable,
+} from "./variable-routes.js";
 
 /**
  * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
@@ -66,6 +73,11 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("GET", `${p}/resource_groups/:key`, getResourceGroup)
     .add("GET", `${p}/resource_groups/:key/upcoming_jobs`, listUpcomingJobs)
     .add("PUT", `${p}/resource_groups/:key`, updateResourceGroup)
+    .add("GET", `${p}/variables`, listVariables)
+    .add("POST", `${p}/variables`, createVariable)
+    .add("GET", `${p}/variables/:key`, getVariable)
+    .add("PUT", `${p}/variables/:key`, updateVariable)
+    .add("DELETE", `${p}/variables/:key`, deleteVariable)
     .add("GET", `${p}/jobs`, listProjectJobs)
     .add("GET", `${p}/jobs/:job_id`, getJob)
     .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
