@@ -2,6 +2,7 @@
 
 import path from "node:path";
 import { createDirectoryReader, formatProblem, lintCiConfig } from "@buildsim/ci-config";
+import { parseCommandLine } from "@buildsim/runner";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface LintCommandIo {
@@ -11,25 +12,26 @@ export interface LintCommandIo {
   stderr: (line: string) => void;
 }
 
-const USAGE = "usage: buildsim lint [--file <path>]   (default: .gitlab-ci.yml in the current directory)";
+const USAGE = `Usage: buildsim lint [-f FILE]
+
+Checks a .gitlab-ci.yml and its include:local files as GitLab's CI Lint does, and prints every problem
+as file:line:col. Exit code 0 when valid, 1 when not.
+
+Options:
+  -f, --file FILE   the CI file (default .gitlab-ci.yml in the current directory)
+  -h, --help        this text`;
+
+/** `lint`'s flags, for node:util parseArgs (through parseCommandLine). */
+const LINT_FLAGS = {
+  file: { type: "string", short: "f" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 function parseArgs(argv: readonly string[]): { file: string } | { error: string } | { help: true } {
-  let file = ".gitlab-ci.yml";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") return { help: true };
-    if (arg === "--file" || arg === "-f") {
-      const value = argv[i + 1];
-      if (value === undefined) return { error: `${arg} needs a path` };
-      file = value;
-      i++;
-    } else if (arg.startsWith("--file=")) {
-      file = arg.slice("--file=".length);
-    } else {
-      return { error: `unknown argument: ${arg}` };
-    }
-  }
-  return { file };
+  const parsed = parseCommandLine(argv, LINT_FLAGS);
+  if (!parsed.ok) return { error: parsed.error };
+  if (parsed.values.help) return { help: true };
+  return { file: parsed.values.file ?? ".gitlab-ci.yml" };
 }
 
 /**
@@ -50,8 +52,8 @@ export async function runLintCommand(
     return 0;
   }
   if ("error" in args) {
-    io.stderr(args.error);
-    io.stderr(USAGE);
+    io.stderr(`buildsim lint: ${args.error}`);
+    io.stderr("see 'buildsim lint --help'");
     return 2;
   }
   const absolute = path.resolve(io.cwd, args.file);

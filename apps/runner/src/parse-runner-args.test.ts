@@ -57,7 +57,8 @@ describe("parseRunnerArgs", () => {
       '--executor must be shell or simulate, got "docker"',
     ],
     [["--url", "http://h", "--token"], "--token needs a value"],
-    [["--verbose"], "unknown argument: --verbose"],
+    [["--verbose"], "unknown option --verbose"],
+    [["--url", "http://h", "extra"], 'unexpected argument "extra"'],
   ])("rejects %j with a clear message", (argv, error) => {
     expect(parseRunnerArgs(argv, {}, "host")).toEqual({ ok: false, error });
   });

@@ -16,6 +16,7 @@ describe("buildsim run arguments", () => {
         dataDir: ".buildsim",
         port: 0,
         keep: false,
+        verbose: false,
       },
     });
   });
@@ -34,10 +35,18 @@ describe("buildsim run arguments", () => {
       "--manual",
       "deploy",
       "--keep",
+      "-f",
+      "ci/main.yml",
     ]);
     expect(r).toMatchObject({
       ok: true,
-      options: { jobs: ["a", "c", "b"], variables: { X: "1=2", Y: "" }, manual: ["deploy"], keep: true },
+      options: {
+        jobs: ["a", "c", "b"],
+        variables: { X: "1=2", Y: "" },
+        manual: ["deploy"],
+        keep: true,
+        file: "ci/main.yml",
+      },
     });
   });
 
@@ -48,6 +57,8 @@ describe("buildsim run arguments", () => {
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
     expect(parseRunArgs(["--executor", "docker"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--bogus"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--bogus"])).toEqual({ ok: false, error: "unknown option --bogus" });
+    expect(parseRunArgs(["-f"])).toEqual({ ok: false, error: "-f/--file needs a value" });
+    expect(parseRunArgs(["--keep=yes"])).toEqual({ ok: false, error: "--keep takes no value" });
   });
 });

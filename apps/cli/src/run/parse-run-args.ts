@@ -1,21 +1,27 @@
 // `buildsim run` arguments: which file, ref, jobs, variables, concurrency and manual jobs to run.
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@buildsim/runner";
 
-export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--concurrent N]
-                    [--manual NAME…] [--executor shell|simulate] [--data DIR] [--port N] [--keep]
+export const RUN_USAGE = `Usage: buildsim run [options] [JOB…]
 
-Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data,
-default .buildsim/) and a runner, creates the pipeline, shows it live, and exits 0 only if it succeeded.
+Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data)
+and a runner, creates the pipeline, shows it live, and exits 0 only if it succeeded.
 
-  --file F          the CI file (default .gitlab-ci.yml); its directory is the project's work tree
-  --ref R           branch or tag the pipeline runs for (default: the checked-out branch)
-  --job NAME        run only this job (repeatable); parallel jobs match by their base name
-  --var K=V         a pipeline variable (repeatable)
-  --concurrent N    jobs run at the same time (default 4)
-  --manual NAME     play this manual job when it is reached (repeatable)
-  --executor E      shell (default) or simulate
-  --keep            keep serving after the pipeline ends, to inspect it through the API`;
+Options:
+  -f, --file F        the CI file (default .gitlab-ci.yml); its directory is the project's work tree
+  --ref R             branch or tag the pipeline runs for (default: the checked-out branch)
+  --job NAME          run only this job (repeatable; JOB… positionals are the same); parallel jobs
+                      match by their base name; a name the pipeline lacks is an error listing its jobs
+  --var K=V           a pipeline variable (repeatable)
+  --concurrent N      jobs run at the same time (default 4)
+  --manual NAME       play this manual job when it is reached (repeatable)
+  --executor E        shell (bash on this machine, the default) or simulate (docs/simulate-executor.md)
+  --data DIR          where the server keeps its SQLite database and artifacts (default .buildsim)
+  --port N            the server's port, for --keep (default 0: any free port)
+  --keep              keep serving after the pipeline ends, to inspect it through the API
+  --verbose           show the runner's own trace lines (header, sources, uploads) on the board too
+  --debug             show the stack trace of an unexpected error
+  -h, --help          this text`;
 
 export interface RunOptions {
   file: string;
@@ -28,6 +34,7 @@ export interface RunOptions {
   dataDir: string;
   port: number;
   keep: boolean;
+  verbose: boolean;
 }
 
 export type ParseRunArgsResult =
@@ -35,14 +42,26 @@ export type ParseRunArgsResult =
   | { ok: false; error: string }
   | { ok: "help" };
 
+/** `buildsim run`'s flags, for node:util parseArgs (through parseCommandLine). */
+const RUN_FLAGS = {
+  file: { type: "string", short: "f" },
+  ref: { type: "string" },
+  job: { type: "string", multiple: true },
+  var: { type: "string", multiple: true },
+  concurrent: { type: "string" },
+  manual: { type: "string", multiple: true },
+  executor: { type: "string" },
+  data: { type: "string" },
+  port: { type: "string" },
+  keep: { type: "boolean" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Parses `buildsim run` arguments (everything after `run`). */
 export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
+  const parsed = parseCommandLine(argv, RUN_FLAGS, { allowPositionals: true });
+  if (!parsed.ok) return parsed;
   const v = parsed.values;
   if (v.help) return { ok: "help" };
   const variables: Record<string, string> = {};
@@ -53,13 +72,13 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   }
   const concurrent = Number(v.concurrent ?? "4");
   if (!Number.isInteger(concurrent) || concurrent < 1)
-    return { ok: false, error: "--concurrent must be a positive integer" };
+    return { ok: false, error: `--concurrent must be a whole number of at least 1, got "${v.concurrent}"` };
   const port = Number(v.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    return { ok: false, error: "--port must be 0–65535" };
+    return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${v.port}"` };
   const executor = v.executor ?? "shell";
   if (executor !== "shell" && executor !== "simulate")
-    return { ok: false, error: "--executor must be shell or simulate" };
+    return { ok: false, error: `--executor must be shell or simulate, got "${executor}"` };
   return {
     ok: true,
     options: {
@@ -73,26 +92,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       dataDir: v.data ?? ".buildsim",
       port,
       keep: v.keep ?? false,
+      verbose: v.verbose ?? false,
     },
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      file: { type: "string", short: "f" },
-      ref: { type: "string" },
-      job: { type: "string", multiple: true },
-      var: { type: "string", multiple: true },
-      concurrent: { type: "string" },
-      manual: { type: "string", multiple: true },
-      executor: { type: "string" },
-      data: { type: "string" },
-      port: { type: "string" },
-      keep: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

@@ -40,14 +40,25 @@ export interface CreatePipelineInput {
   onlyJobs?: readonly string[];
 }
 
+/** Whether `name` is the job `wanted` names: itself, or one of its `parallel` copies. */
+const namesJob = (name: string, wanted: string) =>
+  name === wanted || name.startsWith(`${wanted} `) || name.startsWith(`${wanted}: [`);
+
+/** The names in `onlyJobs` that name no planned job: a typo is refused with the job list, not ignored. */
+function unknownJobNames(
+  jobs: readonly { name: string }[],
+  onlyJobs: readonly string[] | undefined,
+): string[] {
+  return (onlyJobs ?? []).filter((wanted) => !jobs.some((j) => namesJob(j.name, wanted)));
+}
+
 /** Keeps the jobs `onlyJobs` names and forgets their needs on the others. */
 function selectJobs<T extends { name: string; needs: string[] | null; dependencies: string[] | null }>(
   jobs: T[],
   onlyJobs: readonly string[] | undefined,
 ): T[] {
   if (!onlyJobs || onlyJobs.length === 0) return jobs;
-  const wanted = (name: string) =>
-    onlyJobs.some((w) => name === w || name.startsWith(`${w} `) || name.startsWith(`${w}: [`));
+  const wanted = (name: string) => onlyJobs.some((w) => namesJob(name, w));
   const kept = jobs.filter((j) => wanted(j.name));
   const keptNames = new Set(kept.map((j) => j.name));
   return kept.map((j) => ({
@@ -93,6 +104,12 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       changes: input.changes ?? (() => true),
     });
     if (!plan.created) return { created: false, errors: [plan.reason] };
+    const unknown = unknownJobNames(plan.jobs, input.onlyJobs);
+    if (unknown.length > 0) {
+      const names = unknown.map((name) => `"${name}"`).join(", ");
+      const all = plan.jobs.map((j) => j.name).join(", ") || "(none)";
+      return { created: false, errors: [`no job ${names} in this pipeline; its jobs are: ${all}`] };
+    }
     const jobs = selectJobs(plan.jobs, input.onlyJobs);
     if (jobs.length === 0) return { created: false, errors: ["No stages / jobs for this pipeline."] };
 
