@@ -1,68 +1,84 @@
-// The system parts (outside npm) that buildsim's tests need: one entry per part, each with a check and the
-// Debian package that provides it. `ensureSystemDeps()` installs what is missing with apt-get when it runs as
-// root on a machine with apt; anywhere else it fails with one line naming what to install. Never a skip.
-// Run directly (`node scripts/system-deps.mjs [name…]`) it does the same and exits 1 on a missing part.
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+#!/usr/bin/env node
+// Installs and starts the system parts the tests need, once each (idempotent): one entry per part. As root
+// with apt it installs what is missing; otherwise it fails with ONE line naming what to install — never a
+// silent skip. Each package's test script asks for the parts it uses (`node ../../scripts/system-deps.mjs NAME`).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { openSync } from "node:fs";
 
-/** True when `cmd args` runs and exits 0 (quietly). */
-function succeeds(cmd, args) {
-  const result = spawnSync(cmd, args, { stdio: "ignore" });
-  return result.error === undefined && result.status === 0;
+const ok = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+const canApt = process.getuid?.() === 0 && ok("sh", ["-c", "command -v apt-get"]);
+
+function aptInstall(packages) {
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...packages], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
 }
 
-/**
- * One entry per system part. `check` is idempotent and cheap; `apt` is the Debian package that provides
- * it; `why` says which tests need it (shown when it cannot be installed).
- */
-export const SYSTEM_DEPS = [
+/** Waits up to `ms` for `check` to pass. */
+function waitFor(check, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    spawnSync("sleep", ["0.2"]);
+  }
+  return false;
+}
+
+const PARTS = [
   {
+    // The python-gitlab contract tests (packages/contract-tests): Debian's python3-gitlab, run by Debian's
+    // /usr/bin/python3 (a pyenv `python3` on PATH cannot see it).
     name: "python3-gitlab",
-    // Debian's python, where python3-gitlab installs (a pyenv `python3` on PATH cannot see it).
-    check: () => succeeds("/usr/bin/python3", ["-c", "import gitlab"]),
-    apt: "python3-gitlab",
-    why: "the python-gitlab contract tests (packages/contract-tests) run it with /usr/bin/python3",
+    packages: ["python3-gitlab"],
+    installed: () => ok("/usr/bin/python3", ["-c", "import gitlab"]),
+  },
+  {
+    // The docker executor's tests: a daemon, and busybox-static / debootstrap to build test images offline.
+    name: "docker",
+    packages: ["docker.io", "busybox-static", "debootstrap"],
+    installed: () => ok("sh", ["-c", "command -v dockerd && test -x /bin/busybox && command -v debootstrap"]),
+    running: () => ok("docker", ["info"]),
+    start() {
+      const log = openSync("/tmp/dockerd.log", "a");
+      spawn("dockerd", [], { detached: true, stdio: ["ignore", log, log] }).unref();
+      return waitFor(() => ok("docker", ["info"]), 30_000);
+    },
+  },
+  {
+    // The web UI's browser tests and benchmark: Debian's Chromium, driven by playwright-core.
+    name: "chromium",
+    packages: ["chromium", "fonts-dejavu-core"],
+    installed: () =>
+      ok("sh", ["-c", "test -x /usr/bin/chromium && test -d /usr/share/fonts/truetype/dejavu"]),
   },
 ];
 
-const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
-const hasApt = () => succeeds("apt-get", ["--version"]);
-
-/**
- * Installs every missing part of `names` (default: all). Returns null when everything is present, else
- * the one line to show: what is missing, what needs it and the command that installs it.
- * `deps` replaces SYSTEM_DEPS and `canInstall` the root-with-apt test (for tests).
- * @param {{ names?: string[], log?: (line: string) => void, deps?: typeof SYSTEM_DEPS, canInstall?: boolean }} [options]
- * @returns {string | null}
- */
-export function ensureSystemDeps(options = {}) {
-  const log = options.log ?? ((line) => console.log(line));
-  const all = options.deps ?? SYSTEM_DEPS;
-  const wanted = options.names?.length ? all.filter((dep) => options.names.includes(dep.name)) : all;
-  const missing = wanted.filter((dep) => !dep.check());
-  if (missing.length === 0) return null;
-  if (options.canInstall ?? (isRoot() && hasApt())) {
-    const packages = missing.map((dep) => dep.apt);
-    log(`[system-deps] installing ${packages.join(" ")} with apt-get`);
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const quiet = { env, stdio: ["ignore", "ignore", "inherit"] };
-    const install = () =>
-      spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], quiet);
-    // A fresh image has no package lists yet: update once, only when the first attempt fails.
-    if (install().status !== 0) {
-      spawnSync("apt-get", ["update", "-qq"], quiet);
-      install();
-    }
-  }
-  const still = missing.filter((dep) => !dep.check());
-  if (still.length === 0) return null;
-  const needs = still.map((dep) => `${dep.name} (${dep.why})`).join("; ");
-  return `missing ${needs}: install with \`sudo apt-get install ${still.map((d) => d.apt).join(" ")}\` (run as root with apt-get and it installs itself)`;
+// `system-deps.mjs chromium docker` handles only the parts named; no argument handles every part.
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !PARTS.some((part) => part.name === name));
+if (unknown.length > 0) {
+  console.error(
+    `system-deps: unknown part ${unknown.join(", ")} (known: ${PARTS.map((p) => p.name).join(", ")})`,
+  );
+  process.exit(2);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const problem = ensureSystemDeps({ names: process.argv.slice(2) });
-  if (problem) console.error(problem);
-  process.exit(problem ? 1 : 0);
+for (const part of PARTS.filter((p) => wanted.length === 0 || wanted.includes(p.name))) {
+  if (!part.installed()) {
+    if (!canApt) {
+      console.error(
+        `system-deps: ${part.name} is missing: install ${part.packages.join(" ")} (as root: apt-get install -y ${part.packages.join(" ")})`,
+      );
+      process.exit(1);
+    }
+    console.log(`[system-deps] installing ${part.packages.join(" ")}`);
+    aptInstall(part.packages);
+  }
+  if (part.running && !part.running()) {
+    if (process.getuid?.() !== 0 || !part.start()) {
+      console.error(`system-deps: ${part.name} is installed but not running: start it (as root: dockerd &)`);
+      process.exit(1);
+    }
+  }
 }

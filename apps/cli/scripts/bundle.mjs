@@ -4,7 +4,7 @@
 // dist/buildsim.mjs (the bin) runs it with a V8 code cache made here by running a small sample pipeline
 // with it (see scripts/code-cache-loader.mjs): Node 20 has no compile cache of its own.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +49,10 @@ await build({
   outfile: path.join(dist, "buildsim.cjs"),
 });
 copyFileSync(path.join(cliDir, "scripts", "code-cache-loader.mjs"), path.join(dist, "buildsim.mjs"));
+// The server finds its web UI in `ui/` beside the module holding it: for the bundle, dist/ui here.
+const webUi = path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "ui");
+rmSync(path.join(dist, "ui"), { recursive: true, force: true });
+if (existsSync(webUi)) cpSync(webUi, path.join(dist, "ui"), { recursive: true });
 
 const cacheFile = path.join(dist, "buildsim.cjs.cache");
 rmSync(cacheFile, { force: true });

@@ -1,8 +1,23 @@
-// `buildsim lint [--file F]`: checks a `.gitlab-ci.yml` and its include:local files like GitLab's CI Lint.
+// `buildsim lint [--file F]`: checks a `.gitlab-ci.yml` and everything it includes like GitLab's CI Lint.
 
 import path from "node:path";
-import { createDirectoryReader, formatProblem, lintCiConfig } from "@buildsim/ci-config";
+import {
+  type CiProblem,
+  createDirectoryReader,
+  formatProblem,
+  type GitLabApi,
+  listRepositoryFiles,
+  loadCiConfigAsync,
+} from "@buildsim/ci-config";
 import { parseCommandLine } from "@buildsim/runner";
+import { registerLocalProject, startServer } from "@buildsim/server";
+import {
+  createIncludeSources,
+  INCLUDE_PARSE_OPTIONS,
+  INCLUDE_USAGE,
+  type IncludeFlags,
+  readIncludeFlags,
+} from "./include-flags.js";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface LintCommandIo {
@@ -12,26 +27,56 @@ export interface LintCommandIo {
   stderr: (line: string) => void;
 }
 
-const USAGE = `Usage: buildsim lint [-f FILE]
+const USAGE = `Usage: buildsim lint [-f FILE] [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
 
-Checks a .gitlab-ci.yml and its include:local files as GitLab's CI Lint does, and prints every problem
-as file:line:col. Exit code 0 when valid, 1 when not.
+Checks a .gitlab-ci.yml and everything it includes as GitLab's CI Lint does, and prints every problem
+as file:line:col. Exit code 0 when valid, 1 when not, 2 for bad arguments.
 
 Options:
-  -f, --file FILE   the CI file (default .gitlab-ci.yml in the current directory)
-  -h, --help        this text`;
+  -f, --file FILE    the CI file (default .gitlab-ci.yml in the current directory)
+  -h, --help         this text
+${INCLUDE_USAGE}`;
 
 /** `lint`'s flags, for node:util parseArgs (through parseCommandLine). */
 const LINT_FLAGS = {
   file: { type: "string", short: "f" },
   help: { type: "boolean", short: "h" },
+  ...INCLUDE_PARSE_OPTIONS,
 } as const;
 
-function parseArgs(argv: readonly string[]): { file: string } | { error: string } | { help: true } {
+interface LintArgs {
+  file: string;
+  include: IncludeFlags;
+}
+
+function parseLintArgs(argv: readonly string[]): LintArgs | { error: string } | { help: true } {
   const parsed = parseCommandLine(argv, LINT_FLAGS);
   if (!parsed.ok) return { error: parsed.error };
-  if (parsed.values.help) return { help: true };
-  return { file: parsed.values.file ?? ".gitlab-ci.yml" };
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  const include = readIncludeFlags(v);
+  if ("error" in include) return include;
+  return { file: v.file ?? ".gitlab-ci.yml", include };
+}
+
+/** `--project` repositories served by an in-memory buildsim, so includes read them as GitLab would. */
+async function serveProjects(
+  flags: IncludeFlags,
+  cwd: string,
+): Promise<{ api: GitLabApi; close: () => Promise<void> } | null> {
+  if (flags.projects.length === 0) return null;
+  const server = await startServer({ db: ":memory:", port: 0, log: () => {} });
+  const owner = server.app.store.users.firstAdmin()!;
+  for (const p of flags.projects) {
+    registerLocalProject(server.app, {
+      pathWithNamespace: p.path,
+      name: p.path.split("/").pop()!,
+      sourceDir: path.resolve(cwd, p.dir),
+      defaultBranch: "main",
+      ownerId: owner.id,
+    });
+  }
+  return { api: { url: server.url, token: server.token }, close: () => server.close() };
 }
 
 /**
@@ -46,7 +91,7 @@ export async function runLintCommand(
     stderr: (line) => process.stderr.write(`${line}\n`),
   },
 ): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseLintArgs(argv);
   if ("help" in args) {
     io.stdout(USAGE);
     return 0;
@@ -62,7 +107,28 @@ export async function runLintCommand(
   const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
   const root = inside ? io.cwd : path.dirname(absolute);
   const entryFile = (inside ? relative : path.basename(absolute)).split(path.sep).join("/");
-  const result = lintCiConfig({ entryFile, readFile: createDirectoryReader(root) });
+  const served = await serveProjects(args.include, io.cwd);
+  let result: { problems: CiProblem[]; warnings: CiProblem[]; valid: boolean };
+  try {
+    const sources = createIncludeSources({
+      flags: args.include,
+      cwd: io.cwd,
+      projectDir: path.dirname(path.join(root, entryFile)),
+      localApi: served?.api ?? null,
+      cacheDir: null,
+    });
+    if ("error" in sources) {
+      io.stderr(sources.error);
+      return 2;
+    }
+    const loaded = await loadCiConfigAsync(
+      { entryFile, readFile: createDirectoryReader(root), listFiles: () => listRepositoryFiles(root) },
+      sources,
+    );
+    result = { problems: loaded.problems, warnings: loaded.warnings, valid: loaded.problems.length === 0 };
+  } finally {
+    await served?.close();
+  }
   for (const problem of result.problems) io.stdout(formatProblem(problem));
   for (const warning of result.warnings) io.stdout(`${formatProblem(warning)} (warning)`);
   if (!result.valid) {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { CLOSE_CODES, newUser } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import { ServerEvents } from "./events/server-events.js";
@@ -11,12 +12,15 @@ import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { Router } from "./http/router.js";
 import type { ApiProfile } from "./profile.js";
+import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
 import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
+import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
+import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
 import type { RealtimeOptions } from "./ws/realtime-options.js";
 
@@ -48,6 +52,11 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
+  /**
+   * Folder of CI templates served at `GET /api/v4/templates/gitlab_ci_ymls/:key` (`<key>.gitlab-ci.yml`).
+   * @default `<dataDir>/ci-templates` with a data dir, else none
+   */
+  ciTemplatesDir?: string;
   /** Extra routes added after v3 and v4 and before the catch-all 404. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
@@ -59,6 +68,11 @@ export interface StartServerOptions {
   realtime?: RealtimeOptions;
   /** Largest artifacts upload. @default 100 MiB */
   maxArtifactsBytes?: number;
+  /**
+   * The web UI build served at `/` and GitLab's page paths, or `false` for the API only.
+   * @default the build shipped in this package (`dist/ui`), when present
+   */
+  webUiDir?: string | false;
 }
 
 /** What an extension gets to plug into. */
@@ -89,6 +103,8 @@ export interface RunningServer {
   realtime: Realtime;
   /** The instance's runner registration token (`POST /api/v4/runners` registers shared runners with it). */
   registrationToken: string;
+  /** The web UI's address (`url` + `/`), or null when no UI is served. */
+  webUiUrl: string | null;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -159,10 +175,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? ((line) => console.error(line)),
     events: new ServerEvents(),
+    ciTemplatesDir:
+      options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);
   addV4Routes(router);
+  addUiExtensionRoutes(router);
   let realtime: Realtime | undefined;
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
@@ -172,6 +191,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   });
   options.routes?.(router, app);
+  // Last: the UI's page routes take any GET path that names a project.
+  const webUiDir = options.webUiDir ?? (hasWebUi(DEFAULT_WEB_UI_DIR) ? DEFAULT_WEB_UI_DIR : false);
+  if (webUiDir !== false) addWebUiRoutes(router, { dir: webUiDir });
   let requestCount = 0;
   const httpServer: Server = createServer(
     { keepAliveTimeout: 5000 },
@@ -210,6 +232,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     httpServer,
     realtime,
     registrationToken,
+    webUiUrl: webUiDir === false ? null : `${serverUrl}/`,
     close() {
       closing ??= (async () => {
         realtime?.close();

@@ -1,6 +1,6 @@
 // The validated, normalized shape of a `.gitlab-ci.yml`: what `loadCiConfig` returns and `planPipeline` reads.
 
-import type { BuildArtifactsOptions, BuildWhen } from "@buildsim/core";
+import type { BuildArtifactsOptions, BuildEnvironment, BuildWhen } from "@buildsim/core";
 import type { CiExpression } from "./expression.js";
 import type { SourcePos } from "./source-pos.js";
 
@@ -48,6 +48,21 @@ export interface CiNeed {
   matrix: CiVariableDef[][] | null;
 }
 
+/**
+ * `needs:project` or `needs:pipeline`: artifacts of a job in another pipeline (another local project's
+ * latest successful pipeline for `ref`, or the pipeline whose id `pipeline` holds). Not a pipeline edge:
+ * the job does not wait for it.
+ */
+export interface CiCrossNeed {
+  project: string | null;
+  /** The branch or tag of `project`; null for the project's default branch. */
+  ref: string | null;
+  /** A pipeline id, usually `$PARENT_PIPELINE_ID`; expanded when the pipeline is planned. */
+  pipeline: string | null;
+  job: string;
+  artifacts: boolean;
+}
+
 /** `image:` or one `services:` entry, kept so the runner can report them. */
 export interface CiImage {
   name: string;
@@ -77,6 +92,8 @@ export interface CiJob {
   timeoutS: number | null;
   artifacts: BuildArtifactsOptions | null;
   needs: CiNeed[] | null;
+  /** `needs:project` and `needs:pipeline` entries. */
+  crossNeeds: CiCrossNeed[];
   dependencies: string[] | null;
   /** The job's own `variables:` (global ones are added when planning). */
   variables: CiVariableDef[];
@@ -89,6 +106,9 @@ export interface CiJob {
   except: CiPolicy | null;
   coverageRegex: string | null;
   interruptible: boolean | null;
+  /** `environment:` as written (variables not yet expanded). */
+  environment: BuildEnvironment | null;
+  resourceGroup: string | null;
   pos: SourcePos;
 }
 

@@ -5,10 +5,12 @@ import { checkGraph } from "./check-graph.js";
 import type { CiConfig, CiJob, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
-import { type CiFileReader, loadWithIncludes } from "./load-includes.js";
+import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { checkCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
+import { checkIdTokens } from "./read-job-keywords.js";
 import { readRules } from "./read-rules.js";
 import {
   at,
@@ -55,23 +57,24 @@ const DEFAULT_KEYS = [
   "id_tokens",
   "identity",
 ];
-/** Valid keywords that do nothing in a local run; lint warns about them instead of dropping them silently. */
-const NO_LOCAL_EFFECT = [
-  "cache",
-  "environment",
-  "resource_group",
-  "release",
-  "secrets",
-  "id_tokens",
-  "hooks",
-  "identity",
-  "pages",
-  "manual_confirmation",
-];
+/**
+ * Valid keywords a local run cannot act on, with what it does instead. Lint says so once per keyword and
+ * run (naming the jobs), not once per job.
+ */
+const NO_LOCAL_EFFECT: Record<string, string> = {
+  cache: "has no effect in a local run",
+  release: "is accepted, but a local run creates no releases",
+  secrets: "is accepted, but a local run fetches no secrets: the jobs get no secret variables",
+  id_tokens: "is accepted, but a local run issues no ID tokens: the jobs get no token variables",
+  pages: "is accepted, but a local run deploys no Pages site: the job runs and keeps its artifacts",
+  hooks: "has no effect in a local run",
+  identity: "has no effect in a local run",
+  manual_confirmation: "has no effect in a local run",
+};
 /** GitLab's stages when the file has no `stages:`. */
 export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
 
-export interface LoadCiConfigOptions {
+export interface LoadCiConfigOptions extends IncludeOptions {
   /** Repository path of the entry file. @default ".gitlab-ci.yml" */
   entryFile?: string;
   /** Reads repository files (the entry file and every `include:local`). */
@@ -84,6 +87,8 @@ export interface LoadCiConfigResult {
   problems: CiProblem[];
   /** Valid GitLab config buildsim does not run (e.g. `trigger:` jobs), reported rather than dropped silently. */
   warnings: CiProblem[];
+  /** True when an include source has not fetched a file yet (see `loadCiConfigAsync`); config is then null. */
+  pending?: boolean;
 }
 
 function readStages(scope: EntryScope): string[] {
@@ -140,6 +145,7 @@ function readDefaults(root: EntryScope): JobDefaults {
       );
     if (h.artifacts !== undefined) defaults.artifacts = readArtifacts(scope);
     if (h.retry !== undefined) defaults.retry = readRetry(scope);
+    if (h.id_tokens !== undefined) checkIdTokens(scope);
   }
   return defaults;
 }
@@ -165,12 +171,15 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const entryFile = options.entryFile ?? ".gitlab-ci.yml";
   const problems = new ProblemList();
   const top: SourcePos = { file: entryFile, line: 1, col: 1 };
-  const hash = loadWithIncludes(entryFile, options.readFile, problems);
+  const loaded = loadWithIncludes(entryFile, options.readFile, problems, options);
+  const hash = loaded.hash;
+  // An include that fails stops here, as in GitLab: no follow-on errors from jobs that extend it.
   if (!hash)
     return {
       config: null,
       problems: byPosition(problems.items, entryFile),
       warnings: byPosition(problems.warnings, entryFile),
+      pending: loaded.pending,
     };
   const failedExtends = resolveExtends(hash, problems, top);
   const failedReferences = resolveReferences(hash, problems);
@@ -185,11 +194,20 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     [hash, "cache"],
     [hash.default, "default:cache"],
   ] as const) {
-    if (isHash(scope) && scope.cache !== undefined)
+    if (isHash(scope) && scope.cache !== undefined && scope.cache !== null) {
       problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
+      const location = label === "cache" ? "root" : "default";
+      checkCache({
+        location,
+        hash: scope,
+        pos: label === "cache" ? top : keyPos(hash, "default", top),
+        problems,
+      });
+    }
   }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
+  const noEffect = new Map<string, { pos: SourcePos; jobs: string[] }>();
   for (const [name, value] of Object.entries(hash)) {
     if (
       ROOT_KEYS.includes(name) ||
@@ -199,8 +217,19 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     )
       continue;
     const pos = keyPos(hash, name, top);
-    if (!isHash(value) || (value.script === undefined && value.trigger === undefined)) {
-      problems.add(pos, `jobs:${name} config should implement a script: or a trigger: keyword`);
+    if (
+      !isHash(value) ||
+      (value.script === undefined && value.trigger === undefined && value.run === undefined)
+    ) {
+      // GitLab's Jobs entry words it with a space: "jobs rspec config should implement …".
+      problems.add(pos, `jobs ${name} config should implement the script:, run:, or trigger: keyword`);
+      continue;
+    }
+    if (value.run !== undefined && value.script === undefined && value.trigger === undefined) {
+      problems.warn(
+        pos,
+        `jobs:${name} uses run: (CI/CD steps), which are not run locally; the job is left out`,
+      );
       continue;
     }
     if (value.trigger !== undefined) {
@@ -210,17 +239,24 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
       );
       continue;
     }
-    for (const key of NO_LOCAL_EFFECT) {
-      if (value[key] !== undefined)
-        problems.warn(keyPos(value, key, pos), `jobs:${name}:${key} has no effect in a local run`);
+    for (const key of Object.keys(NO_LOCAL_EFFECT)) {
+      if (value[key] === undefined) continue;
+      const users = noEffect.get(key) ?? { pos: keyPos(value, key, pos), jobs: [] };
+      users.jobs.push(name);
+      noEffect.set(key, users);
     }
     const draft = readJob({ location: `jobs:${name}`, hash: value, pos, problems }, defaults);
     drafts.push({ name, draft, hash: value });
   }
+  for (const [key, { pos, jobs }] of noEffect)
+    problems.warn(
+      pos,
+      `${key}: ${NO_LOCAL_EFFECT[key]} (${jobs.length === 1 ? "job" : "jobs"} ${jobs.join(", ")})`,
+    );
   const hasVisible = Object.keys(hash).some((k) => !ROOT_KEYS.includes(k) && !k.startsWith("."));
   if (!hasVisible) problems.add(top, "jobs config should contain at least one visible job");
 
-  const jobs: CiJob[] = expandParallel(drafts);
+  const jobs: CiJob[] = expandParallel(drafts, problems);
   checkGraph({ jobs, stages, drafts, problems });
   const config: CiConfig = { stages, variables, workflowRules, jobs };
   const sorted = byPosition(problems.items, entryFile);

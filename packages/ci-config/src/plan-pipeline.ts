@@ -3,6 +3,7 @@
 
 import type { Build, BuildVariable } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
+import { expandExisting } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
 import { pipelineVariables, refSlug } from "./predefined-variables.js";
@@ -29,6 +30,9 @@ export type PlannedBuildFields = Pick<
   | "retryWhen"
   | "startInS"
   | "coverageRegex"
+  | "resourceGroup"
+  | "environment"
+  | "crossDependencies"
 >;
 
 /**
@@ -50,14 +54,6 @@ export type PipelinePlan =
 
 const toRecord = (defs: readonly CiVariableDef[]): Record<string, string> =>
   Object.fromEntries(defs.map((d) => [d.key, d.value]));
-
-/** GitLab's `ExpandVariables.expand_existing`: `$VAR`, `${VAR}` and `%VAR%` of known variables, one level. */
-export function expandExisting(text: string, vars: Readonly<Record<string, string>>): string {
-  return text.replace(/\$(\w+)|\$\{(\w+)\}|%(\w+)%/g, (whole, a, b, c) => {
-    const name = (a ?? b ?? c) as string;
-    return Object.hasOwn(vars, name) ? (vars[name] as string) : whole;
-  });
-}
 
 function ruleMatches(rule: CiRule, vars: Record<string, string>, ctx: PipelineContext): boolean {
   if (rule.if && !rule.if.evaluate(vars)) return false;
@@ -84,6 +80,17 @@ function exceptSatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: Pi
   if (policy.changes && ctx.changes(policy.changes.paths)) return true;
   // `kubernetes: active` is never true locally, so it never excludes.
   return false;
+}
+
+/**
+ * The jobs whose artifacts a job downloads. With `needs:`, only needs with `artifacts: true` qualify, and
+ * `dependencies:` can only narrow them: a need with `artifacts: false` wins over `dependencies:` listing
+ * it (Ci::BuildDependencies#from_needs, then #from_dependencies).
+ */
+function dependenciesOf(job: CiJob): string[] | null {
+  if (!job.needs) return job.dependencies;
+  const withArtifacts = job.needs.filter((n) => n.artifacts).map((n) => n.job);
+  return job.dependencies ? job.dependencies.filter((d) => withArtifacts.includes(d)) : withArtifacts;
 }
 
 function globalFor(job: CiJob, global: readonly CiVariableDef[]): CiVariableDef[] {
@@ -196,8 +203,14 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       allowFailureExitCodes: decision.allowFailure ? decision.exitCodes : [],
       needs,
       needsWithoutArtifacts: job.needs?.filter((n) => !n.artifacts).map((n) => n.job) ?? [],
-      dependencies:
-        job.dependencies ?? (job.needs ? job.needs.filter((n) => n.artifacts).map((n) => n.job) : null),
+      dependencies: dependenciesOf(job),
+      crossDependencies: job.crossNeeds.map((n) => ({
+        project: n.project === null ? null : expandExisting(n.project, yamlVars),
+        ref: n.ref === null ? null : expandExisting(n.ref, yamlVars),
+        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, yamlVars),
+        job: n.job,
+        artifacts: n.artifacts,
+      })),
       commands: job.script,
       beforeScript: job.beforeScript,
       afterScript: job.afterScript,
@@ -209,6 +222,14 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       retryWhen: job.retryWhen,
       startInS: decision.when === "delayed" ? decision.startInS : null,
       coverageRegex: job.coverageRegex,
+      // GitLab expands `resource_group` and `environment` name/url with the job's variables.
+      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, yamlVars),
+      environment: job.environment && {
+        ...job.environment,
+        name: expandExisting(job.environment.name, yamlVars),
+        url: job.environment.url === null ? null : expandExisting(job.environment.url, yamlVars),
+        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, yamlVars),
+      },
       image: job.image,
       services: job.services,
       interruptible: decision.interruptible,

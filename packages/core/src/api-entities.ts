@@ -216,3 +216,20 @@ export interface VersionEntity {
   version: string;
   revision: string;
 }
+
+/** buildsim's `GET /-/buildsim/api/projects/:id/pipelines/:pipeline_id/needs`: one job of the needs graph. */
+export interface JobNeedsEntity {
+  id: number;
+  name: string;
+  stage: string;
+  /** `needs:` job names; null when the job follows stage order. */
+  needs: string[] | null;
+}
+
+/** buildsim's `GET /-/buildsim/api/projects/:id/jobs/:job_id/variables`: a variable the job saw. */
+export interface JobVariableEntity {
+  key: string;
+  /** null when masked (not public). */
+  value: string | null;
+  masked: boolean;
+}

@@ -9,6 +9,8 @@ export type {
   CommitEntityV4,
   JobArtifactEntity,
   JobEntity,
+  JobNeedsEntity,
+  JobVariableEntity,
   PipelineBasicEntity,
   PipelineEntity,
   ProjectEntity,
@@ -41,18 +43,28 @@ export type {
   ArtifactsFile,
   Build,
   BuildArtifactsOptions,
+  BuildCrossDependency,
+  BuildEnvironment,
   BuildVariable,
   Commit,
+  DeploymentTier,
+  EnvironmentAction,
   Pipeline,
   Project,
   ProjectMember,
+  ResourceGroupProcessMode,
   Runner,
   Timestamp,
   TraceMeta,
   User,
   Visibility,
 } from "./domain.js";
-export { ACCESS_LEVELS } from "./domain.js";
+export {
+  ACCESS_LEVELS,
+  DEPLOYMENT_TIERS,
+  ENVIRONMENT_ACTIONS,
+  RESOURCE_GROUP_PROCESS_MODES,
+} from "./domain.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
@@ -71,13 +83,16 @@ export type {
   HeartbeatMessage,
   HelloMessage,
   JobArtifactsSpec,
+  JobChangedEvent,
   JobDependency,
   JobMessage,
   JobPayload,
   JobStep,
   JobVariable,
   NoJobMessage,
+  PipelineChangedEvent,
   RunnerToServerMessage,
+  ServerToEventsWatcherMessage,
   ServerToRunnerMessage,
   ServerToWatcherMessage,
   StatusMessage,
@@ -85,7 +100,13 @@ export type {
   TraceMessage,
   WelcomeMessage,
 } from "./protocol.js";
-export { CLOSE_CODES, PROTOCOL_VERSION, RUNNER_WS_PATH, TRACE_WS_PATH } from "./protocol.js";
+export {
+  CLOSE_CODES,
+  EVENTS_WS_PATH,
+  PROTOCOL_VERSION,
+  RUNNER_WS_PATH,
+  TRACE_WS_PATH,
+} from "./protocol.js";
 export type { RetryOptions } from "./retry-build.js";
 export { reopenAfterRetry, retryBuild, shouldAutoRetry } from "./retry-build.js";
 export type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";

@@ -24,15 +24,25 @@
 //     |<-- status {status} ----------------------|  each status change while watching
 //     |<-- end {status, length} -----------------|  build complete; the server closes with 1000
 //
+// Project events (`GET /-/buildsim/events?project=ID`, user token as for the API, anonymous for public
+// projects with public jobs): hints that something changed, so a page refetches it instead of polling.
+//
+//   page                                     server
+//     |<-- job {id, pipeline_id, status} --------|  a job was created or changed (status, artifacts…)
+//     |<-- pipeline {id, status} ----------------|  a pipeline's status was recomputed
+//
+// Events are not replayed: after a (re)connect a page refetches what it shows, then applies events.
+//
 // A watcher that falls more than `maxBufferedBytes` behind is closed with WATCHER_TOO_SLOW and resumes by
 // reconnecting with `offset` = the bytes it has.
 
-import type { BuildStatus, FailureReason } from "./status.js";
+import type { BuildStatus, FailureReason, PipelineStatus } from "./status.js";
 
 export const PROTOCOL_VERSION = 1;
 
 export const RUNNER_WS_PATH = "/-/buildsim/runner";
 export const TRACE_WS_PATH = "/-/buildsim/trace";
+export const EVENTS_WS_PATH = "/-/buildsim/events";
 
 /** Close codes (4000–4999 are ours). */
 export const CLOSE_CODES = {
@@ -240,3 +250,19 @@ export interface EndMessage {
 }
 
 export type ServerToWatcherMessage = ChunkMessage | StatusMessage | EndMessage;
+
+/** Project events: a job changed. */
+export interface JobChangedEvent {
+  type: "job";
+  id: number;
+  pipeline_id: number;
+  status: BuildStatus;
+}
+/** Project events: a pipeline's status changed. */
+export interface PipelineChangedEvent {
+  type: "pipeline";
+  id: number;
+  status: PipelineStatus;
+}
+
+export type ServerToEventsWatcherMessage = JobChangedEvent | PipelineChangedEvent;

@@ -47,6 +47,8 @@ const ICONS: Record<BuildStatus, string> = {
   canceled: "⊘",
   skipped: "»",
   manual: "⚙",
+  scheduled: "◷",
+  waiting_for_resource: "⧗",
 };
 
 const COLORS: Partial<Record<BuildStatus, number>> = {
@@ -58,6 +60,8 @@ const COLORS: Partial<Record<BuildStatus, number>> = {
   skipped: 90,
   manual: 34,
   created: 90,
+  scheduled: 34,
+  waiting_for_resource: 33,
 };
 
 /** Seconds with one decimal, `—` before the job started. */

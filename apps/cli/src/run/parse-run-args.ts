@@ -1,6 +1,12 @@
 // `buildsim run` arguments: which file, ref, jobs, variables, concurrency and manual jobs to run.
 
 import { parseCommandLine } from "@buildsim/runner";
+import {
+  INCLUDE_PARSE_OPTIONS,
+  INCLUDE_USAGE,
+  type IncludeFlags,
+  readIncludeFlags,
+} from "../include-flags.js";
 
 export const RUN_USAGE = `Usage: buildsim run [options] [JOB…]
 
@@ -21,7 +27,12 @@ Options:
   --keep              keep serving after the pipeline ends, to inspect it through the API
   --verbose           show the runner's own trace lines (header, sources, uploads) on the board too
   --debug             show the stack trace of an unexpected error
-  -h, --help          this text`;
+  -h, --help          this text
+
+Includes resolve offline first: the include map, then local projects (--project, and every project the
+server under --data knows), then --gitlab-url, then plain HTTP for include:remote. Fetched files are
+cached under --data/includes, so a second run needs no network.
+${INCLUDE_USAGE}`;
 
 export interface RunOptions {
   file: string;
@@ -35,6 +46,7 @@ export interface RunOptions {
   port: number;
   keep: boolean;
   verbose: boolean;
+  include: IncludeFlags;
 }
 
 export type ParseRunArgsResult =
@@ -56,6 +68,7 @@ const RUN_FLAGS = {
   keep: { type: "boolean" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  ...INCLUDE_PARSE_OPTIONS,
 } as const;
 
 /** Parses `buildsim run` arguments (everything after `run`). */
@@ -76,6 +89,8 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   const port = Number(v.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${v.port}"` };
+  const include = readIncludeFlags(v);
+  if ("error" in include) return { ok: false, error: include.error };
   const executor = v.executor ?? "shell";
   if (executor !== "shell" && executor !== "simulate")
     return { ok: false, error: `--executor must be shell or simulate, got "${executor}"` };
@@ -93,6 +108,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       port,
       keep: v.keep ?? false,
       verbose: v.verbose ?? false,
+      include,
     },
   };
 }

@@ -4,12 +4,15 @@
 
 import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLOSE_CODES, RUNNER_WS_PATH, TRACE_WS_PATH } from "@buildsim/core";
+import { CLOSE_CODES, EVENTS_WS_PATH, RUNNER_WS_PATH, TRACE_WS_PATH } from "@buildsim/core";
 import { WebSocketServer } from "ws";
 import type { App } from "../app.js";
 import { API_ERRORS } from "../http/api-error.js";
+import { authorizeEventsWatcher } from "./authorize-events-watcher.js";
 import { authorizeWatcher } from "./authorize-watcher.js";
+import { createEventsHub, type EventsHub } from "./events-hub.js";
 import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
+import { maxRunnerFrameBytes } from "./runner-frame-limits.js";
 import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
 import { RunnerSession } from "./runner-session.js";
 import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
@@ -18,6 +21,8 @@ import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
 export interface Realtime {
   runners: RunnerHub;
   watchers: WatcherHub;
+  /** Project event sockets (the web UI's live updates). */
+  events: EventsHub;
   /** Closes every socket (1001) and stops the timers. */
   close(): void;
 }
@@ -40,9 +45,16 @@ export function attachRealtime(
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
   // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+  // maxPayload: no runner message is larger than a full trace chunk, and watchers send nothing; `ws`
+  // refuses a bigger frame (1009) while it arrives instead of buffering it whole.
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: maxRunnerFrameBytes(resolved.maxTraceChunkBytes),
+  });
   const runners = createRunnerHub(app, resolved, serverUrl);
   const watchers = createWatcherHub(app, resolved);
+  const events = createEventsHub(app, resolved);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
@@ -58,6 +70,12 @@ export function attachRealtime(
       else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
       return;
     }
+    if (path === EVENTS_WS_PATH) {
+      const auth = authorizeEventsWatcher(app, req);
+      if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
+      else wss.handleUpgrade(req, socket, head, (ws) => events.watch(ws, auth.project.id));
+      return;
+    }
     reject(socket, API_ERRORS.ROUTE_NOT_FOUND.status, API_ERRORS.ROUTE_NOT_FOUND.body);
   };
   server.on("upgrade", onUpgrade);
@@ -65,10 +83,12 @@ export function attachRealtime(
   return {
     runners,
     watchers,
+    events,
     close() {
       server.off("upgrade", onUpgrade);
       runners.close(CLOSE_CODES.GOING_AWAY);
       watchers.close();
+      events.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

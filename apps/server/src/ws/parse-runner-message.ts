@@ -10,6 +10,10 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 const isOffset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+// Standard base64 with padding, as Buffer#toString("base64") writes it: anything else would be stored
+// as whatever `Buffer.from` made of it.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const isBase64 = (v: unknown): v is string => typeof v === "string" && BASE64.test(v);
 const isOptionalString = (v: unknown) => v === undefined || typeof v === "string";
 
 /** Parses one frame from a runner. */
@@ -41,6 +45,7 @@ export function parseRunnerMessage(text: string): ParseRunnerMessageResult {
     case "trace":
       if (!isId(m.buildId) || !isOffset(m.offset) || typeof m.data !== "string")
         return bad("needs buildId, offset and base64 data");
+      if (!isBase64(m.data)) return bad("data is not base64");
       return { ok: true, message: m as unknown as RunnerToServerMessage };
     case "heartbeat":
       if (!Array.isArray(m.buildIds) || !m.buildIds.every(isId)) return bad("buildIds must be build ids");

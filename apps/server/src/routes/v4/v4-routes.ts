@@ -4,7 +4,7 @@
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
-import { getCurrentUser, getProject, getVersion } from "./instance-routes.js";
+import { getCurrentUser, getVersion } from "./instance-routes.js";
 import {
   cancelJob,
   deleteJobArtifactsRoute,
@@ -23,6 +23,9 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
+import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
+import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 
 /**
  * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
@@ -33,9 +36,15 @@ export function addV4Routes(router: Router<RouteHandler>): void {
   router
     .add("GET", "/api/v4/user", getCurrentUser)
     .add("GET", "/api/v4/version", getVersion)
+    .add("GET", "/api/v4/projects", listProjects)
+    .add("GET", "/api/v4/runners", listOwnedRunners)
+    .add("GET", "/api/v4/runners/all", listAllRunners)
+    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs)
     .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
     .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
-    .add("GET", p, getProject)
+    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
+    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
+    .add("GET", p, getProjectWithAccess)
     .add("GET", `${p}/pipelines`, listProjectPipelines)
     .add("POST", `${p}/pipeline`, createPipelineRoute)
     .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
