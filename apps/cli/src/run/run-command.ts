@@ -238,7 +238,11 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       executor: o.executor,
       tags,
     });
+    // Once a second the live board moves on by itself: durations, and delayed jobs counting down.
+    const ticker = setInterval(() => board.tick(), 1000);
+    ticker.unref();
     const final = await watch.done;
+    clearInterval(ticker);
     board.finish(final);
     await localRunner.stop();
     for (const line of errors) io.stderr.write(`${line}\n`);
