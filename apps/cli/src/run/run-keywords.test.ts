@@ -20,7 +20,7 @@ ${name}:
     - cat "$LOG"
 `;
     const r = await run({
-      ".gitlab-ci.yml": `variables: { LOG: /tmp/buildsim-rg-$CI_PIPELINE_ID.log }\n${job("one")}${job("two")}`,
+      ".gitlab-ci.yml": `variables: { LOG: /tmp/buildsim-rg-$CI_COMMIT_SHA.log } # one log per test repository: pipeline ids repeat across runs\n${job("one")}${job("two")}`,
     });
     expect(r.code).toBe(0);
     expect(statuses(r)).toEqual(["one:success", "two:success"]);
