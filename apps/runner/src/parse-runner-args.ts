@@ -7,10 +7,11 @@ export interface RunnerCliOptions {
   url: string;
   token: string;
   concurrent: number;
-  executor: "shell" | "simulate";
+  executor: "auto" | "docker" | "shell" | "simulate";
   tags: string[];
   name: string;
   buildsDir: string | null;
+  cacheDir: string | null;
   help: boolean;
 }
 
@@ -24,14 +25,16 @@ Options:
   --url URL           the server's base URL (http://host:port)             [env BUILDSIM_URL]
   --token TOKEN       the runner token                                     [env BUILDSIM_RUNNER_TOKEN]
   --concurrent N      builds run at the same time (default 1)
-  --executor NAME     shell (bash, the default) or simulate (see docs/simulate-executor.md)
+  --executor NAME     auto (the default: docker for jobs with an image when a Docker daemon answers,
+                      else shell), docker, shell (bash on the host) or simulate (docs/simulate-executor.md)
   --tags a,b          the runner's tags; it gets only builds whose tags it has
   --name NAME         the runner's name in traces (default: the host name)
   --builds-dir DIR    where build directories are created (default: <tmpdir>/buildsim-builds)
+  --cache-dir DIR     where cache: archives are kept, per project (default: no cache)
   -h, --help          this text
 
-Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure) and exits once
-the server has them; a second one exits without waiting. SIGQUIT stops claiming and waits for running
+Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure), removes their
+processes and containers and exits 130 once the server has them; a second one exits at once (130). SIGQUIT stops claiming and waits for running
 builds to finish.`;
 
 /** The runner's flags, for node:util parseArgs (through parseCommandLine). */
@@ -43,6 +46,7 @@ const RUNNER_FLAGS = {
   tags: { type: "string" },
   name: { type: "string" },
   "builds-dir": { type: "string" },
+  "cache-dir": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -63,13 +67,14 @@ export function parseRunnerArgs(
     url: values.get("url") ?? env.BUILDSIM_URL ?? "",
     token: values.get("token") ?? env.BUILDSIM_RUNNER_TOKEN ?? "",
     concurrent: Number(values.get("concurrent") ?? "1"),
-    executor: (values.get("executor") ?? "shell") as RunnerCliOptions["executor"],
+    executor: (values.get("executor") ?? "auto") as RunnerCliOptions["executor"],
     tags: (values.get("tags") ?? "")
       .split(",")
       .map((tag) => tag.trim())
       .filter((tag) => tag !== ""),
     name: values.get("name") ?? defaultName,
     buildsDir: values.get("builds-dir") ?? null,
+    cacheDir: values.get("cache-dir") ?? null,
     help,
   };
   if (help) return { ok: true, options };
@@ -84,8 +89,11 @@ export function parseRunnerArgs(
       error: `--concurrent must be a whole number of at least 1, got "${values.get("concurrent")}"`,
     };
   }
-  if (options.executor !== "shell" && options.executor !== "simulate") {
-    return { ok: false, error: `--executor must be shell or simulate, got "${options.executor}"` };
+  if (!["auto", "docker", "shell", "simulate"].includes(options.executor)) {
+    return {
+      ok: false,
+      error: `--executor must be auto, docker, shell or simulate, got "${options.executor}"`,
+    };
   }
   return { ok: true, options };
 }

@@ -105,8 +105,6 @@ export function App() {
     },
   };
   const route = parseRoute(location_.split("?")[0]!);
-  // Pages that act on jobs wait for the user behind the token, so they never offer too much or too little.
-  const ready = !token || user !== null;
   return (
     <SessionContext.Provider value={session}>
       <a class="skip-link" href="#content">
@@ -122,7 +120,8 @@ export function App() {
         </nav>
         <SignIn error={authError} />
       </header>
-      {ready ? page(route) : <main id="content" aria-busy="true" />}
+      {/* Pages render at once: actions appear when the user behind the token is known, never before. */}
+      {page(route)}
     </SessionContext.Provider>
   );
 }

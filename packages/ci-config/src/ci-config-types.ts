@@ -1,6 +1,6 @@
 // The validated, normalized shape of a `.gitlab-ci.yml`: what `loadCiConfig` returns and `planPipeline` reads.
 
-import type { BuildArtifactsOptions, BuildEnvironment, BuildWhen } from "@buildsim/core";
+import type { BuildArtifactsOptions, BuildEnvironment, BuildWhen, JobCache, PullPolicy } from "@buildsim/core";
 import type { CiExpression } from "./expression.js";
 import type { SourcePos } from "./source-pos.js";
 
@@ -68,6 +68,14 @@ export interface CiImage {
   name: string;
   entrypoint?: string[];
   alias?: string;
+  /** `pull_policy`: one policy or a list, in order. */
+  pullPolicy?: PullPolicy[];
+  /** `docker:user`. */
+  user?: string;
+  /** A service's `command:`. */
+  command?: string[];
+  /** A service's own `variables:`. */
+  variables?: Array<{ key: string; value: string }>;
 }
 
 /** One job instance after `parallel:` expansion (`rspec 1/3`, `build: [x, y]`). */
@@ -81,6 +89,8 @@ export interface CiJob {
   afterScript: string[];
   image: CiImage | null;
   services: CiImage[];
+  /** `cache:` entries (none when absent or `cache: []`). */
+  cache: JobCache[];
   tags: string[];
   when: Exclude<BuildWhen, "never">;
   startInS: number | null;

@@ -7,7 +7,7 @@ import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
-import { checkCache } from "./read-cache.js";
+import { readCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
 import { checkIdTokens } from "./read-job-keywords.js";
@@ -62,7 +62,6 @@ const DEFAULT_KEYS = [
  * run (naming the jobs), not once per job.
  */
 const NO_LOCAL_EFFECT: Record<string, string> = {
-  cache: "has no effect in a local run",
   release: "is accepted, but a local run creates no releases",
   secrets: "is accepted, but a local run fetches no secrets: the jobs get no secret variables",
   id_tokens: "is accepted, but a local run issues no ID tokens: the jobs get no token variables",
@@ -104,6 +103,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     afterScript: null,
     image: null,
     services: null,
+    cache: null,
     tags: null,
     timeoutS: null,
     retry: null,
@@ -132,6 +132,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     if (h.after_script !== undefined) defaults.afterScript = readScript(scope, "after_script");
     if (h.image !== undefined) defaults.image = readImage(scope, "image");
     if (h.services !== undefined) defaults.services = readServices(scope, "services");
+    if (h.cache !== undefined) defaults.cache = readCache(scope, "cache");
     if (scope === root) continue;
     if (h.tags !== undefined)
       defaults.tags = readStringArray(scope, "tags", "default:tags config should be an array of strings");
@@ -190,21 +191,6 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const variables: CiVariableDef[] =
     hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
   const workflowRules = readWorkflow(root);
-  for (const [scope, label] of [
-    [hash, "cache"],
-    [hash.default, "default:cache"],
-  ] as const) {
-    if (isHash(scope) && scope.cache !== undefined && scope.cache !== null) {
-      problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
-      const location = label === "cache" ? "root" : "default";
-      checkCache({
-        location,
-        hash: scope,
-        pos: label === "cache" ? top : keyPos(hash, "default", top),
-        problems,
-      });
-    }
-  }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
   const noEffect = new Map<string, { pos: SourcePos; jobs: string[] }>();

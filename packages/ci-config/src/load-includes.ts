@@ -167,6 +167,8 @@ function loadContent(
   const at = keyPos(value, "include", top);
   const list = Array.isArray(value.include) ? value.include : [value.include];
   for (const [index, item] of list.entries()) {
+    // Past GitLab's limit the walk is over: an include bomb costs no more than 150 includes.
+    if (state.count > MAX_INCLUDES) break;
     const itemAt = Array.isArray(value.include) ? itemPos(value.include, index, at) : at;
     for (const included of loadItem(item, itemAt, context, state)) merged = deepMerge(merged, included);
   }

@@ -1,7 +1,7 @@
 // Decides which jobs a pipeline gets, as GitLab's pipeline creation chain does: workflow:rules, then each
 // job's rules or only/except, then needs on left-out jobs. Pure: the repository answers through callbacks.
 
-import type { Build, BuildVariable } from "@buildsim/core";
+import type { Build, BuildVariable, JobCache, JobImage, JobService } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { expandExisting } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
@@ -44,6 +44,7 @@ export interface PlannedJob extends PlannedBuildFields {
   needsWithoutArtifacts: string[];
   image: CiImage | null;
   services: CiImage[];
+  cache: JobCache[];
   interruptible: boolean | null;
 }
 
@@ -232,6 +233,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       },
       image: job.image,
       services: job.services,
+      cache: job.cache,
       interruptible: decision.interruptible,
     });
     chosenNeeds.set(job.name, decision.needs ?? []);
@@ -277,7 +279,36 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
 }
 
 /** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
-export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
-  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
-  return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
+export function buildFieldsOf(
+  job: PlannedJob,
+): PlannedBuildFields & Pick<Build, "image" | "services" | "runSpec"> {
+  const { needsWithoutArtifacts: _n, image, services, cache, interruptible: _r, ...fields } = job;
+  return {
+    ...fields,
+    image: image?.name ?? null,
+    services: services.map((s) => s.name),
+    runSpec: { image: image ? jobImageOf(image) : null, services: services.map(jobServiceOf), cache },
+  };
+}
+
+function jobImageOf(image: CiImage): JobImage {
+  return {
+    name: image.name,
+    ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
+    ...(image.pullPolicy ? { pullPolicy: image.pullPolicy } : {}),
+    ...(image.user ? { user: image.user } : {}),
+  };
+}
+
+/** A service: `alias:` may list several names, comma-separated (GitLab Runner splits them). */
+function jobServiceOf(service: CiImage): JobService {
+  return {
+    ...jobImageOf(service),
+    aliases: (service.alias ?? "")
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a !== ""),
+    ...(service.command ? { command: service.command } : {}),
+    variables: service.variables ?? [],
+  };
 }

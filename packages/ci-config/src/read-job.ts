@@ -1,10 +1,10 @@
 // One visible job's hash validated with GitLab's messages and normalized, `default:` applied.
 
-import type { BuildArtifactsOptions } from "@buildsim/core";
+import type { BuildArtifactsOptions, JobCache } from "@buildsim/core";
 import type { CiCrossNeed, CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readArtifacts } from "./read-artifacts.js";
-import { checkCache } from "./read-cache.js";
+import { readCache } from "./read-cache.js";
 import { readAllowFailure, readRetry } from "./read-failure-handling.js";
 import {
   checkIdTokens,
@@ -79,6 +79,7 @@ export interface JobDefaults {
   afterScript: string[] | null;
   image: CiImage | null;
   services: CiImage[] | null;
+  cache: JobCache[] | null;
   tags: string[] | null;
   timeoutS: number | null;
   retry: { max: number; when: string[] | null } | null;
@@ -191,7 +192,6 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
     problems.add(at(scope, "script"), `${location} script can't be blank`);
   if (Array.isArray(h.rules) && h.rules.length === 0)
     problems.add(at(scope, "rules"), `${location}:rules config can't be blank`);
-  if (h.cache !== undefined && h.cache !== null) checkCache(scope);
   const stageKey = has("stage") ? "stage" : has("type") ? "type" : null;
   let stage = "test";
   if (stageKey) {
@@ -260,6 +260,7 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       : inherits("services")
         ? (defaults.services ?? [])
         : [],
+    cache: has("cache") ? readCache(scope, "cache") : inherits("cache") ? (defaults.cache ?? []) : [],
     tags: has("tags") ? readTags(scope) : inherits("tags") ? (defaults.tags ?? []) : [],
     when,
     startInS,

@@ -1,6 +1,7 @@
 // The stored domain: users, projects and their members, commits, runners, pipelines and builds.
 // Everything GitLab's v3 Build and v4 Job entities are rendered from lives on these records.
 
+import type { BuildRunSpec } from "./job-run-spec.js";
 import type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
 
 /** An ISO 8601 UTC timestamp with milliseconds, as Rails renders it: `2015-12-24T15:51:21.802Z`. */
@@ -205,6 +206,8 @@ export interface Build {
   image: string | null;
   /** `services:` names, reported like `image`. */
   services: string[];
+  /** `image:`, `services:` and `cache:` in full, for the runner; null for builds made before they were kept. */
+  runSpec: BuildRunSpec | null;
   /** Variables its `artifacts:reports:dotenv` files set; later jobs that take its artifacts get them. */
   dotenvVariables: BuildVariable[];
   /** `retry:` from the CI config: automatic retries left and on which failure reasons. */

@@ -65,6 +65,14 @@ export {
   ENVIRONMENT_ACTIONS,
   RESOURCE_GROUP_PROCESS_MODES,
 } from "./domain.js";
+export type {
+  BuildRunSpec,
+  JobCache,
+  JobCacheKey,
+  JobImage,
+  JobService,
+  PullPolicy,
+} from "./job-run-spec.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";

@@ -30,6 +30,7 @@ export function newBuild(fields: NewBuildFields): Build {
     artifactsOptions: null,
     image: null,
     services: [],
+    runSpec: null,
     dotenvVariables: [],
     retryMax: 0,
     retryWhen: null,

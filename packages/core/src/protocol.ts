@@ -36,6 +36,7 @@
 // A watcher that falls more than `maxBufferedBytes` behind is closed with WATCHER_TOO_SLOW and resumes by
 // reconnecting with `offset` = the bytes it has.
 
+import type { JobCache, JobImage, JobService } from "./job-run-spec.js";
 import type { BuildStatus, FailureReason, PipelineStatus } from "./status.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -119,8 +120,10 @@ export interface JobPayload {
   dependencies: JobDependency[];
   /** `allow_failure: exit_codes`. */
   allowFailureExitCodes: number[];
-  image: string | null;
-  services: string[];
+  image: JobImage | null;
+  services: JobService[];
+  /** `cache:` entries; keys still hold the job's variables, which the runner expands (as Runner does). */
+  cache: JobCache[];
   /** Where a local-CI job finds its sources (the repository's work tree), when the server knows it. */
   sourceDir: string | null;
 }

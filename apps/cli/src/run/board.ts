@@ -40,6 +40,8 @@ export interface BoardOptions {
   /** @default out.isTTY: redraw a live board instead of printing status lines */
   live?: boolean;
   now?: () => number;
+  /** Which executor runs a job (docker or shell, chosen per job by `--executor auto`), once known. */
+  executorOf?: (jobId: number) => string | undefined;
 }
 
 // GitLab's status icons (status_success, status_failed, status_running…), in characters a terminal has.
@@ -119,6 +121,10 @@ export function createBoard(options: BoardOptions): Board {
   };
   const startedMs = now();
   const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[0m` : text);
+  const executorTag = (jobId: number) => {
+    const name = options.executorOf?.(jobId);
+    return name ? dim(` [${name}]`) : "";
+  };
 
   let state: BoardState | null = null;
   let drawnLines = 0;
@@ -141,7 +147,7 @@ export function createBoard(options: BoardOptions): Board {
             : "";
         const icon = warn ? "⚠" : ICONS[j.status];
         lines.push(
-          `    ${paint(j.status, icon, warn)} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8), warn)} ${formatDuration(j, now())}${progress}${countdown}${allowed}`,
+          `    ${paint(j.status, icon, warn)} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8), warn)} ${formatDuration(j, now())}${progress}${countdown}${allowed}${executorTag(j.id)}`,
         );
       }
     }
@@ -179,7 +185,9 @@ export function createBoard(options: BoardOptions): Board {
           j.status === "scheduled" && j.scheduledAt
             ? ` (starts in ${formatMs(Date.parse(j.scheduledAt) - now())})`
             : "";
-        out.write(`${j.name.padEnd(nameWidth)} ${icon} ${j.status}${duration}${countdown}${allowed}\n`);
+        out.write(
+          `${j.name.padEnd(nameWidth)} ${icon} ${j.status}${duration}${countdown}${allowed}${executorTag(j.id)}\n`,
+        );
       }
     },
     tick() {

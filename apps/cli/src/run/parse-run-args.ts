@@ -21,7 +21,8 @@ Options:
   --var K=V           a pipeline variable (repeatable)
   --concurrent N      jobs run at the same time (default 4)
   --manual NAME       play this manual job when it is reached (repeatable)
-  --executor E        shell (bash on this machine, the default) or simulate (docs/simulate-executor.md)
+  --executor E        auto (the default: docker for jobs with an image when a Docker daemon answers,
+                      else shell), docker, shell (bash on this machine) or simulate
   --data DIR          where the server keeps its SQLite database and artifacts (default .buildsim)
   --port N            the server's port, for --keep (default 0: any free port)
   --keep              keep serving after the pipeline ends, to inspect it through the API
@@ -41,7 +42,7 @@ export interface RunOptions {
   variables: Record<string, string>;
   concurrent: number;
   manual: string[];
-  executor: "shell" | "simulate";
+  executor: "auto" | "docker" | "shell" | "simulate";
   dataDir: string;
   port: number;
   keep: boolean;
@@ -91,9 +92,9 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
     return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${v.port}"` };
   const include = readIncludeFlags(v);
   if ("error" in include) return { ok: false, error: include.error };
-  const executor = v.executor ?? "shell";
-  if (executor !== "shell" && executor !== "simulate")
-    return { ok: false, error: `--executor must be shell or simulate, got "${executor}"` };
+  const executor = v.executor ?? "auto";
+  if (executor !== "auto" && executor !== "docker" && executor !== "shell" && executor !== "simulate")
+    return { ok: false, error: `--executor must be auto, docker, shell or simulate, got "${executor}"` };
   return {
     ok: true,
     options: {

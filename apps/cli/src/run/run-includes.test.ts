@@ -123,7 +123,10 @@ async function run(dir: string, args: string[]) {
   };
 }
 
-describe("buildsim run with includes", () => {
+// Each case runs one or two whole pipelines of bash jobs: the limit only stops a hang on a loaded machine.
+const PIPELINE_TIMEOUT_MS = 120_000;
+
+describe("buildsim run with includes", { timeout: PIPELINE_TIMEOUT_MS }, () => {
   it("runs a project that includes a shared project, a component with inputs, a template and a remote file", async () => {
     const dir = path.join(root, "app");
     writeRepo(dir, { ".gitlab-ci.yml": app() });
@@ -237,7 +240,7 @@ include:
   });
 });
 
-it("keeps fetched files under the data dir's includes folder", async () => {
+it("keeps fetched files under the data dir's includes folder", { timeout: PIPELINE_TIMEOUT_MS }, async () => {
   const dir = path.join(root, "app");
   writeRepo(dir, { ".gitlab-ci.yml": app() });
   await run(dir, ["--gitlab-url", upstream.url, "--gitlab-token", upstream.token]);

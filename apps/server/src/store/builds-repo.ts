@@ -37,6 +37,7 @@ interface BuildRow {
   cross_dependencies: string;
   image: string | null;
   services: string;
+  run_spec: string | null;
   dotenv_variables: string;
   coverage: number | null;
   coverage_regex: string | null;
@@ -94,6 +95,7 @@ function toBuild(r: BuildRow): Build {
     crossDependencies: JSON.parse(r.cross_dependencies),
     image: r.image,
     services: JSON.parse(r.services),
+    runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
     dotenvVariables: JSON.parse(r.dotenv_variables),
     coverage: r.coverage,
     coverageRegex: r.coverage_regex,
@@ -148,6 +150,7 @@ function toParams(b: Build): Record<string, unknown> {
     cross_dependencies: JSON.stringify(b.crossDependencies),
     image: b.image,
     services: JSON.stringify(b.services),
+    run_spec: json(b.runSpec),
     dotenv_variables: JSON.stringify(b.dotenvVariables),
     coverage: b.coverage,
     coverage_regex: b.coverageRegex,

@@ -242,4 +242,9 @@ CREATE TABLE resource_groups (
   UNIQUE (project_id, key)
 );`,
   },
+  {
+    version: 8,
+    name: "build image, services and cache for the runner",
+    sql: `ALTER TABLE builds ADD COLUMN run_spec TEXT;`,
+  },
 ];
