@@ -69,10 +69,10 @@ it("draws the final board in a terminal in file order, with a warning for the al
   expect(board.slice(0, 12)).toEqual([
     "pipeline #1 success",
     "  build",
-    "    ✔ compile  success  <t>",
+    "    ✔ compile  success  <t> [shell]",
     "  test",
-    "    ⚠ flaky    failed   <t> (allowed to fail)",
-    "    ✔ unit     success  <t>",
+    "    ⚠ flaky    failed   <t> (allowed to fail) [shell]",
+    "    ✔ unit     success  <t> [shell]",
     "  deploy",
     "    ⚙ ship     manual   —",
     "",

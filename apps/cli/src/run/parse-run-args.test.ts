@@ -12,7 +12,7 @@ describe("buildsim run arguments", () => {
         variables: {},
         concurrent: 4,
         manual: [],
-        executor: "shell",
+        executor: "auto",
         dataDir: ".buildsim",
         port: 0,
         keep: false,
@@ -89,7 +89,10 @@ describe("buildsim run arguments", () => {
       error: '--var expects KEY=VALUE, got "NOPE"',
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--executor", "docker"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--executor", "podman"])).toEqual({
+      ok: false,
+      error: '--executor must be auto, docker, shell or simulate, got "podman"',
+    });
     expect(parseRunArgs(["--bogus"])).toEqual({ ok: false, error: "unknown option --bogus" });
     expect(parseRunArgs(["-f"])).toEqual({ ok: false, error: "-f/--file needs a value" });
     expect(parseRunArgs(["--keep=yes"])).toEqual({ ok: false, error: "--keep takes no value" });
