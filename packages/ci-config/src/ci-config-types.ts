@@ -1,6 +1,12 @@
 // The validated, normalized shape of a `.gitlab-ci.yml`: what `loadCiConfig` returns and `planPipeline` reads.
 
-import type { BuildArtifactsOptions, BuildEnvironment, BuildWhen, JobCache, PullPolicy } from "@buildsim/core";
+import type {
+  BuildArtifactsOptions,
+  BuildEnvironment,
+  BuildWhen,
+  JobCache,
+  PullPolicy,
+} from "@buildsim/core";
 import type { CiExpression } from "./expression.js";
 import type { SourcePos } from "./source-pos.js";
 

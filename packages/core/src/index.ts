@@ -66,6 +66,15 @@ export {
   RESOURCE_GROUP_PROCESS_MODES,
 } from "./domain.js";
 export type {
+  Deployment,
+  DeploymentEntity,
+  DeploymentStatus,
+  Environment,
+  EnvironmentEntity,
+  EnvironmentState,
+} from "./environments.js";
+export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type {
   BuildRunSpec,
   JobCache,
   JobCacheKey,

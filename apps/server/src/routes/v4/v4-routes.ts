@@ -4,6 +4,7 @@
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
+import { getEnvironment, listEnvironments, stopEnvironmentRoute } from "./environment-routes.js";
 import { getCurrentUser, getVersion } from "./instance-routes.js";
 import {
   cancelJob,
@@ -49,6 +50,9 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${p}/pipeline`, createPipelineRoute)
     .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
     .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
+    .add("GET", `${p}/environments`, listEnvironments)
+    .add("GET", `${p}/environments/:environment_id`, getEnvironment)
+    .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)
     .add("GET", `${p}/jobs`, listProjectJobs)
     .add("GET", `${p}/jobs/:job_id`, getJob)
     .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
