@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs and starts the system parts the tests need, once each (idempotent): one entry per part. As root
 // with apt it installs what is missing; otherwise it fails with ONE line naming what to install — never a
-// silent skip. Other parts (python3-gitlab, chromium, postgresql) add an entry to PARTS.
+// silent skip. Each package's test script asks for the parts it uses (`node ../../scripts/system-deps.mjs NAME`).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { openSync } from "node:fs";
 
@@ -26,6 +26,13 @@ function waitFor(check, ms) {
 }
 
 const PARTS = [
+  {
+    // The python-gitlab contract tests (packages/contract-tests): Debian's python3-gitlab, run by Debian's
+    // /usr/bin/python3 (a pyenv `python3` on PATH cannot see it).
+    name: "python3-gitlab",
+    packages: ["python3-gitlab"],
+    installed: () => ok("/usr/bin/python3", ["-c", "import gitlab"]),
+  },
   {
     // The docker executor's tests: a daemon, and busybox-static / debootstrap to build test images offline.
     name: "docker",

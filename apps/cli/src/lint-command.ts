@@ -1,7 +1,6 @@
 // `buildsim lint [--file F]`: checks a `.gitlab-ci.yml` and everything it includes like GitLab's CI Lint.
 
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   type CiProblem,
   createDirectoryReader,
@@ -10,6 +9,7 @@ import {
   listRepositoryFiles,
   loadCiConfigAsync,
 } from "@buildsim/ci-config";
+import { parseCommandLine } from "@buildsim/runner";
 import { registerLocalProject, startServer } from "@buildsim/server";
 import {
   createIncludeSources,
@@ -27,9 +27,22 @@ export interface LintCommandIo {
   stderr: (line: string) => void;
 }
 
-const USAGE = `usage: buildsim lint [--file <path>] [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
-  (default: .gitlab-ci.yml in the current directory)
+const USAGE = `Usage: buildsim lint [-f FILE] [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
+
+Checks a .gitlab-ci.yml and everything it includes as GitLab's CI Lint does, and prints every problem
+as file:line:col. Exit code 0 when valid, 1 when not, 2 for bad arguments.
+
+Options:
+  -f, --file FILE    the CI file (default .gitlab-ci.yml in the current directory)
+  -h, --help         this text
 ${INCLUDE_USAGE}`;
+
+/** `lint`'s flags, for node:util parseArgs (through parseCommandLine). */
+const LINT_FLAGS = {
+  file: { type: "string", short: "f" },
+  help: { type: "boolean", short: "h" },
+  ...INCLUDE_PARSE_OPTIONS,
+} as const;
 
 interface LintArgs {
   file: string;
@@ -37,30 +50,13 @@ interface LintArgs {
 }
 
 function parseLintArgs(argv: readonly string[]): LintArgs | { error: string } | { help: true } {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
-    return { error: unknown ? `unknown argument: ${unknown[1]}` : (error as Error).message };
-  }
+  const parsed = parseCommandLine(argv, LINT_FLAGS);
+  if (!parsed.ok) return { error: parsed.error };
   const v = parsed.values;
   if (v.help) return { help: true };
   const include = readIncludeFlags(v);
   if ("error" in include) return include;
   return { file: v.file ?? ".gitlab-ci.yml", include };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: false,
-    options: {
-      file: { type: "string", short: "f" },
-      help: { type: "boolean", short: "h" },
-      ...INCLUDE_PARSE_OPTIONS,
-    },
-  });
 }
 
 /** `--project` repositories served by an in-memory buildsim, so includes read them as GitLab would. */
@@ -101,8 +97,8 @@ export async function runLintCommand(
     return 0;
   }
   if ("error" in args) {
-    io.stderr(args.error);
-    io.stderr(USAGE);
+    io.stderr(`buildsim lint: ${args.error}`);
+    io.stderr("see 'buildsim lint --help'");
     return 2;
   }
   const absolute = path.resolve(io.cwd, args.file);

@@ -43,17 +43,36 @@ describe("buildsim runner register", () => {
     expect(c.out.at(-1)).toBe(`Run it with: buildsim runner --url ${server.url} --token ${token}`);
   });
 
-  it("reports a refused registration token with GitLab's answer and exits 1", async () => {
+  // GitLab answers a wrong registration token with a bare `403 Forbidden`
+  // (lib/api/runners.rb in gitlab-ce: `forbidden! unless attributes`): say which token is wrong.
+  it("reports a refused registration token in one line saying which token to use, and exits 1", async () => {
     const c = capture();
     expect(await runRunnerRegisterCommand(["--url", server.url, "--registration-token", "nope"], c.io)).toBe(
       1,
     );
-    expect(c.err.join("\n")).toContain("403: 403 Forbidden");
+    expect(c.err).toEqual([
+      `buildsim runner register: ${server.url} refused the registration token (403 Forbidden): use the token \`buildsim serve\` printed, or the project's runners token`,
+    ]);
   });
 
-  it("explains missing arguments and exits 2", async () => {
+  it("says a dead URL refused the connection (ECONNREFUSED) and exits 1", async () => {
+    const dead = await startServer({ db: ":memory:", log: () => {} });
+    const url = dead.url;
+    await dead.close();
+    const c = capture();
+    expect(await runRunnerRegisterCommand(["--url", url, "--registration-token", "t"], c.io)).toBe(1);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(
+      /^buildsim runner register: cannot connect to .*\(ECONNREFUSED\): nothing listens there/,
+    );
+  });
+
+  it("explains a missing argument in one line pointing at the help, and exits 2", async () => {
     const c = capture();
     expect(await runRunnerRegisterCommand(["--url", server.url], c.io)).toBe(2);
-    expect(c.err.join("\n")).toContain("--registration-token are required");
+    expect(c.err).toEqual([
+      "buildsim runner register: --registration-token is required",
+      "see 'buildsim runner register --help'",
+    ]);
   });
 });

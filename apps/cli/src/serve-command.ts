@@ -1,17 +1,35 @@
 // `buildsim serve`: starts the API server and prints its URL and a token to call it with.
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@buildsim/runner";
 import { isApiProfile, type RunningServer, startServer } from "@buildsim/server";
+import { describeError } from "./describe-error.js";
 
 /** Usage text for `buildsim serve`. */
-export const SERVE_USAGE = `Usage: buildsim serve [--port N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17]
+export const SERVE_USAGE = `Usage: buildsim serve [-p N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17]
 
-  --port N         port to listen on (default 3000; 0 picks a free one)
+Serves GitLab's v3 Builds API and v4 Jobs API (and the runner protocol) until Ctrl-C.
+
+Options:
+  -p, --port N     port to listen on (default 3000; 0 picks a free one)
   --host H         address to bind (default 127.0.0.1)
   --data DIR       data directory: SQLite database + artifacts (default .buildsim)
   --db :memory:    keep everything in memory (gone when the server stops)
   --seed FILE      load users, projects, pipelines and builds from a YAML or JSON seed file
-  --profile P      v3 behaviour: docs (the seed document, default) or gitlab-8.17`;
+                   (only into an empty database; examples/seed-doc.yaml holds the v3 docs' data)
+  --profile P      v3 behaviour: docs (the seed document, default) or gitlab-8.17
+  --debug          show the stack trace of an unexpected error
+  -h, --help       this text`;
+
+/** `serve`'s flags, for node:util parseArgs (through parseCommandLine). */
+const SERVE_FLAGS = {
+  port: { type: "string", short: "p" },
+  host: { type: "string" },
+  data: { type: "string" },
+  db: { type: "string" },
+  seed: { type: "string" },
+  profile: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** Parsed `serve` options, or the reason they are wrong. */
 export type ServeArgs =
@@ -29,25 +47,9 @@ export type ServeArgs =
 
 /** Parses the arguments after `serve`. */
 export function parseServeArgs(argv: string[]): ServeArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        data: { type: "string" },
-        db: { type: "string" },
-        seed: { type: "string" },
-        profile: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
-  }
+  const parsed = parseCommandLine(argv, SERVE_FLAGS);
+  if (!parsed.ok) return parsed;
+  const values = parsed.values;
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: `--port must be an integer from 0 to 65535, got ${String(values.port)}` };
@@ -91,7 +93,8 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
   const { out, err } = io;
   const args = parseServeArgs(argv);
   if (!args.ok) {
-    err(`buildsim serve: ${args.error}\n\n${SERVE_USAGE}`);
+    err(`buildsim serve: ${args.error}`);
+    err("see 'buildsim serve --help'");
     return 2;
   }
   if (args.help) {
@@ -108,7 +111,7 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
       profile: args.profile,
     });
   } catch (e) {
-    err(`buildsim serve: ${e instanceof Error ? e.message : String(e)}`);
+    err(`buildsim serve: ${describeError(e)}`);
     return 1;
   }
   if (server.seedSkipped) out(`note: ${args.seedFile} not loaded: the data directory already holds data`);

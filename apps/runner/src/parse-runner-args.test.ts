@@ -59,7 +59,8 @@ describe("parseRunnerArgs", () => {
       '--executor must be auto, docker, shell or simulate, got "kubernetes"',
     ],
     [["--url", "http://h", "--token"], "--token needs a value"],
-    [["--verbose"], "unknown argument: --verbose"],
+    [["--verbose"], "unknown option --verbose"],
+    [["--url", "http://h", "extra"], 'unexpected argument "extra"'],
   ])("rejects %j with a clear message", (argv, error) => {
     expect(parseRunnerArgs(argv, {}, "host")).toEqual({ ok: false, error });
   });

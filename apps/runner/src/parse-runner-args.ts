@@ -1,5 +1,7 @@
 // Reads `buildsim runner` command-line flags into runner options, or a message saying what is wrong.
 
+import { parseCommandLine } from "./parse-command-line.js";
+
 /** The runner's command-line options. */
 export interface RunnerCliOptions {
   url: string;
@@ -29,13 +31,24 @@ Options:
   --name NAME         the runner's name in traces (default: the host name)
   --builds-dir DIR    where build directories are created (default: <tmpdir>/buildsim-builds)
   --cache-dir DIR     where cache: archives are kept, per project (default: no cache)
-  --help              this text
+  -h, --help          this text
 
 Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure), removes their
 processes and containers and exits 130 once the server has them; a second one exits at once (130). SIGQUIT stops claiming and waits for running
 builds to finish.`;
 
-const FLAGS = new Set(["url", "token", "concurrent", "executor", "tags", "name", "builds-dir", "cache-dir"]);
+/** The runner's flags, for node:util parseArgs (through parseCommandLine). */
+const RUNNER_FLAGS = {
+  url: { type: "string" },
+  token: { type: "string" },
+  concurrent: { type: "string" },
+  executor: { type: "string" },
+  tags: { type: "string" },
+  name: { type: "string" },
+  "builds-dir": { type: "string" },
+  "cache-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** Parses `argv` (the arguments after `runner`); `env` supplies BUILDSIM_URL / BUILDSIM_RUNNER_TOKEN. */
 export function parseRunnerArgs(
@@ -43,20 +56,13 @@ export function parseRunnerArgs(
   env: Record<string, string | undefined>,
   defaultName: string,
 ): ParseRunnerArgsResult {
-  const values = new Map<string, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!match || !FLAGS.has(match[1]!)) return { ok: false, error: `unknown argument: ${arg}` };
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) return { ok: false, error: `--${match[1]} needs a value` };
-    values.set(match[1]!, value);
-  }
+  const parsed = parseCommandLine(argv, RUNNER_FLAGS);
+  if (!parsed.ok) return parsed;
+  const flags = parsed.values;
+  const values = new Map<string, string>(
+    Object.entries(flags).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+  const help = flags.help === true;
   const options: RunnerCliOptions = {
     url: values.get("url") ?? env.BUILDSIM_URL ?? "",
     token: values.get("token") ?? env.BUILDSIM_RUNNER_TOKEN ?? "",

@@ -4,7 +4,14 @@ import type { JobStep } from "@buildsim/core";
 import { type Clock, systemClock } from "./clock.js";
 import type { AbortReason, ExecutionResult, ExecutorContext } from "./executor.js";
 import { expandImages } from "./job-variables.js";
-import { footerLine, goDuration, headerLines, ignoredContainersLine, sectionLine } from "./trace-lines.js";
+import {
+  footerLine,
+  goDuration,
+  headerLines,
+  ignoredContainersLine,
+  STEP_SCRIPT_TITLE,
+  sectionLine,
+} from "./trace-lines.js";
 
 /** How one step's process ended: its exit code, or null when it was killed. */
 export interface StepExit {
@@ -70,7 +77,7 @@ export async function runJobScript(
     if (!end && !jobAbort.signal.aborted) {
       for (const step of job.steps) {
         if (step.name !== "script" || !shouldRun(step.when, end ? "failed" : "success")) continue;
-        trace(sectionLine(`Executing "step_script" stage of the job script`));
+        trace(sectionLine(STEP_SCRIPT_TITLE));
         const exit = await hooks.runStep(step, jobAbort.signal);
         if (jobAbort.signal.aborted) break;
         if (exit.exitCode !== 0) end = scriptFailure(exit.exitCode);

@@ -41,7 +41,8 @@ const defaultIo = (): RunnerCliIo => ({
 export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()): Promise<number> {
   const parsed = parseRunnerArgs(argv, io.env, os.hostname());
   if (!parsed.ok) {
-    io.stderr(`buildsim runner: ${parsed.error}\n\n${RUNNER_USAGE}`);
+    io.stderr(`buildsim runner: ${parsed.error}`);
+    io.stderr("see 'buildsim runner --help'");
     return 2;
   }
   const options = parsed.options;
@@ -76,6 +77,13 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
     ...(io.WebSocket ? { WebSocket: io.WebSocket } : {}),
   });
   connection.onWelcome((welcome) => io.stdout(`connected as runner ${welcome.runnerId} to ${options.url}`));
+  // Not silent while the server is unreachable: the cause and when it tries again, once per attempt.
+  connection.onConnectFailure((error, retryInMs) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(
+      `buildsim runner: cannot reach ${options.url}${code ? ` (${code})` : ""}: ${code === "ECONNREFUSED" ? "nothing listens there; is the server running?" : `${error.message};`} retrying in ${(retryInMs / 1000).toFixed(1)}s`,
+    );
+  });
   const runner = createRunner({ connection, executor, concurrent: options.concurrent, log: io.stdout });
 
   // As GitLab Runner: SIGQUIT drains; SIGTERM/SIGINT abort running builds; a second one stops waiting.
@@ -110,6 +118,9 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
     await runner.run();
     return aborting ? 130 : 0;
   } catch (error) {
+    // Stopped by a signal before the first welcome (a dead URL): that is the stop asked for, not a refusal.
+    if (error instanceof RunnerConnectionError && error.code === "CLOSED" && (aborting || draining))
+      return aborting ? 130 : 0;
     if (error instanceof RunnerConnectionError) {
       io.stderr(`buildsim runner: the server refused this runner (${error.code}): ${error.message}`);
       return 1;

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { copyFile, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,9 +150,26 @@ describe("runner process", () => {
     expect(runner.output()).toContain("buildsim runner: the server refused this runner (UNAUTHORIZED)");
   }, 30_000);
 
-  it("exits 2 with the usage for bad arguments", async () => {
+  it("exits 2 for bad arguments with one line and a pointer to the help", async () => {
     const runner = startRunner(["--url", "http://127.0.0.1:1"]);
     expect(await runner.exited).toBe(2);
-    expect(runner.output()).toContain("buildsim runner: --token is required\n\nUsage: buildsim runner");
+    expect(runner.output()).toBe("buildsim runner: --token is required\nsee 'buildsim runner --help'\n");
+  }, 30_000);
+
+  // The README's signal contract (SIGTERM: stop, exit 130 as GitLab Runner) holds before the first connection too.
+  it("says why a dead URL cannot be reached, keeps retrying, and stops at once on SIGTERM", async () => {
+    // A port that was just free: nothing listens on it.
+    const probe = createServer().listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    probe.close();
+    await once(probe, "close");
+    const runner = startRunner(["--url", url, "--token", "t", "--executor", "simulate"]);
+    while (!runner.output().includes("ECONNREFUSED")) await once(runner.process.stderr!, "data");
+    expect(runner.output()).toMatch(
+      /^buildsim runner: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): nothing listens there; is the server running\? retrying in \d+\.\ds\n/,
+    );
+    runner.process.kill("SIGTERM");
+    expect(await runner.exited).toBe(130);
   }, 30_000);
 });

@@ -166,7 +166,11 @@ export function createRunner(options: RunnerOptions): Runner {
       connection.onError((error) => log(`connection: ${error.message}`)),
     ];
     try {
-      await connection.connect();
+      // A stop before the first welcome (a server that is not there yet) ends the run at once; the
+      // connection's own rejection then comes from close() and is nobody's error.
+      const connecting = connection.connect();
+      connecting.catch(() => {});
+      if ((await unlessAborted(connecting, stopSignal.signal)) === "stopped") return;
       await Promise.all(Array.from({ length: Math.max(1, options.concurrent ?? 1) }, () => slot()));
       if (fatalError) throw fatalError;
     } finally {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { commandEchoLine, footerLine, goDuration, ignoredContainersLine } from "./trace-lines.js";
+import {
+  commandEchoLine,
+  footerLine,
+  goDuration,
+  ignoredContainersLine,
+  isRunnerEpilogueLine,
+  sectionLine,
+} from "./trace-lines.js";
 
 const service = (name: string) => ({ name, aliases: [], variables: [] });
 
@@ -42,5 +49,19 @@ describe("trace lines", () => {
     expect(
       footerLine({ state: "failed", exitCode: null, failureReason: "runner_system_failure" }, "disk full"),
     ).toBe("\nERROR: Job failed (system failure): disk full\n");
+  });
+
+  it("tells the runner's own lines after the script from the job's output and its failures", () => {
+    const runnerLines = [
+      ...sectionLine("Uploading artifacts for successful job").split("\n"),
+      "Uploading artifacts...",
+      "dist/: found 1 matching artifact files and directories",
+      'Uploading artifacts as "archive" to coordinator... 201 Created  id=1 responseStatus=201 Created',
+      ...footerLine({ state: "success", exitCode: 0 } as never, null).split("\n"),
+      "Running after_script",
+    ];
+    for (const line of runnerLines) expect(isRunnerEpilogueLine(line), line).toBe(true);
+    for (const line of ["$ make", "built 3 files", "ERROR: Job failed: exit code 1", "WARNING: slow"])
+      expect(isRunnerEpilogueLine(line), line).toBe(false);
   });
 });

@@ -22,6 +22,29 @@ export function headerLines(runnerName: string, runnerVersion: string, executor:
   return `Running with buildsim-runner ${runnerVersion}\n  on ${runnerName}\nPreparing the "${executor}" executor\n`;
 }
 
+/** The heading before the job's own script: everything above it in a trace is the runner's prologue. */
+export const STEP_SCRIPT_TITLE = `Executing "step_script" stage of the job script`;
+
+// What the runner writes after the script (the artifact upload's lines and the footer); see
+// shell-executor.ts. Failures (ERROR:, WARNING:) are not in here: a reader must see them.
+const EPILOGUE_LINES = [
+  /^$/,
+  /^Running after_script$/,
+  /^Uploading artifacts for (successful|failed) job$/,
+  /^Uploading artifacts\.\.\.$/,
+  /: found \d+ matching artifact files and directories$/,
+  /^Uploading artifacts as "archive" to coordinator\.\.\. \d/,
+  /^Job succeeded$/,
+];
+
+/**
+ * Whether a trace line (without its newline) that comes after STEP_SCRIPT_TITLE is one the runner wrote
+ * rather than the job: a blank separator, a section heading, an upload line or `Job succeeded`.
+ */
+export function isRunnerEpilogueLine(line: string): boolean {
+  return EPILOGUE_LINES.some((pattern) => pattern.test(line));
+}
+
 /** A stage heading, after a blank line as GitLab Runner prints them. */
 export function sectionLine(title: string): string {
   return `\n${title}\n`;

@@ -97,6 +97,7 @@ export class RunnerConnection {
     welcome: new ListenerSet<[WelcomeMessage]>(),
     disconnect: new ListenerSet<[number]>(),
     error: new ListenerSet<[Error]>(),
+    connectFailure: new ListenerSet<[Error, number]>(),
   };
   private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
   private connecting: Promise<WelcomeMessage> | null = null;
@@ -224,6 +225,14 @@ export class RunnerConnection {
     return this.listeners.error.add(listener);
   }
 
+  /**
+   * Calls `listener` each time the socket cannot be opened (ECONNREFUSED, a DNS failure, an HTTP error),
+   * with the cause and the delay before the next attempt: a runner can say why it is not connected.
+   */
+  onConnectFailure(listener: (error: Error, retryInMs: number) => void): () => void {
+    return this.listeners.connectFailure.add(listener);
+  }
+
   /** Stops reconnecting, closes the socket with 1000 and rejects whatever still waits with `CLOSED`. */
   async close(): Promise<void> {
     const socket = this.socket;
@@ -262,7 +271,10 @@ export class RunnerConnection {
 
   private attach(socket: RunnerSocket): void {
     this.socket = socket;
+    let opened = false;
+    let connectError: Error | null = null;
     socket.addEventListener("open", () => {
+      opened = true;
       const { token, name, version, executor, tags } = this.options;
       this.send({ type: "hello", protocol: PROTOCOL_VERSION, token, name, version, executor, tags });
     });
@@ -278,10 +290,15 @@ export class RunnerConnection {
           () => {},
         );
     });
-    // ws reports a failed connect as `error` then `close`; only `close` matters.
-    socket.addEventListener("error", () => {});
+    // ws reports a failed connect as `error` (with the cause) then `close`: keep the cause for `close`.
+    socket.addEventListener("error", (event) => {
+      const cause = (event as { error?: unknown; message?: unknown }).error;
+      if (!opened)
+        connectError = cause instanceof Error ? cause : new Error(String(cause ?? "connect failed"));
+    });
     socket.addEventListener("close", (event) => {
-      if (this.socket === socket) this.closed(event.code);
+      if (this.socket === socket)
+        this.closed(event.code, opened ? null : (connectError ?? new Error(`closed with ${event.code}`)));
     });
   }
 
@@ -429,7 +446,7 @@ export class RunnerConnection {
     this.heartbeatTimer = null;
   }
 
-  private closed(code: number): void {
+  private closed(code: number, connectError: Error | null = null): void {
     this.socket = null;
     this.connected = false;
     this.stopHeartbeat();
@@ -451,6 +468,7 @@ export class RunnerConnection {
     if (this.stopped) return;
     const delayMs = reconnectDelayMs(this.attempt++, this.options);
     this.reconnectTimer = setTimeout(() => this.open(), delayMs);
+    if (connectError) this.listeners.connectFailure.emit([connectError, delayMs], this.reportError);
   }
 
   private shutDown(error: RunnerConnectionError): void {

@@ -51,7 +51,7 @@ describe("the pipeline board", () => {
       ]),
     );
     expect(c.text()).toBe(
-      "compile  ▶ running\ncompile  | hello\ncompile  ✔ success 1.5s\nunit     … pending\n",
+      "compile  ◑ running\ncompile  | hello\ncompile  ✔ success 1.5s\nunit     ◔ pending\n",
     );
     expect(c.text()).not.toContain("\x1b[");
   });
@@ -64,6 +64,50 @@ describe("the pipeline board", () => {
     board.finish(state("success", [job(1, "compile", "build", "success")]));
     expect(c.text()).toContain("\x1b[32m");
     expect(c.text()).toContain("\x1b[0J");
-    expect(c.text()).toMatch(/1 success\npipeline .*success/);
+    expect(c.text()).toMatch(/1 success\npipeline .*success.* in 0ms\n$/);
+  });
+
+  it("prints durations under a second in milliseconds and the trace size in bytes as GitLab does", () => {
+    const c = capture(true);
+    const board = createBoard({
+      out: c.out,
+      color: false,
+      now: () => Date.parse("2026-01-01T00:00:00.340Z"),
+    });
+    board.update(
+      state("running", [
+        job(1, "compile", "build", "running", { startedAt: "2026-01-01T00:00:00.000Z", traceBytes: 1536 }),
+      ]),
+    );
+    expect(c.text()).toContain("◑ compile  running  340ms 1.5 KiB");
+  });
+
+  // GitLab shows a failed job with allow_failure as an orange warning
+  // (https://docs.gitlab.com/ee/ci/yaml/#allow_failure: "a warning"), not a red failure.
+  it("shows an allowed failure as an orange warning, not a red cross", () => {
+    const c = capture(true);
+    const board = createBoard({ out: c.out, now: () => 0 });
+    board.finish(state("success", [job(1, "flaky", "test", "failed", { allowFailure: true })]));
+    expect(c.text()).toContain("\x1b[38;5;208m⚠\x1b[0m flaky");
+    expect(c.text()).not.toContain("✖");
+  });
+
+  it("ends with how to play the manual jobs and the pipeline's total duration", () => {
+    const c = capture(false);
+    let t = 1_000;
+    const board = createBoard({ out: c.out, now: () => t });
+    t = 3_500;
+    board.finish(state("success", [job(1, "deploy", "test", "manual", { when: "manual" })]));
+    expect(c.text()).toContain("manual: deploy waiting to be played; run again with --manual deploy\n");
+    expect(c.text()).toMatch(/pipeline success in 2\.5s\n$/);
+  });
+
+  it("counts a delayed job down to its start", () => {
+    const c = capture(false);
+    const board = createBoard({ out: c.out, now: () => Date.parse("2026-01-01T00:00:00.000Z") });
+    board.update(
+      state("running", [job(1, "later", "test", "scheduled", { scheduledAt: "2026-01-01T00:00:30.000Z" })]),
+    );
+    expect(c.text()).toBe("later    ◷ scheduled (starts in 30.0s)\n");
   });
 });

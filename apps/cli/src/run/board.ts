@@ -14,6 +14,10 @@ export interface BoardJob {
   allowFailure: boolean;
   /** Trace bytes received so far: progress while running. */
   traceBytes: number;
+  /** When a delayed (`when: delayed`) job starts, while it is `scheduled`. */
+  scheduledAt?: string | null;
+  /** The job's `when`: `manual` jobs get a hint on how to play them. */
+  when?: string;
 }
 
 export interface BoardState {
@@ -40,10 +44,11 @@ export interface BoardOptions {
   executorOf?: (jobId: number) => string | undefined;
 }
 
+// GitLab's status icons (status_success, status_failed, status_running…), in characters a terminal has.
 const ICONS: Record<BuildStatus, string> = {
-  created: "·",
-  pending: "…",
-  running: "▶",
+  created: "○",
+  pending: "◔",
+  running: "◑",
   success: "✔",
   failed: "✖",
   canceled: "⊘",
@@ -53,24 +58,45 @@ const ICONS: Record<BuildStatus, string> = {
   waiting_for_resource: "⧗",
 };
 
-const COLORS: Partial<Record<BuildStatus, number>> = {
-  running: 36,
-  pending: 33,
-  success: 32,
-  failed: 31,
-  canceled: 35,
-  skipped: 90,
-  manual: 34,
-  created: 90,
-  scheduled: 34,
-  waiting_for_resource: 33,
+// GitLab's status colours: green success, red failure, blue running, orange pending/waiting, grey the rest.
+const ORANGE = "38;5;208";
+const COLORS: Partial<Record<BuildStatus, string>> = {
+  running: "34",
+  pending: ORANGE,
+  success: "32",
+  failed: "31",
+  canceled: "90",
+  skipped: "90",
+  manual: "90",
+  created: "90",
+  scheduled: "34",
+  waiting_for_resource: ORANGE,
 };
 
-/** Seconds with one decimal, `—` before the job started. */
+/** A failure the job was allowed: GitLab shows it as an orange warning, not a red cross. */
+const isWarning = (job: Pick<BoardJob, "status" | "allowFailure">) =>
+  job.status === "failed" && job.allowFailure;
+
+/** Milliseconds under a second (`340ms`), else seconds with one decimal (`1.2s`), or minutes (`2m 05s`). */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+}
+
+/** The job's duration so far, `—` before it started. */
 export function formatDuration(job: Pick<BoardJob, "startedAt" | "finishedAt">, nowMs: number): string {
   if (!job.startedAt) return "—";
   const end = job.finishedAt ? Date.parse(job.finishedAt) : nowMs;
-  return `${((end - Date.parse(job.startedAt)) / 1000).toFixed(1)}s`;
+  return formatMs(end - Date.parse(job.startedAt));
+}
+
+/** A byte count as GitLab's job page shows a trace's size: `512 B`, `1.5 KiB`, `2.0 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 export interface Board {
@@ -80,6 +106,8 @@ export interface Board {
   log(jobName: string, line: string): void;
   /** Final summary; the live board is replaced by it. */
   finish(state: BoardState): void;
+  /** Redraws the live board (a running job's duration, a delayed job's countdown); nothing off a TTY. */
+  tick(): void;
 }
 
 export function createBoard(options: BoardOptions): Board {
@@ -87,8 +115,11 @@ export function createBoard(options: BoardOptions): Board {
   const color = options.color ?? Boolean(out.isTTY);
   const live = options.live ?? Boolean(out.isTTY);
   const now = options.now ?? Date.now;
-  const paint = (status: BuildStatus, text: string) =>
-    color && COLORS[status] ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text;
+  const paint = (status: BuildStatus, text: string, warning = false) => {
+    const code = warning ? ORANGE : COLORS[status];
+    return color && code ? `\x1b[${code}m${text}\x1b[0m` : text;
+  };
+  const startedMs = now();
   const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[0m` : text);
   const executorTag = (jobId: number) => {
     const name = options.executorOf?.(jobId);
@@ -107,10 +138,16 @@ export function createBoard(options: BoardOptions): Board {
       if (jobs.length === 0) continue;
       lines.push(`  ${stage}`);
       for (const j of jobs) {
-        const progress = j.status === "running" ? dim(` ${j.traceBytes} B`) : "";
-        const allowed = j.allowFailure && j.status === "failed" ? dim(" (allowed to fail)") : "";
+        const warn = isWarning(j);
+        const progress = j.status === "running" ? dim(` ${formatBytes(j.traceBytes)}`) : "";
+        const allowed = warn ? paint(j.status, " (allowed to fail)", true) : "";
+        const countdown =
+          j.status === "scheduled" && j.scheduledAt
+            ? dim(` starts in ${formatMs(Date.parse(j.scheduledAt) - now())}`)
+            : "";
+        const icon = warn ? "⚠" : ICONS[j.status];
         lines.push(
-          `    ${paint(j.status, ICONS[j.status])} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8))} ${formatDuration(j, now())}${progress}${allowed}${executorTag(j.id)}`,
+          `    ${paint(j.status, icon, warn)} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8), warn)} ${formatDuration(j, now())}${progress}${countdown}${allowed}${executorTag(j.id)}`,
         );
       }
     }
@@ -142,10 +179,21 @@ export function createBoard(options: BoardOptions): Board {
         lastStatus.set(j.id, j.status);
         if (j.status === "created") continue;
         const duration = j.finishedAt ? ` ${formatDuration(j, now())}` : "";
+        const icon = isWarning(j) ? "⚠" : ICONS[j.status];
+        const allowed = isWarning(j) ? " (allowed to fail)" : "";
+        const countdown =
+          j.status === "scheduled" && j.scheduledAt
+            ? ` (starts in ${formatMs(Date.parse(j.scheduledAt) - now())})`
+            : "";
         out.write(
-          `${j.name.padEnd(nameWidth)} ${ICONS[j.status]} ${j.status}${duration}${executorTag(j.id)}\n`,
+          `${j.name.padEnd(nameWidth)} ${icon} ${j.status}${duration}${countdown}${allowed}${executorTag(j.id)}\n`,
         );
       }
+    },
+    tick() {
+      if (!live || !state) return;
+      erase();
+      draw();
     },
     log(jobName, line) {
       erase();
@@ -159,7 +207,15 @@ export function createBoard(options: BoardOptions): Board {
       const counts = new Map<BuildStatus, number>();
       for (const j of final.jobs) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
       const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
-      out.write(`\n${lines.join("\n")}\n\n${tally}\npipeline ${paint(final.status, final.status)}\n`);
+      const manual = final.jobs.filter((j) => j.status === "manual").map((j) => j.name);
+      // GitLab plays a manual job from its page; here that is --manual on the next run.
+      const hint =
+        manual.length > 0
+          ? `${dim(`manual: ${manual.join(", ")} waiting to be played; run again with ${manual.map((n) => `--manual ${n.includes(" ") ? `"${n}"` : n}`).join(" ")}`)}\n`
+          : "";
+      out.write(
+        `\n${lines.join("\n")}\n\n${tally}\n${hint}pipeline ${paint(final.status, final.status)} in ${formatMs(now() - startedMs)}\n`,
+      );
     },
   };
 }

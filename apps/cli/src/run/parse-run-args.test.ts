@@ -17,6 +17,7 @@ describe("buildsim run arguments", () => {
         dataDir: ".buildsim",
         port: 0,
         keep: false,
+        verbose: false,
         include: { includeMap: null, projects: [], gitlabUrl: null, gitlabToken: null },
       },
     });
@@ -68,10 +69,18 @@ describe("buildsim run arguments", () => {
       "--manual",
       "deploy",
       "--keep",
+      "-f",
+      "ci/main.yml",
     ]);
     expect(r).toMatchObject({
       ok: true,
-      options: { jobs: ["a", "c", "b"], variables: { X: "1=2", Y: "" }, manual: ["deploy"], keep: true },
+      options: {
+        jobs: ["a", "c", "b"],
+        variables: { X: "1=2", Y: "" },
+        manual: ["deploy"],
+        keep: true,
+        file: "ci/main.yml",
+      },
     });
   });
 
@@ -81,7 +90,12 @@ describe("buildsim run arguments", () => {
       error: '--var expects KEY=VALUE, got "NOPE"',
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--executor", "podman"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--bogus"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--executor", "podman"])).toEqual({
+      ok: false,
+      error: '--executor must be auto, docker, shell or simulate, got "podman"',
+    });
+    expect(parseRunArgs(["--bogus"])).toEqual({ ok: false, error: "unknown option --bogus" });
+    expect(parseRunArgs(["-f"])).toEqual({ ok: false, error: "-f/--file needs a value" });
+    expect(parseRunArgs(["--keep=yes"])).toEqual({ ok: false, error: "--keep takes no value" });
   });
 });

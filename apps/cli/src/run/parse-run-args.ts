@@ -1,6 +1,6 @@
 // `buildsim run` arguments: which file, ref, jobs, variables, concurrency and manual jobs to run.
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@buildsim/runner";
 import {
   INCLUDE_PARSE_OPTIONS,
   INCLUDE_USAGE,
@@ -8,26 +8,30 @@ import {
   readIncludeFlags,
 } from "../include-flags.js";
 
-export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--variables-file F]
-                    [--concurrent N] [--manual NAME…] [--executor auto|docker|shell|simulate] [--data DIR]
-                    [--port N] [--keep]
-                    [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
+export const RUN_USAGE = `Usage: buildsim run [options] [JOB…]
 
-Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data,
-default .buildsim/) and a runner, creates the pipeline, shows it live, and exits 0 only if it succeeded.
+Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data)
+and a runner, creates the pipeline, shows it live, and exits 0 only if it succeeded.
 
-  --file F          the CI file (default .gitlab-ci.yml); its directory is the project's work tree
-  --ref R           branch or tag the pipeline runs for (default: the checked-out branch)
-  --job NAME        run only the job with exactly this name (repeatable); a parallel or matrix job's
-                    name selects all its instances ("test 1/3", "build: [linux]")
-  --var K=V         a pipeline variable (repeatable; highest precedence)
+Options:
+  -f, --file F        the CI file (default .gitlab-ci.yml); its directory is the project's work tree
+  --ref R             branch or tag the pipeline runs for (default: the checked-out branch)
+  --job NAME          run only the job with exactly this name (repeatable; JOB… positionals are the
+                      same); a parallel or matrix job's name selects all its instances ("test 1/3",
+                      "build: [linux]"); an unknown name is an error listing the jobs
+  --var K=V           a pipeline variable (repeatable; highest precedence)
   --variables-file F  the project's CI/CD variables (value, masked, protected, variable_type: file,
-                    raw), as in Settings > CI/CD (default <data>/variables.yml, used when present)
-  --concurrent N    jobs run at the same time (default 4)
-  --manual NAME     play this manual job when it is reached (repeatable)
-  --executor E      auto (default: docker for jobs with an image when a Docker daemon answers, else
-                    shell), docker, shell (on the host) or simulate
-  --keep            keep serving after the pipeline ends, to inspect it through the API
+                      raw), as in Settings > CI/CD (default <data>/variables.yml, used when present)
+  --concurrent N      jobs run at the same time (default 4)
+  --manual NAME       play this manual job when it is reached (repeatable)
+  --executor E        auto (the default: docker for jobs with an image when a Docker daemon answers,
+                      else shell), docker, shell (bash on this machine) or simulate
+  --data DIR          where the server keeps its SQLite database and artifacts (default .buildsim)
+  --port N            the server's port, for --keep (default 0: any free port)
+  --keep              keep serving after the pipeline ends, to inspect it through the API
+  --verbose           show the runner's own trace lines (header, sources, uploads) on the board too
+  --debug             show the stack trace of an unexpected error
+  -h, --help          this text
 
 Includes resolve offline first: the include map, then local projects (--project, and every project the
 server under --data knows), then --gitlab-url, then plain HTTP for include:remote. Fetched files are
@@ -47,6 +51,7 @@ export interface RunOptions {
   dataDir: string;
   port: number;
   keep: boolean;
+  verbose: boolean;
   include: IncludeFlags;
 }
 
@@ -55,14 +60,28 @@ export type ParseRunArgsResult =
   | { ok: false; error: string }
   | { ok: "help" };
 
+/** `buildsim run`'s flags, for node:util parseArgs (through parseCommandLine). */
+const RUN_FLAGS = {
+  file: { type: "string", short: "f" },
+  ref: { type: "string" },
+  job: { type: "string", multiple: true },
+  var: { type: "string", multiple: true },
+  "variables-file": { type: "string" },
+  concurrent: { type: "string" },
+  manual: { type: "string", multiple: true },
+  executor: { type: "string" },
+  data: { type: "string" },
+  port: { type: "string" },
+  keep: { type: "boolean" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  ...INCLUDE_PARSE_OPTIONS,
+} as const;
+
 /** Parses `buildsim run` arguments (everything after `run`). */
 export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
+  const parsed = parseCommandLine(argv, RUN_FLAGS, { allowPositionals: true });
+  if (!parsed.ok) return parsed;
   const v = parsed.values;
   if (v.help) return { ok: "help" };
   const variables: Record<string, string> = {};
@@ -73,15 +92,15 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   }
   const concurrent = Number(v.concurrent ?? "4");
   if (!Number.isInteger(concurrent) || concurrent < 1)
-    return { ok: false, error: "--concurrent must be a positive integer" };
+    return { ok: false, error: `--concurrent must be a whole number of at least 1, got "${v.concurrent}"` };
   const port = Number(v.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    return { ok: false, error: "--port must be 0–65535" };
+    return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${v.port}"` };
   const include = readIncludeFlags(v);
   if ("error" in include) return { ok: false, error: include.error };
   const executor = v.executor ?? "auto";
   if (executor !== "auto" && executor !== "docker" && executor !== "shell" && executor !== "simulate")
-    return { ok: false, error: "--executor must be auto, docker, shell or simulate" };
+    return { ok: false, error: `--executor must be auto, docker, shell or simulate, got "${executor}"` };
   return {
     ok: true,
     options: {
@@ -96,29 +115,8 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       dataDir: v.data ?? ".buildsim",
       port,
       keep: v.keep ?? false,
+      verbose: v.verbose ?? false,
       include,
     },
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      file: { type: "string", short: "f" },
-      ref: { type: "string" },
-      job: { type: "string", multiple: true },
-      var: { type: "string", multiple: true },
-      "variables-file": { type: "string" },
-      concurrent: { type: "string" },
-      manual: { type: "string", multiple: true },
-      executor: { type: "string" },
-      data: { type: "string" },
-      port: { type: "string" },
-      keep: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      ...INCLUDE_PARSE_OPTIONS,
-    },
-  });
 }

@@ -40,8 +40,17 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   let finished = false;
 
   const builds = () => o.store.builds.listByPipeline(o.pipelineId).filter((b) => !b.retried);
+  // Trace bytes received per build: the store's count moves only when the trace is flushed.
+  const received = new Map<number, number>();
   const snapshot = (): BoardState => {
-    const latest = builds().sort((a, b) => a.stageIdx - b.stageIdx || a.id - b.id);
+    const all = o.store.builds.listByPipeline(o.pipelineId);
+    // File order, as GitLab lists a stage's jobs: a retried job keeps the place of its first attempt.
+    const firstId = new Map<string, number>();
+    for (const b of all) firstId.set(b.name, Math.min(firstId.get(b.name) ?? b.id, b.id));
+    const place = (b: Build) => firstId.get(b.name) ?? b.id;
+    const latest = all
+      .filter((b) => !b.retried)
+      .sort((a, b) => a.stageIdx - b.stageIdx || place(a) - place(b));
     const stages = [...new Set(latest.map((b) => b.stage))];
     return {
       pipelineId: o.pipelineId,
@@ -55,7 +64,9 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
         startedAt: b.startedAt,
         finishedAt: b.finishedAt,
         allowFailure: b.allowFailure,
-        traceBytes: b.trace.bytes,
+        traceBytes: Math.max(b.trace.bytes, received.get(b.id) ?? 0),
+        scheduledAt: b.scheduledAt,
+        when: b.when,
       })),
     };
   };
@@ -109,6 +120,7 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     if (pipeline.id === o.pipelineId) queueCheck();
   };
   const onTrace = (event: { buildId: number; data: Buffer }) => {
+    received.set(event.buildId, (received.get(event.buildId) ?? 0) + event.data.length);
     let d = decoders.get(event.buildId);
     if (!d) {
       const build = o.store.builds.get(event.buildId);
@@ -117,7 +129,7 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
         decoder: new TextDecoder(),
         partial: "",
         name: build.name,
-        masked: new MaskedTrace(traceSecretsOf(o.store, build.id), Buffer.alloc(0)),
+        masked: new MaskedTrace(traceSecretsOf(o.store, build), Buffer.alloc(0)),
       };
       decoders.set(event.buildId, d);
     }

@@ -194,7 +194,8 @@ later:
     const [build, later] = r.builds;
     expect(Date.parse(later!.queuedAt!) - Date.parse(build!.finishedAt!)).toBeGreaterThanOrEqual(1000);
     expect(later!.scheduledAt).toBeNull();
-    expect(r.out).toMatch(/^later +◷ scheduled$/m);
+    // Counting down to its start, as GitLab's pipeline page does for a delayed job.
+    expect(r.out).toMatch(/^later +◷ scheduled \(starts in \d+ms\)$/m);
   });
 
   it("reads a job's coverage from its trace with coverage:", async () => {

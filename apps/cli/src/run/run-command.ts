@@ -7,6 +7,7 @@
 //
 // Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
 
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import {
   createChangesCheck,
@@ -23,6 +24,7 @@ import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
 import { readGitProject } from "./git-project.js";
+import { createJobOutputFilter, type JobOutputFilter } from "./job-output-filter.js";
 import { loadVariablesFile } from "./load-variables-file.js";
 import { createLocalRunner, type LocalRunner } from "./local-runner.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
@@ -68,19 +70,28 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     return 0;
   }
   if (!parsed.ok) {
-    io.stderr.write(`buildsim run: ${parsed.error}\n\n${RUN_USAGE}\n`);
+    io.stderr.write(`buildsim run: ${parsed.error}\nsee 'buildsim run --help'\n`);
     return 2;
   }
   const o = parsed.options;
   const file = path.resolve(io.cwd, o.file);
   const projectDir = path.dirname(file);
+  if (!existsSync(file)) {
+    io.stderr.write(
+      `buildsim run: no CI file at ${path.relative(io.cwd, file) || file}: create a .gitlab-ci.yml or name one with --file\n`,
+    );
+    return 1;
+  }
+  // A run that cannot even create its pipeline (a YAML error, say) leaves no data directory behind.
+  const dataDir = path.resolve(io.cwd, o.dataDir);
+  const dataDirExisted = existsSync(dataDir);
   // git runs in its own processes: start it, then do this thread's work (the server) meanwhile.
   const reading = readGitProject(projectDir, o.ref ? { ref: o.ref } : {});
   const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
   const localRunner = (io.createRunner ?? createLocalRunner)();
   const errors: string[] = [];
   const server = await startServer({
-    dataDir: path.resolve(io.cwd, o.dataDir),
+    dataDir,
     port: o.port,
     log: (line) => errors.push(line),
   });
@@ -92,6 +103,11 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     throw error;
   }
   const { app } = server;
+  if (!git.isGit)
+    io.stderr.write(
+      `note: ${projectDir} is not in a git repository: running it as branch "${git.ref}" at commit ${git.commit.sha.slice(0, 8)}, with every rules:changes true\n`,
+    );
+  let keepDataDir = true;
   try {
     const owner = app.store.users.firstAdmin()!;
     const project = registerLocalProject(app, {
@@ -139,7 +155,8 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       cacheDir: path.join(dataDir, "includes"),
     });
     if ("error" in fetchSources) {
-      io.stderr.write(`buildsim run: ${fetchSources.error}\n`);
+      io.stderr.write(`buildsim run: ${fetchSources.error}\nsee 'buildsim run --help'\n`);
+      keepDataDir = dataDirExisted;
       return 2;
     }
     const readFile = createDirectoryReader(projectDir);
@@ -174,6 +191,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     );
     if (!includes.config) {
       io.stderr.write(includes.problems.map((p) => `${formatProblem(p)}\n`).join(""));
+      keepDataDir = dataDirExisted;
       return 1;
     }
     const created = app.createPipeline({
@@ -203,9 +221,19 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         return 2;
       }
       io.stderr.write(`${created.errors.map((e) => `${e}\n`).join("")}`);
+      keepDataDir = dataDirExisted;
       return 1;
     }
     for (const warning of created.warnings) io.stderr.write(`warning: ${warning}\n`);
+    const manualNames = new Set(created.builds.filter((b) => b.when === "manual").map((b) => b.name));
+    const unknownManual = o.manual.filter((name) => !manualNames.has(name));
+    if (unknownManual.length > 0) {
+      io.stderr.write(
+        `buildsim run: --manual ${unknownManual.map((n) => `"${n}"`).join(", ")} names no manual job of this pipeline; its manual jobs are: ${[...manualNames].join(", ") || "(none)"}\nsee 'buildsim run --help'\n`,
+      );
+      keepDataDir = dataDirExisted;
+      return 2;
+    }
     if (server.webUiUrl) {
       // Watch it live in a browser (sign in with the token; --keep keeps the page working afterwards).
       io.stdout.write(
@@ -217,12 +245,18 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     const runnerRecord = ensureLocalRunner(app, tags);
     const board = createBoard({ out: io.stdout, executorOf: (id) => localRunner.executorOf(id) });
     const manual = new Set(o.manual);
+    const filters = new Map<string, JobOutputFilter>();
     const watch = watchPipeline({
       store: app.store,
       events: app.events,
       pipelineId: created.pipeline.id,
       onChange: (state) => board.update(state),
-      onLine: (job, line) => board.log(job, io.stdout.isTTY ? line : line.replace(ANSI, "")),
+      onLine: (job, line) => {
+        const show = filters.get(job) ?? createJobOutputFilter(o.verbose);
+        filters.set(job, show);
+        const text = io.stdout.isTTY ? line : line.replace(ANSI, "");
+        if (show(text.replace(ANSI, ""))) board.log(job, text);
+      },
       onManual: (build: Build) => {
         if (manual.has(build.name)) app.actions.play(build.id, owner);
       },
@@ -245,6 +279,9 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     signals.on("SIGINT", onSignal);
     signals.on("SIGTERM", onSignal);
     let final: Awaited<typeof watch.done>;
+    // Once a second the live board moves on by itself: durations, and delayed jobs counting down.
+    const ticker = setInterval(() => board.tick(), 1000);
+    ticker.unref();
     try {
       await localRunner.start({
         url: server.url,
@@ -256,6 +293,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       });
       final = await watch.done;
     } finally {
+      clearInterval(ticker);
       signals.off("SIGINT", onSignal);
       signals.off("SIGTERM", onSignal);
     }
@@ -273,5 +311,6 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   } finally {
     await localRunner.stop();
     await server.close();
+    if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

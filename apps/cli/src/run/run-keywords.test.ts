@@ -1,6 +1,8 @@
 // The keywords real files use, each run end to end by `buildsim run` (real server, runner, bash and
 // SQLite): resource groups, needs as real files write them, and keywords a local run cannot act on.
 
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { removeRunRepos, runPipeline as run, statuses } from "./test-support/run-pipeline.js";
 
@@ -20,7 +22,7 @@ ${name}:
     - cat "$LOG"
 `;
     const r = await run({
-      ".gitlab-ci.yml": `variables: { LOG: /tmp/buildsim-rg-$CI_PIPELINE_ID.log }\n${job("one")}${job("two")}`,
+      ".gitlab-ci.yml": `variables: { LOG: ${path.join(tmpdir(), `buildsim-rg-${process.pid}-${Date.now()}.log`)} }\n${job("one")}${job("two")}`,
     });
     expect(r.code).toBe(0);
     expect(statuses(r)).toEqual(["one:success", "two:success"]);

@@ -124,4 +124,14 @@ describe("creating a pipeline from .gitlab-ci.yml", () => {
       "unit:pending",
     ]);
   });
+
+  it("refuses a job name the pipeline lacks, listing the jobs it has", () => {
+    const result = create(input({ ".gitlab-ci.yml": CONFIG }, { onlyJobs: ["unit", "nosuch"] }));
+    expect(result.created).toBe(false);
+    if (result.created) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(
+      /^no job "nosuch" in this pipeline; its jobs are: .*\bunit\b.*\blint\b|^no job "nosuch" in this pipeline; its jobs are: .*\blint\b.*\bunit\b/,
+    );
+  });
 });

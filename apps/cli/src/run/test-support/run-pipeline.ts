@@ -97,7 +97,7 @@ export async function runPipeline(
     const latest = all.filter((b) => !b.retried);
     const traces = new Map(latest.map((b) => [b.name, store.traces.read(b.id)]));
     const masked = new Map(
-      latest.map((b) => [b.name, maskSecrets(traces.get(b.name)!, traceSecretsOf(store, b.id))]),
+      latest.map((b) => [b.name, maskSecrets(traces.get(b.name)!, traceSecretsOf(store, b))]),
     );
     return {
       code,
