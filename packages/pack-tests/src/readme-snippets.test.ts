@@ -12,7 +12,8 @@ import { readSnippets } from "./readme-snippets.js";
 import { WORKSPACE_ROOT } from "./workspace-root.js";
 
 const README = path.join(WORKSPACE_ROOT, "README.md");
-const snippets = readSnippets(README);
+// Commands and code, in order; yaml blocks show the contents of files (CI and variables files), not commands.
+const snippets = readSnippets(README).filter((s) => s.lang !== "yaml");
 const snippetsDir = path.resolve(import.meta.dirname, "..", ".snippets");
 afterAll(() => rmSync(snippetsDir, { recursive: true, force: true }));
 
