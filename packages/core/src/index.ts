@@ -17,6 +17,22 @@ export type {
   UserEntityV4,
   VersionEntity,
 } from "./api-entities.js";
+export {
+  ApiErrorBodySchema,
+  ArtifactsFileEntitySchema,
+  BuildEntityV3Schema,
+  CommitEntityV3Schema,
+  CommitEntityV4Schema,
+  JobArtifactEntitySchema,
+  JobEntitySchema,
+  PipelineBasicEntitySchema,
+  PipelineEntitySchema,
+  ProjectEntitySchema,
+  RunnerEntitySchema,
+  UserEntityV3Schema,
+  UserEntityV4Schema,
+  VersionEntitySchema,
+} from "./api-entities.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";
@@ -35,6 +51,8 @@ export {
 } from "./build-guards.js";
 export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js";
 export { buildMachine } from "./build-machine.js";
+export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
+export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -57,11 +75,18 @@ export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
 export { newUser } from "./new-user.js";
+export type { ParseResult } from "./parse-wire-message.js";
+export {
+  parseRunnerToServerMessage,
+  parseServerToRunnerMessage,
+  parseServerToWatcherMessage,
+} from "./parse-wire-message.js";
 export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {
   CancelMessage,
+  CancelReason,
   ChunkMessage,
   ClaimMessage,
   EndMessage,
@@ -85,17 +110,29 @@ export type {
   TraceMessage,
   WelcomeMessage,
 } from "./protocol.js";
-export { CLOSE_CODES, PROTOCOL_VERSION, RUNNER_WS_PATH, TRACE_WS_PATH } from "./protocol.js";
+export {
+  CANCEL_REASONS,
+  JobPayloadSchema,
+  PROTOCOL_VERSION,
+  RUNNER_TO_SERVER_SCHEMAS,
+  RUNNER_WS_PATH,
+  SERVER_TO_RUNNER_SCHEMAS,
+  SERVER_TO_WATCHER_SCHEMAS,
+  TRACE_WS_PATH,
+} from "./protocol.js";
 export type { RetryOptions } from "./retry-build.js";
 export { reopenAfterRetry, retryBuild, shouldAutoRetry } from "./retry-build.js";
+export { Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
 export type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
 export {
   ACTIVE_STATUSES,
   BUILD_STATUSES,
   BUILD_WHEN,
+  BuildStatusSchema,
   CANCELABLE_STATUSES,
   COMPLETED_STATUSES,
   FAILURE_REASONS,
+  FailureReasonSchema,
   FINISHED_STATUSES,
   isActiveStatus,
   isBuildStatus,
