@@ -1,10 +1,5 @@
 // Trace watchers: each gets the stored bytes from its offset, then live chunks in order, status changes,
-// and `end` when the build completes.
-//
-//   watcher                                  server
-//     |<-- chunk {offset, data} -----------------|  stored bytes from `offset`, then live ones, in order
-//     |<-- status {status} ----------------------|  each status change while watching
-//     |<-- end {status, length} -----------------|  build complete; the server closes with 1000
+// and `end` when the build completes (sequence diagram: docs/runner-protocol.md, "Trace watchers").
 //
 // A watcher whose socket holds more than `maxBufferedBytes` unsent is closed with WATCHER_TOO_SLOW
 // (4408) after what is already buffered; it reconnects with `offset` = the bytes it has.
