@@ -10,11 +10,14 @@ import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
 import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { Router } from "./http/router.js";
+import { OPENAPI_PATH } from "./openapi/openapi-document.js";
+import { createOpenApiRoute, OPENAPI_ROUTE_SPEC } from "./openapi/openapi-route.js";
 import type { ApiProfile } from "./profile.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
 import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
@@ -48,7 +51,7 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
-  /** Extra routes added after v3 and v4 and before the catch-all 404. */
+  /** Extra routes added after v3 and v4 and before the catch-all 404; each with its OpenAPI RouteSpec. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
    * Layers that plug into the server before it listens (on the HTTP server's `upgrade` event, say).
@@ -172,6 +175,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   });
   options.routes?.(router, app);
+  router.add(
+    "GET",
+    OPENAPI_PATH,
+    createOpenApiRoute(() => router.list(), SERVED_VERSION.version),
+    OPENAPI_ROUTE_SPEC,
+  );
   let requestCount = 0;
   const httpServer: Server = createServer(
     { keepAliveTimeout: 5000 },

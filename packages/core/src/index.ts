@@ -33,6 +33,18 @@ export {
   UserEntityV4Schema,
   VersionEntitySchema,
 } from "./api-entities.js";
+export {
+  CreatePipelineParamsSchema,
+  JobTokenParamsSchema,
+  PageParamsSchema,
+  PipelineListParamsSchema,
+  RegisteredRunnerSchema,
+  RegisterRunnerParamsSchema,
+  RunnerTokenParamsSchema,
+  UploadArtifactsParamsSchema,
+  V3BuildListParamsSchema,
+  V4JobListParamsSchema,
+} from "./api-params.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";

@@ -1,6 +1,20 @@
-// Every v4 route buildsim serves, mounted under /api/v4: the Jobs API on the same builds v3 serves, plus
-// what real clients call around it (user, version, project, pipelines).
+// Every v4 route buildsim serves, mounted under /api/v4, with its OpenAPI contract: the Jobs API on the
+// same builds v3 serves (https://docs.gitlab.com/ee/api/jobs.html), plus what real clients call around it
+// (user, version, project, pipelines).
 
+import {
+  CreatePipelineParamsSchema,
+  JobEntitySchema,
+  PipelineBasicEntitySchema,
+  PipelineEntitySchema,
+  PipelineListParamsSchema,
+  ProjectEntitySchema,
+  UserEntityV4Schema,
+  V4JobListParamsSchema,
+  VersionEntitySchema,
+} from "@buildsim/core";
+import { Type } from "@sinclair/typebox";
+import { empty, file, json, type RouteSpec, text } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
@@ -24,31 +38,108 @@ import {
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 
+const jobs = json("The jobs, newest first (paginated, `Link` header)", Type.Array(JobEntitySchema));
+const job = (status: 200 | 201, description: string) => ({ [status]: json(description, JobEntitySchema) });
+const byRef = Type.Object({ job: Type.String({ description: "The job's name" }) });
+const v4 = (summary: string, responses: RouteSpec["responses"], params?: RouteSpec["params"]): RouteSpec => ({
+  summary,
+  api: "v4",
+  responses,
+  ...(params ? { params } : {}),
+});
+
 /**
  * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
  * raw route's two wildcards must not be read as `/jobs/:job_id/artifacts/*artifact_path`.
  */
 export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
+  const j = `${p}/jobs/:job_id`;
   router
-    .add("GET", "/api/v4/user", getCurrentUser)
-    .add("GET", "/api/v4/version", getVersion)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
-    .add("GET", p, getProject)
-    .add("GET", `${p}/pipelines`, listProjectPipelines)
-    .add("POST", `${p}/pipeline`, createPipelineRoute)
-    .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
-    .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
-    .add("GET", `${p}/jobs`, listProjectJobs)
-    .add("GET", `${p}/jobs/:job_id`, getJob)
-    .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
-    .add("GET", `${p}/jobs/:job_id/artifacts`, getJobArtifacts)
-    .add("GET", `${p}/jobs/:job_id/artifacts/*artifact_path`, getJobArtifactFile)
-    .add("DELETE", `${p}/jobs/:job_id/artifacts`, deleteJobArtifactsRoute)
-    .add("POST", `${p}/jobs/:job_id/cancel`, cancelJob)
-    .add("POST", `${p}/jobs/:job_id/retry`, retryJob)
-    .add("POST", `${p}/jobs/:job_id/erase`, eraseJob)
-    .add("POST", `${p}/jobs/:job_id/play`, playJob)
-    .add("POST", `${p}/jobs/:job_id/artifacts/keep`, keepJobArtifacts);
+    .add(
+      "GET",
+      "/api/v4/user",
+      getCurrentUser,
+      v4("The signed-in user", { 200: json("The user", UserEntityV4Schema) }),
+    )
+    .add(
+      "GET",
+      "/api/v4/version",
+      getVersion,
+      v4("The GitLab version served", { 200: json("The version", VersionEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`,
+      downloadRefArtifactFile,
+      v4(
+        "Download one file from the artifacts of a ref's latest successful job",
+        { 200: file("The file") },
+        byRef,
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/jobs/artifacts/*ref_name/download`,
+      downloadRefArtifacts,
+      v4(
+        "Download the artifacts archive of a ref's latest successful job",
+        { 200: file("The archive") },
+        byRef,
+      ),
+    )
+    .add("GET", p, getProject, v4("Get a single project", { 200: json("The project", ProjectEntitySchema) }))
+    .add(
+      "GET",
+      `${p}/pipelines`,
+      listProjectPipelines,
+      v4(
+        "List project pipelines",
+        { 200: json("The pipelines (paginated)", Type.Array(PipelineBasicEntitySchema)) },
+        PipelineListParamsSchema,
+      ),
+    )
+    .add(
+      "POST",
+      `${p}/pipeline`,
+      createPipelineRoute,
+      v4(
+        "Create a new pipeline",
+        { 201: json("The pipeline", PipelineEntitySchema) },
+        CreatePipelineParamsSchema,
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id`,
+      getPipeline,
+      v4("Get a single pipeline", { 200: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/jobs`,
+      listPipelineJobs,
+      v4("List pipeline jobs", { 200: jobs }, V4JobListParamsSchema),
+    )
+    .add("GET", `${p}/jobs`, listProjectJobs, v4("List project jobs", { 200: jobs }, V4JobListParamsSchema))
+    .add("GET", j, getJob, v4("Get a single job", job(200, "The job")))
+    .add("GET", `${j}/trace`, getJobTrace, v4("Get a log file", { 200: text("The job's log so far") }))
+    .add("GET", `${j}/artifacts`, getJobArtifacts, v4("Get job artifacts", { 200: file("The archive") }))
+    .add(
+      "GET",
+      `${j}/artifacts/*artifact_path`,
+      getJobArtifactFile,
+      v4("Download a single artifact file by job ID", { 200: file("The file") }),
+    )
+    .add(
+      "DELETE",
+      `${j}/artifacts`,
+      deleteJobArtifactsRoute,
+      v4("Delete job artifacts", { 204: empty("Deleted") }),
+    )
+    .add("POST", `${j}/cancel`, cancelJob, v4("Cancel a job", job(201, "The job")))
+    .add("POST", `${j}/retry`, retryJob, v4("Retry a job", job(201, "The new job")))
+    .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
+    .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
+    .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")));
 }
