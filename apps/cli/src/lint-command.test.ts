@@ -70,4 +70,39 @@ describe("buildsim lint", () => {
     expect(err[0]).toBe("unknown argument: --verbose");
     expect(await run(["--file"])).toBe(2);
   });
+
+  it("resolves includes with the same flags as run: --project, --include-map, wildcards", async () => {
+    // https://docs.gitlab.com/ci/yaml/includes/ — every include type, offline.
+    write("shared/ci/jobs.yml", ".base: {stage: test}\n");
+    write(
+      "shared/templates/fmt.yml",
+      "spec:\n  inputs:\n    tool: {default: gofmt}\n---\nfmt: {script: ['$[[ inputs.tool ]]']}\n",
+    );
+    write("vendor/Go.gitlab-ci.yml", "vet: {script: [go vet]}\n");
+    write("app/ci/a.yml", "a: {script: x}\n");
+    write("app/ci/b.yml", "b: {script: x}\n");
+    write(
+      "app/map.yml",
+      "Go.gitlab-ci.yml: ../vendor/Go.gitlab-ci.yml\ngitlab.test/acme/shared: ../shared\n",
+    );
+    write(
+      "app/.gitlab-ci.yml",
+      "include:\n  - project: acme/shared\n    file: ci/jobs.yml\n  - template: Go.gitlab-ci.yml\n  - component: gitlab.test/acme/shared/fmt@main\n  - local: ci/*.yml\nunit: {extends: .base, script: x}\n",
+    );
+    const cwd = path.join(repo, "app");
+    const code = await run(["--include-map", "map.yml", "--project", "acme/shared=../shared"], cwd);
+    expect([...out, ...err]).toEqual([".gitlab-ci.yml: Syntax is correct."]);
+    expect(code).toBe(0);
+  });
+
+  it("names the flag that resolves an include it cannot read, once, without follow-on errors", async () => {
+    write(
+      ".gitlab-ci.yml",
+      "include:\n  - project: acme/shared\n    file: ci/jobs.yml\nunit: {extends: .base}\n",
+    );
+    expect(await run([])).toBe(1);
+    expect(out).toEqual([
+      ".gitlab-ci.yml:2:5: Project `acme/shared` not found or access denied!: map it in .buildsim/includes.yml (--include-map), register it with --project <path>=<dir>, or give --gitlab-url",
+    ]);
+  });
 });

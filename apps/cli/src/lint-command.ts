@@ -1,7 +1,23 @@
-// `buildsim lint [--file F]`: checks a `.gitlab-ci.yml` and its include:local files like GitLab's CI Lint.
+// `buildsim lint [--file F]`: checks a `.gitlab-ci.yml` and everything it includes like GitLab's CI Lint.
 
 import path from "node:path";
-import { createDirectoryReader, formatProblem, lintCiConfig } from "@buildsim/ci-config";
+import { parseArgs } from "node:util";
+import {
+  type CiProblem,
+  createDirectoryReader,
+  formatProblem,
+  type GitLabApi,
+  listRepositoryFiles,
+  loadCiConfigAsync,
+} from "@buildsim/ci-config";
+import { registerLocalProject, startServer } from "@buildsim/server";
+import {
+  createIncludeSources,
+  INCLUDE_PARSE_OPTIONS,
+  INCLUDE_USAGE,
+  type IncludeFlags,
+  readIncludeFlags,
+} from "./include-flags.js";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface LintCommandIo {
@@ -11,25 +27,60 @@ export interface LintCommandIo {
   stderr: (line: string) => void;
 }
 
-const USAGE = "usage: buildsim lint [--file <path>]   (default: .gitlab-ci.yml in the current directory)";
+const USAGE = `usage: buildsim lint [--file <path>] [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
+  (default: .gitlab-ci.yml in the current directory)
+${INCLUDE_USAGE}`;
 
-function parseArgs(argv: readonly string[]): { file: string } | { error: string } | { help: true } {
-  let file = ".gitlab-ci.yml";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") return { help: true };
-    if (arg === "--file" || arg === "-f") {
-      const value = argv[i + 1];
-      if (value === undefined) return { error: `${arg} needs a path` };
-      file = value;
-      i++;
-    } else if (arg.startsWith("--file=")) {
-      file = arg.slice("--file=".length);
-    } else {
-      return { error: `unknown argument: ${arg}` };
-    }
+interface LintArgs {
+  file: string;
+  include: IncludeFlags;
+}
+
+function parseLintArgs(argv: readonly string[]): LintArgs | { error: string } | { help: true } {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+    return { error: unknown ? `unknown argument: ${unknown[1]}` : (error as Error).message };
   }
-  return { file };
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  const include = readIncludeFlags(v);
+  if ("error" in include) return include;
+  return { file: v.file ?? ".gitlab-ci.yml", include };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: false,
+    options: {
+      file: { type: "string", short: "f" },
+      help: { type: "boolean", short: "h" },
+      ...INCLUDE_PARSE_OPTIONS,
+    },
+  });
+}
+
+/** `--project` repositories served by an in-memory buildsim, so includes read them as GitLab would. */
+async function serveProjects(
+  flags: IncludeFlags,
+  cwd: string,
+): Promise<{ api: GitLabApi; close: () => Promise<void> } | null> {
+  if (flags.projects.length === 0) return null;
+  const server = await startServer({ db: ":memory:", port: 0, log: () => {} });
+  const owner = server.app.store.users.firstAdmin()!;
+  for (const p of flags.projects) {
+    registerLocalProject(server.app, {
+      pathWithNamespace: p.path,
+      name: p.path.split("/").pop()!,
+      sourceDir: path.resolve(cwd, p.dir),
+      defaultBranch: "main",
+      ownerId: owner.id,
+    });
+  }
+  return { api: { url: server.url, token: server.token }, close: () => server.close() };
 }
 
 /**
@@ -44,7 +95,7 @@ export async function runLintCommand(
     stderr: (line) => process.stderr.write(`${line}\n`),
   },
 ): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseLintArgs(argv);
   if ("help" in args) {
     io.stdout(USAGE);
     return 0;
@@ -60,7 +111,28 @@ export async function runLintCommand(
   const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
   const root = inside ? io.cwd : path.dirname(absolute);
   const entryFile = (inside ? relative : path.basename(absolute)).split(path.sep).join("/");
-  const result = lintCiConfig({ entryFile, readFile: createDirectoryReader(root) });
+  const served = await serveProjects(args.include, io.cwd);
+  let result: { problems: CiProblem[]; warnings: CiProblem[]; valid: boolean };
+  try {
+    const sources = createIncludeSources({
+      flags: args.include,
+      cwd: io.cwd,
+      projectDir: path.dirname(path.join(root, entryFile)),
+      localApi: served?.api ?? null,
+      cacheDir: null,
+    });
+    if ("error" in sources) {
+      io.stderr(sources.error);
+      return 2;
+    }
+    const loaded = await loadCiConfigAsync(
+      { entryFile, readFile: createDirectoryReader(root), listFiles: () => listRepositoryFiles(root) },
+      sources,
+    );
+    result = { problems: loaded.problems, warnings: loaded.warnings, valid: loaded.problems.length === 0 };
+  } finally {
+    await served?.close();
+  }
   for (const problem of result.problems) io.stdout(formatProblem(problem));
   for (const warning of result.warnings) io.stdout(`${formatProblem(warning)} (warning)`);
   if (!result.valid) {

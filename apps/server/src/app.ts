@@ -35,6 +35,8 @@ export interface App {
   projectMemo: VersionedMemo<Project | undefined>;
   /** Rendered list responses, valid until the next write. */
   responseCache: ResponseCache;
+  /** Where `GET /templates/gitlab_ci_ymls/:key` reads templates from; null serves none. */
+  ciTemplatesDir: string | null;
 }
 
 /** What `createApp` needs. */
@@ -47,6 +49,8 @@ export interface AppOptions {
   maxBodyBytes: number;
   log: (line: string) => void;
   events?: ServerEvents;
+  /** @default null */
+  ciTemplatesDir?: string | null;
 }
 
 /** Wires the services around `store`. */
@@ -76,5 +80,6 @@ export function createApp(o: AppOptions): App {
     authMemo: new VersionedMemo(version),
     projectMemo: new VersionedMemo(version),
     responseCache: new ResponseCache(version, () => o.clock().getTime()),
+    ciTemplatesDir: o.ciTemplatesDir ?? null,
   };
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { CLOSE_CODES, newUser } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import { ServerEvents } from "./events/server-events.js";
@@ -51,6 +52,11 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
+  /**
+   * Folder of CI templates served at `GET /api/v4/templates/gitlab_ci_ymls/:key` (`<key>.gitlab-ci.yml`).
+   * @default `<dataDir>/ci-templates` with a data dir, else none
+   */
+  ciTemplatesDir?: string;
   /** Extra routes added after v3 and v4 and before the catch-all 404; each with its OpenAPI RouteSpec. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
@@ -162,6 +168,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: options.log ?? ((line) => console.error(line)),
     events: new ServerEvents(),
+    ciTemplatesDir:
+      options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);

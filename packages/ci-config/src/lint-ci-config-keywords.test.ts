@@ -117,9 +117,8 @@ it.each([
   [
     "workflow, default and include of the wrong type",
     "workflow: [1]\ndefault: 1\ninclude: 1\na: {script: x}\n",
+    // An include error stops validation, as GitLab does.
     [
-      ".gitlab-ci.yml:1:1: workflow config should be a hash",
-      ".gitlab-ci.yml:2:1: default config should be a hash",
       ".gitlab-ci.yml:3:1: include config should be a hash, a string or an array containing hashes and strings",
     ],
   ],

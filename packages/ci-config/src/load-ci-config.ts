@@ -5,8 +5,9 @@ import { checkGraph } from "./check-graph.js";
 import type { CiConfig, CiJob, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
-import { type CiFileReader, loadWithIncludes } from "./load-includes.js";
+import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { checkCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
 import { readRules } from "./read-rules.js";
@@ -71,7 +72,7 @@ const NO_LOCAL_EFFECT = [
 /** GitLab's stages when the file has no `stages:`. */
 export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
 
-export interface LoadCiConfigOptions {
+export interface LoadCiConfigOptions extends IncludeOptions {
   /** Repository path of the entry file. @default ".gitlab-ci.yml" */
   entryFile?: string;
   /** Reads repository files (the entry file and every `include:local`). */
@@ -84,6 +85,8 @@ export interface LoadCiConfigResult {
   problems: CiProblem[];
   /** Valid GitLab config buildsim does not run (e.g. `trigger:` jobs), reported rather than dropped silently. */
   warnings: CiProblem[];
+  /** True when an include source has not fetched a file yet (see `loadCiConfigAsync`); config is then null. */
+  pending?: boolean;
 }
 
 function readStages(scope: EntryScope): string[] {
@@ -165,12 +168,15 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const entryFile = options.entryFile ?? ".gitlab-ci.yml";
   const problems = new ProblemList();
   const top: SourcePos = { file: entryFile, line: 1, col: 1 };
-  const hash = loadWithIncludes(entryFile, options.readFile, problems);
+  const loaded = loadWithIncludes(entryFile, options.readFile, problems, options);
+  const hash = loaded.hash;
+  // An include that fails stops here, as in GitLab: no follow-on errors from jobs that extend it.
   if (!hash)
     return {
       config: null,
       problems: byPosition(problems.items, entryFile),
       warnings: byPosition(problems.warnings, entryFile),
+      pending: loaded.pending,
     };
   const failedExtends = resolveExtends(hash, problems, top);
   const failedReferences = resolveReferences(hash, problems);
@@ -185,8 +191,16 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     [hash, "cache"],
     [hash.default, "default:cache"],
   ] as const) {
-    if (isHash(scope) && scope.cache !== undefined)
+    if (isHash(scope) && scope.cache !== undefined && scope.cache !== null) {
       problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
+      const location = label === "cache" ? "root" : "default";
+      checkCache({
+        location,
+        hash: scope,
+        pos: label === "cache" ? top : keyPos(hash, "default", top),
+        problems,
+      });
+    }
   }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
@@ -199,8 +213,19 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
     )
       continue;
     const pos = keyPos(hash, name, top);
-    if (!isHash(value) || (value.script === undefined && value.trigger === undefined)) {
-      problems.add(pos, `jobs:${name} config should implement a script: or a trigger: keyword`);
+    if (
+      !isHash(value) ||
+      (value.script === undefined && value.trigger === undefined && value.run === undefined)
+    ) {
+      // GitLab's Jobs entry words it with a space: "jobs rspec config should implement …".
+      problems.add(pos, `jobs ${name} config should implement the script:, run:, or trigger: keyword`);
+      continue;
+    }
+    if (value.run !== undefined && value.script === undefined && value.trigger === undefined) {
+      problems.warn(
+        pos,
+        `jobs:${name} uses run: (CI/CD steps), which are not run locally; the job is left out`,
+      );
       continue;
     }
     if (value.trigger !== undefined) {

@@ -31,6 +31,8 @@ export class ReferenceTag {
 export interface ParsedYaml {
   /** The document as plain values; `undefined` for an empty document. */
   value: unknown;
+  /** The `spec:` header document (`{spec: {inputs: …}}`) when the file starts with one, else null. */
+  header: Record<string, unknown> | null;
   problems: ProblemList;
 }
 
@@ -77,7 +79,7 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     const firstLine = error.message.split("\n")[0] ?? error.message;
     problems.add({ file, line: at.line, col: at.col }, firstLine.replace(/ at line \d+, column \d+:?$/, ""));
   }
-  if (problems.items.length > 0 || list.length === 0) return { value: undefined, problems };
+  if (problems.items.length > 0 || list.length === 0) return { value: undefined, header: null, problems };
   const converter = new Converter(file, lineCounter, problems);
   const pos = (doc: (typeof list)[number]): SourcePos => {
     const at = lineCounter.linePos(doc.range[0]);
@@ -89,9 +91,6 @@ export function parseYaml(file: string, source: string): ParsedYaml {
       ? first.contents.items[0]?.key.value === "spec"
       : false;
   const content = header ? list[1] : first;
-  if (header && list.length > 1) {
-    problems.warn(pos(first), "spec: inputs are not interpolated locally; $[[ inputs ]] stay as written");
-  }
   const ignored = list.slice(header ? 2 : 1);
   if (ignored[0])
     problems.warn(
@@ -99,7 +98,8 @@ export function parseYaml(file: string, source: string): ParsedYaml {
       "only the first YAML document is read; later ones are ignored, as in GitLab",
     );
   const value = content?.contents == null ? undefined : converter.convert(content.contents, 0);
-  return { value, problems };
+  const spec = header ? (converter.convert(first.contents, 0) as Record<string, unknown>) : null;
+  return { value, header: spec, problems };
 }
 
 class Converter {

@@ -3,6 +3,7 @@
 
 import type { Build, BuildVariable } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
+import { expandExisting } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
 import type { PipelineContext } from "./pipeline-context.js";
 import { pipelineVariables, refSlug } from "./predefined-variables.js";
@@ -50,14 +51,6 @@ export type PipelinePlan =
 
 const toRecord = (defs: readonly CiVariableDef[]): Record<string, string> =>
   Object.fromEntries(defs.map((d) => [d.key, d.value]));
-
-/** GitLab's `ExpandVariables.expand_existing`: `$VAR`, `${VAR}` and `%VAR%` of known variables, one level. */
-export function expandExisting(text: string, vars: Readonly<Record<string, string>>): string {
-  return text.replace(/\$(\w+)|\$\{(\w+)\}|%(\w+)%/g, (whole, a, b, c) => {
-    const name = (a ?? b ?? c) as string;
-    return Object.hasOwn(vars, name) ? (vars[name] as string) : whole;
-  });
-}
 
 function ruleMatches(rule: CiRule, vars: Record<string, string>, ctx: PipelineContext): boolean {
   if (rule.if && !rule.if.evaluate(vars)) return false;

@@ -4,8 +4,56 @@ import { FAILURE_REASONS } from "@buildsim/core";
 import { isHash } from "./deep-merge.js";
 import { at, checkKeys, type EntryScope } from "./read-values.js";
 
-/** `retry:when` values: GitLab's failure reasons plus `always`. */
-export const RETRY_WHEN: readonly string[] = ["always", ...FAILURE_REASONS, "stale_schedule"];
+/**
+ * `retry:when` accepts `always` and every key of GitLab's `Ci::Build.failure_reasons` (the entry's spec
+ * checks each one): app/models/concerns/enums/ci/commit_status.rb.
+ */
+export const RETRY_WHEN: readonly string[] = [
+  "always",
+  ...FAILURE_REASONS,
+  ...[
+    "stale_schedule",
+    "forward_deployment_failure",
+    "user_blocked",
+    "project_deleted",
+    "ci_quota_exceeded",
+    "pipeline_loop_detected",
+    "no_matching_runner",
+    "trace_size_exceeded",
+    "builds_disabled",
+    "environment_creation_failure",
+    "deployment_rejected",
+    "failed_outdated_deployment_job",
+    "job_execution_server_timeout",
+    "stuck_pending_with_matching_runners",
+    "stuck_pending_no_matching_runners",
+    "no_updates_running",
+    "no_updates_canceling",
+    "server_timeout_running",
+    "server_timeout_canceling",
+    "runner_configuration_error",
+    "runner_external_dependency_failure",
+    "runner_interrupted",
+    "protected_environment_failure",
+    "insufficient_bridge_permissions",
+    "downstream_bridge_project_not_found",
+    "invalid_bridge_trigger",
+    "upstream_bridge_project_not_found",
+    "insufficient_upstream_permissions",
+    "bridge_pipeline_is_child_pipeline",
+    "downstream_pipeline_creation_failed",
+    "secrets_provider_not_found",
+    "reached_max_descendant_pipelines_depth",
+    "ip_restriction_failure",
+    "reached_max_pipeline_hierarchy_size",
+    "reached_downstream_pipeline_trigger_rate_limit",
+    "duo_workflow_not_allowed",
+    "job_router_failure",
+    "job_token_expired",
+    "id_token_burned_project_path",
+    "downstream_project_trigger_resolved_to_empty",
+  ].filter((r) => !(FAILURE_REASONS as readonly string[]).includes(r)),
+];
 
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 

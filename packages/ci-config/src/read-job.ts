@@ -4,6 +4,7 @@ import type { BuildArtifactsOptions } from "@buildsim/core";
 import type { CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readArtifacts } from "./read-artifacts.js";
+import { checkCache } from "./read-cache.js";
 import { readAllowFailure, readRetry } from "./read-failure-handling.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
@@ -164,7 +165,12 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       );
     }
   }
-  if (h.script === null) problems.add(at(scope, "script"), `${location} script can't be blank`);
+  // `script: []` is as blank as `script:` for GitLab's presence validation.
+  if (h.script === null || (Array.isArray(h.script) && h.script.flat(10).length === 0))
+    problems.add(at(scope, "script"), `${location} script can't be blank`);
+  if (Array.isArray(h.rules) && h.rules.length === 0)
+    problems.add(at(scope, "rules"), `${location}:rules config can't be blank`);
+  if (h.cache !== undefined && h.cache !== null) checkCache(scope);
   const stageKey = has("stage") ? "stage" : has("type") ? "type" : null;
   let stage = "test";
   if (stageKey) {

@@ -86,14 +86,17 @@ export function readVariables(scope: EntryScope, key: string): CiVariableDef[] {
   if (!isHash(value)) return fail();
   const out: CiVariableDef[] = [];
   for (const [name, raw] of Object.entries(value)) {
-    if (typeof raw === "string" || typeof raw === "number") {
+    // GitLab turns boolean, number and null values into strings (`FF_TIMESTAMPS: true` is "true").
+    if (raw === null) {
+      out.push({ key: name, value: "" });
+    } else if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") {
       out.push({ key: name, value: String(raw) });
     } else if (
       isHash(raw) &&
       Object.keys(raw).every((k) => ["value", "description", "expand", "options"].includes(k))
     ) {
       const inner = raw.value ?? "";
-      if (typeof inner !== "string" && typeof inner !== "number") return fail();
+      if (typeof inner !== "string" && typeof inner !== "number" && typeof inner !== "boolean") return fail();
       out.push({ key: name, value: String(inner) });
     } else {
       return fail();

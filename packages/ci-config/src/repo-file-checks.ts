@@ -4,8 +4,8 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { matchesGlob } from "./glob-match.js";
 
-/** Every file below `rootDir` as a repository path, `.git` left out. Read once, on first use. */
-function listFiles(rootDir: string): string[] {
+/** Every file below `rootDir` as a repository path, `.git` left out. */
+export function listRepositoryFiles(rootDir: string): string[] {
   const files: string[] = [];
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -23,7 +23,7 @@ function listFiles(rootDir: string): string[] {
 export function createExistsCheck(rootDir: string): (globs: readonly string[]) => boolean {
   let files: string[] | null = null;
   return (globs) => {
-    files ??= listFiles(rootDir);
+    files ??= listRepositoryFiles(rootDir);
     const list = files;
     return globs.some((glob) => list.some((file) => matchesGlob(glob, file)));
   };

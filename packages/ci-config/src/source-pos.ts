@@ -78,3 +78,12 @@ export class ProblemList {
     this.warnings.push({ file: pos.file, line: pos.line, col: pos.col, message });
   }
 }
+
+/** Gives `to` the positions of `from`, with keys renamed by `rename` (old key → new key). */
+export function copyLocsRenamed(from: object, to: object, rename: ReadonlyMap<string, string>): void {
+  const source = LOCS.get(from);
+  if (!source) return;
+  const keys = new Map<string, SourcePos>();
+  for (const [key, pos] of source.keys) keys.set(rename.get(key) ?? key, pos);
+  LOCS.set(to, { self: source.self, keys, items: [...source.items] });
+}

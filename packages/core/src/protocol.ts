@@ -4,7 +4,7 @@
 // JSON text frames; trace bytes travel base64-encoded so offsets count exact bytes.
 
 import { type Static, Type } from "@sinclair/typebox";
-import { Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
+import { Base64, Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
 import { BuildStatusSchema, FailureReasonSchema } from "./status.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -116,7 +116,7 @@ export const TraceMessageSchema = Type.Object({
   /** Byte offset of `data`'s first byte in the build's trace. */
   offset: Count(),
   /** Base64 of the bytes. */
-  data: Type.String(),
+  data: Base64(),
 });
 export type TraceMessage = Static<typeof TraceMessageSchema>;
 
@@ -229,7 +229,7 @@ export const ChunkMessageSchema = Type.Object({
   type: Type.Literal("chunk"),
   offset: Count(),
   /** Base64 of the bytes. */
-  data: Type.String(),
+  data: Base64(),
 });
 export type ChunkMessage = Static<typeof ChunkMessageSchema>;
 

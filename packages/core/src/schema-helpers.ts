@@ -23,3 +23,11 @@ export const Id = (description?: string) =>
 /** A byte count or offset: a non-negative safe integer. */
 export const Count = (description?: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...(description ? { description } : {}) });
+
+/** Standard base64 with padding, as `Buffer#toString("base64")` writes it (trace bytes on the wire). */
+export const Base64 = (description?: string) =>
+  Type.String({
+    pattern: "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+    contentEncoding: "base64",
+    ...(description ? { description } : {}),
+  });

@@ -16,7 +16,40 @@ describe("buildsim run arguments", () => {
         dataDir: ".buildsim",
         port: 0,
         keep: false,
+        include: { includeMap: null, projects: [], gitlabUrl: null, gitlabToken: null },
       },
+    });
+  });
+
+  it("reads the include flags and refuses a malformed --project or --gitlab-url", () => {
+    const r = parseRunArgs([
+      "--include-map",
+      "ci/map.yml",
+      "--project",
+      "acme/ci=../ci",
+      "--project",
+      "acme/sub/tools=/src/tools",
+      "--gitlab-url",
+      "https://gitlab.example.com/",
+      "--gitlab-token",
+      "glpat-x",
+    ]);
+    expect(r.ok === true && r.options.include).toEqual({
+      includeMap: "ci/map.yml",
+      projects: [
+        { path: "acme/ci", dir: "../ci" },
+        { path: "acme/sub/tools", dir: "/src/tools" },
+      ],
+      gitlabUrl: "https://gitlab.example.com",
+      gitlabToken: "glpat-x",
+    });
+    expect(parseRunArgs(["--project", "ci=../ci"])).toEqual({
+      ok: false,
+      error: '--project expects group/name=DIR, got "ci=../ci"',
+    });
+    expect(parseRunArgs(["--gitlab-url", "gitlab.example.com"])).toEqual({
+      ok: false,
+      error: '--gitlab-url must be an http(s) URL, got "gitlab.example.com"',
     });
   });
 

@@ -1,9 +1,16 @@
 // `buildsim run` arguments: which file, ref, jobs, variables, concurrency and manual jobs to run.
 
 import { parseArgs } from "node:util";
+import {
+  INCLUDE_PARSE_OPTIONS,
+  INCLUDE_USAGE,
+  type IncludeFlags,
+  readIncludeFlags,
+} from "../include-flags.js";
 
 export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--concurrent N]
                     [--manual NAME…] [--executor shell|simulate] [--data DIR] [--port N] [--keep]
+                    [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
 
 Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data,
 default .buildsim/) and a runner, creates the pipeline, shows it live, and exits 0 only if it succeeded.
@@ -15,7 +22,12 @@ default .buildsim/) and a runner, creates the pipeline, shows it live, and exits
   --concurrent N    jobs run at the same time (default 4)
   --manual NAME     play this manual job when it is reached (repeatable)
   --executor E      shell (default) or simulate
-  --keep            keep serving after the pipeline ends, to inspect it through the API`;
+  --keep            keep serving after the pipeline ends, to inspect it through the API
+
+Includes resolve offline first: the include map, then local projects (--project, and every project the
+server under --data knows), then --gitlab-url, then plain HTTP for include:remote. Fetched files are
+cached under --data/includes, so a second run needs no network.
+${INCLUDE_USAGE}`;
 
 export interface RunOptions {
   file: string;
@@ -28,6 +40,7 @@ export interface RunOptions {
   dataDir: string;
   port: number;
   keep: boolean;
+  include: IncludeFlags;
 }
 
 export type ParseRunArgsResult =
@@ -57,6 +70,8 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   const port = Number(v.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: "--port must be 0–65535" };
+  const include = readIncludeFlags(v);
+  if ("error" in include) return { ok: false, error: include.error };
   const executor = v.executor ?? "shell";
   if (executor !== "shell" && executor !== "simulate")
     return { ok: false, error: "--executor must be shell or simulate" };
@@ -73,6 +88,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       dataDir: v.data ?? ".buildsim",
       port,
       keep: v.keep ?? false,
+      include,
     },
   };
 }
@@ -93,6 +109,7 @@ function parse(argv: readonly string[]) {
       port: { type: "string" },
       keep: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      ...INCLUDE_PARSE_OPTIONS,
     },
   });
 }

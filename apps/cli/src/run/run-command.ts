@@ -8,9 +8,18 @@
 // Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
 
 import path from "node:path";
-import { createChangesCheck, createDirectoryReader, createExistsCheck } from "@buildsim/ci-config";
+import {
+  createChangesCheck,
+  createDirectoryReader,
+  createExistsCheck,
+  formatProblem,
+  listRepositoryFiles,
+  loadCiConfigAsync,
+  pipelineVariables,
+} from "@buildsim/ci-config";
 import type { Build } from "@buildsim/core";
 import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
+import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
 import { readGitProject } from "./git-project.js";
@@ -87,6 +96,64 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       defaultBranch: git.isGit && !git.tag ? git.ref : "main",
       ownerId: owner.id,
     });
+    // `--project` repositories become projects of this server, which serves their files to includes.
+    for (const extra of o.include.projects) {
+      const dir = path.resolve(io.cwd, extra.dir);
+      const extraGit = await readGitProject(dir, {}).catch(() => null);
+      registerLocalProject(app, {
+        pathWithNamespace: extra.path,
+        name: extra.path.split("/").pop()!,
+        sourceDir: dir,
+        defaultBranch: extraGit?.isGit && !extraGit.tag ? extraGit.ref : "main",
+        ownerId: owner.id,
+      });
+    }
+    const dataDir = path.resolve(io.cwd, o.dataDir);
+    const fetchSources = createIncludeSources({
+      flags: o.include,
+      cwd: io.cwd,
+      projectDir,
+      localApi: { url: server.url, token: server.token },
+      cacheDir: path.join(dataDir, "includes"),
+    });
+    if ("error" in fetchSources) {
+      io.stderr.write(`buildsim run: ${fetchSources.error}\n`);
+      return 2;
+    }
+    const readFile = createDirectoryReader(projectDir);
+    const exists = createExistsCheck(projectDir);
+    const changes = lazyChanges(projectDir, git.isGit);
+    let files: string[] | null = null;
+    const listFiles = () => (files ??= listRepositoryFiles(projectDir));
+    // Includes are fetched before the pipeline is created (creation is one synchronous transaction).
+    const includes = await loadCiConfigAsync(
+      {
+        readFile,
+        entryFile: path.basename(file),
+        listFiles,
+        exists,
+        changes,
+        variables: {
+          ...pipelineVariables({
+            ref: git.ref,
+            tag: git.tag,
+            source: "push",
+            sha: git.commit.sha,
+            commitMessage: git.commit.message,
+            defaultBranch: project.defaultBranch,
+            projectPath: project.pathWithNamespace,
+            exists,
+            changes,
+          }),
+          ...o.variables,
+        },
+      },
+      fetchSources,
+    );
+    if (!includes.config) {
+      io.stderr.write(includes.problems.map((p) => `${formatProblem(p)}\n`).join(""));
+      return 1;
+    }
     const created = app.createPipeline({
       project,
       commit: { ...git.commit, projectId: project.id },
@@ -96,10 +163,12 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       source: "push",
       userId: owner.id,
       variables: o.variables,
-      readFile: createDirectoryReader(projectDir),
+      readFile,
       entryFile: path.basename(file),
-      exists: createExistsCheck(projectDir),
-      changes: lazyChanges(projectDir, git.isGit),
+      exists,
+      changes,
+      includeSources: includes.sources,
+      listFiles,
       onlyJobs: o.jobs,
     });
     if (!created.created) {

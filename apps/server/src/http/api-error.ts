@@ -18,10 +18,17 @@ export const API_ERRORS = {
   NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
   /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
   RECORD_NOT_FOUND: { status: 404, body: { message: "404 Not found" } },
+  /** Repository files API: no such file, or no such ref (`not_found!('File')`, `not_found!('Commit')`). */
+  FILE_NOT_FOUND: { status: 404, body: { message: "404 File Not Found" } },
+  COMMIT_NOT_FOUND: { status: 404, body: { message: "404 Commit Not Found" } },
+  /** Templates API: no template by that key (`not_found!('Template')`). */
+  TEMPLATE_NOT_FOUND: { status: 404, body: { message: "404 Template Not Found" } },
   /** Grape's catch-all route for paths the API does not have. */
   ROUTE_NOT_FOUND: { status: 404, body: { error: "404 Not Found" } },
   UNPLAYABLE: { status: 400, body: { message: '400 (Bad request) "Unplayable Job" not given' } },
   PAYLOAD_TOO_LARGE: { status: 413, body: { message: "413 Request Entity Too Large" } },
+  /** GitLab's JSON validation middleware (`Gitlab::Json::StreamValidator`), before any route or auth. */
+  JSON_TOO_DEEP: { status: 400, body: { error: "Parameters nested too deeply" } },
   /** Runner API (job token endpoints, §7). */
   JOB_NOT_RUNNING: { status: 403, body: { message: "403 Forbidden - Job is not running!" } },
   JOB_ERASED: { status: 403, body: { message: "403 Forbidden - Job has been erased!" } },

@@ -229,3 +229,22 @@ describe("unexpected exceptions", () => {
     }
   });
 });
+
+describe("JSON nesting", () => {
+  // GitLab's JSON validation middleware answers 400 {"error": "Parameters nested too deeply"} before
+  // routing or authentication (lib/gitlab/middleware/json_validation.rb, StreamValidator).
+  it("answers 400 'Parameters nested too deeply' to 3,000 nested arrays, even without a token", async () => {
+    const deep = `${"[".repeat(3000)}${"]".repeat(3000)}`;
+    for (const target of ["/api/v3/projects/1/builds/69/cancel", "/api/v4/projects/1/jobs/69/cancel"]) {
+      const r = await rawRequest(server.url, "", "POST", target, { type: "application/json", body: deep });
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text)).toEqual({ error: "Parameters nested too deeply" });
+    }
+  });
+
+  it("still accepts a body nested 100 deep", async () => {
+    const ok = `{"a":${"[".repeat(99)}${"]".repeat(99)}}`;
+    const r = await raw("GET", "/api/v3/projects/1/builds/8", { type: "application/json", body: ok });
+    expect(r.status).toBe(200);
+  });
+});

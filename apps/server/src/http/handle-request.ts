@@ -1,6 +1,7 @@
 // The one place requests come in and errors go out: routing, body and query parsing, ApiError rendering,
 // and the 500 for anything unexpected (logged with its request id, never leaked to the client).
 
+import { rmSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
 import type { RouteHandler } from "../routes/route-handler.js";
@@ -10,6 +11,7 @@ import { bodyParams, readBody } from "./read-body.js";
 import { jsonReply, type Reply, writeReply } from "./reply.js";
 import { baseUrlOf, type RequestContext } from "./request-context.js";
 import type { RouteParams, Router } from "./router.js";
+import { streamBodyToFile, type UploadedFile } from "./stream-body-to-file.js";
 
 const errorReply = (e: ApiError): Reply => jsonReply(e.status, e.body);
 
@@ -29,6 +31,7 @@ class HttpRequestContext implements RequestContext {
     readonly route: RouteParams,
     readonly bodyKey: string,
     readonly body: Buffer,
+    public upload?: UploadedFile,
   ) {}
   /** Only a cache miss renders Link URLs; most requests never need this. */
   get baseUrl(): string {
@@ -45,17 +48,16 @@ const hasBody = (req: IncomingMessage): boolean => {
 
 /** A `node:http` request listener serving `router`'s routes. */
 export function createRequestHandler(app: App, router: Router<RouteHandler>, nextRequestId: () => string) {
-  /** Parses the request into a context and runs the handler; synchronous unless the handler is not. */
-  function dispatch(
+  /** Parses the request into a context (throws ApiError for a query or body GitLab would refuse). */
+  function contextOf(
     req: IncomingMessage,
     requestId: string,
     rawUrl: string,
     q: number,
     path: string,
     route: RequestContext["route"],
-    handler: RouteHandler,
     body: Buffer,
-  ): Reply | Promise<Reply> {
+  ): HttpRequestContext {
     let query: ReturnType<typeof parseQuery>;
     try {
       query = parseQuery(q < 0 ? "" : rawUrl.slice(q + 1));
@@ -64,7 +66,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       throw e;
     }
     const fromBody: Params = bodyParams(body, req.headers["content-type"]);
-    const ctx = new HttpRequestContext(
+    return new HttpRequestContext(
       requestId,
       req.method ?? "GET",
       path,
@@ -76,7 +78,39 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       body.byteLength === 0 ? "" : body.toString("latin1"),
       body,
     );
-    return handler(ctx, app);
+  }
+
+  /** Parses the request into a context and runs the handler; synchronous unless the handler is not. */
+  function dispatch(
+    req: IncomingMessage,
+    requestId: string,
+    rawUrl: string,
+    q: number,
+    path: string,
+    route: RequestContext["route"],
+    handler: RouteHandler,
+    body: Buffer,
+  ): Reply | Promise<Reply> {
+    return handler(contextOf(req, requestId, rawUrl, q, path, route, body), app);
+  }
+
+  /**
+   * An upload: authorized on headers and query first (an unauthorized body is never read: the reply
+   * closes the connection), then streamed to disk; the file is removed afterwards unless the handler
+   * moved it into place.
+   */
+  async function upload(
+    req: IncomingMessage,
+    ctx: HttpRequestContext,
+    handler: RouteHandler & { upload: NonNullable<RouteHandler["upload"]> },
+  ): Promise<Reply> {
+    handler.upload.authorize(ctx, app);
+    ctx.upload = await streamBodyToFile(req, handler.upload.dir(app), handler.upload.maxBytes);
+    try {
+      return await handler(ctx, app);
+    } finally {
+      rmSync(ctx.upload.file, { force: true });
+    }
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -111,6 +145,23 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         finish(errorReply(ApiError.of("ROUTE_NOT_FOUND")));
         return;
       }
+      const handler = match.handler;
+      if (handler.upload) {
+        const spec = handler.upload;
+        let ctx: HttpRequestContext;
+        try {
+          ctx = contextOf(req, requestId, rawUrl, q, path, match.params, EMPTY);
+        } catch (e) {
+          res.setHeader("Connection", "close");
+          throw e;
+        }
+        upload(req, ctx, handler as typeof handler & { upload: typeof spec }).then(finish, (e) => {
+          // The body may be unread (refused before it or past the limit): do not keep the socket.
+          if (!req.complete) res.setHeader("Connection", "close");
+          onError(e);
+        });
+        return;
+      }
       if (!hasBody(req)) {
         // The common case (every GET a dashboard polls) stays synchronous: no promise per request.
         const reply = dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY);
@@ -119,7 +170,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         return;
       }
       // A handler may allow bigger bodies than the API's default (artifact uploads).
-      readBody(req, (match.handler as { maxBodyBytes?: number }).maxBodyBytes ?? app.maxBodyBytes)
+      readBody(req, handler.maxBodyBytes ?? app.maxBodyBytes)
         .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
         .then(finish, onError);
     } catch (e) {

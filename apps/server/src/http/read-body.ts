@@ -2,6 +2,7 @@
 
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "./api-error.js";
+import { exceedsJsonDepth } from "./json-depth.js";
 import { type Params, type ParamValue, parseQuery, QueryParseError } from "./parse-query.js";
 
 /** Default `maxBodyBytes`: API bodies are tiny; artifacts do not come through the v3 API. */
@@ -68,9 +69,12 @@ export function bodyParams(body: Buffer, contentType: string | undefined): Param
   if (body.byteLength === 0) return out;
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json") {
+    const text = body.toString("utf8");
+    // GitLab's middleware refuses deep nesting before parsing; JSON.parse and toParamValue recurse.
+    if (exceedsJsonDepth(text)) throw ApiError.of("JSON_TOO_DEEP");
     let value: unknown;
     try {
-      value = JSON.parse(body.toString("utf8"));
+      value = JSON.parse(text);
     } catch {
       throw ApiError.invalidParam("The request body is not valid JSON");
     }

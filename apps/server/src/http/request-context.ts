@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Params, ParsedQuery } from "./parse-query.js";
 import type { RouteParams } from "./router.js";
+import type { UploadedFile } from "./stream-body-to-file.js";
 
 /** One request, parsed. */
 export interface RequestContext {
@@ -21,8 +22,10 @@ export interface RequestContext {
   route: RouteParams;
   /** The body as text ("" when empty): part of response-cache keys, since body params count. */
   bodyKey: string;
-  /** The raw body (empty when none). */
+  /** The raw body (empty when none, and for upload routes, whose body is in `upload`). */
   body: Buffer;
+  /** Upload routes only: the body, streamed to a file after the request was authorized. */
+  upload?: UploadedFile;
 }
 
 // Header values must be ASCII; percent-encode anything else a client managed to send.

@@ -6,7 +6,10 @@ import {
   buildFieldsOf,
   type CiFileReader,
   formatProblem,
+  type IncludeSources,
   loadCiConfig,
+  type PipelineContext,
+  pipelineVariables,
   planPipeline,
 } from "@buildsim/ci-config";
 import { type Build, type Commit, newBuild, type Pipeline, type Project } from "@buildsim/core";
@@ -33,6 +36,10 @@ export interface CreatePipelineInput {
   changes?: (globs: readonly string[]) => boolean;
   /** @default ".gitlab-ci.yml" */
   entryFile?: string;
+  /** Files included from other projects, URLs, templates and components (`loadCiConfigAsync`'s snapshot). */
+  includeSources?: IncludeSources;
+  /** Every file of the repository, for `include:local` wildcards. */
+  listFiles?: () => readonly string[];
   /**
    * Run only these jobs (`buildsim run --job`): a name matches a job or all instances of a parallel job
    * (`test` matches `test 1/3`, `test: [a]`). Needs and dependencies on left-out jobs are dropped.
@@ -75,10 +82,8 @@ const literalExists = (readFile: CiFileReader) => (globs: readonly string[]) =>
 /** Builds the `createPipeline(input)` service. */
 export function createPipelineCreator({ store, transitions, now, generateToken }: CreatePipelineDeps) {
   return function createPipeline(input: CreatePipelineInput): CreatePipelineResult {
-    const loaded = loadCiConfig({ readFile: input.readFile, entryFile: input.entryFile });
-    if (!loaded.config) return { created: false, errors: loaded.problems.map(formatProblem) };
     const pipelineId = store.pipelines.nextId();
-    const plan = planPipeline(loaded.config, {
+    const context: PipelineContext = {
       ref: input.ref,
       tag: input.tag,
       source: input.source,
@@ -91,7 +96,19 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       variables: input.variables,
       exists: input.exists ?? literalExists(input.readFile),
       changes: input.changes ?? (() => true),
+    };
+    const loaded = loadCiConfig({
+      readFile: input.readFile,
+      entryFile: input.entryFile,
+      sources: input.includeSources,
+      listFiles: input.listFiles,
+      // Include paths and include:rules see predefined and pipeline variables, not the file's own.
+      variables: { ...pipelineVariables(context), ...input.variables },
+      exists: context.exists,
+      changes: context.changes,
     });
+    if (!loaded.config) return { created: false, errors: loaded.problems.map(formatProblem) };
+    const plan = planPipeline(loaded.config, context);
     if (!plan.created) return { created: false, errors: [plan.reason] };
     const jobs = selectJobs(plan.jobs, input.onlyJobs);
     if (jobs.length === 0) return { created: false, errors: ["No stages / jobs for this pipeline."] };

@@ -76,6 +76,19 @@ export function createGitSource(dir: string) {
       return (repoPath) => git(["show", `${sha}:${repoPath}`]) ?? undefined;
     },
 
+    /** One file's bytes as of `sha`, or null when it is not a file there (missing, or a folder). */
+    blob(sha: string, repoPath: string): Buffer | null {
+      try {
+        return execFileSync("git", ["cat-file", "blob", `${sha}:${repoPath}`], {
+          cwd: dir,
+          stdio: ["ignore", "pipe", "ignore"],
+          maxBuffer: 64 << 20,
+        });
+      } catch {
+        return null;
+      }
+    },
+
     /** Every file path in the commit's tree. */
     files(sha: string): string[] {
       return (git(["ls-tree", "-r", "--name-only", sha]) ?? "").split("\n").filter(Boolean);

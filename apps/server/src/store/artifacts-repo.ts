@@ -1,6 +1,6 @@
 // Artifact archives: metadata rows in SQLite, bytes as files under the data directory.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "./open-database.js";
 
@@ -51,6 +51,16 @@ export function createArtifactsRepo(db: Db, dir: string) {
       writeFileSync(fileOf(storageKey), bytes);
       upsert.run(buildId, filename, bytes.byteLength, storageKey, at);
       return { buildId, filename, size: bytes.byteLength, storageKey, createdAt: at };
+    },
+    /** Where uploads are streamed before `putFile` moves them into place (same filesystem). */
+    incomingDir: path.join(dir, ".incoming"),
+    /** As `put`, for an archive already on disk (an upload streamed to `incomingDir`): moved, not copied. */
+    putFile(buildId: number, filename: string, file: string, size: number, at: string): ArtifactRecord {
+      const storageKey = path.join(String(buildId), "archive.bin");
+      mkdirSync(path.dirname(fileOf(storageKey)), { recursive: true });
+      renameSync(file, fileOf(storageKey));
+      upsert.run(buildId, filename, size, storageKey, at);
+      return { buildId, filename, size, storageKey, createdAt: at };
     },
     /** The archive bytes, or undefined when the row or its file is gone. */
     read(buildId: number): { record: ArtifactRecord; bytes: Buffer } | undefined {

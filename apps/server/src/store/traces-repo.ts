@@ -19,6 +19,11 @@ export function createTracesRepo(db: Db) {
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
   const chunks = db.prepare("SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY offset");
   const clear = db.prepare("DELETE FROM trace_chunks WHERE build_id = ?");
+  // The chunk holding byte `from` (the last one starting at or before it) and every later one before `to`.
+  const chunksIn = db.prepare(
+    `SELECT offset, data FROM trace_chunks WHERE build_id = @id AND offset < @to AND offset >= COALESCE(
+       (SELECT MAX(offset) FROM trace_chunks WHERE build_id = @id AND offset <= @from), 0) ORDER BY offset`,
+  );
 
   const length = (buildId: number): number | undefined =>
     (lengthOf.get(buildId) as { trace_bytes: number } | undefined)?.trace_bytes;
@@ -46,6 +51,15 @@ export function createTracesRepo(db: Db) {
     read(buildId: number): Buffer {
       const parts = (chunks.all(buildId) as { data: Buffer }[]).map((r) => r.data);
       return Buffer.concat(parts);
+    },
+    /** Bytes [from, to) of the trace (fewer when it is shorter), reading only the chunks that hold them. */
+    readRange(buildId: number, from: number, to: number): Buffer {
+      if (to <= from) return Buffer.alloc(0);
+      const rows = chunksIn.all({ id: buildId, from, to }) as { offset: number; data: Buffer }[];
+      if (rows.length === 0) return Buffer.alloc(0);
+      const start = rows[0]!.offset;
+      const joined = rows.length === 1 ? rows[0]!.data : Buffer.concat(rows.map((r) => r.data));
+      return joined.subarray(Math.max(0, from - start), Math.max(0, to - start));
     },
     /** Erases the trace (the build's length becomes 0). */
     erase(buildId: number, at: string): void {

@@ -10,6 +10,7 @@ import type { App } from "../app.js";
 import { API_ERRORS } from "../http/api-error.js";
 import { authorizeWatcher } from "./authorize-watcher.js";
 import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
+import { maxRunnerFrameBytes } from "./runner-frame-limits.js";
 import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
 import { RunnerSession } from "./runner-session.js";
 import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
@@ -40,7 +41,13 @@ export function attachRealtime(
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
   // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+  // maxPayload: no runner message is larger than a full trace chunk, and watchers send nothing; `ws`
+  // refuses a bigger frame (1009) while it arrives instead of buffering it whole.
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: maxRunnerFrameBytes(resolved.maxTraceChunkBytes),
+  });
   const runners = createRunnerHub(app, resolved, serverUrl);
   const watchers = createWatcherHub(app, resolved);
 

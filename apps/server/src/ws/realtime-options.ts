@@ -26,6 +26,14 @@ export interface RealtimeOptions {
   maxClaimWaitMs?: number;
   /** A watcher with more than this many bytes unsent is closed with WATCHER_TOO_SLOW. @default 8 MiB */
   maxBufferedBytes?: number;
+  /** Largest trace slice in one `chunk` to a watcher (the backlog is sent in pieces). @default 1 MiB */
+  maxWatcherChunkBytes?: number;
+  /** A watcher catching up that has not taken a byte for this long is closed with WATCHER_TOO_SLOW. @default 5000 */
+  watcherStallMs?: number;
+  /** How long a WATCHER_TOO_SLOW close may take before the socket is destroyed. @default 30000 */
+  watcherCloseTimeoutMs?: number;
+  /** A runner socket that has not said `hello` after this long is closed with 4401. @default 10000 */
+  helloTimeoutMs?: number;
   /** Largest decoded trace chunk a runner may send. @default 1 MiB */
   maxTraceChunkBytes?: number;
   /** Timers. @default the global ones */
@@ -44,6 +52,10 @@ export function resolveRealtimeOptions(o: RealtimeOptions = {}): ResolvedRealtim
     maxClaimWaitMs: o.maxClaimWaitMs ?? 60_000,
     maxBufferedBytes: o.maxBufferedBytes ?? 8 * 1024 * 1024,
     maxTraceChunkBytes: o.maxTraceChunkBytes ?? 1024 * 1024,
+    maxWatcherChunkBytes: o.maxWatcherChunkBytes ?? 1024 * 1024,
+    watcherStallMs: o.watcherStallMs ?? 5000,
+    watcherCloseTimeoutMs: o.watcherCloseTimeoutMs ?? 30_000,
+    helloTimeoutMs: o.helloTimeoutMs ?? 10_000,
     timers: o.timers ?? {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),

@@ -189,9 +189,10 @@ describe("claim", () => {
     const { client } = await connectRunner(server, T.paused);
     client.send({ type: "claim", requestId: "w", waitMs: 1000 });
     client.send({ type: "heartbeat", buildIds: [] });
-    await expect.poll(() => timers.length).toBe(1);
+    // The first timer is the socket's hello deadline, the second the parked claim's wait.
+    await expect.poll(() => timers.length).toBe(2);
     expect(client.pending).toEqual([]);
-    timers[0]!();
+    timers[1]!();
     expect(await client.nextOf("noJob")).toEqual({ type: "noJob", requestId: "w" });
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import { extractCoverage } from "../services/extract-coverage.js";
+import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
 import type { RunnerHub } from "./runner-hub.js";
 
 /** A connected runner socket and the builds it holds. */
@@ -22,6 +23,9 @@ export class RunnerSession {
   runner: Runner | null = null;
   /** Builds this session claimed or resumed: checked once, then trusted for its trace chunks. */
   private readonly owned = new Set<number>();
+
+  /** Closes a socket that never says hello (an open socket costs the server until it does). */
+  private helloTimer: unknown;
 
   constructor(
     readonly socket: WebSocket,
@@ -31,7 +35,14 @@ export class RunnerSession {
       if (isBinary) this.protocolError("binary frames are not part of the protocol");
       else this.receive(data.toString());
     });
-    socket.on("close", () => hub.detach(this));
+    this.helloTimer = hub.options.timers.setTimeout(() => {
+      this.helloTimer = undefined;
+      if (!this.runner) this.close(CLOSE_CODES.UNAUTHORIZED, "no hello in time");
+    }, hub.options.helloTimeoutMs);
+    socket.on("close", () => {
+      if (this.helloTimer !== undefined) hub.options.timers.clearTimeout(this.helloTimer);
+      hub.detach(this);
+    });
     socket.on("error", () => {});
   }
 
@@ -51,12 +62,21 @@ export class RunnerSession {
   }
 
   private receive(text: string): void {
+    const maxTrace = this.hub.options.maxTraceChunkBytes;
+    if (!mayParseFrame(text, maxTrace)) {
+      this.protocolError("frame too large for its message type");
+      return;
+    }
     const parsed = parseRunnerToServerMessage(text);
     if (!parsed.ok) {
       this.protocolError(parsed.error);
       return;
     }
     const m = parsed.value;
+    if (text.length > frameLimitFor(m.type, maxTrace)) {
+      this.protocolError(`${m.type} frame over ${frameLimitFor(m.type, maxTrace)} bytes`);
+      return;
+    }
     if (m.type === "hello") {
       this.hello(m);
       return;
@@ -93,6 +113,8 @@ export class RunnerSession {
       return;
     }
     this.runner = runner;
+    if (this.helloTimer !== undefined) this.hub.options.timers.clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
     const resume = this.hub.runningOn(runner.id);
     for (const r of resume) {
       this.owned.add(r.buildId);

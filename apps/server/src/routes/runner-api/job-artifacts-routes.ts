@@ -37,12 +37,24 @@ function authenticatedJob(
   return job;
 }
 
-/** `POST /api/v4/jobs/:id/artifacts` with a raw `application/zip` body; `maxBytes` → 413. */
+/** The job an upload is for, checked before its body is read: 404, 403 wrong token or erased, 403 not running. */
+function uploadTarget(ctx: RequestContext, app: App): Build {
+  const job = authenticatedJob(ctx, app, (token, j) => token === j.token);
+  if (job.status !== "running") throw ApiError.of("JOB_NOT_RUNNING");
+  return job;
+}
+
+/**
+ * `POST /api/v4/jobs/:id/artifacts` with a raw `application/zip` body; past `maxBytes` → 413. GitLab
+ * authorizes an upload (`POST …/artifacts/authorize`, then Workhorse) before it accepts the body, so
+ * the job token is checked first and the body goes to disk, never into memory.
+ */
 export function createUploadArtifacts(maxBytes: number): RouteHandler {
-  const handler: RouteHandler & { maxBodyBytes?: number } = (ctx, app) => {
-    const job = authenticatedJob(ctx, app, (token, j) => token === j.token);
-    if (job.status !== "running") throw ApiError.of("JOB_NOT_RUNNING");
-    if (ctx.body.byteLength === 0) throw ApiError.of("MISSING_ARTIFACTS_FILE");
+  const handler: RouteHandler = (ctx, app) => {
+    const upload = ctx.upload;
+    if (!upload || upload.size === 0) throw ApiError.of("MISSING_ARTIFACTS_FILE");
+    // The job may have finished while its body streamed in.
+    const job = uploadTarget(ctx, app);
     const at = app.now();
     const expireRaw = ctx.params.expire_in ?? job.artifactsOptions?.expireIn;
     let expireAt: string | null = null;
@@ -54,7 +66,7 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
     }
     const filename = `${job.artifactsOptions?.name ?? "artifacts"}.zip`;
     const saved = app.store.transaction(() => {
-      const record = app.store.artifacts.put(job.id, filename, ctx.body, at);
+      const record = app.store.artifacts.putFile(job.id, filename, upload.file, upload.size, at);
       return app.transitions.saveDetails({
         ...job,
         artifactsFile: { filename: record.filename, size: record.size },
@@ -68,7 +80,11 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
       artifacts_expire_at: saved.artifactsExpireAt,
     });
   };
-  handler.maxBodyBytes = maxBytes;
+  handler.upload = {
+    maxBytes,
+    authorize: (ctx, app) => void uploadTarget(ctx, app),
+    dir: (app) => app.store.artifacts.incomingDir,
+  };
   return handler;
 }
 

@@ -37,6 +37,7 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
 
 const jobs = json("The jobs, newest first (paginated, `Link` header)", Type.Array(JobEntitySchema));
 const job = (status: 200 | 201, description: string) => ({ [status]: json(description, JobEntitySchema) });
@@ -87,6 +88,24 @@ export function addV4Routes(router: Router<RouteHandler>): void {
         { 200: file("The archive") },
         byRef,
       ),
+    )
+    .add(
+      "GET",
+      `${p}/repository/files/*file_path/raw`,
+      getRawRepositoryFile,
+      v4(
+        "Get a raw file from a local project's repository",
+        { 200: text("The file's bytes (`X-Gitlab-*` headers say which)") },
+        Type.Object({ ref: Type.Optional(Type.String({ description: "@default HEAD" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      "/api/v4/templates/gitlab_ci_ymls/*key",
+      getCiYmlTemplate,
+      v4("Get a single GitLab CI YAML template", {
+        200: json("The template", Type.Object({ name: Type.String(), content: Type.String() })),
+      }),
     )
     .add("GET", p, getProject, v4("Get a single project", { 200: json("The project", ProjectEntitySchema) }))
     .add(

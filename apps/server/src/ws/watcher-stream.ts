@@ -1,0 +1,161 @@
+// One trace watcher's socket with flow control: the stored backlog is sent in bounded pieces, each
+// after the previous ones were written out, so a late watcher of a huge trace costs one piece of memory
+// and a healthy watcher is never taken for a slow one; live chunks follow once it has caught up.
+//
+//   catching up:  read piece [sent, sent + pieceBytes) from the store → chunk → wait for the write
+//                 callback while `windowBytes` are in flight → … → caught up with what is released
+//                 (status and end are held meanwhile, then sent in order)
+//   live:         chunks sent as they are released; more than `maxBufferedBytes` unsent → 4408
+//   stalled:      nothing written for `stallMs` while catching up → 4408 (the watcher reads nothing)
+//
+// A 4408 close is queued after what is already buffered; the socket is destroyed only if the close
+// has not gone through after `closeTimeoutMs`, so a watcher that resumes reading sees 4408, not 1006.
+
+import { CLOSE_CODES } from "@buildsim/core";
+import type { WebSocket } from "ws";
+import type { RealtimeTimers } from "./realtime-options.js";
+
+/** How a watcher's stream behaves. */
+export interface WatcherStreamOptions {
+  /** Largest trace slice in one chunk message. */
+  pieceBytes: number;
+  /** Bytes of messages handed to the socket and not yet written, while catching up. */
+  windowBytes: number;
+  /** Unsent bytes past which a live watcher is too slow. */
+  maxBufferedBytes: number;
+  stallMs: number;
+  closeTimeoutMs: number;
+  timers: RealtimeTimers;
+}
+
+/** Where the stream reads the trace from. */
+export interface WatcherTraceSource {
+  /** Bytes released to watchers so far (all of them once the build is complete). */
+  releasedLength(): number;
+  /** Released bytes [from, to), masked. */
+  readMasked(from: number, to: number): Buffer;
+}
+
+const CHUNK_END = Buffer.from('"}');
+
+/**
+ * The `chunk` message as bytes, assembled directly: base64 needs no JSON escaping, so this is exactly
+ * `JSON.stringify({type: "chunk", offset, data})` without scanning and re-encoding a large string.
+ */
+export function chunkMessage(offset: number, data: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`{"type":"chunk","offset":${offset},"data":"`),
+    Buffer.from(data.toString("base64"), "latin1"),
+    CHUNK_END,
+  ]);
+}
+
+/** A watcher's socket, catching up from the store and then live. */
+export class WatcherStream {
+  /** Bytes of the trace handed to the socket. */
+  sentBytes: number;
+  closing = false;
+  /** True while the backlog is being pumped: live chunks are read from the store instead. */
+  catchingUp = true;
+  private inFlight = 0;
+  private stallTimer: unknown = undefined;
+  /** Messages (status, end) that must follow the backlog. */
+  private readonly held: Buffer[] = [];
+  private endAfterHeld = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    offset: number,
+    private readonly source: WatcherTraceSource,
+    private readonly o: WatcherStreamOptions,
+  ) {
+    this.sentBytes = offset;
+    socket.once("close", () => this.clearStall());
+  }
+
+  private get open(): boolean {
+    return !this.closing && this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends a live chunk (the watcher is caught up); closes a watcher that stopped reading. */
+  live(message: Buffer, endBytes: number): void {
+    if (!this.open) return;
+    this.sentBytes = endBytes;
+    this.socket.send(message, { binary: false });
+    if (this.socket.bufferedAmount > this.o.maxBufferedBytes) this.tooSlow();
+  }
+
+  /** A status (or other control) message: after the backlog when catching up. */
+  control(message: Buffer): void {
+    if (this.catchingUp) this.held.push(message);
+    else if (this.open) this.socket.send(message, { binary: false });
+  }
+
+  /** `end`, then a normal close, after everything before it. */
+  end(message: Buffer): void {
+    this.control(message);
+    if (this.catchingUp) this.endAfterHeld = true;
+    else this.closeNormally();
+  }
+
+  /** Sends backlog pieces while the window allows; calls itself from the write callbacks. */
+  pump(): void {
+    while (this.catchingUp && this.open) {
+      const target = this.source.releasedLength();
+      if (this.sentBytes >= target) {
+        this.caughtUp();
+        return;
+      }
+      if (this.inFlight >= this.o.windowBytes) {
+        this.armStall();
+        return;
+      }
+      const to = Math.min(target, this.sentBytes + this.o.pieceBytes);
+      const message = chunkMessage(this.sentBytes, this.source.readMasked(this.sentBytes, to));
+      this.sentBytes = to;
+      this.inFlight += message.byteLength;
+      this.socket.send(message, { binary: false }, () => {
+        this.inFlight -= message.byteLength;
+        this.clearStall();
+        this.pump();
+      });
+    }
+  }
+
+  private caughtUp(): void {
+    this.catchingUp = false;
+    this.clearStall();
+    for (const m of this.held.splice(0)) this.socket.send(m, { binary: false });
+    if (this.endAfterHeld) this.closeNormally();
+  }
+
+  private closeNormally(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(CLOSE_CODES.NORMAL, "build complete");
+  }
+
+  private armStall(): void {
+    if (this.stallTimer !== undefined) return;
+    this.stallTimer = this.o.timers.setTimeout(() => {
+      this.stallTimer = undefined;
+      this.tooSlow();
+    }, this.o.stallMs);
+  }
+
+  private clearStall(): void {
+    if (this.stallTimer === undefined) return;
+    this.o.timers.clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  }
+
+  /** WATCHER_TOO_SLOW after what is buffered; destroyed only if the close never gets through. */
+  private tooSlow(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.clearStall();
+    this.socket.close(CLOSE_CODES.WATCHER_TOO_SLOW, "watcher too slow; resume from your offset");
+    const timer = this.o.timers.setTimeout(() => this.socket.terminate(), this.o.closeTimeoutMs);
+    this.socket.once("close", () => this.o.timers.clearTimeout(timer));
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { OFFLINE_SOURCES } from "./include-sources.js";
+import { posixEscape } from "./interpolate-inputs.js";
+import { createMemoryReader, formatProblem } from "./lint-ci-config.js";
+import { loadCiConfig } from "./load-ci-config.js";
+
+// A template with inputs of every type, as in https://docs.gitlab.com/ci/inputs/
+const TEMPLATE = `spec:
+  inputs:
+    stage:
+      default: test
+    environment:
+      options: [staging, production]
+    version:
+      regex: ^v\\d+\\.\\d+$
+    replicas:
+      type: number
+      default: 2
+    dry_run:
+      type: boolean
+      default: false
+    targets:
+      type: array
+      default: [linux]
+---
+"deploy-$[[ inputs.environment ]]":
+  stage: $[[ inputs.stage ]]
+  parallel: $[[ inputs.replicas ]]
+  script:
+    - deploy --version $[[ inputs.version ]] --dry-run=$[[ inputs.dry_run ]] --targets '$[[ inputs.targets ]]'
+`;
+
+const load = (main: string, files: Record<string, string> = {}, variables: Record<string, string> = {}) =>
+  loadCiConfig({
+    readFile: createMemoryReader({ ".gitlab-ci.yml": main, "templates/deploy.yml": TEMPLATE, ...files }),
+    variables,
+  });
+const problems = (main: string, files: Record<string, string> = {}) =>
+  load(main, files).problems.map(formatProblem);
+const include = (inputs: string) => `include:\n  - local: templates/deploy.yml\n    inputs: ${inputs}\n`;
+
+describe("include:inputs with spec:inputs", () => {
+  it("interpolates inputs into keys and values, keeping a whole-value input's type", () => {
+    const result = load(include("{environment: production, version: v1.2, replicas: 3}"));
+    expect(result.problems).toEqual([]);
+    const jobs = result.config!.jobs;
+    expect(jobs.map((j) => [j.name, j.stage])).toEqual([
+      ["deploy-production 1/3", "test"],
+      ["deploy-production 2/3", "test"],
+      ["deploy-production 3/3", "test"],
+    ]);
+    expect(jobs[0]!.script).toEqual(["deploy --version v1.2 --dry-run=false --targets '[\"linux\"]'"]);
+  });
+
+  it("reports a missing required input in GitLab's words at the include", () => {
+    expect(problems(include("{environment: staging}"))).toEqual([
+      ".gitlab-ci.yml:2:5: `templates/deploy.yml`: `version` input: required value has not been provided",
+    ]);
+  });
+
+  it("reports values outside options, failing the regex, of the wrong type or unknown", () => {
+    expect(problems(include("{environment: qa, version: '1.2', replicas: many, colour: red}"))).toEqual([
+      ".gitlab-ci.yml:2:5: `templates/deploy.yml`: unknown input arguments: colour, `environment` input: `qa` cannot be used because it is not in the list of allowed options, `version` input: provided value does not match required RegEx pattern, `replicas` input: provided value is not a number",
+    ]);
+  });
+
+  it("refuses inputs for a file without a spec header", () => {
+    expect(
+      problems("include:\n  - local: plain.yml\n    inputs: {a: 1}\n", { "plain.yml": "a: {script: x}\n" }),
+    ).toEqual([
+      ".gitlab-ci.yml:2:5: `plain.yml`: Given inputs not defined in the `spec` section of the included configuration file",
+    ]);
+  });
+
+  it("refuses an unknown input type in the header", () => {
+    const header = "spec:\n  inputs:\n    a: {type: list}\n---\nj: {script: x}\n";
+    expect(problems("include: t.yml\n", { "t.yml": header })).toEqual([
+      ".gitlab-ci.yml:1:1: `t.yml`: header:spec:inputs:a input type unknown value: list",
+    ]);
+  });
+});
+
+describe("interpolation functions", () => {
+  // https://docs.gitlab.com/ci/inputs/#predefined-interpolation-functions
+  const template = (expr: string) =>
+    `spec:\n  inputs:\n    name: {default: 'my-Project $CI_PROJECT_NAME'}\n---\nj:\n  script: ["echo ${expr}"]\n`;
+  const script = (expr: string) =>
+    load("include: t.yml\n", { "t.yml": template(expr) }, { CI_PROJECT_NAME: "demo" }).config?.jobs[0]
+      ?.script;
+
+  it("applies expand_vars, truncate and posix_escape in order", () => {
+    expect(script("$[[ inputs.name | expand_vars ]]")).toEqual(["echo my-Project demo"]);
+    expect(script("$[[ inputs.name | truncate(3,7) ]]")).toEqual(["echo Project"]);
+    expect(script("$[[ inputs.name | expand_vars | truncate(11,4) | posix_escape ]]")).toEqual(["echo demo"]);
+    expect(posixEscape("a b'c")).toBe("a\\ b\\'c");
+  });
+
+  it("refuses more than three functions and unknown keys or functions", () => {
+    const errors = (expr: string) =>
+      load("include: t.yml\n", { "t.yml": template(expr) }).problems.map((p) => p.message);
+    expect(errors("$[[ inputs.name | posix_escape | posix_escape | posix_escape | posix_escape ]]")).toEqual([
+      "`t.yml`: too many functions in interpolation block",
+    ]);
+    expect(errors("$[[ inputs.nope ]]")).toEqual(["`t.yml`: unknown interpolation key: `nope`"]);
+    expect(errors("$[[ inputs.name | upcase ]]")).toEqual([
+      "`t.yml`: no function matching `upcase`: check that the function name, arguments, and types are correct",
+    ]);
+  });
+});
+
+describe("components' spec header", () => {
+  it("reads a component template through the sources, with the header's defaults", () => {
+    const result = loadCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml": "include:\n  - component: gitlab.test/acme/ci/lint@1.0\n",
+      }),
+      sources: {
+        ...OFFLINE_SOURCES,
+        component: () => ({
+          ok: true,
+          content:
+            "spec:\n  inputs:\n    stage: {default: test}\n---\nlint:\n  stage: $[[ inputs.stage ]]\n  script: [lint]\n",
+        }),
+      },
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.config?.jobs.map((j) => [j.name, j.stage])).toEqual([["lint", "test"]]);
+  });
+});

@@ -1,0 +1,62 @@
+// `cache:` validated as GitLab's cache entry does (a hash or up to four hashes); it has no effect in a local
+// run, but a file GitLab refuses must be refused here too. https://docs.gitlab.com/ci/yaml/#cache
+
+import { isHash } from "./deep-merge.js";
+import { at, checkKeys, type EntryScope } from "./read-values.js";
+
+const CACHE_KEYS = ["key", "paths", "untracked", "when", "policy", "unprotect", "fallback_keys"];
+const MAX_CACHES = 4;
+
+function checkOne(scope: EntryScope): void {
+  const h = scope.hash;
+  checkKeys(scope, CACHE_KEYS);
+  const loc = scope.location;
+  if (h.paths !== undefined && !(Array.isArray(h.paths) && h.paths.every((p) => typeof p === "string")))
+    scope.problems.add(at(scope, "paths"), `${loc}:paths config should be an array of strings`);
+  if (h.untracked !== undefined && typeof h.untracked !== "boolean")
+    scope.problems.add(at(scope, "untracked"), `${loc}:untracked config should be a boolean value`);
+  if (h.when !== undefined && !["on_success", "on_failure", "always"].includes(h.when as string))
+    scope.problems.add(
+      at(scope, "when"),
+      `${loc}:when config should be one of on_success, on_failure or always`,
+    );
+  const key = h.key;
+  if (key === undefined || typeof key === "string" || typeof key === "number") return;
+  if (!isHash(key)) {
+    scope.problems.add(at(scope, "key"), `${loc}:key config should be a hash, a string or a symbol`);
+    return;
+  }
+  const keyScope: EntryScope = { ...scope, location: `${loc}:key`, hash: key, pos: at(scope, "key") };
+  checkKeys(keyScope, ["files", "prefix", "files_commits"]);
+  const files = key.files;
+  if (!(Array.isArray(files) && files.every((f) => typeof f === "string")))
+    scope.problems.add(at(keyScope, "files"), `${loc}:key:files config should be an array of strings`);
+  else if (files.length === 0 || files.length > 2)
+    scope.problems.add(
+      at(keyScope, "files"),
+      files.length === 0
+        ? `${loc}:key:files config has too few items (minimum is 1)`
+        : `${loc}:key:files config has too many items (maximum is 2)`,
+    );
+}
+
+/** Checks `cache:` of a job, of `default:` or at the root; problems go to the scope's list. */
+export function checkCache(scope: EntryScope, key = "cache"): void {
+  const value = scope.hash[key];
+  const location = scope.location === "root" ? key : `${scope.location}:${key}`;
+  const list = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) && value.length > MAX_CACHES) {
+    scope.problems.add(
+      at(scope, key),
+      `${location} config must be a hash or an array of hashes with at most ${MAX_CACHES} caches`,
+    );
+    return;
+  }
+  for (const item of list) {
+    if (!isHash(item)) {
+      scope.problems.add(at(scope, key), `${location} config should be a hash or an array of hashes`);
+      return;
+    }
+    checkOne({ ...scope, location, hash: item, pos: at(scope, key) });
+  }
+}
