@@ -10,7 +10,9 @@
 // (real GitLab: the upgrade answers 404) is followed by polling the v4 trace and job instead.
 
 import {
+  type BackoffOptions,
   type BuildStatus,
+  backoffDelayMs,
   CLOSE_CODES,
   closeCodeMeaning,
   parseServerToWatcherMessage,
@@ -18,7 +20,7 @@ import {
   TRACE_WS_PATH,
 } from "@buildsim/core";
 import type { ProjectRef } from "./api-options.js";
-import { abortedError, type BackoffOptions, backoffDelayMs, type SleepFn } from "./backoff.js";
+import { abortedError, type SleepFn } from "./backoff.js";
 import { decodeBase64 } from "./base64.js";
 import { ClientError, type ClientErrorCode, codeForStatus } from "./client-error.js";
 import type { HttpTransport } from "./http-transport.js";

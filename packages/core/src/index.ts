@@ -47,6 +47,8 @@ export {
 } from "./api-params.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
+export type { BackoffOptions } from "./backoff.js";
+export { backoffDelayMs, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./backoff.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";
 export { BUILD_EVENT_TYPES } from "./build-events.js";
 export {
@@ -83,6 +85,7 @@ export type {
   Visibility,
 } from "./domain.js";
 export { ACCESS_LEVELS } from "./domain.js";
+export { parseDurationS } from "./duration.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
