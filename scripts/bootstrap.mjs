@@ -46,7 +46,11 @@ run("pnpm", ["install", ...frozen]);
 const [job = "test", ...rest] = process.argv.slice(2);
 const jobs = {
   // Every check CI runs: lint, typecheck, build and all tests, cached by turbo.
-  test: () => run("pnpm", ["exec", "turbo", "run", "lint", "typecheck", "build", "test", ...rest]),
+  test: () => {
+    // System parts the tests use (dockerd and friends): installed and started, or one line saying what to do.
+    run("node", [path.join(root, "scripts", "system-deps.mjs")]);
+    run("pnpm", ["exec", "turbo", "run", "lint", "typecheck", "build", "test", ...rest]);
+  },
   // The main job: the buildsim CLI's own main command, built first.
   // The main job: `buildsim run` on the example pipeline (or the buildsim command given after `--`).
   main: () => {

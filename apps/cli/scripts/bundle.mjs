@@ -4,7 +4,7 @@
 // dist/buildsim.mjs (the bin) runs it with a V8 code cache made here by running a small sample pipeline
 // with it (see scripts/code-cache-loader.mjs): Node 20 has no compile cache of its own.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,7 +40,8 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
-  external: ["better-sqlite3"],
+  // cpu-features is an optional native addon ssh2 (under dockerode) loads inside a try.
+  external: ["better-sqlite3", "cpu-features"],
   // A CommonJS bundle has no import.meta: the modules that use it get the bundle's own URL.
   define: { "import.meta.url": "__buildsimBundleUrl" },
   banner: { js: 'const __buildsimBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -49,6 +50,21 @@ await build({
   outfile: path.join(dist, "buildsim.cjs"),
 });
 copyFileSync(path.join(cliDir, "scripts", "code-cache-loader.mjs"), path.join(dist, "buildsim.mjs"));
+// The runner's reaper runs as a process of its own beside the bundle (see apps/runner/src/job-reaper.ts).
+await build({
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  external: ["cpu-features"],
+  logLevel: "warning",
+  entryPoints: [path.join(cliDir, "..", "runner", "dist", "reaper-main.js")],
+  outfile: path.join(dist, "reaper-main.cjs"),
+});
+// The server finds its web UI in `ui/` beside the module holding it: for the bundle, dist/ui here.
+const webUi = path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "ui");
+rmSync(path.join(dist, "ui"), { recursive: true, force: true });
+if (existsSync(webUi)) cpSync(webUi, path.join(dist, "ui"), { recursive: true });
 
 const cacheFile = path.join(dist, "buildsim.cjs.cache");
 rmSync(cacheFile, { force: true });

@@ -23,6 +23,6 @@ export type ExecutionResult = BuildOutcome;
  * it rejects only when the executor itself broke, which the runner reports as `runner_system_failure`.
  */
 export interface Executor {
-  readonly name: "shell" | "simulate";
+  readonly name: "shell" | "simulate" | "docker" | "auto";
   run(context: ExecutorContext): Promise<ExecutionResult>;
 }

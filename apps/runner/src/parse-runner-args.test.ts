@@ -17,6 +17,7 @@ describe("parseRunnerArgs", () => {
         "r9",
         "--builds-dir",
         "/tmp/b",
+        "--cache-dir=/tmp/c",
       ],
       {},
       "host",
@@ -31,16 +32,17 @@ describe("parseRunnerArgs", () => {
         tags: ["docker", "linux"],
         name: "r9",
         buildsDir: "/tmp/b",
+        cacheDir: "/tmp/c",
         help: false,
       },
     });
   });
 
-  it("defaults to one shell slot named after the host, with URL and token from the environment", () => {
+  it("defaults to one auto slot named after the host, with URL and token from the environment", () => {
     const result = parseRunnerArgs([], { BUILDSIM_URL: "ws://h:1", BUILDSIM_RUNNER_TOKEN: "t" }, "host");
     expect(result).toMatchObject({
       ok: true,
-      options: { url: "ws://h:1", token: "t", concurrent: 1, executor: "shell", tags: [], name: "host" },
+      options: { url: "ws://h:1", token: "t", concurrent: 1, executor: "auto", tags: [], name: "host" },
     });
   });
 
@@ -53,8 +55,8 @@ describe("parseRunnerArgs", () => {
       '--concurrent must be a whole number of at least 1, got "0"',
     ],
     [
-      ["--url", "http://h", "--token", "t", "--executor", "docker"],
-      '--executor must be shell or simulate, got "docker"',
+      ["--url", "http://h", "--token", "t", "--executor", "kubernetes"],
+      '--executor must be auto, docker, shell or simulate, got "kubernetes"',
     ],
     [["--url", "http://h", "--token"], "--token needs a value"],
     [["--verbose"], "unknown argument: --verbose"],

@@ -5,10 +5,11 @@ export interface RunnerCliOptions {
   url: string;
   token: string;
   concurrent: number;
-  executor: "shell" | "simulate";
+  executor: "auto" | "docker" | "shell" | "simulate";
   tags: string[];
   name: string;
   buildsDir: string | null;
+  cacheDir: string | null;
   help: boolean;
 }
 
@@ -22,17 +23,19 @@ Options:
   --url URL           the server's base URL (http://host:port)             [env BUILDSIM_URL]
   --token TOKEN       the runner token                                     [env BUILDSIM_RUNNER_TOKEN]
   --concurrent N      builds run at the same time (default 1)
-  --executor NAME     shell (bash, the default) or simulate (see docs/simulate-executor.md)
+  --executor NAME     auto (the default: docker for jobs with an image when a Docker daemon answers,
+                      else shell), docker, shell (bash on the host) or simulate (docs/simulate-executor.md)
   --tags a,b          the runner's tags; it gets only builds whose tags it has
   --name NAME         the runner's name in traces (default: the host name)
   --builds-dir DIR    where build directories are created (default: <tmpdir>/buildsim-builds)
+  --cache-dir DIR     where cache: archives are kept, per project (default: no cache)
   --help              this text
 
-Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure) and exits once
-the server has them; a second one exits without waiting. SIGQUIT stops claiming and waits for running
+Signals: SIGTERM or SIGINT aborts running builds (they fail as runner_system_failure), removes their
+processes and containers and exits 130 once the server has them; a second one exits at once (130). SIGQUIT stops claiming and waits for running
 builds to finish.`;
 
-const FLAGS = new Set(["url", "token", "concurrent", "executor", "tags", "name", "builds-dir"]);
+const FLAGS = new Set(["url", "token", "concurrent", "executor", "tags", "name", "builds-dir", "cache-dir"]);
 
 /** Parses `argv` (the arguments after `runner`); `env` supplies BUILDSIM_URL / BUILDSIM_RUNNER_TOKEN. */
 export function parseRunnerArgs(
@@ -58,13 +61,14 @@ export function parseRunnerArgs(
     url: values.get("url") ?? env.BUILDSIM_URL ?? "",
     token: values.get("token") ?? env.BUILDSIM_RUNNER_TOKEN ?? "",
     concurrent: Number(values.get("concurrent") ?? "1"),
-    executor: (values.get("executor") ?? "shell") as RunnerCliOptions["executor"],
+    executor: (values.get("executor") ?? "auto") as RunnerCliOptions["executor"],
     tags: (values.get("tags") ?? "")
       .split(",")
       .map((tag) => tag.trim())
       .filter((tag) => tag !== ""),
     name: values.get("name") ?? defaultName,
     buildsDir: values.get("builds-dir") ?? null,
+    cacheDir: values.get("cache-dir") ?? null,
     help,
   };
   if (help) return { ok: true, options };
@@ -79,8 +83,11 @@ export function parseRunnerArgs(
       error: `--concurrent must be a whole number of at least 1, got "${values.get("concurrent")}"`,
     };
   }
-  if (options.executor !== "shell" && options.executor !== "simulate") {
-    return { ok: false, error: `--executor must be shell or simulate, got "${options.executor}"` };
+  if (!["auto", "docker", "shell", "simulate"].includes(options.executor)) {
+    return {
+      ok: false,
+      error: `--executor must be auto, docker, shell or simulate, got "${options.executor}"`,
+    };
   }
   return { ok: true, options };
 }

@@ -17,11 +17,18 @@ export interface JobStageFailure extends ExecutionResult {
 
 /** What an executor plugs into {@link runJobScript}. */
 export interface JobScriptHooks {
-  executor: "shell" | "simulate";
+  executor: "shell" | "simulate" | "docker";
   /** Before the first step (sources, dependencies); a failure ends the job there. */
   prepare?(signal: AbortSignal): Promise<JobStageFailure | null>;
-  /** Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. */
-  runStep(step: JobStep, signal: AbortSignal): Promise<StepExit>;
+  /**
+   * Runs one step's commands (echoing `$ command` lines) until done, or until `signal` aborts. For
+   * after_script, `jobStatus` is the job's state so far (GitLab's `CI_JOB_STATUS`).
+   */
+  runStep(
+    step: JobStep,
+    signal: AbortSignal,
+    jobStatus?: "success" | "failed" | "canceled",
+  ): Promise<StepExit>;
   /** After the steps, with the job's state so far (artifacts); a failure turns a success into it. */
   finalize?(state: "success" | "failed", signal: AbortSignal): Promise<JobStageFailure | null>;
   /** After `finalize`: the variables the job's `artifacts:reports:dotenv` files set. */
@@ -75,7 +82,7 @@ export async function runJobScript(
       for (const step of job.steps) {
         if (step.name !== "after_script" || !shouldRun(step.when, state)) continue;
         trace(sectionLine("Running after_script"));
-        await runAfterScript(step, hooks, context.signal, clock, trace);
+        await runAfterScript(step, hooks, context.signal, clock, trace, state);
       }
       // Canceled during after_script: nothing is uploaded.
       const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
@@ -136,13 +143,14 @@ async function runAfterScript(
   cancel: AbortSignal,
   clock: Clock,
   trace: (data: string) => void,
+  state: "success" | "failed",
 ): Promise<void> {
   const abort = new AbortController();
   const forward = () => abort.abort(cancel.reason);
   cancel.addEventListener("abort", forward, { once: true });
   const timer = clock.setTimeout(() => abort.abort(JOB_TIMEOUT), step.timeoutS * 1000);
   try {
-    const exit = await hooks.runStep(step, abort.signal);
+    const exit = await hooks.runStep(step, abort.signal, state);
     if (abort.signal.reason === JOB_TIMEOUT)
       trace(`WARNING: after_script timed out after ${goDuration(step.timeoutS * 1000)}\n`);
     else if (exit.exitCode !== 0 && !abort.signal.aborted)

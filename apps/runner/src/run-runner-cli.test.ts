@@ -13,10 +13,13 @@ afterEach(async () => {
   peer = null;
 });
 
-function io(): RunnerCliIo & { lines: string[]; emitter: EventEmitter } {
+function io(): RunnerCliIo & { lines: string[]; emitter: EventEmitter; exits: number[] } {
   const lines: string[] = [];
   const emitter = new EventEmitter();
+  const exits: number[] = [];
   return {
+    exit: (code) => exits.push(code),
+    exits,
     env: {},
     stdout: (line) => lines.push(line),
     stderr: (line) => lines.push(line),
@@ -51,10 +54,11 @@ describe("runner CLI", () => {
     expect(cli.emitter.listenerCount("SIGQUIT")).toBe(0);
   });
 
-  it("on SIGTERM aborts the running build, finishes it as a system failure, and exits 0", async () => {
+  // The shell convention for "stopped by Ctrl-C" (128 + SIGINT), as the issue asks of every stop by signal.
+  it("on SIGTERM aborts the running build, finishes it as a system failure, and exits 130", async () => {
     const { peer, cli, exit } = await runningBuild(["echo started", "sleep 600000"]);
     cli.emitter.emit("SIGTERM");
-    expect(await exit).toBe(0);
+    expect(await exit).toBe(130);
     expect(peer.builds.get(1)!.finish).toMatchObject({
       state: "failed",
       failureReason: "runner_system_failure",
@@ -67,7 +71,8 @@ describe("runner CLI", () => {
     peer = null;
     cli.emitter.emit("SIGINT");
     cli.emitter.emit("SIGINT");
-    expect(await exit).toBe(0);
+    expect(cli.exits).toEqual([130]);
+    expect(await exit).toBe(130);
     expect(cli.lines).toContain("stopping now: giving up on unfinished builds");
     expect(cli.lines.some((line) => /build 1 could not be finished/.test(line))).toBe(true);
   });

@@ -7,11 +7,9 @@ import {
   RunnerConnectionError,
   type RunnerSocketConstructor,
 } from "@buildsim/client";
-import type { Executor } from "./executor.js";
 import { parseRunnerArgs, RUNNER_USAGE } from "./parse-runner-args.js";
 import { createRunner } from "./runner.js";
-import { createShellExecutor } from "./shell-executor.js";
-import { createSimulateExecutor } from "./simulate-executor.js";
+import { type ExecutorSetup, setUpExecutor } from "./set-up-executor.js";
 
 /** The runner package's version, as shown in trace headers and sent in hello. */
 export const RUNNER_VERSION: string = createRequire(import.meta.url)("../package.json").version;
@@ -24,6 +22,8 @@ export interface RunnerCliIo {
   /** Where SIGTERM/SIGINT/SIGQUIT arrive. */
   signals: Pick<NodeJS.Process, "on" | "off">;
   WebSocket?: RunnerSocketConstructor;
+  /** Exits the process at once (a second SIGINT/SIGTERM). @default process.exit */
+  exit?: (code: number) => void;
 }
 
 const defaultIo = (): RunnerCliIo => ({
@@ -31,11 +31,12 @@ const defaultIo = (): RunnerCliIo => ({
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   signals: process,
+  exit: (code) => process.exit(code),
 });
 
 /**
- * Runs the runner CLI on `argv` (the arguments after `runner`). Exit codes: 0 after a signal-initiated
- * stop, 1 when the server refuses the runner (token or protocol), 2 for bad arguments.
+ * Runs the runner CLI on `argv` (the arguments after `runner`). Exit codes: 0 after SIGQUIT's drain, 130 after
+ * SIGTERM/SIGINT, 1 when the server refuses the runner (token or protocol), 2 for bad arguments.
  */
 export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()): Promise<number> {
   const parsed = parseRunnerArgs(argv, io.env, os.hostname());
@@ -48,15 +49,23 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
     io.stdout(RUNNER_USAGE);
     return 0;
   }
-  const common = { runnerName: options.name, runnerVersion: RUNNER_VERSION };
-  const executor: Executor =
-    options.executor === "simulate"
-      ? createSimulateExecutor(common)
-      : createShellExecutor({
-          ...common,
-          serverUrl: options.url,
-          ...(options.buildsDir ? { buildsDir: options.buildsDir } : {}),
-        });
+  let setup: ExecutorSetup;
+  try {
+    setup = await setUpExecutor({
+      kind: options.executor,
+      runnerName: options.name,
+      runnerVersion: RUNNER_VERSION,
+      serverUrl: options.url,
+      token: options.token,
+      ...(options.buildsDir ? { buildsDir: options.buildsDir } : {}),
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+      log: io.stdout,
+    });
+  } catch (error) {
+    io.stderr(`buildsim runner: ${(error as Error).message}`);
+    return 1;
+  }
+  const executor = setup.executor;
   const connection = createRunnerConnection({
     url: options.url,
     token: options.token,
@@ -80,8 +89,11 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
   };
   const abort = () => {
     if (aborting) {
+      // Second signal: exit now; the job groups die here, the reaper removes containers once we are gone.
       io.stdout("stopping now: giving up on unfinished builds");
+      setup.reaper?.killAllNow();
       void connection.close();
+      io.exit?.(130);
       return;
     }
     aborting = true;
@@ -96,7 +108,7 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
   for (const [signal, handler] of handlers) io.signals.on(signal, handler);
   try {
     await runner.run();
-    return 0;
+    return aborting ? 130 : 0;
   } catch (error) {
     if (error instanceof RunnerConnectionError) {
       io.stderr(`buildsim runner: the server refused this runner (${error.code}): ${error.message}`);
@@ -106,5 +118,6 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
   } finally {
     for (const [signal, handler] of handlers) io.signals.off(signal, handler);
     await connection.close();
+    await setup.close();
   }
 }

@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { JobStep } from "@buildsim/core";
+import type { ProcessGroupRegistry } from "./job-reaper.js";
 import { killProcessGroup, signalProcessGroup } from "./kill-process-group.js";
 import type { StepExit } from "./run-job-script.js";
 import { commandEchoLine } from "./trace-lines.js";
@@ -24,6 +25,8 @@ export interface ShellStepOptions {
   /** Time between SIGTERM and SIGKILL to the group when the step is aborted. */
   killGraceMs: number;
   spawn?: SpawnFunction;
+  /** Told the step's process group while it runs, so it dies with the runner (see job-reaper.ts). */
+  processGroups?: ProcessGroupRegistry;
 }
 
 const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
@@ -61,6 +64,8 @@ export async function runShellStep(options: ShellStepOptions): Promise<StepExit>
     stdio: ["ignore", "pipe", "pipe"],
   });
   const closed = once(child, "close").catch(() => []);
+  const pgid = child.pid;
+  if (pgid !== undefined) options.processGroups?.add(pgid);
   child.stdout?.on("data", (chunk: Buffer) => options.trace(chunk));
   child.stderr?.on("data", (chunk: Buffer) => options.trace(chunk));
   let killing: Promise<void> | null = null;
@@ -80,6 +85,7 @@ export async function runShellStep(options: ShellStepOptions): Promise<StepExit>
     if (options.signal.aborted) return { exitCode: null };
     return { exitCode: code ?? 128 + (signalNumbers[signal ?? ""] ?? 0) };
   } finally {
+    if (pgid !== undefined) options.processGroups?.delete(pgid);
     options.signal.removeEventListener("abort", onAbort);
   }
 }

@@ -1,15 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { commandEchoLine, footerLine, goDuration, ignoredContainersLine } from "./trace-lines.js";
 
+const service = (name: string) => ({ name, aliases: [], variables: [] });
+
 describe("trace lines", () => {
   it("warns that image and services are ignored, and stays silent without them", () => {
-    expect(ignoredContainersLine("ruby:3.3", ["postgres:16", "redis"], "shell")).toBe(
+    expect(
+      ignoredContainersLine({ name: "ruby:3.3" }, [service("postgres:16"), service("redis")], "shell"),
+    ).toBe(
       'WARNING: the shell executor runs on the host; ignoring image "ruby:3.3" and services postgres:16, redis\n',
     );
-    expect(ignoredContainersLine(null, ["redis"], "simulate")).toBe(
+    expect(ignoredContainersLine(null, [service("redis")], "simulate")).toBe(
       "WARNING: the simulate executor runs on the host; ignoring services redis\n",
     );
     expect(ignoredContainersLine(null, [], "shell")).toBeNull();
+    expect(ignoredContainersLine({ name: "ruby:3.3" }, [], "docker")).toBeNull();
   });
 
   it.each([

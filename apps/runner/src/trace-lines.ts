@@ -1,17 +1,18 @@
 // The lines the runner itself writes into a trace, worded like GitLab Runner's.
 
+import type { JobImage, JobService } from "@buildsim/core";
 import type { ExecutionResult } from "./executor.js";
 
-/** Neither executor runs containers: say so rather than silently running on the host. */
+/** The shell and simulate executors run no containers: say so rather than silently running on the host. */
 export function ignoredContainersLine(
-  image: string | null,
-  services: readonly string[],
+  image: JobImage | null,
+  services: readonly JobService[],
   executor: string,
 ): string | null {
-  if (!image && services.length === 0) return null;
+  if (executor === "docker" || (!image && services.length === 0)) return null;
   const parts = [
-    image ? `image "${image}"` : null,
-    services.length > 0 ? `services ${services.join(", ")}` : null,
+    image ? `image "${image.name}"` : null,
+    services.length > 0 ? `services ${services.map((s) => s.name).join(", ")}` : null,
   ];
   return `WARNING: the ${executor} executor runs on the host; ignoring ${parts.filter(Boolean).join(" and ")}\n`;
 }

@@ -14,6 +14,7 @@ import { Router } from "./http/router.js";
 import { OPENAPI_PATH } from "./openapi/openapi-document.js";
 import { createOpenApiRoute, OPENAPI_ROUTE_SPEC } from "./openapi/openapi-route.js";
 import type { ApiProfile } from "./profile.js";
+import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
 import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
@@ -21,6 +22,8 @@ import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
+import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
+import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
 import type { RealtimeOptions } from "./ws/realtime-options.js";
 
@@ -68,6 +71,11 @@ export interface StartServerOptions {
   realtime?: RealtimeOptions;
   /** Largest artifacts upload. @default 100 MiB */
   maxArtifactsBytes?: number;
+  /**
+   * The web UI build served at `/` and GitLab's page paths, or `false` for the API only.
+   * @default the build shipped in this package (`dist/ui`), when present
+   */
+  webUiDir?: string | false;
 }
 
 /** What an extension gets to plug into. */
@@ -98,6 +106,8 @@ export interface RunningServer {
   realtime: Realtime;
   /** The instance's runner registration token (`POST /api/v4/runners` registers shared runners with it). */
   registrationToken: string;
+  /** The web UI's address (`url` + `/`), or null when no UI is served. */
+  webUiUrl: string | null;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -174,6 +184,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const router = new Router<RouteHandler>();
   addV3Routes(router);
   addV4Routes(router);
+  addUiExtensionRoutes(router);
   let realtime: Realtime | undefined;
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
@@ -189,6 +200,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     createOpenApiRoute(() => router.list(), SERVED_VERSION.version),
     OPENAPI_ROUTE_SPEC,
   );
+  // Last: the UI's page routes take any GET path that names a project.
+  const webUiDir = options.webUiDir ?? (hasWebUi(DEFAULT_WEB_UI_DIR) ? DEFAULT_WEB_UI_DIR : false);
+  if (webUiDir !== false) addWebUiRoutes(router, { dir: webUiDir });
   let requestCount = 0;
   const httpServer: Server = createServer(
     { keepAliveTimeout: 5000 },
@@ -227,6 +241,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     httpServer,
     realtime,
     registrationToken,
+    webUiUrl: webUiDir === false ? null : `${serverUrl}/`,
     close() {
       closing ??= (async () => {
         realtime?.close();

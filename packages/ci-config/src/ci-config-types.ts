@@ -1,6 +1,12 @@
 // The validated, normalized shape of a `.gitlab-ci.yml`: what `loadCiConfig` returns and `planPipeline` reads.
 
-import type { BuildArtifactsOptions, BuildWhen } from "@buildsim/core";
+import type {
+  BuildArtifactsOptions,
+  BuildEnvironment,
+  BuildWhen,
+  JobCache,
+  PullPolicy,
+} from "@buildsim/core";
 import type { CiExpression } from "./expression.js";
 import type { SourcePos } from "./source-pos.js";
 
@@ -48,11 +54,34 @@ export interface CiNeed {
   matrix: CiVariableDef[][] | null;
 }
 
+/**
+ * `needs:project` or `needs:pipeline`: artifacts of a job in another pipeline (another local project's
+ * latest successful pipeline for `ref`, or the pipeline whose id `pipeline` holds). Not a pipeline edge:
+ * the job does not wait for it.
+ */
+export interface CiCrossNeed {
+  project: string | null;
+  /** The branch or tag of `project`; null for the project's default branch. */
+  ref: string | null;
+  /** A pipeline id, usually `$PARENT_PIPELINE_ID`; expanded when the pipeline is planned. */
+  pipeline: string | null;
+  job: string;
+  artifacts: boolean;
+}
+
 /** `image:` or one `services:` entry, kept so the runner can report them. */
 export interface CiImage {
   name: string;
   entrypoint?: string[];
   alias?: string;
+  /** `pull_policy`: one policy or a list, in order. */
+  pullPolicy?: PullPolicy[];
+  /** `docker:user`. */
+  user?: string;
+  /** A service's `command:`. */
+  command?: string[];
+  /** A service's own `variables:`. */
+  variables?: Array<{ key: string; value: string }>;
 }
 
 /** One job instance after `parallel:` expansion (`rspec 1/3`, `build: [x, y]`). */
@@ -66,6 +95,8 @@ export interface CiJob {
   afterScript: string[];
   image: CiImage | null;
   services: CiImage[];
+  /** `cache:` entries (none when absent or `cache: []`). */
+  cache: JobCache[];
   tags: string[];
   when: Exclude<BuildWhen, "never">;
   startInS: number | null;
@@ -77,6 +108,8 @@ export interface CiJob {
   timeoutS: number | null;
   artifacts: BuildArtifactsOptions | null;
   needs: CiNeed[] | null;
+  /** `needs:project` and `needs:pipeline` entries. */
+  crossNeeds: CiCrossNeed[];
   dependencies: string[] | null;
   /** The job's own `variables:` (global ones are added when planning). */
   variables: CiVariableDef[];
@@ -89,6 +122,9 @@ export interface CiJob {
   except: CiPolicy | null;
   coverageRegex: string | null;
   interruptible: boolean | null;
+  /** `environment:` as written (variables not yet expanded). */
+  environment: BuildEnvironment | null;
+  resourceGroup: string | null;
   pos: SourcePos;
 }
 

@@ -26,6 +26,8 @@ export interface IncludeFetcherOptions {
   cacheDir?: string | null;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Per request; a source that does not answer in time counts as unreachable. @default 10000 */
+  requestTimeoutMs?: number;
 }
 
 type ApiFile =
@@ -60,10 +62,16 @@ export function createIncludeFetcher(options: IncludeFetcherOptions): AsyncInclu
     writeFileSync(file, JSON.stringify(value));
   };
 
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const timedOut = new Set<string>();
   const get = async (url: string, token: string | undefined): Promise<Response | null> => {
     try {
-      return await doFetch(url, { headers: token ? { "PRIVATE-TOKEN": token } : {} });
-    } catch {
+      return await doFetch(url, {
+        headers: token ? { "PRIVATE-TOKEN": token } : {},
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if ((error as Error).name === "TimeoutError") timedOut.add(url);
       return null;
     }
   };
@@ -208,6 +216,11 @@ export function createIncludeFetcher(options: IncludeFetcherOptions): AsyncInclu
       return {
         ok: false,
         message: `Remote file \`${url}\` could not be fetched because of HTTP code \`${res.status}\` error!`,
+      };
+    if (timedOut.has(url))
+      return {
+        ok: false,
+        message: `Remote file \`${url}\` could not be fetched because of a timeout error!`,
       };
     return {
       ok: false,

@@ -127,3 +127,32 @@ describe("components' spec header", () => {
     expect(result.config?.jobs.map((j) => [j.name, j.stage])).toEqual([["lint", "test"]]);
   });
 });
+
+describe("spec:include", () => {
+  // https://docs.gitlab.com/ci/inputs/#define-pipeline-inputs-in-external-files
+  it("reads input definitions from another file, the header's own inputs winning", () => {
+    const result = loadCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml":
+          "spec:\n  include:\n    - local: ci/inputs.yml\n  inputs:\n    environment: {default: production}\n---\n$[[ inputs.prefix ]]-deploy:\n  script: ['deploy $[[ inputs.environment ]] x$[[ inputs.replicas ]]']\n",
+        "ci/inputs.yml":
+          "inputs:\n  prefix: {default: app}\n  environment: {default: staging}\n  replicas: {type: number, default: 3}\n",
+      }),
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.config?.jobs.map((j) => [j.name, j.script])).toEqual([
+      ["app-deploy", ["deploy production x3"]],
+    ]);
+  });
+
+  it("reports a missing inputs file at the header", () => {
+    const result = loadCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml": "spec:\n  include:\n    - local: ci/none.yml\n---\nj: {script: x}\n",
+      }),
+    });
+    expect(result.problems.map(formatProblem)).toEqual([
+      ".gitlab-ci.yml:1:1: Local file `ci/none.yml` does not exist!",
+    ]);
+  });
+});

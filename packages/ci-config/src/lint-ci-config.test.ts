@@ -273,16 +273,22 @@ describe("lint reports every problem at its file, line and column with GitLab's 
     ]);
   });
 
-  it("warns about keywords that do nothing locally", () => {
+  it("warns about keywords that do nothing locally once per keyword, naming the jobs", () => {
     const result = lintCiConfig({
       readFile: createMemoryReader({
-        ".gitlab-ci.yml": "default:\n  cache: { paths: [x] }\na:\n  script: x\n  environment: production\n",
+        ".gitlab-ci.yml": [
+          "default:\n  cache: { paths: [x] }",
+          "a:\n  script: x\n  environment: production\n  release: { tag_name: v1, description: d }",
+          "b:\n  script: x\n  release: { tag_name: v2, description: d }\n  secrets: { TOKEN: { vault: a/b@c } }",
+          "",
+        ].join("\n"),
       }),
     });
     expect(result.valid).toBe(true);
+    // `cache:` works locally now (the runner keeps caches under the data dir): no warning for it.
     expect(result.warnings.map(formatProblem)).toEqual([
-      ".gitlab-ci.yml:2:3: default:cache has no effect in a local run",
-      ".gitlab-ci.yml:5:3: jobs:a:environment has no effect in a local run",
+      ".gitlab-ci.yml:6:3: release: is accepted, but a local run creates no releases (jobs a, b)",
+      ".gitlab-ci.yml:10:3: secrets: is accepted, but a local run fetches no secrets: the jobs get no secret variables (job b)",
     ]);
   });
 

@@ -7,9 +7,10 @@ import { isHash } from "./deep-merge.js";
 import { expandParallel } from "./expand-parallel.js";
 import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load-includes.js";
 import { readArtifacts } from "./read-artifacts.js";
-import { checkCache } from "./read-cache.js";
+import { readCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
 import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
+import { checkIdTokens } from "./read-job-keywords.js";
 import { readRules } from "./read-rules.js";
 import {
   at,
@@ -56,19 +57,19 @@ const DEFAULT_KEYS = [
   "id_tokens",
   "identity",
 ];
-/** Valid keywords that do nothing in a local run; lint warns about them instead of dropping them silently. */
-const NO_LOCAL_EFFECT = [
-  "cache",
-  "environment",
-  "resource_group",
-  "release",
-  "secrets",
-  "id_tokens",
-  "hooks",
-  "identity",
-  "pages",
-  "manual_confirmation",
-];
+/**
+ * Valid keywords a local run cannot act on, with what it does instead. Lint says so once per keyword and
+ * run (naming the jobs), not once per job.
+ */
+const NO_LOCAL_EFFECT: Record<string, string> = {
+  release: "is accepted, but a local run creates no releases",
+  secrets: "is accepted, but a local run fetches no secrets: the jobs get no secret variables",
+  id_tokens: "is accepted, but a local run issues no ID tokens: the jobs get no token variables",
+  pages: "is accepted, but a local run deploys no Pages site: the job runs and keeps its artifacts",
+  hooks: "has no effect in a local run",
+  identity: "has no effect in a local run",
+  manual_confirmation: "has no effect in a local run",
+};
 /** GitLab's stages when the file has no `stages:`. */
 export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
 
@@ -102,6 +103,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     afterScript: null,
     image: null,
     services: null,
+    cache: null,
     tags: null,
     timeoutS: null,
     retry: null,
@@ -130,6 +132,7 @@ function readDefaults(root: EntryScope): JobDefaults {
     if (h.after_script !== undefined) defaults.afterScript = readScript(scope, "after_script");
     if (h.image !== undefined) defaults.image = readImage(scope, "image");
     if (h.services !== undefined) defaults.services = readServices(scope, "services");
+    if (h.cache !== undefined) defaults.cache = readCache(scope, "cache");
     if (scope === root) continue;
     if (h.tags !== undefined)
       defaults.tags = readStringArray(scope, "tags", "default:tags config should be an array of strings");
@@ -143,6 +146,7 @@ function readDefaults(root: EntryScope): JobDefaults {
       );
     if (h.artifacts !== undefined) defaults.artifacts = readArtifacts(scope);
     if (h.retry !== undefined) defaults.retry = readRetry(scope);
+    if (h.id_tokens !== undefined) checkIdTokens(scope);
   }
   return defaults;
 }
@@ -187,23 +191,9 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const variables: CiVariableDef[] =
     hash.variables !== undefined ? readVariables({ ...root, location: "root" }, "variables") : [];
   const workflowRules = readWorkflow(root);
-  for (const [scope, label] of [
-    [hash, "cache"],
-    [hash.default, "default:cache"],
-  ] as const) {
-    if (isHash(scope) && scope.cache !== undefined && scope.cache !== null) {
-      problems.warn(keyPos(scope, "cache", top), `${label} has no effect in a local run`);
-      const location = label === "cache" ? "root" : "default";
-      checkCache({
-        location,
-        hash: scope,
-        pos: label === "cache" ? top : keyPos(hash, "default", top),
-        problems,
-      });
-    }
-  }
 
   const drafts: { name: string; draft: JobDraft; hash: Record<string, unknown> }[] = [];
+  const noEffect = new Map<string, { pos: SourcePos; jobs: string[] }>();
   for (const [name, value] of Object.entries(hash)) {
     if (
       ROOT_KEYS.includes(name) ||
@@ -235,17 +225,24 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
       );
       continue;
     }
-    for (const key of NO_LOCAL_EFFECT) {
-      if (value[key] !== undefined)
-        problems.warn(keyPos(value, key, pos), `jobs:${name}:${key} has no effect in a local run`);
+    for (const key of Object.keys(NO_LOCAL_EFFECT)) {
+      if (value[key] === undefined) continue;
+      const users = noEffect.get(key) ?? { pos: keyPos(value, key, pos), jobs: [] };
+      users.jobs.push(name);
+      noEffect.set(key, users);
     }
     const draft = readJob({ location: `jobs:${name}`, hash: value, pos, problems }, defaults);
     drafts.push({ name, draft, hash: value });
   }
+  for (const [key, { pos, jobs }] of noEffect)
+    problems.warn(
+      pos,
+      `${key}: ${NO_LOCAL_EFFECT[key]} (${jobs.length === 1 ? "job" : "jobs"} ${jobs.join(", ")})`,
+    );
   const hasVisible = Object.keys(hash).some((k) => !ROOT_KEYS.includes(k) && !k.startsWith("."));
   if (!hasVisible) problems.add(top, "jobs config should contain at least one visible job");
 
-  const jobs: CiJob[] = expandParallel(drafts);
+  const jobs: CiJob[] = expandParallel(drafts, problems);
   checkGraph({ jobs, stages, drafts, problems });
   const config: CiConfig = { stages, variables, workflowRules, jobs };
   const sorted = byPosition(problems.items, entryFile);

@@ -10,6 +10,7 @@ import { expandExisting, referencedNames } from "./expand-variables.js";
 import {
   describeEntry,
   type IncludeEntry,
+  type IncludeLocation,
   parseComponentAddress,
   readIncludeEntry,
 } from "./include-location.js";
@@ -19,6 +20,7 @@ import { interpolateInputs } from "./interpolate-inputs.js";
 import { parseYaml } from "./parse-yaml.js";
 import { resolveInputs } from "./read-spec-inputs.js";
 import { itemPos, keyPos, type ProblemList, type SourcePos } from "./source-pos.js";
+import { mergeSpecIncludes } from "./spec-include.js";
 
 /** Reads a repository file by its path from the repository root; `undefined` when there is none. */
 export type CiFileReader = (repoPath: string) => string | undefined;
@@ -135,7 +137,17 @@ function loadContent(
     return null;
   }
   if (parsed.header) {
-    const inputs = resolveInputs(parsed.header, entry?.inputs ?? null);
+    const merged = mergeSpecIncludes(
+      parsed.header,
+      (location) => fetchLocation(location, context, state),
+      (text) => expandAll(text, state.rules.variables),
+    );
+    if ("pending" in merged) {
+      state.pending = true;
+      return null;
+    }
+    if ("error" in merged) return fail(merged.error);
+    const inputs = resolveInputs(merged.header, entry?.inputs ?? null);
     if (inputs.errors.length > 0) return fail(inputs.errors.join(", "));
     const interpolated = interpolateInputs(value, inputs.values, state.rules.variables);
     if (interpolated.errors.length > 0) return fail(interpolated.errors.join(", "));
@@ -155,6 +167,8 @@ function loadContent(
   const at = keyPos(value, "include", top);
   const list = Array.isArray(value.include) ? value.include : [value.include];
   for (const [index, item] of list.entries()) {
+    // Past GitLab's limit the walk is over: an include bomb costs no more than 150 includes.
+    if (state.count > MAX_INCLUDES) break;
     const itemAt = Array.isArray(value.include) ? itemPos(value.include, index, at) : at;
     for (const included of loadItem(item, itemAt, context, state)) merged = deepMerge(merged, included);
   }
@@ -331,4 +345,21 @@ function loadOne(
 function fail(state: IncludeState, at: SourcePos, message: string): null {
   state.problems.add(at, message);
   return null;
+}
+
+/** The text of a local, project or remote file in `context` (for `spec:include`), without loading it. */
+function fetchLocation(location: IncludeLocation, context: FileContext, state: IncludeState): IncludeFetch {
+  if (location.type === "remote") return state.sources.remote(location.url);
+  if (location.type === "project")
+    return state.sources.project(location.project, location.ref, normalizeRepoPath(location.file));
+  if (location.type !== "local")
+    return { ok: false, message: "header:spec:include config has an unknown file type" };
+  const file = normalizeRepoPath(location.path);
+  if (file.startsWith("../"))
+    return { ok: false, message: `Local file \`${location.path}\` does not exist!` };
+  if (context.project !== null) return state.sources.project(context.project, context.ref, file);
+  const content = state.reader(file);
+  return content === undefined
+    ? { ok: false, message: `Local file \`${file}\` does not exist!` }
+    : { ok: true, content };
 }

@@ -1,7 +1,7 @@
 // Decides which jobs a pipeline gets, as GitLab's pipeline creation chain does: workflow:rules, then each
 // job's rules or only/except, then needs on left-out jobs. Pure: the repository answers through callbacks.
 
-import type { Build, BuildVariable } from "@buildsim/core";
+import type { Build, BuildVariable, JobCache, JobImage, JobService } from "@buildsim/core";
 import type { CiConfig, CiImage, CiJob, CiNeed, CiPolicy, CiRule, CiVariableDef } from "./ci-config-types.js";
 import { expandExisting } from "./expand-variables.js";
 import { matchesRefs } from "./match-refs.js";
@@ -30,6 +30,9 @@ export type PlannedBuildFields = Pick<
   | "retryWhen"
   | "startInS"
   | "coverageRegex"
+  | "resourceGroup"
+  | "environment"
+  | "crossDependencies"
 >;
 
 /**
@@ -41,6 +44,7 @@ export interface PlannedJob extends PlannedBuildFields {
   needsWithoutArtifacts: string[];
   image: CiImage | null;
   services: CiImage[];
+  cache: JobCache[];
   interruptible: boolean | null;
 }
 
@@ -77,6 +81,17 @@ function exceptSatisfied(policy: CiPolicy, vars: Record<string, string>, ctx: Pi
   if (policy.changes && ctx.changes(policy.changes.paths)) return true;
   // `kubernetes: active` is never true locally, so it never excludes.
   return false;
+}
+
+/**
+ * The jobs whose artifacts a job downloads. With `needs:`, only needs with `artifacts: true` qualify, and
+ * `dependencies:` can only narrow them: a need with `artifacts: false` wins over `dependencies:` listing
+ * it (Ci::BuildDependencies#from_needs, then #from_dependencies).
+ */
+function dependenciesOf(job: CiJob): string[] | null {
+  if (!job.needs) return job.dependencies;
+  const withArtifacts = job.needs.filter((n) => n.artifacts).map((n) => n.job);
+  return job.dependencies ? job.dependencies.filter((d) => withArtifacts.includes(d)) : withArtifacts;
 }
 
 function globalFor(job: CiJob, global: readonly CiVariableDef[]): CiVariableDef[] {
@@ -189,8 +204,14 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       allowFailureExitCodes: decision.allowFailure ? decision.exitCodes : [],
       needs,
       needsWithoutArtifacts: job.needs?.filter((n) => !n.artifacts).map((n) => n.job) ?? [],
-      dependencies:
-        job.dependencies ?? (job.needs ? job.needs.filter((n) => n.artifacts).map((n) => n.job) : null),
+      dependencies: dependenciesOf(job),
+      crossDependencies: job.crossNeeds.map((n) => ({
+        project: n.project === null ? null : expandExisting(n.project, yamlVars),
+        ref: n.ref === null ? null : expandExisting(n.ref, yamlVars),
+        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, yamlVars),
+        job: n.job,
+        artifacts: n.artifacts,
+      })),
       commands: job.script,
       beforeScript: job.beforeScript,
       afterScript: job.afterScript,
@@ -202,8 +223,17 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       retryWhen: job.retryWhen,
       startInS: decision.when === "delayed" ? decision.startInS : null,
       coverageRegex: job.coverageRegex,
+      // GitLab expands `resource_group` and `environment` name/url with the job's variables.
+      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, yamlVars),
+      environment: job.environment && {
+        ...job.environment,
+        name: expandExisting(job.environment.name, yamlVars),
+        url: job.environment.url === null ? null : expandExisting(job.environment.url, yamlVars),
+        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, yamlVars),
+      },
       image: job.image,
       services: job.services,
+      cache: job.cache,
       interruptible: decision.interruptible,
     });
     chosenNeeds.set(job.name, decision.needs ?? []);
@@ -249,7 +279,36 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
 }
 
 /** The `Build` fields of a planned job (image and services by name), ready to spread into a build. */
-export function buildFieldsOf(job: PlannedJob): PlannedBuildFields & Pick<Build, "image" | "services"> {
-  const { needsWithoutArtifacts: _n, image, services, interruptible: _r, ...fields } = job;
-  return { ...fields, image: image?.name ?? null, services: services.map((s) => s.name) };
+export function buildFieldsOf(
+  job: PlannedJob,
+): PlannedBuildFields & Pick<Build, "image" | "services" | "runSpec"> {
+  const { needsWithoutArtifacts: _n, image, services, cache, interruptible: _r, ...fields } = job;
+  return {
+    ...fields,
+    image: image?.name ?? null,
+    services: services.map((s) => s.name),
+    runSpec: { image: image ? jobImageOf(image) : null, services: services.map(jobServiceOf), cache },
+  };
+}
+
+function jobImageOf(image: CiImage): JobImage {
+  return {
+    name: image.name,
+    ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
+    ...(image.pullPolicy ? { pullPolicy: image.pullPolicy } : {}),
+    ...(image.user ? { user: image.user } : {}),
+  };
+}
+
+/** A service: `alias:` may list several names, comma-separated (GitLab Runner splits them). */
+function jobServiceOf(service: CiImage): JobService {
+  return {
+    ...jobImageOf(service),
+    aliases: (service.alias ?? "")
+      .split(",")
+      .map((a) => a.trim())
+      .filter((a) => a !== ""),
+    ...(service.command ? { command: service.command } : {}),
+    variables: service.variables ?? [],
+  };
 }

@@ -1,6 +1,7 @@
-// `cache:` validated as GitLab's cache entry does (a hash or up to four hashes); it has no effect in a local
-// run, but a file GitLab refuses must be refused here too. https://docs.gitlab.com/ci/yaml/#cache
+// `cache:` validated as GitLab's cache entry does (a hash or up to four hashes) and read into what the runner
+// restores and saves. https://docs.gitlab.com/ci/yaml/#cache
 
+import type { JobCache, JobCacheKey } from "@buildsim/core";
 import { isHash } from "./deep-merge.js";
 import { at, checkKeys, type EntryScope } from "./read-values.js";
 
@@ -15,6 +16,16 @@ function checkOne(scope: EntryScope): void {
     scope.problems.add(at(scope, "paths"), `${loc}:paths config should be an array of strings`);
   if (h.untracked !== undefined && typeof h.untracked !== "boolean")
     scope.problems.add(at(scope, "untracked"), `${loc}:untracked config should be a boolean value`);
+  if (h.policy !== undefined && !["pull-push", "push", "pull"].includes(h.policy as string))
+    scope.problems.add(at(scope, "policy"), `${loc}:policy config should be one of pull-push, push or pull`);
+  if (
+    h.fallback_keys !== undefined &&
+    !(Array.isArray(h.fallback_keys) && h.fallback_keys.every((k) => typeof k === "string"))
+  )
+    scope.problems.add(
+      at(scope, "fallback_keys"),
+      `${loc}:fallback_keys config should be an array of strings`,
+    );
   if (h.when !== undefined && !["on_success", "on_failure", "always"].includes(h.when as string))
     scope.problems.add(
       at(scope, "when"),
@@ -59,4 +70,34 @@ export function checkCache(scope: EntryScope, key = "cache"): void {
     }
     checkOne({ ...scope, location, hash: item, pos: at(scope, key) });
   }
+}
+
+function keyOf(value: unknown): JobCacheKey {
+  if (value === undefined || value === null) return "default";
+  if (!isHash(value)) return String(value);
+  // `files_commits` (hashing the files' last commits) is read as no files: the key is `prefix-default`.
+  const files = Array.isArray(value.files) ? (value.files as string[]) : [];
+  return { files, prefix: typeof value.prefix === "string" ? value.prefix : null };
+}
+
+/**
+ * Validates `cache:` (see checkCache) and reads it, with GitLab's defaults: key `default`, policy
+ * `pull-push`, when `on_success`. `cache: []` or `{}` means no cache (and turns an inherited one off).
+ */
+export function readCache(scope: EntryScope, key = "cache"): JobCache[] {
+  const before = scope.problems.items.length;
+  checkCache(scope, key);
+  if (scope.problems.items.length > before) return [];
+  const value = scope.hash[key];
+  const list = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+  return list
+    .filter((item) => Object.keys(item).length > 0)
+    .map((item) => ({
+      key: keyOf(item.key),
+      paths: (item.paths as string[] | undefined) ?? [],
+      untracked: item.untracked === true,
+      policy: (item.policy as JobCache["policy"] | undefined) ?? "pull-push",
+      when: (item.when as JobCache["when"] | undefined) ?? "on_success",
+      fallbackKeys: (item.fallback_keys as string[] | undefined) ?? [],
+    }));
 }

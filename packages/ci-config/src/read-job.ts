@@ -1,11 +1,19 @@
 // One visible job's hash validated with GitLab's messages and normalized, `default:` applied.
 
-import type { BuildArtifactsOptions } from "@buildsim/core";
-import type { CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
+import type { BuildArtifactsOptions, JobCache } from "@buildsim/core";
+import type { CiCrossNeed, CiImage, CiJob, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readArtifacts } from "./read-artifacts.js";
-import { checkCache } from "./read-cache.js";
+import { readCache } from "./read-cache.js";
 import { readAllowFailure, readRetry } from "./read-failure-handling.js";
+import {
+  checkIdTokens,
+  checkPages,
+  checkRelease,
+  checkSecrets,
+  readEnvironment,
+  readResourceGroup,
+} from "./read-job-keywords.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
 import {
@@ -71,6 +79,7 @@ export interface JobDefaults {
   afterScript: string[] | null;
   image: CiImage | null;
   services: CiImage[] | null;
+  cache: JobCache[] | null;
   tags: string[] | null;
   timeoutS: number | null;
   retry: { max: number; when: string[] | null } | null;
@@ -146,6 +155,19 @@ function readInherit(scope: EntryScope): { defaults: boolean | string[]; variabl
   return result;
 }
 
+/** GitLab's Entry::Tags: an array of strings, at most 50 of them. */
+const TAGS_LIMIT = 50;
+function readTags(scope: EntryScope): string[] {
+  const location = `${scope.location}:tags`;
+  const tags = readStringArray(scope, "tags", `${location} config should be an array of strings`) ?? [];
+  if (tags.length > TAGS_LIMIT)
+    scope.problems.add(
+      at(scope, "tags"),
+      `${location} config must be less than the limit of ${TAGS_LIMIT} tags`,
+    );
+  return tags;
+}
+
 /** Validates a visible job's hash; problems go to `scope.problems`, the draft is always returned. */
 export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
   const h = scope.hash;
@@ -170,7 +192,6 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
     problems.add(at(scope, "script"), `${location} script can't be blank`);
   if (Array.isArray(h.rules) && h.rules.length === 0)
     problems.add(at(scope, "rules"), `${location}:rules config can't be blank`);
-  if (h.cache !== undefined && h.cache !== null) checkCache(scope);
   const stageKey = has("stage") ? "stage" : has("type") ? "type" : null;
   let stage = "test";
   if (stageKey) {
@@ -201,7 +222,15 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       coverageRegex = h.coverage.slice(1, -1);
     else problems.add(at(scope, "coverage"), `${location}:coverage config must be a regular expression`);
   }
-  const needs = has("needs") ? readNeeds(scope) : null;
+  // Accepted and validated; a local run cannot act on them (the loader says so once per run).
+  if (has("release")) checkRelease(scope);
+  if (has("pages")) checkPages(scope);
+  if (has("secrets")) checkSecrets(scope);
+  if (has("id_tokens")) checkIdTokens(scope);
+  const crossNeeds: CiCrossNeed[] = [];
+  let needs = has("needs") ? readNeeds(scope, crossNeeds) : null;
+  // Only cross-pipeline needs: the job still follows stage order (GitLab schedules by stage without job needs).
+  if (needs?.length === 0 && crossNeeds.length > 0) needs = null;
   const dependencies = has("dependencies") ? stringArray("dependencies") : null;
   if (needs && dependencies) {
     const missing = dependencies.filter((d) => !needs.some((n) => n.job === d));
@@ -231,11 +260,8 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       : inherits("services")
         ? (defaults.services ?? [])
         : [],
-    tags: has("tags")
-      ? (readStringArray(scope, "tags", `${location}:tags config should be an array of strings`) ?? [])
-      : inherits("tags")
-        ? (defaults.tags ?? [])
-        : [],
+    cache: has("cache") ? readCache(scope, "cache") : inherits("cache") ? (defaults.cache ?? []) : [],
+    tags: has("tags") ? readTags(scope) : inherits("tags") ? (defaults.tags ?? []) : [],
     when,
     startInS,
     allowFailure: allowFailure.allow,
@@ -245,6 +271,7 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
     timeoutS,
     artifacts: has("artifacts") ? readArtifacts(scope) : inherits("artifacts") ? defaults.artifacts : null,
     needs,
+    crossNeeds,
     dependencies,
     variables: has("variables") ? readVariables(scope, "variables") : [],
     rules: has("rules") ? readRules(scope, "rules", false) : null,
@@ -256,6 +283,8 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
       : inherits("interruptible")
         ? defaults.interruptible
         : null,
+    environment: has("environment") ? readEnvironment(scope) : null,
+    resourceGroup: has("resource_group") ? readResourceGroup(scope) : null,
     pos: scope.pos,
     parallelSpec: has("parallel") ? readParallel(scope) : null,
     inheritVariables: inherit.variables,

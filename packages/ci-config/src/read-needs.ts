@@ -1,6 +1,6 @@
 // `needs:` (job and rule level) and `parallel:matrix` combinations, which `needs:parallel:matrix` shares.
 
-import type { CiNeed, CiVariableDef } from "./ci-config-types.js";
+import type { CiCrossNeed, CiNeed, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { at, checkKeys, type EntryScope } from "./read-values.js";
 import { itemPos, type SourcePos } from "./source-pos.js";
@@ -40,8 +40,29 @@ export function readMatrix(
   return instances;
 }
 
-/** Reads `needs:`: job names or `{job, artifacts, optional, parallel: {matrix}}` hashes. */
-export function readNeeds(scope: EntryScope): CiNeed[] | null {
+/** GitLab builds the needs list from `[config].flatten`: lists nested by YAML aliases or `!reference`. */
+function flattenNeeds(
+  value: unknown[],
+  pos: (index: number) => SourcePos,
+): { item: unknown; pos: SourcePos }[] {
+  const out: { item: unknown; pos: SourcePos }[] = [];
+  value.forEach((item, index) => {
+    const itemAt = pos(index);
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else out.push({ item: v, pos: itemAt });
+    };
+    walk(item);
+  });
+  return out;
+}
+
+/**
+ * Reads `needs:`: job names, `{job, artifacts, optional, parallel: {matrix}}` hashes, and (when `cross` is
+ * given, job level only) `{project, job, ref, artifacts}` and `{pipeline, job, artifacts}` hashes, which
+ * fetch artifacts from other pipelines and are returned in `cross` rather than as pipeline edges.
+ */
+export function readNeeds(scope: EntryScope, cross?: CiCrossNeed[]): CiNeed[] | null {
   const value = scope.hash.needs;
   const location = `${scope.location}:needs`;
   if (!Array.isArray(value)) {
@@ -49,15 +70,19 @@ export function readNeeds(scope: EntryScope): CiNeed[] | null {
     return null;
   }
   const needs: CiNeed[] = [];
-  value.forEach((item, index) => {
-    const pos = itemPos(value, index, at(scope, "needs"));
+  for (const { item, pos } of flattenNeeds(value, (index) => itemPos(value, index, at(scope, "needs")))) {
     if (typeof item === "string") {
       needs.push({ job: item, artifacts: true, optional: false, matrix: null });
-      return;
+      continue;
+    }
+    if (cross && isHash(item) && (item.project !== undefined || item.pipeline !== undefined)) {
+      const need = readCrossNeed(scope, item, pos, `${location}:need`);
+      if (need) cross.push(need);
+      continue;
     }
     if (!isHash(item) || typeof item.job !== "string") {
       scope.problems.add(pos, `${location}:need config must be a string or a hash with a job`);
-      return;
+      continue;
     }
     const inner: EntryScope = { location: `${location}:need`, hash: item, pos, problems: scope.problems };
     checkKeys(inner, ["job", "artifacts", "optional", "parallel"]);
@@ -84,6 +109,36 @@ export function readNeeds(scope: EntryScope): CiNeed[] | null {
       optional: item.optional === true,
       matrix,
     });
-  });
+  }
   return needs;
+}
+
+/** `needs:project` (EE's CrossProjectDependency) or `needs:pipeline` (CrossPipelineDependency). */
+function readCrossNeed(
+  scope: EntryScope,
+  item: Record<string, unknown>,
+  pos: SourcePos,
+  location: string,
+): CiCrossNeed | null {
+  const inner: EntryScope = { location, hash: item, pos, problems: scope.problems };
+  const isProject = item.project !== undefined;
+  checkKeys(inner, isProject ? ["project", "job", "ref", "artifacts"] : ["pipeline", "job", "artifacts"]);
+  const before = scope.problems.items.length;
+  const required = isProject ? ["project", "job"] : ["pipeline", "job"];
+  for (const key of required) {
+    if (typeof item[key] !== "string" || item[key] === "")
+      scope.problems.add(at(inner, key), `${location} ${key} should be a string`);
+  }
+  if (isProject && item.ref !== undefined && typeof item.ref !== "string")
+    scope.problems.add(at(inner, "ref"), `${location} ref should be a string`);
+  if (item.artifacts !== undefined && typeof item.artifacts !== "boolean")
+    scope.problems.add(at(inner, "artifacts"), `${location} artifacts should be a boolean value`);
+  if (scope.problems.items.length > before) return null;
+  return {
+    project: isProject ? (item.project as string) : null,
+    ref: isProject && typeof item.ref === "string" ? item.ref : null,
+    pipeline: isProject ? null : (item.pipeline as string),
+    job: item.job as string,
+    artifacts: item.artifacts !== false,
+  };
 }

@@ -1,7 +1,7 @@
 // Small readers shared by the root and job validators: each checks one keyword's value, reports GitLab's
 // message at the keyword's position, and returns the normalized value or null.
 
-import { parseDurationS } from "@buildsim/core";
+import { type PullPolicy, parseDurationS } from "@buildsim/core";
 import type { CiFileCondition, CiImage, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { type CiExpression, parseExpression } from "./expression.js";
@@ -171,15 +171,38 @@ export function toImage(value: unknown): CiImage | null {
     const image: CiImage = { name: value.name };
     if (Array.isArray(value.entrypoint)) image.entrypoint = value.entrypoint.map(String);
     if (typeof value.alias === "string") image.alias = value.alias;
+    const policies = typeof value.pull_policy === "string" ? [value.pull_policy] : value.pull_policy;
+    if (Array.isArray(policies)) image.pullPolicy = policies.map(String) as PullPolicy[];
+    if (isHash(value.docker) && typeof value.docker.user === "string") image.user = value.docker.user;
+    if (typeof value.command === "string") image.command = [value.command];
+    else if (Array.isArray(value.command)) image.command = value.command.map(String);
+    if (isHash(value.variables))
+      image.variables = Object.entries(value.variables).map(([key, v]) => ({
+        key,
+        value: isHash(v) ? String(v.value ?? "") : String(v ?? ""),
+      }));
     return image;
   }
   return null;
+}
+
+const PULL_POLICIES = ["always", "never", "if-not-present"];
+
+/** GitLab rejects a `pull_policy` it does not know. */
+function checkPullPolicy(scope: EntryScope, key: string, image: CiImage): void {
+  const unknown = (image.pullPolicy ?? []).filter((p) => !PULL_POLICIES.includes(p));
+  if (unknown.length > 0)
+    scope.problems.add(
+      at(scope, key),
+      `${childLocation(scope, key)}:pull_policy config contains unknown values: ${unknown.join(", ")}`,
+    );
 }
 
 export function readImage(scope: EntryScope, key: string): CiImage | null {
   const image = toImage(scope.hash[key]);
   if (!image)
     scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a hash or a string`);
+  else checkPullPolicy(scope, key, image);
   return image;
 }
 
@@ -190,6 +213,7 @@ export function readServices(scope: EntryScope, key: string): CiImage[] {
     scope.problems.add(at(scope, key), `${childLocation(scope, key)} config should be a array`);
     return [];
   }
+  for (const image of images as CiImage[]) checkPullPolicy(scope, key, image);
   return images as CiImage[];
 }
 

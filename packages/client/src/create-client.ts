@@ -4,10 +4,17 @@ import type { UserEntityV4, VersionEntity } from "@buildsim/core";
 import type { CallOptions, ProjectRef } from "./api-options.js";
 import { sleep as defaultSleep } from "./backoff.js";
 import { type BuildsV3Api, createBuildsV3Api } from "./builds-v3-api.js";
+import { type BuildsimApi, createBuildsimApi } from "./buildsim-api.js";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 import { createInstanceV4Api, type ProjectsV4Api } from "./instance-v4-api.js";
 import { createJobsV4Api, type JobsV4Api } from "./jobs-v4-api.js";
 import { createPipelinesV4Api, type PipelinesV4Api } from "./pipelines-v4-api.js";
+import { createRunnersV4Api, type RunnersV4Api } from "./runners-v4-api.js";
+import {
+  type ProjectEvent,
+  type WatchProjectEventsOptions,
+  watchProjectEvents,
+} from "./watch-project-events.js";
 import { type TraceEvent, type WatchTraceOptions, watchTrace } from "./watch-trace.js";
 import { resolveWebSocketFactory, type WebSocketFactoryOptions } from "./web-socket-factory.js";
 
@@ -19,6 +26,7 @@ export interface V4Api {
   jobs: JobsV4Api;
   pipelines: PipelinesV4Api;
   projects: ProjectsV4Api;
+  runners: RunnersV4Api;
   /** `GET /api/v4/user` */
   user(options?: CallOptions): Promise<UserEntityV4>;
   /** `GET /api/v4/version` */
@@ -29,6 +37,8 @@ export interface V4Api {
 export interface Client {
   v3: { builds: BuildsV3Api };
   v4: V4Api;
+  /** buildsim's own reads (needs graph, job variables); a real GitLab answers them 404. */
+  buildsim: BuildsimApi;
   /**
    * Follows a build's trace: `chunk` events with exact byte offsets, `status` changes, then one `end`.
    * Reconnects and resumes without loss or duplicates; polls the v4 API against a real GitLab.
@@ -38,6 +48,14 @@ export interface Client {
     buildId: number,
     options?: WatchTraceOptions,
   ): AsyncGenerator<TraceEvent, void, undefined>;
+  /**
+   * Follows a project's job and pipeline changes (buildsim's events socket): `connected` on every
+   * (re)connect, then `job`/`pipeline` events. Refetch on `connected`; events are not replayed.
+   */
+  watchProjectEvents(
+    project: ProjectRef,
+    options?: WatchProjectEventsOptions,
+  ): AsyncGenerator<ProjectEvent, void, undefined>;
   /** The HTTP layer, for requests this client has no method for. */
   transport: HttpTransport;
 }
@@ -70,10 +88,13 @@ export function createClient(options: ClientOptions): Client {
       jobs,
       pipelines: createPipelinesV4Api(transport),
       projects: instance.projects,
+      runners: createRunnersV4Api(transport),
       user: instance.user,
       version: instance.version,
     },
+    buildsim: createBuildsimApi(transport),
     watchTrace: (project, buildId, watchOptions) => watchTrace(traceContext, project, buildId, watchOptions),
+    watchProjectEvents: (project, eventOptions) => watchProjectEvents(traceContext, project, eventOptions),
     transport,
   };
 }

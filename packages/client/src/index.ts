@@ -10,6 +10,7 @@ export { parseRetryAfterMs, sleep } from "./backoff.js";
 export { decodeBase64, encodeBase64 } from "./base64.js";
 export type { BuildsV3Api, ListBuildsOptions } from "./builds-v3-api.js";
 export { createBuildsV3Api } from "./builds-v3-api.js";
+export type { BuildsimApi } from "./buildsim-api.js";
 export type { ClientErrorCode, ClientErrorInit } from "./client-error.js";
 export {
   ClientError,
@@ -61,8 +62,10 @@ export {
   type RunnerSocket,
   type RunnerSocketConstructor,
 } from "./runner-connection.js";
+export type { ListRunnerJobsOptions, ListRunnersOptions, RunnersV4Api } from "./runners-v4-api.js";
 export type { SocketEvent } from "./socket-event-queue.js";
 export { SocketEventQueue } from "./socket-event-queue.js";
+export type { ProjectEvent, WatchProjectEventsOptions } from "./watch-project-events.js";
 export type { TraceEvent, TraceReconnectOptions, WatchTraceOptions } from "./watch-trace.js";
 export type {
   ResolvedWebSocketFactory,

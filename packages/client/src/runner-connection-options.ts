@@ -26,6 +26,14 @@ export interface RunnerConnectionOptions {
   heartbeatIntervalMs?: number;
   /** Largest trace payload per message, before base64. @default 65536 */
   maxTraceChunkBytes?: number;
+  /**
+   * Unacknowledged trace bytes kept in memory per build; past it, new bytes spill to an unlinked temporary
+   * file until the server has acknowledged everything (a server outage no longer grows the runner's
+   * memory without limit). @default 8388608 (8 MiB)
+   */
+  maxTraceMemoryBytes?: number;
+  /** Where spill files go. @default the OS temp dir */
+  traceSpillDir?: string;
   /** Request id generator for claims. @default a counter */
   createRequestId?: () => string;
 }

@@ -122,6 +122,21 @@ describe("runner connection", () => {
     expect(peer.received.slice(finishIndex + 1).some((r) => r.message.type === "trace")).toBe(false);
   });
 
+  it("holds at most maxTraceMemoryBytes per build in memory, spills the rest, and still delivers every byte", async () => {
+    const { peer, connection } = await setUp({}, { maxTraceChunkBytes: 1000, maxTraceMemoryBytes: 4096 });
+    peer.enqueue(makeJobPayload({ id: 1 }));
+    await connection.connect();
+    await connection.claim();
+    const expected = bytesOf(60_000, 3);
+    // Written faster than the server acknowledges: without the bound all 60 000 bytes would sit in memory.
+    for (let at = 0; at < expected.length; at += 1500)
+      connection.appendTrace(1, expected.subarray(at, at + 1500));
+    const status = await connection.finish(1, { state: "success", exitCode: 0 });
+    expect(status).toBe("success");
+    expect(peer.builds.get(1)!.trace.equals(expected)).toBe(true);
+    expect(peer.builds.get(1)!.overlapBytes).toBe(0);
+  });
+
   it("resends from the acknowledged length when the server acknowledges less than it was sent (a gap)", async () => {
     let traceMessages = 0;
     const { peer, connection } = await setUp(

@@ -35,7 +35,8 @@ import {
   reconnectDelayMs,
   runnerSocketUrl,
 } from "./runner-socket.js";
-import { TraceOutbox } from "./trace-outbox.js";
+import { DEFAULT_TRACE_MEMORY_BYTES, TraceOutbox } from "./trace-outbox.js";
+import { createTraceSpillFile } from "./trace-spill-file.js";
 
 export type { RunnerConnectionErrorCode } from "./runner-connection-error.js";
 export type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
@@ -70,7 +71,14 @@ export class RunnerConnection {
   private readonly options: Required<
     Omit<
       RunnerConnectionOptions,
-      "name" | "version" | "executor" | "tags" | "heartbeatIntervalMs" | "WebSocket"
+      | "name"
+      | "version"
+      | "executor"
+      | "tags"
+      | "heartbeatIntervalMs"
+      | "WebSocket"
+      | "maxTraceMemoryBytes"
+      | "traceSpillDir"
     >
   > &
     RunnerConnectionOptions;
@@ -144,10 +152,17 @@ export class RunnerConnection {
     });
   }
 
+  private newOutbox(startOffset: number): TraceOutbox {
+    const dir = this.options.traceSpillDir;
+    return new TraceOutbox(startOffset, this.options.maxTraceMemoryBytes ?? DEFAULT_TRACE_MEMORY_BYTES, () =>
+      createTraceSpillFile(dir),
+    );
+  }
+
   /** Starts tracking a build's trace at `startOffset` (claimed builds are tracked automatically). */
   trackBuild(buildId: number, startOffset = 0): void {
     if (!this.builds.has(buildId))
-      this.builds.set(buildId, { outbox: new TraceOutbox(startOffset), finish: null });
+      this.builds.set(buildId, { outbox: this.newOutbox(startOffset), finish: null });
   }
 
   /** Ids of the builds being tracked (running, or finishing). */
@@ -290,6 +305,7 @@ export class RunnerConnection {
         const build = this.builds.get(message.buildId);
         if (!build?.finish) return;
         this.builds.delete(message.buildId);
+        build.outbox.dispose();
         build.finish.resolve(message.status);
         return;
       }
@@ -377,6 +393,7 @@ export class RunnerConnection {
   private drop(buildId: number, error: RunnerConnectionError): void {
     const build = this.builds.get(buildId);
     this.builds.delete(buildId);
+    build?.outbox.dispose();
     build?.finish?.reject(error);
   }
 

@@ -1,4 +1,11 @@
 // The trace bytes of one build that the server has not acknowledged yet, and which of them to send next.
+// Memory is bounded: past `maxMemoryBytes` of unacknowledged bytes, new bytes go to a spill file until the
+// server has caught up with everything (then memory is used again). Nothing unacknowledged is dropped.
+
+import type { TraceSpill } from "./trace-spill-file.js";
+
+/** Unacknowledged trace bytes kept in memory per build before spilling to disk: 8 MiB. */
+export const DEFAULT_TRACE_MEMORY_BYTES = 8 * 1024 * 1024;
 
 /** What applying a server's acknowledged length did. */
 export type TraceAckResult = "ok" | "lost" | "ahead";
@@ -25,17 +32,54 @@ export class TraceOutbox {
   /** Index of the first chunk still held; dropping moves it instead of shifting the array (O(1)). */
   private head = 0;
   private inFlightEnd: number | null = null;
+  /** Trace offset where the spill file starts (bytes from there on are on disk), or null when not spilling. */
+  private spillStart: number | null = null;
+  private spill: TraceSpill | null = null;
 
-  constructor(startOffset = 0) {
+  constructor(
+    startOffset = 0,
+    private readonly maxMemoryBytes = DEFAULT_TRACE_MEMORY_BYTES,
+    private readonly createSpill: (() => TraceSpill) | null = null,
+  ) {
     this.ackedBytes = startOffset;
     this.totalBytes = startOffset;
+  }
+
+  /** Where the in-memory bytes end: the spill's start, or the end of the trace. */
+  private get memoryEnd(): number {
+    return this.spillStart ?? this.totalBytes;
+  }
+
+  /** Unacknowledged bytes held in memory (the bound applies to this). */
+  get memoryBytes(): number {
+    return Math.max(0, this.memoryEnd - this.ackedBytes);
+  }
+
+  /** Unacknowledged bytes on disk. */
+  get spilledBytes(): number {
+    return this.spillStart === null ? 0 : this.totalBytes - this.spillStart;
   }
 
   /** Queues bytes at the end of the trace. */
   append(data: Uint8Array): void {
     if (data.byteLength === 0) return;
-    this.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    if (
+      this.spillStart === null &&
+      this.createSpill &&
+      this.memoryBytes + data.byteLength > this.maxMemoryBytes
+    ) {
+      this.spill ??= this.createSpill();
+      this.spillStart = this.totalBytes;
+    }
+    if (this.spillStart !== null) this.spill!.append(data);
+    else this.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     this.totalBytes += data.byteLength;
+  }
+
+  /** Releases the spill file (the build is done with). */
+  dispose(): void {
+    this.spill?.close();
+    this.spill = null;
   }
 
   /** True when the server holds every byte produced so far. */
@@ -51,11 +95,19 @@ export class TraceOutbox {
   /** The next message (at most `maxBytes`), or null when one is in flight or nothing is left to send. */
   next(maxBytes: number): TraceSlice | null {
     if (this.inFlightEnd !== null || this.settled) return null;
+    if (this.ackedBytes >= this.memoryEnd) {
+      // Memory is drained: the next message comes from the spill file.
+      const data = this.spill!.read(this.ackedBytes - this.spillStart!, maxBytes);
+      this.inFlightEnd = this.ackedBytes + data.byteLength;
+      return { offset: this.ackedBytes, data };
+    }
+    // A message never mixes memory and spill bytes.
+    const limit = Math.min(maxBytes, this.memoryEnd - this.ackedBytes);
     const parts: Buffer[] = [];
     let size = 0;
-    for (let i = this.head; i < this.chunks.length && size < maxBytes; i++) {
+    for (let i = this.head; i < this.chunks.length && size < limit; i++) {
       const chunk = this.chunks[i]!;
-      const take = Math.min(chunk.byteLength, maxBytes - size);
+      const take = Math.min(chunk.byteLength, limit - size);
       parts.push(take === chunk.byteLength ? chunk : chunk.subarray(0, take));
       size += take;
     }
@@ -71,9 +123,14 @@ export class TraceOutbox {
   ack(length: number): TraceAckResult {
     if (length < this.ackedBytes) return "lost";
     if (length > this.totalBytes) return "ahead";
-    this.drop(length - this.ackedBytes);
+    this.drop(Math.max(0, Math.min(length, this.memoryEnd) - this.ackedBytes));
     this.ackedBytes = length;
     this.inFlightEnd = null;
+    // The server caught up with everything: later bytes go to memory again, from a fresh spill.
+    if (this.spillStart !== null && this.settled) {
+      this.spillStart = null;
+      this.dispose();
+    }
     return "ok";
   }
 

@@ -249,3 +249,22 @@ export const VersionEntitySchema = Type.Object({
   revision: Type.String(),
 });
 export type VersionEntity = Static<typeof VersionEntitySchema>;
+
+/** buildsim's `GET /-/buildsim/api/projects/:id/pipelines/:pipeline_id/needs`: one job of the needs graph. */
+export const JobNeedsEntitySchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  stage: Type.String(),
+  /** `needs:` job names; null when the job follows stage order. */
+  needs: Nullable(Type.Array(Type.String())),
+});
+export type JobNeedsEntity = Static<typeof JobNeedsEntitySchema>;
+
+/** buildsim's `GET /-/buildsim/api/projects/:id/jobs/:job_id/variables`: a variable the job saw. */
+export const JobVariableEntitySchema = Type.Object({
+  key: Type.String(),
+  /** null when masked (not public). */
+  value: Nullable(Type.String()),
+  masked: Type.Boolean(),
+});
+export type JobVariableEntity = Static<typeof JobVariableEntitySchema>;

@@ -19,6 +19,9 @@ export interface BuildTransition {
 const contextOf = (build: Build): BuildMachineContext => ({
   when: build.when,
   hasCommands: build.commands.length > 0,
+  hasResourceGroup: build.resourceGroup !== null,
+  startInS: build.startInS,
+  scheduledAt: build.scheduledAt,
   queuedAt: build.queuedAt,
   startedAt: build.startedAt,
   finishedAt: build.finishedAt,
@@ -59,6 +62,7 @@ export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransitio
       allowFailure: allowsFailureAfter(build, status, ctx.exitCode),
       status,
       queuedAt: ctx.queuedAt,
+      scheduledAt: ctx.scheduledAt,
       startedAt: ctx.startedAt,
       finishedAt: ctx.finishedAt,
       failureReason: ctx.failureReason,

@@ -4,29 +4,50 @@ import type { Timestamp } from "./domain.js";
 import type { FailureReason } from "./status.js";
 
 export type BuildEvent =
-  /** created | skipped | manual → pending: ready for a runner. */
+  /**
+   * created | skipped | manual | scheduled → pending: ready for a runner; → waiting_for_resource instead
+   * when the build has a `resource_group`. Also waiting_for_resource → pending (GitLab's CommitStatus).
+   */
   | { type: "enqueue"; at: Timestamp }
+  /** created → scheduled: a `when: delayed` build starts its `start_in` countdown. */
+  | { type: "schedule"; at: Timestamp }
+  /** scheduled → pending (or waiting_for_resource): the countdown is over; a no-op before `scheduledAt`. */
+  | { type: "enqueue_scheduled"; at: Timestamp }
+  /** scheduled → manual: the countdown was stopped ("unschedule" in GitLab's UI). */
+  | { type: "unschedule"; at: Timestamp }
+  /** waiting_for_resource → pending: the build was given its resource group's resource. */
+  | { type: "enqueue_waiting_for_resource"; at: Timestamp }
   /** skipped | manual → created: processable again (a retry re-opened it). */
   | { type: "process"; at: Timestamp }
   /** pending → running: a runner claimed it. */
   | { type: "run"; at: Timestamp; runnerId: number }
-  /** created | pending → skipped: earlier stages decided it will not run. */
+  /** created | waiting_for_resource | pending → skipped: earlier stages decided it will not run. */
   | { type: "skip"; at: Timestamp }
-  /** created | pending | running → failed. Without a reason, `unknown_failure` (GitLab's default). */
+  /**
+   * created | waiting_for_resource | pending | running | scheduled → failed. Without a reason,
+   * `unknown_failure` (GitLab's default).
+   */
   | { type: "drop"; at: Timestamp; reason?: FailureReason; exitCode?: number }
-  /** created | pending | running → success. */
+  /** created | waiting_for_resource | pending | running → success. */
   | { type: "success"; at: Timestamp; exitCode?: number }
-  /** created | pending | running | manual → canceled. */
+  /** created | waiting_for_resource | pending | running | manual | scheduled → canceled. */
   | { type: "cancel"; at: Timestamp }
   /** created → manual: a `when: manual` build waits for someone to play it. */
   | { type: "actionize"; at: Timestamp }
-  /** manual → pending, only for a playable build; the player becomes the build's user. */
+  /**
+   * manual | scheduled → pending (waiting_for_resource with a `resource_group`), only for a playable build
+   * (a scheduled one runs at once); the player becomes the build's user.
+   */
   | { type: "play"; at: Timestamp; userId: number | null };
 
 export type BuildEventType = BuildEvent["type"];
 
 export const BUILD_EVENT_TYPES: readonly BuildEventType[] = [
   "enqueue",
+  "schedule",
+  "enqueue_scheduled",
+  "unschedule",
+  "enqueue_waiting_for_resource",
   "process",
   "run",
   "skip",

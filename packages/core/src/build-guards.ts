@@ -23,13 +23,14 @@ export const isErasable = (build: Build, now: Timestamp): boolean =>
   isCompletedStatus(build.status) && (hasArtifacts(build, now) || hasTrace(build));
 
 /**
- * `playable?`: a manual build with a script that is waiting. 8.x parked manual builds in `skipped`, so the
- * `gitlab-8.17` profile also accepts that; the machine's `play` event takes `manual`.
+ * `playable?`: a manual build with a script that is waiting, or a delayed one counting down (played, it
+ * runs at once). 8.x parked manual builds in `skipped`, so the `gitlab-8.17` profile also accepts that;
+ * the machine's `play` event takes `manual` and `scheduled`.
  */
 export const isPlayable = (build: Build): boolean =>
-  build.when === "manual" &&
   build.commands.length > 0 &&
-  (build.status === "manual" || build.status === "skipped");
+  ((build.when === "manual" && (build.status === "manual" || build.status === "skipped")) ||
+    (build.when === "delayed" && build.status === "scheduled"));
 
 /** `cancelable?` for the API: the `cancel` event is accepted. */
 export const isCancelable = (build: Build): boolean => isCancelableStatus(build.status);

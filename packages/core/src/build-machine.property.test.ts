@@ -24,7 +24,8 @@ function toEvents(seq: { type: BuildEvent["type"]; gapMs: number }[]): BuildEven
   });
 }
 
-const fresh = (when: "on_success" | "manual") =>
+type When = "on_success" | "manual" | "delayed";
+const fresh = (when: When, resourceGroup: string | null) =>
   newBuild({
     id: 1,
     projectId: 1,
@@ -35,38 +36,51 @@ const fresh = (when: "on_success" | "manual") =>
     token: "t",
     createdAt: new Date(START).toISOString(),
     when,
+    startInS: when === "delayed" ? 10 : null,
+    resourceGroup,
   });
 
 describe("the build machine under random event sequences", () => {
   it("keeps every invariant GitLab's statuses imply", () => {
     fc.assert(
-      fc.property(eventSequence, fc.constantFrom("on_success" as const, "manual" as const), (seq, when) => {
-        let build = fresh(when);
-        let completedOnce = false;
-        for (const event of toEvents(seq)) {
-          const before = build;
-          const result = applyBuildEvent(build, event);
-          build = result.build;
-          // Statuses stay legal.
-          expect(BUILD_STATUSES).toContain(build.status);
-          // finished_at is set exactly when the build is finished.
-          expect(build.finishedAt !== null).toBe(isFinishedStatus(build.status));
-          // started_at never comes after finished_at.
-          if (build.startedAt && build.finishedAt) expect(build.startedAt <= build.finishedAt).toBe(true);
-          // A running build has been started.
-          if (build.status === "running") expect(build.startedAt).not.toBeNull();
-          // A finished build never becomes anything else (only a retry, a new build, runs it again).
-          if (isFinishedStatus(before.status)) expect(build).toBe(before);
-          // Skipped may be re-opened (process/enqueue), but never straight back to running.
-          if (completedOnce && isFinishedStatus(before.status)) expect(result.changed).toBe(false);
-          if (isCompletedStatus(build.status)) completedOnce = true;
-          // A no-op changes nothing and asks for nothing.
-          if (!result.changed) {
-            expect(result.build).toBe(before);
-            expect(result.actions).toEqual([]);
+      fc.property(
+        eventSequence,
+        fc.constantFrom<When>("on_success", "manual", "delayed"),
+        fc.constantFrom(null, "production"),
+        (seq, when, resourceGroup) => {
+          let build = fresh(when, resourceGroup);
+          let completedOnce = false;
+          for (const event of toEvents(seq)) {
+            const before = build;
+            const result = applyBuildEvent(build, event);
+            build = result.build;
+            // Statuses stay legal.
+            expect(BUILD_STATUSES).toContain(build.status);
+            // finished_at is set exactly when the build is finished.
+            expect(build.finishedAt !== null).toBe(isFinishedStatus(build.status));
+            // started_at never comes after finished_at.
+            if (build.startedAt && build.finishedAt) expect(build.startedAt <= build.finishedAt).toBe(true);
+            // scheduled_at is set exactly while the build is scheduled.
+            expect(build.scheduledAt !== null).toBe(build.status === "scheduled");
+            // A pending build was queued; a build waiting for its resource is never queued without it.
+            if (build.status === "pending") expect(build.queuedAt).not.toBeNull();
+            // Only a build with a resource group ever waits for one.
+            if (build.status === "waiting_for_resource") expect(resourceGroup).not.toBeNull();
+            // A running build has been started.
+            if (build.status === "running") expect(build.startedAt).not.toBeNull();
+            // A finished build never becomes anything else (only a retry, a new build, runs it again).
+            if (isFinishedStatus(before.status)) expect(build).toBe(before);
+            // Skipped may be re-opened (process/enqueue), but never straight back to running.
+            if (completedOnce && isFinishedStatus(before.status)) expect(result.changed).toBe(false);
+            if (isCompletedStatus(build.status)) completedOnce = true;
+            // A no-op changes nothing and asks for nothing.
+            if (!result.changed) {
+              expect(result.build).toBe(before);
+              expect(result.actions).toEqual([]);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 1000 },
     );
     // A thousand random sequences take well under a second alone; leave room for a loaded CI machine.

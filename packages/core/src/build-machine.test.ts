@@ -7,17 +7,60 @@ import { BUILD_STATUSES, type BuildStatus } from "./status.js";
 
 const AT = "2026-01-01T00:00:10.000Z";
 
-/** GitLab's table (CommitStatus / Ci::Build, 9.x): event → { from: to }. Anything absent is a no-op. */
+/**
+ * GitLab's table (CommitStatus, Ci::Build, Ci::Processable): event → { from: to }. Anything absent is a
+ * no-op. https://gitlab.com/gitlab-org/gitlab/-/blob/master/app/models/ci/build.rb (state_machine :status)
+ */
 const GITLAB_TABLE: Record<BuildEventType, Partial<Record<BuildStatus, BuildStatus>>> = {
-  enqueue: { created: "pending", skipped: "pending", manual: "pending" },
+  enqueue: {
+    created: "pending",
+    skipped: "pending",
+    manual: "pending",
+    scheduled: "pending",
+    waiting_for_resource: "pending",
+  },
+  schedule: { created: "scheduled" },
+  enqueue_scheduled: { scheduled: "pending" },
+  unschedule: { scheduled: "manual" },
+  enqueue_waiting_for_resource: { waiting_for_resource: "pending" },
   process: { skipped: "created", manual: "created" },
   run: { pending: "running" },
-  skip: { created: "skipped", pending: "skipped" },
-  drop: { created: "failed", pending: "failed", running: "failed" },
-  success: { created: "success", pending: "success", running: "success" },
-  cancel: { created: "canceled", pending: "canceled", running: "canceled", manual: "canceled" },
+  skip: { created: "skipped", waiting_for_resource: "skipped", pending: "skipped" },
+  drop: {
+    created: "failed",
+    waiting_for_resource: "failed",
+    pending: "failed",
+    running: "failed",
+    scheduled: "failed",
+  },
+  success: { created: "success", waiting_for_resource: "success", pending: "success", running: "success" },
+  cancel: {
+    created: "canceled",
+    waiting_for_resource: "canceled",
+    pending: "canceled",
+    running: "canceled",
+    manual: "canceled",
+    scheduled: "canceled",
+  },
   actionize: { created: "manual" },
-  play: { manual: "pending" },
+  play: { manual: "pending", scheduled: "pending" },
+};
+
+/**
+ * With a `resource_group`, Ci::Processable sends every enqueue through `waiting_for_resource` first
+ * (`transition [:created, :skipped, :manual, :scheduled] => :waiting_for_resource, if: :with_resource_group?`).
+ */
+const WITH_RESOURCE_GROUP: Record<BuildEventType, Partial<Record<BuildStatus, BuildStatus>>> = {
+  ...GITLAB_TABLE,
+  enqueue: {
+    created: "waiting_for_resource",
+    skipped: "waiting_for_resource",
+    manual: "waiting_for_resource",
+    scheduled: "waiting_for_resource",
+    waiting_for_resource: "pending",
+  },
+  enqueue_scheduled: { scheduled: "waiting_for_resource" },
+  play: { manual: "waiting_for_resource", scheduled: "waiting_for_resource" },
 };
 
 function eventOf(type: BuildEventType): BuildEvent {
@@ -42,30 +85,38 @@ function buildIn(status: BuildStatus, extra: Partial<Build> = {}): Build {
     token: "tok",
     createdAt: "2026-01-01T00:00:00.000Z",
     status,
-    when: status === "manual" ? "manual" : "on_success",
+    when: status === "manual" ? "manual" : status === "scheduled" ? "delayed" : "on_success",
+    startInS: status === "scheduled" ? 30 : null,
+    // A scheduled build's countdown ended before AT, so `enqueue_scheduled` is accepted.
+    scheduledAt: status === "scheduled" ? "2026-01-01T00:00:05.000Z" : null,
     ...extra,
   });
 }
 
-describe("the build machine against GitLab's transition table", () => {
-  for (const type of BUILD_EVENT_TYPES) {
-    for (const from of BUILD_STATUSES) {
-      const expected = GITLAB_TABLE[type][from];
-      it(`${type} from ${from} ${expected ? `moves to ${expected}` : "is a no-op"}`, () => {
-        const before = buildIn(from);
-        const result = applyBuildEvent(before, eventOf(type));
-        if (expected) {
-          expect(result.changed).toBe(true);
-          expect(result.build.status).toBe(expected);
-        } else {
-          expect(result.changed).toBe(false);
-          expect(result.build).toBe(before);
-          expect(result.actions).toEqual([]);
-        }
-      });
+for (const [label, table, extra] of [
+  ["without a resource group", GITLAB_TABLE, {}],
+  ["with a resource group", WITH_RESOURCE_GROUP, { resourceGroup: "production" }],
+] as const) {
+  describe(`the build machine against GitLab's transition table, ${label}`, () => {
+    for (const type of BUILD_EVENT_TYPES) {
+      for (const from of BUILD_STATUSES) {
+        const expected = table[type][from];
+        it(`${type} from ${from} ${expected ? `moves to ${expected}` : "is a no-op"}`, () => {
+          const before = buildIn(from, extra);
+          const result = applyBuildEvent(before, eventOf(type));
+          if (expected) {
+            expect(result.changed).toBe(true);
+            expect(result.build.status).toBe(expected);
+          } else {
+            expect(result.changed).toBe(false);
+            expect(result.build).toBe(before);
+            expect(result.actions).toEqual([]);
+          }
+        });
+      }
     }
-  }
-});
+  });
+}
 
 describe("timestamps and side effects", () => {
   it("sets queued_at when a created build is enqueued", () => {
@@ -152,5 +203,42 @@ describe("timestamps and side effects", () => {
     expect(drop()).toBe(false);
     const any = buildIn("running", { allowFailure: true });
     expect(applyBuildEvent(any, { type: "drop", at: AT, exitCode: 1 }).build.allowFailure).toBe(true);
+  });
+
+  it("starts a delayed build's countdown on schedule, start_in after the event", () => {
+    const delayed = buildIn("created", { when: "delayed", startInS: 90 });
+    const { build, actions } = applyBuildEvent(delayed, { type: "schedule", at: AT });
+    expect(build).toMatchObject({ status: "scheduled", scheduledAt: "2026-01-01T00:01:40.000Z" });
+    expect(build.queuedAt).toBeNull();
+    expect(actions.map((a) => a.type)).toEqual(["updatePipelineStatus"]);
+  });
+
+  it("keeps a scheduled build scheduled until its countdown ends (GitLab's scheduled_at.past? guard)", () => {
+    const counting = buildIn("scheduled", { scheduledAt: "2026-01-01T00:01:00.000Z" });
+    const early = applyBuildEvent(counting, { type: "enqueue_scheduled", at: AT });
+    expect(early.changed).toBe(false);
+    const due = applyBuildEvent(counting, { type: "enqueue_scheduled", at: "2026-01-01T00:01:00.000Z" });
+    expect(due.build).toMatchObject({
+      status: "pending",
+      scheduledAt: null,
+      queuedAt: "2026-01-01T00:01:00.000Z",
+    });
+  });
+
+  it("clears scheduled_at whichever way a build leaves scheduled", () => {
+    for (const type of ["unschedule", "cancel", "drop", "enqueue"] as const) {
+      expect(applyBuildEvent(buildIn("scheduled"), { type, at: AT }).build.scheduledAt).toBeNull();
+    }
+    const played = applyBuildEvent(buildIn("scheduled"), { type: "play", at: AT, userId: 5 });
+    expect(played.build).toMatchObject({ status: "pending", scheduledAt: null, userId: 5 });
+  });
+
+  it("sets queued_at only when a resource-group build gets its resource, not while it waits", () => {
+    const grouped = buildIn("created", { resourceGroup: "production" });
+    const waiting = applyBuildEvent(grouped, { type: "enqueue", at: AT }).build;
+    expect(waiting).toMatchObject({ status: "waiting_for_resource", queuedAt: null });
+    const later = "2026-01-01T00:00:20.000Z";
+    const pending = applyBuildEvent(waiting, { type: "enqueue_waiting_for_resource", at: later }).build;
+    expect(pending).toMatchObject({ status: "pending", queuedAt: later });
   });
 });

@@ -1,9 +1,10 @@
 // The build state machine (xstate v5): the one place that decides whether a status change is legal and
-// what it implies. Transitions follow GitLab's CommitStatus/Ci::Build state machine (9.x, with `manual`).
+// what it implies. Transitions follow GitLab's CommitStatus/Ci::Build/Ci::Processable state machines
+// (`manual`, `scheduled` for delayed jobs, `waiting_for_resource` for resource groups).
 // Timestamps are assigned from the event's `at`; everything else the change implies comes back as actions
 // for the caller to perform after it has saved the result.
 
-import { assign, setup } from "xstate";
+import { and, assign, setup } from "xstate";
 import type { BuildEvent } from "./build-events.js";
 import type { Timestamp } from "./domain.js";
 import type { BuildWhen, FailureReason } from "./status.js";
@@ -12,6 +13,11 @@ import type { BuildWhen, FailureReason } from "./status.js";
 export interface BuildMachineContext {
   when: BuildWhen;
   hasCommands: boolean;
+  /** `with_resource_group?`: enqueueing waits for the group's resource first. */
+  hasResourceGroup: boolean;
+  /** `start_in` in seconds: the countdown `schedule` starts. */
+  startInS: number | null;
+  scheduledAt: Timestamp | null;
   queuedAt: Timestamp | null;
   startedAt: Timestamp | null;
   finishedAt: Timestamp | null;
@@ -30,6 +36,20 @@ export type BuildMachineAction =
   /** The build's status changed: recompute the pipeline status and tell watchers. */
   | { type: "updatePipelineStatus" };
 
+// Shared transitions. Arriving in `pending` sets `queued_at`; with a resource group, enqueueing first
+// waits for the resource (Ci::Processable's `enqueue … => :waiting_for_resource, if: :with_resource_group?`).
+const TO_PENDING = { target: "pending", actions: ["setQueuedAt", "updatePipelineStatus"] } as const;
+const TO_WAITING = { target: "waiting_for_resource", actions: ["updatePipelineStatus"] } as const;
+const ENQUEUE = [{ guard: "hasResourceGroup", ...TO_WAITING }, TO_PENDING] as const;
+const PLAY = [
+  {
+    guard: and(["isPlayable", "hasResourceGroup"]),
+    target: "waiting_for_resource",
+    actions: ["setPlayer", "updatePipelineStatus"],
+  },
+  { guard: "isPlayable", target: "pending", actions: ["setQueuedAt", "setPlayer", "updatePipelineStatus"] },
+] as const;
+
 export const buildMachine = setup({
   types: {
     context: {} as BuildMachineContext,
@@ -37,11 +57,21 @@ export const buildMachine = setup({
     input: {} as BuildMachineContext,
   },
   guards: {
-    /** `playable?` (9.x): a manual build with a script. The status part is the source state. */
-    isPlayable: ({ context }) => context.when === "manual" && context.hasCommands,
+    /** `playable?`: a manual or delayed build with a script. The status part is the source state. */
+    isPlayable: ({ context }) =>
+      (context.when === "manual" || context.when === "delayed") && context.hasCommands,
+    hasResourceGroup: ({ context }) => context.hasResourceGroup,
+    /** `enqueue_scheduled` stops unless `scheduled_at` is unset or past. */
+    isDue: ({ context, event }) => context.scheduledAt === null || context.scheduledAt <= event.at,
   },
   actions: {
     setQueuedAt: assign({ queuedAt: ({ event }) => event.at }),
+    setScheduledAt: assign({
+      scheduledAt: ({ event, context }) =>
+        new Date(Date.parse(event.at) + (context.startInS ?? 0) * 1000).toISOString(),
+    }),
+    // `before_transition scheduled: any`: the countdown is over whichever way the build left.
+    clearScheduledAt: assign({ scheduledAt: null }),
     setStartedAt: assign({
       startedAt: ({ event }) => event.at,
       runnerId: ({ event, context }) => (event.type === "run" ? event.runnerId : context.runnerId),
@@ -73,7 +103,8 @@ export const buildMachine = setup({
   states: {
     created: {
       on: {
-        enqueue: { target: "pending", actions: ["setQueuedAt", "updatePipelineStatus"] },
+        enqueue: ENQUEUE,
+        schedule: { target: "scheduled", actions: ["setScheduledAt", "updatePipelineStatus"] },
         skip: { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] },
         drop: {
           target: "failed",
@@ -85,6 +116,22 @@ export const buildMachine = setup({
         },
         cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
         actionize: { target: "manual", actions: ["updatePipelineStatus"] },
+      },
+    },
+    waiting_for_resource: {
+      on: {
+        enqueue: TO_PENDING,
+        enqueue_waiting_for_resource: TO_PENDING,
+        skip: { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] },
+        drop: {
+          target: "failed",
+          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+        },
+        success: {
+          target: "success",
+          actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+        },
+        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
       },
     },
     pending: {
@@ -120,19 +167,33 @@ export const buildMachine = setup({
     },
     manual: {
       on: {
-        enqueue: { target: "pending", actions: ["setQueuedAt", "updatePipelineStatus"] },
-        play: {
-          target: "pending",
-          guard: "isPlayable",
-          actions: ["setQueuedAt", "setPlayer", "updatePipelineStatus"],
-        },
+        enqueue: ENQUEUE,
+        play: PLAY,
         process: { target: "created", actions: ["updatePipelineStatus"] },
+        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+      },
+    },
+    scheduled: {
+      // Every way out ends the countdown; `clearScheduledAt` runs first on each.
+      exit: "clearScheduledAt",
+      on: {
+        enqueue: ENQUEUE,
+        enqueue_scheduled: [
+          { guard: and(["isDue", "hasResourceGroup"]), ...TO_WAITING },
+          { guard: "isDue", ...TO_PENDING },
+        ],
+        play: PLAY,
+        unschedule: { target: "manual", actions: ["updatePipelineStatus"] },
+        drop: {
+          target: "failed",
+          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+        },
         cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
       },
     },
     skipped: {
       on: {
-        enqueue: { target: "pending", actions: ["setQueuedAt", "updatePipelineStatus"] },
+        enqueue: ENQUEUE,
         process: { target: "created", actions: ["updatePipelineStatus"] },
       },
     },

@@ -1,6 +1,7 @@
 // The stored domain: users, projects and their members, commits, runners, pipelines and builds.
 // Everything GitLab's v3 Build and v4 Job entities are rendered from lives on these records.
 
+import type { BuildRunSpec } from "./job-run-spec.js";
 import type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
 
 /** An ISO 8601 UTC timestamp with milliseconds, as Rails renders it: `2015-12-24T15:51:21.802Z`. */
@@ -127,6 +128,44 @@ export interface BuildArtifactsOptions {
   expireIn?: string;
   untracked?: boolean;
   reportsDotenv?: string[];
+  /** `artifacts:reports:junit`: JUnit XML files the runner uploads as a `junit` artifact. */
+  reportsJunit?: string[];
+}
+
+/**
+ * `needs:project` / `needs:pipeline` after variables were expanded: a job of another pipeline whose
+ * artifacts this build downloads (another local project's latest successful pipeline for `ref`, or the
+ * pipeline `pipeline` names, e.g. `$PARENT_PIPELINE_ID`).
+ */
+export interface BuildCrossDependency {
+  /** `group/project`; null for a `needs:pipeline` of the same project. */
+  project: string | null;
+  /** Branch or tag; null for the project's default branch. */
+  ref: string | null;
+  /** The pipeline id (`needs:pipeline`), as written after expansion. */
+  pipeline: string | null;
+  job: string;
+  artifacts: boolean;
+}
+
+/** `environment:` actions (GitLab 16+): only `start` creates a deployment that makes the environment available. */
+export const ENVIRONMENT_ACTIONS = ["start", "prepare", "stop", "verify", "access"] as const;
+export type EnvironmentAction = (typeof ENVIRONMENT_ACTIONS)[number];
+
+/** `deployment_tier` values (`Environment.tiers`). */
+export const DEPLOYMENT_TIERS = ["production", "staging", "testing", "development", "other"] as const;
+export type DeploymentTier = (typeof DEPLOYMENT_TIERS)[number];
+
+/** A job's `environment:` after variables were expanded. */
+export interface BuildEnvironment {
+  name: string;
+  url: string | null;
+  action: EnvironmentAction;
+  /** The job that stops this environment (`on_stop`). */
+  onStop: string | null;
+  /** `auto_stop_in` as written (`1 day`, `never`). */
+  autoStopIn: string | null;
+  deploymentTier: DeploymentTier | null;
 }
 
 export interface BuildVariable {
@@ -167,6 +206,8 @@ export interface Build {
   image: string | null;
   /** `services:` names, reported like `image`. */
   services: string[];
+  /** `image:`, `services:` and `cache:` in full, for the runner; null for builds made before they were kept. */
+  runSpec: BuildRunSpec | null;
   /** Variables its `artifacts:reports:dotenv` files set; later jobs that take its artifacts get them. */
   dotenvVariables: BuildVariable[];
   /** `retry:` from the CI config: automatic retries left and on which failure reasons. */
@@ -174,6 +215,14 @@ export interface Build {
   retryWhen: string[] | null;
   /** `start_in` seconds for `when: delayed`. */
   startInS: number | null;
+  /** While `scheduled`: when the countdown ends (`scheduled_at`); null in every other status. */
+  scheduledAt: Timestamp | null;
+  /** `resource_group:`: at most one build of the project per group holds the resource (pending or running). */
+  resourceGroup: string | null;
+  /** `needs:project` and `needs:pipeline`: artifacts fetched from other pipelines. */
+  crossDependencies: BuildCrossDependency[];
+  /** `environment:`, with variables expanded; null for a job that deploys nowhere. */
+  environment: BuildEnvironment | null;
   coverage: number | null;
   coverageRegex: string | null;
   createdAt: Timestamp;
@@ -194,3 +243,10 @@ export interface Build {
   token: string;
   trace: TraceMeta;
 }
+
+/**
+ * `process_mode` of a resource group: `unordered` (GitLab's default) hands the resource to any waiting
+ * job; `oldest_first` and `newest_first` order the waiting jobs by pipeline.
+ */
+export const RESOURCE_GROUP_PROCESS_MODES = ["unordered", "oldest_first", "newest_first"] as const;
+export type ResourceGroupProcessMode = (typeof RESOURCE_GROUP_PROCESS_MODES)[number];

@@ -9,6 +9,8 @@ export type {
   CommitEntityV4,
   JobArtifactEntity,
   JobEntity,
+  JobNeedsEntity,
+  JobVariableEntity,
   PipelineBasicEntity,
   PipelineEntity,
   ProjectEntity,
@@ -25,6 +27,8 @@ export {
   CommitEntityV4Schema,
   JobArtifactEntitySchema,
   JobEntitySchema,
+  JobNeedsEntitySchema,
+  JobVariableEntitySchema,
   PipelineBasicEntitySchema,
   PipelineEntitySchema,
   ProjectEntitySchema,
@@ -73,19 +77,44 @@ export type {
   ArtifactsFile,
   Build,
   BuildArtifactsOptions,
+  BuildCrossDependency,
+  BuildEnvironment,
   BuildVariable,
   Commit,
+  DeploymentTier,
+  EnvironmentAction,
   Pipeline,
   Project,
   ProjectMember,
+  ResourceGroupProcessMode,
   Runner,
   Timestamp,
   TraceMeta,
   User,
   Visibility,
 } from "./domain.js";
-export { ACCESS_LEVELS } from "./domain.js";
+export {
+  ACCESS_LEVELS,
+  DEPLOYMENT_TIERS,
+  ENVIRONMENT_ACTIONS,
+  RESOURCE_GROUP_PROCESS_MODES,
+} from "./domain.js";
 export { parseDurationS } from "./duration.js";
+export type {
+  BuildRunSpec,
+  JobCache,
+  JobCacheKey,
+  JobImage,
+  JobService,
+  PullPolicy,
+} from "./job-run-spec.js";
+export {
+  JobCacheKeySchema,
+  JobCacheSchema,
+  JobImageSchema,
+  JobServiceSchema,
+  PullPolicySchema,
+} from "./job-run-spec.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
@@ -93,6 +122,7 @@ export { newUser } from "./new-user.js";
 export type { ParseResult } from "./parse-wire-message.js";
 export {
   parseRunnerToServerMessage,
+  parseServerToEventsWatcherMessage,
   parseServerToRunnerMessage,
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
@@ -111,13 +141,16 @@ export type {
   HeartbeatMessage,
   HelloMessage,
   JobArtifactsSpec,
+  JobChangedEvent,
   JobDependency,
   JobMessage,
   JobPayload,
   JobStep,
   JobVariable,
   NoJobMessage,
+  PipelineChangedEvent,
   RunnerToServerMessage,
+  ServerToEventsWatcherMessage,
   ServerToRunnerMessage,
   ServerToWatcherMessage,
   StatusMessage,
@@ -127,6 +160,7 @@ export type {
 } from "./protocol.js";
 export {
   CANCEL_REASONS,
+  EVENTS_WS_PATH,
   JobPayloadSchema,
   PROTOCOL_VERSION,
   RUNNER_TO_SERVER_SCHEMAS,

@@ -6,8 +6,10 @@ import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import {
   RUNNER_TO_SERVER_SCHEMAS,
   type RunnerToServerMessage,
+  SERVER_TO_EVENTS_WATCHER_SCHEMAS,
   SERVER_TO_RUNNER_SCHEMAS,
   SERVER_TO_WATCHER_SCHEMAS,
+  type ServerToEventsWatcherMessage,
   type ServerToRunnerMessage,
   type ServerToWatcherMessage,
 } from "./protocol.js";
@@ -62,3 +64,7 @@ export const parseServerToRunnerMessage: MessageParser<ServerToRunnerMessage> =
 /** Parses a server → watcher frame (`watchTrace` reads these). */
 export const parseServerToWatcherMessage: MessageParser<ServerToWatcherMessage> =
   createMessageParser(SERVER_TO_WATCHER_SCHEMAS);
+
+/** Parses a server → project-events frame (`watchProjectEvents` reads these). */
+export const parseServerToEventsWatcherMessage: MessageParser<ServerToEventsWatcherMessage> =
+  createMessageParser(SERVER_TO_EVENTS_WATCHER_SCHEMAS);

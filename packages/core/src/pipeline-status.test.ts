@@ -37,6 +37,20 @@ describe("pipeline status from its builds (GitLab §3.4)", () => {
     ["an allowed failure counts as success", [b("success"), b("failed", { allowFailure: true })], "success"],
     ["a blocking manual job → manual", [b("success"), b("manual")], "manual"],
     ["a non-blocking manual job is ignored", [b("success"), b("manual", { allowFailure: true })], "success"],
+    // Composite's order (lib/gitlab/ci/status/composite.rb): waiting_for_resource, then manual, then scheduled.
+    ["success and a delayed job counting down → scheduled", [b("success"), b("scheduled")], "scheduled"],
+    [
+      "a job waiting for its resource → waiting_for_resource",
+      [b("success"), b("waiting_for_resource")],
+      "waiting_for_resource",
+    ],
+    [
+      "waiting_for_resource comes before manual",
+      [b("manual"), b("waiting_for_resource")],
+      "waiting_for_resource",
+    ],
+    ["manual comes before scheduled", [b("scheduled"), b("manual")], "manual"],
+    ["pending beside a waiting job → running", [b("pending"), b("waiting_for_resource")], "running"],
     [
       "a retried failure is history: its retry decides",
       [b("failed", { name: "rspec", retried: true }), b("success", { name: "rspec" })],

@@ -23,7 +23,7 @@ export function latestBuilds<T extends Pick<Build, "retried">>(builds: readonly 
 
 /**
  * The composite status of a set of builds (already reduced to the latest of each name), as GitLab's
- * `Gitlab::Ci::Status::Composite`: null for no builds.
+ * `Gitlab::Ci::Status::Composite` (lib/gitlab/ci/status/composite.rb): null for no builds.
  */
 export function compositeStatus(
   builds: readonly Pick<Build, "status" | "allowFailure">[],
@@ -39,7 +39,9 @@ export function compositeStatus(
   if (onlyOf("canceled", "success", "skipped", "success_with_warnings", "ignored")) return "canceled";
   if (onlyOf("pending", "created", "skipped", "success_with_warnings", "ignored")) return "pending";
   if (anyOf("running", "pending")) return "running";
+  if (anyOf("waiting_for_resource")) return "waiting_for_resource";
   if (anyOf("manual")) return "manual";
+  if (anyOf("scheduled")) return "scheduled";
   if (anyOf("created")) return "running";
   return "failed";
 }

@@ -116,4 +116,22 @@ describe("processing created builds as earlier stages finish", () => {
       ]),
     ).toMatchObject({ test: "pending" });
   });
+
+  // Ci::ProcessBuildService: `schedulable?` builds are scheduled, and a scheduled job holds later stages
+  // (https://docs.gitlab.com/ci/jobs/job_control/#run-a-job-after-a-delay).
+  it("schedules a delayed build instead of queueing it, and later stages wait for its countdown", () => {
+    expect(
+      run([
+        job("build", 0, { status: "success" }),
+        job("deploy", 1, { when: "delayed", startInS: 60 }),
+        job("notify", 2),
+      ]),
+    ).toEqual({ build: "success", deploy: "scheduled", notify: "created" });
+  });
+
+  it("sends a build with a resource group to wait for its resource", () => {
+    expect(run([job("deploy", 0, { resourceGroup: "production" })])).toEqual({
+      deploy: "waiting_for_resource",
+    });
+  });
 });

@@ -1,5 +1,6 @@
 // GitLab's pipeline processing rule: when earlier stages (or a job's `needs`) are complete, each `created`
-// build either becomes pending, becomes manual, or is skipped, according to its `when`.
+// build either becomes pending (or waits for its resource group), becomes manual, is scheduled (delayed)
+// or is skipped, according to its `when`.
 // Pure: it returns the events to fire; the caller fires them through `applyBuildEvent` and saves them.
 
 import type { BuildEvent } from "./build-events.js";
@@ -9,12 +10,12 @@ import type { BuildStatus, BuildWhen, PipelineStatus } from "./status.js";
 
 export type ProcessDecision = {
   buildId: number;
-  event: Extract<BuildEvent, { type: "enqueue" | "skip" | "actionize" }>;
+  event: Extract<BuildEvent, { type: "enqueue" | "skip" | "actionize" | "schedule" }>;
 };
 
 type ProcessableBuild = Pick<
   Build,
-  "id" | "name" | "status" | "stageIdx" | "when" | "needs" | "allowFailure" | "retried"
+  "id" | "name" | "status" | "stageIdx" | "when" | "needs" | "allowFailure" | "retried" | "resourceGroup"
 >;
 
 /** Prior outcomes under which a build with this `when` runs; any other complete outcome skips it. */
@@ -34,13 +35,14 @@ function decide(build: ProcessableBuild, prior: PipelineStatus, at: Timestamp): 
   if (!COMPLETE.includes(prior)) return null;
   if (!RUNS_AFTER[build.when].includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
   if (build.when === "manual") return { buildId: build.id, event: { type: "actionize", at } };
+  // Ci::ProcessBuildService: a `schedulable?` (delayed) build starts its countdown instead of queueing.
+  if (build.when === "delayed") return { buildId: build.id, event: { type: "schedule", at } };
   return { buildId: build.id, event: { type: "enqueue", at } };
 }
 
-const NEXT_STATUS: Record<ProcessDecision["event"]["type"], BuildStatus> = {
-  enqueue: "pending",
-  skip: "skipped",
-  actionize: "manual",
+const nextStatus = (build: ProcessableBuild, type: ProcessDecision["event"]["type"]): BuildStatus => {
+  if (type === "enqueue") return build.resourceGroup === null ? "pending" : "waiting_for_resource";
+  return type === "skip" ? "skipped" : type === "actionize" ? "manual" : "scheduled";
 };
 
 /**
@@ -69,7 +71,7 @@ export function processPipeline(builds: readonly ProcessableBuild[], at: Timesta
         if (build.stageIdx !== stageIdx || build.status !== "created") continue;
         const decision = decide(build, priorFor(build), at);
         if (!decision) continue;
-        build.status = NEXT_STATUS[decision.event.type];
+        build.status = nextStatus(build, decision.event.type);
         decisions.push(decision);
         changed = true;
       }

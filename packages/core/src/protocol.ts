@@ -4,6 +4,7 @@
 // JSON text frames; trace bytes travel base64-encoded so offsets count exact bytes.
 
 import { type Static, Type } from "@sinclair/typebox";
+import { JobCacheSchema, JobImageSchema, JobServiceSchema } from "./job-run-spec.js";
 import { Base64, Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
 import { BuildStatusSchema, FailureReasonSchema } from "./status.js";
 
@@ -11,6 +12,7 @@ export const PROTOCOL_VERSION = 1;
 
 export const RUNNER_WS_PATH = "/-/buildsim/runner";
 export const TRACE_WS_PATH = "/-/buildsim/trace";
+export const EVENTS_WS_PATH = "/-/buildsim/events";
 
 /** Why the server tells a runner to stop a build: canceled through the API, or past its timeout. */
 export const CANCEL_REASONS = ["canceled", "timeout"] as const;
@@ -77,8 +79,10 @@ export const JobPayloadSchema = Type.Object({
   dependencies: Type.Array(JobDependencySchema),
   /** `allow_failure: exit_codes`. */
   allowFailureExitCodes: Type.Array(Type.Integer()),
-  image: Nullable(Type.String()),
-  services: Type.Array(Type.String()),
+  image: Nullable(JobImageSchema),
+  services: Type.Array(JobServiceSchema),
+  /** `cache:` entries; keys still hold the job's variables, which the runner expands (as Runner does). */
+  cache: Type.Array(JobCacheSchema),
   /** Where a local-CI job finds its sources (the repository's work tree), when the server knows it. */
   sourceDir: Nullable(Type.String()),
 });
@@ -253,3 +257,30 @@ export const SERVER_TO_WATCHER_SCHEMAS = {
 export type ServerToWatcherMessage = Static<
   (typeof SERVER_TO_WATCHER_SCHEMAS)[keyof typeof SERVER_TO_WATCHER_SCHEMAS]
 >;
+
+// ---------------------------------------------------------------------------------------------------
+// Server → project-events watcher (`/-/buildsim/events`)
+
+/** Project events: a job changed. */
+export const JobChangedEventSchema = Type.Object({
+  type: Type.Literal("job"),
+  id: Id(),
+  pipeline_id: Id(),
+  status: BuildStatusSchema,
+});
+export type JobChangedEvent = Static<typeof JobChangedEventSchema>;
+
+/** Project events: a pipeline's status changed. */
+export const PipelineChangedEventSchema = Type.Object({
+  type: Type.Literal("pipeline"),
+  id: Id(),
+  status: BuildStatusSchema,
+});
+export type PipelineChangedEvent = Static<typeof PipelineChangedEventSchema>;
+
+/** Server → project-events watcher, by `type`. */
+export const SERVER_TO_EVENTS_WATCHER_SCHEMAS = {
+  job: JobChangedEventSchema,
+  pipeline: PipelineChangedEventSchema,
+} as const;
+export type ServerToEventsWatcherMessage = JobChangedEvent | PipelineChangedEvent;

@@ -30,6 +30,7 @@ export function retryBuild(source: Build, options: RetryOptions): Build {
     status: "created",
     createdAt: options.at,
     queuedAt: null,
+    scheduledAt: null,
     startedAt: null,
     finishedAt: null,
     erasedAt: null,

@@ -2,9 +2,13 @@
 
 import { LiteralUnion } from "./schema-helpers.js";
 
-/** Every status a build can have (GitLab 9.x `AVAILABLE_STATUSES`, `manual` included). */
+/**
+ * Every status a build can have: GitLab 9.x's `AVAILABLE_STATUSES` with `manual`, plus `scheduled` (a
+ * `when: delayed` job counting down) and `waiting_for_resource` (a `resource_group` job whose group is busy).
+ */
 export const BUILD_STATUSES = [
   "created",
+  "waiting_for_resource",
   "pending",
   "running",
   "success",
@@ -12,6 +16,7 @@ export const BUILD_STATUSES = [
   "canceled",
   "skipped",
   "manual",
+  "scheduled",
 ] as const;
 
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
@@ -28,7 +33,14 @@ export const ACTIVE_STATUSES: readonly BuildStatus[] = ["pending", "running"];
 /** `COMPLETED_STATUSES`: the build will not change again except through retry or play. */
 export const COMPLETED_STATUSES: readonly BuildStatus[] = ["success", "failed", "canceled", "skipped"];
 /** The `cancelable` scope: statuses the `cancel` event accepts. */
-export const CANCELABLE_STATUSES: readonly BuildStatus[] = ["created", "pending", "running", "manual"];
+export const CANCELABLE_STATUSES: readonly BuildStatus[] = [
+  "created",
+  "waiting_for_resource",
+  "pending",
+  "running",
+  "manual",
+  "scheduled",
+];
 /** The `finished` scope: statuses that carry a `finished_at`. */
 export const FINISHED_STATUSES: readonly BuildStatus[] = ["success", "failed", "canceled"];
 

@@ -36,6 +36,8 @@ export interface BoardOptions {
   /** @default out.isTTY: redraw a live board instead of printing status lines */
   live?: boolean;
   now?: () => number;
+  /** Which executor runs a job (docker or shell, chosen per job by `--executor auto`), once known. */
+  executorOf?: (jobId: number) => string | undefined;
 }
 
 const ICONS: Record<BuildStatus, string> = {
@@ -47,6 +49,8 @@ const ICONS: Record<BuildStatus, string> = {
   canceled: "⊘",
   skipped: "»",
   manual: "⚙",
+  scheduled: "◷",
+  waiting_for_resource: "⧗",
 };
 
 const COLORS: Partial<Record<BuildStatus, number>> = {
@@ -58,6 +62,8 @@ const COLORS: Partial<Record<BuildStatus, number>> = {
   skipped: 90,
   manual: 34,
   created: 90,
+  scheduled: 34,
+  waiting_for_resource: 33,
 };
 
 /** Seconds with one decimal, `—` before the job started. */
@@ -84,6 +90,10 @@ export function createBoard(options: BoardOptions): Board {
   const paint = (status: BuildStatus, text: string) =>
     color && COLORS[status] ? `\x1b[${COLORS[status]}m${text}\x1b[0m` : text;
   const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[0m` : text);
+  const executorTag = (jobId: number) => {
+    const name = options.executorOf?.(jobId);
+    return name ? dim(` [${name}]`) : "";
+  };
 
   let state: BoardState | null = null;
   let drawnLines = 0;
@@ -100,7 +110,7 @@ export function createBoard(options: BoardOptions): Board {
         const progress = j.status === "running" ? dim(` ${j.traceBytes} B`) : "";
         const allowed = j.allowFailure && j.status === "failed" ? dim(" (allowed to fail)") : "";
         lines.push(
-          `    ${paint(j.status, ICONS[j.status])} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8))} ${formatDuration(j, now())}${progress}${allowed}`,
+          `    ${paint(j.status, ICONS[j.status])} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8))} ${formatDuration(j, now())}${progress}${allowed}${executorTag(j.id)}`,
         );
       }
     }
@@ -132,7 +142,9 @@ export function createBoard(options: BoardOptions): Board {
         lastStatus.set(j.id, j.status);
         if (j.status === "created") continue;
         const duration = j.finishedAt ? ` ${formatDuration(j, now())}` : "";
-        out.write(`${j.name.padEnd(nameWidth)} ${ICONS[j.status]} ${j.status}${duration}\n`);
+        out.write(
+          `${j.name.padEnd(nameWidth)} ${ICONS[j.status]} ${j.status}${duration}${executorTag(j.id)}\n`,
+        );
       }
     },
     log(jobName, line) {

@@ -9,7 +9,7 @@ import {
 } from "../include-flags.js";
 
 export const RUN_USAGE = `Usage: buildsim run [--file F] [--ref R] [--job NAME…] [--var K=V…] [--concurrent N]
-                    [--manual NAME…] [--executor shell|simulate] [--data DIR] [--port N] [--keep]
+                    [--manual NAME…] [--executor auto|docker|shell|simulate] [--data DIR] [--port N] [--keep]
                     [--include-map F] [--project P=DIR…] [--gitlab-url URL [--gitlab-token T]]
 
 Runs a .gitlab-ci.yml pipeline locally with GitLab's semantics: starts the server (SQLite under --data,
@@ -21,7 +21,8 @@ default .buildsim/) and a runner, creates the pipeline, shows it live, and exits
   --var K=V         a pipeline variable (repeatable)
   --concurrent N    jobs run at the same time (default 4)
   --manual NAME     play this manual job when it is reached (repeatable)
-  --executor E      shell (default) or simulate
+  --executor E      auto (default: docker for jobs with an image when a Docker daemon answers, else
+                    shell), docker, shell (on the host) or simulate
   --keep            keep serving after the pipeline ends, to inspect it through the API
 
 Includes resolve offline first: the include map, then local projects (--project, and every project the
@@ -36,7 +37,7 @@ export interface RunOptions {
   variables: Record<string, string>;
   concurrent: number;
   manual: string[];
-  executor: "shell" | "simulate";
+  executor: "auto" | "docker" | "shell" | "simulate";
   dataDir: string;
   port: number;
   keep: boolean;
@@ -72,9 +73,9 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
     return { ok: false, error: "--port must be 0–65535" };
   const include = readIncludeFlags(v);
   if ("error" in include) return { ok: false, error: include.error };
-  const executor = v.executor ?? "shell";
-  if (executor !== "shell" && executor !== "simulate")
-    return { ok: false, error: "--executor must be shell or simulate" };
+  const executor = v.executor ?? "auto";
+  if (executor !== "auto" && executor !== "docker" && executor !== "shell" && executor !== "simulate")
+    return { ok: false, error: "--executor must be auto, docker, shell or simulate" };
   return {
     ok: true,
     options: {

@@ -1,7 +1,7 @@
 // Follows one pipeline inside the server process: job statuses and trace bytes as they are committed,
 // turned into board states and whole log lines, until nothing more can happen without a person.
 
-import type { Build, PipelineStatus } from "@buildsim/core";
+import type { Build, BuildStatus, PipelineStatus } from "@buildsim/core";
 import type { ServerEvents, Store } from "@buildsim/server";
 import type { BoardState } from "./board.js";
 
@@ -24,6 +24,7 @@ export interface PipelineWatch {
 }
 
 const SETTLED: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped", "manual"];
+const ACTIVE: readonly BuildStatus[] = ["pending", "running", "scheduled", "waiting_for_resource"];
 
 /** Starts following `pipelineId`. */
 export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
@@ -74,7 +75,8 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     }
     const state = snapshot();
     o.onChange(state);
-    const active = state.jobs.some((j) => j.status === "pending" || j.status === "running");
+    // A countdown or a wait for a resource group ends on its own: keep watching.
+    const active = state.jobs.some((j) => ACTIVE.includes(j.status));
     if (!active && SETTLED.includes(state.status)) {
       finished = true;
       stop();

@@ -1,62 +1,17 @@
 // Pipelines run end to end by `buildsim run`: real server, real runner, real bash, real SQLite. Each case
 // checks which jobs were created, in what order, how each ended, and what each job saw.
 
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Build } from "@buildsim/core";
-import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { runRunCommand } from "./run-command.js";
+import { removeRunRepos, runPipeline as run, statuses } from "./test-support/run-pipeline.js";
 
 const dirs: string[] = [];
 afterEach(() => {
+  removeRunRepos();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-interface RunResult {
-  code: number;
-  out: string;
-  /** Every build in creation order (retried ones included). */
-  builds: Build[];
-  /** The trace of the latest build of each name. */
-  trace(name: string): string;
-}
-
-async function run(files: Record<string, string>, args: string[] = []): Promise<RunResult> {
-  const repo = mkdtempSync(path.join(tmpdir(), "buildsim-run-"));
-  dirs.push(repo);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
-    writeFileSync(path.join(repo, name), text);
-  }
-  const git = (...a: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", ...a], { cwd: repo });
-  git("init", "-q", "-b", "main");
-  git("add", ".");
-  git("commit", "-qm", "test");
-  let out = "";
-  const io = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (out += s) },
-    cwd: repo,
-  };
-  const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...args], io);
-  const store = createStore({ dataDir: path.join(repo, ".buildsim") });
-  try {
-    const builds = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
-    const all = builds.map((b) => store.builds.get(b.id)!);
-    const traces = new Map(
-      all.filter((b) => !b.retried).map((b) => [b.name, store.traces.read(b.id).toString("utf8")]),
-    );
-    return { code, out, builds: all, trace: (name) => traces.get(name) ?? "" };
-  } finally {
-    store.close();
-  }
-}
-
-const statuses = (r: RunResult) => r.builds.map((b) => `${b.name}:${b.status}`);
 
 describe("buildsim run", () => {
   it("passes artifacts by stage, needs and dependencies, and nothing else", async () => {
@@ -219,7 +174,9 @@ test:
     expect(r.trace("test: [mac, 22]")).toContain("on mac with 22");
   });
 
-  it("starts a delayed job only once its start_in has passed", async () => {
+  // https://docs.gitlab.com/ci/jobs/job_control/#run-a-job-after-a-delay: the job is `scheduled` during
+  // its countdown, then pending.
+  it("starts a delayed job only once its start_in has passed, scheduled meanwhile", async () => {
     const r = await run({
       ".gitlab-ci.yml": `
 build:
@@ -234,8 +191,10 @@ later:
     });
     expect(r.code).toBe(0);
     expect(statuses(r)).toEqual(["build:success", "later:success"]);
-    const later = r.builds[1]!;
-    expect(Date.parse(later.startedAt!) - Date.parse(later.queuedAt!)).toBeGreaterThanOrEqual(1000);
+    const [build, later] = r.builds;
+    expect(Date.parse(later!.queuedAt!) - Date.parse(build!.finishedAt!)).toBeGreaterThanOrEqual(1000);
+    expect(later!.scheduledAt).toBeNull();
+    expect(r.out).toMatch(/^later +◷ scheduled$/m);
   });
 
   it("reads a job's coverage from its trace with coverage:", async () => {

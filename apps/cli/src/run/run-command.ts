@@ -35,6 +35,10 @@ export interface RunCommandIo {
   createRunner?: () => LocalRunner;
   /** Resolves when the user asks to stop serving (--keep). @default SIGINT/SIGTERM */
   untilInterrupted?: () => Promise<void>;
+  /** Where SIGINT/SIGTERM arrive during the run. @default process */
+  signals?: Pick<NodeJS.Process, "on" | "off">;
+  /** Exits at once (a second Ctrl-C). @default process.exit */
+  exit?: (code: number) => void;
 }
 
 // ANSI escape sequences, stripped from job output when the terminal shows no colour.
@@ -176,10 +180,16 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       return 1;
     }
     for (const warning of created.warnings) io.stderr.write(`warning: ${warning}\n`);
+    if (server.webUiUrl) {
+      // Watch it live in a browser (sign in with the token; --keep keeps the page working afterwards).
+      io.stdout.write(
+        `UI: ${server.url}/${project.pathWithNamespace}/-/pipelines/${created.pipeline.id} (token ${server.token})\n`,
+      );
+    }
 
     const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
     const runnerRecord = ensureLocalRunner(app, tags);
-    const board = createBoard({ out: io.stdout });
+    const board = createBoard({ out: io.stdout, executorOf: (id) => localRunner.executorOf(id) });
     const manual = new Set(o.manual);
     const watch = watchPipeline({
       store: app.store,
@@ -192,14 +202,37 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       },
     });
 
-    localRunner.start({
-      url: server.url,
-      token: runnerRecord.token,
-      concurrent: o.concurrent,
-      executor: o.executor,
-      tags,
-    });
-    const final = await watch.done;
+    // Ctrl-C or SIGTERM cancels the pipeline: jobs are killed, their containers removed, the board shows
+    // them canceled, and the command exits 130. A second one exits at once, killing the job groups first
+    // (the runner's reaper removes containers when this process is gone).
+    let interruptedBySignal = false;
+    const onSignal = () => {
+      if (interruptedBySignal) {
+        localRunner.killNow();
+        (io.exit ?? process.exit)(130);
+        return;
+      }
+      interruptedBySignal = true;
+      for (const build of app.store.builds.listByPipeline(created.pipeline.id)) app.actions.cancel(build.id);
+    };
+    const signals = io.signals ?? process;
+    signals.on("SIGINT", onSignal);
+    signals.on("SIGTERM", onSignal);
+    let final: Awaited<typeof watch.done>;
+    try {
+      await localRunner.start({
+        url: server.url,
+        token: runnerRecord.token,
+        concurrent: o.concurrent,
+        executor: o.executor,
+        tags,
+        cacheDir: path.join(path.resolve(io.cwd, o.dataDir), "cache"),
+      });
+      final = await watch.done;
+    } finally {
+      signals.off("SIGINT", onSignal);
+      signals.off("SIGTERM", onSignal);
+    }
     board.finish(final);
     await localRunner.stop();
     for (const line of errors) io.stderr.write(`${line}\n`);
@@ -209,6 +242,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       );
       await (io.untilInterrupted ?? interrupted)();
     }
+    if (interruptedBySignal) return 130;
     return final.status === "success" ? 0 : 1;
   } finally {
     await localRunner.stop();

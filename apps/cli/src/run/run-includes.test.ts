@@ -132,7 +132,10 @@ async function run(dir: string, args: string[]) {
   };
 }
 
-describe("buildsim run with includes", () => {
+// Each case runs one or two whole pipelines of bash jobs: the limit only stops a hang on a loaded machine.
+const PIPELINE_TIMEOUT_MS = 120_000;
+
+describe("buildsim run with includes", { timeout: PIPELINE_TIMEOUT_MS }, () => {
   it("runs a project that includes a shared project, a component with inputs, a template and a remote file", async () => {
     const dir = path.join(root, "app");
     writeRepo(dir, { ".gitlab-ci.yml": app() });
@@ -188,6 +191,38 @@ unit:
     expect(r.trace("deploy-production")).toContain("deploying to production x1");
   });
 
+  it("runs local wildcard includes chosen by rules and variables, with GitLab-valid values it used to refuse", async () => {
+    // https://docs.gitlab.com/ci/yaml/includes/#use-rules-with-include and #use-variables-with-include
+    const dir = path.join(root, "app");
+    writeRepo(dir, {
+      ".gitlab-ci.yml": `variables:
+  FF_TIMESTAMPS: true
+include:
+  - local: ci/jobs/*.yml
+  - local: ci/branches/$CI_COMMIT_REF_NAME.yml
+  - local: ci/optional.yml
+    rules:
+      - if: $WITH_OPTIONAL == "yes"
+`,
+      "ci/jobs/build.yml": "build:\n  stage: build\n  script: ['echo \"ff=$FF_TIMESTAMPS\"']\n",
+      "ci/jobs/test.yml": "test:\n  script: [echo test]\n  retry: {max: 1, when: [runner_interrupted]}\n",
+      "ci/jobs/nested/skip.yml": "nested:\n  script: [echo never]\n",
+      "ci/branches/main.yml": "on-main:\n  stage: deploy\n  script: [echo main]\n",
+      "ci/optional.yml": "optional:\n  stage: deploy\n  script: [echo optional]\n",
+    });
+    const without = await run(dir, []);
+    expect(without.code).toBe(0);
+    expect(without.names).toEqual(["build:success", "test:success", "on-main:success"]);
+    expect(without.trace("build")).toContain("ff=true");
+    const withOptional = await run(dir, ["--var", "WITH_OPTIONAL=yes"]);
+    expect(withOptional.names.slice(3)).toEqual([
+      "build:success",
+      "test:success",
+      "on-main:success",
+      "optional:success",
+    ]);
+  });
+
   it("refuses an include it cannot resolve with one error naming the include and the flag", async () => {
     const dir = path.join(root, "app");
     writeRepo(dir, {
@@ -214,7 +249,7 @@ unit:
   });
 });
 
-it("keeps fetched files under the data dir's includes folder", async () => {
+it("keeps fetched files under the data dir's includes folder", { timeout: PIPELINE_TIMEOUT_MS }, async () => {
   const dir = path.join(root, "app");
   writeRepo(dir, { ".gitlab-ci.yml": app() });
   await run(dir, ["--gitlab-url", upstream.url, "--gitlab-token", upstream.token]);

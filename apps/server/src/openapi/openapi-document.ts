@@ -128,6 +128,8 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[], version: str
       { name: "v3", description: "GitLab 8.17's Builds API (`/api/v3`)" },
       { name: "v4", description: "GitLab's Jobs API and what clients call around it (`/api/v4`)" },
       { name: "runner", description: "GitLab's runner API: registration and job artifacts" },
+      { name: "buildsim", description: "buildsim's own API for its web UI (`/-/buildsim/api`)" },
+      { name: "ui", description: "The web UI's pages and assets" },
       { name: "meta", description: "About this server" },
     ],
     components: {

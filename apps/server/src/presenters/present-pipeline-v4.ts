@@ -4,32 +4,42 @@
 import type { Pipeline, PipelineEntity } from "@buildsim/core";
 import { type PresentV4Options, presentPipelineBasicV4, presentUserV4 } from "./present-entities-v4.js";
 
-/** The label GitLab's status badge shows for a status. */
-const LABELS: Record<string, string> = {
-  created: "created",
-  pending: "pending",
-  running: "running",
-  success: "passed",
-  failed: "failed",
-  canceled: "canceled",
-  skipped: "skipped",
-  manual: "manual action",
+/**
+ * GitLab's status badge per status (lib/gitlab/ci/status/*.rb): label, text, icon and group;
+ * `waiting_for_resource` shows as "Waiting" with the pending icon.
+ */
+const BADGES: Record<string, { label: string; text: string; icon: string; group: string }> = {
+  created: { label: "created", text: "Created", icon: "created", group: "created" },
+  pending: { label: "pending", text: "Pending", icon: "pending", group: "pending" },
+  running: { label: "running", text: "Running", icon: "running", group: "running" },
+  success: { label: "passed", text: "Passed", icon: "success", group: "success" },
+  failed: { label: "failed", text: "Failed", icon: "failed", group: "failed" },
+  canceled: { label: "canceled", text: "Canceled", icon: "canceled", group: "canceled" },
+  skipped: { label: "skipped", text: "Skipped", icon: "skipped", group: "skipped" },
+  manual: { label: "manual action", text: "Manual", icon: "manual", group: "manual" },
+  scheduled: { label: "scheduled", text: "Scheduled", icon: "scheduled", group: "scheduled" },
+  waiting_for_resource: {
+    label: "waiting for resource",
+    text: "Waiting",
+    icon: "pending",
+    group: "waiting-for-resource",
+  },
 };
 
 /** `detailed_status` as GitLab's status presenters build it for a pipeline. */
 function detailedStatus(p: Pipeline, projectPath: string): Record<string, unknown> {
-  const label = LABELS[p.status] ?? p.status;
+  const badge = BADGES[p.status] ?? { label: p.status, text: p.status, icon: p.status, group: p.status };
   const path = `/${projectPath}/-/pipelines/${p.id}`;
   return {
-    icon: `status_${p.status}`,
-    text: label === "manual action" ? "Manual" : label.charAt(0).toUpperCase() + label.slice(1),
-    label,
-    group: p.status,
-    tooltip: label,
+    icon: `status_${badge.icon}`,
+    text: badge.text,
+    label: badge.label,
+    group: badge.group,
+    tooltip: badge.label,
     has_details: true,
     details_path: path,
     illustration: null,
-    favicon: `/assets/ci_favicons/favicon_status_${p.status}.png`,
+    favicon: `/assets/ci_favicons/favicon_status_${badge.icon}.png`,
   };
 }
 

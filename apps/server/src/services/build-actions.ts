@@ -54,6 +54,7 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         store.builds.insert(fresh);
         transitions.announce(fresh);
         transitions.saveDetails({ ...source, retried: true });
+        if (fresh.status === "waiting_for_resource") transitions.assignResource(fresh, at);
         const siblings = store.builds.listByPipeline(source.pipelineId);
         for (const { buildId: id, event } of reopenAfterRetry(siblings, source, at))
           transitions.fire(current(id), event);
@@ -100,7 +101,7 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         if (!isPlayable(build)) throw ApiError.of("UNPLAYABLE");
         const at = now();
         const played =
-          build.status === "manual"
+          build.status === "manual" || build.status === "scheduled"
             ? transitions.fire(build, { type: "play", at, userId: user.id })
             : transitions.fire(build, { type: "enqueue", at });
         if (played.status === build.status) throw ApiError.of("UNPLAYABLE");

@@ -15,6 +15,7 @@ import {
 } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
+import { nextResourceHolder } from "./resource-groups.js";
 
 /** Fires events at builds and keeps their pipelines consistent. */
 export function createBuildTransitions(
@@ -72,6 +73,20 @@ export function createBuildTransitions(
     store.builds.save({ ...failed, retried: true });
     store.builds.insert(fresh);
     emitBuild(fresh);
+    if (fresh.status === "waiting_for_resource") assignResource(fresh, at);
+  }
+
+  /**
+   * Hands the resource of `build`'s group to the next waiting build once nobody holds it (GitLab's
+   * AssignResourceFromResourceGroupWorker, run after a build starts waiting or releases the resource).
+   */
+  function assignResource(build: Build, at: string): void {
+    const group = build.resourceGroup;
+    if (group === null) return;
+    const active = store.builds.listResourceGroupActive(build.projectId, group);
+    const id = nextResourceHolder(active, store.resourceGroups.processMode(build.projectId, group));
+    const next = id === null ? undefined : active.find((b) => b.id === id);
+    if (next) fire(next, { type: "enqueue_waiting_for_resource", at });
   }
 
   /**
@@ -93,6 +108,8 @@ export function createBuildTransitions(
         store.onCommit(() => events.emit("runnerMustCancel", { buildId: t.build.id, runnerId }));
       }
     }
+    if (t.build.status === "waiting_for_resource" || isCompletedStatus(t.build.status))
+      assignResource(t.build, event.at);
     return t.build;
   }
 
@@ -110,6 +127,8 @@ export function createBuildTransitions(
     },
     /** Announces a newly inserted build. */
     announce: emitBuild,
+    /** Gives a newly inserted build waiting for its resource group the resource, when it is free. */
+    assignResource,
   };
 }
 

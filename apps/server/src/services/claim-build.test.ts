@@ -96,15 +96,6 @@ describe("claiming builds", () => {
     expect(claim(runner, at(1))).toBeNull();
   });
 
-  it("holds a delayed build back until start_in has passed since it was queued", () => {
-    pending(1, { when: "delayed", startInS: 60 });
-    pending(2);
-    const claim = createClaimBuild(store, createBuildTransitions(store, new ServerEvents()));
-    expect(claim(runner, at(1))?.id).toBe(2);
-    expect(claim(runner, at(59))).toBeNull();
-    expect(claim(runner, at(60))?.id).toBe(1);
-  });
-
   it("follows GitLab's matching rule: the build's tags, run_untagged, a specific runner's projects", () => {
     expect(runnerCanRun(runner, { projectId: 1, tagList: ["docker"] })).toBe(true);
     expect(runnerCanRun(runner, { projectId: 1, tagList: ["docker", "gpu"] })).toBe(false);

@@ -13,28 +13,19 @@ export function runnerCanRun(runner: Runner, build: Pick<Build, "projectId" | "t
   return build.tagList.every((tag) => runner.tagList.includes(tag));
 }
 
-/** When a delayed build (`when: delayed`, `start_in`) queued at `queuedAt` may start, as an ISO timestamp. */
-export function delayedUntil(queuedAt: string, startInS: number): string {
-  return new Date(Date.parse(queuedAt) + startInS * 1000).toISOString();
-}
-
 /** Creates `claimBuild(runner, at)`: the build now running on `runner`, or null when none matches. */
 export function createClaimBuild(store: Store, transitions: BuildTransitions) {
   // Only the columns the rule needs, read lazily in id order: most runners take the first pending build,
   // and loading whole builds for 10,000 pending rows would dominate.
   const pending = store.db.prepare(
-    "SELECT id, project_id, tag_list, queued_at, start_in_s FROM builds WHERE status = 'pending' ORDER BY id",
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
   );
-  const firstMatch = (runner: Runner, at: string): number | undefined => {
+  const firstMatch = (runner: Runner): number | undefined => {
     for (const row of pending.iterate() as IterableIterator<{
       id: number;
       project_id: number;
       tag_list: string;
-      queued_at: string | null;
-      start_in_s: number | null;
     }>) {
-      // `when: delayed` waits `start_in` after it was queued before any runner may take it.
-      if (row.start_in_s && row.queued_at && delayedUntil(row.queued_at, row.start_in_s) > at) continue;
       const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
       // Leaving the loop closes the statement, so the connection is free for the update.
       if (runnerCanRun(runner, { projectId: row.project_id, tagList })) return row.id;
@@ -44,7 +35,7 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
   return function claimBuild(runner: Runner, at: string): Build | null {
     if (!runner.active) return null;
     return store.transaction(() => {
-      const id = firstMatch(runner, at);
+      const id = firstMatch(runner);
       const build = id === undefined ? undefined : store.builds.get(id);
       if (build?.status !== "pending") return null;
       const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });

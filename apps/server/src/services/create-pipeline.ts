@@ -147,6 +147,9 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
           createdAt: at,
           userId: input.userId,
         });
+        // GitLab creates a project's resource group with the first job that names it.
+        if (build.resourceGroup !== null)
+          store.resourceGroups.ensure(input.project.id, build.resourceGroup, at);
         store.builds.insert(build);
         transitions.announce(build);
       }

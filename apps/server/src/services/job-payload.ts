@@ -160,8 +160,10 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
       : null,
     dependencies,
     allowFailureExitCodes: build.allowFailureExitCodes,
-    image: build.image,
-    services: build.services,
+    // Builds made before run specs were kept (or through the API) carry image and services by name only.
+    image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
+    services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
+    cache: build.runSpec?.cache ?? [],
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }

@@ -31,8 +31,13 @@ interface BuildRow {
   retry_max: number;
   retry_when: string | null;
   start_in_s: number | null;
+  scheduled_at: string | null;
+  resource_group: string | null;
+  environment: string | null;
+  cross_dependencies: string;
   image: string | null;
   services: string;
+  run_spec: string | null;
   dotenv_variables: string;
   coverage: number | null;
   coverage_regex: string | null;
@@ -84,8 +89,13 @@ function toBuild(r: BuildRow): Build {
     retryMax: r.retry_max,
     retryWhen: r.retry_when === null ? null : JSON.parse(r.retry_when),
     startInS: r.start_in_s,
+    scheduledAt: r.scheduled_at,
+    resourceGroup: r.resource_group,
+    environment: r.environment === null ? null : JSON.parse(r.environment),
+    crossDependencies: JSON.parse(r.cross_dependencies),
     image: r.image,
     services: JSON.parse(r.services),
+    runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
     dotenvVariables: JSON.parse(r.dotenv_variables),
     coverage: r.coverage,
     coverageRegex: r.coverage_regex,
@@ -134,8 +144,13 @@ function toParams(b: Build): Record<string, unknown> {
     retry_max: b.retryMax,
     retry_when: json(b.retryWhen),
     start_in_s: b.startInS,
+    scheduled_at: b.scheduledAt,
+    resource_group: b.resourceGroup,
+    environment: json(b.environment),
+    cross_dependencies: JSON.stringify(b.crossDependencies),
     image: b.image,
     services: JSON.stringify(b.services),
+    run_spec: json(b.runSpec),
     dotenv_variables: JSON.stringify(b.dotenvVariables),
     coverage: b.coverage,
     coverage_regex: b.coverageRegex,
@@ -168,6 +183,7 @@ const COLUMNS = Object.keys(
     tagList: [],
     services: [],
     dotenvVariables: [],
+    crossDependencies: [],
   } as unknown as Build),
 );
 const SELECT =
@@ -189,6 +205,7 @@ export function createBuildsRepo(db: Db) {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
   );
@@ -204,6 +221,13 @@ export function createBuildsRepo(db: Db) {
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM builds");
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
   const pendingOldest = db.prepare(`${SELECT} WHERE b.status = 'pending' ORDER BY b.id`);
+  const scheduledDue = db.prepare(
+    `${SELECT} WHERE b.status = 'scheduled' AND b.scheduled_at <= ? ORDER BY b.scheduled_at, b.id`,
+  );
+  const nextScheduled = db.prepare("SELECT MIN(scheduled_at) AS at FROM builds WHERE status = 'scheduled'");
+  const inResourceGroup = db.prepare(
+    `${SELECT} WHERE b.project_id = ? AND b.resource_group = ? AND b.status IN ('waiting_for_resource', 'pending', 'running') ORDER BY b.id`,
+  );
   // List queries vary only by how many statuses they filter on; prepare each shape once.
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string): Database.Statement => {
@@ -228,8 +252,24 @@ export function createBuildsRepo(db: Db) {
       return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
     },
     /** Pending builds, oldest first (a runner's queue). */
+    /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
+    listByRunner(runnerId: number, status: BuildStatus): Build[] {
+      return (byRunnerAndStatus.all(runnerId, status) as BuildRow[]).map(toBuild);
+    },
     listPending(): Build[] {
       return (pendingOldest.all() as BuildRow[]).map(toBuild);
+    },
+    /** Scheduled builds whose countdown ended at or before `at`, the earliest first. */
+    listScheduledDue(at: string): Build[] {
+      return (scheduledDue.all(at) as BuildRow[]).map(toBuild);
+    },
+    /** When the next countdown ends, or null when no build is scheduled. */
+    nextScheduledAt(): string | null {
+      return (nextScheduled.get() as { at: string | null }).at;
+    },
+    /** A project's builds of one resource group that wait for, or hold, its resource; oldest first. */
+    listResourceGroupActive(projectId: number, group: string): Build[] {
+      return (inResourceGroup.all(projectId, group) as BuildRow[]).map(toBuild);
     },
     /** The id the next inserted build gets. */
     nextId(): number {

@@ -11,6 +11,7 @@ import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
@@ -41,6 +42,8 @@ export interface Store {
   settings: SettingsRepo;
   /** Local work trees that back projects (local CI). */
   projectSources: ProjectSourcesRepo;
+  /** `resource_group:` keys per project and their process modes. */
+  resourceGroups: ResourceGroupsRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -84,6 +87,7 @@ export function createStore(options: StoreOptions = {}): Store {
     artifacts: createArtifactsRepo(db, artifactsDir),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
+    resourceGroups: createResourceGroupsRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

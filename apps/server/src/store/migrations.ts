@@ -222,4 +222,29 @@ CREATE UNIQUE INDEX trace_chunks_by_build ON trace_chunks (build_id, offset);`,
     name: "dotenv report variables",
     sql: `ALTER TABLE builds ADD COLUMN dotenv_variables TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 7,
+    name: "scheduled builds, resource groups, environments and cross-pipeline needs",
+    sql: `
+ALTER TABLE builds ADD COLUMN scheduled_at TEXT;
+ALTER TABLE builds ADD COLUMN resource_group TEXT;
+ALTER TABLE builds ADD COLUMN environment TEXT;
+ALTER TABLE builds ADD COLUMN cross_dependencies TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX builds_by_scheduled_at ON builds (scheduled_at) WHERE status = 'scheduled';
+CREATE INDEX builds_by_resource_group ON builds (project_id, resource_group, id) WHERE resource_group IS NOT NULL;
+CREATE TABLE resource_groups (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  process_mode TEXT NOT NULL DEFAULT 'unordered',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (project_id, key)
+);`,
+  },
+  {
+    version: 8,
+    name: "build image, services and cache for the runner",
+    sql: `ALTER TABLE builds ADD COLUMN run_spec TEXT;`,
+  },
 ];

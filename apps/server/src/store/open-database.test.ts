@@ -54,6 +54,7 @@ describe("migrations", () => {
         "project_members",
         "project_sources",
         "projects",
+        "resource_groups",
         "runner_projects",
         "runners",
         "schema_migrations",

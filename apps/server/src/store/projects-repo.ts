@@ -21,6 +21,7 @@ export function createProjectsRepo(db: Db) {
   const byId = db.prepare("SELECT * FROM projects WHERE id = ?");
   const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ?");
   const byRunnersToken = db.prepare("SELECT * FROM projects WHERE runners_token = ?");
+  const allById = db.prepare("SELECT * FROM projects ORDER BY id DESC");
   const membersOf = db.prepare("SELECT user_id, access_level FROM project_members WHERE project_id = ?");
   const insert = db.prepare(
     `INSERT INTO projects (id, path_with_namespace, name, description, visibility, public_builds, builds_enabled, default_branch, runners_token, created_at)
@@ -58,6 +59,10 @@ export function createProjectsRepo(db: Db) {
     getByRunnersToken(token: string): Project | undefined {
       const r = byRunnersToken.get(token) as ProjectRow | undefined;
       return r && toProject(r);
+    },
+    /** Every project, newest first (GitLab's default `order_by=created_at`, `sort=desc`). */
+    list(): Project[] {
+      return (allById.all() as ProjectRow[]).map(toProject);
     },
     /** Inserts the project and its members. */
     insert(project: Project): void {

@@ -39,6 +39,7 @@ export function createRunnersRepo(db: Db) {
   const insertProject = db.prepare(
     "INSERT OR IGNORE INTO runner_projects (runner_id, project_id) VALUES (?, ?)",
   );
+  const allById = db.prepare("SELECT * FROM runners ORDER BY id");
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM runners");
 
   const toRunner = (r: RunnerRow): Runner => ({
@@ -83,6 +84,10 @@ export function createRunnersRepo(db: Db) {
     save(runner: Runner): void {
       update.run(toParams(runner));
       for (const p of runner.projectIds) insertProject.run(runner.id, p);
+    },
+    /** Every runner, oldest first (GitLab's runner lists order by id). */
+    list(): Runner[] {
+      return (allById.all() as RunnerRow[]).map(toRunner);
     },
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;

@@ -48,7 +48,7 @@ export function createConformanceCheck(doc: OpenApiDocument): ConformanceCheck {
     if (!content)
       return body === "" ? null : `${method} ${path} ${status}: a body where the document has none`;
     if (!contentType?.startsWith("application/json") || !content["application/json"]) {
-      return contentType && Object.keys(content).some((t) => contentType.startsWith(t))
+      return contentType && Object.keys(content).some((t) => t === "*/*" || contentType.startsWith(t))
         ? null
         : `${method} ${path} ${status}: content type ${contentType} is not in the document`;
     }

@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION,
   RUNNER_WS_PATH,
   type RunnerToServerMessage,
+  type ServerToEventsWatcherMessage,
   type ServerToRunnerMessage,
   type ServerToWatcherMessage,
   TRACE_WS_PATH,
@@ -13,7 +14,7 @@ import {
 import WebSocket from "ws";
 import type { RunningServer } from "../start-server.js";
 
-type AnyMessage = ServerToRunnerMessage | ServerToWatcherMessage;
+type AnyMessage = ServerToRunnerMessage | ServerToWatcherMessage | ServerToEventsWatcherMessage;
 
 /** A socket whose incoming JSON messages can be awaited in order. */
 export class ProtocolClient<In extends AnyMessage> {

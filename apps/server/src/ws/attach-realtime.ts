@@ -4,11 +4,13 @@
 
 import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLOSE_CODES, RUNNER_WS_PATH, TRACE_WS_PATH } from "@buildsim/core";
+import { CLOSE_CODES, EVENTS_WS_PATH, RUNNER_WS_PATH, TRACE_WS_PATH } from "@buildsim/core";
 import { WebSocketServer } from "ws";
 import type { App } from "../app.js";
 import { API_ERRORS } from "../http/api-error.js";
+import { authorizeEventsWatcher } from "./authorize-events-watcher.js";
 import { authorizeWatcher } from "./authorize-watcher.js";
+import { createEventsHub, type EventsHub } from "./events-hub.js";
 import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
 import { maxRunnerFrameBytes } from "./runner-frame-limits.js";
 import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
@@ -19,6 +21,8 @@ import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
 export interface Realtime {
   runners: RunnerHub;
   watchers: WatcherHub;
+  /** Project event sockets (the web UI's live updates). */
+  events: EventsHub;
   /** Closes every socket (1001) and stops the timers. */
   close(): void;
 }
@@ -50,6 +54,7 @@ export function attachRealtime(
   });
   const runners = createRunnerHub(app, resolved, serverUrl);
   const watchers = createWatcherHub(app, resolved);
+  const events = createEventsHub(app, resolved);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
@@ -65,6 +70,12 @@ export function attachRealtime(
       else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
       return;
     }
+    if (path === EVENTS_WS_PATH) {
+      const auth = authorizeEventsWatcher(app, req);
+      if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
+      else wss.handleUpgrade(req, socket, head, (ws) => events.watch(ws, auth.project.id));
+      return;
+    }
     reject(socket, API_ERRORS.ROUTE_NOT_FOUND.status, API_ERRORS.ROUTE_NOT_FOUND.body);
   };
   server.on("upgrade", onUpgrade);
@@ -72,10 +83,12 @@ export function attachRealtime(
   return {
     runners,
     watchers,
+    events,
     close() {
       server.off("upgrade", onUpgrade);
       runners.close(CLOSE_CODES.GOING_AWAY);
       watchers.close();
+      events.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

@@ -1,11 +1,11 @@
 // Decides whether an upgrade to the trace path may watch a build, with the v3 API's checks and errors:
-// 401 (token), 400 (params), 404 project, 403 read_build, 404 build.
+// 401 (bad token; none is anonymous), 400 (params), 404 project, 403 read_build, 404 build.
 
 import type { IncomingMessage } from "node:http";
 import type { Build } from "@buildsim/core";
 import type { App } from "../app.js";
 import { canReadBuild, canReadProject } from "../auth/abilities.js";
-import { authenticate } from "../auth/authenticate.js";
+import { authenticate, tokenOf } from "../auth/authenticate.js";
 import { ApiError } from "../http/api-error.js";
 import { parseQuery } from "../http/parse-query.js";
 
@@ -22,7 +22,9 @@ export function authorizeWatcher(app: App, req: IncomingMessage): AuthorizeWatch
     const rawUrl = req.url ?? "";
     const q = rawUrl.indexOf("?");
     const { params } = parseQuery(q < 0 ? "" : rawUrl.slice(q + 1));
-    const user = authenticate(app.store, { params, headers: req.headers });
+    // No token at all: anonymous, who may watch public projects' public jobs (as the web UI lets them).
+    const input = { params, headers: req.headers };
+    const user = tokenOf(input) === undefined ? null : authenticate(app.store, input);
     const param = (name: string, fallback?: string): string => {
       const v = params[name] ?? fallback;
       if (v === undefined) throw ApiError.invalidParam(`${name} is missing`);
@@ -38,8 +40,12 @@ export function authorizeWatcher(app: App, req: IncomingMessage): AuthorizeWatch
     const project = INTEGER.test(projectRef)
       ? app.store.projects.get(Number(projectRef))
       : app.store.projects.getByPath(projectRef);
-    if (!project || !canReadProject(user, project)) throw ApiError.of("PROJECT_NOT_FOUND");
-    if (!canReadBuild(user, project)) throw ApiError.of("FORBIDDEN");
+    const visible = project && (user ? canReadProject(user, project) : project.visibility === "public");
+    if (!project || !visible) throw ApiError.of("PROJECT_NOT_FOUND");
+    const readsJobs = user
+      ? canReadBuild(user, project)
+      : project.buildsEnabled && project.publicBuilds && project.visibility === "public";
+    if (!readsJobs) throw ApiError.of("FORBIDDEN");
     const build = app.store.builds.get(Number(buildRaw));
     if (!build || build.projectId !== project.id) throw ApiError.of("NOT_FOUND");
     return { ok: true, build, offset: Number(offsetRaw) };

@@ -11,8 +11,9 @@ import type {
   Runner,
 } from "@buildsim/core";
 import type { App } from "../app.js";
-import { type ClaimBuild, createClaimBuild, delayedUntil } from "../services/claim-build.js";
+import { type ClaimBuild, createClaimBuild } from "../services/claim-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
+import { watchScheduledBuilds } from "../services/scheduled-builds.js";
 import { type BuildWatchdog, createBuildWatchdog } from "./build-watchdog.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession } from "./runner-session.js";
@@ -101,20 +102,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   const onCancel = ({ buildId, runnerId }: { buildId: number; runnerId: number | null }) => {
     if (runnerId !== null) sendCancel(runnerId, buildId, "canceled");
   };
-  /** Timers that offer delayed builds to parked claims once their `start_in` has passed. */
-  const delayTimers = new Set<unknown>();
-  const onQueued = (build?: Build) => {
-    if (build?.startInS && build.queuedAt) {
-      const dueMs = Date.parse(delayedUntil(build.queuedAt, build.startInS)) - Date.parse(app.now());
-      if (dueMs > 0) {
-        const timer = options.timers.setTimeout(() => {
-          delayTimers.delete(timer);
-          onQueued();
-        }, dueMs);
-        delayTimers.add(timer);
-        return;
-      }
-    }
+  const onQueued = () => {
     // One queued build serves at most one parked claim; the first runner that matches gets it.
     for (const claim of [...parked]) {
       if (claim.session.socket.readyState !== claim.session.socket.OPEN) {
@@ -129,9 +117,12 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   };
   app.events.on("runnerMustCancel", onCancel);
   app.events.on("buildQueued", onQueued);
-  // The sweep also offers builds whose delay ended while no timer knew of them (after a restart).
+  // Delayed jobs leave `scheduled` when their countdown ends; the sweep also catches countdowns that
+  // ended while no timer knew of them (after a restart).
+  const scheduled = watchScheduledBuilds({ ...app, timers: options.timers });
   const sweepTimer = options.timers.setInterval(() => {
     watchdog.sweep();
+    scheduled.sweep();
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
@@ -197,8 +188,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);
-      for (const timer of delayTimers) options.timers.clearTimeout(timer);
-      delayTimers.clear();
+      scheduled.close();
       for (const claim of [...parked]) unpark(claim);
       for (const set of sessions.values()) for (const s of set) s.close(code, "server shutting down");
     },

@@ -25,6 +25,7 @@ export function makeJobPayload(
     allowFailureExitCodes: [],
     image: null,
     services: [],
+    cache: [],
     sourceDir: null,
     ...rest,
   };

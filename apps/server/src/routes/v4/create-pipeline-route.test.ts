@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ClientError, createClient } from "@buildsim/client";
@@ -80,6 +80,43 @@ describe("POST /projects/:id/pipeline", () => {
     const refused = await client.v4.pipelines.create(1, "nope").catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ClientError);
     expect(refused).toMatchObject({ status: 400, code: "bad_request" });
+  });
+
+  it("reads include:project and include:component from other local projects at their ref", async () => {
+    // https://docs.gitlab.com/ci/yaml/#includeproject and https://docs.gitlab.com/ci/components/
+    const shared = mkdtempSync(path.join(tmpdir(), "buildsim-shared-"));
+    const inShared = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=A", "-c", "user.email=a@x", ...args], { cwd: shared });
+    inShared("init", "-q", "-b", "main");
+    writeFileSync(path.join(shared, "lint.yml"), "lint:\n  stage: build\n  script: [lint]\n");
+    mkdirSync(path.join(shared, "templates"));
+    writeFileSync(
+      path.join(shared, "templates/pkg.yml"),
+      "spec:\n  inputs:\n    name: {default: pkg}\n---\n$[[ inputs.name ]]:\n  stage: test\n  script: [pack]\n",
+    );
+    inShared("add", ".");
+    inShared("commit", "-qm", "shared");
+    inShared("tag", "2.0");
+    registerLocalProject(server.app, {
+      pathWithNamespace: "acme/shared",
+      name: "shared",
+      sourceDir: shared,
+      defaultBranch: "main",
+      ownerId: server.store.users.firstAdmin()!.id,
+    });
+    writeFileSync(
+      path.join(repo, ".gitlab-ci.yml"),
+      "stages: [build, test]\ninclude:\n  - project: acme/shared\n    file: lint.yml\n  - component: gitlab.local/acme/shared/pkg@2.0\n    inputs: {name: package}\n",
+    );
+    git("commit", "-qam", "Use shared CI");
+    try {
+      const res = await post("?ref=feature");
+      expect(res.status).toBe(201);
+      const pipeline = (await res.json()) as { id: number };
+      expect(server.store.builds.listByPipeline(pipeline.id).map((b) => b.name)).toEqual(["lint", "package"]);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it("answers with exactly application/json, as python-gitlab needs", async () => {

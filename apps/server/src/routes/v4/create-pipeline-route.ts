@@ -9,6 +9,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { createGitSource } from "../../services/git-source.js";
+import { createLocalIncludeSources } from "../../services/local-include-sources.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
 
@@ -64,6 +65,8 @@ export function createPipelineRoute(ctx: RequestContext, app: App): Reply {
       return globs.some((g) => list.some((f) => matchesGlob(g, f)));
     },
     changes: createChangesCheck(git.changedPaths(resolved.sha)),
+    includeSources: createLocalIncludeSources(app.store, app.ciTemplatesDir),
+    listFiles: () => (files ??= git.files(resolved.sha)),
   });
   if (!result.created) throw ApiError.recordInvalid({ base: result.errors });
   return jsonReply(201, presentPipelineV4(result.pipeline, presentOptionsV4(app)));

@@ -1,13 +1,12 @@
-// What clients call around the jobs: the current user (python-gitlab's CLI starts with it), the version,
-// and a project by numeric id or URL-encoded path.
+// What clients call around the jobs: the current user (python-gitlab's CLI starts with it) and the version
+// (projects are in project-list-routes.ts).
 
 import type { VersionEntity } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentUserV4 } from "../../presenters/present-entities-v4.js";
-import { presentProjectV4 } from "../../presenters/present-project-v4.js";
-import { callerOf, findProjectV4, userCallerOf } from "./v4-access.js";
+import { userCallerOf } from "./v4-access.js";
 
 /** The GitLab version buildsim's v4 API follows (its Job entity is current GitLab's). */
 export const SERVED_VERSION: VersionEntity = { version: "17.0.0", revision: "buildsim" };
@@ -32,10 +31,4 @@ export function getCurrentUser(ctx: RequestContext, app: App): Reply {
 export function getVersion(ctx: RequestContext, app: App): Reply {
   userCallerOf(ctx, app);
   return jsonReply(200, SERVED_VERSION);
-}
-
-/** `GET /api/v4/projects/:id`: public projects are visible without a token; job tokens see their own. */
-export function getProject(ctx: RequestContext, app: App): Reply {
-  const caller = callerOf(ctx, app, true);
-  return jsonReply(200, presentProjectV4(findProjectV4(ctx, app, caller), app.webUrl()));
 }

@@ -73,7 +73,7 @@ export function playJob(ctx: RequestContext, app: App): Reply {
     app.actions.retry(build.id, user);
     return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
   }
-  if (build.status !== "manual") throw ApiError.of("UNPLAYABLE");
+  if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("UNPLAYABLE");
   return jobReply(app, 200, app.actions.play(build.id, user));
 }
 

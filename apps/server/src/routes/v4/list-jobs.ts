@@ -57,7 +57,8 @@ export function listProjectJobs(ctx: RequestContext, app: App): Reply {
 
 /** `GET /projects/:id/pipelines/:pipeline_id/jobs`: 404 `Not found` for a pipeline of no such id. */
 export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
-  const caller = callerOf(ctx, app);
+  // Served by GitLab's Pipelines API (`authenticate_non_get!`): anonymous may read public jobs.
+  const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const scope = parseJobScope(ctx.params, ctx.query);
   const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;

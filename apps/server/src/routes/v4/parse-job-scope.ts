@@ -12,9 +12,7 @@ import type { Params, ParamValue, ParsedQuery } from "../../http/parse-query.js"
 export const V4_JOB_SCOPES: readonly string[] = [
   ...BUILD_STATUSES,
   "preparing",
-  "waiting_for_resource",
   "waiting_for_callback",
-  "scheduled",
   "canceling",
 ];
 

@@ -73,7 +73,8 @@ function listQuery(params: Params): Omit<PipelineListQuery, "projectId"> {
 
 /** `GET /projects/:id/pipelines`: PipelineBasic entities, newest first by default. */
 export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
-  const caller = callerOf(ctx, app);
+  // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
+  const caller = callerOf(ctx, app, true);
   const pageReq = parsePageRequest(ctx.params);
   const filters = listQuery(ctx.params);
   const project = findProjectV4(ctx, app, caller);
@@ -96,7 +97,8 @@ export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
 
 /** `GET /projects/:id/pipelines/:pipeline_id`: 404 `Not found` for a pipeline of no such id. */
 export function getPipeline(ctx: RequestContext, app: App): Reply {
-  const caller = callerOf(ctx, app);
+  // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
+  const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);

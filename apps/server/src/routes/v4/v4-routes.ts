@@ -9,6 +9,7 @@ import {
   PipelineEntitySchema,
   PipelineListParamsSchema,
   ProjectEntitySchema,
+  RunnerEntitySchema,
   UserEntityV4Schema,
   V4JobListParamsSchema,
   VersionEntitySchema,
@@ -18,7 +19,7 @@ import { empty, file, json, type RouteSpec, text } from "../../http/route-spec.j
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
-import { getCurrentUser, getProject, getVersion } from "./instance-routes.js";
+import { getCurrentUser, getVersion } from "./instance-routes.js";
 import {
   cancelJob,
   deleteJobArtifactsRoute,
@@ -37,7 +38,9 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
+import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
 import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
+import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 
 const jobs = json("The jobs, newest first (paginated, `Link` header)", Type.Array(JobEntitySchema));
 const job = (status: 200 | 201, description: string) => ({ [status]: json(description, JobEntitySchema) });
@@ -69,6 +72,27 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       getVersion,
       v4("The GitLab version served", { 200: json("The version", VersionEntitySchema) }),
     )
+    .add(
+      "GET",
+      "/api/v4/projects",
+      listProjects,
+      v4("List projects the caller can see", {
+        200: json("The projects (paginated)", Type.Array(ProjectEntitySchema)),
+      }),
+    )
+    .add(
+      "GET",
+      "/api/v4/runners",
+      listOwnedRunners,
+      v4("List the caller's runners", { 200: json("The runners", Type.Array(RunnerEntitySchema)) }),
+    )
+    .add(
+      "GET",
+      "/api/v4/runners/all",
+      listAllRunners,
+      v4("List all runners (admins)", { 200: json("The runners", Type.Array(RunnerEntitySchema)) }),
+    )
+    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs, v4("List a runner's jobs", { 200: jobs }))
     .add(
       "GET",
       `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`,
@@ -107,7 +131,14 @@ export function addV4Routes(router: Router<RouteHandler>): void {
         200: json("The template", Type.Object({ name: Type.String(), content: Type.String() })),
       }),
     )
-    .add("GET", p, getProject, v4("Get a single project", { 200: json("The project", ProjectEntitySchema) }))
+    .add(
+      "GET",
+      p,
+      getProjectWithAccess,
+      v4("Get a single project (with the caller's `permissions`)", {
+        200: json("The project", ProjectEntitySchema),
+      }),
+    )
     .add(
       "GET",
       `${p}/pipelines`,

@@ -1,0 +1,175 @@
+// The docker executor: each job runs in containers of its image, as GitLab Runner's docker executor runs it.
+//
+//   prepare:  build dir on the host ──▶ image (pull policy) ──▶ network + services (aliases, wait) ──▶ deps
+//   steps:    one container per step, project bind-mounted at /builds/<namespace>/<project>
+//   finalize: cache and artifacts from the host's copy of the project directory, as the shell executor
+//   cleanup:  every container and the network (all labelled with runner key and build id), the build dir
+
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { JobPayload } from "@buildsim/core";
+import Docker from "dockerode";
+import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
+import type { Clock } from "../clock.js";
+import type { Executor } from "../executor.js";
+import { collectAndUploadArtifacts, downloadDependencies, readJobDotenv } from "../job-artifacts.js";
+import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
+import { type BuildDir, prepareBuildDir } from "../prepare-build-dir.js";
+import { type JobStageFailure, runJobScript } from "../run-job-script.js";
+import { sectionLine } from "../trace-lines.js";
+import { containerStepScript } from "./container-script.js";
+import { ensureImage, ImagePullError } from "./ensure-image.js";
+import { type StartedService, startServices, streamServiceLogs, waitForServices } from "./job-services.js";
+import { BUILD_LABEL, buildLabels, RUNNER_LABEL, removeLabelled } from "./remove-labelled.js";
+import { runContainerStep } from "./run-container-step.js";
+
+export interface DockerExecutorOptions {
+  runnerName: string;
+  runnerVersion: string;
+  serverUrl: string;
+  /** Labels every container and network, so a later life of this runner can remove what it left. */
+  runnerKey: string;
+  /** Parent of the per-build directories on the host. @default `<os tmpdir>/buildsim-builds` */
+  buildsDir?: string;
+  /** @default a client for DOCKER_HOST or the local socket */
+  docker?: Docker;
+  /** Time between SIGTERM and SIGKILL to an aborted step. @default 1000 */
+  killGraceMs?: number;
+  /** Runner's `wait_for_services_timeout`. @default 30 */
+  waitForServicesTimeoutS?: number;
+  /** Where `cache:` archives live; no caching without it. */
+  cache?: JobCacheStore;
+  /** @default globalThis.fetch */
+  fetch?: FetchFunction;
+  clock?: Clock;
+}
+
+/** `$VAR` and `${VAR}` from the job's variables, as Runner expands image and service names. */
+export function expandJobVariables(text: string, job: JobPayload): string {
+  const values = new Map(job.variables.map((v) => [v.key, v.value]));
+  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_m, a: string | undefined, b: string | undefined) =>
+    String(values.get((a ?? b)!) ?? ""),
+  );
+}
+
+/** The docker executor (see the file header). */
+export function createDockerExecutor(options: DockerExecutorOptions): Executor {
+  const docker = options.docker ?? new Docker();
+  const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const baseUrl = httpBaseUrl(options.serverUrl);
+  return {
+    name: "docker",
+    async run(context) {
+      const { job, trace } = context;
+      const labels = buildLabels(options.runnerKey, job.id);
+      const prefix = `buildsim-${options.runnerKey}-${job.id}`;
+      const projectDir = `/builds/${job.projectPath}`;
+      const image = job.image ? { ...job.image, name: expandJobVariables(job.image.name, job) } : null;
+      const services = job.services.map((s) => ({ ...s, name: expandJobVariables(s.name, job) }));
+      const env = [
+        ...job.variables.map((v) => `${v.key}=${v.value}`),
+        `CI_PROJECT_DIR=${projectDir}`,
+        "CI_BUILDS_DIR=/builds",
+      ];
+      let dir: BuildDir | null = null;
+      let network: string | null = null;
+      let started: StartedService[] = [];
+      const containers = new Set<Docker.Container>();
+      const track = (container: Docker.Container) => containers.add(container);
+      const systemFailure = (summary: string): JobStageFailure => ({
+        state: "failed",
+        exitCode: null,
+        failureReason: "runner_system_failure",
+        summary,
+      });
+      return runJobScript(
+        context,
+        {
+          executor: "docker",
+          async prepare(signal) {
+            if (!image) return systemFailure("the docker executor needs an image: name one with `image:`");
+            trace(`Using Docker executor with image ${image.name} ...\n`);
+            try {
+              await ensureImage(docker, image.name, image.pullPolicy, trace, signal);
+              if (services.length > 0) {
+                network = prefix;
+                await docker.createNetwork({ Name: network, Labels: labels, CheckDuplicate: true });
+                started = await startServices({
+                  docker,
+                  services,
+                  network,
+                  namePrefix: prefix,
+                  labels,
+                  env,
+                  trace: (text) => trace(text),
+                  signal,
+                  track,
+                });
+                if (job.variables.some((v) => v.key === "CI_DEBUG_SERVICES" && v.value === "true"))
+                  await streamServiceLogs(started, (text) => trace(text));
+                await waitForServices(started, network, options.waitForServicesTimeoutS ?? 30, trace, signal);
+              }
+            } catch (error) {
+              if (signal.aborted) return null;
+              const message =
+                error instanceof ImagePullError
+                  ? error.message
+                  : `Error response from daemon: ${(error as Error).message}`;
+              trace(`ERROR: Preparation failed: ${message}\n`);
+              return systemFailure(message);
+            }
+            trace(sectionLine("Preparing environment"));
+            dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir);
+            if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
+            if (options.cache) await restoreJobCaches(context, options.cache, dir.projectDir);
+            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
+          },
+          async runStep(step, signal, state) {
+            const scriptName = `${step.name}.sh`;
+            await writeFile(path.join(dir!.scriptDir, scriptName), containerStepScript(step.script));
+            return runContainerStep({
+              docker,
+              scriptPath: `${projectDir}.tmp/${scriptName}`,
+              create: {
+                name: `${prefix}-${step.name}`,
+                Image: image!.name,
+                ...(image!.entrypoint ? { Entrypoint: image!.entrypoint } : {}),
+                ...(image!.user ? { User: image!.user } : {}),
+                WorkingDir: projectDir,
+                Env: step.name === "after_script" && state ? [...env, `CI_JOB_STATUS=${state}`] : env,
+                Labels: { ...labels, "com.buildsim.role": "build" },
+                HostConfig: {
+                  Binds: [`${dir!.projectDir}:${projectDir}`, `${dir!.scriptDir}:${projectDir}.tmp`],
+                  ...(network ? { NetworkMode: network } : {}),
+                },
+              },
+              trace,
+              signal,
+              killGraceMs: options.killGraceMs ?? 1000,
+              track,
+            });
+          },
+          async finalize(state, signal) {
+            // Preparation failed before the project existed: nothing to save or upload.
+            if (!dir) return null;
+            if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
+            return collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal);
+          },
+          dotenv: () => readJobDotenv(context, dir?.projectDir ?? null),
+          async cleanup() {
+            await Promise.all([...containers].map((c) => c.remove({ force: true, v: true }).catch(() => {})));
+            // Anything created but not yet tracked (a create whose answer was cut short) goes by label.
+            await removeLabelled(docker, [
+              `${RUNNER_LABEL}=${options.runnerKey}`,
+              `${BUILD_LABEL}=${job.id}`,
+            ]).catch(() => {});
+            if (dir) await dir.remove();
+          },
+        },
+        options,
+      );
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// Artifacts on the host side, shared by the shell and docker executors: dependency downloads into the project
+// directory before the script, the job's own upload after it, and its dotenv report.
+
+import {
+  downloadArtifacts,
+  type FetchFunction,
+  type TransferResponse,
+  unzipInto,
+  uploadArtifacts,
+  zipFiles,
+} from "./artifacts-transfer.js";
+import type { ExecutorContext } from "./executor.js";
+import { selectArtifactFiles } from "./match-artifact-paths.js";
+import { readDotenvReports } from "./read-dotenv-report.js";
+import type { JobStageFailure } from "./run-job-script.js";
+import { sectionLine } from "./trace-lines.js";
+
+/** Downloads and unpacks the artifacts of the job's dependencies; a failure ends the job. */
+export async function downloadDependencies(
+  { job, trace }: ExecutorContext,
+  projectDir: string,
+  fetchFn: FetchFunction,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<JobStageFailure | null> {
+  const withArtifacts = job.dependencies.filter((dependency) => dependency.artifactsFile !== null);
+  if (withArtifacts.length === 0) return null;
+  trace(sectionLine("Downloading artifacts"));
+  // Every download starts at once; they are reported and unpacked one by one, in order.
+  const responses = withArtifacts.map((dependency) =>
+    transfer(() => downloadArtifacts(fetchFn, baseUrl, dependency, signal), signal),
+  );
+  for (const [i, dependency] of withArtifacts.entries()) {
+    trace(`Downloading artifacts for ${dependency.name} (${dependency.id})...\n`);
+    const response = await responses[i]!;
+    // Canceled or timed out meanwhile: the job's abort decides the outcome.
+    if (response === null) return null;
+    if (response instanceof Error) {
+      trace(`ERROR: Downloading artifacts from coordinator... ${response.message}  id=${dependency.id}\n`);
+      return apiFailure(
+        `could not download the artifacts of ${dependency.name} (${dependency.id}): ${response.message}`,
+      );
+    }
+    const status = `${response.status} ${response.statusText}`;
+    if (!response.ok) {
+      trace(`ERROR: Downloading artifacts from coordinator... ${status}  id=${dependency.id}\n`);
+      const missing = response.status === 404 || response.status === 403;
+      return {
+        state: "failed",
+        exitCode: null,
+        failureReason: missing ? "missing_dependency_failure" : "api_failure",
+        summary: `could not download the artifacts of ${dependency.name} (${dependency.id}): ${status}`,
+      };
+    }
+    trace(`Downloading artifacts from coordinator... ok  id=${dependency.id} responseStatus=${status}\n`);
+    const { skipped } = await unzipInto(projectDir, response.body);
+    for (const name of skipped) trace(`WARNING: ${name}: skipped, it points outside the project directory\n`);
+  }
+  return null;
+}
+
+/** Zips and uploads what `artifacts:` selects, as `artifacts:when` says. */
+export async function collectAndUploadArtifacts(
+  { job, trace }: ExecutorContext,
+  projectDir: string,
+  state: "success" | "failed",
+  fetchFn: FetchFunction,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<JobStageFailure | null> {
+  const spec = job.artifacts;
+  if (!spec || spec.paths.length === 0) return null;
+  if (spec.when !== "always" && spec.when !== (state === "success" ? "on_success" : "on_failure"))
+    return null;
+  trace(sectionLine(`Uploading artifacts for ${state === "success" ? "successful" : "failed"} job`));
+  trace("Uploading artifacts...\n");
+  const selection = await selectArtifactFiles(projectDir, spec.paths, spec.exclude);
+  for (const { pattern, fileCount } of selection.patterns) {
+    trace(
+      fileCount > 0
+        ? `${pattern}: found ${fileCount} matching artifact files and directories\n`
+        : `WARNING: ${pattern}: no matching files. Ensure that the artifact path is relative to the working directory\n`,
+    );
+  }
+  if (selection.files.length === 0) {
+    trace("ERROR: No files to upload\n");
+    return null;
+  }
+  const archive = await zipFiles(projectDir, selection.files);
+  const response = await transfer(
+    () => uploadArtifacts(fetchFn, baseUrl, job, archive, spec.expireIn, signal),
+    signal,
+  );
+  if (response === null) return null;
+  if (response instanceof Error) {
+    trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${response.message}  id=${job.id}\n`);
+    return apiFailure(`could not upload artifacts: ${response.message}`);
+  }
+  const status = `${response.status} ${response.statusText}`;
+  if (response.ok) {
+    trace(
+      `Uploading artifacts as "archive" to coordinator... ${status}  id=${job.id} responseStatus=${status}\n`,
+    );
+    return null;
+  }
+  trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${status}  id=${job.id}\n`);
+  return apiFailure(`could not upload artifacts: ${status}`);
+}
+
+/** The server could not be reached or answered with an error: GitLab's `api_failure`. */
+function apiFailure(summary: string): JobStageFailure {
+  return { state: "failed", exitCode: null, failureReason: "api_failure", summary };
+}
+
+/** Runs an HTTP transfer: its response, the network error, or null when `signal` aborted it. */
+async function transfer(
+  run: () => Promise<TransferResponse>,
+  signal: AbortSignal,
+): Promise<TransferResponse | Error | null> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal.aborted) return null;
+    const cause = (error as Error & { cause?: Error }).cause;
+    return new Error(cause?.message ?? (error as Error).message);
+  }
+}
+
+/** Reads the job's `artifacts:reports:dotenv` files, with GitLab's warnings for what it skips. */
+export async function readJobDotenv(
+  { job, trace }: ExecutorContext,
+  projectDir: string | null,
+): Promise<Array<{ key: string; value: string }>> {
+  const files = job.artifacts?.reportsDotenv ?? [];
+  if (files.length === 0 || !projectDir) return [];
+  const { report, missing } = await readDotenvReports(projectDir, files);
+  for (const file of missing) trace(`WARNING: ${file}: no matching files for the dotenv report\n`);
+  for (const line of report.invalid) trace(`WARNING: dotenv report: ignoring ${JSON.stringify(line)}\n`);
+  if (report.variables.length > 0)
+    trace(
+      `Reporting ${report.variables.length} dotenv variable(s): ${report.variables.map((v) => v.key).join(", ")}\n`,
+    );
+  return report.variables;
+}

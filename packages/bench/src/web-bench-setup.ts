@@ -1,0 +1,128 @@
+// The world of the browser benchmark, each part a real process: `buildsim serve` with a seed of two jobs
+// and `buildsim runner` (shell executor: `seq` prints the logs, the live one paced at 100 lines per 10 ms),
+// and Debian's Chromium driven by playwright-core with a fresh profile.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, "../../..");
+const BUILDSIM = path.join(repoRoot, "apps", "cli", "dist", "buildsim.mjs");
+export const ADMIN_TOKEN = "bench-admin";
+const RUNNER_TOKEN = "bench-runner";
+/** Each big-log line: about 101 bytes with its number and newline, so 50,000 lines make 5 MB. */
+export const BIG_LOG_LINES = 50_000;
+const BIG_LINE_TEXT = `big log ${"x".repeat(86)}`;
+export const LIVE_LINES = 50_000;
+export const LIVE_RATE_PER_S = 10_000;
+/** 100 lines every 10 ms (what a busy build prints, flushed as the runner reads it). */
+const LIVE_SCRIPT = `for b in $(seq 0 ${LIVE_LINES / 100 - 1}); do seq -f "live line %g" $((b*100+1)) $((b*100+100)); sleep 0.01; done`;
+
+const SHA = "c".repeat(40);
+const SEED = `
+users:
+  - { id: 1, username: root, admin: true, tokens: [${ADMIN_TOKEN}] }
+projects:
+  - { id: 1, path: bench/app }
+commits:
+  - { project: 1, sha: "${SHA}", message: "Bench" }
+runners:
+  - { id: 1, token: ${RUNNER_TOKEN}, description: bench shell runner }
+pipelines:
+  - { id: 1, project: 1, sha: "${SHA}", ref: main }
+builds:
+  - { id: 1, pipeline: 1, name: big-log, status: pending, script: ['seq -f "${BIG_LINE_TEXT} %g" 1 ${BIG_LOG_LINES}'] }
+  - { id: 2, pipeline: 1, name: live, status: manual, when: manual, script: ['${LIVE_SCRIPT}'] }
+`;
+
+const children: ChildProcess[] = [];
+
+/** Starts `buildsim serve` and `buildsim runner`; resolves with the server's URL. */
+export async function startBenchProcesses(): Promise<{ url: string; stop: () => void }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "buildsim-web-bench-"));
+  const seed = path.join(dir, "seed.yaml");
+  writeFileSync(seed, SEED);
+  const server = spawn(
+    process.execPath,
+    [BUILDSIM, "serve", "--port", "0", "--db", ":memory:", "--seed", seed],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  children.push(server);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    server.once("exit", (code) => reject(new Error(`buildsim serve exited with ${code}`)));
+  });
+  const runner = spawn(
+    process.execPath,
+    [BUILDSIM, "runner", "--url", url, "--token", RUNNER_TOKEN, "--executor", "shell"],
+    { stdio: "ignore" },
+  );
+  children.push(runner);
+  return {
+    url,
+    stop() {
+      for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Chromium with a fresh profile and the flags this machine needs. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), "buildsim-bench-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.BUILDSIM_CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1200, height: 800 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** GETs `path` as the admin; JSON. */
+export async function getJson<T>(url: string, pathAndQuery: string): Promise<T> {
+  const res = await fetch(`${url}${pathAndQuery}`, { headers: { "PRIVATE-TOKEN": ADMIN_TOKEN } });
+  return (await res.json()) as T;
+}
+
+/** Waits until job `id` has `status`. */
+export async function waitForJob(
+  url: string,
+  id: number,
+  statuses: string[],
+): Promise<{ status: string; duration: number | null }> {
+  for (;;) {
+    const job = await getJson<{ status: string; duration: number | null }>(
+      url,
+      `/api/v4/projects/1/jobs/${id}`,
+    );
+    if (statuses.includes(job.status)) return job;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

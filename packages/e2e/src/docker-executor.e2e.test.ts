@@ -1,0 +1,244 @@
+// The docker executor end to end: `buildsim run` processes against a real dockerd, with images built from
+// Debian packages (test-support/test-images.ts) — never pulled. After each test no container, network or
+// job process is left (`docker ps -a`, `docker network ls`, `ps`).
+// GitLab Runner's docker executor: https://docs.gitlab.com/runner/executors/docker/
+
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { BASH_IMAGE, BUSYBOX_IMAGE, ensureTestImages } from "./test-support/test-images.js";
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/buildsim.mjs");
+const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-docker-e2e-"));
+const children = new Set<ChildProcess>();
+
+const leftovers = () => ({
+  containers: execFileSync("docker", ["ps", "-aq", "--filter", "label=com.buildsim.runner"], {
+    encoding: "utf8",
+  }).trim(),
+  networks: execFileSync("docker", ["network", "ls", "-q", "--filter", "label=com.buildsim.runner"], {
+    encoding: "utf8",
+  }).trim(),
+});
+const processesMatching = (marker: string) =>
+  execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line.includes(marker) && !line.includes("ps -eo"));
+
+let counter = 0;
+/** A project directory with `yaml` as its CI file, and a data dir of its own unless one is given. */
+function project(yaml: string, dataDir?: string): { dir: string; data: string } {
+  const dir = path.join(work, `p${++counter}`);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml);
+  return { dir, data: dataDir ?? path.join(work, `data${counter}`) };
+}
+
+/** Starts `buildsim run` in `dir`; `output` grows as it prints, `exit` resolves with its code. */
+function start(p: { dir: string; data: string }, executor = "docker") {
+  const child = spawn(process.execPath, [CLI, "run", "--data", p.data, "--executor", executor], {
+    cwd: p.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  const run = { child, output: "", exit: null as unknown as Promise<number | null> };
+  child.stdout.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
+  run.exit = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  return run;
+}
+
+async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(() => ensureTestImages(), 120_000);
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  children.clear();
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the docker executor", { timeout: 120_000 }, () => {
+  it("runs an image without bash with sh, and one with bash with bash, at /builds/<namespace>/<project>", async () => {
+    const run = start(
+      project(`sh-job:
+  image: ${BUSYBOX_IMAGE}
+  script:
+    - echo "shell=\${BASH_VERSION:-none} dir=$CI_PROJECT_DIR builds=$CI_BUILDS_DIR pwd=$(pwd)"
+bash-job:
+  image: ${BASH_IMAGE}
+  script:
+    - echo "bash=\${BASH_VERSION:+yes}"
+  after_script:
+    - echo "after status=$CI_JOB_STATUS"
+`),
+    );
+    expect(await run.exit).toBe(0);
+    const name = `p${counter}`;
+    expect(run.output).toContain(
+      `shell=none dir=/builds/local/${name} builds=/builds pwd=/builds/local/${name}`,
+    );
+    expect(run.output).toContain("bash=yes");
+    expect(run.output).toContain("after status=success");
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
+  it("reaches a service by its default aliases and by each alias: entry", async () => {
+    const run = start(
+      project(`web:
+  image: ${BUSYBOX_IMAGE}
+  services:
+    - name: ${BUSYBOX_IMAGE}
+      alias: web,www
+      command: ["sh", "-c", "mkdir -p /w && echo served > /w/index.html && exec httpd -f -p 80 -h /w"]
+  script:
+    - for host in buildsim-test__busybox buildsim-test-busybox web www; do echo "$host says $(wget -q -O - http://$host/)"; done
+`),
+    );
+    expect(await run.exit).toBe(0);
+    for (const host of ["buildsim-test__busybox", "buildsim-test-busybox", "web", "www"])
+      expect(run.output).toContain(`${host} says served`);
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
+  it("keeps a cache one pipeline writes for the next pipeline of the project to read", async () => {
+    const data = path.join(work, "shared-data");
+    const yaml = (line: string) => `job:
+  image: ${BUSYBOX_IMAGE}
+  cache:
+    key: deps-$CI_COMMIT_REF_SLUG
+    paths: [vendor/]
+  script:
+    - ${line}
+`;
+    const first = start(project(yaml("mkdir -p vendor && echo cached-once > vendor/lib.txt"), data));
+    expect(await first.exit).toBe(0);
+    expect(first.output).toContain("Creating cache deps-");
+    expect(first.output).toContain("Created cache");
+    // The same project (same directory name → same local/<name> path) runs again on the same data dir.
+    const second = start({ dir: path.join(work, `p${counter}`), data });
+    writeFileSync(path.join(work, `p${counter}`, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
+    expect(await second.exit).toBe(0);
+    expect(second.output).toContain("Successfully extracted cache");
+    expect(second.output).toContain("cached-once");
+  });
+
+  it("fails a job whose image is missing under pull_policy: never as a system failure, at once", async () => {
+    const started = Date.now();
+    const run = start(
+      project(`job:
+  image: { name: buildsim-test/missing:0, pull_policy: never }
+  script: [echo never here]
+`),
+    );
+    expect(await run.exit).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(run.output).toContain(
+      'ERROR: Job failed (system failure): failed to pull image "buildsim-test/missing:0" with specified policies [never]',
+    );
+    expect(run.output).not.toContain("never here");
+  });
+
+  it("kills a job at its timeout and leaves no container behind", async () => {
+    const run = start(
+      project(`job:
+  image: ${BUSYBOX_IMAGE}
+  timeout: 3s
+  script: [sleep 611]
+`),
+    );
+    expect(await run.exit).toBe(1);
+    expect(run.output).toContain("execution took longer than");
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
+  it("on Ctrl-C cancels the jobs, removes their containers and processes, and exits 130", async () => {
+    const run = start(
+      project(`in-docker:
+  image: ${BUSYBOX_IMAGE}
+  services: [${BUSYBOX_IMAGE}]
+  script: [sleep 612]
+on-host:
+  script: [sleep 613]
+`),
+      "auto",
+    );
+    await until(() => run.output.includes("$ sleep 612") && run.output.includes("$ sleep 613"));
+    run.child.kill("SIGINT");
+    expect(await run.exit).toBe(130);
+    expect(run.output).toMatch(/in-docker +⊘ canceled/);
+    expect(run.output).toMatch(/on-host +⊘ canceled/);
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+    expect(processesMatching("sleep 61")).toEqual([]);
+  });
+
+  it("when the run is killed with kill -9, its jobs die with it; a run after a reaper-less death removes what was left", async () => {
+    const p = project(`in-docker:
+  image: ${BUSYBOX_IMAGE}
+  script: [sleep 614]
+on-host:
+  script: [sleep 615]
+`);
+    const run = start(p, "auto");
+    await until(() => run.output.includes("$ sleep 614") && run.output.includes("$ sleep 615"));
+    run.child.kill("SIGKILL");
+    await run.exit;
+    // The reaper (a process of its own) kills the host job's group and removes the container.
+    await until(() => processesMatching("sleep 615").length === 0 && leftovers().containers === "", 30_000);
+    expect(processesMatching("sleep 614")).toEqual([]);
+
+    // Now a life whose reaper dies too (kill -9 of both): its container stays, until the next run starts.
+    const second = start(p, "auto");
+    await until(() => second.output.includes("$ sleep 614"));
+    const reaper = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(second.child.pid)], {
+      encoding: "utf8",
+    })
+      .split("\n")
+      .find((line) => line.includes("reaper-main"));
+    process.kill(Number.parseInt(reaper!.trim(), 10), "SIGKILL");
+    second.child.kill("SIGKILL");
+    await second.exit;
+    expect(leftovers().containers).not.toBe("");
+    writeFileSync(path.join(p.dir, ".gitlab-ci.yml"), "job:\n  script: [echo clean start]\n");
+    const third = start(p, "auto");
+    expect(await third.exit).toBe(0);
+    expect(third.output).toContain("clean start");
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
+  it("passes artifacts along needs between docker and shell jobs in one pipeline", async () => {
+    const run = start(
+      project(`stages: [one, two, three]
+make:
+  stage: one
+  image: ${BUSYBOX_IMAGE}
+  script: [mkdir -p out, echo from-docker > out/a.txt]
+  artifacts: { paths: [out/] }
+host:
+  stage: two
+  needs: [make]
+  script: [cat out/a.txt, echo from-shell > out/b.txt]
+  artifacts: { paths: [out/b.txt] }
+back:
+  stage: three
+  image: ${BUSYBOX_IMAGE}
+  needs: [make, host]
+  script: [cat out/a.txt out/b.txt]
+`),
+      "auto",
+    );
+    expect(await run.exit).toBe(0);
+    expect(run.output).toMatch(/make +✔ success .*\[docker\]/);
+    expect(run.output).toMatch(/host +✔ success .*\[shell\]/);
+    expect(run.output).toMatch(/back +\| from-docker\n(?:.*\n)*?back +\| from-shell/);
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+});

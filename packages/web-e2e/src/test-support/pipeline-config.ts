@@ -1,0 +1,37 @@
+// The pipeline the browser tests run: one scenario per pipeline, chosen with the SCENARIO variable.
+
+/** `.gitlab-ci.yml` of the test repository. */
+export const PIPELINE_CONFIG = `
+stages: [build, test, deploy]
+compile:
+  stage: build
+  rules: [{ if: '$SCENARIO == "live"' }]
+  script:
+    - echo -e "\\e[0Ksection_start:$(date +%s):compile_step\\r\\e[0K\\e[32;1mCompiling the app\\e[0m"
+    - for i in $(seq 1 10); do echo "compile step $i"; sleep 0.3; done
+    - echo -e "\\e[0Ksection_end:$(date +%s):compile_step\\r\\e[0K"
+    - mkdir -p out && echo built > out/result.txt
+  artifacts: { paths: [out/] }
+deploy:
+  stage: deploy
+  needs: [compile]
+  when: manual
+  rules: [{ if: '$SCENARIO == "live"', when: manual }]
+  script: [echo deployed]
+sleeper:
+  stage: test
+  rules: [{ if: '$SCENARIO == "cancel"' }]
+  script:
+    - sleep 60 & echo "sleep-pid $!"; wait
+flaky:
+  stage: test
+  rules: [{ if: '$SCENARIO == "retry"' }]
+  script:
+    - echo "flaky attempt"
+    - exit 1
+counter:
+  stage: test
+  rules: [{ if: '$SCENARIO == "drop"' }]
+  script:
+    - for i in $(seq 1 30); do echo "line $i"; sleep 0.15; done
+`;
