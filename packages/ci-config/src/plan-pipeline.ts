@@ -190,6 +190,8 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     const decision = decide(job, evalVars, ctx, config.workflowRules !== null);
     if (!decision) continue;
     const yamlVars: Record<string, string> = Object.assign({}, ...layers, toRecord(decision.ruleVariables));
+    // Keywords that take variables see every variable of the job, pipeline (--var) ones included.
+    const jobVars = { ...yamlVars, ...user };
     const variables: BuildVariable[] = Object.entries(yamlVars)
       .filter(([key]) => !Object.hasOwn(user, key))
       .map(([key, value]) => ({ key, value, public: true }));
@@ -206,9 +208,9 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       needsWithoutArtifacts: job.needs?.filter((n) => !n.artifacts).map((n) => n.job) ?? [],
       dependencies: dependenciesOf(job),
       crossDependencies: job.crossNeeds.map((n) => ({
-        project: n.project === null ? null : expandExisting(n.project, yamlVars),
-        ref: n.ref === null ? null : expandExisting(n.ref, yamlVars),
-        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, yamlVars),
+        project: n.project === null ? null : expandExisting(n.project, jobVars),
+        ref: n.ref === null ? null : expandExisting(n.ref, jobVars),
+        pipeline: n.pipeline === null ? null : expandExisting(n.pipeline, jobVars),
         job: n.job,
         artifacts: n.artifacts,
       })),
@@ -224,12 +226,12 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       startInS: decision.when === "delayed" ? decision.startInS : null,
       coverageRegex: job.coverageRegex,
       // GitLab expands `resource_group` and `environment` name/url with the job's variables.
-      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, yamlVars),
+      resourceGroup: job.resourceGroup === null ? null : expandExisting(job.resourceGroup, jobVars),
       environment: job.environment && {
         ...job.environment,
-        name: expandExisting(job.environment.name, yamlVars),
-        url: job.environment.url === null ? null : expandExisting(job.environment.url, yamlVars),
-        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, yamlVars),
+        name: expandExisting(job.environment.name, jobVars),
+        url: job.environment.url === null ? null : expandExisting(job.environment.url, jobVars),
+        autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, jobVars),
       },
       image: job.image,
       services: job.services,

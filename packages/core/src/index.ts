@@ -101,6 +101,15 @@ export {
 } from "./domain.js";
 export { parseDurationS } from "./duration.js";
 export type {
+  Deployment,
+  DeploymentEntity,
+  DeploymentStatus,
+  Environment,
+  EnvironmentEntity,
+  EnvironmentState,
+} from "./environments.js";
+export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type {
   BuildRunSpec,
   JobCache,
   JobCacheKey,

@@ -12,7 +12,7 @@ describe("buildsim run arguments", () => {
         variables: {},
         concurrent: 4,
         manual: [],
-        executor: "shell",
+        executor: "auto",
         dataDir: ".buildsim",
         port: 0,
         keep: false,
@@ -80,7 +80,7 @@ describe("buildsim run arguments", () => {
       error: '--var expects KEY=VALUE, got "NOPE"',
     });
     expect(parseRunArgs(["--concurrent", "0"])).toMatchObject({ ok: false });
-    expect(parseRunArgs(["--executor", "docker"])).toMatchObject({ ok: false });
+    expect(parseRunArgs(["--executor", "podman"])).toMatchObject({ ok: false });
     expect(parseRunArgs(["--bogus"])).toMatchObject({ ok: false });
   });
 });

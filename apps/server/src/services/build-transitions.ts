@@ -15,6 +15,7 @@ import {
 } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
+import { trackDeployment } from "./deployments.js";
 import { nextResourceHolder } from "./resource-groups.js";
 
 /** Fires events at builds and keeps their pipelines consistent. */
@@ -73,6 +74,7 @@ export function createBuildTransitions(
     store.builds.save({ ...failed, retried: true });
     store.builds.insert(fresh);
     emitBuild(fresh);
+    if (fresh.environment) trackDeployment(store, fresh, at);
     if (fresh.status === "waiting_for_resource") assignResource(fresh, at);
   }
 
@@ -98,6 +100,7 @@ export function createBuildTransitions(
     if (!t.changed) return build;
     store.builds.save(t.build);
     emitBuild(t.build);
+    if (t.build.environment) trackDeployment(store, t.build, event.at);
     // `retry:` — the retry must exist before the pipeline is processed, or later stages would be skipped.
     if (t.build.status === "failed") autoRetry(t.build, event.at);
     for (const action of t.actions) {
@@ -125,8 +128,11 @@ export function createBuildTransitions(
       emitBuild(build);
       return build;
     },
-    /** Announces a newly inserted build. */
-    announce: emitBuild,
+    /** Announces a newly inserted build and creates its environment and deployment. */
+    announce(build: Build): void {
+      emitBuild(build);
+      if (build.environment) trackDeployment(store, build, build.createdAt);
+    },
     /** Gives a newly inserted build waiting for its resource group the resource, when it is free. */
     assignResource,
   };

@@ -4,6 +4,7 @@
 import { refSlug } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
+import { crossDependenciesOf } from "./cross-dependencies.js";
 
 /** Where the server is reachable, for `CI_SERVER_URL` and friends. */
 export interface JobPayloadContext {
@@ -127,7 +128,10 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
   const a = build.artifactsOptions;
   // A first-stage build without `needs:` has no earlier builds to depend on: skip reading the pipeline.
   const hasUpstream = build.needs !== null ? build.needs.length > 0 : build.stageIdx > 0;
-  const upstream = hasUpstream ? dependenciesOf(build, c.store.builds.listByPipeline(build.pipelineId)) : [];
+  const local = hasUpstream ? dependenciesOf(build, c.store.builds.listByPipeline(build.pipelineId)) : [];
+  // `needs:project` / `needs:pipeline` add jobs of other pipelines, after the pipeline's own.
+  const cross = build.crossDependencies.length > 0 ? crossDependenciesOf(c.store, build).builds : [];
+  const upstream = [...local, ...cross];
   const dependencies: JobDependency[] = upstream.map((d) => ({
     id: d.id,
     name: d.name,

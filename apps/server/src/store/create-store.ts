@@ -7,6 +7,7 @@ import path from "node:path";
 import { type ArtifactsRepo, createArtifactsRepo } from "./artifacts-repo.js";
 import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
+import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
@@ -44,6 +45,8 @@ export interface Store {
   projectSources: ProjectSourcesRepo;
   /** `resource_group:` keys per project and their process modes. */
   resourceGroups: ResourceGroupsRepo;
+  /** Environments and the deployments jobs make to them. */
+  environments: EnvironmentsRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -88,6 +91,7 @@ export function createStore(options: StoreOptions = {}): Store {
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
+    environments: createEnvironmentsRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

@@ -247,4 +247,39 @@ CREATE TABLE resource_groups (
     name: "build image, services and cache for the runner",
     sql: `ALTER TABLE builds ADD COLUMN run_spec TEXT;`,
   },
+  {
+    version: 9,
+    name: "environments and deployments",
+    sql: `
+CREATE TABLE environments (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  external_url TEXT,
+  state TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  auto_stop_at TEXT,
+  UNIQUE (project_id, name)
+);
+CREATE TABLE deployments (
+  id INTEGER PRIMARY KEY,
+  iid INTEGER NOT NULL,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  environment_id INTEGER NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+  build_id INTEGER NOT NULL UNIQUE REFERENCES builds(id) ON DELETE CASCADE,
+  ref TEXT NOT NULL,
+  sha TEXT NOT NULL,
+  tag INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  user_id INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE (project_id, iid)
+);
+CREATE INDEX deployments_by_environment ON deployments (environment_id, id);`,
+  },
 ];

@@ -49,6 +49,8 @@ describe("migrations", () => {
         "build_counts",
         "builds",
         "commits",
+        "deployments",
+        "environments",
         "personal_tokens",
         "pipelines",
         "project_members",

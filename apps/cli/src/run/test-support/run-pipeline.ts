@@ -46,10 +46,17 @@ export function makeRepo(files: Record<string, string>): string {
   return repo;
 }
 
-/** Runs `buildsim run` in `repo` (or a new one with `files`) and reads back what it stored. */
+/** What a test does against the API while `buildsim run --keep` serves it after the pipeline. */
+export type WhileServing = (api: { url: string; token: string }) => Promise<void>;
+
+/**
+ * Runs `buildsim run` in `repo` (or a new one with `files`) and reads back what it stored. With
+ * `whileServing`, the run keeps serving (`--keep`) until that function has finished with the API.
+ */
 export async function runPipeline(
   files: Record<string, string> | { repo: string },
   args: string[] = [],
+  whileServing?: WhileServing,
 ): Promise<RunResult> {
   const repo =
     "repo" in files && typeof files.repo === "string"
@@ -60,9 +67,17 @@ export async function runPipeline(
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (out += s) },
     cwd: repo,
+    untilInterrupted: async () => {
+      const serving = /serving (\S+) .*PRIVATE-TOKEN: (\S+)/.exec(out);
+      if (!serving || !whileServing) throw new Error(`not serving:\n${out}`);
+      await whileServing({ url: serving[1]!, token: serving[2]! });
+    },
   };
-  const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...args], io);
-  const store = createStore({ dataDir: path.join(repo, ".buildsim") });
+  const keep = whileServing ? ["--keep"] : [];
+  const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...keep, ...args], io);
+  // The data dir the run used: the last --data given (tests may share one between runs).
+  const dataArg = args.lastIndexOf("--data");
+  const store = createStore({ dataDir: path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim") });
   try {
     const builds = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
     const all = builds.map((b) => store.builds.get(b.id)!);

@@ -7,6 +7,7 @@ import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { needsAcrossPipelines } from "../../services/cross-dependencies.js";
 import { artifactsReply } from "../artifacts-reply.js";
 import type { RouteHandler } from "../route-handler.js";
 import { integerRouteParam } from "../v3/route-helpers.js";
@@ -89,14 +90,15 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
 }
 
 /**
- * `GET /api/v4/jobs/:id/artifacts`: the archive, for the job's own token or the token of a job of the
- * same project that is still active (a dependent job downloading it).
+ * `GET /api/v4/jobs/:id/artifacts`: the archive, for the job's own token or the token of a job that is
+ * still active and depends on it: one of the same project, or one whose `needs:project` names it.
  */
 export function downloadJobArtifacts(ctx: RequestContext, app: App): Reply {
   const job = authenticatedJob(ctx, app, (token, j) => {
     if (token === j.token) return true;
     const other = app.store.builds.getByToken(token);
-    return other !== undefined && other.projectId === j.projectId && !isCompletedStatus(other.status);
+    if (other === undefined || isCompletedStatus(other.status)) return false;
+    return other.projectId === j.projectId || needsAcrossPipelines(app.store, other, j);
   });
   return artifactsReply(app, job.id);
 }

@@ -19,6 +19,7 @@ import { empty, file, json, type RouteSpec, text } from "../../http/route-spec.j
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
+import { getEnvironment, listEnvironments, stopEnvironmentRoute } from "./environment-routes.js";
 import { getCurrentUser, getVersion } from "./instance-routes.js";
 import {
   cancelJob,
@@ -60,6 +61,7 @@ export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
   const j = `${p}/jobs/:job_id`;
   router
+<<<<<<< HEAD
     .add(
       "GET",
       "/api/v4/user",
@@ -192,4 +194,35 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
     .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
     .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")));
+=======
+    .add("GET", "/api/v4/user", getCurrentUser)
+    .add("GET", "/api/v4/version", getVersion)
+    .add("GET", "/api/v4/projects", listProjects)
+    .add("GET", "/api/v4/runners", listOwnedRunners)
+    .add("GET", "/api/v4/runners/all", listAllRunners)
+    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs)
+    .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
+    .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
+    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
+    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
+    .add("GET", p, getProjectWithAccess)
+    .add("GET", `${p}/pipelines`, listProjectPipelines)
+    .add("POST", `${p}/pipeline`, createPipelineRoute)
+    .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
+    .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
+    .add("GET", `${p}/environments`, listEnvironments)
+    .add("GET", `${p}/environments/:environment_id`, getEnvironment)
+    .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)
+    .add("GET", `${p}/jobs`, listProjectJobs)
+    .add("GET", `${p}/jobs/:job_id`, getJob)
+    .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
+    .add("GET", `${p}/jobs/:job_id/artifacts`, getJobArtifacts)
+    .add("GET", `${p}/jobs/:job_id/artifacts/*artifact_path`, getJobArtifactFile)
+    .add("DELETE", `${p}/jobs/:job_id/artifacts`, deleteJobArtifactsRoute)
+    .add("POST", `${p}/jobs/:job_id/cancel`, cancelJob)
+    .add("POST", `${p}/jobs/:job_id/retry`, retryJob)
+    .add("POST", `${p}/jobs/:job_id/erase`, eraseJob)
+    .add("POST", `${p}/jobs/:job_id/play`, playJob)
+    .add("POST", `${p}/jobs/:job_id/artifacts/keep`, keepJobArtifacts);
+>>>>>>> main
 }
