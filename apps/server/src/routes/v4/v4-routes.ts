@@ -61,7 +61,6 @@ export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
   const j = `${p}/jobs/:job_id`;
   router
-<<<<<<< HEAD
     .add(
       "GET",
       "/api/v4/user",
@@ -193,36 +192,30 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${j}/retry`, retryJob, v4("Retry a job", job(201, "The new job")))
     .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
     .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
-    .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")));
-=======
-    .add("GET", "/api/v4/user", getCurrentUser)
-    .add("GET", "/api/v4/version", getVersion)
-    .add("GET", "/api/v4/projects", listProjects)
-    .add("GET", "/api/v4/runners", listOwnedRunners)
-    .add("GET", "/api/v4/runners/all", listAllRunners)
-    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
-    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
-    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
-    .add("GET", p, getProjectWithAccess)
-    .add("GET", `${p}/pipelines`, listProjectPipelines)
-    .add("POST", `${p}/pipeline`, createPipelineRoute)
-    .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
-    .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
-    .add("GET", `${p}/environments`, listEnvironments)
-    .add("GET", `${p}/environments/:environment_id`, getEnvironment)
-    .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)
-    .add("GET", `${p}/jobs`, listProjectJobs)
-    .add("GET", `${p}/jobs/:job_id`, getJob)
-    .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
-    .add("GET", `${p}/jobs/:job_id/artifacts`, getJobArtifacts)
-    .add("GET", `${p}/jobs/:job_id/artifacts/*artifact_path`, getJobArtifactFile)
-    .add("DELETE", `${p}/jobs/:job_id/artifacts`, deleteJobArtifactsRoute)
-    .add("POST", `${p}/jobs/:job_id/cancel`, cancelJob)
-    .add("POST", `${p}/jobs/:job_id/retry`, retryJob)
-    .add("POST", `${p}/jobs/:job_id/erase`, eraseJob)
-    .add("POST", `${p}/jobs/:job_id/play`, playJob)
-    .add("POST", `${p}/jobs/:job_id/artifacts/keep`, keepJobArtifacts);
->>>>>>> main
+    .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")))
+    .add(
+      "GET",
+      `${p}/environments`,
+      listEnvironments,
+      v4("List environments", {
+        200: json("The environments", Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+      }),
+    )
+    .add(
+      "GET",
+      `${p}/environments/:environment_id`,
+      getEnvironment,
+      v4("Get a specific environment", {
+        200: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+      }),
+    )
+    .add(
+      "POST",
+      `${p}/environments/:environment_id/stop`,
+      stopEnvironmentRoute,
+      v4("Stop an environment", {
+        200: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+        201: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+      }),
+    );
 }
