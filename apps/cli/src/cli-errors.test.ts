@@ -80,8 +80,8 @@ describe("usage errors", () => {
   it("refuses a --job name the pipeline lacks, listing its jobs", () => {
     const dir = scratch({ ".gitlab-ci.yml": PIPELINE });
     const r = buildsim(["run", "--job", "nosuch"], dir);
-    expect(r.code).toBe(1);
-    expect(r.err).toBe('no job "nosuch" in this pipeline; its jobs are: build, deploy\n');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('buildsim run: no job "nosuch" in .gitlab-ci.yml; its jobs are: build, deploy\n');
   });
 
   it("describes every flag in run --help, with the short ones", () => {

@@ -39,7 +39,9 @@ function project(yaml: string, dataDir?: string): { dir: string; data: string } 
 
 /** Starts `buildsim run` in `dir`; `output` grows as it prints, `exit` resolves with its code. */
 function start(p: { dir: string; data: string }, executor = "docker") {
-  const child = spawn(process.execPath, [CLI, "run", "--data", p.data, "--executor", executor], {
+  // --verbose: the board then shows the runner's own lines too (pull, cache, cleanup), which these tests read.
+  const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose"];
+  const child = spawn(process.execPath, args, {
     cwd: p.dir,
     stdio: ["ignore", "pipe", "pipe"],
   });

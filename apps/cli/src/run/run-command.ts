@@ -216,7 +216,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         const { unknown, known } = created.unknownJobs;
         const names = unknown.map((n) => JSON.stringify(n)).join(", ");
         io.stderr.write(
-          `buildsim run: no job named ${names} in ${path.basename(file)}; its jobs are:\n${known.map((n) => `  ${n}\n`).join("")}`,
+          `buildsim run: no job ${names} in ${path.basename(file)}; its jobs are: ${known.join(", ")}\n`,
         );
         return 2;
       }

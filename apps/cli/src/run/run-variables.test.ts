@@ -269,7 +269,7 @@ deploy: { script: [echo ok], parallel: { matrix: [{ ENV: [staging, prod] }] } }
     expect(r.code).toBe(2);
     expect(r.builds).toEqual([]);
     expect(r.out).toBe(
-      'buildsim run: no job named "buil" in .gitlab-ci.yml; its jobs are:\n  build\n  build-docs\n  test\n  deploy\n',
+      'buildsim run: no job "buil" in .gitlab-ci.yml; its jobs are: build, build-docs, test, deploy\n',
     );
   });
 });

@@ -133,7 +133,9 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
     if (unknown.length > 0) {
       return {
         created: false,
-        errors: [`no job named ${unknown.map((n) => JSON.stringify(n)).join(", ")}`],
+        errors: [
+          `no job ${unknown.map((n) => JSON.stringify(n)).join(", ")} in this pipeline; its jobs are: ${known.join(", ")}`,
+        ],
         unknownJobs: { unknown, known },
       };
     }
