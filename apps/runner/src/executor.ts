@@ -1,10 +1,10 @@
 // The one interface every executor implements: run a job's steps, stream its output, report the outcome.
 
 import type { BuildOutcome } from "@buildsim/client";
-import type { JobPayload } from "@buildsim/core";
+import type { CancelReason, JobPayload } from "@buildsim/core";
 
 /** Why a job was stopped from outside: the server canceled it (or timed it out), or the runner is stopping. */
-export type AbortReason = "canceled" | "timeout" | "shutdown";
+export type AbortReason = CancelReason | "shutdown";
 
 /** What an executor gets for one build. */
 export interface ExecutorContext {

@@ -1,6 +1,8 @@
+import { Type } from "@sinclair/typebox";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "./http/api-error.js";
 import { jsonReply } from "./http/reply.js";
+import { json } from "./http/route-spec.js";
 import type { RunningServer } from "./start-server.js";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "./test-support/start-test-server.js";
 
@@ -31,9 +33,19 @@ describe("startServer", () => {
 
   it("serves routes added by another API version before the catch-all 404", async () => {
     server = await startTestServer({
-      routes: (router) => router.add("GET", "/api/v5/version", () => jsonReply(200, { version: "x" })),
+      routes: (router) =>
+        router.add("GET", "/api/v5/version", () => jsonReply(200, { version: "x" }), {
+          summary: "v5 version",
+          api: "meta",
+          responses: { 200: json("The version", Type.Object({ version: Type.String() })) },
+        }),
     });
     expect(await (await fetch(`${server.url}/api/v5/version`)).json()).toEqual({ version: "x" });
+    // The extension's route is in the OpenAPI document with its contract.
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(doc.paths["/api/v5/version"]).toMatchObject({ get: { summary: "v5 version" } });
   });
 
   it("runs extensions before listening and closes them before the HTTP server", async () => {

@@ -11,12 +11,15 @@ import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
 import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { Router } from "./http/router.js";
+import { OPENAPI_PATH } from "./openapi/openapi-document.js";
+import { createOpenApiRoute, OPENAPI_ROUTE_SPEC } from "./openapi/openapi-route.js";
 import type { ApiProfile } from "./profile.js";
 import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
 import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
+import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createStore, type Store } from "./store/create-store.js";
 import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
@@ -57,7 +60,7 @@ export interface StartServerOptions {
    * @default `<dataDir>/ci-templates` with a data dir, else none
    */
   ciTemplatesDir?: string;
-  /** Extra routes added after v3 and v4 and before the catch-all 404. */
+  /** Extra routes added after v3 and v4 and before the catch-all 404; each with its OpenAPI RouteSpec. */
   routes?: (router: Router<RouteHandler>, app: App) => void;
   /**
    * Layers that plug into the server before it listens (on the HTTP server's `upgrade` event, say).
@@ -191,6 +194,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   });
   options.routes?.(router, app);
+  router.add(
+    "GET",
+    OPENAPI_PATH,
+    createOpenApiRoute(() => router.list(), SERVED_VERSION.version),
+    OPENAPI_ROUTE_SPEC,
+  );
   // Last: the UI's page routes take any GET path that names a project.
   const webUiDir = options.webUiDir ?? (hasWebUi(DEFAULT_WEB_UI_DIR) ? DEFAULT_WEB_UI_DIR : false);
   if (webUiDir !== false) addWebUiRoutes(router, { dir: webUiDir });

@@ -1,6 +1,8 @@
 // @buildsim/ci-config: reads, validates and plans `.gitlab-ci.yml` pipelines with GitLab's semantics.
 // Named exports only, listed explicitly.
 
+// The one duration parser is core's (also `expire_in` on the runner API); re-exported for config users.
+export { parseDurationS } from "@buildsim/core";
 export type {
   CiConfig,
   CiFileCondition,
@@ -11,7 +13,6 @@ export type {
   CiRule,
   CiVariableDef,
 } from "./ci-config-types.js";
-export { parseDurationS } from "./duration.js";
 export { matrixJobName } from "./expand-parallel.js";
 export type { ExpandableVariable, ExpandVariableSetResult } from "./expand-variables.js";
 export {

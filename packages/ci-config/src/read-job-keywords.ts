@@ -7,9 +7,9 @@ import {
   DEPLOYMENT_TIERS,
   ENVIRONMENT_ACTIONS,
   type EnvironmentAction,
+  parseDurationS,
 } from "@buildsim/core";
 import { isHash } from "./deep-merge.js";
-import { parseDurationS } from "./duration.js";
 import { at, checkKeys, type EntryScope } from "./read-values.js";
 import { keyPos } from "./source-pos.js";
 

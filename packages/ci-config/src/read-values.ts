@@ -1,10 +1,9 @@
 // Small readers shared by the root and job validators: each checks one keyword's value, reports GitLab's
 // message at the keyword's position, and returns the normalized value or null.
 
-import type { PullPolicy } from "@buildsim/core";
+import { type PullPolicy, parseDurationS } from "@buildsim/core";
 import type { CiFileCondition, CiImage, CiVariableDef } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
-import { parseDurationS } from "./duration.js";
 import { type CiExpression, parseExpression } from "./expression.js";
 import { keyPos, type ProblemList, type SourcePos } from "./source-pos.js";
 

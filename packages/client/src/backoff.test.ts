@@ -1,5 +1,6 @@
+import { backoffDelayMs } from "@buildsim/core";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, parseRetryAfterMs, sleep } from "./backoff.js";
+import { parseRetryAfterMs, sleep } from "./backoff.js";
 import { ClientError } from "./client-error.js";
 
 describe("backoffDelayMs", () => {

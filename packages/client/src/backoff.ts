@@ -1,25 +1,7 @@
-// Exponential backoff delays and an abortable sleep, shared by HTTP retries and trace reconnects.
+// An abortable sleep and Retry-After parsing for HTTP retries and trace reconnects; the backoff delays
+// themselves are core's backoffDelayMs.
 
 import { ClientError } from "./client-error.js";
-
-/** How long to wait before retry/reconnect number `attempt` (0-based). */
-export interface BackoffOptions {
-  /** Delay before the first retry. @default 250 */
-  baseDelayMs?: number;
-  /** Upper bound for any single delay, including a server's `Retry-After`. @default 8000 */
-  maxDelayMs?: number;
-}
-
-export const DEFAULT_BASE_DELAY_MS = 250;
-export const DEFAULT_MAX_DELAY_MS = 8000;
-
-/** `baseDelayMs · 2^attempt`, capped at `maxDelayMs`, with up to 20% jitter so clients do not retry in step. */
-export function backoffDelayMs(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
-  const base = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
-  const max = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const exponential = Math.min(max, base * 2 ** attempt);
-  return Math.min(max, Math.round(exponential * (1 + 0.2 * random())));
-}
 
 /** A sleep the caller can replace (tests record delays instead of waiting). */
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;

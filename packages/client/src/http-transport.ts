@@ -1,14 +1,7 @@
 // The HTTP layer under every typed method: auth, timeouts, GitLab error mapping and the GET-only retry policy.
 
-import {
-  abortedError,
-  type BackoffOptions,
-  backoffDelayMs,
-  DEFAULT_MAX_DELAY_MS,
-  sleep as defaultSleep,
-  parseRetryAfterMs,
-  type SleepFn,
-} from "./backoff.js";
+import { type BackoffOptions, backoffDelayMs, DEFAULT_MAX_DELAY_MS } from "@buildsim/core";
+import { abortedError, sleep as defaultSleep, parseRetryAfterMs, type SleepFn } from "./backoff.js";
 import { ClientError, errorFromResponse } from "./client-error.js";
 import { type ArrayFormat, buildQueryString, type QueryParams } from "./query-string.js";
 

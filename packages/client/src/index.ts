@@ -1,9 +1,12 @@
 // @buildsim/client: one typed client for GitLab's v3 Builds and v4 Jobs APIs and buildsim's live trace stream.
 // Named exports only, listed explicitly.
 
+// The backoff is core's, the same for HTTP retries, trace reconnects and runner reconnects.
+export type { BackoffOptions } from "@buildsim/core";
+export { backoffDelayMs } from "@buildsim/core";
 export type { CallOptions, JobScope, ProjectRef } from "./api-options.js";
-export type { BackoffOptions, SleepFn } from "./backoff.js";
-export { backoffDelayMs, parseRetryAfterMs, sleep } from "./backoff.js";
+export type { SleepFn } from "./backoff.js";
+export { parseRetryAfterMs, sleep } from "./backoff.js";
 export { decodeBase64, encodeBase64 } from "./base64.js";
 export type { BuildsV3Api, ListBuildsOptions } from "./builds-v3-api.js";
 export { createBuildsV3Api } from "./builds-v3-api.js";

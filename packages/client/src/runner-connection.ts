@@ -1,32 +1,32 @@
 // The runner's side of buildsim's runner ↔ server WebSocket protocol, reconnecting and resending trace bytes.
 //
-//   runner                                   server
-//     |--- hello {token, protocol, tags} ------->|
-//     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds this runner still owns + bytes held
-//     |--- claim {requestId} ------------------->|
-//     |<-- job {requestId, job} | noJob ---------|
-//     |--- trace {buildId, offset, data} ------->|  one message in flight per build
-//     |<-- traceAck {buildId, length} -----------|  drop bytes below length; resend from it on a gap
-//     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
-//     |<-- cancel {buildId, reason} -------------|  → onCancel listeners
-//     |--- finish {buildId, state, …} ---------->|  only once every trace byte is acknowledged
-//     |<-- finishAck {buildId, status} ----------|  → finish() resolves with status
+// The protocol (sequence diagram, rules) is docs/runner-protocol.md; the messages are core's protocol.ts.
+// Here: one trace message in flight per build; bytes below each traceAck's length are dropped, a gap is
+// resent from it; cancel → onCancel listeners; finish only once every trace byte is acknowledged.
 //
-// When the socket closes (other than 4401/4426/4000, which stop the connection) it reconnects with capped
+// When the socket closes with a code core's CLOSE_CODE_TABLE says stops (4401/4426/4000) the connection
+// stops; otherwise it reconnects with capped
 // exponential backoff and jitter, says hello again, and on welcome rebases every build it still runs on
 // the length the server holds, resending from there. A build the server no longer holds is canceled.
 
 import type {
   BuildStatus,
+  CancelReason,
   FailureReason,
   JobPayload,
   RunnerToServerMessage,
   ServerToRunnerMessage,
   WelcomeMessage,
 } from "@buildsim/core";
-import { CLOSE_CODES, isCompletedStatus, PROTOCOL_VERSION } from "@buildsim/core";
+import {
+  CLOSE_CODES,
+  closeCodeMeaning,
+  type FatalCloseName,
+  isCompletedStatus,
+  PROTOCOL_VERSION,
+  parseServerToRunnerMessage,
+} from "@buildsim/core";
 import { ListenerSet } from "./listener-set.js";
-import { parseServerToRunnerMessage } from "./parse-server-to-runner-message.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
 import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
 import {
@@ -93,7 +93,7 @@ export class RunnerConnection {
   private readonly builds = new Map<number, TrackedBuild>();
   private readonly claims = new Map<string, PendingClaim>();
   private readonly listeners = {
-    cancel: new ListenerSet<[number, "canceled" | "timeout"]>(),
+    cancel: new ListenerSet<[number, CancelReason]>(),
     welcome: new ListenerSet<[WelcomeMessage]>(),
     disconnect: new ListenerSet<[number]>(),
     error: new ListenerSet<[Error]>(),
@@ -209,7 +209,7 @@ export class RunnerConnection {
   }
 
   /** Calls `listener(buildId, reason)` when the server cancels a build; returns the unsubscribe function. */
-  onCancel(listener: (buildId: number, reason: "canceled" | "timeout") => void): () => void {
+  onCancel(listener: (buildId: number, reason: CancelReason) => void): () => void {
     return this.listeners.cancel.add(listener);
   }
   /** Calls `listener` on every welcome (the first and each after a reconnect). */
@@ -283,10 +283,15 @@ export class RunnerConnection {
       const text =
         typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString();
       const message = parseServerToRunnerMessage(text);
-      if (message) this.receive(message);
+      if (message.ok) this.receive(message.value);
       else
         this.listeners.error.emit(
-          [new RunnerConnectionError("PROTOCOL_ERROR", `unreadable message: ${text.slice(0, 200)}`)],
+          [
+            new RunnerConnectionError(
+              "PROTOCOL_ERROR",
+              `unreadable message (${message.error}): ${text.slice(0, 200)}`,
+            ),
+          ],
           () => {},
         );
     });
@@ -458,7 +463,7 @@ export class RunnerConnection {
       );
     }
     this.listeners.disconnect.emit([code], this.reportError);
-    const fatal = fatalCloseCodes.get(code);
+    const fatal = fatalCloseName(code);
     if (fatal) {
       const error = new RunnerConnectionError(fatal, `the server closed the runner connection with ${code}`);
       this.reportError(error);
@@ -489,11 +494,11 @@ export class RunnerConnection {
   private readonly reportError = (error: Error): void => this.listeners.error.emit([error], () => {});
 }
 
-const fatalCloseCodes = new Map<number, "UNAUTHORIZED" | "UNSUPPORTED_PROTOCOL" | "PROTOCOL_ERROR">([
-  [CLOSE_CODES.UNAUTHORIZED, "UNAUTHORIZED"],
-  [CLOSE_CODES.UNSUPPORTED_PROTOCOL, "UNSUPPORTED_PROTOCOL"],
-  [CLOSE_CODES.PROTOCOL_ERROR, "PROTOCOL_ERROR"],
-]);
+/** The close codes that stop the connection for good (core's table), by the error code they become. */
+function fatalCloseName(code: number): FatalCloseName | undefined {
+  const meaning = closeCodeMeaning(code);
+  return meaning?.reaction === "stop" ? (meaning.name as FatalCloseName) : undefined;
+}
 
 /** Creates a runner connection; call `connect()` to open it. */
 export function createRunnerConnection(options: RunnerConnectionOptions): RunnerConnection {

@@ -1,6 +1,6 @@
 // The little a runner connection needs from a WebSocket, its URL, and its reconnect backoff.
 
-import { RUNNER_WS_PATH } from "@buildsim/core";
+import { backoffDelayMs, RUNNER_WS_PATH } from "@buildsim/core";
 
 /** The subset of the WHATWG WebSocket API (which `ws` implements too) the runner connection uses. */
 export interface RunnerSocket {
@@ -28,17 +28,21 @@ export function runnerSocketUrl(baseUrl: string): string {
 }
 
 /**
- * The delay before reconnect attempt `attempt` (0-based): `reconnectDelayMs · 2^attempt`, capped at
- * `maxReconnectDelayMs`, then jittered into [half, all] of that so a fleet of runners does not reconnect
- * in lockstep after a server restart.
+ * The delay before reconnect attempt `attempt` (0-based): core's backoff from `reconnectDelayMs`, capped
+ * at `maxReconnectDelayMs`, jittered into [half, all] so a fleet of runners does not reconnect in
+ * lockstep after a server restart.
  */
 export function reconnectDelayMs(
   attempt: number,
   options: { reconnectDelayMs: number; maxReconnectDelayMs: number; random: () => number },
 ): number {
-  const backoffMs = Math.min(
-    options.maxReconnectDelayMs,
-    options.reconnectDelayMs * 2 ** Math.min(attempt, 30),
+  return backoffDelayMs(
+    attempt,
+    {
+      baseDelayMs: options.reconnectDelayMs,
+      maxDelayMs: options.maxReconnectDelayMs,
+      jitter: "half-to-full",
+    },
+    options.random,
   );
-  return Math.round(backoffMs / 2 + (options.random() * backoffMs) / 2);
 }

@@ -1,5 +1,5 @@
 // watchProjectEvents against a scripted events socket: `connected` on every (re)connect, the events in
-// order, reconnecting after a drop (1001) and failing with the close's error for 4403.
+// order, reconnecting after a drop (1001) and failing with the close's error for 4401.
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,15 +57,17 @@ describe("watchProjectEvents", () => {
     expect(seen[0]).toEqual({ url: `${EVENTS_WS_PATH}?project=group%2Fapp`, token: "secret" });
   });
 
-  it("fails with forbidden when the server closes with 4403", async () => {
-    const { url } = await scriptedServer([(ws) => ws.close(CLOSE_CODES.FORBIDDEN, "403 Forbidden")]);
+  // A refused watcher gets GitLab's HTTP 403/404 on the upgrade; once open, only core's CLOSE_CODE_TABLE
+  // codes that stop (4401, 4000, 4426) are errors.
+  it("fails with unauthorized when the server closes with 4401", async () => {
+    const { url } = await scriptedServer([(ws) => ws.close(CLOSE_CODES.UNAUTHORIZED, "401 Unauthorized")]);
     const client = createClient({ baseUrl: url, token: "t", sleep: async () => {} });
     const events: ProjectEvent[] = [];
     await expect(
       (async () => {
         for await (const event of client.watchProjectEvents(1)) events.push(event);
       })(),
-    ).rejects.toMatchObject({ code: "forbidden", message: "403 Forbidden" });
+    ).rejects.toMatchObject({ code: "unauthorized", message: "401 Unauthorized" });
     expect(events).toEqual([{ type: "connected" }]);
   });
 });

@@ -7,9 +7,18 @@
 // Events are hints and are not replayed: every (re)connect yields `connected` first, so a caller refetches
 // what it shows and cannot miss a change made while the socket was down.
 
-import { CLOSE_CODES, EVENTS_WS_PATH, type JobChangedEvent, type PipelineChangedEvent } from "@buildsim/core";
+import {
+  type BackoffOptions,
+  backoffDelayMs,
+  CLOSE_CODES,
+  closeCodeMeaning,
+  EVENTS_WS_PATH,
+  type JobChangedEvent,
+  type PipelineChangedEvent,
+  parseServerToEventsWatcherMessage,
+} from "@buildsim/core";
 import type { ProjectRef } from "./api-options.js";
-import { abortedError, type BackoffOptions, backoffDelayMs, type SleepFn } from "./backoff.js";
+import { abortedError, type SleepFn } from "./backoff.js";
 import { ClientError, type ClientErrorCode } from "./client-error.js";
 import { SocketEventQueue } from "./socket-event-queue.js";
 import type { ResolvedWebSocketFactory, WebSocketLike } from "./web-socket-factory.js";
@@ -32,11 +41,10 @@ export interface ProjectEventsContext {
   sleep: SleepFn;
 }
 
-const CLOSE_ERRORS: Readonly<Record<number, ClientErrorCode>> = {
-  [CLOSE_CODES.UNAUTHORIZED]: "unauthorized",
-  [CLOSE_CODES.FORBIDDEN]: "forbidden",
-  [CLOSE_CODES.NOT_FOUND]: "not_found",
-};
+/** What a close means is core's CLOSE_CODE_TABLE: `stop` codes are errors, the rest are drops. */
+function closeError(code: number): ClientErrorCode | undefined {
+  return closeCodeMeaning(code)?.clientError;
+}
 
 function eventsUrl(context: ProjectEventsContext, project: ProjectRef): string {
   const url = new URL(`${context.baseUrl.replace(/\/+$/, "")}${EVENTS_WS_PATH}`);
@@ -48,16 +56,10 @@ function eventsUrl(context: ProjectEventsContext, project: ProjectRef): string {
   return url.toString();
 }
 
+/** Core's parser; a message this version does not know (or not JSON) is ignored, not an error. */
 function parseEvent(data: string): JobChangedEvent | PipelineChangedEvent | null {
-  try {
-    const m = JSON.parse(data) as Partial<JobChangedEvent | PipelineChangedEvent> | null;
-    if ((m?.type === "job" || m?.type === "pipeline") && typeof m.id === "number") {
-      return m as JobChangedEvent | PipelineChangedEvent;
-    }
-  } catch {
-    // Not JSON: ignored like any message this version does not know.
-  }
-  return null;
+  const parsed = parseServerToEventsWatcherMessage(data);
+  return parsed.ok ? parsed.value : null;
 }
 
 /** Yields `connected` on each (re)connect, then the project's events, until aborted. */
@@ -110,7 +112,7 @@ export async function* watchProjectEvents(
               });
             }
           } else {
-            const code = CLOSE_ERRORS[event.code];
+            const code = closeError(event.code);
             if (code)
               throw new ClientError({
                 code,

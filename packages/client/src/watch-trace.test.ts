@@ -176,16 +176,31 @@ describe("watchTrace over the WebSocket", () => {
   });
 
   it.each([
-    [CLOSE_CODES.NOT_FOUND, "not_found"],
     [CLOSE_CODES.UNAUTHORIZED, "unauthorized"],
-    [CLOSE_CODES.FORBIDDEN, "forbidden"],
     [CLOSE_CODES.PROTOCOL_ERROR, "protocol"],
+    [CLOSE_CODES.UNSUPPORTED_PROTOCOL, "protocol"],
   ] as const)("throws a ClientError when the server closes with %i", async (code, expected) => {
     const { url, connections } = await serveWatcher((c) => c.socket.close(code, "No such build"));
     const error = await rejection(collect(createClient({ baseUrl: url }).watchTrace(1, 999)));
     expect(error.code).toBe(expected);
     expect(error.message).toBe("No such build");
     expect(connections).toHaveLength(1);
+  });
+
+  // 4403/4404 are not close codes buildsim sends (a refused watcher gets GitLab's HTTP 403/404 on the
+  // upgrade, tested below), so a close with one is a dropped connection like any other.
+  it("treats a close with a code buildsim never sends (4404) as a drop and resumes from its bytes", async () => {
+    const { url, connections } = await serveWatcher((c) => {
+      if (connections.length === 1) {
+        sendChunk(c.socket, 0, TRACE.subarray(0, 100));
+        c.socket.close(4404, "gone");
+        return;
+      }
+      streamAll(c);
+    });
+    const events = await collect(createClient({ baseUrl: url, sleep: async () => {} }).watchTrace(1, 7));
+    expect(connections.map((c) => c.offset)).toEqual([0, 100]);
+    expect(bytesOf(events)).toEqual(TRACE);
   });
 
   it("throws a protocol error on a message it does not understand", async () => {

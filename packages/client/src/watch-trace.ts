@@ -1,11 +1,7 @@
 // Follows a build's trace live over buildsim's watcher WebSocket, resuming byte-exactly after every drop.
 //
-// Watcher ↔ server (`GET /-/buildsim/trace?project=ID&build=ID&offset=N`, upgraded):
-//
-//   watcher                                  server
-//     |<-- chunk {offset, data} -----------------|  stored bytes from `offset`, then live ones
-//     |<-- status {status} ----------------------|  each status change while watching
-//     |<-- end {status, length} -----------------|  build complete; server closes with 1000
+// The watcher ↔ server protocol (`GET /-/buildsim/trace?project=ID&build=ID&offset=N`, upgraded): chunk,
+// status and end messages, drawn in docs/runner-protocol.md; messages and close codes are core's.
 //
 // The watcher counts the bytes it has yielded (`offset`). Any drop — network, restart (1001), a close
 // with WATCHER_TOO_SLOW (4408), an `end` whose `length` is past what we hold — reconnects with
@@ -14,14 +10,17 @@
 // (real GitLab: the upgrade answers 404) is followed by polling the v4 trace and job instead.
 
 import {
+  type BackoffOptions,
   type BuildStatus,
+  backoffDelayMs,
   CLOSE_CODES,
-  isBuildStatus,
+  closeCodeMeaning,
+  parseServerToWatcherMessage,
   type ServerToWatcherMessage,
   TRACE_WS_PATH,
 } from "@buildsim/core";
 import type { ProjectRef } from "./api-options.js";
-import { abortedError, type BackoffOptions, backoffDelayMs, type SleepFn } from "./backoff.js";
+import { abortedError, type SleepFn } from "./backoff.js";
 import { decodeBase64 } from "./base64.js";
 import { ClientError, type ClientErrorCode, codeForStatus } from "./client-error.js";
 import type { HttpTransport } from "./http-transport.js";
@@ -76,14 +75,6 @@ interface WatchState {
   /** Whether the upgrade's HTTP status was already probed (browsers hide it). */
   probed: boolean;
 }
-
-const CLOSE_ERRORS: Readonly<Record<number, ClientErrorCode>> = {
-  [CLOSE_CODES.UNAUTHORIZED]: "unauthorized",
-  [CLOSE_CODES.FORBIDDEN]: "forbidden",
-  [CLOSE_CODES.NOT_FOUND]: "not_found",
-  [CLOSE_CODES.PROTOCOL_ERROR]: "protocol",
-  [CLOSE_CODES.UNSUPPORTED_PROTOCOL]: "protocol",
-};
 
 // A refused upgrade worth another try; any other 4xx (401, 403, 400…) will not change by retrying.
 const TRANSIENT_UPGRADE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429]);
@@ -241,8 +232,10 @@ async function classifyClose(
   project: ProjectRef,
   buildId: number,
 ): Promise<Outcome> {
-  const closeError = CLOSE_ERRORS[code];
-  if (closeError) {
+  // What a close means is core's table: `stop` codes are errors, the rest are drops to resume from.
+  const meaning = closeCodeMeaning(code);
+  if (meaning?.clientError) {
+    const closeError: ClientErrorCode = meaning.clientError;
     throw new ClientError({ code: closeError, message: reason || `Trace socket closed with ${code}` });
   }
   if (!facts.opened) {
@@ -264,7 +257,7 @@ async function classifyClose(
   }
   return {
     kind: "reconnect",
-    immediate: code === CLOSE_CODES.WATCHER_TOO_SLOW,
+    immediate: meaning?.reaction === "reconnect-now",
     progressed: facts.progressed,
     reason: facts.lastError || `closed with ${code}${reason ? ` (${reason})` : ""}`,
   };
@@ -292,28 +285,11 @@ async function probeUpgrade(
 }
 
 function parseWatcherMessage(data: string): ServerToWatcherMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch (cause) {
-    throw new ClientError({
-      code: "protocol",
-      message: "Trace socket sent a message that is not JSON",
-      cause,
-    });
-  }
-  const message = parsed as Partial<Record<string, unknown>> | null;
-  const isCount = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
-  if (message?.type === "chunk" && isCount(message.offset) && typeof message.data === "string") {
-    return parsed as ServerToWatcherMessage;
-  }
-  if (message?.type === "status" && isBuildStatus(message.status)) return parsed as ServerToWatcherMessage;
-  if (message?.type === "end" && isBuildStatus(message.status) && isCount(message.length)) {
-    return parsed as ServerToWatcherMessage;
-  }
+  const parsed = parseServerToWatcherMessage(data);
+  if (parsed.ok) return parsed.value;
   throw new ClientError({
     code: "protocol",
-    message: `Trace socket sent an unknown message: ${data.slice(0, 200)}`,
+    message: `Trace socket sent a message it should not (${parsed.error}): ${data.slice(0, 200)}`,
   });
 }
 

@@ -1,215 +1,252 @@
 // The REST shapes buildsim serves, as GitLab's entities expose them (snake_case, JSON types). The server
 // renders these; the client returns them. v3 follows GitLab 8.17 `Entities::Build`; v4 the current Job.
+// Schemas first (the OpenAPI document is generated from them); the types are derived. Objects accept
+// keys beyond the listed ones, as GitLab adds fields between versions.
+
+import { type Static, Type } from "@sinclair/typebox";
+import { Nullable } from "./schema-helpers.js";
 
 /** `Entities::User` as v3 builds embed it (8.13–8.17 field set). */
-export interface UserEntityV3 {
-  name: string;
-  username: string;
-  id: number;
-  state: string;
-  avatar_url: string | null;
-  web_url: string;
-  created_at: string;
-  is_admin: boolean;
-  bio: string | null;
-  location?: string | null;
-  skype: string;
-  linkedin: string;
-  twitter: string;
-  website_url: string;
-  organization?: string | null;
-}
+export const UserEntityV3Schema = Type.Object({
+  name: Type.String(),
+  username: Type.String(),
+  id: Type.Number(),
+  state: Type.String(),
+  avatar_url: Nullable(Type.String()),
+  web_url: Type.String(),
+  created_at: Type.String(),
+  is_admin: Type.Boolean(),
+  bio: Nullable(Type.String()),
+  location: Type.Optional(Nullable(Type.String())),
+  skype: Type.String(),
+  linkedin: Type.String(),
+  twitter: Type.String(),
+  website_url: Type.String(),
+  organization: Type.Optional(Nullable(Type.String())),
+});
+export type UserEntityV3 = Static<typeof UserEntityV3Schema>;
 
 /** `Entities::RepoCommit` (v3). */
-export interface CommitEntityV3 {
-  id: string;
-  short_id: string;
-  title: string;
-  author_name: string;
-  author_email: string;
-  created_at: string;
-  committer_name?: string;
-  committer_email?: string;
-  message: string;
-}
+export const CommitEntityV3Schema = Type.Object({
+  id: Type.String(),
+  short_id: Type.String(),
+  title: Type.String(),
+  author_name: Type.String(),
+  author_email: Type.String(),
+  created_at: Type.String(),
+  committer_name: Type.Optional(Type.String()),
+  committer_email: Type.Optional(Type.String()),
+  message: Type.String(),
+});
+export type CommitEntityV3 = Static<typeof CommitEntityV3Schema>;
 
 /** `Entities::Runner`. */
-export interface RunnerEntity {
-  id: number;
-  description: string;
-  active: boolean;
-  is_shared: boolean;
-  name: string | null;
-  ip_address?: string | null;
-  paused?: boolean;
-  runner_type?: string;
-  online?: boolean;
-  status?: string;
-}
+export const RunnerEntitySchema = Type.Object({
+  id: Type.Number(),
+  description: Type.String(),
+  active: Type.Boolean(),
+  is_shared: Type.Boolean(),
+  name: Nullable(Type.String()),
+  ip_address: Type.Optional(Nullable(Type.String())),
+  paused: Type.Optional(Type.Boolean()),
+  runner_type: Type.Optional(Type.String()),
+  online: Type.Optional(Type.Boolean()),
+  status: Type.Optional(Type.String()),
+});
+export type RunnerEntity = Static<typeof RunnerEntitySchema>;
 
 /** `Entities::PipelineBasic`. */
-export interface PipelineBasicEntity {
-  id: number;
-  iid?: number;
-  sha: string;
-  ref: string;
-  status: string;
-  web_url?: string;
-  project_id?: number;
-  created_at?: string;
-  updated_at?: string;
-  source?: string;
-}
+export const PipelineBasicEntitySchema = Type.Object({
+  id: Type.Number(),
+  iid: Type.Optional(Type.Number()),
+  sha: Type.String(),
+  ref: Type.String(),
+  status: Type.String(),
+  web_url: Type.Optional(Type.String()),
+  project_id: Type.Optional(Type.Number()),
+  created_at: Type.Optional(Type.String()),
+  updated_at: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String()),
+});
+export type PipelineBasicEntity = Static<typeof PipelineBasicEntitySchema>;
 
-export interface ArtifactsFileEntity {
-  filename: string;
-  size: number;
-}
+export const ArtifactsFileEntitySchema = Type.Object({
+  filename: Type.String(),
+  size: Type.Number(),
+});
+export type ArtifactsFileEntity = Static<typeof ArtifactsFileEntitySchema>;
 
 /**
  * v3 `Entities::Build`. Under the default (`docs`) profile the key set follows the seed document's
  * examples; under `gitlab-8.17`, GitLab's code (no null `artifacts_file`, `pipeline` present).
  */
-export interface BuildEntityV3 {
-  commit: CommitEntityV3 | null;
-  coverage: number | null;
-  created_at: string;
-  artifacts_file?: ArtifactsFileEntity | null;
-  download_url?: string | null;
-  finished_at: string | null;
-  id: number;
-  name: string;
-  ref: string;
-  runner: RunnerEntity | null;
-  stage: string;
-  started_at: string | null;
-  status: string;
-  tag: boolean;
-  user: UserEntityV3 | null;
-  pipeline?: PipelineBasicEntity;
-}
+export const BuildEntityV3Schema = Type.Object({
+  commit: Nullable(CommitEntityV3Schema),
+  coverage: Nullable(Type.Number()),
+  created_at: Type.String(),
+  artifacts_file: Type.Optional(Nullable(ArtifactsFileEntitySchema)),
+  download_url: Type.Optional(Nullable(Type.String())),
+  finished_at: Nullable(Type.String()),
+  id: Type.Number(),
+  name: Type.String(),
+  ref: Type.String(),
+  runner: Nullable(RunnerEntitySchema),
+  stage: Type.String(),
+  started_at: Nullable(Type.String()),
+  status: Type.String(),
+  tag: Type.Boolean(),
+  user: Nullable(UserEntityV3Schema),
+  pipeline: Type.Optional(PipelineBasicEntitySchema),
+});
+export type BuildEntityV3 = Static<typeof BuildEntityV3Schema>;
 
 /** v4 `Entities::UserBasic`/`User` as jobs embed it. */
-export interface UserEntityV4 {
-  id: number;
-  username: string;
-  name: string;
-  state: string;
-  avatar_url: string | null;
-  web_url: string;
-  created_at: string;
-  bio: string | null;
-  location: string | null;
-  public_email: string | null;
-  skype: string;
-  linkedin: string;
-  twitter: string;
-  website_url: string;
-  organization: string | null;
-  job_title?: string;
-  pronouns?: string | null;
-  bot?: boolean;
-  discord?: string;
-  locked?: boolean;
-}
+export const UserEntityV4Schema = Type.Object({
+  id: Type.Number(),
+  username: Type.String(),
+  name: Type.String(),
+  state: Type.String(),
+  avatar_url: Nullable(Type.String()),
+  web_url: Type.String(),
+  created_at: Type.String(),
+  bio: Nullable(Type.String()),
+  location: Nullable(Type.String()),
+  public_email: Nullable(Type.String()),
+  skype: Type.String(),
+  linkedin: Type.String(),
+  twitter: Type.String(),
+  website_url: Type.String(),
+  organization: Nullable(Type.String()),
+  job_title: Type.Optional(Type.String()),
+  pronouns: Type.Optional(Nullable(Type.String())),
+  bot: Type.Optional(Type.Boolean()),
+  discord: Type.Optional(Type.String()),
+  locked: Type.Optional(Type.Boolean()),
+});
+export type UserEntityV4 = Static<typeof UserEntityV4Schema>;
 
 /** v4 `Entities::Commit`. */
-export interface CommitEntityV4 {
-  id: string;
-  short_id: string;
-  created_at: string;
-  parent_ids: string[];
-  title: string;
-  message: string;
-  author_name: string;
-  author_email: string;
-  authored_date: string;
-  committer_name: string;
-  committer_email: string;
-  committed_date: string;
-  trailers?: Record<string, string>;
-  extended_trailers?: Record<string, string[]>;
-  web_url: string;
-}
+export const CommitEntityV4Schema = Type.Object({
+  id: Type.String(),
+  short_id: Type.String(),
+  created_at: Type.String(),
+  parent_ids: Type.Array(Type.String()),
+  title: Type.String(),
+  message: Type.String(),
+  author_name: Type.String(),
+  author_email: Type.String(),
+  authored_date: Type.String(),
+  committer_name: Type.String(),
+  committer_email: Type.String(),
+  committed_date: Type.String(),
+  trailers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  extended_trailers: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+  web_url: Type.String(),
+});
+export type CommitEntityV4 = Static<typeof CommitEntityV4Schema>;
 
-export interface JobArtifactEntity {
-  file_type: string;
-  size: number;
-  filename: string;
-  file_format: string | null;
-}
+export const JobArtifactEntitySchema = Type.Object({
+  file_type: Type.String(),
+  size: Type.Number(),
+  filename: Type.String(),
+  file_format: Nullable(Type.String()),
+});
+export type JobArtifactEntity = Static<typeof JobArtifactEntitySchema>;
 
 /** v4 `Entities::Ci::Job` (current GitLab). */
-export interface JobEntity {
-  id: number;
-  status: string;
-  stage: string;
-  name: string;
-  ref: string;
-  tag: boolean;
-  coverage: number | null;
-  allow_failure: boolean;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  erased_at: string | null;
-  duration: number | null;
-  queued_duration: number | null;
-  user: UserEntityV4 | null;
-  commit: CommitEntityV4 | null;
-  pipeline: PipelineBasicEntity;
-  failure_reason?: string;
-  web_url: string;
-  project: { ci_job_token_scope_enabled: boolean };
-  artifacts_file?: ArtifactsFileEntity;
-  artifacts: JobArtifactEntity[];
-  runner: RunnerEntity | null;
-  runner_manager: unknown | null;
-  artifacts_expire_at: string | null;
-  archived: boolean;
-  tag_list: string[];
-}
+export const JobEntitySchema = Type.Object({
+  id: Type.Number(),
+  status: Type.String(),
+  stage: Type.String(),
+  name: Type.String(),
+  ref: Type.String(),
+  tag: Type.Boolean(),
+  coverage: Nullable(Type.Number()),
+  allow_failure: Type.Boolean(),
+  created_at: Type.String(),
+  started_at: Nullable(Type.String()),
+  finished_at: Nullable(Type.String()),
+  erased_at: Nullable(Type.String()),
+  duration: Nullable(Type.Number()),
+  queued_duration: Nullable(Type.Number()),
+  user: Nullable(UserEntityV4Schema),
+  commit: Nullable(CommitEntityV4Schema),
+  pipeline: PipelineBasicEntitySchema,
+  failure_reason: Type.Optional(Type.String()),
+  web_url: Type.String(),
+  project: Type.Object({ ci_job_token_scope_enabled: Type.Boolean() }),
+  artifacts_file: Type.Optional(ArtifactsFileEntitySchema),
+  artifacts: Type.Array(JobArtifactEntitySchema),
+  runner: Nullable(RunnerEntitySchema),
+  runner_manager: Nullable(Type.Unknown()),
+  artifacts_expire_at: Nullable(Type.String()),
+  archived: Type.Boolean(),
+  tag_list: Type.Array(Type.String()),
+});
+export type JobEntity = Static<typeof JobEntitySchema>;
 
 /** v4 `Entities::Ci::Pipeline` (single pipeline). */
-export interface PipelineEntity extends Required<Pick<PipelineBasicEntity, "id" | "sha" | "ref" | "status">> {
-  iid: number;
-  project_id: number;
-  source: string;
-  web_url: string;
-  created_at: string;
-  updated_at: string;
-  before_sha: string | null;
-  tag: boolean;
-  yaml_errors: string | null;
-  user: UserEntityV4 | null;
-  started_at: string | null;
-  finished_at: string | null;
-  committed_at: string | null;
-  duration: number | null;
-  queued_duration: number | null;
-  coverage: string | null;
-  detailed_status: Record<string, unknown>;
-}
+export const PipelineEntitySchema = Type.Object({
+  id: Type.Number(),
+  sha: Type.String(),
+  ref: Type.String(),
+  status: Type.String(),
+  iid: Type.Number(),
+  project_id: Type.Number(),
+  source: Type.String(),
+  web_url: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  before_sha: Nullable(Type.String()),
+  tag: Type.Boolean(),
+  yaml_errors: Nullable(Type.String()),
+  user: Nullable(UserEntityV4Schema),
+  started_at: Nullable(Type.String()),
+  finished_at: Nullable(Type.String()),
+  committed_at: Nullable(Type.String()),
+  duration: Nullable(Type.Number()),
+  queued_duration: Nullable(Type.Number()),
+  coverage: Nullable(Type.String()),
+  detailed_status: Type.Record(Type.String(), Type.Unknown()),
+});
+export type PipelineEntity = Static<typeof PipelineEntitySchema>;
 
 /** v4 project, the subset buildsim stores. */
-export interface ProjectEntity {
-  id: number;
-  name: string;
-  path: string;
-  path_with_namespace: string;
-  name_with_namespace: string;
-  description: string | null;
-  default_branch: string;
-  visibility: string;
-  web_url: string;
-  created_at: string;
-  public_jobs: boolean;
-  jobs_enabled: boolean;
-  [key: string]: unknown;
-}
+export const ProjectEntitySchema = Type.Object({
+  id: Type.Number(),
+  name: Type.String(),
+  path: Type.String(),
+  path_with_namespace: Type.String(),
+  name_with_namespace: Type.String(),
+  description: Nullable(Type.String()),
+  default_branch: Type.String(),
+  visibility: Type.String(),
+  web_url: Type.String(),
+  created_at: Type.String(),
+  public_jobs: Type.Boolean(),
+  jobs_enabled: Type.Boolean(),
+});
+/** More of GitLab's project fields may follow (the presenter fills what buildsim knows). */
+export type ProjectEntity = Static<typeof ProjectEntitySchema> & Record<string, unknown>;
 
-/** GitLab's error bodies: `{"message": …}` from the API helpers, `{"error": …}` from parameter validation. */
-export type ApiErrorBody = { message: string } | { error: string };
+/**
+ * GitLab's error bodies: `{"message": …}` from the API helpers, `{"error": …}` from parameter validation,
+ * `{"message": {field: [problems]}}` from model validation (GitLab's `render_validation_error!`).
+ */
+export const ApiErrorBodySchema = Type.Union([
+  Type.Object({ message: Type.String() }, { additionalProperties: false }),
+  Type.Object({ error: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { message: Type.Record(Type.String(), Type.Array(Type.String())) },
+    { additionalProperties: false },
+  ),
+  /** RFC 6750's insufficient_scope, as GitLab's API guard renders it. */
+  Type.Object(
+    { error: Type.String(), error_description: Type.String(), scope: Type.String() },
+    { additionalProperties: false },
+  ),
+]);
+export type ApiErrorBody = Static<typeof ApiErrorBodySchema>;
 
 /** `API::Entities::Ci::Variable`: `/api/v4/projects/:id/variables`. */
 export interface VariableEntity {
@@ -225,24 +262,27 @@ export interface VariableEntity {
 }
 
 /** `GET /api/v4/version`. */
-export interface VersionEntity {
-  version: string;
-  revision: string;
-}
+export const VersionEntitySchema = Type.Object({
+  version: Type.String(),
+  revision: Type.String(),
+});
+export type VersionEntity = Static<typeof VersionEntitySchema>;
 
 /** buildsim's `GET /-/buildsim/api/projects/:id/pipelines/:pipeline_id/needs`: one job of the needs graph. */
-export interface JobNeedsEntity {
-  id: number;
-  name: string;
-  stage: string;
+export const JobNeedsEntitySchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  stage: Type.String(),
   /** `needs:` job names; null when the job follows stage order. */
-  needs: string[] | null;
-}
+  needs: Nullable(Type.Array(Type.String())),
+});
+export type JobNeedsEntity = Static<typeof JobNeedsEntitySchema>;
 
 /** buildsim's `GET /-/buildsim/api/projects/:id/jobs/:job_id/variables`: a variable the job saw. */
-export interface JobVariableEntity {
-  key: string;
+export const JobVariableEntitySchema = Type.Object({
+  key: Type.String(),
   /** null when masked (not public). */
-  value: string | null;
-  masked: boolean;
-}
+  value: Nullable(Type.String()),
+  masked: Type.Boolean(),
+});
+export type JobVariableEntity = Static<typeof JobVariableEntitySchema>;

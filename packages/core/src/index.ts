@@ -20,8 +20,40 @@ export type {
   VariableEntity,
   VersionEntity,
 } from "./api-entities.js";
+export {
+  ApiErrorBodySchema,
+  ArtifactsFileEntitySchema,
+  BuildEntityV3Schema,
+  CommitEntityV3Schema,
+  CommitEntityV4Schema,
+  JobArtifactEntitySchema,
+  JobEntitySchema,
+  JobNeedsEntitySchema,
+  JobVariableEntitySchema,
+  PipelineBasicEntitySchema,
+  PipelineEntitySchema,
+  ProjectEntitySchema,
+  RunnerEntitySchema,
+  UserEntityV3Schema,
+  UserEntityV4Schema,
+  VersionEntitySchema,
+} from "./api-entities.js";
+export {
+  CreatePipelineParamsSchema,
+  JobTokenParamsSchema,
+  PageParamsSchema,
+  PipelineListParamsSchema,
+  RegisteredRunnerSchema,
+  RegisterRunnerParamsSchema,
+  RunnerTokenParamsSchema,
+  UploadArtifactsParamsSchema,
+  V3BuildListParamsSchema,
+  V4JobListParamsSchema,
+} from "./api-params.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
+export type { BackoffOptions } from "./backoff.js";
+export { backoffDelayMs, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./backoff.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";
 export { BUILD_EVENT_TYPES } from "./build-events.js";
 export {
@@ -38,6 +70,8 @@ export {
 } from "./build-guards.js";
 export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js";
 export { buildMachine } from "./build-machine.js";
+export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
+export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -67,6 +101,7 @@ export {
   ENVIRONMENT_ACTIONS,
   RESOURCE_GROUP_PROCESS_MODES,
 } from "./domain.js";
+export { parseDurationS } from "./duration.js";
 export type {
   Deployment,
   DeploymentEntity,
@@ -84,15 +119,30 @@ export type {
   JobService,
   PullPolicy,
 } from "./job-run-spec.js";
+export {
+  JobCacheKeySchema,
+  JobCacheSchema,
+  JobImageSchema,
+  JobServiceSchema,
+  PullPolicySchema,
+} from "./job-run-spec.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";
 export { newUser } from "./new-user.js";
+export type { ParseResult } from "./parse-wire-message.js";
+export {
+  parseRunnerToServerMessage,
+  parseServerToEventsWatcherMessage,
+  parseServerToRunnerMessage,
+  parseServerToWatcherMessage,
+} from "./parse-wire-message.js";
 export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {
   CancelMessage,
+  CancelReason,
   ChunkMessage,
   ClaimMessage,
   EndMessage,
@@ -121,22 +171,29 @@ export type {
   WelcomeMessage,
 } from "./protocol.js";
 export {
-  CLOSE_CODES,
+  CANCEL_REASONS,
   EVENTS_WS_PATH,
+  JobPayloadSchema,
   PROTOCOL_VERSION,
+  RUNNER_TO_SERVER_SCHEMAS,
   RUNNER_WS_PATH,
+  SERVER_TO_RUNNER_SCHEMAS,
+  SERVER_TO_WATCHER_SCHEMAS,
   TRACE_WS_PATH,
 } from "./protocol.js";
 export type { RetryOptions } from "./retry-build.js";
 export { reopenAfterRetry, retryBuild, shouldAutoRetry } from "./retry-build.js";
+export { Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
 export type { BuildStatus, BuildWhen, FailureReason, PipelineStatus } from "./status.js";
 export {
   ACTIVE_STATUSES,
   BUILD_STATUSES,
   BUILD_WHEN,
+  BuildStatusSchema,
   CANCELABLE_STATUSES,
   COMPLETED_STATUSES,
   FAILURE_REASONS,
+  FailureReasonSchema,
   FINISHED_STATUSES,
   isActiveStatus,
   isBuildStatus,

@@ -1,44 +1,12 @@
-// Every WebSocket message between buildsim's server, its runners and trace watchers, grouped by direction.
-// JSON text frames; bytes of a trace travel base64-encoded so offsets count exact bytes.
-//
-// Runner ↔ server (`GET /-/buildsim/runner`, upgraded to WebSocket):
-//
-//   runner                                   server
-//     |--- hello {token, protocol, tags} ------->|  runner token checked; 4401 close if unknown
-//     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds still running on this runner
-//     |--- claim {requestId, waitMs?} ---------->|  oldest matching pending build → running (one SQLite tx)
-//     |<-- job {requestId, job} | noJob ---------|  parked up to waitMs until a build is queued
-//     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
-//     |<-- traceAck {buildId, length} -----------|  persisted length; runner drops bytes below it,
-//     |                                          |  resends from `length` when it is behind (a gap);
-//     |                                          |  exactly one ack per trace message, in order
-//     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
-//     |<-- cancel {buildId} ---------------------|  build canceled (API) or timed out: kill it now
-//     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
-//     |<-- finishAck {buildId, status} ----------|  status the build ended with (canceled wins)
-//     |--- release {buildId} ------------------->|  a resumed build it never got: back to the queue
-//
-// Watcher ↔ server (`GET /-/buildsim/trace?project=ID&build=ID&offset=N`, user token as for the API):
-//
-//   watcher                                  server
-//     |<-- chunk {offset, data} -----------------|  stored bytes from `offset`, then live ones, in order
-//     |<-- status {status} ----------------------|  each status change while watching
-//     |<-- end {status, length} -----------------|  build complete; the server closes with 1000
-//
-// Project events (`GET /-/buildsim/events?project=ID`, user token as for the API, anonymous for public
-// projects with public jobs): hints that something changed, so a page refetches it instead of polling.
-//
-//   page                                     server
-//     |<-- job {id, pipeline_id, status} --------|  a job was created or changed (status, artifacts…)
-//     |<-- pipeline {id, status} ----------------|  a pipeline's status was recomputed
-//
-// Events are not replayed: after a (re)connect a page refetches what it shows, then applies events.
-//
-// A watcher that falls more than `maxBufferedBytes` behind is closed with WATCHER_TOO_SLOW and resumes by
-// reconnecting with `offset` = the bytes it has.
+// Every WebSocket message between buildsim's server, its runners and trace watchers, as schemas grouped by
+// direction; the TypeScript types are derived from them. The sequence diagrams and the rules of the
+// protocol are in docs/runner-protocol.md (the one copy); `parse-wire-message.ts` reads untrusted frames.
+// JSON text frames; trace bytes travel base64-encoded so offsets count exact bytes.
 
-import type { JobCache, JobImage, JobService } from "./job-run-spec.js";
-import type { BuildStatus, FailureReason, PipelineStatus } from "./status.js";
+import { type Static, Type } from "@sinclair/typebox";
+import { JobCacheSchema, JobImageSchema, JobServiceSchema } from "./job-run-spec.js";
+import { Base64, Count, Id, LiteralUnion, Nullable } from "./schema-helpers.js";
+import { BuildStatusSchema, FailureReasonSchema } from "./status.js";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -46,245 +14,292 @@ export const RUNNER_WS_PATH = "/-/buildsim/runner";
 export const TRACE_WS_PATH = "/-/buildsim/trace";
 export const EVENTS_WS_PATH = "/-/buildsim/events";
 
-/** Close codes (4000–4999 are ours). */
-export const CLOSE_CODES = {
-  /** Normal end: the build is complete, or the peer is shutting down. */
-  NORMAL: 1000,
-  /** The server is going away (restart); reconnect with backoff. */
-  GOING_AWAY: 1001,
-  /** A message that is not valid JSON or not a known message. */
-  PROTOCOL_ERROR: 4000,
-  /** Unknown or missing runner/user token. */
-  UNAUTHORIZED: 4401,
-  /** The user may not read this build's trace. */
-  FORBIDDEN: 4403,
-  /** No such project or build. */
-  NOT_FOUND: 4404,
-  /** The runner speaks another protocol version. */
-  UNSUPPORTED_PROTOCOL: 4426,
-  /** The watcher did not keep up; reconnect from the bytes you have. */
-  WATCHER_TOO_SLOW: 4408,
-} as const;
+/** Why the server tells a runner to stop a build: canceled through the API, or past its timeout. */
+export const CANCEL_REASONS = ["canceled", "timeout"] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+const StepWhen = LiteralUnion(["on_success", "on_failure", "always"]);
 
 /** One step of a job's script, as GitLab's job payload has them. */
-export interface JobStep {
-  name: "script" | "after_script";
-  script: string[];
-  timeoutS: number;
-  when: "on_success" | "on_failure" | "always";
-  allowFailure: boolean;
-}
+export const JobStepSchema = Type.Object({
+  name: LiteralUnion(["script", "after_script"]),
+  script: Type.Array(Type.String()),
+  timeoutS: Type.Number(),
+  when: StepWhen,
+  allowFailure: Type.Boolean(),
+});
+export type JobStep = Static<typeof JobStepSchema>;
 
 /** GitLab's runner variable: `{key, value, public, masked, file, raw}`. */
-export interface JobVariable {
-  key: string;
-  value: string;
-  public: boolean;
+export const JobVariableSchema = Type.Object({
+  key: Type.String(),
+  value: Type.String(),
+  public: Type.Boolean(),
   /** The runner shows `[MASKED]` for it (the server masks traces too). */
-  masked?: boolean;
+  masked: Type.Optional(Type.Boolean()),
   /** The runner writes the value to a temporary file and sets the variable to the file's path. */
-  file?: boolean;
+  file: Type.Optional(Type.Boolean()),
   /** Never expanded by the runner. */
-  raw?: boolean;
-}
+  raw: Type.Optional(Type.Boolean()),
+});
+export type JobVariable = Static<typeof JobVariableSchema>;
 
-export interface JobArtifactsSpec {
-  name: string | null;
-  paths: string[];
-  exclude: string[];
-  when: "on_success" | "on_failure" | "always";
-  expireIn: string | null;
+export const JobArtifactsSpecSchema = Type.Object({
+  name: Nullable(Type.String()),
+  paths: Type.Array(Type.String()),
+  exclude: Type.Array(Type.String()),
+  when: StepWhen,
+  expireIn: Nullable(Type.String()),
   /** `artifacts:reports:dotenv` files; the runner reads them and reports their variables in `finish`. */
-  reportsDotenv?: string[];
-}
+  reportsDotenv: Type.Optional(Type.Array(Type.String())),
+});
+export type JobArtifactsSpec = Static<typeof JobArtifactsSpecSchema>;
 
-export interface JobDependency {
-  id: number;
-  name: string;
+export const JobDependencySchema = Type.Object({
+  id: Id(),
+  name: Type.String(),
   /** The dependency's job token, for `GET /api/v4/jobs/:id/artifacts`. */
-  token: string;
-  artifactsFile: { filename: string; size: number } | null;
-}
+  token: Type.String(),
+  artifactsFile: Nullable(Type.Object({ filename: Type.String(), size: Count() })),
+});
+export type JobDependency = Static<typeof JobDependencySchema>;
 
 /** Everything a runner needs to run one build. */
-export interface JobPayload {
-  id: number;
+export const JobPayloadSchema = Type.Object({
+  id: Id(),
   /** Job token: authenticates artifact upload and dependency downloads; masked in the trace. */
-  token: string;
-  name: string;
-  stage: string;
-  projectId: number;
-  projectPath: string;
-  ref: string;
-  refType: "branch" | "tag";
-  sha: string;
-  beforeSha: string | null;
-  timeoutS: number;
+  token: Type.String(),
+  name: Type.String(),
+  stage: Type.String(),
+  projectId: Id(),
+  projectPath: Type.String(),
+  ref: Type.String(),
+  refType: LiteralUnion(["branch", "tag"]),
+  sha: Type.String(),
+  beforeSha: Nullable(Type.String()),
+  timeoutS: Type.Number(),
   /** before_script + script, then after_script. */
-  steps: JobStep[];
+  steps: Type.Array(JobStepSchema),
   /** GitLab's predefined `CI_*` variables first, then project, pipeline and job variables. */
-  variables: JobVariable[];
-  artifacts: JobArtifactsSpec | null;
-  dependencies: JobDependency[];
+  variables: Type.Array(JobVariableSchema),
+  artifacts: Nullable(JobArtifactsSpecSchema),
+  dependencies: Type.Array(JobDependencySchema),
   /** `allow_failure: exit_codes`. */
-  allowFailureExitCodes: number[];
-  image: JobImage | null;
-  services: JobService[];
+  allowFailureExitCodes: Type.Array(Type.Integer()),
+  image: Nullable(JobImageSchema),
+  services: Type.Array(JobServiceSchema),
   /** `cache:` entries; keys still hold the job's variables, which the runner expands (as Runner does). */
-  cache: JobCache[];
+  cache: Type.Array(JobCacheSchema),
   /** Where a local-CI job finds its sources (the repository's work tree), when the server knows it. */
-  sourceDir: string | null;
-}
+  sourceDir: Nullable(Type.String()),
+});
+export type JobPayload = Static<typeof JobPayloadSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Runner → server
 
-export interface HelloMessage {
-  type: "hello";
-  protocol: number;
-  token: string;
-  name?: string;
-  version?: string;
-  executor?: string;
+export const HelloMessageSchema = Type.Object({
+  type: Type.Literal("hello"),
+  protocol: Type.Integer(),
+  token: Type.String(),
+  name: Type.Optional(Type.String()),
+  version: Type.Optional(Type.String()),
+  executor: Type.Optional(Type.String()),
   /** The runner's tags; the server hands it only builds whose tags are all among them. */
-  tags?: string[];
-}
-export interface ClaimMessage {
-  type: "claim";
-  requestId: string;
+  tags: Type.Optional(Type.Array(Type.String())),
+});
+export type HelloMessage = Static<typeof HelloMessageSchema>;
+
+export const ClaimMessageSchema = Type.Object({
+  type: Type.Literal("claim"),
+  requestId: Type.String(),
   /**
    * Long poll: when nothing is pending, the server holds the claim up to this long and answers `job` as
    * soon as a matching build is queued, else `noJob`. Absent or 0: answer at once.
    */
-  waitMs?: number;
-}
-export interface TraceMessage {
-  type: "trace";
-  buildId: number;
+  waitMs: Type.Optional(Count()),
+});
+export type ClaimMessage = Static<typeof ClaimMessageSchema>;
+
+export const TraceMessageSchema = Type.Object({
+  type: Type.Literal("trace"),
+  buildId: Id(),
   /** Byte offset of `data`'s first byte in the build's trace. */
-  offset: number;
+  offset: Count(),
   /** Base64 of the bytes. */
-  data: string;
-}
-export interface HeartbeatMessage {
-  type: "heartbeat";
-  buildIds: number[];
-}
-export interface FinishMessage {
-  type: "finish";
-  buildId: number;
-  state: "success" | "failed";
-  exitCode: number | null;
-  failureReason?: FailureReason;
+  data: Base64(),
+});
+export type TraceMessage = Static<typeof TraceMessageSchema>;
+
+export const HeartbeatMessageSchema = Type.Object({
+  type: Type.Literal("heartbeat"),
+  buildIds: Type.Array(Id()),
+});
+export type HeartbeatMessage = Static<typeof HeartbeatMessageSchema>;
+
+export const FinishMessageSchema = Type.Object({
+  type: Type.Literal("finish"),
+  buildId: Id(),
+  state: LiteralUnion(["success", "failed"]),
+  exitCode: Type.Optional(Nullable(Type.Integer())),
+  failureReason: Type.Optional(FailureReasonSchema),
   /** Total trace bytes the runner produced; the server finishes only once it holds them all. */
-  traceBytes: number;
+  traceBytes: Count(),
   /** Variables from the job's `artifacts:reports:dotenv` files (GitLab hands them to later jobs). */
-  dotenvVariables?: Array<{ key: string; value: string }>;
-}
+  dotenvVariables: Type.Optional(
+    Type.Array(
+      Type.Object({ key: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }), value: Type.String() }),
+    ),
+  ),
+});
+export type FinishMessage = Static<typeof FinishMessageSchema>;
 
 /**
  * The runner does not hold a build the server lists as its own (welcome's `resume`): the `job` answer to
  * its claim was lost. With no trace byte stored, the build goes back to the queue; otherwise it fails
  * with `runner_system_failure` (it ran, and the runner lost it).
  */
-export interface ReleaseMessage {
-  type: "release";
-  buildId: number;
-}
+export const ReleaseMessageSchema = Type.Object({
+  type: Type.Literal("release"),
+  buildId: Id(),
+});
+export type ReleaseMessage = Static<typeof ReleaseMessageSchema>;
 
-export type RunnerToServerMessage =
-  | HelloMessage
-  | ClaimMessage
-  | TraceMessage
-  | HeartbeatMessage
-  | FinishMessage
-  | ReleaseMessage;
+/** Runner → server, by `type`. */
+export const RUNNER_TO_SERVER_SCHEMAS = {
+  hello: HelloMessageSchema,
+  claim: ClaimMessageSchema,
+  trace: TraceMessageSchema,
+  heartbeat: HeartbeatMessageSchema,
+  finish: FinishMessageSchema,
+  release: ReleaseMessageSchema,
+} as const;
+export type RunnerToServerMessage = Static<
+  (typeof RUNNER_TO_SERVER_SCHEMAS)[keyof typeof RUNNER_TO_SERVER_SCHEMAS]
+>;
 
 // ---------------------------------------------------------------------------------------------------
 // Server → runner
 
-export interface WelcomeMessage {
-  type: "welcome";
-  protocol: number;
-  runnerId: number;
-  heartbeatIntervalMs: number;
+export const WelcomeMessageSchema = Type.Object({
+  type: Type.Literal("welcome"),
+  protocol: Type.Integer(),
+  runnerId: Id(),
+  heartbeatIntervalMs: Count(),
   /** Builds this runner still owns (after a reconnect), with the trace length the server holds. */
-  resume: Array<{ buildId: number; traceBytes: number; status: BuildStatus }>;
-}
-export interface JobMessage {
-  type: "job";
-  requestId: string;
-  job: JobPayload;
-}
-export interface NoJobMessage {
-  type: "noJob";
-  requestId: string;
-}
-export interface TraceAckMessage {
-  type: "traceAck";
-  buildId: number;
-  /** Bytes persisted. The runner may forget everything below; a runner ahead of it resends from here. */
-  length: number;
-}
-export interface CancelMessage {
-  type: "cancel";
-  buildId: number;
-  reason: "canceled" | "timeout";
-}
-export interface FinishAckMessage {
-  type: "finishAck";
-  buildId: number;
-  status: BuildStatus;
-}
-export interface ErrorMessage {
-  type: "error";
-  code: string;
-  message: string;
-}
+  resume: Type.Array(Type.Object({ buildId: Id(), traceBytes: Count(), status: BuildStatusSchema })),
+});
+export type WelcomeMessage = Static<typeof WelcomeMessageSchema>;
 
-export type ServerToRunnerMessage =
-  | WelcomeMessage
-  | JobMessage
-  | NoJobMessage
-  | TraceAckMessage
-  | CancelMessage
-  | FinishAckMessage
-  | ErrorMessage;
+export const JobMessageSchema = Type.Object({
+  type: Type.Literal("job"),
+  requestId: Type.String(),
+  job: JobPayloadSchema,
+});
+export type JobMessage = Static<typeof JobMessageSchema>;
+
+export const NoJobMessageSchema = Type.Object({ type: Type.Literal("noJob"), requestId: Type.String() });
+export type NoJobMessage = Static<typeof NoJobMessageSchema>;
+
+export const TraceAckMessageSchema = Type.Object({
+  type: Type.Literal("traceAck"),
+  buildId: Id(),
+  /** Bytes persisted. The runner may forget everything below; a runner ahead of it resends from here. */
+  length: Count(),
+});
+export type TraceAckMessage = Static<typeof TraceAckMessageSchema>;
+
+export const CancelMessageSchema = Type.Object({
+  type: Type.Literal("cancel"),
+  buildId: Id(),
+  reason: LiteralUnion(CANCEL_REASONS),
+});
+export type CancelMessage = Static<typeof CancelMessageSchema>;
+
+export const FinishAckMessageSchema = Type.Object({
+  type: Type.Literal("finishAck"),
+  buildId: Id(),
+  status: BuildStatusSchema,
+});
+export type FinishAckMessage = Static<typeof FinishAckMessageSchema>;
+
+/** A message the server could not act on; `code` is stable (`PROTOCOL_ERROR`, `NOT_YOUR_BUILD`, `INTERNAL`). */
+export const ErrorMessageSchema = Type.Object({
+  type: Type.Literal("error"),
+  code: Type.String(),
+  message: Type.String(),
+});
+export type ErrorMessage = Static<typeof ErrorMessageSchema>;
+
+/** Server → runner, by `type`. */
+export const SERVER_TO_RUNNER_SCHEMAS = {
+  welcome: WelcomeMessageSchema,
+  job: JobMessageSchema,
+  noJob: NoJobMessageSchema,
+  traceAck: TraceAckMessageSchema,
+  cancel: CancelMessageSchema,
+  finishAck: FinishAckMessageSchema,
+  error: ErrorMessageSchema,
+} as const;
+export type ServerToRunnerMessage = Static<
+  (typeof SERVER_TO_RUNNER_SCHEMAS)[keyof typeof SERVER_TO_RUNNER_SCHEMAS]
+>;
 
 // ---------------------------------------------------------------------------------------------------
 // Server → watcher
 
-export interface ChunkMessage {
-  type: "chunk";
-  offset: number;
+export const ChunkMessageSchema = Type.Object({
+  type: Type.Literal("chunk"),
+  offset: Count(),
   /** Base64 of the bytes. */
-  data: string;
-}
-export interface StatusMessage {
-  type: "status";
-  status: BuildStatus;
-}
-export interface EndMessage {
-  type: "end";
-  status: BuildStatus;
-  /** Total trace length; a watcher holding fewer bytes missed some and should resume. */
-  length: number;
-}
+  data: Base64(),
+});
+export type ChunkMessage = Static<typeof ChunkMessageSchema>;
 
-export type ServerToWatcherMessage = ChunkMessage | StatusMessage | EndMessage;
+export const StatusMessageSchema = Type.Object({ type: Type.Literal("status"), status: BuildStatusSchema });
+export type StatusMessage = Static<typeof StatusMessageSchema>;
+
+export const EndMessageSchema = Type.Object({
+  type: Type.Literal("end"),
+  status: BuildStatusSchema,
+  /** Total trace length; a watcher holding fewer bytes missed some and should resume. */
+  length: Count(),
+});
+export type EndMessage = Static<typeof EndMessageSchema>;
+
+/** Server → watcher, by `type`. */
+export const SERVER_TO_WATCHER_SCHEMAS = {
+  chunk: ChunkMessageSchema,
+  status: StatusMessageSchema,
+  end: EndMessageSchema,
+} as const;
+export type ServerToWatcherMessage = Static<
+  (typeof SERVER_TO_WATCHER_SCHEMAS)[keyof typeof SERVER_TO_WATCHER_SCHEMAS]
+>;
+
+// ---------------------------------------------------------------------------------------------------
+// Server → project-events watcher (`/-/buildsim/events`)
 
 /** Project events: a job changed. */
-export interface JobChangedEvent {
-  type: "job";
-  id: number;
-  pipeline_id: number;
-  status: BuildStatus;
-}
-/** Project events: a pipeline's status changed. */
-export interface PipelineChangedEvent {
-  type: "pipeline";
-  id: number;
-  status: PipelineStatus;
-}
+export const JobChangedEventSchema = Type.Object({
+  type: Type.Literal("job"),
+  id: Id(),
+  pipeline_id: Id(),
+  status: BuildStatusSchema,
+});
+export type JobChangedEvent = Static<typeof JobChangedEventSchema>;
 
+/** Project events: a pipeline's status changed. */
+export const PipelineChangedEventSchema = Type.Object({
+  type: Type.Literal("pipeline"),
+  id: Id(),
+  status: BuildStatusSchema,
+});
+export type PipelineChangedEvent = Static<typeof PipelineChangedEventSchema>;
+
+/** Server → project-events watcher, by `type`. */
+export const SERVER_TO_EVENTS_WATCHER_SCHEMAS = {
+  job: JobChangedEventSchema,
+  pipeline: PipelineChangedEventSchema,
+} as const;
 export type ServerToEventsWatcherMessage = JobChangedEvent | PipelineChangedEvent;

@@ -1,5 +1,7 @@
 // Build statuses under GitLab's own names, the groups GitLab's code uses, and the failure reasons.
 
+import { LiteralUnion } from "./schema-helpers.js";
+
 /**
  * Every status a build can have: GitLab 9.x's `AVAILABLE_STATUSES` with `manual`, plus `scheduled` (a
  * `when: delayed` job counting down) and `waiting_for_resource` (a `resource_group` job whose group is busy).
@@ -18,6 +20,10 @@ export const BUILD_STATUSES = [
 ] as const;
 
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
+/** {@link BuildStatus} as a schema (wire messages, REST entities). */
+export const BuildStatusSchema = LiteralUnion(BUILD_STATUSES, {
+  description: "A build status, GitLab's names",
+});
 
 /** Pipeline statuses are build statuses (GitLab derives one from the other). */
 export type PipelineStatus = BuildStatus;
@@ -62,6 +68,8 @@ export const FAILURE_REASONS = [
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];
+/** {@link FailureReason} as a schema. */
+export const FailureReasonSchema = LiteralUnion(FAILURE_REASONS, { description: "GitLab's failure reasons" });
 
 export const isFailureReason = (value: unknown): value is FailureReason =>
   typeof value === "string" && (FAILURE_REASONS as readonly string[]).includes(value);

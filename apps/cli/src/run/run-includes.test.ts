@@ -61,11 +61,20 @@ beforeEach(async () => {
     ciTemplatesDir: path.join(root, "upstream/ci-templates"),
     // A plain web server for include:remote.
     routes: (router) =>
-      router.add("GET", "/static/lint.yml", () => ({
-        status: 200,
-        headers: ["Content-Type", "text/plain"],
-        body: Buffer.from("remote-lint:\n  stage: test\n  script: [echo remote-file]\n"),
-      })),
+      router.add(
+        "GET",
+        "/static/lint.yml",
+        () => ({
+          status: 200,
+          headers: ["Content-Type", "text/plain"],
+          body: Buffer.from("remote-lint:\n  stage: test\n  script: [echo remote-file]\n"),
+        }),
+        {
+          summary: "A remote CI file",
+          api: "meta",
+          responses: { 200: { description: "YAML", file: "text/plain" } },
+        },
+      ),
   });
   const owner = upstream.app.store.users.firstAdmin()!;
   registerLocalProject(upstream.app, {

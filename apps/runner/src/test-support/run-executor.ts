@@ -1,7 +1,7 @@
 // Runs an executor on one job outside the runner loop, collecting the trace bytes it writes.
 
 import type { JobPayload } from "@buildsim/core";
-import type { ExecutionResult, Executor } from "../executor.js";
+import type { AbortReason, ExecutionResult, Executor } from "../executor.js";
 
 export interface ExecutorRun {
   result: Promise<ExecutionResult>;
@@ -9,7 +9,7 @@ export interface ExecutorRun {
   trace(): Buffer;
   /** Resolves once the trace contains `text`. */
   traceContains(text: string): Promise<void>;
-  abort(reason: "canceled" | "timeout" | "shutdown"): void;
+  abort(reason: AbortReason): void;
 }
 
 /** Starts `executor` on `job` with a cancel signal the test controls. */

@@ -1,5 +1,7 @@
 // The HTTP boundary's one error class and the one table mapping its codes to GitLab's status and body.
 
+import type { ApiErrorBody } from "@buildsim/core";
+
 /** Every error the API answers with, by stable code. */
 export const API_ERRORS = {
   UNAUTHORIZED: { status: 401, body: { message: "401 Unauthorized" } },
@@ -61,14 +63,6 @@ export type ApiErrorCode =
   | "USER_NOT_FOUND"
   | "RECORD_INVALID"
   | "INSUFFICIENT_SCOPE";
-
-/** Error bodies: GitLab's message text, Grape's `error`, or a record's validation errors by attribute. */
-export type ApiErrorBody =
-  | { message: string }
-  | { error: string }
-  | { message: Record<string, string[]> }
-  /** RFC 6750's insufficient_scope, as GitLab's API guard renders it. */
-  | { error: string; error_description: string; scope: string };
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {

@@ -207,9 +207,14 @@ describe("unexpected exceptions", () => {
       seedFile: SEED_DOC_FILE,
       log: (l) => lines.push(l),
       routes: (router) =>
-        router.add("GET", "/api/v3/boom", () => {
-          throw new Error("kaboom");
-        }),
+        router.add(
+          "GET",
+          "/api/v3/boom",
+          () => {
+            throw new Error("kaboom");
+          },
+          { summary: "Always fails", api: "v3", responses: {} },
+        ),
     });
     try {
       const res = await fetch(`${broken.url}/api/v3/boom`);

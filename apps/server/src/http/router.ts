@@ -1,14 +1,27 @@
 // A small path router: `:name` matches one segment (still URL-encoded, decoded on match), `*name` the
-// rest of the path. Routes are tried in the order they were added.
+// rest of the path. Routes are tried in the order they were added. Each route carries its RouteSpec, which
+// the OpenAPI document is generated from.
+
+import type { RouteSpec } from "./route-spec.js";
 
 /** Route parameters, decoded. */
 export type RouteParams = Record<string, string>;
 
 interface Route<H> {
   method: string;
+  pattern: string;
   regex: RegExp;
   names: string[];
   handler: H;
+  spec: RouteSpec;
+}
+
+/** A route as the OpenAPI document sees it. */
+export interface RouteEntry {
+  method: string;
+  /** As added: `/api/v4/projects/:id/jobs/:job_id`, `*name` for a rest-of-path segment. */
+  pattern: string;
+  spec: RouteSpec;
 }
 
 /** The outcome of matching a request path. */
@@ -41,11 +54,16 @@ function compile(pattern: string): { regex: RegExp; names: string[] } {
 export class Router<H> {
   private readonly routes: Route<H>[] = [];
 
-  /** Adds a route; `pattern` like `/projects/:id/builds/:build_id`. */
-  add(method: string, pattern: string, handler: H): this {
+  /** Adds a route; `pattern` like `/projects/:id/builds/:build_id`; `spec` is its OpenAPI contract. */
+  add(method: string, pattern: string, handler: H, spec: RouteSpec): this {
     const { regex, names } = compile(pattern);
-    this.routes.push({ method, regex, names, handler });
+    this.routes.push({ method, pattern, regex, names, handler, spec });
     return this;
+  }
+
+  /** Every route, in the order added. */
+  list(): RouteEntry[] {
+    return this.routes.map(({ method, pattern, spec }) => ({ method, pattern, spec }));
   }
 
   /** Finds the first route for `method` (HEAD falls back to GET) whose pattern matches `path`. */

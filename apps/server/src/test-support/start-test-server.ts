@@ -2,7 +2,9 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { OPENAPI_PATH, type OpenApiDocument } from "../openapi/openapi-document.js";
 import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
+import { type ConformanceCheck, createConformanceCheck } from "./openapi-conformance.js";
 
 /** `examples/seed-doc.yaml`: the data behind the seed document's examples. */
 export const SEED_DOC_FILE = path.resolve(
@@ -42,8 +44,26 @@ export function startTestServer(options: StartServerOptions = {}): Promise<Runni
   });
 }
 
-/** `fetch` against the server with the PRIVATE-TOKEN header when `token` is given. */
-export function api(
+const checks = new WeakMap<RunningServer, Promise<ConformanceCheck>>();
+
+/** The server's own OpenAPI document, fetched once per server, as a response checker. */
+function conformanceCheckOf(server: RunningServer): Promise<ConformanceCheck> {
+  let check = checks.get(server);
+  if (!check) {
+    check = fetch(`${server.url}${OPENAPI_PATH}`)
+      .then((res) => res.json())
+      .then((doc) => createConformanceCheck(doc as OpenApiDocument));
+    checks.set(server, check);
+  }
+  return check;
+}
+
+/**
+ * `fetch` against the server with the PRIVATE-TOKEN header when `token` is given. Every response is
+ * checked against the server's OpenAPI document (status, content type, JSON body); one that does not
+ * conform fails the test.
+ */
+export async function api(
   server: RunningServer,
   pathAndQuery: string,
   init: RequestInit & { token?: string | null } = {},
@@ -51,5 +71,12 @@ export function api(
   const { token, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (token) headers.set("PRIVATE-TOKEN", token);
-  return fetch(`${server.url}${pathAndQuery}`, { ...rest, headers });
+  const res = await fetch(`${server.url}${pathAndQuery}`, { ...rest, headers });
+  const check = await conformanceCheckOf(server);
+  const method = rest.method ?? "GET";
+  const body = method === "HEAD" ? "" : await res.clone().text();
+  const path = pathAndQuery.split("?")[0] ?? "";
+  const problem = check(method, path, res.status, res.headers.get("content-type"), body);
+  if (problem) throw new Error(`response does not conform to the OpenAPI document: ${problem}`);
+  return res;
 }

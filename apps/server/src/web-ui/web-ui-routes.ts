@@ -7,6 +7,7 @@ import type { App } from "../app.js";
 import { ApiError } from "../http/api-error.js";
 import type { Reply } from "../http/reply.js";
 import type { RequestContext } from "../http/request-context.js";
+import { empty, html, type RouteSpec } from "../http/route-spec.js";
 import type { Router } from "../http/router.js";
 import type { RouteHandler } from "../routes/route-handler.js";
 
@@ -75,22 +76,39 @@ export function addWebUiRoutes(router: Router<RouteHandler>, files: WebUiFiles):
     if (!app.store.projects.getByPath(pagePath(ctx))) throw ApiError.of("ROUTE_NOT_FOUND");
     return page(ctx, app);
   };
+  const ui = (summary: string): RouteSpec => ({ summary, api: "ui", responses: { 200: html("The page") } });
   router
-    .add("GET", "/", page)
-    .add("GET", "/admin/runners", page)
-    .add("GET", "/assets/:file", (ctx) => {
-      const name = ctx.route.file ?? "";
-      // `:file` is one segment, so no `/`; refuse dot-files and `..` all the same.
-      const file = path.join(assets, name);
-      if (name.startsWith(".") || !existsSync(file)) throw ApiError.of("ROUTE_NOT_FOUND");
-      return fileReply(file, "public, max-age=31536000, immutable");
-    })
-    .add("GET", "/*project/-/pipelines", projectPage)
-    .add("GET", "/*project/-/pipelines/:pipeline_id", projectPage)
-    .add("GET", "/*project/-/jobs/:job_id", projectPage)
-    // GitLab 8's build pages lived at /:namespace/:project/builds/:id; today's at /-/jobs/:id.
-    .add("GET", "/*project/builds/:build_id", (ctx) =>
-      redirect(`/${pagePath(ctx)}/-/jobs/${encodeURIComponent(ctx.route.build_id ?? "")}`),
+    .add("GET", "/", page, ui("The web UI: projects"))
+    .add("GET", "/admin/runners", page, ui("The web UI: runners"))
+    .add(
+      "GET",
+      "/assets/:file",
+      (ctx) => {
+        const name = ctx.route.file ?? "";
+        // `:file` is one segment, so no `/`; refuse dot-files and `..` all the same.
+        const file = path.join(assets, name);
+        if (name.startsWith(".") || !existsSync(file)) throw ApiError.of("ROUTE_NOT_FOUND");
+        return fileReply(file, "public, max-age=31536000, immutable");
+      },
+      {
+        summary: "The web UI's scripts and styles",
+        api: "ui",
+        responses: { 200: { description: "The asset", file: "*/*" } },
+      },
     )
-    .add("GET", "/*project", projectPage);
+    .add("GET", "/*project/-/pipelines", projectPage, ui("The web UI: a project's pipelines"))
+    .add("GET", "/*project/-/pipelines/:pipeline_id", projectPage, ui("The web UI: a pipeline"))
+    .add("GET", "/*project/-/jobs/:job_id", projectPage, ui("The web UI: a job and its log"))
+    // GitLab 8's build pages lived at /:namespace/:project/builds/:id; today's at /-/jobs/:id.
+    .add(
+      "GET",
+      "/*project/builds/:build_id",
+      (ctx) => redirect(`/${pagePath(ctx)}/-/jobs/${encodeURIComponent(ctx.route.build_id ?? "")}`),
+      {
+        summary: "GitLab 8's build page: redirects to the job's page",
+        api: "ui",
+        responses: { 302: empty("To the job's page") },
+      },
+    )
+    .add("GET", "/*project", projectPage, ui("The web UI: a project"));
 }

@@ -12,13 +12,14 @@
 // Time comes from the app's injected clock; `sweep()` is what the interval timer calls, and what tests
 // call after moving a fake clock.
 
+import type { CancelReason } from "@buildsim/core";
 import type { App } from "../app.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 
 /** What the watchdog tells the runners. */
 export interface WatchdogPeers {
   /** Sends `cancel` for `buildId` to whichever sessions of `runnerId` are connected. */
-  cancel(runnerId: number, buildId: number, reason: "canceled" | "timeout"): void;
+  cancel(runnerId: number, buildId: number, reason: CancelReason): void;
 }
 
 /** Tracks when each running build was last vouched for, and sweeps. */

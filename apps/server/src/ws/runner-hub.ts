@@ -1,7 +1,15 @@
 // Every connected runner: who they are, long-poll claims parked until a build is queued, cancels routed
 // from the event bus to the runner holding the build, and the watchdog that fails silent builds.
 
-import type { Build, BuildStatus, ClaimMessage, HelloMessage, JobPayload, Runner } from "@buildsim/core";
+import type {
+  Build,
+  BuildStatus,
+  CancelReason,
+  ClaimMessage,
+  HelloMessage,
+  JobPayload,
+  Runner,
+} from "@buildsim/core";
 import type { App } from "../app.js";
 import { type ClaimBuild, createClaimBuild } from "../services/claim-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
@@ -26,7 +34,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     "SELECT id, trace_bytes, status FROM builds WHERE status = 'running' AND runner_id = ? ORDER BY id",
   );
 
-  const sendCancel = (runnerId: number, buildId: number, reason: "canceled" | "timeout") => {
+  const sendCancel = (runnerId: number, buildId: number, reason: CancelReason) => {
     for (const s of sessions.get(runnerId) ?? []) s.send({ type: "cancel", buildId, reason });
   };
   const watchdog: BuildWatchdog = createBuildWatchdog(app, options, { cancel: sendCancel });

@@ -1,17 +1,5 @@
-// One runner's WebSocket: hello → welcome, claims, trace chunks → acks, heartbeats, finishes.
-//
-//   runner                                   server
-//     |--- hello {token, protocol, tags} ------->|  runner token checked; 4401 close if unknown
-//     |<-- welcome {runnerId, heartbeat…, resume}|  resume: builds still running on this runner
-//     |--- claim {requestId, waitMs?} ---------->|  oldest matching pending build → running (one SQLite tx)
-//     |<-- job {requestId, job} | noJob ---------|  parked up to waitMs until a build is queued
-//     |--- trace {buildId, offset, data} ------->|  appended idempotently at `offset`
-//     |<-- traceAck {buildId, length} -----------|  persisted (committed) length, one ack per trace
-//     |--- heartbeat {buildIds} ---------------->|  every heartbeatIntervalMs
-//     |<-- cancel {buildId, reason} -------------|  build canceled (API) or timed out: kill it now
-//     |--- finish {buildId, state, exitCode…} -->|  after its last trace byte is acknowledged
-//     |<-- finishAck {buildId, status} ----------|  status the build ended with (canceled wins)
-//     |--- release {buildId} ------------------->|  a resumed build it never got: requeued (no trace)
+// One runner's WebSocket: hello → welcome, claims, trace chunks → acks, heartbeats, finishes. The
+// protocol's sequence diagram and rules: docs/runner-protocol.md; its messages: core's protocol.ts.
 
 import {
   type Build,
@@ -20,13 +8,13 @@ import {
   type FinishMessage,
   type HelloMessage,
   PROTOCOL_VERSION,
+  parseRunnerToServerMessage,
   type Runner,
   type ServerToRunnerMessage,
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import { extractCoverage } from "../services/extract-coverage.js";
-import { parseRunnerMessage } from "./parse-runner-message.js";
 import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
 import type { RunnerHub } from "./runner-hub.js";
 
@@ -79,12 +67,12 @@ export class RunnerSession {
       this.protocolError("frame too large for its message type");
       return;
     }
-    const parsed = parseRunnerMessage(text);
+    const parsed = parseRunnerToServerMessage(text);
     if (!parsed.ok) {
       this.protocolError(parsed.error);
       return;
     }
-    const m = parsed.message;
+    const m = parsed.value;
     if (text.length > frameLimitFor(m.type, maxTrace)) {
       this.protocolError(`${m.type} frame over ${frameLimitFor(m.type, maxTrace)} bytes`);
       return;

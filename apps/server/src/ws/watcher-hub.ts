@@ -1,10 +1,5 @@
 // Trace watchers: each gets the stored bytes from its offset, then live chunks in order, status changes,
-// and `end` when the build completes.
-//
-//   watcher                                  server
-//     |<-- chunk {offset, data} -----------------|  stored bytes from `offset`, then live ones, in order
-//     |<-- status {status} ----------------------|  each status change while watching
-//     |<-- end {status, length} -----------------|  build complete; the server closes with 1000
+// and `end` when the build completes (sequence diagram: docs/runner-protocol.md, "Trace watchers").
 //
 // The stored backlog goes out in pieces of at most `maxWatcherChunkBytes`, paced by the socket (see
 // WatcherStream); a live watcher whose socket holds more than `maxBufferedBytes` unsent, or one that

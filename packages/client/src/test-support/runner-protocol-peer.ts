@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type {
   BuildStatus,
+  CancelReason,
   FinishMessage,
   JobPayload,
   RunnerToServerMessage,
@@ -55,7 +56,7 @@ export interface RunnerProtocolPeer {
   received: Array<{ runnerId: number; message: RunnerToServerMessage }>;
   events: EventEmitter;
   enqueue(job: JobPayload, tags?: string[]): PeerBuild;
-  cancel(buildId: number, reason?: "canceled" | "timeout"): void;
+  cancel(buildId: number, reason?: CancelReason): void;
   /** Closes every runner socket with `code` (1001: going away). */
   disconnectAll(code?: number): void;
   waitForFinish(buildId: number): Promise<FinishMessage>;

@@ -7,11 +7,19 @@
 // Same auth and errors as the v4 API: needs as the pipeline's jobs (anonymous for public jobs); variables
 // need `update_build` (Developer), and a masked (non-public) variable's value is never sent.
 
-import type { Build, JobNeedsEntity, JobVariableEntity } from "@buildsim/core";
+import {
+  type Build,
+  type JobNeedsEntity,
+  JobNeedsEntitySchema,
+  type JobVariableEntity,
+  JobVariableEntitySchema,
+} from "@buildsim/core";
+import { Type } from "@sinclair/typebox";
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import { buildJobPayload } from "../../services/job-payload.js";
 import type { RouteHandler } from "../route-handler.js";
@@ -56,6 +64,14 @@ function jobVariables(ctx: RequestContext, app: App): Reply {
 /** Adds the extension endpoints. */
 export function addUiExtensionRoutes(router: Router<RouteHandler>): void {
   router
-    .add("GET", `${BUILDSIM_API_PREFIX}/projects/:id/pipelines/:pipeline_id/needs`, pipelineNeeds)
-    .add("GET", `${BUILDSIM_API_PREFIX}/projects/:id/jobs/:job_id/variables`, jobVariables);
+    .add("GET", `${BUILDSIM_API_PREFIX}/projects/:id/pipelines/:pipeline_id/needs`, pipelineNeeds, {
+      summary: "A pipeline's jobs with their `needs` (the UI's graph)",
+      api: "buildsim",
+      responses: { 200: json("The jobs", Type.Array(JobNeedsEntitySchema)) },
+    })
+    .add("GET", `${BUILDSIM_API_PREFIX}/projects/:id/jobs/:job_id/variables`, jobVariables, {
+      summary: "The variables a job saw (masked ones without their value)",
+      api: "buildsim",
+      responses: { 200: json("The variables", Type.Array(JobVariableEntitySchema)) },
+    });
 }

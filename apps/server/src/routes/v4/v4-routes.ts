@@ -1,6 +1,21 @@
-// Every v4 route buildsim serves, mounted under /api/v4: the Jobs API on the same builds v3 serves, plus
-// what real clients call around it (user, version, project, pipelines).
+// Every v4 route buildsim serves, mounted under /api/v4, with its OpenAPI contract: the Jobs API on the
+// same builds v3 serves (https://docs.gitlab.com/ee/api/jobs.html), plus what real clients call around it
+// (user, version, project, pipelines).
 
+import {
+  CreatePipelineParamsSchema,
+  JobEntitySchema,
+  PipelineBasicEntitySchema,
+  PipelineEntitySchema,
+  PipelineListParamsSchema,
+  ProjectEntitySchema,
+  RunnerEntitySchema,
+  UserEntityV4Schema,
+  V4JobListParamsSchema,
+  VersionEntitySchema,
+} from "@buildsim/core";
+import { Type } from "@sinclair/typebox";
+import { empty, file, json, type RouteSpec, text } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
@@ -42,51 +57,208 @@ import {
   updateVariable,
 } from "./variable-routes.js";
 
+const jobs = json("The jobs, newest first (paginated, `Link` header)", Type.Array(JobEntitySchema));
+const job = (status: 200 | 201, description: string) => ({ [status]: json(description, JobEntitySchema) });
+// Entities not yet written as schemas in core: any JSON object (the OpenAPI document says so).
+const loose = json("The entity", Type.Record(Type.String(), Type.Unknown()));
+const looseList = json("The entities", Type.Array(Type.Record(Type.String(), Type.Unknown())));
+const byRef = Type.Object({ job: Type.String({ description: "The job's name" }) });
+const v4 = (summary: string, responses: RouteSpec["responses"], params?: RouteSpec["params"]): RouteSpec => ({
+  summary,
+  api: "v4",
+  responses,
+  ...(params ? { params } : {}),
+});
+
 /**
  * Adds the v4 routes. The by-ref artifact routes come first: `ref_name` may contain slashes, and the
  * raw route's two wildcards must not be read as `/jobs/:job_id/artifacts/*artifact_path`.
  */
 export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
+  const j = `${p}/jobs/:job_id`;
   router
-    .add("GET", "/api/v4/user", getCurrentUser)
-    .add("GET", "/api/v4/version", getVersion)
-    .add("GET", "/api/v4/projects", listProjects)
-    .add("GET", "/api/v4/runners", listOwnedRunners)
-    .add("GET", "/api/v4/runners/all", listAllRunners)
-    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`, downloadRefArtifactFile)
-    .add("GET", `${p}/jobs/artifacts/*ref_name/download`, downloadRefArtifacts)
-    .add("GET", `${p}/repository/files/*file_path/raw`, getRawRepositoryFile)
-    .add("GET", "/api/v4/templates/gitlab_ci_ymls/*key", getCiYmlTemplate)
-    .add("GET", p, getProjectWithAccess)
-    .add("GET", `${p}/pipelines`, listProjectPipelines)
-    .add("POST", `${p}/pipeline`, createPipelineRoute)
-    .add("GET", `${p}/pipelines/:pipeline_id`, getPipeline)
-    .add("GET", `${p}/pipelines/:pipeline_id/jobs`, listPipelineJobs)
-    .add("POST", `${p}/pipelines/:pipeline_id/cancel`, cancelPipeline)
-    .add("POST", `${p}/pipelines/:pipeline_id/retry`, retryPipeline)
-    .add("GET", `${p}/environments`, listEnvironments)
-    .add("GET", `${p}/environments/:environment_id`, getEnvironment)
-    .add("POST", `${p}/environments/:environment_id/stop`, stopEnvironmentRoute)
-    .add("GET", `${p}/resource_groups`, listResourceGroups)
-    .add("GET", `${p}/resource_groups/:key`, getResourceGroup)
-    .add("GET", `${p}/resource_groups/:key/upcoming_jobs`, listUpcomingJobs)
-    .add("PUT", `${p}/resource_groups/:key`, updateResourceGroup)
-    .add("GET", `${p}/variables`, listVariables)
-    .add("POST", `${p}/variables`, createVariable)
-    .add("GET", `${p}/variables/:key`, getVariable)
-    .add("PUT", `${p}/variables/:key`, updateVariable)
-    .add("DELETE", `${p}/variables/:key`, deleteVariable)
-    .add("GET", `${p}/jobs`, listProjectJobs)
-    .add("GET", `${p}/jobs/:job_id`, getJob)
-    .add("GET", `${p}/jobs/:job_id/trace`, getJobTrace)
-    .add("GET", `${p}/jobs/:job_id/artifacts`, getJobArtifacts)
-    .add("GET", `${p}/jobs/:job_id/artifacts/*artifact_path`, getJobArtifactFile)
-    .add("DELETE", `${p}/jobs/:job_id/artifacts`, deleteJobArtifactsRoute)
-    .add("POST", `${p}/jobs/:job_id/cancel`, cancelJob)
-    .add("POST", `${p}/jobs/:job_id/retry`, retryJob)
-    .add("POST", `${p}/jobs/:job_id/erase`, eraseJob)
-    .add("POST", `${p}/jobs/:job_id/play`, playJob)
-    .add("POST", `${p}/jobs/:job_id/artifacts/keep`, keepJobArtifacts);
+    .add(
+      "GET",
+      "/api/v4/user",
+      getCurrentUser,
+      v4("The signed-in user", { 200: json("The user", UserEntityV4Schema) }),
+    )
+    .add(
+      "GET",
+      "/api/v4/version",
+      getVersion,
+      v4("The GitLab version served", { 200: json("The version", VersionEntitySchema) }),
+    )
+    .add(
+      "GET",
+      "/api/v4/projects",
+      listProjects,
+      v4("List projects the caller can see", {
+        200: json("The projects (paginated)", Type.Array(ProjectEntitySchema)),
+      }),
+    )
+    .add(
+      "GET",
+      "/api/v4/runners",
+      listOwnedRunners,
+      v4("List the caller's runners", { 200: json("The runners", Type.Array(RunnerEntitySchema)) }),
+    )
+    .add(
+      "GET",
+      "/api/v4/runners/all",
+      listAllRunners,
+      v4("List all runners (admins)", { 200: json("The runners", Type.Array(RunnerEntitySchema)) }),
+    )
+    .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs, v4("List a runner's jobs", { 200: jobs }))
+    .add(
+      "GET",
+      `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`,
+      downloadRefArtifactFile,
+      v4(
+        "Download one file from the artifacts of a ref's latest successful job",
+        { 200: file("The file") },
+        byRef,
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/jobs/artifacts/*ref_name/download`,
+      downloadRefArtifacts,
+      v4(
+        "Download the artifacts archive of a ref's latest successful job",
+        { 200: file("The archive") },
+        byRef,
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/repository/files/*file_path/raw`,
+      getRawRepositoryFile,
+      v4(
+        "Get a raw file from a local project's repository",
+        { 200: text("The file's bytes (`X-Gitlab-*` headers say which)") },
+        Type.Object({ ref: Type.Optional(Type.String({ description: "@default HEAD" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      "/api/v4/templates/gitlab_ci_ymls/*key",
+      getCiYmlTemplate,
+      v4("Get a single GitLab CI YAML template", {
+        200: json("The template", Type.Object({ name: Type.String(), content: Type.String() })),
+      }),
+    )
+    .add(
+      "GET",
+      p,
+      getProjectWithAccess,
+      v4("Get a single project (with the caller's `permissions`)", {
+        200: json("The project", ProjectEntitySchema),
+      }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines`,
+      listProjectPipelines,
+      v4(
+        "List project pipelines",
+        { 200: json("The pipelines (paginated)", Type.Array(PipelineBasicEntitySchema)) },
+        PipelineListParamsSchema,
+      ),
+    )
+    .add(
+      "POST",
+      `${p}/pipeline`,
+      createPipelineRoute,
+      v4(
+        "Create a new pipeline",
+        { 201: json("The pipeline", PipelineEntitySchema) },
+        CreatePipelineParamsSchema,
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id`,
+      getPipeline,
+      v4("Get a single pipeline", { 200: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/jobs`,
+      listPipelineJobs,
+      v4("List pipeline jobs", { 200: jobs }, V4JobListParamsSchema),
+    )
+    .add("GET", `${p}/jobs`, listProjectJobs, v4("List project jobs", { 200: jobs }, V4JobListParamsSchema))
+    .add("GET", j, getJob, v4("Get a single job", job(200, "The job")))
+    .add("GET", `${j}/trace`, getJobTrace, v4("Get a log file", { 200: text("The job's log so far") }))
+    .add("GET", `${j}/artifacts`, getJobArtifacts, v4("Get job artifacts", { 200: file("The archive") }))
+    .add(
+      "GET",
+      `${j}/artifacts/*artifact_path`,
+      getJobArtifactFile,
+      v4("Download a single artifact file by job ID", { 200: file("The file") }),
+    )
+    .add(
+      "DELETE",
+      `${j}/artifacts`,
+      deleteJobArtifactsRoute,
+      v4("Delete job artifacts", { 204: empty("Deleted") }),
+    )
+    .add("POST", `${j}/cancel`, cancelJob, v4("Cancel a job", job(201, "The job")))
+    .add("POST", `${j}/retry`, retryJob, v4("Retry a job", job(201, "The new job")))
+    .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
+    .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
+    .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")))
+    .add(
+      "GET",
+      `${p}/environments`,
+      listEnvironments,
+      v4("List environments", {
+        200: json("The environments", Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+      }),
+    )
+    .add(
+      "GET",
+      `${p}/environments/:environment_id`,
+      getEnvironment,
+      v4("Get a specific environment", {
+        200: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+      }),
+    )
+    .add(
+      "POST",
+      `${p}/environments/:environment_id/stop`,
+      stopEnvironmentRoute,
+      v4("Stop an environment", {
+        200: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+        201: json("The environment", Type.Record(Type.String(), Type.Unknown())),
+      }),
+    )
+    .add(
+      "POST",
+      `${p}/pipelines/:pipeline_id/cancel`,
+      cancelPipeline,
+      v4("Cancel a pipeline's jobs", { 200: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "POST",
+      `${p}/pipelines/:pipeline_id/retry`,
+      retryPipeline,
+      v4("Retry jobs in a pipeline", { 201: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add("GET", `${p}/resource_groups`, listResourceGroups, v4("List resource groups", { 200: looseList }))
+    .add("GET", `${p}/resource_groups/:key`, getResourceGroup, v4("Get a resource group", { 200: loose }))
+    .add(
+      "GET",
+      `${p}/resource_groups/:key/upcoming_jobs`,
+      listUpcomingJobs,
+      v4("List upcoming jobs for a resource group", { 200: jobs }),
+    )
+    .add("PUT", `${p}/resource_groups/:key`, updateResourceGroup, v4("Edit a resource group", { 200: loose }))
+    .add("GET", `${p}/variables`, listVariables, v4("List project variables", { 200: looseList }))
+    .add("POST", `${p}/variables`, createVariable, v4("Create a variable", { 201: loose }))
+    .add("GET", `${p}/variables/:key`, getVariable, v4("Get a single variable", { 200: loose }))
+    .add("PUT", `${p}/variables/:key`, updateVariable, v4("Update a variable", { 200: loose }))
+    .add("DELETE", `${p}/variables/:key`, deleteVariable, v4("Delete a variable", { 204: empty("Deleted") }));
 }

@@ -1,4 +1,5 @@
-// GitLab's duration strings (ChronicDuration): "1h 30m", "10 minutes", "2 days", "3600", "1:30:00".
+// GitLab's duration strings (ChronicDuration): "1h 30m", "10 minutes", "2 days", "3600", "1:30:00". The
+// one parser for them: `timeout`, `start_in`, `expire_in` in config and `expire_in` on the runner API.
 
 const UNIT_SECONDS: Record<string, number> = {
   s: 1,
