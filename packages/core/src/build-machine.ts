@@ -40,6 +40,20 @@ export type BuildMachineAction =
 // waits for the resource (Ci::Processable's `enqueue … => :waiting_for_resource, if: :with_resource_group?`).
 const TO_PENDING = { target: "pending", actions: ["setQueuedAt", "updatePipelineStatus"] } as const;
 const TO_WAITING = { target: "waiting_for_resource", actions: ["updatePipelineStatus"] } as const;
+// Transitions shared by several states, written once (each state lists which of them it accepts).
+const TO_SKIPPED = { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] } as const;
+const TO_DROPPED = {
+  target: "failed",
+  actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+} as const;
+const TO_SUCCESS = {
+  target: "success",
+  actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+} as const;
+const TO_CANCELED = {
+  target: "canceled",
+  actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"],
+} as const;
 const ENQUEUE = [{ guard: "hasResourceGroup", ...TO_WAITING }, TO_PENDING] as const;
 const PLAY = [
   {
@@ -106,16 +120,10 @@ export const buildMachine = setup({
       on: {
         enqueue: ENQUEUE,
         schedule: { target: "scheduled", actions: ["setScheduledAt", "updatePipelineStatus"] },
-        skip: { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] },
-        drop: {
-          target: "failed",
-          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        success: {
-          target: "success",
-          actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+        skip: TO_SKIPPED,
+        drop: TO_DROPPED,
+        success: TO_SUCCESS,
+        cancel: TO_CANCELED,
         actionize: { target: "manual", actions: ["updatePipelineStatus"] },
       },
     },
@@ -123,44 +131,26 @@ export const buildMachine = setup({
       on: {
         enqueue: TO_PENDING,
         enqueue_waiting_for_resource: TO_PENDING,
-        skip: { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] },
-        drop: {
-          target: "failed",
-          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        success: {
-          target: "success",
-          actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+        skip: TO_SKIPPED,
+        drop: TO_DROPPED,
+        success: TO_SUCCESS,
+        cancel: TO_CANCELED,
       },
     },
     pending: {
       on: {
         run: { target: "running", actions: ["setStartedAt", "updatePipelineStatus"] },
-        skip: { target: "skipped", actions: ["updatePipelineStatus", "processPipeline"] },
-        drop: {
-          target: "failed",
-          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        success: {
-          target: "success",
-          actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+        skip: TO_SKIPPED,
+        drop: TO_DROPPED,
+        success: TO_SUCCESS,
+        cancel: TO_CANCELED,
       },
     },
     running: {
       on: {
         requeue: { target: "pending", actions: ["clearRun", "updatePipelineStatus"] },
-        drop: {
-          target: "failed",
-          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        success: {
-          target: "success",
-          actions: ["setExitCode", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
+        drop: TO_DROPPED,
+        success: TO_SUCCESS,
         cancel: {
           target: "canceled",
           actions: ["setFinishedAt", "notifyRunnerCancel", "updatePipelineStatus", "processPipeline"],
@@ -172,7 +162,7 @@ export const buildMachine = setup({
         enqueue: ENQUEUE,
         play: PLAY,
         process: { target: "created", actions: ["updatePipelineStatus"] },
-        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+        cancel: TO_CANCELED,
       },
     },
     scheduled: {
@@ -186,11 +176,8 @@ export const buildMachine = setup({
         ],
         play: PLAY,
         unschedule: { target: "manual", actions: ["updatePipelineStatus"] },
-        drop: {
-          target: "failed",
-          actions: ["setFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
-        },
-        cancel: { target: "canceled", actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"] },
+        drop: TO_DROPPED,
+        cancel: TO_CANCELED,
       },
     },
     skipped: {
