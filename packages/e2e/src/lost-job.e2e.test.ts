@@ -4,7 +4,6 @@
 // trace, releases it, and it is run again from the queue. Real server and runner processes.
 
 import { PROTOCOL_VERSION, RUNNER_WS_PATH, type ServerToRunnerMessage } from "@buildsim/core";
-import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { E2E_TOKENS, e2eSeed } from "./test-support/e2e-seed.js";
@@ -15,8 +14,8 @@ import {
   killAll,
   startRunnerProcess,
   startServerProcess,
-  tempDir,
 } from "./test-support/processes.js";
+import { storedBuild, testDirs } from "./test-support/test-dirs.js";
 import { watchTrace } from "./test-support/trace-watcher.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -25,21 +24,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function dirs() {
-  const data = tempDir("buildsim-e2e-lost-");
-  const builds = tempDir("buildsim-e2e-lost-builds-");
-  cleanups.push(data.remove, builds.remove);
-  return { dataDir: data.dir, buildsDir: builds.dir };
-}
-
-function storedBuild(dataDir: string, id: number) {
-  const store = createStore({ dataDir });
-  try {
-    return { build: store.builds.get(id)!, trace: store.traces.read(id).toString() };
-  } finally {
-    store.close();
-  }
-}
+const dirs = () => testDirs("buildsim-e2e-lost", cleanups);
 
 describe("a job answer lost on the wire", () => {
   it("runs the build anyway, 3 times out of 3, instead of failing it as runner_system_failure", async () => {
@@ -63,7 +48,8 @@ describe("a job answer lost on the wire", () => {
       const end = await watcher.ended;
       expect(proxy.dropped()).toBe(1);
       expect(end.status).toBe("success");
-      const { build, trace } = storedBuild(dataDir, 1);
+      const { build, trace: raw } = storedBuild(dataDir, 1);
+      const trace = raw.toString();
       expect(build).toMatchObject({ status: "success", failureReason: null });
       expect(trace).toContain("ran");
       expect(trace).not.toContain("system failure");
@@ -105,7 +91,8 @@ describe("a server killed between committing a claim and sending its answer", ()
     startRunnerProcess(second.url, E2E_TOKENS.runner, buildsDir);
     const end = await watcher.ended;
     expect(end.status).toBe("success");
-    const { build, trace } = storedBuild(dataDir, 1);
+    const { build, trace: raw } = storedBuild(dataDir, 1);
+    const trace = raw.toString();
     expect(build.failureReason).toBeNull();
     expect(trace).toContain("ran after the kill");
   }, 60_000);

@@ -11,8 +11,8 @@ import {
   killAll,
   startRunnerProcess,
   startServerProcess,
-  tempDir,
 } from "./test-support/processes.js";
+import { storedBuild, testDirs } from "./test-support/test-dirs.js";
 import { watchTrace } from "./test-support/trace-watcher.js";
 
 const cleanups: Array<() => void> = [];
@@ -21,23 +21,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A data directory and a builds directory for one test. */
-function dirs() {
-  const data = tempDir("buildsim-e2e-data-");
-  const builds = tempDir("buildsim-e2e-builds-");
-  cleanups.push(data.remove, builds.remove);
-  return { dataDir: data.dir, buildsDir: builds.dir };
-}
-
-/** The stored build, read from the server's database (WAL lets us read while it runs). */
-function storedBuild(dataDir: string, id: number) {
-  const store = createStore({ dataDir });
-  try {
-    return { build: store.builds.get(id)!, trace: store.traces.read(id) };
-  } finally {
-    store.close();
-  }
-}
+const dirs = () => testDirs("buildsim-e2e", cleanups);
 
 const watch = (url: string, offset = 0) =>
   watchTrace(url, { project: 1, build: 1, token: E2E_TOKENS.admin, offset });

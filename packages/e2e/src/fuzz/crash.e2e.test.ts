@@ -3,7 +3,6 @@
 // lost (lines acknowledged or printed that the final trace lacks, or holds twice), builds stuck (not
 // complete at the end), and orphans (job processes still alive once the build is over).
 
-import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { E2E_TOKENS, e2eSeed } from "../test-support/e2e-seed.js";
 import {
@@ -13,8 +12,8 @@ import {
   killAll,
   startRunnerProcess,
   startServerProcess,
-  tempDir,
 } from "../test-support/processes.js";
+import { storedBuild, testDirs } from "../test-support/test-dirs.js";
 import { watchTrace } from "../test-support/trace-watcher.js";
 import { recordFigures } from "./fuzz-support.js";
 
@@ -24,21 +23,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function dirs() {
-  const data = tempDir("buildsim-crash-");
-  const builds = tempDir("buildsim-crash-builds-");
-  cleanups.push(data.remove, builds.remove);
-  return { dataDir: data.dir, buildsDir: builds.dir };
-}
-
-function stored(dataDir: string) {
-  const store = createStore({ dataDir });
-  try {
-    return { build: store.builds.get(1)!, trace: store.traces.read(1).toString() };
-  } finally {
-    store.close();
-  }
-}
+const dirs = () => testDirs("buildsim-crash", cleanups);
 
 const LINES = 400;
 const KILLS = 4;
@@ -70,7 +55,8 @@ describe("a server killed with SIGKILL 4 times while a runner streams", () => {
     const end = await (
       await watchTrace(server.url, { project: 1, build: 1, token: E2E_TOKENS.admin, offset: 0 })
     ).ended;
-    const { build, trace } = stored(dataDir);
+    const { build, trace: raw } = storedBuild(dataDir, 1);
+    const trace = raw.toString();
     const lines = trace.split("\n").filter((l) => /^line \d+$/.test(l));
     const expected = Array.from({ length: LINES }, (_, i) => `line ${i + 1}`);
     const lost = expected.filter((l) => !lines.includes(l)).length + (lines.length - new Set(lines).size);
@@ -112,7 +98,7 @@ describe("a runner killed with SIGKILL while its job runs", () => {
     if (orphans) process.kill(sleepPid, "SIGKILL");
     recordFigures("crash-runner", { kills: 1, stuck: end.status === "failed" ? 0 : 1, orphans });
     expect(end.status).toBe("failed");
-    expect(stored(dataDir).build.failureReason).toBe("runner_system_failure");
+    expect(storedBuild(dataDir, 1).build.failureReason).toBe("runner_system_failure");
     expect(orphans).toBe(0);
   }, 60_000);
 });
