@@ -70,3 +70,8 @@ export function buildsimOutcomes(out: string): Map<string, Outcome> {
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** The jobs whose outcome differs between two runs (a job missing from one run differs too). */
+export function outcomeMismatches(a: Map<string, Outcome>, b: Map<string, Outcome>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].filter((job) => a.get(job) !== b.get(job));
+}

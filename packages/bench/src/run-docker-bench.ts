@@ -27,6 +27,7 @@ import {
   gclOutcomes,
   median,
   type Outcome,
+  outcomeMismatches,
   repoRoot,
   timed,
 } from "./local-ci-support.js";
@@ -161,9 +162,7 @@ function pipelineBench() {
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
-  const mismatches = [...new Set([...gclLast.keys(), ...buildsimLast.keys()])].filter(
-    (job) => gclLast.get(job) !== buildsimLast.get(job),
-  );
+  const mismatches = outcomeMismatches(gclLast, buildsimLast);
   const ratio = median(buildsimTimes) / median(gclTimes);
   return {
     rounds: ROUNDS,

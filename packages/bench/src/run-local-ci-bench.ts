@@ -17,6 +17,7 @@ import {
   gclOutcomes,
   median,
   type Outcome,
+  outcomeMismatches,
   repoRoot,
   timed,
 } from "./local-ci-support.js";
@@ -69,9 +70,7 @@ function main(): void {
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }
-  const mismatches = [...new Set([...gclLast.keys(), ...buildsimLast.keys()])].filter(
-    (job) => gclLast.get(job) !== buildsimLast.get(job),
-  );
+  const mismatches = outcomeMismatches(gclLast, buildsimLast);
   const ratio = median(buildsimTimes) / median(gclTimes);
   const result = {
     benchmark: "local-ci",
