@@ -2,6 +2,7 @@
 // separate cores when `taskset` exists, talking JSON lines on stdout and CPU time over IPC.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,3 +86,10 @@ export const loadAverage = (): string =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
+
+/** Writes a benchmark's summary to `bench-results/<name>.json` (next to dist/). */
+export function writeBenchResult(name: string, summary: unknown): void {
+  const outDir = path.resolve(here, "..", "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+}

@@ -8,15 +8,22 @@
 // Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (9).
 
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { canPin, firstLine, loadRun, mean, measure, node, runToEnd } from "./bench-children.js";
+import {
+  canPin,
+  firstLine,
+  loadRun,
+  mean,
+  measure,
+  node,
+  runToEnd,
+  writeBenchResult,
+} from "./bench-children.js";
 import type { LoadOptions } from "./load-generator.js";
 import { recordResponse } from "./record-responses.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
@@ -119,9 +126,7 @@ async function main(): Promise<void> {
     console.log(
       `[bench] bare ${summary.bareRequestsPerSecond} req/s, buildsim ${summary.buildsimRequestsPerSecond} req/s, median round ratio ${summary.ratio} (target ≥ ${TARGET_RATIO}: ${summary.met ? "met" : "NOT met"})`,
     );
-    const outDir = path.resolve(here, "..", "bench-results");
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, "api.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    writeBenchResult("api", summary);
   } finally {
     for (const c of children) c.kill("SIGTERM");
     rmSync(work, { recursive: true, force: true });

@@ -6,10 +6,9 @@
 // Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (5).
 
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   canPin,
   firstLine,
@@ -20,12 +19,12 @@ import {
   median,
   node,
   runToEnd,
+  writeBenchResult,
 } from "./bench-children.js";
 import type { LoadOptions, MixRequest } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
 import { type RecordedResponses, recordResponse } from "./record-responses.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
@@ -143,9 +142,7 @@ async function main(): Promise<void> {
     console.log(
       `[mix] at 5% writes: ratio ${atFive.ratio} (target ≥ ${TARGET_RATIO}: ${summary.met ? "met" : "NOT met"})`,
     );
-    const outDir = path.resolve(here, "..", "bench-results");
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, "mix.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    writeBenchResult("mix", summary);
   } finally {
     for (const c of children) c.kill("SIGTERM");
     rmSync(work, { recursive: true, force: true });
