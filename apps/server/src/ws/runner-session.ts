@@ -14,7 +14,6 @@ import {
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
-import { extractCoverage } from "../services/extract-coverage.js";
 import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
 import type { RunnerHub } from "./runner-hub.js";
 
@@ -193,42 +192,16 @@ export class RunnerSession {
       });
       return;
     }
-    const app = this.hub.app;
     // Chunks received before this finish are stored (and acknowledged) first.
     this.hub.traces.flush();
-    const held = app.store.traces.length(m.buildId) ?? 0;
-    if (held < m.traceBytes) {
-      // Finishing now would lose bytes: tell the runner what we hold so it resends the rest.
-      this.send({ type: "traceAck", buildId: m.buildId, length: held });
+    const outcome = this.hub.finishBuild(m, this.hub.watchdog.isTimedOut(m.buildId));
+    if (outcome.kind === "traceIncomplete") {
+      // Tell the runner what we hold so it resends the rest.
+      this.send({ type: "traceAck", buildId: m.buildId, length: outcome.held });
       return;
     }
-    const timedOut = this.hub.watchdog.isTimedOut(m.buildId);
-    const status = app.store.transaction(() => {
-      let build = app.store.builds.get(m.buildId)!;
-      // `coverage:` is read from the whole trace before the build ends, as GitLab's `update_coverage`.
-      if (build.coverageRegex && build.status === "running") {
-        const coverage = extractCoverage(
-          app.store.traces.read(build.id).toString("utf8"),
-          build.coverageRegex,
-        );
-        if (coverage !== null) build = app.transitions.saveDetails({ ...build, coverage });
-      }
-      if (m.dotenvVariables && m.dotenvVariables.length > 0 && build.status === "running")
-        build = app.transitions.saveDetails({
-          ...build,
-          dotenvVariables: m.dotenvVariables.map(({ key, value }) => ({ key, value, public: false })),
-        });
-      const at = app.now();
-      const exitCode = m.exitCode === null || m.exitCode === undefined ? {} : { exitCode: m.exitCode };
-      const event = timedOut
-        ? ({ type: "drop", at, reason: "stuck_or_timeout_failure", ...exitCode } as const)
-        : m.state === "success"
-          ? ({ type: "success", at, ...exitCode } as const)
-          : ({ type: "drop", at, reason: m.failureReason ?? "unknown_failure", ...exitCode } as const);
-      return app.transitions.fire(build, event).status;
-    });
     this.owned.delete(m.buildId);
     this.hub.watchdog.forget(m.buildId);
-    this.send({ type: "finishAck", buildId: m.buildId, status });
+    this.send({ type: "finishAck", buildId: m.buildId, status: outcome.status });
   }
 }

@@ -10,8 +10,9 @@ import type { RequestContext } from "../../http/request-context.js";
 import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
 import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
+import { currentUser } from "../access.js";
 import { parseScope } from "./parse-scope.js";
-import { currentUser, findProject, requireReadBuild } from "./route-helpers.js";
+import { findProject, requireReadBuild } from "./route-helpers.js";
 
 /** Renders one page of builds with the seven pagination headers. */
 function renderPage(

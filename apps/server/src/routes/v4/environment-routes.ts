@@ -10,7 +10,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentEnvironmentDetailV4, presentEnvironmentV4 } from "../../presenters/present-environment-v4.js";
 import { stopEnvironment } from "../../services/stop-environment.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
 

@@ -8,7 +8,7 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import type { Params, ParamValue } from "../../http/parse-query.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { jobsReply } from "./job-reply.js";
 import { parseJobScope } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
