@@ -24,7 +24,6 @@ export type { ResponseSpec, RouteSpec } from "./http/route-spec.js";
 export type { RouteEntry, RouteMatch, RouteParams } from "./http/router.js";
 export { Router } from "./http/router.js";
 export type { EntityLookup } from "./presenters/entity-lookup.js";
-export { createEntityLookup } from "./presenters/entity-lookup.js";
 export type { BuildShape, PresentOptions } from "./presenters/present-build-v3.js";
 export {
   gravatarUrl,
@@ -36,7 +35,6 @@ export {
 } from "./presenters/present-build-v3.js";
 export type { EntityLookupV4, PresentV4Options } from "./presenters/present-entities-v4.js";
 export {
-  createEntityLookupV4,
   presentCommitV4,
   presentPipelineBasicV4,
   presentRunnerV4,

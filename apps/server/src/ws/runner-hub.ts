@@ -18,7 +18,7 @@ import { createFinishBuild } from "../services/finish-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
-import type { RunnerSession } from "./runner-session.js";
+import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
 
 interface ParkedClaim {
@@ -123,7 +123,6 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   (sweepTimer as { unref?: () => void }).unref?.();
 
   const hub = {
-    app,
     options,
     watchdog,
     traces: createTraceBatcher(app),
@@ -147,6 +146,10 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     /** Builds still running on `runnerId`, with the trace length held: welcome's `resume`. */
     runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number; status: BuildStatus }> {
       return app.store.builds.runningOn(runnerId).map((r) => ({ ...r, status: "running" as const }));
+    },
+    isRunningOn(buildId: number, runnerId: number): boolean {
+      const build = app.store.builds.get(buildId);
+      return build?.runnerId === runnerId && build.status === "running";
     },
     payloadFor(build: Build, runner: Runner): JobPayload {
       return buildJobPayload(build, runner, { store: app.store, serverUrl: serverUrl() });
@@ -182,7 +185,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       for (const set of sessions.values()) for (const s of set) s.close(code, "server shutting down");
     },
   };
-  return hub;
+  return hub satisfies SessionHub;
 }
 
 export type RunnerHub = ReturnType<typeof createRunnerHub>;

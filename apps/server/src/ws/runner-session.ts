@@ -3,10 +3,12 @@
 
 import {
   type Build,
+  type BuildStatus,
   CLOSE_CODES,
   type ClaimMessage,
   type FinishMessage,
   type HelloMessage,
+  type JobPayload,
   PROTOCOL_VERSION,
   parseRunnerToServerMessage,
   type Runner,
@@ -14,8 +16,34 @@ import {
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
+import type { BuildWatchdog } from "../services/build-watchdog.js";
+import type { FinishBuild } from "../services/finish-build.js";
+import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
-import type { RunnerHub } from "./runner-hub.js";
+import type { TraceBatcher } from "./trace-batcher.js";
+
+/** What a session asks of the runner hub (`createRunnerHub` implements it); the hub owns the rules' wiring. */
+export interface SessionHub {
+  options: Pick<
+    ResolvedRealtimeOptions,
+    "timers" | "helloTimeoutMs" | "maxTraceChunkBytes" | "heartbeatIntervalMs"
+  >;
+  watchdog: Pick<BuildWatchdog, "seen" | "confirmed" | "release" | "isTimedOut" | "forget">;
+  traces: Pick<TraceBatcher, "add" | "flush">;
+  finishBuild: FinishBuild;
+  log(line: string): void;
+  /** The runner a hello's token names (its metadata updated), or undefined. */
+  authenticate(m: HelloMessage): Runner | undefined;
+  /** Builds still running on `runnerId`, with the trace length held: welcome's `resume`. */
+  runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number; status: BuildStatus }>;
+  /** Whether `buildId` is running on `runnerId` now. */
+  isRunningOn(buildId: number, runnerId: number): boolean;
+  payloadFor(build: Build, runner: Runner): JobPayload;
+  attach(session: RunnerSession): void;
+  detach(session: RunnerSession): void;
+  /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
+  claim(session: RunnerSession, m: ClaimMessage): void;
+}
 
 /** A connected runner socket and the builds it holds. */
 export class RunnerSession {
@@ -28,7 +56,7 @@ export class RunnerSession {
 
   constructor(
     readonly socket: WebSocket,
-    private readonly hub: RunnerHub,
+    private readonly hub: SessionHub,
   ) {
     socket.on("message", (data, isBinary) => {
       if (isBinary) this.protocolError("binary frames are not part of the protocol");
@@ -143,8 +171,7 @@ export class RunnerSession {
    */
   private owns(buildId: number): boolean {
     if (this.owned.has(buildId)) return true;
-    const build = this.hub.app.store.builds.get(buildId);
-    if (build?.runnerId !== this.runner?.id || build?.status !== "running") return false;
+    if (!this.runner || !this.hub.isRunningOn(buildId, this.runner.id)) return false;
     this.owned.add(buildId);
     return true;
   }

@@ -8,9 +8,9 @@ import type { Params } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
-import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
 import { currentUser } from "../access.js";
+import { createEntityLookup } from "../store-lookup.js";
 import { parseScope } from "./parse-scope.js";
 import { findProject, requireReadBuild } from "./route-helpers.js";
 
