@@ -52,6 +52,11 @@ export interface IncludeOptions extends Partial<IncludeRuleContext> {
   sources?: IncludeSources;
   /** Every file path of the repository, for `include:local` wildcards. */
   listFiles?: () => readonly string[];
+  /**
+   * `include:artifact` of a child pipeline: `file` out of the artifacts of job `job` in the parent pipeline.
+   * Without it (any other pipeline) an artifact include is an error, as in GitLab.
+   */
+  artifact?: (job: string, file: string) => IncludeFetch;
 }
 
 /** Whose repository a file belongs to: the pipeline's own (`project` null) or another project at a ref. */
@@ -66,6 +71,7 @@ interface IncludeState {
   problems: ProblemList;
   rules: IncludeRuleContext;
   listFiles: (() => readonly string[]) | undefined;
+  artifact: IncludeOptions["artifact"];
   /** Every include so far (GitLab's expandset): the same file may be included more than once. */
   count: number;
   /** Set when a source has not fetched a file yet: the result is incomplete but has no error. */
@@ -94,6 +100,7 @@ export function loadWithIncludes(
     problems,
     rules: { variables: options.variables ?? {}, exists: options.exists, changes: options.changes },
     listFiles: options.listFiles,
+    artifact: options.artifact,
     count: 0,
     pending: false,
   };
@@ -334,11 +341,16 @@ function loadOne(
       return fromFetch(loc.address, fetched, next);
     }
     default:
-      return fail(
-        state,
-        at,
-        `\`${describeEntry(entry.raw)}\`: include:artifact is only valid in a trigger:include of a child pipeline`,
-      );
+      if (!state.artifact)
+        return fail(
+          state,
+          at,
+          `\`${describeEntry(entry.raw)}\`: include:artifact is only valid in a trigger:include of a child pipeline`,
+        );
+      if (!hasYamlExtension(loc.artifact))
+        return fail(state, at, `Included file \`${loc.artifact}\` does not have YAML extension!`);
+      // Nested local includes of an artifact file read the pipeline's repository (External::File::Artifact).
+      return fromFetch(loc.artifact, state.artifact(loc.job, normalizeRepoPath(loc.artifact)), context);
   }
 }
 

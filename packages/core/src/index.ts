@@ -80,6 +80,7 @@ export type {
   BuildArtifactsOptions,
   BuildCrossDependency,
   BuildEnvironment,
+  BuildTrigger,
   BuildVariable,
   Commit,
   DeploymentTier,
