@@ -57,6 +57,8 @@ export interface IncludeOptions extends Partial<IncludeRuleContext> {
    * Without it (any other pipeline) an artifact include is an error, as in GitLab.
    */
   artifact?: (job: string, file: string) => IncludeFetch;
+  /** Inputs for the entry file's `spec:inputs` (a multi-project trigger's `trigger:inputs`). */
+  inputs?: Record<string, unknown>;
 }
 
 /** Whose repository a file belongs to: the pipeline's own (`project` null) or another project at a ref. */
@@ -111,7 +113,10 @@ export function loadWithIncludes(
     problems.add(top, `Local file \`${entryFile}\` does not exist!`);
     return { hash: null, pending: false };
   }
-  const hash = loadContent(entryFile, source, null, null, { project: null, ref: null }, state);
+  const entry: IncludeEntry | null = options.inputs
+    ? { location: { type: "local", path: entryFile }, inputs: options.inputs, rules: null, raw: entryFile }
+    : null;
+  const hash = loadContent(entryFile, source, null, entry, { project: null, ref: null }, state);
   return { hash: problems.items.length > before || state.pending ? null : hash, pending: state.pending };
 }
 

@@ -18,7 +18,8 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
   // Only the columns the rule needs, read lazily in id order: most runners take the first pending build,
   // and loading whole builds for 10,000 pending rows would dominate.
   const pending = store.db.prepare(
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
+    // A trigger job (bridge) is never a runner's: the server creates its downstream pipeline instead.
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL ORDER BY id",
   );
   const firstMatch = (runner: Runner): number | undefined => {
     for (const row of pending.iterate() as IterableIterator<{
