@@ -3,7 +3,7 @@
 // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/ and https://docs.gitlab.com/ci/yaml/#trigger
 
 import { afterEach, describe, expect, it } from "vitest";
-import { removeRunRepos, runPipeline as run } from "./test-support/run-pipeline.js";
+import { makeRepo, removeRunRepos, runPipeline as run } from "./test-support/run-pipeline.js";
 
 afterEach(removeRunRepos);
 
@@ -87,5 +87,25 @@ describe("buildsim run with trigger: jobs", () => {
     });
     expect(fire.code).toBe(0);
     expect(fire.pipelines.map((p) => p.status)).toEqual(["success", "failed"]);
+  });
+
+  // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/#multi-project-pipelines
+  it("runs a multi-project pipeline of a project given with --project, at its branch", async () => {
+    const deployer = makeRepo({
+      ".gitlab-ci.yml": 'deploy:\n  script: echo "deploying $VERSION from $CI_PIPELINE_SOURCE on $CI_COMMIT_REF_NAME"\n',
+    });
+    const r = await run(
+      {
+        ".gitlab-ci.yml":
+          "release:\n  variables: { VERSION: '1.2' }\n  trigger: { project: group/deployer, branch: main, strategy: depend }\n",
+      },
+      ["--project", `group/deployer=${deployer}`],
+    );
+    expect(r.code).toBe(0);
+    expect(r.pipelines.map((p) => [p.source, p.status])).toEqual([
+      ["push", "success"],
+      ["pipeline", "success"],
+    ]);
+    expect(r.trace("deploy")).toContain("deploying 1.2 from pipeline on main");
   });
 });

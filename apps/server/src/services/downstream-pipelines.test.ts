@@ -172,6 +172,45 @@ describe("a child pipeline from trigger:include", () => {
   });
 });
 
+describe("pipeline actions reach downstream pipelines", () => {
+  const post = (path: string) =>
+    api(server, `/api/v4/projects/1${path}`, { method: "POST", token: server.token }).then((r) => r.status);
+  const DEPEND = {
+    ".gitlab-ci.yml": "child:\n  trigger: { include: child.yml, strategy: depend }\n",
+    "child.yml": CHILD,
+  };
+
+  // Ci::CancelPipelineService cascades to child pipelines (gitlab-org/gitlab!82511).
+  it("cancels the child pipelines with their parent", async () => {
+    const parent = run(DEPEND);
+    await settle();
+    const downstream = server.store.pipelines.downstreamOf(named(parent.id, "child").id)!;
+    expect(await post(`/pipelines/${parent.id}/cancel`)).toBe(200);
+    expect(named(downstream.id, "child-test").status).toBe("canceled");
+    expect(server.store.pipelines.get(downstream.id)?.status).toBe("canceled");
+    expect(named(parent.id, "child").status).toBe("canceled");
+    expect(server.store.pipelines.get(parent.id)?.status).toBe("canceled");
+  });
+
+  // Retrying a trigger job creates a new downstream pipeline (gitlab-org/gitlab!78444).
+  it("creates a new downstream pipeline when the failed trigger job is retried", async () => {
+    const parent = run(DEPEND);
+    await settle();
+    const first = server.store.pipelines.downstreamOf(named(parent.id, "child").id)!;
+    fire(named(first.id, "child-test"), "run", "drop");
+    expect(server.store.pipelines.get(parent.id)?.status).toBe("failed");
+    expect(await post(`/pipelines/${parent.id}/retry`)).toBe(201);
+    await settle();
+    const retried = named(parent.id, "child");
+    const second = server.store.pipelines.downstreamOf(retried.id)!;
+    expect(second.id).not.toBe(first.id);
+    expect(retried.status).toBe("running");
+    fire(named(second.id, "child-test"), "run", "success");
+    expect(named(parent.id, "child").status).toBe("success");
+    expect(server.store.pipelines.get(parent.id)?.status).toBe("success");
+  });
+});
+
 describe("a bridge fails with GitLab's failure reason", () => {
   it.each([
     ["an unknown project", "trigger: group/missing", "downstream_bridge_project_not_found"],
