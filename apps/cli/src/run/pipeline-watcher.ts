@@ -110,13 +110,17 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   const check = () => {
     if (finished) return;
     // Read from the store, not the event: later changes of the same commit are already visible here.
-    const state = snapshot();
+    let state = snapshot();
+    let announced = false;
     for (const job of allJobs(state)) {
       if (job.status !== "manual" || announcedManual.has(job.id)) continue;
       announcedManual.add(job.id);
+      announced = true;
       const build = o.store.builds.get(job.id);
       if (build) o.onManual?.(build);
     }
+    // Playing a manual job changes the store at once: look again before deciding anything.
+    if (announced) state = snapshot();
     o.onChange(state);
     // A countdown, a wait for a resource group or a downstream pipeline ends on its own: keep watching.
     const active = allJobs(state).some((j) => ACTIVE.includes(j.status));

@@ -92,7 +92,8 @@ describe("buildsim run with trigger: jobs", () => {
   // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/#multi-project-pipelines
   it("runs a multi-project pipeline of a project given with --project, at its branch", async () => {
     const deployer = makeRepo({
-      ".gitlab-ci.yml": 'deploy:\n  script: echo "deploying $VERSION from $CI_PIPELINE_SOURCE on $CI_COMMIT_REF_NAME"\n',
+      ".gitlab-ci.yml":
+        'deploy:\n  script: echo "deploying $VERSION from $CI_PIPELINE_SOURCE on $CI_COMMIT_REF_NAME"\n',
     });
     const r = await run(
       {
