@@ -93,7 +93,7 @@ export function createApp(o: AppOptions): App {
     if (!build.trigger) return;
     setImmediate(() => {
       // The server may have been closed in between.
-      if (!o.store.db.open) return;
+      if (!o.store.isOpen()) return;
       try {
         downstream.trigger(build.id);
       } catch (error) {
