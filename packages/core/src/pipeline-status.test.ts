@@ -82,6 +82,8 @@ describe("the pipeline its builds make", () => {
     finishedAt: null,
     duration: null,
     coverage: null,
+    upstreamBridgeId: null,
+    upstreamPipelineId: null,
     ...extra,
   });
   const AT = "2026-01-01T00:01:00.000Z";
