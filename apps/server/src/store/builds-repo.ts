@@ -3,6 +3,7 @@
 
 import type { Build, BuildStatus } from "@buildsim/core";
 import type Database from "better-sqlite3";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 
 interface BuildRow {
@@ -201,10 +202,11 @@ export interface BuildListQuery {
 }
 
 /** Reads and writes builds; every write keeps `build_counts` in step. */
-export function createBuildsRepo(db: Db) {
+export function createBuildsRepo(db: Db, changes: ChangeLog) {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const membersOf = db.prepare("SELECT id, status, retried FROM builds WHERE pipeline_id = ? ORDER BY id");
   const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
@@ -276,18 +278,21 @@ export function createBuildsRepo(db: Db) {
       return (maxId.get() as { m: number }).m + 1;
     },
     insert(build: Build): void {
-      insert.run(toParams(build));
-      bump.run(build.projectId, build.status, 1);
+      const rows = insert.run(toParams(build)).changes + bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
     save(build: Build): void {
       const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
       if (!before) throw new Error(`build ${build.id} does not exist`);
-      update.run(toParams(build));
-      if (before.status !== build.status) {
-        bump.run(before.project_id, before.status, -1);
-        bump.run(build.projectId, build.status, 1);
+      let rows = update.run(toParams(build)).changes;
+      if (before.status === build.status) {
+        changes.buildChanged(rows, build);
+        return;
       }
+      rows += bump.run(before.project_id, before.status, -1).changes;
+      rows += bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [before.status, build.status]);
     },
     /** Builds of a project (optionally one sha), newest first. */
     list(q: BuildListQuery): Build[] {
@@ -303,6 +308,29 @@ export function createBuildsRepo(db: Db) {
       }
       const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
       return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
+    },
+    /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
+    listIds(q: BuildListQuery): number[] {
+      const where = ["project_id = ?"];
+      const args: unknown[] = [q.projectId];
+      if (q.sha !== undefined) {
+        where.push("sha = ?");
+        args.push(q.sha);
+      }
+      if (q.statuses) {
+        where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);
+        args.push(...q.statuses);
+      }
+      const sql = `SELECT id FROM builds WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ? OFFSET ?`;
+      return prepared(sql)
+        .pluck()
+        .all(...args, q.limit, q.offset) as number[];
+    },
+    /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
+    pipelineMembers(pipelineId: number): Array<{ id: number; status: BuildStatus; retried: boolean }> {
+      return (membersOf.all(pipelineId) as Array<{ id: number; status: BuildStatus; retried: number }>).map(
+        (r) => ({ id: r.id, status: r.status, retried: r.retried === 1 }),
+      );
     },
     /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
     count(q: Omit<BuildListQuery, "limit" | "offset">): number {

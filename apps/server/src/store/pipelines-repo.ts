@@ -1,6 +1,7 @@
 // Pipelines: a commit's run of builds, with the status computed from them and saved here.
 
 import type { Pipeline } from "@buildsim/core";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 
 /** A `pipelines` row as SQLite returns it. */
@@ -44,7 +45,7 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
 
 /** Reads and writes pipelines. */
-export function createPipelinesRepo(db: Db) {
+export function createPipelinesRepo(db: Db, changes: ChangeLog) {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
@@ -78,10 +79,10 @@ export function createPipelinesRepo(db: Db) {
       return r && toPipeline(r);
     },
     insert(p: Pipeline): void {
-      insert.run(toParams(p));
+      changes.pipelineChanged(insert.run(toParams(p)).changes, p.id);
     },
     save(p: Pipeline): void {
-      update.run(toParams(p));
+      changes.pipelineChanged(update.run(toParams(p)).changes, p.id);
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
