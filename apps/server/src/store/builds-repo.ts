@@ -190,6 +190,15 @@ const COLUMNS = Object.keys(
 const SELECT =
   "SELECT b.*, a.filename AS a_filename, a.size AS a_size FROM builds b LEFT JOIN artifacts a ON a.build_id = b.id";
 
+/** What the watchdog reads of a running build. */
+export interface RunningRow {
+  id: number;
+  runnerId: number | null;
+  startedAt: string | null;
+  /** The build's `timeout`, in seconds. */
+  timeoutS: number;
+}
+
 /** Filters for listing a project's builds. */
 export interface BuildListQuery {
   projectId: number;
@@ -206,6 +215,9 @@ export function createBuildsRepo(db: Db, changes: ChangeLog) {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const runningAfter = db.prepare(
+    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND id > ? ORDER BY id LIMIT ?",
+  );
   const membersOf = db.prepare("SELECT id, status, retried FROM builds WHERE pipeline_id = ? ORDER BY id");
   const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
@@ -308,6 +320,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog) {
       }
       const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
       return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
+    },
+    /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
+    listRunningAfter(afterId: number, limit: number): RunningRow[] {
+      return runningAfter.all(afterId, limit) as RunningRow[];
     },
     /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
     listIds(q: BuildListQuery): number[] {
