@@ -91,6 +91,17 @@ export class EntityRenderer {
     return pages.get(key, scope, this.nowIso, list, render, (e) => entities.isCurrent(e, this.nowMs));
   }
 
+  /**
+   * `GET` of one entity (checks already passed): the cached bytes when current and of `projectId`, else
+   * the build `load` finds (it throws the 404) rendered and kept.
+   */
+  single(kind: "v3" | "v4", projectId: number, id: number, load: () => Build): Reply {
+    const hit = this.cache[kind].get(id, this.nowMs);
+    if (hit && hit.projectId === projectId) return this.reply(200, hit);
+    const build = load();
+    return this.reply(200, kind === "v3" ? this.v3(build.id, build) : this.v4(build.id, build));
+  }
+
   /** A single-entity reply from `e`. */
   reply(status: number, e: CachedEntity): Reply {
     if (!e.tail) return { status, headers: ["Content-Type", JSON_TYPE], body: e.head };

@@ -40,11 +40,9 @@ export function getBuild(ctx: RequestContext, app: App): Reply {
   const buildId = integerRouteParam(ctx, "build_id");
   const project = findProject(ctx, app, user);
   requireReadBuild(user, project);
-  const r = new EntityRenderer(app, app.readCache);
-  const hit = app.readCache.v3.get(buildId, r.nowMs);
-  if (hit && hit.projectId === project.id) return r.reply(200, hit);
-  const build = findBuild(app, project, buildId);
-  return r.reply(200, r.v3(build.id, build));
+  return new EntityRenderer(app, app.readCache).single("v3", project.id, buildId, () =>
+    findBuild(app, project, buildId),
+  );
 }
 
 /**

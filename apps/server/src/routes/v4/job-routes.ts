@@ -67,11 +67,9 @@ export function getJob(ctx: RequestContext, app: App): Reply {
   const jobId = integerRouteParam(ctx, "job_id");
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
-  const r = new EntityRenderer(app, app.readCache);
-  const hit = app.readCache.v4.get(jobId, r.nowMs);
-  if (hit && hit.projectId === project.id) return r.reply(200, hit);
-  const build = findJob(app, project, jobId);
-  return r.reply(200, r.v4(build.id, build));
+  return new EntityRenderer(app, app.readCache).single("v4", project.id, jobId, () =>
+    findJob(app, project, jobId),
+  );
 }
 
 /** `GET …/jobs/:job_id/trace`: `text/plain`, secrets masked, an empty body when there is no trace. */
