@@ -4,8 +4,9 @@ import { createStore, startServer } from "@buildsim/server";
 import { BENCH_TOKEN } from "./populate-bench-db.js";
 import { answerCpuQueries } from "./report-cpu.js";
 
-// An optional heartbeat timeout: the restart benchmark's watchdog starts its work after it.
-const [dataDir = ".buildsim-bench", heartbeatTimeoutMs] = process.argv.slice(2);
+// An optional heartbeat timeout (the restart benchmark's watchdog starts its work after it) and sweep
+// interval (the mixed benchmark keeps the watchdog out of its measurement).
+const [dataDir = ".buildsim-bench", heartbeatTimeoutMs, sweepIntervalMs = "200"] = process.argv.slice(2);
 const store = createStore({ dataDir });
 const server = await startServer({
   store,
@@ -13,7 +14,12 @@ const server = await startServer({
   log: (line) => process.stderr.write(`${line}\n`),
   ...(heartbeatTimeoutMs === undefined
     ? {}
-    : { realtime: { heartbeatTimeoutMs: Number(heartbeatTimeoutMs), sweepIntervalMs: 200 } }),
+    : {
+        realtime: {
+          heartbeatTimeoutMs: Number(heartbeatTimeoutMs),
+          sweepIntervalMs: Number(sweepIntervalMs),
+        },
+      }),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, token: BENCH_TOKEN })}\n`);
 answerCpuQueries();
