@@ -15,7 +15,7 @@
 
 import type { CancelReason } from "@buildsim/core";
 import type { App } from "../app.js";
-import type { RunningRow } from "../store/builds-repo.js";
+import type { RunningBuild } from "../store/builds-repo.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 
 /** Running builds read per query of a pass. */
@@ -70,7 +70,7 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
   }
 
   /** Silence, timeout and grace checks of one running build. */
-  function check(row: RunningRow, now: number): void {
+  function check(row: RunningBuild, now: number): void {
     const seenAt = lastSeen.get(row.id) ?? bootMs;
     if (now - seenAt > options.heartbeatTimeoutMs) {
       if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
