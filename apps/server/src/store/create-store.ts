@@ -13,6 +13,7 @@ import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./protected-branches-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
@@ -50,6 +51,8 @@ export interface Store {
   resourceGroups: ResourceGroupsRepo;
   /** Environments and the deployments jobs make to them. */
   environments: EnvironmentsRepo;
+  /** Protected branch rules per project. */
+  protectedBranches: ProtectedBranchesRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -96,6 +99,7 @@ export function createStore(options: StoreOptions = {}): Store {
     projectVariables: createProjectVariablesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
+    protectedBranches: createProtectedBranchesRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

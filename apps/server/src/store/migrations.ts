@@ -300,4 +300,22 @@ CREATE TABLE project_variables (
   PRIMARY KEY (project_id, key, environment_scope)
 );`,
   },
+  {
+    version: 11,
+    name: "protected branches",
+    // GitLab's `protected_branches` with one push and one merge access level each (what the CE API sets).
+    // Existing projects keep what buildsim assumed before: their default branch protected, Maintainers only.
+    sql: `
+CREATE TABLE protected_branches (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  push_access_level INTEGER NOT NULL,
+  merge_access_level INTEGER NOT NULL,
+  allow_force_push INTEGER NOT NULL,
+  UNIQUE (project_id, name)
+);
+INSERT INTO protected_branches (project_id, name, push_access_level, merge_access_level, allow_force_push)
+  SELECT id, default_branch, 40, 40, 0 FROM projects ORDER BY id;`,
+  },
 ];

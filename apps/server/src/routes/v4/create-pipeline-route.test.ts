@@ -143,6 +143,26 @@ describe("POST /projects/:id/pipeline", () => {
     expect(server.store.pipelines.nextId()).toBe(1);
   });
 
+  it("refuses a Developer a pipeline on the protected default branch with GitLab's reason", async () => {
+    // Gitlab::Ci::Pipeline::Chain::Validate::Abilities: "Insufficient permissions for protected ref".
+    const admin = server.store.users.firstAdmin()!;
+    server.store.transaction(() => {
+      server.store.users.insert({ ...admin, id: 98, username: "dev", isAdmin: false });
+      server.store.users.addToken(98, "developer-token");
+      server.store.projects.setMember(1, 98, 30);
+    });
+    const as = (ref: string) =>
+      fetch(`${server.url}/api/v4/projects/1/pipeline?ref=${ref}`, {
+        method: "POST",
+        headers: { "PRIVATE-TOKEN": "developer-token" },
+      });
+    const main = await as("main");
+    expect(main.status).toBe(400);
+    expect(await main.json()).toEqual({ message: { base: ["Insufficient permissions for protected ref"] } });
+    expect(server.store.pipelines.nextId()).toBe(1);
+    expect((await as("feature")).status).toBe(201);
+  });
+
   it("refuses callers below developer and projects without a repository", async () => {
     const other = await fetch(`${server.url}/api/v4/projects/1/pipeline?ref=main`, { method: "POST" });
     expect(other.status).toBe(401);

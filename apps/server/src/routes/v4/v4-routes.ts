@@ -9,6 +9,7 @@ import {
   PipelineEntitySchema,
   PipelineListParamsSchema,
   ProjectEntitySchema,
+  ProtectedBranchEntitySchema,
   RunnerEntitySchema,
   UserEntityV4Schema,
   V4JobListParamsSchema,
@@ -41,6 +42,12 @@ import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
+import {
+  createProtectedBranch,
+  deleteProtectedBranch,
+  getProtectedBranch,
+  listProtectedBranches,
+} from "./protected-branch-routes.js";
 import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
 import {
   getResourceGroup,
@@ -260,5 +267,48 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${p}/variables`, createVariable, v4("Create a variable", { 201: loose }))
     .add("GET", `${p}/variables/:key`, getVariable, v4("Get a single variable", { 200: loose }))
     .add("PUT", `${p}/variables/:key`, updateVariable, v4("Update a variable", { 200: loose }))
-    .add("DELETE", `${p}/variables/:key`, deleteVariable, v4("Delete a variable", { 204: empty("Deleted") }));
+    .add("DELETE", `${p}/variables/:key`, deleteVariable, v4("Delete a variable", { 204: empty("Deleted") }))
+    .add(
+      "GET",
+      `${p}/protected_branches`,
+      listProtectedBranches,
+      v4(
+        "List protected branches",
+        { 200: json("The rules as written (paginated)", Type.Array(ProtectedBranchEntitySchema)) },
+        Type.Object({ search: Type.Optional(Type.String({ description: "Part of a rule's name" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/protected_branches/:name`,
+      getProtectedBranch,
+      v4("Get a single protected branch or wildcard protected branch", {
+        200: json("The rule", ProtectedBranchEntitySchema),
+      }),
+    )
+    .add(
+      "POST",
+      `${p}/protected_branches`,
+      createProtectedBranch,
+      v4(
+        "Protect repository branches",
+        { 201: json("The rule", ProtectedBranchEntitySchema) },
+        Type.Object({
+          name: Type.String({ description: "A branch name or a wildcard (`release/*`)" }),
+          push_access_level: Type.Optional(
+            Type.Integer({ description: "0, 30, 40 or 60; @default 40 (Maintainers)" }),
+          ),
+          merge_access_level: Type.Optional(
+            Type.Integer({ description: "0, 30, 40 or 60; @default 40 (Maintainers)" }),
+          ),
+          allow_force_push: Type.Optional(Type.Boolean({ description: "@default false" })),
+        }),
+      ),
+    )
+    .add(
+      "DELETE",
+      `${p}/protected_branches/:name`,
+      deleteProtectedBranch,
+      v4("Unprotect repository branches", { 204: empty("Unprotected") }),
+    );
 }
