@@ -51,10 +51,12 @@ describe("canUpdateBranch", () => {
     expect(canUpdateBranch(user(3), project, [rule("main", 40, 40)], "main")).toBe(true);
   });
 
-  it("lets nobody in at level 0 and only admins at level 60", () => {
+  it("lets nobody in at level 0, only admins at level 60, and admins at any other level", () => {
     expect(canUpdateBranch(user(3), project, [rule("main", 0, 0)], "main")).toBe(false);
+    expect(canUpdateBranch(user(9, true), project, [rule("main", 0, 0)], "main")).toBe(false);
     expect(canUpdateBranch(user(3), project, [rule("main", 60, 0)], "main")).toBe(false);
     expect(canUpdateBranch(user(9, true), project, [rule("main", 60, 0)], "main")).toBe(true);
+    expect(canUpdateBranch(user(9, true), project, [rule("main", 40, 40)], "main")).toBe(true);
   });
 
   it("lets any one of several covering rules allow the update", () => {

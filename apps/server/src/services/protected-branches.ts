@@ -31,12 +31,14 @@ export function rulesFor(rules: readonly ProtectedBranch[], branch: string): Pro
 }
 
 /**
- * `ProtectedRefAccess#check_access` for a role: nobody for 0, instance admins for 60, otherwise a member
- * who may push code (Developer+) with at least that role. An admin who is not a member has no role.
+ * `ProtectedRefAccess#check_access` for a role: nobody for 0; admins always otherwise ("is always true
+ * for admins", spec/models/concerns/protected_ref_access_spec.rb); instance admins only for 60; else a
+ * member who may push code (Developer+) with at least that role.
  */
 export function roleAllows(level: ProtectedAccessLevel, user: User, project: Project): boolean {
   if (level === PROTECTED_ACCESS_LEVELS.noOne) return false;
-  if (level === PROTECTED_ACCESS_LEVELS.admin) return user.isAdmin;
+  if (user.isAdmin) return true;
+  if (level === PROTECTED_ACCESS_LEVELS.admin) return false;
   const member = accessLevelOf(user, project);
   return member >= ACCESS_LEVELS.developer && member >= level;
 }
