@@ -201,6 +201,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           when: a.when,
           expireIn: a.expireIn ?? null,
           reportsDotenv: a.reportsDotenv ?? [],
+          reportsJunit: a.reportsJunit ?? [],
         }
       : null,
     dependencies,

@@ -17,6 +17,7 @@ import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./prote
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
+import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
 
@@ -42,6 +43,7 @@ export interface Store {
   runners: RunnersRepo;
   traces: TracesRepo;
   artifacts: ArtifactsRepo;
+  testReports: TestReportsRepo;
   settings: SettingsRepo;
   /** Local work trees that back projects (local CI). */
   projectSources: ProjectSourcesRepo;
@@ -94,6 +96,7 @@ export function createStore(options: StoreOptions = {}): Store {
     runners: createRunnersRepo(db),
     traces: createTracesRepo(db),
     artifacts: createArtifactsRepo(db, artifactsDir),
+    testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
     projectVariables: createProjectVariablesRepo(db),

@@ -302,6 +302,21 @@ CREATE TABLE project_variables (
   },
   {
     version: 11,
+    name: "junit test reports",
+    // GitLab keeps a `junit` job artifact per build and parses it on read; buildsim parses it once, on
+    // upload, and keeps the cases (or the parse error) as JSON.
+    sql: `
+CREATE TABLE test_reports (
+  build_id INTEGER PRIMARY KEY REFERENCES builds(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  suite_error TEXT,
+  cases TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);`,
+  },
+  {
+    version: 12,
     name: "protected branches",
     // GitLab's `protected_branches` with one push and one merge access level each (what the CE API sets).
     // Existing projects keep what buildsim assumed before: their default branch protected, Maintainers only.

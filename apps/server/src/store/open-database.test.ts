@@ -41,8 +41,8 @@ describe("migrations", () => {
   });
 
   it("protects every existing project's default branch when protected branches arrive", () => {
-    // Before migration 11 buildsim treated the default branch as protected; the rule keeps that.
-    const before = MIGRATIONS.filter((m) => m.version < 11);
+    // Before migration 12 buildsim treated the default branch as protected; the rule keeps that.
+    const before = MIGRATIONS.filter((m) => m.version < 12);
     const db = openDatabase(":memory:", before);
     try {
       db.prepare(
@@ -82,6 +82,7 @@ describe("migrations", () => {
         "runners",
         "schema_migrations",
         "settings",
+        "test_reports",
         "trace_chunks",
         "users",
       ]);

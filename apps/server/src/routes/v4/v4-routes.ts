@@ -11,6 +11,8 @@ import {
   ProjectEntitySchema,
   ProtectedBranchEntitySchema,
   RunnerEntitySchema,
+  TestReportEntitySchema,
+  TestReportSummaryEntitySchema,
   UserEntityV4Schema,
   V4JobListParamsSchema,
   VersionEntitySchema,
@@ -56,6 +58,7 @@ import {
   updateResourceGroup,
 } from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
+import { getPipelineTestReport, getPipelineTestReportSummary } from "./test-report-routes.js";
 import {
   createVariable,
   deleteVariable,
@@ -189,6 +192,20 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       `${p}/pipelines/:pipeline_id`,
       getPipeline,
       v4("Get a single pipeline", { 200: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/test_report`,
+      getPipelineTestReport,
+      v4("Get a test report for a pipeline", { 200: json("The test report", TestReportEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/test_report_summary`,
+      getPipelineTestReportSummary,
+      v4("Get a test report summary for a pipeline", {
+        200: json("The test report summary", TestReportSummaryEntitySchema),
+      }),
     )
     .add(
       "GET",
