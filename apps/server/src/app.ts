@@ -3,6 +3,7 @@
 import type { Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
+import { DEFAULT_MAX_ANONYMOUS_BODY_BYTES } from "./http/read-body.js";
 import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
@@ -28,6 +29,8 @@ export interface App {
   /** Pipelines from `.gitlab-ci.yml` (local CI and `POST /projects/:id/pipeline`). */
   createPipeline: CreatePipeline;
   maxBodyBytes: number;
+  /** Largest body read from a request with no token in its headers or query. */
+  maxAnonymousBodyBytes: number;
   log: (line: string) => void;
   /** Token (+ sudo) → the caller or the error authenticating it, valid until the next write. */
   authMemo: VersionedMemo<User | ApiError>;
@@ -47,6 +50,8 @@ export interface AppOptions {
   generateToken: () => string;
   webUrl: () => string;
   maxBodyBytes: number;
+  /** @default 64 KiB */
+  maxAnonymousBodyBytes?: number;
   log: (line: string) => void;
   events?: ServerEvents;
   /** @default null */
@@ -76,6 +81,7 @@ export function createApp(o: AppOptions): App {
       generateToken: o.generateToken,
     }),
     maxBodyBytes: o.maxBodyBytes,
+    maxAnonymousBodyBytes: o.maxAnonymousBodyBytes ?? DEFAULT_MAX_ANONYMOUS_BODY_BYTES,
     log: o.log,
     authMemo: new VersionedMemo(version),
     projectMemo: new VersionedMemo(version),

@@ -52,6 +52,20 @@ const ENDPOINTS: Record<string, Endpoint> = {
     okStatus: 201,
     anonymous: 401,
   },
+  "latest pipeline": {
+    method: "GET",
+    path: (p) => `/projects/${p}/pipelines/latest`,
+    role: "reporter",
+    okStatus: 200,
+    anonymous: 404,
+  },
+  "pipeline variables (of a pipeline someone else started)": {
+    method: "GET",
+    path: (p) => `/projects/${p}/pipelines/1/variables`,
+    role: "master",
+    okStatus: 200,
+    anonymous: 404,
+  },
   "get a protected branch": {
     method: "GET",
     path: (p) => `/projects/${p}/protected_branches/release%2F*`,

@@ -168,6 +168,10 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
         coverage: null,
       };
       store.pipelines.insert(pipeline);
+      store.pipelineVariables.insertAll(
+        pipeline.id,
+        Object.entries(input.variables).map(([key, value]) => ({ key, value, variableType: "env_var" })),
+      );
       for (const job of jobs) {
         const build = newBuild({
           ...buildFieldsOf(job),

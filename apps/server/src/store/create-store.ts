@@ -9,6 +9,7 @@ import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
+import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
@@ -55,6 +56,8 @@ export interface Store {
   environments: EnvironmentsRepo;
   /** Protected branch rules per project. */
   protectedBranches: ProtectedBranchesRepo;
+  /** The variables each pipeline was created with. */
+  pipelineVariables: PipelineVariablesRepo;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -103,6 +106,7 @@ export function createStore(options: StoreOptions = {}): Store {
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
     protectedBranches: createProtectedBranchesRepo(db),
+    pipelineVariables: createPipelineVariablesRepo(db),
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

@@ -333,4 +333,18 @@ CREATE TABLE protected_branches (
 INSERT INTO protected_branches (project_id, name, push_access_level, merge_access_level, allow_force_push)
   SELECT id, default_branch, 40, 40, 0 FROM projects ORDER BY id;`,
   },
+  {
+    version: 13,
+    name: "pipeline variables",
+    // GitLab's `ci_pipeline_variables`: what a pipeline was created with (API, trigger, `--var`).
+    sql: `
+CREATE TABLE pipeline_variables (
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  variable_type TEXT NOT NULL,
+  PRIMARY KEY (pipeline_id, position)
+);`,
+  },
 ];

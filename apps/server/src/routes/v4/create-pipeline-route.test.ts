@@ -75,6 +75,11 @@ describe("POST /projects/:id/pipeline", () => {
       status: "pending",
       tag: false,
     });
+    // GitLab keeps them as the pipeline's variables (`GET /projects/:id/pipelines/:pipeline_id/variables`).
+    const variables = await fetch(`${server.url}/api/v4/projects/1/pipelines/${pipeline.id}/variables`, {
+      headers: { "PRIVATE-TOKEN": server.token },
+    });
+    expect(await variables.json()).toEqual([{ key: "RUN_UNIT", variable_type: "env_var", value: "yes" }]);
     const jobs = await client.v4.jobs.listForPipeline(1, pipeline.id).toArray();
     expect(jobs.map((j) => `${j.name}:${j.status}`)).toEqual(["compile:pending", "unit:created"]);
     const refused = await client.v4.pipelines.create(1, "nope").catch((e: unknown) => e);

@@ -42,6 +42,7 @@ import {
 } from "./job-routes.js";
 import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
+import { getLatestPipeline, getPipelineVariables } from "./pipeline-extra-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
 import {
@@ -186,6 +187,27 @@ export function addV4Routes(router: Router<RouteHandler>): void {
         { 201: json("The pipeline", PipelineEntitySchema) },
         CreatePipelineParamsSchema,
       ),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/latest`,
+      getLatestPipeline,
+      v4(
+        "Get the latest pipeline",
+        { 200: json("The newest pipeline of the ref", PipelineEntitySchema) },
+        Type.Object({ ref: Type.Optional(Type.String({ description: "@default the default branch" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/variables`,
+      getPipelineVariables,
+      v4("Get variables of a pipeline", {
+        200: json(
+          "The variables the pipeline was created with",
+          Type.Array(Type.Object({ key: Type.String(), variable_type: Type.String(), value: Type.String() })),
+        ),
+      }),
     )
     .add(
       "GET",
