@@ -16,8 +16,16 @@ interface Row {
   variable_type: string;
 }
 
+/** The variables pipelines were created with. */
+export interface PipelineVariablesRepo {
+  /** A pipeline's variables, in the order given. */
+  list(pipelineId: number): PipelineVariable[];
+  /** Stores a new pipeline's variables (once, when it is created). */
+  insertAll(pipelineId: number, variables: readonly PipelineVariable[]): void;
+}
+
 /** Reads and writes pipeline variables. */
-export function createPipelineVariablesRepo(db: Db) {
+export function createPipelineVariablesRepo(db: Db): PipelineVariablesRepo {
   const list = db.prepare(
     "SELECT key, value, variable_type FROM pipeline_variables WHERE pipeline_id = ? ORDER BY position",
   );
@@ -40,5 +48,3 @@ export function createPipelineVariablesRepo(db: Db) {
     },
   };
 }
-
-export type PipelineVariablesRepo = ReturnType<typeof createPipelineVariablesRepo>;

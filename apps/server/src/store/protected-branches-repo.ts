@@ -24,8 +24,19 @@ const fromRow = (r: Row): ProtectedBranch => ({
 /** What a new rule needs; the store assigns its id. */
 export type NewProtectedBranch = Omit<ProtectedBranch, "id">;
 
+/** A project's protected branch rules. */
+export interface ProtectedBranchesRepo {
+  /** The project's rules, oldest first (GitLab's list order). */
+  list(projectId: number): ProtectedBranch[];
+  /** The rule written exactly as `name` (a wildcard is found by its pattern, not by a branch it matches). */
+  get(projectId: number, name: string): ProtectedBranch | undefined;
+  /** Adds a rule; the store assigns its id. */
+  insert(rule: NewProtectedBranch): ProtectedBranch;
+  delete(id: number): void;
+}
+
 /** Reads and writes protected branch rules. */
-export function createProtectedBranchesRepo(db: Db) {
+export function createProtectedBranchesRepo(db: Db): ProtectedBranchesRepo {
   const list = db.prepare("SELECT * FROM protected_branches WHERE project_id = ? ORDER BY id");
   const byName = db.prepare("SELECT * FROM protected_branches WHERE project_id = ? AND name = ?");
   const insert = db.prepare(
@@ -58,5 +69,3 @@ export function createProtectedBranchesRepo(db: Db) {
     },
   };
 }
-
-export type ProtectedBranchesRepo = ReturnType<typeof createProtectedBranchesRepo>;
