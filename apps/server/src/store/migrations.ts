@@ -317,6 +317,18 @@ CREATE TABLE test_reports (
   },
   {
     version: 12,
+    name: "trigger jobs and downstream pipelines",
+    // GitLab keeps a bridge's `trigger:` in its options and links a downstream pipeline to the bridge that
+    // created it in `ci_sources_pipelines` (source_job_id, source_pipeline_id).
+    sql: `
+ALTER TABLE builds ADD COLUMN trigger_options TEXT;
+ALTER TABLE pipelines ADD COLUMN upstream_bridge_id INTEGER;
+ALTER TABLE pipelines ADD COLUMN upstream_pipeline_id INTEGER;
+CREATE INDEX pipelines_by_upstream_bridge ON pipelines (upstream_bridge_id);
+CREATE INDEX pipelines_by_upstream_pipeline ON pipelines (upstream_pipeline_id);`,
+  },
+  {
+    version: 13,
     name: "protected branches",
     // GitLab's `protected_branches` with one push and one merge access level each (what the CE API sets).
     // Existing projects keep what buildsim assumed before: their default branch protected, Maintainers only.
@@ -334,7 +346,7 @@ INSERT INTO protected_branches (project_id, name, push_access_level, merge_acces
   SELECT id, default_branch, 40, 40, 0 FROM projects ORDER BY id;`,
   },
   {
-    version: 13,
+    version: 14,
     name: "pipeline variables",
     // GitLab's `ci_pipeline_variables`: what a pipeline was created with (API, trigger, `--var`).
     sql: `

@@ -41,8 +41,8 @@ describe("migrations", () => {
   });
 
   it("protects every existing project's default branch when protected branches arrive", () => {
-    // Before migration 12 buildsim treated the default branch as protected; the rule keeps that.
-    const before = MIGRATIONS.filter((m) => m.version < 12);
+    // Before migration 13 buildsim treated the default branch as protected; the rule keeps that.
+    const before = MIGRATIONS.filter((m) => m.version < 13);
     const db = openDatabase(":memory:", before);
     try {
       db.prepare(
@@ -71,6 +71,7 @@ describe("migrations", () => {
         "deployments",
         "environments",
         "personal_tokens",
+        "pipeline_variables",
         "pipelines",
         "project_members",
         "project_sources",
