@@ -4,6 +4,7 @@ import type { Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
 import { DEFAULT_MAX_ANONYMOUS_BODY_BYTES } from "./http/read-body.js";
+import { createReadCache, type ReadCache } from "./http/read-cache.js";
 import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
@@ -42,6 +43,8 @@ export interface App {
   projectMemo: VersionedMemo<Project | undefined>;
   /** Rendered list responses, valid until the next write. */
   responseCache: ResponseCache;
+  /** Build and job entities and their list pages, dropped only where a write changed them; null = off. */
+  readCache: ReadCache | null;
   /** Where `GET /templates/gitlab_ci_ymls/:key` reads templates from; null serves none. */
   ciTemplatesDir: string | null;
 }
@@ -60,6 +63,8 @@ export interface AppOptions {
   events?: ServerEvents;
   /** @default null */
   ciTemplatesDir?: string | null;
+  /** Bytes the build/job read cache may hold, or false for none (every read renders). @default 32 MiB */
+  readCache?: number | false;
 }
 
 /** Wires the services around `store`. */
@@ -125,9 +130,15 @@ export function createApp(o: AppOptions): App {
     maxBodyBytes: o.maxBodyBytes,
     maxAnonymousBodyBytes: o.maxAnonymousBodyBytes ?? DEFAULT_MAX_ANONYMOUS_BODY_BYTES,
     log: o.log,
-    authMemo: new VersionedMemo(version),
-    projectMemo: new VersionedMemo(version),
-    responseCache: new ResponseCache(version, () => o.clock().getTime()),
+    // Users, tokens and projects are not build or pipeline rows: only a write elsewhere can change them.
+    authMemo: new VersionedMemo(() => o.store.changes.global),
+    projectMemo: new VersionedMemo(() => o.store.changes.global),
+    responseCache: new ResponseCache(
+      version,
+      () => o.clock().getTime(),
+      o.readCache === false ? 0 : undefined,
+    ),
     ciTemplatesDir,
+    readCache: o.readCache === false ? null : createReadCache(o.store.changes, o.readCache),
   };
 }

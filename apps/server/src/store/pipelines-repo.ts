@@ -2,6 +2,7 @@
 
 import type { Pipeline } from "@buildsim/core";
 import type Database from "better-sqlite3";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
 
@@ -69,8 +70,8 @@ export interface PipelinesRepo {
   listDownstream(pipelineId: number): Pipeline[];
 }
 
-/** {@link PipelinesRepo} on SQLite. */
-export function createPipelinesRepo(db: Db): PipelinesRepo {
+/** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
@@ -118,10 +119,10 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
       return r && toPipeline(r);
     },
     insert(p: Pipeline): void {
-      insert.run(toParams(p));
+      changes.pipelineChanged(insert.run(toParams(p)).changes, p.id);
     },
     save(p: Pipeline): void {
-      update.run(toParams(p));
+      changes.pipelineChanged(update.run(toParams(p)).changes, p.id);
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
