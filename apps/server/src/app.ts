@@ -3,6 +3,7 @@
 import type { Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
+import { DEFAULT_MAX_ANONYMOUS_BODY_BYTES } from "./http/read-body.js";
 import { createReadCache, type ReadCache } from "./http/read-cache.js";
 import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
@@ -33,6 +34,8 @@ export interface App {
   /** Trigger jobs' downstream pipelines, created once a bridge is pending (see `createApp`). */
   downstream: DownstreamPipelines;
   maxBodyBytes: number;
+  /** Largest body read from a request with no token in its headers or query. */
+  maxAnonymousBodyBytes: number;
   log: (line: string) => void;
   /** Token (+ sudo) → the caller or the error authenticating it, valid until the next write. */
   authMemo: VersionedMemo<User | ApiError>;
@@ -54,6 +57,8 @@ export interface AppOptions {
   generateToken: () => string;
   webUrl: () => string;
   maxBodyBytes: number;
+  /** @default 64 KiB */
+  maxAnonymousBodyBytes?: number;
   log: (line: string) => void;
   events?: ServerEvents;
   /** @default null */
@@ -123,6 +128,7 @@ export function createApp(o: AppOptions): App {
     createPipeline,
     downstream,
     maxBodyBytes: o.maxBodyBytes,
+    maxAnonymousBodyBytes: o.maxAnonymousBodyBytes ?? DEFAULT_MAX_ANONYMOUS_BODY_BYTES,
     log: o.log,
     // Users, tokens and projects are not build or pipeline rows: only a write elsewhere can change them.
     authMemo: new VersionedMemo(() => o.store.changes.global),

@@ -53,6 +53,8 @@ export interface StartServerOptions {
   webUrl?: string;
   /** @default 1 MiB */
   maxBodyBytes?: number;
+  /** Largest body read before the caller is known (no token in the headers or query). @default 64 KiB */
+  maxAnonymousBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
   /**
@@ -173,6 +175,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     generateToken,
     webUrl: () => options.webUrl ?? store.settings.get("web_url") ?? serverUrl,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(options.maxAnonymousBodyBytes === undefined
+      ? {}
+      : { maxAnonymousBodyBytes: options.maxAnonymousBodyBytes }),
     log: options.log ?? ((line) => console.error(line)),
     events: new ServerEvents(),
     ciTemplatesDir:

@@ -10,10 +10,12 @@ import { ChangeLog } from "./change-log.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
+import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./protected-branches-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
@@ -61,6 +63,10 @@ export interface Store {
   resourceGroups: ResourceGroupsRepo;
   /** Environments and the deployments jobs make to them. */
   environments: EnvironmentsRepo;
+  /** Protected branch rules per project. */
+  protectedBranches: ProtectedBranchesRepo;
+  /** The variables each pipeline was created with. */
+  pipelineVariables: PipelineVariablesRepo;
   /** No users and no projects yet: a fresh database (the server then loads its seed). */
   isEmpty(): boolean;
   /** Increases with every committed write; caches compare it to know they are stale. */
@@ -127,6 +133,8 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     projectVariables: createProjectVariablesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
+    protectedBranches: createProtectedBranchesRepo(db),
+    pipelineVariables: createPipelineVariablesRepo(db),
     isEmpty(): boolean {
       return (used.get() as { used: number }).used === 0;
     },
