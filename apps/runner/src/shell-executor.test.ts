@@ -112,6 +112,7 @@ describe("shell executor", () => {
       script: ['echo "status=$CI_JOB_STATUS after $(cat state.txt)"'],
       timeoutS: 10,
       when: "always",
+      allowFailure: false,
     });
     const run = runExecutor(executor(), canceled);
     await run.traceContains("$ sleep 60\n");
@@ -124,7 +125,13 @@ describe("shell executor", () => {
 
   it("bounds a canceled job's after_script by its own timeout", async () => {
     const canceled = job(43, ["sleep 60"]);
-    canceled.steps.push({ name: "after_script", script: ["sleep 60"], timeoutS: 0.3, when: "always" });
+    canceled.steps.push({
+      name: "after_script",
+      script: ["sleep 60"],
+      timeoutS: 0.3,
+      when: "always",
+      allowFailure: false,
+    });
     const run = runExecutor(executor(), canceled);
     await run.traceContains("$ sleep 60\n");
     run.abort("canceled");
