@@ -8,7 +8,6 @@
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { JobPayload } from "@buildsim/core";
 import Docker from "dockerode";
 import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
 import type { Clock } from "../clock.js";
