@@ -76,6 +76,11 @@ export interface StartServerOptions {
    * @default the build shipped in this package (`dist/ui`), when present
    */
   webUiDir?: string | false;
+  /**
+   * Bytes the build/job read cache may hold (rendered entities and list pages), or false to render
+   * every read (the oracle the cache is tested against). @default 32 MiB
+   */
+  readCache?: number | false;
 }
 
 /** What an extension gets to plug into. */
@@ -172,6 +177,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     events: new ServerEvents(),
     ciTemplatesDir:
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
+    ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);

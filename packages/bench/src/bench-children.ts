@@ -32,6 +32,14 @@ export function cpuOf(child: ChildProcess): Promise<number> {
   });
 }
 
+/** A server child's memory usage (RSS, heap) now. */
+export function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { memory: NodeJS.MemoryUsage }) => resolve(m.memory));
+    child.send("memory");
+  });
+}
+
 /** The first JSON line a child prints. */
 export function firstLine<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {

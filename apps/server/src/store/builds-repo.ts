@@ -4,6 +4,7 @@
 import type { Build, BuildStatus } from "@buildsim/core";
 import type Database from "better-sqlite3";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 
 interface BuildRow {
@@ -36,6 +37,7 @@ interface BuildRow {
   resource_group: string | null;
   environment: string | null;
   cross_dependencies: string;
+  trigger_options: string | null;
   image: string | null;
   services: string;
   run_spec: string | null;
@@ -94,6 +96,7 @@ function toBuild(r: BuildRow): Build {
     resourceGroup: r.resource_group,
     environment: r.environment === null ? null : JSON.parse(r.environment),
     crossDependencies: JSON.parse(r.cross_dependencies),
+    trigger: r.trigger_options === null ? null : JSON.parse(r.trigger_options),
     image: r.image,
     services: JSON.parse(r.services),
     runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
@@ -149,6 +152,7 @@ function toParams(b: Build): Record<string, unknown> {
     resource_group: b.resourceGroup,
     environment: json(b.environment),
     cross_dependencies: JSON.stringify(b.crossDependencies),
+    trigger_options: json(b.trigger),
     image: b.image,
     services: JSON.stringify(b.services),
     run_spec: json(b.runSpec),
@@ -242,17 +246,30 @@ export interface BuildsRepo {
   count(q: Omit<BuildListQuery, "limit" | "offset">): number;
   /** The id of the oldest pending build `accepts` takes, or undefined (the claim's queue walk). */
   firstPending(accepts: (candidate: PendingCandidate) => boolean): number | undefined;
-  /** Every running build (the watchdog's sweep). */
+  /** Every running build. */
   listRunning(): RunningBuild[];
+  /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
+  listRunningAfter(afterId: number, limit: number): RunningBuild[];
+  /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
+  listIds(q: BuildListQuery): number[];
+  /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
+  pipelineMembers(pipelineId: number): Array<{ id: number; status: BuildStatus; retried: boolean }>;
   /** Builds running on `runnerId` with their stored trace length, by id (a reconnecting runner's resume). */
   runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number }>;
 }
 
-/** {@link BuildsRepo} on SQLite. */
-export function createBuildsRepo(db: Db): BuildsRepo {
+/** {@link BuildsRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const runningAfter = db.prepare(
+    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND id > ? ORDER BY id LIMIT ?",
+  );
+  // Trigger jobs are not in a pipeline's job list (GitLab's `pipeline.builds`; they have `/bridges`).
+  const membersOf = db.prepare(
+    "SELECT id, status, retried FROM builds WHERE pipeline_id = ? AND trigger_options IS NULL ORDER BY id",
+  );
   const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
@@ -265,10 +282,14 @@ export function createBuildsRepo(db: Db): BuildsRepo {
   const bump = db.prepare(
     "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = n + excluded.n",
   );
+  // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
   const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM builds");
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
-  const pendingOldest = db.prepare(`${SELECT} WHERE b.status = 'pending' ORDER BY b.id`);
+  // A trigger job (bridge) is pending while its downstream pipeline is created; no runner takes it.
+  const pendingOldest = db.prepare(
+    `${SELECT} WHERE b.status = 'pending' AND b.trigger_options IS NULL ORDER BY b.id`,
+  );
   const scheduledDue = db.prepare(
     `${SELECT} WHERE b.status = 'scheduled' AND b.scheduled_at <= ? ORDER BY b.scheduled_at, b.id`,
   );
@@ -325,22 +346,31 @@ export function createBuildsRepo(db: Db): BuildsRepo {
       return (maxId.get() as { m: number }).m + 1;
     },
     insert(build: Build): void {
-      insert.run(toParams(build));
-      bump.run(build.projectId, build.status, 1);
+      let rows = insert.run(toParams(build)).changes;
+      // Trigger jobs (bridges) are never counted nor listed with the project's builds.
+      if (build.trigger === null) rows += bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
     save(build: Build): void {
       const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
       if (!before) throw new Error(`build ${build.id} does not exist`);
-      update.run(toParams(build));
-      if (before.status !== build.status) {
-        bump.run(before.project_id, before.status, -1);
-        bump.run(build.projectId, build.status, 1);
+      let rows = update.run(toParams(build)).changes;
+      if (before.status === build.status || build.trigger !== null) {
+        changes.buildChanged(
+          rows,
+          build,
+          before.status === build.status ? [] : [before.status, build.status],
+        );
+        return;
       }
+      rows += bump.run(before.project_id, before.status, -1).changes;
+      rows += bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [before.status, build.status]);
     },
-    /** Builds of a project (optionally one sha), newest first. */
+    /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {
-      const where = ["b.project_id = ?"];
+      const where = ["b.project_id = ?", "b.trigger_options IS NULL"];
       const args: unknown[] = [q.projectId];
       if (q.sha !== undefined) {
         where.push("b.sha = ?");
@@ -353,10 +383,37 @@ export function createBuildsRepo(db: Db): BuildsRepo {
       const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
       return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
     },
+    /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
+    listRunningAfter(afterId: number, limit: number): RunningBuild[] {
+      return runningAfter.all(afterId, limit) as RunningBuild[];
+    },
+    /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
+    listIds(q: BuildListQuery): number[] {
+      const where = ["project_id = ?", "trigger_options IS NULL"];
+      const args: unknown[] = [q.projectId];
+      if (q.sha !== undefined) {
+        where.push("sha = ?");
+        args.push(q.sha);
+      }
+      if (q.statuses) {
+        where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);
+        args.push(...q.statuses);
+      }
+      const sql = `SELECT id FROM builds WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ? OFFSET ?`;
+      return prepared(sql)
+        .pluck()
+        .all(...args, q.limit, q.offset) as number[];
+    },
+    /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
+    pipelineMembers(pipelineId: number): Array<{ id: number; status: BuildStatus; retried: boolean }> {
+      return (membersOf.all(pipelineId) as Array<{ id: number; status: BuildStatus; retried: number }>).map(
+        (r) => ({ id: r.id, status: r.status, retried: r.retried === 1 }),
+      );
+    },
     /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
     count(q: Omit<BuildListQuery, "limit" | "offset">): number {
       if (q.sha !== undefined) {
-        const where = ["project_id = ?", "sha = ?"];
+        const where = ["project_id = ?", "sha = ?", "trigger_options IS NULL"];
         const args: unknown[] = [q.projectId, q.sha];
         if (q.statuses) {
           where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);

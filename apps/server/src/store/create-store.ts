@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { type ArtifactsRepo, createArtifactsRepo } from "./artifacts-repo.js";
 import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
+import { ChangeLog } from "./change-log.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
@@ -64,6 +65,8 @@ export interface Store {
   isEmpty(): boolean;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
+  /** What each committed write changed, for caches that drop only what a write affects. */
+  readonly changes: ChangeLog;
   /**
    * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
    * bumped and the deferred file operations run; on error everything is rolled back.
@@ -73,6 +76,8 @@ export interface Store {
   onCommit(op: () => void): void;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
+  /** False once `close` ran (work scheduled for later checks it). */
+  isOpen(): boolean;
 }
 
 /** The SQLite store, with its database handle for the store's own tests; everything else takes a {@link Store}. */
@@ -101,6 +106,8 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
   }
   const db: Db = openDatabase(dbFile);
   let version = 0;
+  const changes = new ChangeLog();
+  const totalChanges = db.prepare("SELECT total_changes()").pluck();
   let afterCommit: Array<() => void> = [];
 
   const used = db.prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used");
@@ -109,10 +116,10 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     users: createUsersRepo(db),
     projects: createProjectsRepo(db),
     commits: createCommitsRepo(db),
-    pipelines: createPipelinesRepo(db),
-    builds: createBuildsRepo(db),
+    pipelines: createPipelinesRepo(db, changes),
+    builds: createBuildsRepo(db, changes),
     runners: createRunnersRepo(db),
-    traces: createTracesRepo(db),
+    traces: createTracesRepo(db, changes),
     artifacts: createArtifactsRepo(db, artifactsDir),
     testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),
@@ -127,6 +134,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     get version(): number {
       return version;
     },
+    changes,
     /**
      * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
      * bumped and the deferred file operations run; on error everything is rolled back.
@@ -135,8 +143,17 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
       if (db.inTransaction) return fn();
       const pending: Array<() => void> = [];
       afterCommit = pending;
+      changes.begin();
+      const rowsBefore = totalChanges.get() as number;
       try {
-        const result = db.transaction(fn)();
+        let result: T;
+        try {
+          result = db.transaction(fn)();
+        } catch (e) {
+          changes.rollback();
+          throw e;
+        }
+        changes.commit((totalChanges.get() as number) - rowsBefore);
         version++;
         for (const op of pending) op();
         return result;
@@ -153,6 +170,9 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     close(): void {
       if (db.open) db.close();
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
+    },
+    isOpen(): boolean {
+      return db.open;
     },
   };
   return store;

@@ -2,6 +2,7 @@
 
 import type { Pipeline } from "@buildsim/core";
 import type Database from "better-sqlite3";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
 
@@ -22,6 +23,8 @@ export interface PipelineRow {
   finished_at: string | null;
   duration: number | null;
   coverage: number | null;
+  upstream_bridge_id: number | null;
+  upstream_pipeline_id: number | null;
 }
 
 /** A row as the domain's Pipeline. */
@@ -41,6 +44,8 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
   finishedAt: r.finished_at,
   duration: r.duration,
   coverage: r.coverage,
+  upstreamBridgeId: r.upstream_bridge_id,
+  upstreamPipelineId: r.upstream_pipeline_id,
 });
 
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
@@ -59,10 +64,14 @@ export interface PipelinesRepo {
   count(q: PipelineListQuery): number;
   /** One page of a project's pipelines, filtered and ordered as `q` says. */
   list(q: PipelineListQuery, limit: number, offset: number): Pipeline[];
+  /** The downstream pipeline a trigger job (bridge) created (`bridge.downstream_pipeline`). */
+  downstreamOf(bridgeId: number): Pipeline | undefined;
+  /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
+  listDownstream(pipelineId: number): Pipeline[];
 }
 
-/** {@link PipelinesRepo} on SQLite. */
-export function createPipelinesRepo(db: Db): PipelinesRepo {
+/** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
@@ -71,8 +80,8 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? AND status = 'success' ORDER BY id DESC LIMIT 1",
   );
   const insert = db.prepare(
-    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage)
-     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage)`,
+    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage, upstream_bridge_id, upstream_pipeline_id)
+     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage, @upstreamBridgeId, @upstreamPipelineId)`,
   );
   const update = db.prepare(
     `UPDATE pipelines SET sha = @sha, ref = @ref, tag = @tag, before_sha = @beforeSha, status = @status, source = @source,
@@ -80,6 +89,10 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
      coverage = @coverage WHERE id = @id`,
   );
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
+  const byBridge = db.prepare(
+    "SELECT * FROM pipelines WHERE upstream_bridge_id = ? ORDER BY id DESC LIMIT 1",
+  );
+  const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const statements = new Map<string, Database.Statement>();
@@ -106,10 +119,10 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
       return r && toPipeline(r);
     },
     insert(p: Pipeline): void {
-      insert.run(toParams(p));
+      changes.pipelineChanged(insert.run(toParams(p)).changes, p.id);
     },
     save(p: Pipeline): void {
-      update.run(toParams(p));
+      changes.pipelineChanged(update.run(toParams(p)).changes, p.id);
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
@@ -117,6 +130,15 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
     },
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;
+    },
+    /** The downstream pipeline a trigger job (bridge) created (`bridge.downstream_pipeline`). */
+    downstreamOf(bridgeId: number): Pipeline | undefined {
+      const r = byBridge.get(bridgeId) as PipelineRow | undefined;
+      return r && toPipeline(r);
+    },
+    /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
+    listDownstream(pipelineId: number): Pipeline[] {
+      return (byUpstream.all(pipelineId) as PipelineRow[]).map(toPipeline);
     },
     count(q: PipelineListQuery): number {
       const w = pipelineWhere(q);

@@ -9,12 +9,17 @@
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
 //             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
 //
-// Time comes from the app's injected clock; `sweep()` is what the interval timer calls, and what tests
-// call after moving a fake clock.
+// Time comes from the app's injected clock. The interval timer runs passes in bounded batches
+// (`sweepSome`, a few milliseconds each, the event loop free in between) so failing thousands of builds
+// after a restart never stalls requests; tests call `sweep()`, one whole pass, after moving a fake clock.
 
 import type { CancelReason } from "@buildsim/core";
 import type { App } from "../app.js";
+import type { RunningBuild } from "../store/builds-repo.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
+
+/** Running builds read per query of a pass. */
+const SWEEP_BATCH_ROWS = 500;
 
 /** What the watchdog tells the runners. */
 export interface WatchdogPeers {
@@ -30,6 +35,8 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
   const confirmedIds = new Set<number>();
   const timedOutAt = new Map<number, number>();
+  /** Where the current pass stands: running builds with a greater id are still to check. */
+  let cursor = 0;
 
   /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
   function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
@@ -62,6 +69,49 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     confirmedIds.delete(buildId);
   }
 
+  /** Silence, timeout and grace checks of one running build. */
+  function check(row: RunningBuild, now: number): void {
+    const seenAt = lastSeen.get(row.id) ?? bootMs;
+    if (now - seenAt > options.heartbeatTimeoutMs) {
+      if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
+      else requeueOrFail(row.id);
+      // A runner that is connected but silent may still hold it: tell it to stop.
+      if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "canceled");
+      return;
+    }
+    const cancelAt = timedOutAt.get(row.id);
+    if (cancelAt !== undefined) {
+      if (now - cancelAt >= options.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
+      return;
+    }
+    const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
+    if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
+      timedOutAt.set(row.id, now);
+      if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
+    }
+  }
+
+  /**
+   * Checks running builds from where the pass stands for about `budgetMs` (at least one build), then
+   * stops; true when the pass reached the last running build (the next call starts a new one).
+   */
+  function sweepSome(budgetMs: number): boolean {
+    const start = performance.now();
+    const now = nowMs();
+    for (;;) {
+      const rows = app.store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
+      for (const row of rows) {
+        cursor = row.id;
+        check(row, now);
+        if (performance.now() - start >= budgetMs) return false;
+      }
+      if (rows.length < SWEEP_BATCH_ROWS) {
+        cursor = 0;
+        return true;
+      }
+    }
+  }
+
   return {
     /** The runner showed `buildId` is alive. */
     seen(buildId: number): void {
@@ -81,30 +131,12 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     /** The build ended; forget it. */
     forget,
     fail,
-    /** Checks every running build once. */
+    /** Checks every running build once, at once. */
     sweep(): void {
-      const now = nowMs();
-      for (const row of app.store.builds.listRunning()) {
-        const seenAt = lastSeen.get(row.id) ?? bootMs;
-        if (now - seenAt > options.heartbeatTimeoutMs) {
-          if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
-          else requeueOrFail(row.id);
-          // A runner that is connected but silent may still hold it: tell it to stop.
-          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "canceled");
-          continue;
-        }
-        const cancelAt = timedOutAt.get(row.id);
-        if (cancelAt !== undefined) {
-          if (now - cancelAt >= options.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
-          continue;
-        }
-        const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-        if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
-          timedOutAt.set(row.id, now);
-          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
-        }
-      }
+      cursor = 0;
+      sweepSome(Number.POSITIVE_INFINITY);
     },
+    sweepSome,
   };
 }
 
