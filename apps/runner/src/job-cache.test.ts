@@ -62,6 +62,29 @@ describe("job caches", () => {
     expect(await cacheKeyOf(cache({ key: "deps-$CI_COMMIT_REF_SLUG" }), job, project)).toBe("deps-main");
   });
 
+  it("expands variables within variables in the key, prefix, fallback keys and key:files paths", async () => {
+    // cache:key is expanded by GitLab Runner's internal mechanism (Go's os.Expand over the job's variables,
+    // which GitLab already expanded recursively): https://docs.gitlab.com/ci/variables/where_variables_can_be_used/
+    await mkdir(path.join(project, "web"));
+    await writeFile(path.join(project, "web", "yarn.lock"), "{}\n");
+    const blob = createHash("sha1").update("blob 3\0{}\n").digest("hex");
+    const digest = createHash("sha1").update(blob).digest("hex");
+    const { job } = context([]);
+    job.variables = [
+      { key: "APP", value: "web", public: true },
+      { key: "LOCK", value: "$APP/yarn.lock", public: true },
+      { key: "PREFIX", value: "$APP-deps", public: true },
+    ];
+    expect(await cacheKeyOf(cache({ key: "$PREFIX-$$literal" }), job, project)).toBe("web-deps-$literal");
+    expect(await cacheKeyOf(cache({ key: { files: ["$LOCK"], prefix: "$PREFIX" } }), job, project)).toBe(
+      `web-deps-${digest}`,
+    );
+    const restoring = { ...context([cache({ key: "missing", fallbackKeys: ["$PREFIX-main"] })]) };
+    restoring.job.variables = job.variables;
+    await restoreJobCaches(restoring, store, project);
+    expect(restoring.text()).toContain("Checking cache for web-deps-main...\n");
+  });
+
   it("saves the paths after a successful job and restores them into the next job, with Runner's lines", async () => {
     await mkdir(path.join(project, "vendor"));
     await writeFile(path.join(project, "vendor/lib.txt"), "kept");

@@ -5,9 +5,11 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { expandRunner } from "@buildsim/ci-config";
 import type { JobCache, JobPayload } from "@buildsim/core";
 import { unzipInto, zipFiles } from "./artifacts-transfer.js";
 import type { ExecutorContext } from "./executor.js";
+import { expandJobVariables } from "./job-variables.js";
 import { listSourceFiles } from "./list-source-files.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { sectionLine } from "./trace-lines.js";
@@ -17,10 +19,11 @@ export interface JobCacheStore {
   rootDir: string;
 }
 
-const expand = (text: string, job: JobPayload) => {
-  const values = new Map(job.variables.map((v) => [v.key, v.value]));
-  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_m, a?: string, b?: string) => values.get((a ?? b)!) ?? "");
-};
+/**
+ * `cache:key` (string, `prefix`, `files`) and `fallback_keys` with the job's variables, as GitLab Runner
+ * expands them: Go's `os.Expand` over the values it prepared (themselves expanded once).
+ */
+const expand = (text: string, job: JobPayload) => expandRunner(text, expandJobVariables(job.variables));
 
 /** A git blob id: what GitLab hashes for `key:files` (the files' contents at the pipeline's commit). */
 function blobId(content: Buffer): string {
@@ -35,7 +38,7 @@ function blobId(content: Buffer): string {
 export async function cacheKeyOf(cache: JobCache, job: JobPayload, projectDir: string): Promise<string> {
   if (typeof cache.key === "string") return expand(cache.key, job) || "default";
   const ids: string[] = [];
-  for (const pattern of cache.key.files) {
+  for (const pattern of cache.key.files.map((file) => expand(file, job))) {
     const files = pattern.includes("*")
       ? (await selectArtifactFiles(projectDir, [pattern], [])).files
       : [pattern];

@@ -87,7 +87,8 @@ export async function runJobScript(
     clock.clearTimeout(timer);
     let dotenvVariables: Array<{ key: string; value: string }> = [];
     const state = end ? "failed" : "success";
-    // A job the server canceled or the runner is abandoning stops now; a timed-out one still cleans up.
+    // A job the runner is abandoning stops now; a timed-out one still cleans up; a canceled one runs only
+    // its after_script (below).
     if (!context.signal.aborted) {
       for (const step of job.steps) {
         if (step.name !== "after_script" || !shouldRun(step.when, state)) continue;
@@ -98,6 +99,15 @@ export async function runJobScript(
       const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
       if (late && !end) end = late;
       if (!context.signal.aborted) dotenvVariables = (await hooks.dotenv?.(end ? "failed" : "success")) ?? [];
+    } else if (context.signal.reason === "canceled") {
+      // GitLab 17.0+ runs a canceled job's after_script (CI_JOB_STATUS=canceled) once the script is killed,
+      // bounded by its own timeout; nothing is uploaded afterwards.
+      // https://docs.gitlab.com/ci/yaml/script/#skip-after_script-commands-if-a-job-is-canceled
+      for (const step of job.steps) {
+        if (step.name !== "after_script") continue;
+        trace(sectionLine("Running after_script"));
+        await runAfterScript(step, hooks, new AbortController().signal, clock, trace, "canceled");
+      }
     }
     if (context.signal.aborted && !end) end = abortedEnd(context.signal.reason, job.timeoutS * 1000);
     const result: ExecutionResult = end
@@ -153,7 +163,7 @@ async function runAfterScript(
   cancel: AbortSignal,
   clock: Clock,
   trace: (data: string) => void,
-  state: "success" | "failed",
+  state: "success" | "failed" | "canceled",
 ): Promise<void> {
   const abort = new AbortController();
   const forward = () => abort.abort(cancel.reason);

@@ -103,6 +103,42 @@ describe("shell executor", () => {
     expect(run.trace().toString()).toMatch(/ERROR: Job failed: canceled\n$/);
   });
 
+  it("runs after_script of a canceled job with CI_JOB_STATUS=canceled, the script killed first", async () => {
+    // GitLab 17.0+: "after_script commands run when a job is canceled" with CI_JOB_STATUS=canceled
+    // (https://docs.gitlab.com/ci/yaml/script/#skip-after_script-commands-if-a-job-is-canceled).
+    const canceled = job(42, ["echo started > state.txt", "sleep 60"]);
+    canceled.steps.push({
+      name: "after_script",
+      script: ['echo "status=$CI_JOB_STATUS after $(cat state.txt)"'],
+      timeoutS: 10,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), canceled);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("canceled");
+    expect(await run.result).toEqual({ state: "failed", exitCode: null });
+    expect(run.trace().toString()).toMatch(
+      /\$ sleep 60\n\nRunning after_script\n.*\nstatus=canceled after started\n\nERROR: Job failed: canceled\n$/s,
+    );
+  });
+
+  it("bounds a canceled job's after_script by its own timeout", async () => {
+    const canceled = job(43, ["sleep 60"]);
+    canceled.steps.push({
+      name: "after_script",
+      script: ["sleep 60"],
+      timeoutS: 0.3,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), canceled);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("canceled");
+    expect(await run.result).toEqual({ state: "failed", exitCode: null });
+    expect(run.trace().toString()).toContain("WARNING: after_script timed out after 300ms\n");
+  });
+
   it("SIGKILLs processes that ignore SIGTERM once the grace period is over", async () => {
     const pidDir = await mkdtemp(path.join(tempDir, "pids-"));
     const run = runExecutor(

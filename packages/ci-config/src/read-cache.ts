@@ -56,11 +56,14 @@ export function checkCache(scope: EntryScope, key = "cache"): void {
   const value = scope.hash[key];
   const location = scope.location === "root" ? key : `${scope.location}:${key}`;
   const list = Array.isArray(value) ? value : [value];
+  // Entry::Caches (lib/gitlab/ci/config/entry/caches.rb): "can only be a Hash or an Array", and
+  // "no more than 4 caches can be created".
+  if (!isHash(value) && !Array.isArray(value)) {
+    scope.problems.add(at(scope, key), `${location} config can only be a Hash or an Array`);
+    return;
+  }
   if (Array.isArray(value) && value.length > MAX_CACHES) {
-    scope.problems.add(
-      at(scope, key),
-      `${location} config must be a hash or an array of hashes with at most ${MAX_CACHES} caches`,
-    );
+    scope.problems.add(at(scope, key), `${location} config no more than ${MAX_CACHES} caches can be created`);
     return;
   }
   for (const item of list) {

@@ -8,14 +8,17 @@
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { JobPayload } from "@buildsim/core";
 import Docker from "dockerode";
 import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
 import type { Clock } from "../clock.js";
 import type { Executor } from "../executor.js";
 import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "../job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
-import { expandArtifacts, expandJobVariables as expandVariableValues } from "../job-variables.js";
+import {
+  expandArtifacts,
+  expandImages,
+  expandJobVariables as expandVariableValues,
+} from "../job-variables.js";
 import { type BuildDir, prepareBuildDir } from "../prepare-build-dir.js";
 import { type JobStageFailure, runJobScript } from "../run-job-script.js";
 import { sectionLine } from "../trace-lines.js";
@@ -46,14 +49,6 @@ export interface DockerExecutorOptions {
   clock?: Clock;
 }
 
-/** `$VAR` and `${VAR}` from the job's variables, as Runner expands image and service names. */
-export function expandJobVariables(text: string, job: JobPayload): string {
-  const values = new Map(job.variables.map((v) => [v.key, v.value]));
-  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_m, a: string | undefined, b: string | undefined) =>
-    String(values.get((a ?? b)!) ?? ""),
-  );
-}
-
 /** The docker executor (see the file header). */
 export function createDockerExecutor(options: DockerExecutorOptions): Executor {
   const docker = options.docker ?? new Docker();
@@ -67,8 +62,8 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
       const labels = buildLabels(options.runnerKey, job.id);
       const prefix = `buildsim-${options.runnerKey}-${job.id}`;
       const projectDir = `/builds/${job.projectPath}`;
-      const image = job.image ? { ...job.image, name: expandJobVariables(job.image.name, job) } : null;
-      const services = job.services.map((s) => ({ ...s, name: expandJobVariables(s.name, job) }));
+      // Image and service names with the job's variables, as Runner expands them (variables within variables too).
+      const { image, services } = expandImages(job);
       const env = [
         ...job.variables.map((v) => `${v.key}=${v.value}`),
         `CI_PROJECT_DIR=${projectDir}`,

@@ -11,6 +11,7 @@ import type {
   Runner,
 } from "@buildsim/core";
 import type { App } from "../app.js";
+import { stopExpiredEnvironments } from "../services/auto-stop-environments.js";
 import { type ClaimBuild, createClaimBuild } from "../services/claim-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
@@ -134,6 +135,12 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       continueSweep();
     }
     scheduled.sweep();
+    // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
+    try {
+      stopExpiredEnvironments(app);
+    } catch (e) {
+      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
