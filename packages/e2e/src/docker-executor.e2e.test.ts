@@ -93,6 +93,28 @@ bash-job:
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 
+  // GitLab runs after_script in a new shell in the job's build container: `cd`, variables and functions of
+  // the script are gone, but what the script wrote outside the project directory is still there.
+  // https://docs.gitlab.com/ci/yaml/#after_script ; https://docs.gitlab.com/runner/executors/docker/
+  it("runs after_script in a new shell of the same container, where the script's files outside the project remain", async () => {
+    const run = start(
+      project(`job:
+  image: ${BUSYBOX_IMAGE}
+  script:
+    - echo written-by-script > /tmp/outside-project.txt
+    - export ONLY_IN_SCRIPT=yes
+    - cd /tmp
+  after_script:
+    - echo "after sees $(cat /tmp/outside-project.txt) var=\${ONLY_IN_SCRIPT:-unset} pwd=$(pwd) status=$CI_JOB_STATUS"
+`),
+    );
+    expect(await run.exit).toBe(0);
+    expect(run.output).toContain(
+      `after sees written-by-script var=unset pwd=/builds/local/p${counter} status=success`,
+    );
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
   it("reaches a service by its default aliases and by each alias: entry", async () => {
     const run = start(
       project(`web:
@@ -149,16 +171,18 @@ bash-job:
     expect(run.output).not.toContain("never here");
   });
 
-  it("kills a job at its timeout and leaves no container behind", async () => {
+  it("kills a job at its timeout, still runs its after_script in the same container, and leaves no container behind", async () => {
     const run = start(
       project(`job:
   image: ${BUSYBOX_IMAGE}
   timeout: 3s
-  script: [sleep 611]
+  script: [touch /tmp/script-started, sleep 611]
+  after_script: ['test -e /tmp/script-started && echo "after the timeout: $CI_JOB_STATUS"']
 `),
     );
     expect(await run.exit).toBe(1);
     expect(run.output).toContain("execution took longer than");
+    expect(run.output).toContain("after the timeout: failed");
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 

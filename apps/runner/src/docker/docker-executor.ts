@@ -1,7 +1,8 @@
 // The docker executor: each job runs in containers of its image, as GitLab Runner's docker executor runs it.
 //
 //   prepare:  build dir on the host ──▶ image (pull policy) ──▶ network + services (aliases, wait) ──▶ deps
-//   steps:    one container per step, project bind-mounted at /builds/<namespace>/<project>
+//   steps:    one build container per job, started once per step (after_script: a new shell, same
+//             container filesystem), project bind-mounted at /builds/<namespace>/<project>
 //   finalize: cache and artifacts from the host's copy of the project directory, as the shell executor
 //   cleanup:  every container and the network (all labelled with runner key and build id), the build dir
 
@@ -22,7 +23,7 @@ import { containerStepScript } from "./container-script.js";
 import { ensureImage, ImagePullError } from "./ensure-image.js";
 import { type StartedService, startServices, streamServiceLogs, waitForServices } from "./job-services.js";
 import { BUILD_LABEL, buildLabels, RUNNER_LABEL, removeLabelled } from "./remove-labelled.js";
-import { runContainerStep } from "./run-container-step.js";
+import { createBuildContainer, runContainerStep } from "./run-container-step.js";
 
 export interface DockerExecutorOptions {
   runnerName: string;
@@ -44,6 +45,9 @@ export interface DockerExecutorOptions {
   fetch?: FetchFunction;
   clock?: Clock;
 }
+
+/** The build container runs this file of the script dir at each start; it holds the current step. */
+const STEP_SCRIPT = "step.sh";
 
 /** `$VAR` and `${VAR}` from the job's variables, as Runner expands image and service names. */
 export function expandJobVariables(text: string, job: JobPayload): string {
@@ -76,6 +80,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
       let dir: BuildDir | null = null;
       let network: string | null = null;
       let started: StartedService[] = [];
+      let build: Docker.Container | null = null;
       const containers = new Set<Docker.Container>();
       const track = (container: Docker.Container) => containers.add(container);
       const systemFailure = (summary: string): JobStageFailure => ({
@@ -127,28 +132,35 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
           },
           async runStep(step, signal, state) {
-            const scriptName = `${step.name}.sh`;
-            await writeFile(path.join(dir!.scriptDir, scriptName), containerStepScript(step.script));
-            return runContainerStep({
+            const exports: Record<string, string> =
+              step.name === "after_script" && state ? { CI_JOB_STATUS: state } : {};
+            await writeFile(
+              path.join(dir!.scriptDir, STEP_SCRIPT),
+              containerStepScript(step.script, exports),
+            );
+            build ??= await createBuildContainer({
               docker,
-              scriptPath: `${projectDir}.tmp/${scriptName}`,
+              scriptPath: `${projectDir}.tmp/${STEP_SCRIPT}`,
               create: {
-                name: `${prefix}-${step.name}`,
+                name: `${prefix}-build`,
                 Image: image!.name,
                 ...(image!.entrypoint ? { Entrypoint: image!.entrypoint } : {}),
                 ...(image!.user ? { User: image!.user } : {}),
                 WorkingDir: projectDir,
-                Env: step.name === "after_script" && state ? [...env, `CI_JOB_STATUS=${state}`] : env,
+                Env: env,
                 Labels: { ...labels, "com.buildsim.role": "build" },
                 HostConfig: {
                   Binds: [`${dir!.projectDir}:${projectDir}`, `${dir!.scriptDir}:${projectDir}.tmp`],
                   ...(network ? { NetworkMode: network } : {}),
                 },
               },
+              track,
+            });
+            return runContainerStep({
+              container: build,
               trace,
               signal,
               killGraceMs: options.killGraceMs ?? 1000,
-              track,
             });
           },
           async finalize(state, signal) {
