@@ -30,9 +30,19 @@ function blobId(content: Buffer): string {
 /**
  * The cache's key as GitLab computes it: a string key with the job's variables expanded; for `key:files`,
  * the SHA1 of the sorted, unique blob ids of the matching files joined by `-` ("default" when none
- * exist), after `prefix-` when there is one (lib/gitlab/ci/pipeline/seed/build/cache.rb).
+ * exist), after `prefix-` when there is one (lib/gitlab/ci/pipeline/seed/build/cache.rb). Then the
+ * server's `keySuffix` (`-protected` / `-non_protected`, app/models/ci/build.rb `cache`).
  */
 export async function cacheKeyOf(cache: JobCache, job: JobPayload, projectDir: string): Promise<string> {
+  return (await unsuffixedKey(cache, job, projectDir)) + (cache.keySuffix ?? "");
+}
+
+/** `fallback_keys`, expanded, each with the server's suffix as GitLab appends it to them too. */
+function fallbackKeysOf(cache: JobCache, job: JobPayload): string[] {
+  return cache.fallbackKeys.map((key) => expand(key, job) + (cache.keySuffix ?? ""));
+}
+
+async function unsuffixedKey(cache: JobCache, job: JobPayload, projectDir: string): Promise<string> {
   if (typeof cache.key === "string") return expand(cache.key, job) || "default";
   const ids: string[] = [];
   for (const pattern of cache.key.files) {
@@ -69,7 +79,7 @@ export async function restoreJobCaches(
       trace(`Not downloading cache ${key} due to policy\n`);
       continue;
     }
-    for (const candidate of [key, ...cache.fallbackKeys.map((k) => expand(k, job))]) {
+    for (const candidate of [key, ...fallbackKeysOf(cache, job)]) {
       trace(`Checking cache for ${candidate}...\n`);
       const archive = await readFile(archivePath(store, job, candidate)).catch(() => null);
       if (!archive) {

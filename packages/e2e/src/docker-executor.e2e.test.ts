@@ -38,9 +38,9 @@ function project(yaml: string, dataDir?: string): { dir: string; data: string } 
 }
 
 /** Starts `buildsim run` in `dir`; `output` grows as it prints, `exit` resolves with its code. */
-function start(p: { dir: string; data: string }, executor = "docker") {
+function start(p: { dir: string; data: string }, executor = "docker", extraArgs: string[] = []) {
   // --verbose: the board then shows the runner's own lines too (pull, cache, cleanup), which these tests read.
-  const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose"];
+  const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose", ...extraArgs];
   const child = spawn(process.execPath, args, {
     cwd: p.dir,
     stdio: ["ignore", "pipe", "pipe"],
@@ -133,26 +133,42 @@ bash-job:
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 
-  it("keeps a cache one pipeline writes for the next pipeline of the project to read", async () => {
+  // Caches are per project, shared across pipelines; GitLab keeps protected and unprotected refs' caches
+  // apart with a `-protected` / `-non_protected` key suffix (app/models/ci/build.rb `cache`), and the
+  // default branch is protected. https://docs.gitlab.com/ci/caching/
+  it("keeps a cache one pipeline writes for the next pipeline of the project, apart from unprotected refs", async () => {
     const data = path.join(work, "shared-data");
     const yaml = (line: string) => `job:
   image: ${BUSYBOX_IMAGE}
   cache:
-    key: deps-$CI_COMMIT_REF_SLUG
+    key: deps
     paths: [vendor/]
   script:
     - ${line}
 `;
+    // Outside a git repository the ref is main, the default branch: protected.
     const first = start(project(yaml("mkdir -p vendor && echo cached-once > vendor/lib.txt"), data));
     expect(await first.exit).toBe(0);
-    expect(first.output).toContain("Creating cache deps-");
+    expect(first.output).toContain("Creating cache deps-protected...");
     expect(first.output).toContain("Created cache");
     // The same project (same directory name → same local/<name> path) runs again on the same data dir.
-    const second = start({ dir: path.join(work, `p${counter}`), data });
-    writeFileSync(path.join(work, `p${counter}`, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
+    const dir = path.join(work, `p${counter}`);
+    writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
+    const second = start({ dir, data });
     expect(await second.exit).toBe(0);
+    expect(second.output).toContain("Checking cache for deps-protected...");
     expect(second.output).toContain("Successfully extracted cache");
     expect(second.output).toContain("cached-once");
+    // An unprotected ref looks for its own cache and does not get the protected one.
+    writeFileSync(
+      path.join(dir, ".gitlab-ci.yml"),
+      yaml("test ! -e vendor/lib.txt && echo no-protected-cache"),
+    );
+    const third = start({ dir, data }, "docker", ["--ref", "feature"]);
+    expect(await third.exit).toBe(0);
+    expect(third.output).toContain("Checking cache for deps-non_protected...");
+    expect(third.output).toContain("Failed to extract cache: deps-non_protected not found");
+    expect(third.output).toContain("no-protected-cache");
   });
 
   it("fails a job whose image is missing under pull_policy: never as a system failure, at once", async () => {

@@ -5,6 +5,7 @@ import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
+import { jobCaches } from "./job-caches.js";
 import { variablesForJob } from "./project-variables.js";
 
 /** Where the server is reachable, for `CI_SERVER_URL` and friends. */
@@ -212,7 +213,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     // Builds made before run specs were kept (or through the API) carry image and services by name only.
     image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
     services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
-    cache: build.runSpec?.cache ?? [],
+    cache: jobCaches(build.runSpec?.cache ?? [], isProtectedRef(build, project?.defaultBranch ?? "main")),
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }
