@@ -7,14 +7,23 @@
 // reported too: it barely moves when other processes compete for the cores.
 // Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (9).
 
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { LoadOptions, LoadResult } from "./load-generator.js";
+import {
+  canPin,
+  firstLine,
+  loadRun,
+  mean,
+  measure,
+  node,
+  runToEnd,
+  writeBenchResult,
+} from "./bench-children.js";
+import type { LoadOptions } from "./load-generator.js";
+import { recordResponse } from "./record-responses.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
@@ -23,59 +32,10 @@ const ROUNDS = env("BENCH_ROUNDS", 9);
 const PATH = "/api/v3/projects/1/builds?per_page=20";
 const TARGET_RATIO = 0.8;
 
-const canPin = os.cpus().length >= 2 && spawnSync("taskset", ["--version"]).status === 0;
-/** Server on core 0, load on core 1, as in perf-notes.md. */
-function node(script: string, args: string[], core: number): ChildProcess {
-  const argv = [process.execPath, path.join(here, script), ...args];
-  const stdio: ["ignore", "pipe", "inherit", "ipc"] = ["ignore", "pipe", "inherit", "ipc"];
-  return canPin
-    ? spawn("taskset", ["-c", String(core), ...argv], { stdio })
-    : spawn(argv[0]!, argv.slice(1), { stdio });
-}
-
-/** CPU microseconds (user + system) a server child has used so far. */
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once("message", (m: { cpu: { user: number; system: number } }) =>
-      resolve(m.cpu.user + m.cpu.system),
-    );
-    child.send("cpu");
-  });
-}
-
-/** The first JSON line a child prints. */
-function firstLine<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      text += c.toString();
-      const nl = text.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(text.slice(0, nl)) as T);
-    });
-    child.once("exit", (code) => reject(new Error(`${child.spawnargs.join(" ")} exited with ${code}`)));
-  });
-}
-
-async function load(url: string, token: string, durationMs: number): Promise<LoadResult> {
-  return loadFrom(url, token, durationMs);
-}
-
-/** A load run against `server`, with the server's CPU time per request. */
-async function measure(
-  server: ChildProcess,
-  url: string,
-  token: string,
-  durationMs: number,
-): Promise<LoadResult & { cpuMicrosPerRequest: number }> {
-  const before = await cpuOf(server);
-  const result = await loadFrom(url, token, durationMs);
-  const after = await cpuOf(server);
-  return { ...result, cpuMicrosPerRequest: (after - before) / result.requests };
-}
-
-async function loadFrom(url: string, token: string, durationMs: number): Promise<LoadResult> {
+/** The load run's options against `url`. */
+function loadOptions(url: string, token: string, durationMs: number): LoadOptions {
   const u = new URL(url);
-  const options: LoadOptions = {
+  return {
     host: u.hostname,
     port: Number(u.port),
     path: PATH,
@@ -83,11 +43,6 @@ async function loadFrom(url: string, token: string, durationMs: number): Promise
     connections: CONNECTIONS,
     durationMs,
   };
-  const child = node("load-main.js", [JSON.stringify(options)], 1);
-  const result = await firstLine<LoadResult>(child);
-  if (result.errors > 0 || result.non200 > 0)
-    throw new Error(`load against ${url} failed: ${JSON.stringify(result)}`);
-  return result;
 }
 
 async function main(): Promise<void> {
@@ -96,9 +51,7 @@ async function main(): Promise<void> {
   try {
     console.log(`[bench] populating ${BUILDS} builds and starting buildsim…`);
     const t0 = performance.now();
-    const populate = node("populate-main.js", [path.join(work, "data"), String(BUILDS)], 0);
-    const populated = await new Promise<number | null>((resolve) => populate.once("exit", resolve));
-    if (populated !== 0) throw new Error(`populating the database failed (exit ${populated})`);
+    await runToEnd("populate-main.js", [path.join(work, "data"), String(BUILDS)], 0);
     const buildsim = node("bench-server-main.js", [path.join(work, "data")], 0);
     children.push(buildsim);
     const server = await firstLine<{ url: string; token: string }>(buildsim);
@@ -106,16 +59,11 @@ async function main(): Promise<void> {
       `[bench] buildsim ready in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${server.url}`,
     );
 
-    const res = await fetch(`${server.url}${PATH}`, { headers: { "PRIVATE-TOKEN": server.token } });
-    const body = Buffer.from(await res.arrayBuffer());
-    if (res.status !== 200 || res.headers.get("x-total") !== String(BUILDS))
-      throw new Error(`unexpected answer ${res.status} x-total=${res.headers.get("x-total")}`);
-    const headers: string[] = [];
-    res.headers.forEach((v, k) => {
-      if (!["content-length", "date", "connection", "keep-alive"].includes(k)) headers.push(k, v);
-    });
+    const { recorded, body, headers } = await recordResponse(server.url, "GET", PATH, server.token);
+    if (headers.get("x-total") !== String(BUILDS))
+      throw new Error(`unexpected answer x-total=${headers.get("x-total")}`);
     const recordFile = path.join(work, "response.json");
-    writeFileSync(recordFile, JSON.stringify({ status: 200, headers, bodyBase64: body.toString("base64") }));
+    writeFileSync(recordFile, JSON.stringify({ "*": recorded }));
 
     const bare = node("bare-server-main.js", [recordFile], 0);
     children.push(bare);
@@ -126,8 +74,8 @@ async function main(): Promise<void> {
     console.log(
       `[bench] body ${body.byteLength} bytes; ${CONNECTIONS} connections × ${DURATION_MS} ms × ${ROUNDS} rounds; pinned: ${canPin}`,
     );
-    await load(bareUrl, server.token, 1000);
-    await load(server.url, server.token, 1000);
+    await loadRun(loadOptions(bareUrl, server.token, 1000));
+    await loadRun(loadOptions(server.url, server.token, 1000));
     const bareRuns: number[] = [];
     const simRuns: number[] = [];
     const bareCpu: number[] = [];
@@ -136,11 +84,11 @@ async function main(): Promise<void> {
       // Short back-to-back pairs, alternating which goes first, so load from elsewhere hits both alike.
       const bareFirst = round % 2 === 1;
       const first = await (bareFirst
-        ? measure(bare, bareUrl, server.token, DURATION_MS)
-        : measure(buildsim, server.url, server.token, DURATION_MS));
+        ? measure(bare, loadOptions(bareUrl, server.token, DURATION_MS))
+        : measure(buildsim, loadOptions(server.url, server.token, DURATION_MS)));
       const second = await (bareFirst
-        ? measure(buildsim, server.url, server.token, DURATION_MS)
-        : measure(bare, bareUrl, server.token, DURATION_MS));
+        ? measure(buildsim, loadOptions(server.url, server.token, DURATION_MS))
+        : measure(bare, loadOptions(bareUrl, server.token, DURATION_MS)));
       const [b, s] = bareFirst ? [first, second] : [second, first];
       bareRuns.push(b.requestsPerSecond);
       simRuns.push(s.requestsPerSecond);
@@ -150,7 +98,6 @@ async function main(): Promise<void> {
         `[bench] round ${round}: bare ${b.requestsPerSecond.toFixed(0)} req/s (${b.cpuMicrosPerRequest.toFixed(1)} µs CPU/req), buildsim ${s.requestsPerSecond.toFixed(0)} req/s (${s.cpuMicrosPerRequest.toFixed(1)} µs CPU/req)`,
       );
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const ratios = simRuns.map((s, i) => s / bareRuns[i]!).sort((a, b) => a - b);
     const ratio = ratios[Math.floor(ratios.length / 2)]!;
     const summary = {
@@ -179,9 +126,7 @@ async function main(): Promise<void> {
     console.log(
       `[bench] bare ${summary.bareRequestsPerSecond} req/s, buildsim ${summary.buildsimRequestsPerSecond} req/s, median round ratio ${summary.ratio} (target ≥ ${TARGET_RATIO}: ${summary.met ? "met" : "NOT met"})`,
     );
-    const outDir = path.resolve(here, "..", "bench-results");
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, "api.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    writeBenchResult("api", summary);
   } finally {
     for (const c of children) c.kill("SIGTERM");
     rmSync(work, { recursive: true, force: true });
