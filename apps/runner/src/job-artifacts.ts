@@ -14,6 +14,7 @@ import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { readDotenvReports } from "./read-dotenv-report.js";
 import type { JobStageFailure } from "./run-job-script.js";
 import { sectionLine } from "./trace-lines.js";
+import { untrackedFiles, untrackedLine } from "./untracked-files.js";
 
 /** Downloads and unpacks the artifacts of the job's dependencies; a failure ends the job. */
 export async function downloadDependencies(
@@ -69,7 +70,7 @@ export async function collectAndUploadArtifacts(
   signal: AbortSignal,
 ): Promise<JobStageFailure | null> {
   const spec = job.artifacts;
-  if (!spec || spec.paths.length === 0) return null;
+  if (!spec || (spec.paths.length === 0 && !spec.untracked)) return null;
   if (spec.when !== "always" && spec.when !== (state === "success" ? "on_success" : "on_failure"))
     return null;
   trace(sectionLine(`Uploading artifacts for ${state === "success" ? "successful" : "failed"} job`));
@@ -82,11 +83,17 @@ export async function collectAndUploadArtifacts(
         : `WARNING: ${pattern}: no matching files. Ensure that the artifact path is relative to the working directory\n`,
     );
   }
-  if (selection.files.length === 0) {
+  const files = new Set(selection.files);
+  if (spec.untracked) {
+    const untracked = await untrackedFiles(projectDir, job, spec.exclude);
+    trace(untrackedLine(untracked.length));
+    for (const file of untracked) files.add(file);
+  }
+  if (files.size === 0) {
     trace("ERROR: No files to upload\n");
     return null;
   }
-  const archive = await zipFiles(projectDir, selection.files);
+  const archive = await zipFiles(projectDir, [...files].sort());
   const response = await transfer(
     () => uploadArtifacts(fetchFn, baseUrl, job, archive, spec.expireIn, signal),
     signal,

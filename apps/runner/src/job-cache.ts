@@ -8,9 +8,9 @@ import path from "node:path";
 import type { JobCache, JobPayload } from "@buildsim/core";
 import { unzipInto, zipFiles } from "./artifacts-transfer.js";
 import type { ExecutorContext } from "./executor.js";
-import { listSourceFiles } from "./list-source-files.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { sectionLine } from "./trace-lines.js";
+import { untrackedFiles, untrackedLine } from "./untracked-files.js";
 
 /** Where caches live: `<rootDir>/<project path>/<key>.zip`, shared by every pipeline of the project. */
 export interface JobCacheStore {
@@ -96,14 +96,6 @@ export async function restoreJobCaches(
   }
 }
 
-/** Files in the project directory that are not among the job's sources (`untracked: true`). */
-async function untrackedFiles(projectDir: string, job: JobPayload): Promise<string[]> {
-  const all = (await selectArtifactFiles(projectDir, ["**"], [])).files;
-  if (!job.sourceDir) return all;
-  const tracked = new Set(await listSourceFiles(job.sourceDir));
-  return all.filter((file) => !tracked.has(file));
-}
-
 /** Saves each cache whose policy pushes and whose `when` matches how the job went. */
 export async function saveJobCaches(
   { job, trace }: ExecutorContext,
@@ -133,7 +125,7 @@ export async function saveJobCaches(
     const files = new Set(selection.files);
     if (cache.untracked) {
       const untracked = await untrackedFiles(projectDir, job);
-      trace(`untracked: found ${untracked.length} files\n`);
+      trace(untrackedLine(untracked.length));
       for (const file of untracked) files.add(file);
     }
     const target = archivePath(store, job, key);

@@ -3,69 +3,20 @@
 // job process is left (`docker ps -a`, `docker network ls`, `ps`).
 // GitLab Runner's docker executor: https://docs.gitlab.com/runner/executors/docker/
 
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createBuildsimRuns, leftovers, processesMatching, until } from "./test-support/buildsim-runs.js";
 import { BASH_IMAGE, BUSYBOX_IMAGE, ensureTestImages } from "./test-support/test-images.js";
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/buildsim.mjs");
 const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-docker-e2e-"));
-const children = new Set<ChildProcess>();
-
-const leftovers = () => ({
-  containers: execFileSync("docker", ["ps", "-aq", "--filter", "label=com.buildsim.runner"], {
-    encoding: "utf8",
-  }).trim(),
-  networks: execFileSync("docker", ["network", "ls", "-q", "--filter", "label=com.buildsim.runner"], {
-    encoding: "utf8",
-  }).trim(),
-});
-const processesMatching = (marker: string) =>
-  execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-    .split("\n")
-    .filter((line) => line.includes(marker) && !line.includes("ps -eo"));
-
-let counter = 0;
-/** A project directory with `yaml` as its CI file, and a data dir of its own unless one is given. */
-function project(yaml: string, dataDir?: string): { dir: string; data: string } {
-  const dir = path.join(work, `p${++counter}`);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml);
-  return { dir, data: dataDir ?? path.join(work, `data${counter}`) };
-}
-
-/** Starts `buildsim run` in `dir`; `output` grows as it prints, `exit` resolves with its code. */
-function start(p: { dir: string; data: string }, executor = "docker", extraArgs: string[] = []) {
-  // --verbose: the board then shows the runner's own lines too (pull, cache, cleanup), which these tests read.
-  const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose", ...extraArgs];
-  const child = spawn(process.execPath, args, {
-    cwd: p.dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  const run = { child, output: "", exit: null as unknown as Promise<number | null> };
-  child.stdout.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
-  run.exit = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-  return run;
-}
-
-async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const runs = createBuildsimRuns(work);
+const { project, start } = runs;
 
 beforeAll(() => ensureTestImages(), 120_000);
-afterEach(() => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  children.clear();
-});
+afterEach(() => runs.killAll());
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the docker executor", { timeout: 120_000 }, () => {
@@ -84,7 +35,7 @@ bash-job:
 `),
     );
     expect(await run.exit).toBe(0);
-    const name = `p${counter}`;
+    const name = runs.lastName();
     expect(run.output).toContain(
       `shell=none dir=/builds/local/${name} builds=/builds pwd=/builds/local/${name}`,
     );
@@ -110,7 +61,7 @@ bash-job:
     );
     expect(await run.exit).toBe(0);
     expect(run.output).toContain(
-      `after sees written-by-script var=unset pwd=/builds/local/p${counter} status=success`,
+      `after sees written-by-script var=unset pwd=/builds/local/${runs.lastName()} status=success`,
     );
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
@@ -152,7 +103,7 @@ bash-job:
     expect(first.output).toContain("Creating cache deps-protected...");
     expect(first.output).toContain("Created cache");
     // The same project (same directory name → same local/<name> path) runs again on the same data dir.
-    const dir = path.join(work, `p${counter}`);
+    const dir = path.join(work, runs.lastName());
     writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
     const second = start({ dir, data });
     expect(await second.exit).toBe(0);

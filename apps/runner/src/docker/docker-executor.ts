@@ -4,7 +4,8 @@
 //   steps:    one build container per job, started once per step (after_script: a new shell, same
 //             container filesystem), project bind-mounted at /builds/<namespace>/<project>
 //   finalize: cache and artifacts from the host's copy of the project directory, as the shell executor
-//   cleanup:  every container and the network (all labelled with runner key and build id), the build dir
+//   cleanup:  every container and the network (labelled with runner key, runner process and build id),
+//             the build dir
 
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -18,11 +19,24 @@ import { collectAndUploadArtifacts, downloadDependencies, readJobDotenv } from "
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
 import { type BuildDir, prepareBuildDir } from "../prepare-build-dir.js";
 import { type JobStageFailure, runJobScript } from "../run-job-script.js";
+import {
+  BUILD_LABEL,
+  buildLabels,
+  createRunnerInstance,
+  INSTANCE_LABEL,
+  type RunnerInstance,
+} from "../runner-instance.js";
 import { sectionLine } from "../trace-lines.js";
 import { containerStepScript } from "./container-script.js";
 import { ensureImage, ImagePullError } from "./ensure-image.js";
-import { type StartedService, startServices, streamServiceLogs, waitForServices } from "./job-services.js";
-import { BUILD_LABEL, buildLabels, RUNNER_LABEL, removeLabelled } from "./remove-labelled.js";
+import {
+  isDebugServicesOn,
+  type StartedService,
+  startServices,
+  streamServiceLogs,
+  waitForServices,
+} from "./job-services.js";
+import { removeLabelled } from "./remove-labelled.js";
 import { createBuildContainer, runContainerStep } from "./run-container-step.js";
 
 export interface DockerExecutorOptions {
@@ -31,6 +45,8 @@ export interface DockerExecutorOptions {
   serverUrl: string;
   /** Labels every container and network, so a later life of this runner can remove what it left. */
   runnerKey: string;
+  /** This runner process: only its own containers are ever removed by it. @default a new one of `runnerKey` */
+  instance?: RunnerInstance;
   /** Parent of the per-build directories on the host. @default `<os tmpdir>/buildsim-builds` */
   buildsDir?: string;
   /** @default a client for DOCKER_HOST or the local socket */
@@ -63,12 +79,14 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
   const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
   const fetchFn = options.fetch ?? globalThis.fetch;
   const baseUrl = httpBaseUrl(options.serverUrl);
+  const instance = options.instance ?? createRunnerInstance(options.runnerKey);
   return {
     name: "docker",
     async run(context) {
       const { job, trace } = context;
-      const labels = buildLabels(options.runnerKey, job.id);
-      const prefix = `buildsim-${options.runnerKey}-${job.id}`;
+      const labels = buildLabels(instance, job.id);
+      // Two processes of one runner may run builds of the same id (two servers): the instance keeps names apart.
+      const prefix = `buildsim-${instance.key}-${instance.id}-${job.id}`;
       const projectDir = `/builds/${job.projectPath}`;
       const image = job.image ? { ...job.image, name: expandJobVariables(job.image.name, job) } : null;
       const services = job.services.map((s) => ({ ...s, name: expandJobVariables(s.name, job) }));
@@ -112,8 +130,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
                   signal,
                   track,
                 });
-                if (job.variables.some((v) => v.key === "CI_DEBUG_SERVICES" && v.value === "true"))
-                  await streamServiceLogs(started, (text) => trace(text));
+                if (isDebugServicesOn(job.variables)) await streamServiceLogs(started, (text) => trace(text));
                 await waitForServices(started, network, options.waitForServicesTimeoutS ?? 30, trace, signal);
               }
             } catch (error) {
@@ -174,7 +191,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             await Promise.all([...containers].map((c) => c.remove({ force: true, v: true }).catch(() => {})));
             // Anything created but not yet tracked (a create whose answer was cut short) goes by label.
             await removeLabelled(docker, [
-              `${RUNNER_LABEL}=${options.runnerKey}`,
+              `${INSTANCE_LABEL}=${instance.id}`,
               `${BUILD_LABEL}=${job.id}`,
             ]).catch(() => {});
             if (dir) await dir.remove();

@@ -205,6 +205,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           exclude: a.exclude ?? [],
           when: a.when,
           expireIn: a.expireIn ?? null,
+          ...(a.untracked ? { untracked: true } : {}),
           reportsDotenv: a.reportsDotenv ?? [],
         }
       : null,
