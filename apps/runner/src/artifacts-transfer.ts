@@ -87,20 +87,28 @@ async function request(
   return { ok: response.ok, status: response.status, statusText: response.statusText, body };
 }
 
-/** `POST /api/v4/jobs/:id/artifacts` with the job token and the zip as the raw body. */
+/** Which artifact an upload is: the zip archive, or a report GitLab parses (gzip members, one per file). */
+export type UploadKind = { type: "archive" } | { type: "junit" };
+
+/** `POST /api/v4/jobs/:id/artifacts` with the job token and the zip (or a report's gzip) as the raw body. */
 export function uploadArtifacts(
   fetchFn: FetchFunction,
   baseUrl: string,
   job: { id: number; token: string },
-  archive: Uint8Array,
+  body: Uint8Array,
   expireIn: string | null,
   signal?: AbortSignal,
+  kind: UploadKind = { type: "archive" },
 ): Promise<TransferResponse> {
-  const query = expireIn ? `?expire_in=${encodeURIComponent(expireIn)}` : "";
-  return request(fetchFn, `${baseUrl}/api/v4/jobs/${job.id}/artifacts${query}`, {
+  const query: string[] = [];
+  if (kind.type !== "archive") query.push(`artifact_type=${kind.type}`, "artifact_format=gzip");
+  if (expireIn) query.push(`expire_in=${encodeURIComponent(expireIn)}`);
+  const search = query.length > 0 ? `?${query.join("&")}` : "";
+  const contentType = kind.type === "archive" ? "application/zip" : "application/gzip";
+  return request(fetchFn, `${baseUrl}/api/v4/jobs/${job.id}/artifacts${search}`, {
     method: "POST",
-    headers: { "JOB-TOKEN": job.token, "Content-Type": "application/zip" },
-    body: archive as Uint8Array<ArrayBuffer>,
+    headers: { "JOB-TOKEN": job.token, "Content-Type": contentType },
+    body: body as Uint8Array<ArrayBuffer>,
     ...(signal ? { signal } : {}),
   });
 }

@@ -1,10 +1,14 @@
 // Artifacts on the host side, shared by the shell and docker executors: dependency downloads into the project
-// directory before the script, the job's own upload after it, and its dotenv report.
+// directory before the script, the job's own uploads after it (archive, then junit report), its dotenv report.
 
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
 import {
   downloadArtifacts,
   type FetchFunction,
   type TransferResponse,
+  type UploadKind,
   unzipInto,
   uploadArtifacts,
   zipFiles,
@@ -60,22 +64,72 @@ export async function downloadDependencies(
   return null;
 }
 
-/** Zips and uploads what `artifacts:` selects, as `artifacts:when` says. */
-export async function collectAndUploadArtifacts(
+/** `artifacts:paths` are due: there are some, and `artifacts:when` matches the job's state. */
+function archiveDue(job: ExecutorContext["job"], state: "success" | "failed"): boolean {
+  const spec = job.artifacts;
+  if (!spec || (spec.paths.length === 0 && !spec.untracked)) return false;
+  return spec.when === "always" || spec.when === (state === "success" ? "on_success" : "on_failure");
+}
+
+/** Zips and uploads what `artifacts:` selects. */
+async function collectAndUploadArtifacts(
   { job, trace }: ExecutorContext,
   projectDir: string,
-  state: "success" | "failed",
   fetchFn: FetchFunction,
   baseUrl: string,
   signal: AbortSignal,
 ): Promise<JobStageFailure | null> {
-  const spec = job.artifacts;
-  if (!spec || (spec.paths.length === 0 && !spec.untracked)) return null;
-  if (spec.when !== "always" && spec.when !== (state === "success" ? "on_success" : "on_failure"))
-    return null;
-  trace(sectionLine(`Uploading artifacts for ${state === "success" ? "successful" : "failed"} job`));
+  const spec = job.artifacts!;
   trace("Uploading artifacts...\n");
-  const selection = await selectArtifactFiles(projectDir, spec.paths, spec.exclude);
+  const files = await selectAndTrace(
+    projectDir,
+    spec.paths,
+    spec.exclude,
+    trace,
+    spec.untracked ? job : null,
+  );
+  if (files.length === 0) return null;
+  const archive = await zipFiles(projectDir, files);
+  return upload(job, trace, archive, spec.expireIn, { type: "archive" }, fetchFn, baseUrl, signal);
+}
+
+/**
+ * Uploads the `artifacts:reports:junit` files as the job's `junit` report: one gzip member per file, as
+ * GitLab Runner sends reports. Reports go up whatever the job's outcome ("Artifacts created for
+ * `artifacts:reports` are always uploaded, regardless of the job results", docs.gitlab.com/ci/yaml/#artifactsreports).
+ */
+export async function uploadJunitReport(
+  { job, trace }: ExecutorContext,
+  projectDir: string,
+  fetchFn: FetchFunction,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<JobStageFailure | null> {
+  const patterns = job.artifacts?.reportsJunit ?? [];
+  if (patterns.length === 0) return null;
+  trace("Uploading artifacts...\n");
+  const files = await selectAndTrace(projectDir, patterns, [], trace);
+  if (files.length === 0) return null;
+  const members = await Promise.all(
+    files.map(async (file) => gzipSync(await readFile(path.join(projectDir, file)))),
+  );
+  const body = new Uint8Array(Buffer.concat(members));
+  const expireIn = job.artifacts?.expireIn ?? null;
+  return upload(job, trace, body, expireIn, { type: "junit" }, fetchFn, baseUrl, signal);
+}
+
+/**
+ * The files `paths` select, with GitLab Runner's line per pattern, plus (for `untracked: true`) the files
+ * `untrackedOf`'s job made, minus `exclude`; none → Runner's `No files to upload`.
+ */
+async function selectAndTrace(
+  projectDir: string,
+  paths: string[],
+  exclude: string[],
+  trace: ExecutorContext["trace"],
+  untrackedOf: ExecutorContext["job"] | null = null,
+): Promise<string[]> {
+  const selection = await selectArtifactFiles(projectDir, paths, exclude);
   for (const { pattern, fileCount } of selection.patterns) {
     trace(
       fileCount > 0
@@ -84,34 +138,63 @@ export async function collectAndUploadArtifacts(
     );
   }
   const files = new Set(selection.files);
-  if (spec.untracked) {
-    const untracked = await untrackedFiles(projectDir, job, spec.exclude);
+  if (untrackedOf) {
+    const untracked = await untrackedFiles(projectDir, untrackedOf, exclude);
     trace(untrackedLine(untracked.length));
     for (const file of untracked) files.add(file);
   }
-  if (files.size === 0) {
-    trace("ERROR: No files to upload\n");
-    return null;
-  }
-  const archive = await zipFiles(projectDir, [...files].sort());
+  if (files.size === 0) trace("ERROR: No files to upload\n");
+  return [...files].sort();
+}
+
+/** Sends one upload and traces its outcome as GitLab Runner does; an error is the job's `api_failure`. */
+async function upload(
+  job: ExecutorContext["job"],
+  trace: ExecutorContext["trace"],
+  body: Uint8Array,
+  expireIn: string | null,
+  kind: UploadKind,
+  fetchFn: FetchFunction,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<JobStageFailure | null> {
   const response = await transfer(
-    () => uploadArtifacts(fetchFn, baseUrl, job, archive, spec.expireIn, signal),
+    () => uploadArtifacts(fetchFn, baseUrl, job, body, expireIn, signal, kind),
     signal,
   );
+  const as = `Uploading artifacts as "${kind.type}" to coordinator...`;
   if (response === null) return null;
   if (response instanceof Error) {
-    trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${response.message}  id=${job.id}\n`);
+    trace(`ERROR: ${as} ${response.message}  id=${job.id}\n`);
     return apiFailure(`could not upload artifacts: ${response.message}`);
   }
   const status = `${response.status} ${response.statusText}`;
   if (response.ok) {
-    trace(
-      `Uploading artifacts as "archive" to coordinator... ${status}  id=${job.id} responseStatus=${status}\n`,
-    );
+    trace(`${as} ${status}  id=${job.id} responseStatus=${status}\n`);
     return null;
   }
-  trace(`ERROR: Uploading artifacts as "archive" to coordinator... ${status}  id=${job.id}\n`);
+  trace(`ERROR: ${as} ${status}  id=${job.id}\n`);
   return apiFailure(`could not upload artifacts: ${status}`);
+}
+
+/** The archive (as `artifacts:when` says), then the junit report (always). The first failure wins. */
+export async function uploadJobArtifacts(
+  context: ExecutorContext,
+  projectDir: string,
+  state: "success" | "failed",
+  fetchFn: FetchFunction,
+  baseUrl: string,
+  signal: AbortSignal,
+): Promise<JobStageFailure | null> {
+  const archive = archiveDue(context.job, state);
+  const junit = (context.job.artifacts?.reportsJunit ?? []).length > 0;
+  if (!archive && !junit) return null;
+  context.trace(sectionLine(`Uploading artifacts for ${state === "success" ? "successful" : "failed"} job`));
+  const failure = archive
+    ? await collectAndUploadArtifacts(context, projectDir, fetchFn, baseUrl, signal)
+    : null;
+  if (!junit || signal.aborted) return failure;
+  return failure ?? (await uploadJunitReport(context, projectDir, fetchFn, baseUrl, signal));
 }
 
 /** The server could not be reached or answered with an error: GitLab's `api_failure`. */

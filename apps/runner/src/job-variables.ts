@@ -51,7 +51,7 @@ export async function prepareJobVariables(
   };
 }
 
-/** `artifacts:paths`, `exclude` and `reports:dotenv` with the job's variables expanded (runner-side). */
+/** `artifacts:paths`, `exclude`, `reports:dotenv` and `reports:junit` with the job's variables expanded (runner-side). */
 export function expandArtifacts(spec: JobArtifactsSpec, values: Readonly<Record<string, string>>) {
   const expand = (list: readonly string[]) => list.map((p) => expandRunner(p, values));
   return {
@@ -60,6 +60,7 @@ export function expandArtifacts(spec: JobArtifactsSpec, values: Readonly<Record<
     paths: expand(spec.paths),
     exclude: expand(spec.exclude),
     reportsDotenv: expand(spec.reportsDotenv ?? []),
+    reportsJunit: expand(spec.reportsJunit ?? []),
   };
 }
 

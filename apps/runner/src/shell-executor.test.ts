@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { JobPayload } from "@buildsim/core";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -221,6 +222,41 @@ describe("shell executor", () => {
     const upload = server.uploads.find((u) => u.jobId === 10)!;
     expect(upload.expireIn).toBeNull();
     expect(Buffer.from(unzipSync(new Uint8Array(upload.body))["out.txt"]!).toString()).toBe("y\n");
+  });
+
+  it("uploads the artifacts:reports:junit files of a failed job as a junit report, one gzip member per file", async () => {
+    // "Artifacts created for artifacts:reports are always uploaded, regardless of the job results"
+    // (https://docs.gitlab.com/ci/yaml/#artifactsreports); GitLab Runner sends junit as gzip.
+    const build = job(
+      41,
+      [
+        "mkdir -p out && echo '<testsuite a=\"1\"/>' > out/a.xml && echo '<testsuite b=\"2\"/>' > out/b.xml",
+        "exit 1",
+      ],
+      {
+        variables: [{ key: "REPORTS", value: "out", public: true }],
+        artifacts: {
+          name: null,
+          paths: [],
+          exclude: [],
+          when: "on_success",
+          expireIn: null,
+          reportsJunit: ["$REPORTS/*.xml", "missing.xml"],
+        },
+      },
+    );
+    const run = runExecutor(executor(), build);
+    expect(await run.result).toEqual({ state: "failed", exitCode: 1, failureReason: "script_failure" });
+    const upload = server.uploads.find((u) => u.jobId === 41)!;
+    expect(upload).toMatchObject({ artifactType: "junit", contentType: "application/gzip" });
+    // Node's gunzip joins the members: both files, in path order.
+    expect(gunzipSync(upload.body).toString()).toBe('<testsuite a="1"/>\n<testsuite b="2"/>\n');
+    expect(run.trace().toString()).toContain(
+      "\nUploading artifacts for failed job\nUploading artifacts...\n" +
+        "out/*.xml: found 2 matching artifact files and directories\n" +
+        "WARNING: missing.xml: no matching files. Ensure that the artifact path is relative to the working directory\n" +
+        'Uploading artifacts as "junit" to coordinator... 201 Created  id=41 responseStatus=201 Created\n',
+    );
   });
 
   it("fails with api_failure when the artifacts cannot be uploaded", async () => {

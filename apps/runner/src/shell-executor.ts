@@ -5,7 +5,7 @@ import path from "node:path";
 import { type FetchFunction, httpBaseUrl } from "./artifacts-transfer.js";
 import type { Clock } from "./clock.js";
 import type { Executor, ExecutorContext } from "./executor.js";
-import { collectAndUploadArtifacts, downloadDependencies, readJobDotenv } from "./job-artifacts.js";
+import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "./job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "./job-cache.js";
 import type { ProcessGroupRegistry } from "./job-reaper.js";
 import { expandArtifacts, type PreparedVariables, prepareJobVariables } from "./job-variables.js";
@@ -102,7 +102,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
             }),
           async finalize(state, signal) {
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
-            return collectAndUploadArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
+            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
           },
           dotenv: () => readJobDotenv(expanded, dir?.projectDir ?? null),
           async cleanup() {

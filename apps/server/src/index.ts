@@ -45,6 +45,7 @@ export {
 export { presentJobV4 } from "./presenters/present-job-v4.js";
 export { presentPipelineV4 } from "./presenters/present-pipeline-v4.js";
 export { presentProjectV4 } from "./presenters/present-project-v4.js";
+export { presentTestReportSummaryV4, presentTestReportV4 } from "./presenters/present-test-report-v4.js";
 export type { ApiProfile } from "./profile.js";
 export { API_PROFILES, isApiProfile } from "./profile.js";
 export type { RouteHandler } from "./routes/route-handler.js";
@@ -84,6 +85,8 @@ export {
   validateProjectVariable,
   variablesForJob,
 } from "./services/project-variables.js";
+export type { PipelineTestSuite } from "./services/test-reports.js";
+export { loadPipelineTestSuites, pipelineTestSuites, testSuiteName } from "./services/test-reports.js";
 export type { TraceSecrets, Traces } from "./services/traces.js";
 export { createTraces, MASKED, maskSecrets, traceSecretsOf } from "./services/traces.js";
 export type {

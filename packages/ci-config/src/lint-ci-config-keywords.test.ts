@@ -98,9 +98,10 @@ it.each([
   ],
   [
     "bad artifact reports and expiry",
-    "a:\n  script: x\n  artifacts:\n    reports: {dotenv: 1}\n    expire_in: someday\n",
+    "a:\n  script: x\n  artifacts:\n    reports: {dotenv: 1, junit: {x: 1}}\n    expire_in: someday\n",
     [
       ".gitlab-ci.yml:4:15: jobs:a:artifacts:reports dotenv should be an array of strings or a string",
+      ".gitlab-ci.yml:4:26: jobs:a:artifacts:reports junit should be an array of strings or a string",
       ".gitlab-ci.yml:5:5: jobs:a:artifacts expire in should be a duration",
     ],
   ],

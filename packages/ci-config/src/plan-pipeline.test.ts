@@ -295,6 +295,20 @@ job:
       reportsDotenv: ["build.env"],
     });
   });
+
+  it("reads artifacts:reports:junit as a string or a list of globs", () => {
+    // https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsjunit
+    const [one, many] = jobsOf(`
+one:
+  script: x
+  artifacts: { reports: { junit: report.xml } }
+many:
+  script: x
+  artifacts: { reports: { junit: ["rspec-*.xml", "$REPORT_DIR/**/TEST-*.xml"] } }
+`);
+    expect(one!.artifactsOptions).toEqual({ paths: [], when: "on_success", reportsJunit: ["report.xml"] });
+    expect(many!.artifactsOptions?.reportsJunit).toEqual(["rspec-*.xml", "$REPORT_DIR/**/TEST-*.xml"]);
+  });
 });
 
 describe("less common keywords", () => {

@@ -75,16 +75,28 @@ export function readArtifacts(scope: EntryScope): BuildArtifactsOptions | null {
   }
   if (h.reports !== undefined) {
     const reports = subScope(inner, "reports", `${inner.location}:reports config should be a hash`);
-    if (reports && reports.hash.dotenv !== undefined) {
-      const dotenv = typeof reports.hash.dotenv === "string" ? [reports.hash.dotenv] : reports.hash.dotenv;
-      if (Array.isArray(dotenv) && dotenv.every((d) => typeof d === "string"))
-        options.reportsDotenv = dotenv as string[];
-      else
-        inner.problems.add(
-          at(reports, "dotenv"),
-          `${reports.location} dotenv should be an array of strings or a string`,
-        );
+    if (reports) {
+      const dotenv = readReportFiles(reports, "dotenv");
+      if (dotenv) options.reportsDotenv = dotenv;
+      const junit = readReportFiles(reports, "junit");
+      if (junit) options.reportsJunit = junit;
     }
   }
   return options;
+}
+
+/**
+ * One `artifacts:reports:<type>` value: a path or a list of paths (globs allowed), GitLab's
+ * `Entry::Reports` check "<type> should be an array of strings or a string".
+ */
+function readReportFiles(reports: EntryScope, type: "dotenv" | "junit"): string[] | null {
+  const value = reports.hash[type];
+  if (value === undefined) return null;
+  const files = typeof value === "string" ? [value] : value;
+  if (Array.isArray(files) && files.every((f) => typeof f === "string")) return files as string[];
+  reports.problems.add(
+    at(reports, type),
+    `${reports.location} ${type} should be an array of strings or a string`,
+  );
+  return null;
 }

@@ -88,6 +88,10 @@ export const RunnerTokenParamsSchema = Type.Object({
 export const UploadArtifactsParamsSchema = Type.Object({
   token: Type.Optional(Type.String({ description: "The job's token (or the JOB-TOKEN header)" })),
   expire_in: Type.Optional(Type.String({ description: "`1 week`, `30 mins`, `3600`, `never`" })),
+  artifact_type: Type.Optional(
+    Type.String({ description: "`archive` (default) or `junit` (a report: gzip members, one per file)" }),
+  ),
+  artifact_format: Type.Optional(Type.String({ description: "`zip` for the archive, `gzip` for a report" })),
 });
 
 /** Runner API `POST /runners`: 201. */

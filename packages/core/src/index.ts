@@ -202,3 +202,19 @@ export {
   isFailureReason,
   isFinishedStatus,
 } from "./status.js";
+export type {
+  JobTestReport,
+  ParsedTestCase,
+  TestCaseEntity,
+  TestCaseStatus,
+  TestReportEntity,
+  TestReportSummaryEntity,
+  TestSuiteEntity,
+} from "./test-report.js";
+export {
+  TEST_CASE_STATUSES,
+  TestCaseEntitySchema,
+  TestReportEntitySchema,
+  TestReportSummaryEntitySchema,
+  TestSuiteEntitySchema,
+} from "./test-report.js";

@@ -54,6 +54,8 @@ export const JobArtifactsSpecSchema = Type.Object({
   untracked: Type.Optional(Type.Boolean()),
   /** `artifacts:reports:dotenv` files; the runner reads them and reports their variables in `finish`. */
   reportsDotenv: Type.Optional(Type.Array(Type.String())),
+  /** `artifacts:reports:junit` files; uploaded as the job's `junit` report whatever the job's outcome. */
+  reportsJunit: Type.Optional(Type.Array(Type.String())),
 });
 export type JobArtifactsSpec = Static<typeof JobArtifactsSpecSchema>;
 

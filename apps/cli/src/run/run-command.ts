@@ -19,7 +19,13 @@ import {
   pipelineVariables,
 } from "@buildsim/ci-config";
 import type { Build } from "@buildsim/core";
-import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
+import {
+  ensureLocalRunner,
+  loadPipelineTestSuites,
+  presentTestReportV4,
+  registerLocalProject,
+  startServer,
+} from "@buildsim/server";
 import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
@@ -29,6 +35,7 @@ import { loadVariablesFile } from "./load-variables-file.js";
 import { createLocalRunner, type LocalRunner } from "./local-runner.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
 import { watchPipeline } from "./pipeline-watcher.js";
+import { formatTestSummary } from "./test-summary.js";
 
 export interface RunCommandIo {
   stdout: BoardOutput;
@@ -298,6 +305,9 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       signals.off("SIGTERM", onSignal);
     }
     board.finish(final);
+    io.stdout.write(
+      formatTestSummary(presentTestReportV4(loadPipelineTestSuites(app.store, created.pipeline.id))),
+    );
     await localRunner.stop();
     for (const line of errors) io.stderr.write(`${line}\n`);
     if (o.keep) {

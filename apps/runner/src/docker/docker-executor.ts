@@ -15,8 +15,9 @@ import Docker from "dockerode";
 import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
 import type { Clock } from "../clock.js";
 import type { Executor } from "../executor.js";
-import { collectAndUploadArtifacts, downloadDependencies, readJobDotenv } from "../job-artifacts.js";
+import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "../job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
+import { expandArtifacts, expandJobVariables as expandVariableValues } from "../job-variables.js";
 import { type BuildDir, prepareBuildDir } from "../prepare-build-dir.js";
 import { type JobStageFailure, runJobScript } from "../run-job-script.js";
 import {
@@ -95,6 +96,16 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
         `CI_PROJECT_DIR=${projectDir}`,
         "CI_BUILDS_DIR=/builds",
       ];
+      // The runner expands variables in `artifacts:paths`, `exclude`, `name` and `reports:*` (as the shell executor).
+      const values = {
+        ...expandVariableValues(job.variables),
+        CI_PROJECT_DIR: projectDir,
+        CI_BUILDS_DIR: "/builds",
+      };
+      const expanded = {
+        ...context,
+        job: { ...job, artifacts: job.artifacts && expandArtifacts(job.artifacts, values) },
+      };
       let dir: BuildDir | null = null;
       let network: string | null = null;
       let started: StartedService[] = [];
@@ -184,9 +195,9 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             // Preparation failed before the project existed: nothing to save or upload.
             if (!dir) return null;
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
-            return collectAndUploadArtifacts(context, dir!.projectDir, state, fetchFn, baseUrl, signal);
+            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
           },
-          dotenv: () => readJobDotenv(context, dir?.projectDir ?? null),
+          dotenv: () => readJobDotenv(expanded, dir?.projectDir ?? null),
           async cleanup() {
             await Promise.all([...containers].map((c) => c.remove({ force: true, v: true }).catch(() => {})));
             // Anything created but not yet tracked (a create whose answer was cut short) goes by label.

@@ -9,6 +9,8 @@ export interface ArtifactUpload {
   jobToken: string | undefined;
   contentType: string | undefined;
   expireIn: string | null;
+  /** `artifact_type` (absent for the archive). */
+  artifactType: string | null;
   body: Buffer;
 }
 
@@ -49,6 +51,7 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
         jobToken: token,
         contentType: request.headers["content-type"],
         expireIn: url.searchParams.get("expire_in"),
+        artifactType: url.searchParams.get("artifact_type"),
         body,
       });
       json(response, 201, { id: jobId });

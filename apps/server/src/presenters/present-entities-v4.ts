@@ -21,6 +21,8 @@ import { gravatarUrl } from "./present-build-v3.js";
 export interface EntityLookupV4 extends EntityLookup {
   project(id: number): Project | undefined;
   pipelineIid(pipeline: Pipeline): number;
+  /** The build's `junit` report upload, for the job's `artifacts` array. */
+  testReportFile(buildId: number): { filename: string; size: number } | undefined;
 }
 
 /** Context shared by every v4 presenter. */
@@ -43,6 +45,7 @@ export function createEntityLookupV4(store: Store): EntityLookupV4 {
       if (!projects.has(id)) projects.set(id, store.projects.get(id));
       return projects.get(id);
     },
+    testReportFile: (buildId) => store.testReports.file(buildId),
     pipelineIid(pipeline) {
       let iid = iids.get(pipeline.id);
       if (iid === undefined) {

@@ -22,16 +22,22 @@ import {
 /** GitLab stores a finished job's log as a `trace` job artifact named `job.log`. */
 const TRACE_FILENAME = "job.log";
 
-/** The `artifacts` array: the archive while it is available, and the archived log of a finished job. */
-function jobArtifacts(build: Build, now: string): JobArtifactEntity[] {
+/**
+ * The `artifacts` array, in upload order: the archive while it is available, the junit report, and the
+ * archived log of a finished job.
+ */
+function jobArtifacts(build: Build, o: PresentV4Options): JobArtifactEntity[] {
   const out: JobArtifactEntity[] = [];
-  if (build.artifactsFile && hasArtifacts(build, now))
+  if (build.artifactsFile && hasArtifacts(build, o.now))
     out.push({
       file_type: "archive",
       size: build.artifactsFile.size,
       filename: build.artifactsFile.filename,
       file_format: "zip",
     });
+  const junit = o.lookup.testReportFile(build.id);
+  if (junit)
+    out.push({ file_type: "junit", size: junit.size, filename: junit.filename, file_format: "gzip" });
   if (isCompletedStatus(build.status) && hasTrace(build))
     out.push({ file_type: "trace", size: build.trace.bytes, filename: TRACE_FILENAME, file_format: null });
   return out;
@@ -71,7 +77,7 @@ export function presentJobV4(build: Build, o: PresentV4Options): JobEntity {
   job.project = { ci_job_token_scope_enabled: false };
   if (build.artifactsFile && hasArtifacts(build, o.now))
     job.artifacts_file = { filename: build.artifactsFile.filename, size: build.artifactsFile.size };
-  job.artifacts = jobArtifacts(build, o.now);
+  job.artifacts = jobArtifacts(build, o);
   job.runner = runnerRec ? presentRunnerV4(runnerRec, o.now) : null;
   job.runner_manager = null;
   job.artifacts_expire_at = build.artifactsExpireAt;

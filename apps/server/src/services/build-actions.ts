@@ -70,6 +70,7 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         const at = now();
         if (!isErasable(build, at)) throw ApiError.of("NOT_ERASABLE");
         const removeFile = store.artifacts.delete(buildId);
+        store.testReports.delete(buildId);
         if (removeFile) store.onCommit(removeFile);
         store.traces.erase(buildId, at);
         return transitions.saveDetails({

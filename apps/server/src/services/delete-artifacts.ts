@@ -11,6 +11,7 @@ export function deleteJobArtifacts(store: Store, transitions: BuildTransitions, 
     const build = store.builds.get(buildId);
     if (!build) throw new Error(`build ${buildId} does not exist`);
     const removeFile = store.artifacts.delete(buildId);
+    store.testReports.delete(buildId);
     if (removeFile) store.onCommit(removeFile);
     if (build.artifactsFile === null && build.artifactsExpireAt === null) return build;
     return transitions.saveDetails({ ...build, artifactsFile: null, artifactsExpireAt: null });

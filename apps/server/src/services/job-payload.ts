@@ -207,6 +207,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           expireIn: a.expireIn ?? null,
           ...(a.untracked ? { untracked: true } : {}),
           reportsDotenv: a.reportsDotenv ?? [],
+          reportsJunit: a.reportsJunit ?? [],
         }
       : null,
     dependencies,

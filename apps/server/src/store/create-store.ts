@@ -16,6 +16,7 @@ import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
+import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
 
@@ -41,6 +42,7 @@ export interface Store {
   runners: RunnersRepo;
   traces: TracesRepo;
   artifacts: ArtifactsRepo;
+  testReports: TestReportsRepo;
   settings: SettingsRepo;
   /** Local work trees that back projects (local CI). */
   projectSources: ProjectSourcesRepo;
@@ -91,6 +93,7 @@ export function createStore(options: StoreOptions = {}): Store {
     runners: createRunnersRepo(db),
     traces: createTracesRepo(db),
     artifacts: createArtifactsRepo(db, artifactsDir),
+    testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),
     projectVariables: createProjectVariablesRepo(db),

@@ -300,4 +300,19 @@ CREATE TABLE project_variables (
   PRIMARY KEY (project_id, key, environment_scope)
 );`,
   },
+  {
+    version: 11,
+    name: "junit test reports",
+    // GitLab keeps a `junit` job artifact per build and parses it on read; buildsim parses it once, on
+    // upload, and keeps the cases (or the parse error) as JSON.
+    sql: `
+CREATE TABLE test_reports (
+  build_id INTEGER PRIMARY KEY REFERENCES builds(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  suite_error TEXT,
+  cases TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);`,
+  },
 ];

@@ -8,6 +8,7 @@ import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { needsAcrossPipelines } from "../../services/cross-dependencies.js";
+import { saveJunitReport } from "../../services/test-reports.js";
 import { artifactsReply } from "../artifacts-reply.js";
 import type { RouteHandler } from "../route-handler.js";
 import { integerRouteParam } from "../v3/route-helpers.js";
@@ -38,8 +39,20 @@ function authenticatedJob(
   return job;
 }
 
-/** The job an upload is for, checked before its body is read: 404, 403 wrong token or erased, 403 not running. */
+/** The artifact types buildsim stores: the archive, and the `junit` report it parses. */
+const ARTIFACT_TYPES = ["archive", "junit"] as const;
+
+/** `artifact_type` (Grape `values:`, default `archive`). */
+function artifactType(ctx: RequestContext): (typeof ARTIFACT_TYPES)[number] {
+  const type = ctx.params.artifact_type ?? "archive";
+  if (typeof type !== "string" || !(ARTIFACT_TYPES as readonly string[]).includes(type))
+    throw ApiError.invalidParam("artifact_type does not have a valid value");
+  return type as (typeof ARTIFACT_TYPES)[number];
+}
+
+/** The job an upload is for, checked before its body is read: 400 bad type, 404, 403 wrong token or erased, 403 not running. */
 function uploadTarget(ctx: RequestContext, app: App): Build {
+  artifactType(ctx);
   const job = authenticatedJob(ctx, app, (token, j) => token === j.token);
   if (job.status !== "running") throw ApiError.of("JOB_NOT_RUNNING");
   return job;
@@ -57,6 +70,10 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
     // The job may have finished while its body streamed in.
     const job = uploadTarget(ctx, app);
     const at = app.now();
+    if (artifactType(ctx) === "junit") {
+      saveJunitReport(app.store, job.id, upload.file, upload.size, at);
+      return uploadedReply(job);
+    }
     const expireRaw = ctx.params.expire_in ?? job.artifactsOptions?.expireIn;
     let expireAt: string | null = null;
     if (expireRaw !== undefined) {
@@ -74,12 +91,7 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
         artifactsExpireAt: expireAt,
       });
     });
-    return jsonReply(201, {
-      id: saved.id,
-      status: saved.status,
-      artifacts_file: saved.artifactsFile,
-      artifacts_expire_at: saved.artifactsExpireAt,
-    });
+    return uploadedReply(saved);
   };
   handler.upload = {
     maxBytes,
@@ -87,6 +99,16 @@ export function createUploadArtifacts(maxBytes: number): RouteHandler {
     dir: (app) => app.store.artifacts.incomingDir,
   };
   return handler;
+}
+
+/** The upload's answer: the job with its archive (GitLab's `Entities::Ci::JobRequest::Response` subset). */
+function uploadedReply(job: Build): Reply {
+  return jsonReply(201, {
+    id: job.id,
+    status: job.status,
+    artifacts_file: job.artifactsFile,
+    artifacts_expire_at: job.artifactsExpireAt,
+  });
 }
 
 /**

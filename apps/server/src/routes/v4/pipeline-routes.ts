@@ -1,7 +1,7 @@
 // GET /projects/:id/pipelines (status, ref, sha, scope, order_by and sort filters; paginated) and
 // GET /projects/:id/pipelines/:pipeline_id.
 
-import type { PipelineStatus } from "@buildsim/core";
+import type { Pipeline, PipelineStatus } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
@@ -97,6 +97,11 @@ export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
 
 /** `GET /projects/:id/pipelines/:pipeline_id`: 404 `Not found` for a pipeline of no such id. */
 export function getPipeline(ctx: RequestContext, app: App): Reply {
+  return jsonReply(200, presentPipelineV4(findPipelineV4(ctx, app), presentOptionsV4(app)));
+}
+
+/** The pipeline `:pipeline_id` of project `:id`, readable by the caller: 404 otherwise. */
+export function findPipelineV4(ctx: RequestContext, app: App): Pipeline {
   // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
@@ -104,5 +109,5 @@ export function getPipeline(ctx: RequestContext, app: App): Reply {
   requireReadJobs(caller, project);
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
-  return jsonReply(200, presentPipelineV4(pipeline, presentOptionsV4(app)));
+  return pipeline;
 }

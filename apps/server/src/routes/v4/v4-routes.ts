@@ -10,6 +10,8 @@ import {
   PipelineListParamsSchema,
   ProjectEntitySchema,
   RunnerEntitySchema,
+  TestReportEntitySchema,
+  TestReportSummaryEntitySchema,
   UserEntityV4Schema,
   V4JobListParamsSchema,
   VersionEntitySchema,
@@ -49,6 +51,7 @@ import {
   updateResourceGroup,
 } from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
+import { getPipelineTestReport, getPipelineTestReportSummary } from "./test-report-routes.js";
 import {
   createVariable,
   deleteVariable,
@@ -182,6 +185,20 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       `${p}/pipelines/:pipeline_id`,
       getPipeline,
       v4("Get a single pipeline", { 200: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/test_report`,
+      getPipelineTestReport,
+      v4("Get a test report for a pipeline", { 200: json("The test report", TestReportEntitySchema) }),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/test_report_summary`,
+      getPipelineTestReportSummary,
+      v4("Get a test report summary for a pipeline", {
+        200: json("The test report summary", TestReportSummaryEntitySchema),
+      }),
     )
     .add(
       "GET",
