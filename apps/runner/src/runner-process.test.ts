@@ -40,7 +40,8 @@ beforeAll(async () => {
   await copyFile(path.join(packageDir, "package.json"), path.join(buildDir, "package.json"));
   await symlink(path.join(packageDir, "node_modules"), path.join(buildDir, "node_modules"));
   artifacts = await startArtifactServer();
-}, 60_000);
+  // A full tsc compile: over a minute when the two cores are shared by several suites (load average 35+).
+}, 180_000);
 
 afterAll(async () => {
   await artifacts.close();
