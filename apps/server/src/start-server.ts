@@ -114,14 +114,6 @@ export interface RunningServer {
 
 const randomToken = () => randomBytes(10).toString("hex");
 
-/** No users and no projects yet: a fresh database. */
-function isEmpty(store: Store): boolean {
-  const row = store.db
-    .prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used")
-    .get() as { used: number };
-  return row.used === 0;
-}
-
 /** Makes sure some admin can call the API; returns one of its tokens (creating `root` if needed). */
 function ensureAdminToken(store: Store, now: string, generateToken: () => string): string {
   const admin = store.users.firstAdmin();
@@ -157,7 +149,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store =
     options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
-  const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !isEmpty(store);
+  const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
   try {
     const now = clock().toISOString();
     if (!seedSkipped && options.seedFile) loadSeedFile(store, options.seedFile, now, generateToken);

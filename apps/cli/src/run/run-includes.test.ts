@@ -10,6 +10,7 @@ import type { Build } from "@buildsim/core";
 import { createStore, type RunningServer, registerLocalProject, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRunCommand } from "./run-command.js";
+import { storedRecords } from "./test-support/run-pipeline.js";
 
 let root: string;
 let upstream: RunningServer;
@@ -117,8 +118,7 @@ async function run(dir: string, args: string[]) {
   const traces = new Map<string, string>();
   try {
     const store = createStore({ dataDir: path.join(dir, ".buildsim") });
-    const ids = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
-    builds = ids.map((b) => store.builds.get(b.id)!);
+    builds = storedRecords(store).builds;
     for (const b of builds) traces.set(b.name, store.traces.read(b.id).toString("utf8"));
     store.close();
   } catch {

@@ -13,7 +13,6 @@ import type {
   UserEntityV4,
 } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
-import { pipelineIid } from "../store/pipeline-queries.js";
 import { createEntityLookup, type EntityLookup } from "./entity-lookup.js";
 import { gravatarUrl } from "./present-build-v3.js";
 
@@ -49,7 +48,7 @@ export function createEntityLookupV4(store: Store): EntityLookupV4 {
     pipelineIid(pipeline) {
       let iid = iids.get(pipeline.id);
       if (iid === undefined) {
-        iid = pipelineIid(store.db, pipeline);
+        iid = store.pipelines.iidOf(pipeline);
         iids.set(pipeline.id, iid);
       }
       return iid;

@@ -15,27 +15,10 @@ export function runnerCanRun(runner: Runner, build: Pick<Build, "projectId" | "t
 
 /** Creates `claimBuild(runner, at)`: the build now running on `runner`, or null when none matches. */
 export function createClaimBuild(store: Store, transitions: BuildTransitions) {
-  // Only the columns the rule needs, read lazily in id order: most runners take the first pending build,
-  // and loading whole builds for 10,000 pending rows would dominate.
-  const pending = store.db.prepare(
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
-  );
-  const firstMatch = (runner: Runner): number | undefined => {
-    for (const row of pending.iterate() as IterableIterator<{
-      id: number;
-      project_id: number;
-      tag_list: string;
-    }>) {
-      const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
-      // Leaving the loop closes the statement, so the connection is free for the update.
-      if (runnerCanRun(runner, { projectId: row.project_id, tagList })) return row.id;
-    }
-    return undefined;
-  };
   return function claimBuild(runner: Runner, at: string): Build | null {
     if (!runner.active) return null;
     return store.transaction(() => {
-      const id = firstMatch(runner);
+      const id = store.builds.firstPending((candidate) => runnerCanRun(runner, candidate));
       const build = id === undefined ? undefined : store.builds.get(id);
       if (build?.status !== "pending") return null;
       const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });

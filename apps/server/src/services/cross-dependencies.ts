@@ -6,7 +6,6 @@
 
 import type { Build, BuildCrossDependency, Pipeline } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
-import { listPipelines } from "../store/pipeline-queries.js";
 
 /** The pipeline a cross dependency reads from, or undefined when there is none. */
 function sourcePipeline(store: Store, build: Build, dep: BuildCrossDependency): Pipeline | undefined {
@@ -18,8 +17,7 @@ function sourcePipeline(store: Store, build: Build, dep: BuildCrossDependency): 
   const project = dep.project === null ? undefined : store.projects.getByPath(dep.project);
   if (!project) return undefined;
   const ref = dep.ref ?? project.defaultBranch;
-  return listPipelines(
-    store.db,
+  return store.pipelines.list(
     { projectId: project.id, ref, statuses: ["success"], orderBy: "id", descending: true },
     1,
     0,

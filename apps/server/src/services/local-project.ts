@@ -36,8 +36,7 @@ export function registerLocalProject(
       return { ...existing, defaultBranch: input.defaultBranch };
     }
     const project: Project = {
-      id: (store.db.prepare("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM projects").get() as { id: number })
-        .id,
+      id: store.projects.nextId(),
       pathWithNamespace: input.pathWithNamespace,
       name: input.name,
       description: null,

@@ -15,7 +15,31 @@ export interface ArtifactRecord {
 }
 
 /** Reads and writes artifact metadata and files under `dir`. */
-export function createArtifactsRepo(db: Db, dir: string) {
+export interface ArtifactsRepo {
+  dir: string;
+  get(buildId: number): ArtifactRecord | undefined;
+  /**
+   * Writes the archive file, then its row. Call inside the transaction that owns the build change; the
+   * file is written first so a committed row always has its file.
+   */
+  put(buildId: number, filename: string, bytes: Uint8Array, at: string): ArtifactRecord;
+  /** Where uploads are streamed before `putFile` moves them into place (same filesystem). */
+  incomingDir: string;
+  /** As `put`, for an archive already on disk (an upload streamed to `incomingDir`): moved, not copied. */
+  putFile(buildId: number, filename: string, file: string, size: number, at: string): ArtifactRecord;
+  /** The archive bytes, or undefined when the row or its file is gone. */
+  read(buildId: number):
+    | {
+        record: ArtifactRecord;
+        bytes: Buffer;
+      }
+    | undefined;
+  /** Deletes the row; returns the file to delete once the transaction has committed. */
+  delete(buildId: number): (() => void) | undefined;
+}
+
+/** {@link ArtifactsRepo} on SQLite. */
+export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
   const byBuild = db.prepare("SELECT * FROM artifacts WHERE build_id = ?");
   const upsert = db.prepare(
     `INSERT INTO artifacts (build_id, filename, size, storage_key, created_at) VALUES (?, ?, ?, ?, ?)
@@ -79,5 +103,3 @@ export function createArtifactsRepo(db: Db, dir: string) {
     },
   };
 }
-
-export type ArtifactsRepo = ReturnType<typeof createArtifactsRepo>;

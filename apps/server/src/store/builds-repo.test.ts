@@ -4,11 +4,11 @@ import { loadSeedText } from "../fixtures/load-seed.js";
 import { createBuildActions } from "../services/build-actions.js";
 import { createBuildTransitions } from "../services/build-transitions.js";
 import { PIPELINE_SEED } from "../test-support/pipeline-seed.js";
-import { createStore, type Store } from "./create-store.js";
+import { createSqliteStore, type SqliteStore } from "./create-store.js";
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createSqliteStore({ memory: true });
   loadSeedText(store, PIPELINE_SEED, "pipeline-seed", "2026-01-01T00:00:00.000Z");
 });
 afterEach(() => store.close());

@@ -3,6 +3,7 @@
 
 import type { Build, BuildStatus } from "@buildsim/core";
 import type Database from "better-sqlite3";
+import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { Db } from "./open-database.js";
 
 interface BuildRow {
@@ -189,6 +190,21 @@ const COLUMNS = Object.keys(
 const SELECT =
   "SELECT b.*, a.filename AS a_filename, a.size AS a_size FROM builds b LEFT JOIN artifacts a ON a.build_id = b.id";
 
+/** What runner matching reads of a pending build. */
+export interface PendingCandidate {
+  projectId: number;
+  tagList: string[];
+}
+
+/** What the watchdog reads of a running build. */
+export interface RunningBuild {
+  id: number;
+  runnerId: number | null;
+  startedAt: string | null;
+  /** The build's `timeout`, in seconds. */
+  timeoutS: number;
+}
+
 /** Filters for listing a project's builds. */
 export interface BuildListQuery {
   projectId: number;
@@ -201,7 +217,39 @@ export interface BuildListQuery {
 }
 
 /** Reads and writes builds; every write keeps `build_counts` in step. */
-export function createBuildsRepo(db: Db) {
+export interface BuildsRepo {
+  get(id: number): Build | undefined;
+  getByToken(token: string): Build | undefined;
+  listByPipeline(pipelineId: number): Build[];
+  /** Pending builds, oldest first (a runner's queue). */
+  /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
+  listByRunner(runnerId: number, status: BuildStatus): Build[];
+  listPending(): Build[];
+  /** Scheduled builds whose countdown ended at or before `at`, the earliest first. */
+  listScheduledDue(at: string): Build[];
+  /** When the next countdown ends, or null when no build is scheduled. */
+  nextScheduledAt(): string | null;
+  /** A project's builds of one resource group that wait for, or hold, its resource; oldest first. */
+  listResourceGroupActive(projectId: number, group: string): Build[];
+  /** The id the next inserted build gets. */
+  nextId(): number;
+  insert(build: Build): void;
+  /** Saves every field of `build`; moves its count when the status changed. */
+  save(build: Build): void;
+  /** Builds of a project (optionally one sha), newest first. */
+  list(q: BuildListQuery): Build[];
+  /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
+  count(q: Omit<BuildListQuery, "limit" | "offset">): number;
+  /** The id of the oldest pending build `accepts` takes, or undefined (the claim's queue walk). */
+  firstPending(accepts: (candidate: PendingCandidate) => boolean): number | undefined;
+  /** Every running build (the watchdog's sweep). */
+  listRunning(): RunningBuild[];
+  /** Builds running on `runnerId` with their stored trace length, by id (a reconnecting runner's resume). */
+  runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number }>;
+}
+
+/** {@link BuildsRepo} on SQLite. */
+export function createBuildsRepo(db: Db): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
@@ -240,6 +288,7 @@ export function createBuildsRepo(db: Db) {
   };
 
   return {
+    ...createBuildQueueQueries(db),
     get(id: number): Build | undefined {
       const row = byId.get(id) as BuildRow | undefined;
       return row && toBuild(row);
@@ -327,5 +376,3 @@ export function createBuildsRepo(db: Db) {
     },
   };
 }
-
-export type BuildsRepo = ReturnType<typeof createBuildsRepo>;

@@ -30,7 +30,15 @@ const toCommit = (r: CommitRow): Commit => ({
 });
 
 /** Reads and writes commits. */
-export function createCommitsRepo(db: Db) {
+export interface CommitsRepo {
+  get(projectId: number, sha: string): Commit | undefined;
+  /** `repository.commit(ref)`: a full sha or an unambiguous prefix of at least 4 hex digits. */
+  resolve(projectId: number, shaOrPrefix: string): Commit | undefined;
+  insert(commit: Commit): void;
+}
+
+/** {@link CommitsRepo} on SQLite. */
+export function createCommitsRepo(db: Db): CommitsRepo {
   const bySha = db.prepare("SELECT * FROM commits WHERE project_id = ? AND sha = ?");
   const byPrefix = db.prepare(
     "SELECT * FROM commits WHERE project_id = ? AND sha >= ? AND sha < ? ORDER BY sha LIMIT 2",
@@ -58,5 +66,3 @@ export function createCommitsRepo(db: Db) {
     },
   };
 }
-
-export type CommitsRepo = ReturnType<typeof createCommitsRepo>;

@@ -31,9 +31,17 @@ export interface StoreOptions {
 /** The default data directory: `.buildsim/` in the current working directory. */
 export const DEFAULT_DATA_DIR = ".buildsim";
 
-/** The database, its repositories, and write transactions. */
+/**
+ * Everything the server keeps: its repositories and write transactions. Nothing outside `store/` sees
+ * SQL; a second backend (PostgreSQL, issue #16) implements this interface and the repositories'.
+ *
+ * It is synchronous on purpose: services rely on `transaction(fn)` running all of `fn` (reads, the
+ * machine's decision, writes) in one turn of the event loop, so no other request can interleave between
+ * a read and the write that depends on it (two runners can never claim the same build) without locks.
+ * A networked backend must make `transaction` and the repositories async together; that is one change
+ * across services, not one per method, so the methods are not made `Promise`-returning piecemeal.
+ */
 export interface Store {
-  db: Db;
   users: UsersRepo;
   projects: ProjectsRepo;
   commits: CommitsRepo;
@@ -52,6 +60,8 @@ export interface Store {
   resourceGroups: ResourceGroupsRepo;
   /** Environments and the deployments jobs make to them. */
   environments: EnvironmentsRepo;
+  /** No users and no projects yet: a fresh database (the server then loads its seed). */
+  isEmpty(): boolean;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
   /**
@@ -65,8 +75,18 @@ export interface Store {
   close(): void;
 }
 
+/** The SQLite store, with its database handle for the store's own tests; everything else takes a {@link Store}. */
+export interface SqliteStore extends Store {
+  readonly db: Db;
+}
+
 /** Opens (creating and migrating as needed) the store. */
 export function createStore(options: StoreOptions = {}): Store {
+  return createSqliteStore(options);
+}
+
+/** {@link createStore}, typed with the database handle (only `store/` tests read it). */
+export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
   const memory = options.memory === true;
   let artifactsDir: string;
   let dbFile: string;
@@ -83,7 +103,8 @@ export function createStore(options: StoreOptions = {}): Store {
   let version = 0;
   let afterCommit: Array<() => void> = [];
 
-  const store: Store = {
+  const used = db.prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used");
+  const store: SqliteStore = {
     db,
     users: createUsersRepo(db),
     projects: createProjectsRepo(db),
@@ -99,6 +120,9 @@ export function createStore(options: StoreOptions = {}): Store {
     projectVariables: createProjectVariablesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
+    isEmpty(): boolean {
+      return (used.get() as { used: number }).used === 0;
+    },
     /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;

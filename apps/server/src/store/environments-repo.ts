@@ -70,7 +70,23 @@ export interface EnvironmentListQuery {
   states?: readonly Environment["state"][];
 }
 
-export function createEnvironmentsRepo(db: Db) {
+/** Environments and the deployments jobs make to them. */
+export interface EnvironmentsRepo {
+  get(id: number): Environment | undefined;
+  getByName(projectId: number, name: string): Environment | undefined;
+  /** A project's environments by id, filtered as the list endpoint asks. */
+  list(q: EnvironmentListQuery): Environment[];
+  insert(e: Omit<Environment, "id">): Environment;
+  save(e: Environment): void;
+  deploymentOf(buildId: number): Deployment | undefined;
+  /** The environment's latest successful deployment: what is deployed there now. */
+  lastDeployment(environmentId: number): Deployment | undefined;
+  insertDeployment(d: Omit<Deployment, "id" | "iid">): Deployment;
+  saveDeployment(d: Deployment): void;
+}
+
+/** {@link EnvironmentsRepo} on SQLite. */
+export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
   const envById = db.prepare("SELECT * FROM environments WHERE id = ?");
   const envByName = db.prepare("SELECT * FROM environments WHERE project_id = ? AND name = ?");
   const insertEnv = db.prepare(
@@ -180,5 +196,3 @@ export function createEnvironmentsRepo(db: Db) {
     },
   };
 }
-
-export type EnvironmentsRepo = ReturnType<typeof createEnvironmentsRepo>;

@@ -62,6 +62,7 @@ describe("migrations", () => {
         "runners",
         "schema_migrations",
         "settings",
+        "test_reports",
         "trace_chunks",
         "users",
       ]);

@@ -1,7 +1,9 @@
 // Pipelines: a commit's run of builds, with the status computed from them and saved here.
 
 import type { Pipeline } from "@buildsim/core";
+import type Database from "better-sqlite3";
 import type { Db } from "./open-database.js";
+import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
 
 /** A `pipelines` row as SQLite returns it. */
 export interface PipelineRow {
@@ -44,7 +46,23 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
 
 /** Reads and writes pipelines. */
-export function createPipelinesRepo(db: Db) {
+export interface PipelinesRepo {
+  get(id: number): Pipeline | undefined;
+  latestForRef(projectId: number, ref: string): Pipeline | undefined;
+  latestSuccessfulForRef(projectId: number, ref: string): Pipeline | undefined;
+  insert(p: Pipeline): void;
+  save(p: Pipeline): void;
+  /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
+  iidOf(p: Pick<Pipeline, "id" | "projectId">): number;
+  nextId(): number;
+  /** How many pipelines `list` pages through. */
+  count(q: PipelineListQuery): number;
+  /** One page of a project's pipelines, filtered and ordered as `q` says. */
+  list(q: PipelineListQuery, limit: number, offset: number): Pipeline[];
+}
+
+/** {@link PipelinesRepo} on SQLite. */
+export function createPipelinesRepo(db: Db): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
@@ -63,6 +81,16 @@ export function createPipelinesRepo(db: Db) {
   );
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
   const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
+  // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string): Database.Statement => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
 
   return {
     get(id: number): Pipeline | undefined {
@@ -90,7 +118,18 @@ export function createPipelinesRepo(db: Db) {
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;
     },
+    count(q: PipelineListQuery): number {
+      const w = pipelineWhere(q);
+      return (prepared(`SELECT COUNT(*) AS n FROM pipelines WHERE ${w.sql}`).get(...w.args) as { n: number })
+        .n;
+    },
+    list(q: PipelineListQuery, limit: number, offset: number): Pipeline[] {
+      const w = pipelineWhere(q);
+      const dir = q.descending ? "DESC" : "ASC";
+      // orderBy is one of PIPELINE_ORDERS (validated by the route), never free text.
+      const order = q.orderBy === "id" ? `id ${dir}` : `${q.orderBy} ${dir}, id ${dir}`;
+      const sql = `SELECT * FROM pipelines WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      return (prepared(sql).all(...w.args, limit, offset) as PipelineRow[]).map(toPipeline);
+    },
   };
 }
-
-export type PipelinesRepo = ReturnType<typeof createPipelinesRepo>;

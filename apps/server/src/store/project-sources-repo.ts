@@ -3,8 +3,18 @@
 import type { Db } from "./open-database.js";
 
 /** Reads and writes the work tree of local projects. */
-export function createProjectSourcesRepo(db: Db) {
+export interface ProjectSourcesRepo {
+  /** The work tree's absolute path, or undefined for a project without local sources. */
+  get(projectId: number): string | undefined;
+  set(projectId: number, sourceDir: string): void;
+  /** Forgets the project's work tree: it has no local sources any more. */
+  delete(projectId: number): void;
+}
+
+/** {@link ProjectSourcesRepo} on SQLite. */
+export function createProjectSourcesRepo(db: Db): ProjectSourcesRepo {
   const get = db.prepare("SELECT source_dir FROM project_sources WHERE project_id = ?");
+  const remove = db.prepare("DELETE FROM project_sources WHERE project_id = ?");
   const set = db.prepare(
     "INSERT INTO project_sources (project_id, source_dir) VALUES (?, ?) ON CONFLICT (project_id) DO UPDATE SET source_dir = excluded.source_dir",
   );
@@ -16,7 +26,8 @@ export function createProjectSourcesRepo(db: Db) {
     set(projectId: number, sourceDir: string): void {
       set.run(projectId, sourceDir);
     },
+    delete(projectId: number): void {
+      remove.run(projectId);
+    },
   };
 }
-
-export type ProjectSourcesRepo = ReturnType<typeof createProjectSourcesRepo>;

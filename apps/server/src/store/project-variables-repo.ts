@@ -40,7 +40,19 @@ const toRow = (v: ProjectVariable) => ({
 });
 
 /** Reads and writes project variables. */
-export function createProjectVariablesRepo(db: Db) {
+export interface ProjectVariablesRepo {
+  /** Every variable of the project, in creation order. */
+  list(projectId: number): ProjectVariable[];
+  insert(variable: ProjectVariable): void;
+  /** Replaces the variable `key` of scope `scope` by `variable` (which may move it to another scope). */
+  update(key: string, scope: string, variable: ProjectVariable): void;
+  delete(projectId: number, key: string, scope: string): void;
+  /** Replaces all of a project's variables (a variables file is the whole truth for a local run). */
+  replaceAll(projectId: number, variables: readonly ProjectVariable[]): void;
+}
+
+/** {@link ProjectVariablesRepo} on SQLite. */
+export function createProjectVariablesRepo(db: Db): ProjectVariablesRepo {
   const list = db.prepare("SELECT * FROM project_variables WHERE project_id = ? ORDER BY rowid");
   const insert = db.prepare(
     `INSERT INTO project_variables (project_id, key, value, variable_type, protected, masked, raw, environment_scope, description)
@@ -77,5 +89,3 @@ export function createProjectVariablesRepo(db: Db) {
     },
   };
 }
-
-export type ProjectVariablesRepo = ReturnType<typeof createProjectVariablesRepo>;

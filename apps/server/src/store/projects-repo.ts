@@ -17,13 +17,30 @@ interface ProjectRow {
 }
 
 /** Reads and writes projects and memberships. */
-export function createProjectsRepo(db: Db) {
+export interface ProjectsRepo {
+  get(id: number): Project | undefined;
+  getByPath(path: string): Project | undefined;
+  getByRunnersToken(token: string): Project | undefined;
+  /** Every project, newest first (GitLab's default `order_by=created_at`, `sort=desc`). */
+  list(): Project[];
+  /** Inserts the project and its members. */
+  insert(project: Project): void;
+  /** The repository's default branch changed (a local work tree's `origin/HEAD` or checked-out branch). */
+  setDefaultBranch(projectId: number, branch: string): void;
+  setMember(projectId: number, userId: number, accessLevel: AccessLevel): void;
+  /** The id the next inserted project gets. */
+  nextId(): number;
+}
+
+/** {@link ProjectsRepo} on SQLite. */
+export function createProjectsRepo(db: Db): ProjectsRepo {
   const byId = db.prepare("SELECT * FROM projects WHERE id = ?");
   const setDefaultBranch = db.prepare("UPDATE projects SET default_branch = ? WHERE id = ?");
   // GitLab finds projects by full path case-insensitively (Routable.find_by_full_path).
   const byPath = db.prepare("SELECT * FROM projects WHERE path_with_namespace = ? COLLATE NOCASE");
   const byRunnersToken = db.prepare("SELECT * FROM projects WHERE runners_token = ?");
   const allById = db.prepare("SELECT * FROM projects ORDER BY id DESC");
+  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM projects");
   const membersOf = db.prepare("SELECT user_id, access_level FROM project_members WHERE project_id = ?");
   const insert = db.prepare(
     `INSERT INTO projects (id, path_with_namespace, name, description, visibility, public_builds, builds_enabled, default_branch, runners_token, created_at)
@@ -82,7 +99,8 @@ export function createProjectsRepo(db: Db) {
     setMember(projectId: number, userId: number, accessLevel: AccessLevel): void {
       insertMember.run(projectId, userId, accessLevel);
     },
+    nextId(): number {
+      return (maxId.get() as { m: number }).m + 1;
+    },
   };
 }
-
-export type ProjectsRepo = ReturnType<typeof createProjectsRepo>;

@@ -32,7 +32,19 @@ const toRecord = (r: Row): ResourceGroupRecord => ({
   updatedAt: r.updated_at,
 });
 
-export function createResourceGroupsRepo(db: Db) {
+/** `resource_group:` keys per project and their process modes. */
+export interface ResourceGroupsRepo {
+  /** Creates the group on first use; a no-op when it exists. */
+  ensure(projectId: number, key: string, at: string): void;
+  get(projectId: number, key: string): ResourceGroupRecord | undefined;
+  list(projectId: number): ResourceGroupRecord[];
+  /** The group's process mode; `unordered` (GitLab's default) for a group not stored yet. */
+  processMode(projectId: number, key: string): ResourceGroupProcessMode;
+  setProcessMode(projectId: number, key: string, mode: ResourceGroupProcessMode, at: string): void;
+}
+
+/** {@link ResourceGroupsRepo} on SQLite. */
+export function createResourceGroupsRepo(db: Db): ResourceGroupsRepo {
   const ensure = db.prepare(
     "INSERT INTO resource_groups (project_id, key, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, key) DO NOTHING",
   );
@@ -63,5 +75,3 @@ export function createResourceGroupsRepo(db: Db) {
     },
   };
 }
-
-export type ResourceGroupsRepo = ReturnType<typeof createResourceGroupsRepo>;

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "../test-support/start-test-server.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -13,7 +14,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const dump = (db: import("better-sqlite3").Database) =>
+/** Every table's rows, read through a second, read-only connection to the server's database file. */
+const dump = () => withDatabase((db) => dumpTables(db));
+const withDatabase = <T>(read: (db: Database.Database) => T): T => {
+  const db = new Database(path.join(dataDir, "buildsim.db"), { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+};
+const dumpTables = (db: Database.Database) =>
   Object.fromEntries(
     [
       "users",
@@ -45,7 +56,7 @@ describe("restarting on the same --data directory", () => {
     const newId = ((await retry.json()) as { id: number }).id;
     first.app.traces.appendTrace(newId, 0, Buffer.from("fresh log line\n"));
     await api(first, "/api/v3/projects/1/builds/9/erase", { method: "POST", token: ROOT_TOKEN });
-    const rowsBefore = dump(first.store.db);
+    const rowsBefore = dump();
     const artifactBefore = Buffer.from(
       await (await api(first, "/api/v3/projects/1/builds/7/artifacts", { token: ROOT_TOKEN })).arrayBuffer(),
     );
@@ -54,7 +65,7 @@ describe("restarting on the same --data directory", () => {
     const second = await startTestServer({ db: undefined, dataDir, seedFile: SEED_DOC_FILE });
     try {
       expect(second.seedSkipped).toBe(true);
-      expect(dump(second.store.db)).toEqual(rowsBefore);
+      expect(dump()).toEqual(rowsBefore);
       const artifactAfter = Buffer.from(
         await (
           await api(second, "/api/v3/projects/1/builds/7/artifacts", { token: ROOT_TOKEN })
@@ -73,8 +84,8 @@ describe("restarting on the same --data directory", () => {
   it("keeps the database in WAL mode with the schema version recorded", async () => {
     const server = await startTestServer({ db: undefined, dataDir });
     try {
-      expect(server.store.db.pragma("journal_mode", { simple: true })).toBe("wal");
-      const versions = server.store.db.prepare("SELECT version FROM schema_migrations").all();
+      expect(withDatabase((db) => db.pragma("journal_mode", { simple: true }))).toBe("wal");
+      const versions = withDatabase((db) => db.prepare("SELECT version FROM schema_migrations").all());
       expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
     } finally {
       await server.close();

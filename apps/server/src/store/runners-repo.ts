@@ -21,7 +21,20 @@ interface RunnerRow {
 }
 
 /** Reads and writes runners. */
-export function createRunnersRepo(db: Db) {
+export interface RunnersRepo {
+  get(id: number): Runner | undefined;
+  getByToken(token: string): Runner | undefined;
+  insert(runner: Runner): void;
+  save(runner: Runner): void;
+  /** Every runner, oldest first (GitLab's runner lists order by id). */
+  list(): Runner[];
+  nextId(): number;
+  /** Removes the runner (`DELETE /api/v4/runners`); its builds keep their `runner_id`. */
+  delete(id: number): void;
+}
+
+/** {@link RunnersRepo} on SQLite. */
+export function createRunnersRepo(db: Db): RunnersRepo {
   const byId = db.prepare("SELECT * FROM runners WHERE id = ?");
   const byToken = db.prepare("SELECT * FROM runners WHERE token = ?");
   const projectsOf = db.prepare(
@@ -41,6 +54,7 @@ export function createRunnersRepo(db: Db) {
   );
   const allById = db.prepare("SELECT * FROM runners ORDER BY id");
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM runners");
+  const remove = db.prepare("DELETE FROM runners WHERE id = ?");
 
   const toRunner = (r: RunnerRow): Runner => ({
     id: r.id,
@@ -92,7 +106,8 @@ export function createRunnersRepo(db: Db) {
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;
     },
+    delete(id: number): void {
+      remove.run(id);
+    },
   };
 }
-
-export type RunnersRepo = ReturnType<typeof createRunnersRepo>;

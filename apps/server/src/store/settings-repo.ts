@@ -3,7 +3,13 @@
 import type { Db } from "./open-database.js";
 
 /** Reads and writes string settings by key. */
-export function createSettingsRepo(db: Db) {
+export interface SettingsRepo {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+/** {@link SettingsRepo} on SQLite. */
+export function createSettingsRepo(db: Db): SettingsRepo {
   const get = db.prepare("SELECT value FROM settings WHERE key = ?");
   const set = db.prepare(
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -17,5 +23,3 @@ export function createSettingsRepo(db: Db) {
     },
   };
 }
-
-export type SettingsRepo = ReturnType<typeof createSettingsRepo>;

@@ -30,7 +30,23 @@ const fromRow = (r: Row): TestReportRecord => ({
 });
 
 /** Reads and writes `test_reports`. */
-export function createTestReportsRepo(db: Db) {
+export interface TestReportsRepo {
+  get(buildId: number): TestReportRecord | undefined;
+  /** The report's file name and size, for the job's `artifacts` array (no JSON parsing). */
+  file(buildId: number):
+    | {
+        filename: string;
+        size: number;
+      }
+    | undefined;
+  /** The reports of the pipeline's latest (not retried) builds, by build id. */
+  listByPipeline(pipelineId: number): TestReportRecord[];
+  put(record: TestReportRecord, at: string): void;
+  delete(buildId: number): void;
+}
+
+/** {@link TestReportsRepo} on SQLite. */
+export function createTestReportsRepo(db: Db): TestReportsRepo {
   const byBuild = db.prepare("SELECT * FROM test_reports WHERE build_id = ?");
   const fileOf = db.prepare("SELECT filename, size FROM test_reports WHERE build_id = ?");
   const byPipeline = db.prepare(
@@ -72,5 +88,3 @@ export function createTestReportsRepo(db: Db) {
     },
   };
 }
-
-export type TestReportsRepo = ReturnType<typeof createTestReportsRepo>;

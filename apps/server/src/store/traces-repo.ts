@@ -13,7 +13,24 @@ export interface AppendTraceResult {
 }
 
 /** Reads and appends traces. */
-export function createTracesRepo(db: Db) {
+export interface TracesRepo {
+  length: (buildId: number) => number | undefined;
+  /**
+   * Appends `bytes` that start at byte `offset` of the trace. Idempotent: bytes below the stored
+   * length are already there and are skipped (a repeat or an overlap is never stored twice); an
+   * `offset` past the stored length is a gap and is refused. Throws for an unknown build.
+   */
+  append(buildId: number, offset: number, bytes: Uint8Array, at: string): AppendTraceResult;
+  /** The whole trace (empty when none). */
+  read(buildId: number): Buffer;
+  /** Bytes [from, to) of the trace (fewer when it is shorter), reading only the chunks that hold them. */
+  readRange(buildId: number, from: number, to: number): Buffer;
+  /** Erases the trace (the build's length becomes 0). */
+  erase(buildId: number, at: string): void;
+}
+
+/** {@link TracesRepo} on SQLite. */
+export function createTracesRepo(db: Db): TracesRepo {
   const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
   const insertChunk = db.prepare("INSERT INTO trace_chunks (build_id, offset, data) VALUES (?, ?, ?)");
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
@@ -68,5 +85,3 @@ export function createTracesRepo(db: Db) {
     },
   };
 }
-
-export type TracesRepo = ReturnType<typeof createTracesRepo>;

@@ -40,7 +40,19 @@ const toUser = (r: UserRow): User => ({
 });
 
 /** Reads and writes users; tokens map to exactly one user. */
-export function createUsersRepo(db: Db) {
+export interface UsersRepo {
+  get(id: number): User | undefined;
+  getByUsername(username: string): User | undefined;
+  getByToken(token: string): User | undefined;
+  insert(user: User): void;
+  addToken(userId: number, token: string): void;
+  tokenOf(userId: number): string | undefined;
+  firstAdmin(): User | undefined;
+  nextId(): number;
+}
+
+/** {@link UsersRepo} on SQLite. */
+export function createUsersRepo(db: Db): UsersRepo {
   const byId = db.prepare("SELECT * FROM users WHERE id = ?");
   const byUsername = db.prepare("SELECT * FROM users WHERE username = ?");
   const byToken = db.prepare(
@@ -88,5 +100,3 @@ export function createUsersRepo(db: Db) {
     },
   };
 }
-
-export type UsersRepo = ReturnType<typeof createUsersRepo>;

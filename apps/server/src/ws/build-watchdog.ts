@@ -30,9 +30,6 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
   const confirmedIds = new Set<number>();
   const timedOutAt = new Map<number, number>();
-  const running = app.store.db.prepare(
-    "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running'",
-  );
 
   /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
   function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
@@ -87,19 +84,13 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     /** Checks every running build once. */
     sweep(): void {
       const now = nowMs();
-      const rows = running.all() as {
-        id: number;
-        runner_id: number | null;
-        started_at: string | null;
-        timeout_s: number;
-      }[];
-      for (const row of rows) {
+      for (const row of app.store.builds.listRunning()) {
         const seenAt = lastSeen.get(row.id) ?? bootMs;
         if (now - seenAt > options.heartbeatTimeoutMs) {
           if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
           else requeueOrFail(row.id);
           // A runner that is connected but silent may still hold it: tell it to stop.
-          if (row.runner_id !== null) peers.cancel(row.runner_id, row.id, "canceled");
+          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "canceled");
           continue;
         }
         const cancelAt = timedOutAt.get(row.id);
@@ -107,10 +98,10 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
           if (now - cancelAt >= options.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
           continue;
         }
-        const started = row.started_at === null ? Number.NaN : Date.parse(row.started_at);
-        if (Number.isFinite(started) && now >= started + row.timeout_s * 1000) {
+        const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
+        if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
           timedOutAt.set(row.id, now);
-          if (row.runner_id !== null) peers.cancel(row.runner_id, row.id, "timeout");
+          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
         }
       }
     },

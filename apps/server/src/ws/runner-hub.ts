@@ -30,9 +30,6 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   const sessions = new Map<number, Set<RunnerSession>>();
   const parked: ParkedClaim[] = [];
   const claimBuild: ClaimBuild = createClaimBuild(app.store, app.transitions);
-  const runningOn = app.store.db.prepare(
-    "SELECT id, trace_bytes, status FROM builds WHERE status = 'running' AND runner_id = ? ORDER BY id",
-  );
 
   const sendCancel = (runnerId: number, buildId: number, reason: CancelReason) => {
     for (const s of sessions.get(runnerId) ?? []) s.send({ type: "cancel", buildId, reason });
@@ -150,13 +147,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     },
     /** Builds still running on `runnerId`, with the trace length held: welcome's `resume`. */
     runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number; status: BuildStatus }> {
-      return (runningOn.all(runnerId) as { id: number; trace_bytes: number; status: BuildStatus }[]).map(
-        (r) => ({
-          buildId: r.id,
-          traceBytes: r.trace_bytes,
-          status: r.status,
-        }),
-      );
+      return app.store.builds.runningOn(runnerId).map((r) => ({ ...r, status: "running" as const }));
     },
     payloadFor(build: Build, runner: Runner): JobPayload {
       return buildJobPayload(build, runner, { store: app.store, serverUrl: serverUrl() });

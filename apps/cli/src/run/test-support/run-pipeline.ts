@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Build, Pipeline } from "@buildsim/core";
-import { createStore, maskSecrets, traceSecretsOf } from "@buildsim/server";
+import { createStore, maskSecrets, type Store, traceSecretsOf } from "@buildsim/server";
 import { runRunCommand } from "../run-command.js";
 
 export interface RunResult {
@@ -90,10 +90,7 @@ export async function runPipeline(
   const dataArg = args.lastIndexOf("--data");
   const store = createStore({ dataDir: path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim") });
   try {
-    const builds = store.db.prepare("SELECT id FROM builds ORDER BY id").all() as { id: number }[];
-    const all = builds.map((b) => store.builds.get(b.id)!);
-    const pipelineIds = store.db.prepare("SELECT id FROM pipelines ORDER BY id").all() as { id: number }[];
-    const pipelines = pipelineIds.map((p) => store.pipelines.get(p.id)!);
+    const { pipelines, builds: all } = storedRecords(store);
     const latest = all.filter((b) => !b.retried);
     const traces = new Map(latest.map((b) => [b.name, store.traces.read(b.id)]));
     const masked = new Map(
@@ -111,6 +108,22 @@ export async function runPipeline(
   } finally {
     store.close();
   }
+}
+
+/** Every stored pipeline and build, each in creation (id) order. */
+export function storedRecords(store: Store): { pipelines: Pipeline[]; builds: Build[] } {
+  const pipelines = store.projects
+    .list()
+    .flatMap((p) =>
+      store.pipelines.list(
+        { projectId: p.id, statuses: null, orderBy: "id", descending: false },
+        Number.MAX_SAFE_INTEGER,
+        0,
+      ),
+    )
+    .sort((a, b) => a.id - b.id);
+  const builds = pipelines.flatMap((p) => store.builds.listByPipeline(p.id)).sort((a, b) => a.id - b.id);
+  return { pipelines, builds };
 }
 
 /** `name:status` of every build, in creation order. */

@@ -90,7 +90,7 @@ function runnerOf(ctx: RequestContext, app: App): Runner {
 export function createUnregisterRunner(onDeleted: (runnerId: number) => void) {
   return function unregisterRunner(ctx: RequestContext, app: App): Reply {
     const runner = runnerOf(ctx, app);
-    app.store.transaction(() => app.store.db.prepare("DELETE FROM runners WHERE id = ?").run(runner.id));
+    app.store.transaction(() => app.store.runners.delete(runner.id));
     onDeleted(runner.id);
     return { status: 204, headers: [], body: Buffer.alloc(0) };
   };

@@ -157,7 +157,7 @@ describe("POST /projects/:id/pipeline", () => {
       headers: { "PRIVATE-TOKEN": "reporter-token" },
     });
     expect(reporter.status).toBe(403);
-    server.store.transaction(() => server.store.db.prepare("DELETE FROM project_sources").run());
+    server.store.transaction(() => server.store.projectSources.delete(1));
     expect(await (await post("?ref=feature")).json()).toEqual({
       message: { base: ["Missing CI config file"] },
     });

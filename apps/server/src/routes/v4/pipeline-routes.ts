@@ -10,13 +10,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineBasicV4 } from "../../presenters/present-entities-v4.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import {
-  countPipelines,
-  listPipelines,
-  PIPELINE_ORDERS,
-  type PipelineListQuery,
-  type PipelineOrder,
-} from "../../store/pipeline-queries.js";
+import { PIPELINE_ORDERS, type PipelineListQuery, type PipelineOrder } from "../../store/pipeline-queries.js";
 import { integerRouteParam } from "../v3/route-helpers.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { V4_JOB_SCOPES } from "./parse-job-scope.js";
@@ -82,9 +76,9 @@ export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
   const key = `v4\u0000pipelines${project.id}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
   return app.responseCache.get(ctx.headers.host ?? "", key, () => {
     const q: PipelineListQuery = { ...filters, projectId: project.id };
-    const total = q.statuses?.length === 0 ? 0 : countPipelines(app.store.db, q);
+    const total = q.statuses?.length === 0 ? 0 : app.store.pipelines.count(q);
     const window = pageWindow(pageReq, total);
-    const rows = window ? listPipelines(app.store.db, q, window.limit, window.offset) : [];
+    const rows = window ? app.store.pipelines.list(q, window.limit, window.offset) : [];
     const o = presentOptionsV4(app);
     const body = rows.map((p) => presentPipelineBasicV4(p, project.pathWithNamespace, o));
     return jsonReply(
