@@ -8,6 +8,8 @@ import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
 import { type BuildTransitions, createBuildTransitions } from "./services/build-transitions.js";
 import { type CreatePipeline, createPipelineCreator } from "./services/create-pipeline.js";
+import { createDownstreamPipelines, type DownstreamPipelines } from "./services/downstream-pipelines.js";
+import { createPipelineFiles } from "./services/pipeline-files.js";
 import { createTraces, type Traces } from "./services/traces.js";
 import type { Store } from "./store/create-store.js";
 import { VersionedMemo } from "./store/versioned-memo.js";
@@ -27,6 +29,8 @@ export interface App {
   traces: Traces;
   /** Pipelines from `.gitlab-ci.yml` (local CI and `POST /projects/:id/pipeline`). */
   createPipeline: CreatePipeline;
+  /** Trigger jobs' downstream pipelines, created once a bridge is pending (see `createApp`). */
+  downstream: DownstreamPipelines;
   maxBodyBytes: number;
   log: (line: string) => void;
   /** Token (+ sudo) → the caller or the error authenticating it, valid until the next write. */
@@ -59,6 +63,48 @@ export function createApp(o: AppOptions): App {
   const now = () => o.clock().toISOString();
   const transitions = createBuildTransitions(o.store, events, o.generateToken);
   const version = () => o.store.version;
+  const files = createPipelineFiles(o.store);
+  const createPipeline = createPipelineCreator({
+    store: o.store,
+    transitions,
+    now,
+    generateToken: o.generateToken,
+    files,
+  });
+  const traces = createTraces(o.store, events, now);
+  const ciTemplatesDir = o.ciTemplatesDir ?? null;
+  const downstream = createDownstreamPipelines({
+    store: o.store,
+    transitions,
+    createPipeline,
+    files,
+    now,
+    serverUrl: o.webUrl,
+    ciTemplatesDir,
+    // GitLab shows a failed creation's errors on the bridge's page; here they are its log.
+    report: (bridge, lines) =>
+      o.store.onCommit(() => {
+        const length = o.store.builds.get(bridge.id)?.trace.bytes ?? 0;
+        traces.appendTrace(bridge.id, length, Buffer.from(lines.map((l) => `${l}\n`).join("")));
+      }),
+  });
+  // Like GitLab's CreateDownstreamPipelineWorker: after the commit that made the bridge pending, on its own.
+  events.on("buildQueued", (build) => {
+    if (!build.trigger) return;
+    setImmediate(() => {
+      // The server may have been closed in between.
+      if (!o.store.isOpen()) return;
+      try {
+        downstream.trigger(build.id);
+      } catch (error) {
+        o.log(`downstream pipeline of job ${build.id} failed: ${(error as Error).stack ?? error}`);
+        o.store.transaction(() => {
+          const bridge = o.store.builds.get(build.id);
+          if (bridge) transitions.fire(bridge, { type: "drop", at: now(), reason: "data_integrity_failure" });
+        });
+      }
+    });
+  });
   return {
     store: o.store,
     events,
@@ -68,18 +114,14 @@ export function createApp(o: AppOptions): App {
     generateToken: o.generateToken,
     transitions,
     actions: createBuildActions({ store: o.store, transitions, now, generateToken: o.generateToken }),
-    traces: createTraces(o.store, events, now),
-    createPipeline: createPipelineCreator({
-      store: o.store,
-      transitions,
-      now,
-      generateToken: o.generateToken,
-    }),
+    traces,
+    createPipeline,
+    downstream,
     maxBodyBytes: o.maxBodyBytes,
     log: o.log,
     authMemo: new VersionedMemo(version),
     projectMemo: new VersionedMemo(version),
     responseCache: new ResponseCache(version, () => o.clock().getTime()),
-    ciTemplatesDir: o.ciTemplatesDir ?? null,
+    ciTemplatesDir,
   };
 }

@@ -69,6 +69,8 @@ export function populateBenchDb(store: Store, buildCount: number): void {
         finishedAt: at,
         duration: 1,
         coverage: null,
+        upstreamBridgeId: null,
+        upstreamPipelineId: null,
       });
       for (let i = 0; i < perPipeline; i++) {
         const id = (p - 1) * perPipeline + i + 1;

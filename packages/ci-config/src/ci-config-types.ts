@@ -89,6 +89,19 @@ export interface CiImage {
   variables?: Array<{ key: string; value: string }>;
 }
 
+/** A trigger job's `trigger:`, validated; variables in `project`/`branch` are expanded when planning. */
+export interface CiTrigger {
+  /** `trigger:include` entries as written; null for a multi-project trigger. */
+  include: unknown[] | null;
+  project: string | null;
+  branch: string | null;
+  strategy: "depend" | null;
+  forwardYamlVariables: boolean;
+  forwardPipelineVariables: boolean;
+  /** Multi-project `trigger:inputs`. */
+  inputs: Record<string, unknown> | null;
+}
+
 /** One job instance after `parallel:` expansion (`rspec 1/3`, `build: [x, y]`). */
 export interface CiJob {
   name: string;
@@ -130,6 +143,8 @@ export interface CiJob {
   /** `environment:` as written (variables not yet expanded). */
   environment: BuildEnvironment | null;
   resourceGroup: string | null;
+  /** `trigger:`: a trigger job (bridge) with no script; null for a job a runner runs. */
+  trigger: CiTrigger | null;
   pos: SourcePos;
 }
 

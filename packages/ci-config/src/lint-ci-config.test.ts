@@ -268,13 +268,13 @@ describe("lint reports every problem at its file, line and column with GitLab's 
   it("says a valid config is valid and still warns about what it will not run", () => {
     const result = lintCiConfig({
       readFile: createMemoryReader({
-        ".gitlab-ci.yml": "a: {script: x}\ndownstream:\n  trigger: group/other\n",
+        ".gitlab-ci.yml": "a: {script: x}\nsteps:\n  run: [{ name: s, script: x }]\n",
       }),
     });
     expect(result.valid).toBe(true);
     expect(result.problems).toEqual([]);
     expect(result.warnings.map(formatProblem)).toEqual([
-      ".gitlab-ci.yml:2:1: jobs:downstream uses trigger:, and downstream pipelines are not run locally; the job is left out",
+      ".gitlab-ci.yml:2:1: jobs:steps uses run: (CI/CD steps), which are not run locally; the job is left out",
     ]);
   });
 

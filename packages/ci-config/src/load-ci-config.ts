@@ -85,7 +85,7 @@ export interface LoadCiConfigResult {
   /** The config, or null when there is any problem. */
   config: CiConfig | null;
   problems: CiProblem[];
-  /** Valid GitLab config buildsim does not run (e.g. `trigger:` jobs), reported rather than dropped silently. */
+  /** Valid GitLab config buildsim does not run (e.g. `run:` steps), reported rather than dropped silently. */
   warnings: CiProblem[];
   /** True when an include source has not fetched a file yet (see `loadCiConfigAsync`); config is then null. */
   pending?: boolean;
@@ -218,13 +218,6 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
       problems.warn(
         pos,
         `jobs:${name} uses run: (CI/CD steps), which are not run locally; the job is left out`,
-      );
-      continue;
-    }
-    if (value.trigger !== undefined) {
-      problems.warn(
-        pos,
-        `jobs:${name} uses trigger:, and downstream pipelines are not run locally; the job is left out`,
       );
       continue;
     }

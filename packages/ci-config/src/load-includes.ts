@@ -52,6 +52,13 @@ export interface IncludeOptions extends Partial<IncludeRuleContext> {
   sources?: IncludeSources;
   /** Every file path of the repository, for `include:local` wildcards. */
   listFiles?: () => readonly string[];
+  /**
+   * `include:artifact` of a child pipeline: `file` out of the artifacts of job `job` in the parent pipeline.
+   * Without it (any other pipeline) an artifact include is an error, as in GitLab.
+   */
+  artifact?: (job: string, file: string) => IncludeFetch;
+  /** Inputs for the entry file's `spec:inputs` (a multi-project trigger's `trigger:inputs`). */
+  inputs?: Record<string, unknown>;
 }
 
 /** Whose repository a file belongs to: the pipeline's own (`project` null) or another project at a ref. */
@@ -66,6 +73,7 @@ interface IncludeState {
   problems: ProblemList;
   rules: IncludeRuleContext;
   listFiles: (() => readonly string[]) | undefined;
+  artifact: IncludeOptions["artifact"];
   /** Every include so far (GitLab's expandset): the same file may be included more than once. */
   count: number;
   /** Set when a source has not fetched a file yet: the result is incomplete but has no error. */
@@ -94,6 +102,7 @@ export function loadWithIncludes(
     problems,
     rules: { variables: options.variables ?? {}, exists: options.exists, changes: options.changes },
     listFiles: options.listFiles,
+    artifact: options.artifact,
     count: 0,
     pending: false,
   };
@@ -104,7 +113,10 @@ export function loadWithIncludes(
     problems.add(top, `Local file \`${entryFile}\` does not exist!`);
     return { hash: null, pending: false };
   }
-  const hash = loadContent(entryFile, source, null, null, { project: null, ref: null }, state);
+  const entry: IncludeEntry | null = options.inputs
+    ? { location: { type: "local", path: entryFile }, inputs: options.inputs, rules: null, raw: entryFile }
+    : null;
+  const hash = loadContent(entryFile, source, null, entry, { project: null, ref: null }, state);
   return { hash: problems.items.length > before || state.pending ? null : hash, pending: state.pending };
 }
 
@@ -334,11 +346,16 @@ function loadOne(
       return fromFetch(loc.address, fetched, next);
     }
     default:
-      return fail(
-        state,
-        at,
-        `\`${describeEntry(entry.raw)}\`: include:artifact is only valid in a trigger:include of a child pipeline`,
-      );
+      if (!state.artifact)
+        return fail(
+          state,
+          at,
+          `\`${describeEntry(entry.raw)}\`: include:artifact is only valid in a trigger:include of a child pipeline`,
+        );
+      if (!hasYamlExtension(loc.artifact))
+        return fail(state, at, `Included file \`${loc.artifact}\` does not have YAML extension!`);
+      // Nested local includes of an artifact file read the pipeline's repository (External::File::Artifact).
+      return fromFetch(loc.artifact, state.artifact(loc.job, normalizeRepoPath(loc.artifact)), context);
   }
 }
 

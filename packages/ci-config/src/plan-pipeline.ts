@@ -33,6 +33,7 @@ export type PlannedBuildFields = Pick<
   | "resourceGroup"
   | "environment"
   | "crossDependencies"
+  | "trigger"
 >;
 
 /**
@@ -265,6 +266,12 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
         name: expandExisting(job.environment.name, jobVars),
         url: job.environment.url === null ? null : expandExisting(job.environment.url, jobVars),
         autoStopIn: job.environment.autoStopIn && expandExisting(job.environment.autoStopIn, jobVars),
+      },
+      // Ci::Bridge#downstream_project_path and #target_ref expand `project` and `branch` with the job's variables.
+      trigger: job.trigger && {
+        ...job.trigger,
+        project: job.trigger.project === null ? null : expandExisting(job.trigger.project, jobVars),
+        branch: job.trigger.branch === null ? null : expandExisting(job.trigger.branch, jobVars),
       },
       image: job.image,
       services: job.services,

@@ -17,6 +17,7 @@ import {
 } from "./read-job-keywords.js";
 import { readMatrix, readNeeds } from "./read-needs.js";
 import { readPolicy, readRules } from "./read-rules.js";
+import { BRIDGE_KEYS, BRIDGE_WHEN, readTrigger } from "./read-trigger.js";
 import {
   at,
   checkKeys,
@@ -66,7 +67,6 @@ const JOB_KEYS = [
   "hooks",
   "identity",
   "pages",
-  "trigger",
   "manual_confirmation",
 ];
 const JOB_WHEN = ["on_success", "on_failure", "always", "manual", "delayed"] as const;
@@ -169,15 +169,36 @@ function readTags(scope: EntryScope): string[] {
   return tags;
 }
 
-/** Validates a visible job's hash; problems go to `scope.problems`, the draft is always returned. */
-export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
+/** `default:` keys do not reach a trigger job: it has no script, image, cache or runner settings. */
+const NO_DEFAULTS: JobDefaults = {
+  beforeScript: null,
+  afterScript: null,
+  image: null,
+  services: null,
+  cache: null,
+  tags: null,
+  timeoutS: null,
+  retry: null,
+  artifacts: null,
+  interruptible: null,
+};
+
+/**
+ * Validates a visible job's hash; problems go to `scope.problems`, the draft is always returned. A hash
+ * with `trigger:` and no `script:` is a trigger job (GitLab's Entry::Bridge); with both it is a job, whose
+ * keys do not include `trigger` (Entry::Jobs tries Entry::Job first).
+ */
+export function readJob(scope: EntryScope, jobDefaults: JobDefaults): JobDraft {
   const h = scope.hash;
   const { location, problems } = scope;
-  checkKeys(scope, JOB_KEYS);
+  const bridge = h.trigger !== undefined && h.script === undefined && h.run === undefined;
+  const defaults = bridge ? NO_DEFAULTS : jobDefaults;
+  checkKeys(scope, bridge ? BRIDGE_KEYS : JOB_KEYS);
   const has = (key: string): boolean => h[key] !== undefined && h[key] !== null;
   const inherit = has("inherit") ? readInherit(scope) : { defaults: true, variables: true };
   const inherits = (key: string): boolean =>
     inherit.defaults === true || (Array.isArray(inherit.defaults) && inherit.defaults.includes(key));
+  const whenValues: readonly string[] = bridge ? BRIDGE_WHEN : JOB_WHEN;
 
   if (has("rules")) {
     const clashing = ["only", "except", "start_in"].filter((k) => h[k] !== undefined);
@@ -201,8 +222,8 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
   }
   let when: JobDraft["when"] = "on_success";
   if (has("when")) {
-    if ((JOB_WHEN as readonly unknown[]).includes(h.when)) when = h.when as JobDraft["when"];
-    else problems.add(at(scope, "when"), `${location} when should be one of: ${JOB_WHEN.join(", ")}`);
+    if (typeof h.when === "string" && whenValues.includes(h.when)) when = h.when as JobDraft["when"];
+    else problems.add(at(scope, "when"), `${location} when should be one of: ${whenValues.join(", ")}`);
   }
   let startInS: number | null = null;
   if (when === "delayed" && !has("rules")) {
@@ -210,7 +231,12 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
   } else if (has("start_in") && !has("rules")) {
     problems.add(at(scope, "start_in"), `${location} start in must be blank`);
   }
-  const allowFailure = has("allow_failure") ? readAllowFailure(scope) : { allow: null, codes: [] };
+  let allowFailure: { allow: boolean | null; codes: number[] } = { allow: null, codes: [] };
+  if (has("allow_failure") && bridge) {
+    // Entry::Bridge: a boolean only (no `exit_codes`: a trigger job has no exit code).
+    const allow = readBoolean(scope, "allow_failure", `${location} allow failure should be a boolean value`);
+    allowFailure = { allow, codes: [] };
+  } else if (has("allow_failure")) allowFailure = readAllowFailure(scope);
   const retry = has("retry") ? readRetry(scope) : inherits("retry") ? defaults.retry : null;
   const stringArray = (key: string): string[] | null =>
     readStringArray(scope, key, `${location} ${key} should be an array of strings`);
@@ -291,6 +317,7 @@ export function readJob(scope: EntryScope, defaults: JobDefaults): JobDraft {
         : null,
     environment: has("environment") ? readEnvironment(scope) : null,
     resourceGroup: has("resource_group") ? readResourceGroup(scope) : null,
+    trigger: bridge ? readTrigger(scope) : null,
     pos: scope.pos,
     parallelSpec: has("parallel") ? readParallel(scope) : null,
     inheritVariables: inherit.variables,

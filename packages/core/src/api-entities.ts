@@ -153,8 +153,8 @@ export const JobArtifactEntitySchema = Type.Object({
 });
 export type JobArtifactEntity = Static<typeof JobArtifactEntitySchema>;
 
-/** v4 `Entities::Ci::Job` (current GitLab). */
-export const JobEntitySchema = Type.Object({
+/** v4 `Entities::Ci::JobBasic`: what every job entity starts with. */
+const JOB_BASIC_FIELDS = {
   id: Type.Number(),
   status: Type.String(),
   stage: Type.String(),
@@ -175,6 +175,20 @@ export const JobEntitySchema = Type.Object({
   failure_reason: Type.Optional(Type.String()),
   web_url: Type.String(),
   project: Type.Object({ ci_job_token_scope_enabled: Type.Boolean() }),
+};
+export const JobBasicEntitySchema = Type.Object(JOB_BASIC_FIELDS);
+export type JobBasicEntity = Static<typeof JobBasicEntitySchema>;
+
+/** v4 `Entities::Ci::Bridge` (a trigger job): JobBasic and the pipeline it created, null before it exists. */
+export const BridgeEntitySchema = Type.Object({
+  ...JOB_BASIC_FIELDS,
+  downstream_pipeline: Nullable(PipelineBasicEntitySchema),
+});
+export type BridgeEntity = Static<typeof BridgeEntitySchema>;
+
+/** v4 `Entities::Ci::Job` (current GitLab). */
+export const JobEntitySchema = Type.Object({
+  ...JOB_BASIC_FIELDS,
   artifacts_file: Type.Optional(ArtifactsFileEntitySchema),
   artifacts: Type.Array(JobArtifactEntitySchema),
   runner: Nullable(RunnerEntitySchema),

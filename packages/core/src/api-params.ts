@@ -36,6 +36,12 @@ export const V4JobListParamsSchema = Type.Composite([
   PageParamsSchema,
 ]);
 
+/** v4 `GET …/pipelines/:pipeline_id/bridges`: `scope` and pages (no `include_retried`). */
+export const V4BridgeListParamsSchema = Type.Composite([
+  Type.Object({ scope: Type.Optional(Scope(BUILD_STATUSES, "Only trigger jobs with these statuses")) }),
+  PageParamsSchema,
+]);
+
 /** v4 `GET …/pipelines` filters. */
 export const PipelineListParamsSchema = Type.Composite([
   Type.Object({

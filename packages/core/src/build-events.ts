@@ -19,8 +19,8 @@ export type BuildEvent =
   | { type: "enqueue_waiting_for_resource"; at: Timestamp }
   /** skipped | manual → created: processable again (a retry re-opened it). */
   | { type: "process"; at: Timestamp }
-  /** pending → running: a runner claimed it. */
-  | { type: "run"; at: Timestamp; runnerId: number }
+  /** pending → running: a runner claimed it (runnerId), or a trigger job waits on its downstream pipeline (null). */
+  | { type: "run"; at: Timestamp; runnerId: number | null }
   /**
    * running → pending: a claimed build its runner never started (no trace byte, never mentioned since
    * the claim: the `job` answer was lost). Not in GitLab's table, where such a build waits for the stuck

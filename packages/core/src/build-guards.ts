@@ -14,8 +14,11 @@ export function hasArtifacts(build: Build, now: Timestamp): boolean {
 export const hasTrace = (build: Build): boolean => build.trace.bytes > 0;
 
 /** `retryable?` (8.15+): a finished build with a script. */
+/** A build that does something when run: a script, or a trigger job's downstream pipeline (`Ci::Bridge`). */
+const hasAction = (build: Build): boolean => build.commands.length > 0 || build.trigger !== null;
+
 export const isRetryable = (build: Build): boolean =>
-  build.commands.length > 0 &&
+  hasAction(build) &&
   (build.status === "success" || build.status === "failed" || build.status === "canceled");
 
 /** `erasable?`: complete, with artifacts or a trace left to erase. */
@@ -28,7 +31,7 @@ export const isErasable = (build: Build, now: Timestamp): boolean =>
  * the machine's `play` event takes `manual` and `scheduled`.
  */
 export const isPlayable = (build: Build): boolean =>
-  build.commands.length > 0 &&
+  hasAction(build) &&
   ((build.when === "manual" && (build.status === "manual" || build.status === "skipped")) ||
     (build.when === "delayed" && build.status === "scheduled"));
 

@@ -105,6 +105,12 @@ export interface Pipeline {
   finishedAt: Timestamp | null;
   duration: number | null;
   coverage: number | null;
+  /**
+   * The trigger job (bridge) that created this pipeline as a downstream pipeline (GitLab's
+   * `ci_sources_pipelines`: `source_job_id`, `source_pipeline_id`); null for any other pipeline.
+   */
+  upstreamBridgeId: number | null;
+  upstreamPipelineId: number | null;
 }
 
 export interface ArtifactsFile {
@@ -155,6 +161,26 @@ export type EnvironmentAction = (typeof ENVIRONMENT_ACTIONS)[number];
 /** `deployment_tier` values (`Environment.tiers`). */
 export const DEPLOYMENT_TIERS = ["production", "staging", "testing", "development", "other"] as const;
 export type DeploymentTier = (typeof DEPLOYMENT_TIERS)[number];
+
+/**
+ * A trigger job's `trigger:` (GitLab's `Ci::Bridge` options): a child pipeline from `include` entries of the
+ * same project, or a multi-project pipeline of `project` at `branch`, with variables already expanded.
+ */
+export interface BuildTrigger {
+  /** `trigger:include` entries as written (strings or hashes); null for a multi-project trigger. */
+  include: unknown[] | null;
+  /** `trigger:project` (or `trigger: group/project`); null for a child pipeline. */
+  project: string | null;
+  /** `trigger:branch`; null for the downstream project's default branch. */
+  branch: string | null;
+  /** `strategy: depend`: the bridge's status mirrors the downstream pipeline's. */
+  strategy: "depend" | null;
+  /** `forward:yaml_variables` (default true) and `forward:pipeline_variables` (default false). */
+  forwardYamlVariables: boolean;
+  forwardPipelineVariables: boolean;
+  /** `trigger:inputs` of a multi-project trigger (the downstream config's `spec:inputs`). */
+  inputs: Record<string, unknown> | null;
+}
 
 /** A job's `environment:` after variables were expanded. */
 export interface BuildEnvironment {
@@ -243,6 +269,8 @@ export interface Build {
   crossDependencies: BuildCrossDependency[];
   /** `environment:`, with variables expanded; null for a job that deploys nowhere. */
   environment: BuildEnvironment | null;
+  /** `trigger:`: a bridge, which no runner claims; the server creates its downstream pipeline instead. */
+  trigger: BuildTrigger | null;
   coverage: number | null;
   coverageRegex: string | null;
   createdAt: Timestamp;

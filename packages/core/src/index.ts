@@ -4,10 +4,12 @@
 export type {
   ApiErrorBody,
   ArtifactsFileEntity,
+  BridgeEntity,
   BuildEntityV3,
   CommitEntityV3,
   CommitEntityV4,
   JobArtifactEntity,
+  JobBasicEntity,
   JobEntity,
   JobNeedsEntity,
   JobVariableEntity,
@@ -23,10 +25,12 @@ export type {
 export {
   ApiErrorBodySchema,
   ArtifactsFileEntitySchema,
+  BridgeEntitySchema,
   BuildEntityV3Schema,
   CommitEntityV3Schema,
   CommitEntityV4Schema,
   JobArtifactEntitySchema,
+  JobBasicEntitySchema,
   JobEntitySchema,
   JobNeedsEntitySchema,
   JobVariableEntitySchema,
@@ -48,12 +52,14 @@ export {
   RunnerTokenParamsSchema,
   UploadArtifactsParamsSchema,
   V3BuildListParamsSchema,
+  V4BridgeListParamsSchema,
   V4JobListParamsSchema,
 } from "./api-params.js";
 export type { BuildTransition } from "./apply-build-event.js";
 export { applyBuildEvent } from "./apply-build-event.js";
 export type { BackoffOptions } from "./backoff.js";
 export { backoffDelayMs, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./backoff.js";
+export { bridgeEventForDownstream } from "./bridge-status.js";
 export type { BuildEvent, BuildEventType } from "./build-events.js";
 export { BUILD_EVENT_TYPES } from "./build-events.js";
 export {
@@ -80,6 +86,7 @@ export type {
   BuildArtifactsOptions,
   BuildCrossDependency,
   BuildEnvironment,
+  BuildTrigger,
   BuildVariable,
   Commit,
   DeploymentTier,

@@ -39,6 +39,7 @@ export function newBuild(fields: NewBuildFields): Build {
     resourceGroup: null,
     environment: null,
     crossDependencies: [],
+    trigger: null,
     coverage: null,
     coverageRegex: null,
     queuedAt: null,

@@ -65,6 +65,14 @@ export const FAILURE_REASONS = [
   "unmet_prerequisites",
   "scheduler_failure",
   "data_integrity_failure",
+  // A trigger job (bridge) whose downstream pipeline could not be created (Enums::Ci::CommitStatus).
+  "insufficient_bridge_permissions",
+  "downstream_bridge_project_not_found",
+  "invalid_bridge_trigger",
+  "downstream_pipeline_creation_failed",
+  "reached_max_descendant_pipelines_depth",
+  "reached_max_pipeline_hierarchy_size",
+  "pipeline_loop_detected",
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -18,6 +18,8 @@ export interface BoardJob {
   scheduledAt?: string | null;
   /** The job's `when`: `manual` jobs get a hint on how to play them. */
   when?: string;
+  /** A trigger job's downstream pipeline, once created (its jobs are named `<trigger job> > <job>`). */
+  downstream?: BoardState;
 }
 
 export interface BoardState {
@@ -131,12 +133,15 @@ export function createBoard(options: BoardOptions): Board {
   const lastStatus = new Map<number, BuildStatus>();
   let nameWidth = 8;
 
-  const boardLines = (s: BoardState): string[] => {
-    const lines = [`pipeline #${s.pipelineId} ${paint(s.status, s.status)}`];
+  /** Every job of `s`, its downstream pipelines' jobs after their trigger job. */
+  const flatJobs = (s: BoardState): BoardJob[] =>
+    s.jobs.flatMap((j) => [j, ...(j.downstream ? flatJobs(j.downstream) : [])]);
+  const boardLines = (s: BoardState, indent = ""): string[] => {
+    const lines = [`${indent}${indent ? "↳ " : ""}pipeline #${s.pipelineId} ${paint(s.status, s.status)}`];
     for (const stage of s.stages) {
       const jobs = s.jobs.filter((j) => j.stage === stage);
       if (jobs.length === 0) continue;
-      lines.push(`  ${stage}`);
+      lines.push(`${indent}  ${stage}`);
       for (const j of jobs) {
         const warn = isWarning(j);
         const progress = j.status === "running" ? dim(` ${formatBytes(j.traceBytes)}`) : "";
@@ -147,8 +152,9 @@ export function createBoard(options: BoardOptions): Board {
             : "";
         const icon = warn ? "⚠" : ICONS[j.status];
         lines.push(
-          `    ${paint(j.status, icon, warn)} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8), warn)} ${formatDuration(j, now())}${progress}${countdown}${allowed}${executorTag(j.id)}`,
+          `${indent}    ${paint(j.status, icon, warn)} ${j.name.padEnd(nameWidth)} ${paint(j.status, j.status.padEnd(8), warn)} ${formatDuration(j, now())}${progress}${countdown}${allowed}${executorTag(j.id)}`,
         );
+        if (j.downstream) lines.push(...boardLines(j.downstream, `${indent}      `));
       }
     }
     return lines;
@@ -168,13 +174,13 @@ export function createBoard(options: BoardOptions): Board {
   return {
     update(next) {
       state = next;
-      nameWidth = Math.max(8, ...next.jobs.map((j) => j.name.length));
+      nameWidth = Math.max(8, ...flatJobs(next).map((j) => j.name.length));
       if (live) {
         erase();
         draw();
         return;
       }
-      for (const j of next.jobs) {
+      for (const j of flatJobs(next)) {
         if (lastStatus.get(j.id) === j.status) continue;
         lastStatus.set(j.id, j.status);
         if (j.status === "created") continue;
@@ -205,9 +211,11 @@ export function createBoard(options: BoardOptions): Board {
       erase();
       const lines = boardLines(final);
       const counts = new Map<BuildStatus, number>();
-      for (const j of final.jobs) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
+      for (const j of flatJobs(final)) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
       const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
-      const manual = final.jobs.filter((j) => j.status === "manual").map((j) => j.name);
+      const manual = flatJobs(final)
+        .filter((j) => j.status === "manual")
+        .map((j) => j.name);
       // GitLab plays a manual job from its page; here that is --manual on the next run.
       const hint =
         manual.length > 0

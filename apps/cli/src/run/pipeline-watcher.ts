@@ -1,5 +1,7 @@
 // Follows one pipeline inside the server process: job statuses and trace bytes as they are committed,
-// turned into board states and whole log lines, until nothing more can happen without a person.
+// turned into board states and whole log lines, until nothing more can happen without a person. Trigger
+// jobs' downstream pipelines are followed too, nested under the trigger job, their jobs named
+// `<trigger job> > <job>`.
 
 import type { Build, BuildStatus, PipelineStatus } from "@buildsim/core";
 import { MaskedTrace, type ServerEvents, type Store, traceSecretsOf } from "@buildsim/server";
@@ -39,11 +41,13 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   });
   let finished = false;
 
-  const builds = () => o.store.builds.listByPipeline(o.pipelineId).filter((b) => !b.retried);
   // Trace bytes received per build: the store's count moves only when the trace is flushed.
   const received = new Map<number, number>();
-  const snapshot = (): BoardState => {
-    const all = o.store.builds.listByPipeline(o.pipelineId);
+  /** Each followed pipeline's name prefix: "" for the top one, "bridge > " for a downstream one. */
+  let prefixes = new Map<number, string>([[o.pipelineId, ""]]);
+  const snapshotOf = (pipelineId: number, prefix: string, next: Map<number, string>): BoardState => {
+    next.set(pipelineId, prefix);
+    const all = o.store.builds.listByPipeline(pipelineId);
     // File order, as GitLab lists a stage's jobs: a retried job keeps the place of its first attempt.
     const firstId = new Map<string, number>();
     for (const b of all) firstId.set(b.name, Math.min(firstId.get(b.name) ?? b.id, b.id));
@@ -53,22 +57,43 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
       .sort((a, b) => a.stageIdx - b.stageIdx || place(a) - place(b));
     const stages = [...new Set(latest.map((b) => b.stage))];
     return {
-      pipelineId: o.pipelineId,
-      status: o.store.pipelines.get(o.pipelineId)?.status ?? "created",
+      pipelineId,
+      status: o.store.pipelines.get(pipelineId)?.status ?? "created",
       stages,
-      jobs: latest.map((b) => ({
-        id: b.id,
-        name: b.name,
-        stage: b.stage,
-        status: b.status,
-        startedAt: b.startedAt,
-        finishedAt: b.finishedAt,
-        allowFailure: b.allowFailure,
-        traceBytes: Math.max(b.trace.bytes, received.get(b.id) ?? 0),
-        scheduledAt: b.scheduledAt,
-        when: b.when,
-      })),
+      jobs: latest.map((b) => {
+        const downstream = b.trigger ? o.store.pipelines.downstreamOf(b.id) : undefined;
+        return {
+          id: b.id,
+          name: `${prefix}${b.name}`,
+          stage: b.stage,
+          status: b.status,
+          startedAt: b.startedAt,
+          finishedAt: b.finishedAt,
+          allowFailure: b.allowFailure,
+          traceBytes: Math.max(b.trace.bytes, received.get(b.id) ?? 0),
+          scheduledAt: b.scheduledAt,
+          when: b.when,
+          ...(downstream ? { downstream: snapshotOf(downstream.id, `${prefix}${b.name} > `, next) } : {}),
+        };
+      }),
     };
+  };
+  const snapshot = (): BoardState => {
+    const next = new Map<number, string>();
+    const state = snapshotOf(o.pipelineId, "", next);
+    prefixes = next;
+    return state;
+  };
+  /** Every job of the tree, downstream pipelines' included. */
+  const allJobs = (state: BoardState): BoardState["jobs"] =>
+    state.jobs.flatMap((j) => [j, ...(j.downstream ? allJobs(j.downstream) : [])]);
+  const allPipelines = (state: BoardState): BoardState[] => [
+    state,
+    ...state.jobs.flatMap((j) => (j.downstream ? allPipelines(j.downstream) : [])),
+  ];
+  const followed = (pipelineId: number): boolean => {
+    if (!prefixes.has(pipelineId)) snapshot();
+    return prefixes.has(pipelineId);
   };
 
   const flush = (buildId: number) => {
@@ -85,16 +110,21 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   const check = () => {
     if (finished) return;
     // Read from the store, not the event: later changes of the same commit are already visible here.
-    for (const b of builds()) {
-      if (b.status !== "manual" || announcedManual.has(b.id)) continue;
-      announcedManual.add(b.id);
-      o.onManual?.(b);
+    let state = snapshot();
+    let announced = false;
+    for (const job of allJobs(state)) {
+      if (job.status !== "manual" || announcedManual.has(job.id)) continue;
+      announcedManual.add(job.id);
+      announced = true;
+      const build = o.store.builds.get(job.id);
+      if (build) o.onManual?.(build);
     }
-    const state = snapshot();
+    // Playing a manual job changes the store at once: look again before deciding anything.
+    if (announced) state = snapshot();
     o.onChange(state);
-    // A countdown or a wait for a resource group ends on its own: keep watching.
-    const active = state.jobs.some((j) => ACTIVE.includes(j.status));
-    if (!active && SETTLED.includes(state.status)) {
+    // A countdown, a wait for a resource group or a downstream pipeline ends on its own: keep watching.
+    const active = allJobs(state).some((j) => ACTIVE.includes(j.status));
+    if (!active && allPipelines(state).every((p) => SETTLED.includes(p.status))) {
       finished = true;
       stop();
       resolveDone(state);
@@ -112,23 +142,23 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     });
   };
   const onBuild = (build: Build) => {
-    if (build.pipelineId !== o.pipelineId) return;
+    if (!followed(build.pipelineId)) return;
     if (build.status !== "running" && build.status !== "pending") flush(build.id);
     queueCheck();
   };
   const onPipeline = (pipeline: { id: number }) => {
-    if (pipeline.id === o.pipelineId) queueCheck();
+    if (followed(pipeline.id)) queueCheck();
   };
   const onTrace = (event: { buildId: number; data: Buffer }) => {
     received.set(event.buildId, (received.get(event.buildId) ?? 0) + event.data.length);
     let d = decoders.get(event.buildId);
     if (!d) {
       const build = o.store.builds.get(event.buildId);
-      if (!build || build.pipelineId !== o.pipelineId) return;
+      if (!build || !followed(build.pipelineId)) return;
       d = {
         decoder: new TextDecoder(),
         partial: "",
-        name: build.name,
+        name: `${prefixes.get(build.pipelineId) ?? ""}${build.name}`,
         masked: new MaskedTrace(traceSecretsOf(o.store, build), Buffer.alloc(0)),
       };
       decoders.set(event.buildId, d);

@@ -280,7 +280,12 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         return;
       }
       interruptedBySignal = true;
-      for (const build of app.store.builds.listByPipeline(created.pipeline.id)) app.actions.cancel(build.id);
+      // The downstream pipelines this run started stop with it.
+      const tree = [created.pipeline.id];
+      for (let i = 0; i < tree.length; i++)
+        tree.push(...app.store.pipelines.listDownstream(tree[i]!).map((p) => p.id));
+      for (const id of tree)
+        for (const build of app.store.builds.listByPipeline(id)) app.actions.cancel(build.id);
     };
     const signals = io.signals ?? process;
     signals.on("SIGINT", onSignal);

@@ -9,6 +9,7 @@ import {
   hasTrace,
   isCompletedStatus,
   type JobArtifactEntity,
+  type JobBasicEntity,
   type JobEntity,
 } from "@buildsim/core";
 import {
@@ -43,17 +44,18 @@ function jobArtifacts(build: Build, o: PresentV4Options): JobArtifactEntity[] {
   return out;
 }
 
-/** The Job entity for `build`. Throws if its project or pipeline is missing (the schema forbids both). */
-export function presentJobV4(build: Build, o: PresentV4Options): JobEntity {
+/**
+ * `Entities::Ci::JobBasic` for `build` (a job or a trigger job). Throws if its project or pipeline is
+ * missing (the schema forbids both).
+ */
+export function presentJobBasicV4(build: Build, o: PresentV4Options): JobBasicEntity {
   const project = o.lookup.project(build.projectId);
   const pipeline = o.lookup.pipeline(build.pipelineId);
   if (!project || !pipeline) throw new Error(`job ${build.id} has no project or pipeline`);
   const path = project.pathWithNamespace;
   const userRec = o.lookup.user(build.userId);
   const commitRec = o.lookup.commit(build.projectId, build.sha);
-  const runnerRec = o.lookup.runner(build.runnerId);
-
-  const job: JobEntity = {
+  const job: JobBasicEntity = {
     id: build.id,
     status: build.status,
     stage: build.stage,
@@ -71,10 +73,17 @@ export function presentJobV4(build: Build, o: PresentV4Options): JobEntity {
     user: userRec ? presentUserV4(userRec, o.webUrl) : null,
     commit: commitRec ? presentCommitV4(commitRec, path, o.webUrl) : null,
     pipeline: presentPipelineBasicV4(pipeline, path, o),
-  } as JobEntity;
+  } as JobBasicEntity;
   if (build.status === "failed") job.failure_reason = build.failureReason ?? "unknown_failure";
   job.web_url = `${o.webUrl}/${path}/-/jobs/${build.id}`;
   job.project = { ci_job_token_scope_enabled: false };
+  return job;
+}
+
+/** The Job entity for `build`: JobBasic, then the artifacts, runner and tags. */
+export function presentJobV4(build: Build, o: PresentV4Options): JobEntity {
+  const runnerRec = o.lookup.runner(build.runnerId);
+  const job = presentJobBasicV4(build, o) as JobEntity;
   if (build.artifactsFile && hasArtifacts(build, o.now))
     job.artifacts_file = { filename: build.artifactsFile.filename, size: build.artifactsFile.size };
   job.artifacts = jobArtifacts(build, o);

@@ -7,6 +7,7 @@ import {
   applyBuildEvent,
   type Build,
   type BuildEvent,
+  bridgeEventForDownstream,
   computePipelineStatus,
   isCompletedStatus,
   processPipeline,
@@ -50,6 +51,15 @@ export function createBuildTransitions(
     };
     store.pipelines.save(next);
     store.onCommit(() => events.emit("pipelineChanged", next));
+    if (next.upstreamBridgeId !== null) inheritFromDownstream(next.upstreamBridgeId, status, at);
+  }
+
+  /** `strategy: depend`: the bridge that created a downstream pipeline follows its status (PipelineBridgeStatusService). */
+  function inheritFromDownstream(bridgeId: number, status: Build["status"], at: string): void {
+    const bridge = store.builds.get(bridgeId);
+    if (bridge?.trigger?.strategy !== "depend" || bridge.status !== "running") return;
+    const event = bridgeEventForDownstream(status, at);
+    if (event) fire(bridge, event);
   }
 
   function process(pipelineId: number, at: string): void {

@@ -58,6 +58,8 @@ beforeEach(() => {
       finishedAt: null,
       duration: null,
       coverage: null,
+      upstreamBridgeId: null,
+      upstreamPipelineId: null,
     });
   });
 });

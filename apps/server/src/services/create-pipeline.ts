@@ -6,6 +6,7 @@ import {
   buildFieldsOf,
   type CiFileReader,
   formatProblem,
+  type IncludeOptions,
   type IncludeSources,
   loadCiConfig,
   type PipelineContext,
@@ -15,6 +16,7 @@ import {
 import { type Build, type Commit, newBuild, type Pipeline, type Project } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
+import type { PipelineFiles, PipelineFilesRegistry } from "./pipeline-files.js";
 import { variablesForJob } from "./project-variables.js";
 
 export interface CreatePipelineInput {
@@ -46,6 +48,14 @@ export interface CreatePipelineInput {
    * (`test` matches `test 1/3`, `test: [a]`). Needs and dependencies on left-out jobs are dropped.
    */
   onlyJobs?: readonly string[];
+  /** The trigger job (bridge) this downstream pipeline is created for, and the bridge's pipeline. */
+  upstream?: { bridgeId: number; pipelineId: number };
+  /** `include:artifact` of a child pipeline: a file from a job's artifacts in the parent pipeline. */
+  artifact?: IncludeOptions["artifact"];
+  /** Inputs for the entry file's `spec:inputs` (a multi-project trigger's `trigger:inputs`). */
+  inputs?: Record<string, unknown>;
+  /** The repository as the pipeline's child pipelines read it; defaults to the readers above. */
+  files?: PipelineFiles;
 }
 
 /**
@@ -80,13 +90,15 @@ export interface CreatePipelineDeps {
   transitions: BuildTransitions;
   now: () => string;
   generateToken: () => string;
+  /** Remembers how each pipeline reads its repository, for its child pipelines. */
+  files?: PipelineFilesRegistry;
 }
 
 const literalExists = (readFile: CiFileReader) => (globs: readonly string[]) =>
   globs.some((g) => !/[*?[{]/.test(g) && readFile(g) !== undefined);
 
 /** Builds the `createPipeline(input)` service. */
-export function createPipelineCreator({ store, transitions, now, generateToken }: CreatePipelineDeps) {
+export function createPipelineCreator({ store, transitions, now, generateToken, files }: CreatePipelineDeps) {
   return function createPipeline(input: CreatePipelineInput): CreatePipelineResult {
     const pipelineId = store.pipelines.nextId();
     const context: PipelineContext = {
@@ -121,6 +133,8 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
       entryFile: input.entryFile,
       sources: input.includeSources,
       listFiles: input.listFiles,
+      artifact: input.artifact,
+      inputs: input.inputs,
       // Include paths and include:rules see predefined and pipeline variables, not the file's own.
       variables: { ...pipelineVariables(context), ...input.variables },
       exists: context.exists,
@@ -163,6 +177,8 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
         finishedAt: null,
         duration: null,
         coverage: null,
+        upstreamBridgeId: input.upstream?.bridgeId ?? null,
+        upstreamPipelineId: input.upstream?.pipelineId ?? null,
       };
       store.pipelines.insert(pipeline);
       for (const job of jobs) {
@@ -184,6 +200,16 @@ export function createPipelineCreator({ store, transitions, now, generateToken }
         store.builds.insert(build);
         transitions.announce(build);
       }
+      files?.remember(
+        pipelineId,
+        input.files ?? {
+          readFile: input.readFile,
+          exists: context.exists,
+          changes: context.changes,
+          listFiles: input.listFiles,
+          includeSources: input.includeSources,
+        },
+      );
       transitions.processPipeline(pipelineId, at);
       transitions.updatePipelineStatus(pipelineId, at);
       return {

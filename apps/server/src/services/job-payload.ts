@@ -36,8 +36,11 @@ export function dependenciesOf(build: Build, pipelineBuilds: readonly Build[]): 
   return candidates.sort((a, b) => a.id - b.id);
 }
 
-/** The predefined variables of `build` on `runner` (GitLab's reference, what a local server knows). */
-function predefinedFor(build: Build, runner: Runner, c: JobPayloadContext): Record<string, string> {
+/**
+ * The predefined variables of `build` on `runner` (GitLab's reference, what a local server knows); a
+ * trigger job has no runner (null).
+ */
+function predefinedFor(build: Build, runner: Runner | null, c: JobPayloadContext): Record<string, string> {
   const project = c.store.projects.get(build.projectId);
   const pipeline = c.store.pipelines.get(build.pipelineId);
   const commit = c.store.commits.get(build.projectId, build.sha);
@@ -88,7 +91,7 @@ function predefinedFor(build: Build, runner: Runner, c: JobPayloadContext): Reco
       token: build.token,
       manual: build.when === "manual",
     },
-    runner: { id: runner.id, description: runner.description, tags: runner.tagList },
+    ...(runner ? { runner: { id: runner.id, description: runner.description, tags: runner.tagList } } : {}),
     ...(build.environment
       ? {
           environment: {
@@ -116,7 +119,7 @@ export function isProtectedRef(build: Pick<Build, "ref" | "tag">, defaultBranch:
  */
 export function jobVariables(
   build: Build,
-  runner: Runner,
+  runner: Runner | null,
   c: JobPayloadContext,
   upstream: readonly Build[],
 ): JobVariable[] {

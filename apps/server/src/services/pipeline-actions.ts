@@ -22,16 +22,30 @@ export interface PipelineActionsDeps {
   now: () => string;
 }
 
+/** `pipelineId` and its child pipelines (`source: parent_pipeline`) at any depth, parents first. */
+export function withChildPipelines(store: Store, pipelineId: number): number[] {
+  const ids = [pipelineId];
+  for (let i = 0; i < ids.length; i++)
+    for (const child of store.pipelines.listDownstream(ids[i]!))
+      if (child.source === "parent_pipeline") ids.push(child.id);
+  return ids;
+}
+
 /** Cancel and retry a whole pipeline. */
 export function createPipelineActions({ store, transitions, actions, now }: PipelineActionsDeps) {
   return {
-    /** `Ci::CancelPipelineService`: every build of the pipeline still to run or running is canceled. */
+    /**
+     * `Ci::CancelPipelineService` (`cascade_to_children: true`): every build still to run or running is
+     * canceled, in the pipeline and its child pipelines at any depth; multi-project downstream pipelines
+     * are left alone (https://gitlab.com/gitlab-org/gitlab/-/issues/390453).
+     */
     cancel(pipelineId: number): void {
       store.transaction(() => {
         const at = now();
-        for (const build of store.builds.listByPipeline(pipelineId))
-          if (!build.retried && CANCEL_RUNNING.has(build.status))
-            transitions.fire(build, { type: "cancel", at });
+        for (const id of withChildPipelines(store, pipelineId))
+          for (const build of store.builds.listByPipeline(id))
+            if (!build.retried && CANCEL_RUNNING.has(build.status))
+              transitions.fire(store.builds.get(build.id) ?? build, { type: "cancel", at });
       });
     },
     /** `Ci::Pipeline#retry_failed`: a new build for each latest failed or canceled build that can be retried. */

@@ -68,6 +68,8 @@ beforeEach(() => {
       finishedAt: null,
       duration: null,
       coverage: null,
+      upstreamBridgeId: null,
+      upstreamPipelineId: null,
     });
   });
 });

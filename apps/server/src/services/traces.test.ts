@@ -44,6 +44,8 @@ beforeEach(() => {
       finishedAt: null,
       duration: null,
       coverage: null,
+      upstreamBridgeId: null,
+      upstreamPipelineId: null,
     });
     store.builds.insert(
       newBuild({

@@ -9,7 +9,8 @@ export function createBuildQueueQueries(
   db: Db,
 ): Pick<BuildsRepo, "firstPending" | "listRunning" | "runningOn"> {
   const pending = db.prepare(
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' ORDER BY id",
+    // A trigger job (bridge) is never a runner's: the server creates its downstream pipeline instead.
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL ORDER BY id",
   );
   const running = db.prepare(
     "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running'",

@@ -36,6 +36,7 @@ interface BuildRow {
   resource_group: string | null;
   environment: string | null;
   cross_dependencies: string;
+  trigger_options: string | null;
   image: string | null;
   services: string;
   run_spec: string | null;
@@ -94,6 +95,7 @@ function toBuild(r: BuildRow): Build {
     resourceGroup: r.resource_group,
     environment: r.environment === null ? null : JSON.parse(r.environment),
     crossDependencies: JSON.parse(r.cross_dependencies),
+    trigger: r.trigger_options === null ? null : JSON.parse(r.trigger_options),
     image: r.image,
     services: JSON.parse(r.services),
     runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
@@ -149,6 +151,7 @@ function toParams(b: Build): Record<string, unknown> {
     resource_group: b.resourceGroup,
     environment: json(b.environment),
     cross_dependencies: JSON.stringify(b.crossDependencies),
+    trigger_options: json(b.trigger),
     image: b.image,
     services: JSON.stringify(b.services),
     run_spec: json(b.runSpec),
@@ -265,10 +268,14 @@ export function createBuildsRepo(db: Db): BuildsRepo {
   const bump = db.prepare(
     "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = n + excluded.n",
   );
+  // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
   const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM builds");
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
-  const pendingOldest = db.prepare(`${SELECT} WHERE b.status = 'pending' ORDER BY b.id`);
+  // A trigger job (bridge) is pending while its downstream pipeline is created; no runner takes it.
+  const pendingOldest = db.prepare(
+    `${SELECT} WHERE b.status = 'pending' AND b.trigger_options IS NULL ORDER BY b.id`,
+  );
   const scheduledDue = db.prepare(
     `${SELECT} WHERE b.status = 'scheduled' AND b.scheduled_at <= ? ORDER BY b.scheduled_at, b.id`,
   );
@@ -326,21 +333,21 @@ export function createBuildsRepo(db: Db): BuildsRepo {
     },
     insert(build: Build): void {
       insert.run(toParams(build));
-      bump.run(build.projectId, build.status, 1);
+      if (build.trigger === null) bump.run(build.projectId, build.status, 1);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
     save(build: Build): void {
       const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
       if (!before) throw new Error(`build ${build.id} does not exist`);
       update.run(toParams(build));
-      if (before.status !== build.status) {
+      if (before.status !== build.status && build.trigger === null) {
         bump.run(before.project_id, before.status, -1);
         bump.run(build.projectId, build.status, 1);
       }
     },
-    /** Builds of a project (optionally one sha), newest first. */
+    /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {
-      const where = ["b.project_id = ?"];
+      const where = ["b.project_id = ?", "b.trigger_options IS NULL"];
       const args: unknown[] = [q.projectId];
       if (q.sha !== undefined) {
         where.push("b.sha = ?");
@@ -356,7 +363,7 @@ export function createBuildsRepo(db: Db): BuildsRepo {
     /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
     count(q: Omit<BuildListQuery, "limit" | "offset">): number {
       if (q.sha !== undefined) {
-        const where = ["project_id = ?", "sha = ?"];
+        const where = ["project_id = ?", "sha = ?", "trigger_options IS NULL"];
         const args: unknown[] = [q.projectId, q.sha];
         if (q.statuses) {
           where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);

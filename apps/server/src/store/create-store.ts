@@ -73,6 +73,8 @@ export interface Store {
   onCommit(op: () => void): void;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
+  /** False once `close` ran (work scheduled for later checks it). */
+  isOpen(): boolean;
 }
 
 /** The SQLite store, with its database handle for the store's own tests; everything else takes a {@link Store}. */
@@ -153,6 +155,9 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     close(): void {
       if (db.open) db.close();
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
+    },
+    isOpen(): boolean {
+      return db.open;
     },
   };
   return store;

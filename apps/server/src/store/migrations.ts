@@ -315,4 +315,16 @@ CREATE TABLE test_reports (
   created_at TEXT NOT NULL
 );`,
   },
+  {
+    version: 12,
+    name: "trigger jobs and downstream pipelines",
+    // GitLab keeps a bridge's `trigger:` in its options and links a downstream pipeline to the bridge that
+    // created it in `ci_sources_pipelines` (source_job_id, source_pipeline_id).
+    sql: `
+ALTER TABLE builds ADD COLUMN trigger_options TEXT;
+ALTER TABLE pipelines ADD COLUMN upstream_bridge_id INTEGER;
+ALTER TABLE pipelines ADD COLUMN upstream_pipeline_id INTEGER;
+CREATE INDEX pipelines_by_upstream_bridge ON pipelines (upstream_bridge_id);
+CREATE INDEX pipelines_by_upstream_pipeline ON pipelines (upstream_pipeline_id);`,
+  },
 ];

@@ -22,6 +22,8 @@ export interface PipelineRow {
   finished_at: string | null;
   duration: number | null;
   coverage: number | null;
+  upstream_bridge_id: number | null;
+  upstream_pipeline_id: number | null;
 }
 
 /** A row as the domain's Pipeline. */
@@ -41,6 +43,8 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
   finishedAt: r.finished_at,
   duration: r.duration,
   coverage: r.coverage,
+  upstreamBridgeId: r.upstream_bridge_id,
+  upstreamPipelineId: r.upstream_pipeline_id,
 });
 
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
@@ -59,6 +63,10 @@ export interface PipelinesRepo {
   count(q: PipelineListQuery): number;
   /** One page of a project's pipelines, filtered and ordered as `q` says. */
   list(q: PipelineListQuery, limit: number, offset: number): Pipeline[];
+  /** The downstream pipeline a trigger job (bridge) created (`bridge.downstream_pipeline`). */
+  downstreamOf(bridgeId: number): Pipeline | undefined;
+  /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
+  listDownstream(pipelineId: number): Pipeline[];
 }
 
 /** {@link PipelinesRepo} on SQLite. */
@@ -71,8 +79,8 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? AND status = 'success' ORDER BY id DESC LIMIT 1",
   );
   const insert = db.prepare(
-    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage)
-     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage)`,
+    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage, upstream_bridge_id, upstream_pipeline_id)
+     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage, @upstreamBridgeId, @upstreamPipelineId)`,
   );
   const update = db.prepare(
     `UPDATE pipelines SET sha = @sha, ref = @ref, tag = @tag, before_sha = @beforeSha, status = @status, source = @source,
@@ -80,6 +88,10 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
      coverage = @coverage WHERE id = @id`,
   );
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
+  const byBridge = db.prepare(
+    "SELECT * FROM pipelines WHERE upstream_bridge_id = ? ORDER BY id DESC LIMIT 1",
+  );
+  const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const statements = new Map<string, Database.Statement>();
@@ -117,6 +129,15 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
     },
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;
+    },
+    /** The downstream pipeline a trigger job (bridge) created (`bridge.downstream_pipeline`). */
+    downstreamOf(bridgeId: number): Pipeline | undefined {
+      const r = byBridge.get(bridgeId) as PipelineRow | undefined;
+      return r && toPipeline(r);
+    },
+    /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
+    listDownstream(pipelineId: number): Pipeline[] {
+      return (byUpstream.all(pipelineId) as PipelineRow[]).map(toPipeline);
     },
     count(q: PipelineListQuery): number {
       const w = pipelineWhere(q);

@@ -3,7 +3,7 @@
 // the project's events socket triggers a refetch whenever one of this pipeline's jobs changes.
 
 import { isClientError } from "@buildsim/client";
-import type { JobEntity, PipelineBasicEntity } from "@buildsim/core";
+import type { BridgeEntity, JobEntity } from "@buildsim/core";
 import { useState } from "preact/hooks";
 import { ApiAlert } from "../components/api-alert.js";
 import { type JobAction, runJobAction } from "../components/job-actions.js";
@@ -16,15 +16,6 @@ import { useSession } from "../session.js";
 import { useAsync } from "../use-async.js";
 import { useProject } from "../use-project.js";
 import { useProjectEvents } from "../use-project-events.js";
-
-/** A bridge job as GitLab's `GET …/pipelines/:id/bridges` returns it. */
-interface BridgeEntity {
-  id: number;
-  name: string;
-  stage: string;
-  status: string;
-  downstream_pipeline: (PipelineBasicEntity & { project_id?: number; web_url?: string }) | null;
-}
 
 /** The newest job of each name, and the ids of the jobs they replaced. */
 export function latestJobs(jobs: JobEntity[]): { latest: JobEntity[]; retried: JobEntity[] } {
@@ -84,7 +75,15 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
   const value = data.value;
   const canUpdate = projectState.abilities.updateJobs;
   const { latest, retried } = latestJobs(value?.jobs ?? []);
-  const stages = [...new Set((value?.jobs ?? []).map((j) => j.stage))];
+  // A retried trigger job is listed too: show the newest of each name, as for jobs.
+  const bridges = (value?.bridges ?? []).filter(
+    (b, _, all) => !all.some((o) => o.name === b.name && o.id > b.id),
+  );
+  // A pipeline's jobs and trigger jobs are created stage by stage, so ids give the stage order; a stage may
+  // hold only trigger jobs.
+  const stages = [
+    ...new Set([...(value?.jobs ?? []), ...bridges].sort((a, b) => a.id - b.id).map((j) => j.stage)),
+  ];
   const pipeline = value?.pipeline;
   return (
     <main id="content">
@@ -130,7 +129,7 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
                       onAction={onAction}
                     />
                   ))}
-                {(value.bridges ?? [])
+                {bridges
                   .filter((b) => b.stage === stage)
                   .map((bridge) => (
                     <li class="job-card" key={`bridge-${bridge.id}`} data-testid="bridge-card">
@@ -141,11 +140,11 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
               </ul>
             </section>
           ))}
-          {(value.bridges ?? []).some((b) => b.downstream_pipeline) && (
+          {bridges.some((b) => b.downstream_pipeline) && (
             <section class="stage" aria-label="Downstream pipelines">
               <h2 class="stage-name">Downstream</h2>
               <ul class="stage-jobs">
-                {value.bridges
+                {bridges
                   .filter((b) => b.downstream_pipeline)
                   .map((b) => {
                     const d = b.downstream_pipeline!;

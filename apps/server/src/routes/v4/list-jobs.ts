@@ -6,10 +6,11 @@ import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
 import type { Params, ParamValue } from "../../http/parse-query.js";
-import type { Reply } from "../../http/reply.js";
+import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import { integerRouteParam } from "../v3/route-helpers.js";
-import { jobsReply } from "./job-reply.js";
+import { jobsReply, presentOptionsV4 } from "./job-reply.js";
 import { parseJobScope } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
 
@@ -55,28 +56,65 @@ export function listProjectJobs(ctx: RequestContext, app: App): Reply {
   });
 }
 
-/** `GET /projects/:id/pipelines/:pipeline_id/jobs`: 404 `Not found` for a pipeline of no such id. */
-export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
+/** The pipeline of a pipeline listing (`:pipeline_id` of the project), after the access checks. */
+function pipelineOf(ctx: RequestContext, app: App) {
   // Served by GitLab's Pipelines API (`authenticate_non_get!`): anonymous may read public jobs.
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
-  const scope = parseJobScope(ctx.params, ctx.query);
-  const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;
-  const pageReq = parsePageRequest(ctx.params);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
+  return { project, pipeline };
+}
+
+/**
+ * `GET /projects/:id/pipelines/:pipeline_id/jobs`: the pipeline's jobs, oldest first; 404 `Not found` for a
+ * pipeline of no such id. Trigger jobs are not listed (GitLab's `pipeline.builds`; they have `/bridges`).
+ */
+export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
+  const scope = parseJobScope(ctx.params, ctx.query);
+  const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;
+  const pageReq = parsePageRequest(ctx.params);
+  const { project, pipeline } = pipelineOf(ctx, app);
   return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `pl${project.id}`), () => {
     const statuses = scope.statuses;
     const matching = app.store.builds
       .listByPipeline(pipeline.id)
-      .filter((b: Build) => (includeRetried || !b.retried) && (!statuses || statuses.includes(b.status)));
+      .filter(
+        (b: Build) =>
+          b.trigger === null && (includeRetried || !b.retried) && (!statuses || statuses.includes(b.status)),
+      );
     const window = pageWindow(pageReq, matching.length);
     const page = window ? matching.slice(window.offset, window.offset + window.limit) : [];
     return jobsReply(
       app,
       page,
+      paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
+    );
+  });
+}
+
+/**
+ * `GET /projects/:id/pipelines/:pipeline_id/bridges`: the pipeline's trigger jobs (`pipeline.bridges`,
+ * retried ones too), oldest first, filtered by `scope`, each with its `downstream_pipeline`.
+ * https://docs.gitlab.com/api/jobs/#list-pipeline-trigger-jobs
+ */
+export function listPipelineBridges(ctx: RequestContext, app: App): Reply {
+  const scope = parseJobScope(ctx.params, ctx.query);
+  const pageReq = parsePageRequest(ctx.params);
+  const { project, pipeline } = pipelineOf(ctx, app);
+  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `br${project.id}`), () => {
+    const statuses = scope.statuses;
+    const matching = app.store.builds
+      .listByPipeline(pipeline.id)
+      .filter((b: Build) => b.trigger !== null && (!statuses || statuses.includes(b.status)));
+    const window = pageWindow(pageReq, matching.length);
+    const page = window ? matching.slice(window.offset, window.offset + window.limit) : [];
+    const o = presentOptionsV4(app);
+    return jsonReply(
+      200,
+      page.map((b) => presentBridgeV4(b, app.store.pipelines.downstreamOf(b.id), o)),
       paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
     );
   });

@@ -110,9 +110,13 @@ export function requireAdminVariables(caller: Caller, project: Project): User {
   return user;
 }
 
-/** `find_build!`: `user_project.builds.find`, so a missing job is ActiveRecord's 404 `Not found`. */
+/**
+ * `find_build!`: `user_project.builds.find`, so a missing job is ActiveRecord's 404 `Not found`; a trigger
+ * job is no build there either.
+ */
 export function findJob(app: App, project: Project, jobId: number): Build {
   const build = jobId > 0 ? app.store.builds.get(jobId) : undefined;
-  if (!build || build.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
+  if (!build || build.projectId !== project.id || build.trigger !== null)
+    throw ApiError.of("RECORD_NOT_FOUND");
   return build;
 }

@@ -3,6 +3,7 @@
 // (user, version, project, pipelines).
 
 import {
+  BridgeEntitySchema,
   CreatePipelineParamsSchema,
   JobEntitySchema,
   PipelineBasicEntitySchema,
@@ -13,6 +14,7 @@ import {
   TestReportEntitySchema,
   TestReportSummaryEntitySchema,
   UserEntityV4Schema,
+  V4BridgeListParamsSchema,
   V4JobListParamsSchema,
   VersionEntitySchema,
 } from "@buildsim/core";
@@ -39,7 +41,7 @@ import {
   getJobArtifacts,
   getJobTrace,
 } from "./job-routes.js";
-import { listPipelineJobs, listProjectJobs } from "./list-jobs.js";
+import { listPipelineBridges, listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
@@ -205,6 +207,21 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       `${p}/pipelines/:pipeline_id/jobs`,
       listPipelineJobs,
       v4("List pipeline jobs", { 200: jobs }, V4JobListParamsSchema),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/bridges`,
+      listPipelineBridges,
+      v4(
+        "List pipeline trigger jobs",
+        {
+          200: json(
+            "The trigger jobs, oldest first (paginated, `Link` header)",
+            Type.Array(BridgeEntitySchema),
+          ),
+        },
+        V4BridgeListParamsSchema,
+      ),
     )
     .add("GET", `${p}/jobs`, listProjectJobs, v4("List project jobs", { 200: jobs }, V4JobListParamsSchema))
     .add("GET", j, getJob, v4("Get a single job", job(200, "The job")))
