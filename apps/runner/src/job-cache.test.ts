@@ -116,6 +116,28 @@ describe("job caches", () => {
     expect(await readFile(path.join(project, "vendor/lib.txt"), "utf8")).toBe("from main");
   });
 
+  // GitLab appends `-protected` / `-non_protected` to the key and to each fallback key (app/models/ci/build.rb
+  // `cache`); the server sends it as `keySuffix`. A protected ref's cache is not restored on another ref.
+  it("appends the server's key suffix to the key and the fallback keys, keeping protected caches apart", async () => {
+    await mkdir(path.join(project, "vendor"));
+    await writeFile(path.join(project, "vendor/lib.txt"), "from protected main");
+    const saving = context([cache({ key: "deps-$CI_COMMIT_REF_SLUG", keySuffix: "-protected" })]);
+    await saveJobCaches(saving, store, project, "success");
+    expect(saving.text()).toContain("Creating cache deps-main-protected...");
+    await rm(path.join(project, "vendor"), { recursive: true });
+
+    const unprotected = context([
+      cache({ key: "deps-feature", fallbackKeys: ["deps-$CI_COMMIT_REF_SLUG"], keySuffix: "-non_protected" }),
+    ]);
+    await restoreJobCaches(unprotected, store, project);
+    expect(unprotected.text()).toContain("Checking cache for deps-feature-non_protected...");
+    expect(unprotected.text()).toContain("Checking cache for deps-main-non_protected...");
+    expect(unprotected.text()).not.toContain("Successfully extracted cache");
+
+    const files = cache({ key: { files: ["missing.lock"], prefix: "npm" }, keySuffix: "-protected" });
+    expect(await cacheKeyOf(files, unprotected.job, project)).toBe("npm-default-protected");
+  });
+
   it("honours policy and when: pull never saves, push never restores, on_success skips a failed job", async () => {
     await mkdir(path.join(project, "vendor"));
     await writeFile(path.join(project, "vendor/lib.txt"), "x");

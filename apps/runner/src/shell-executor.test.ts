@@ -164,6 +164,31 @@ describe("shell executor", () => {
     );
   });
 
+  // The server times a job out from its claim, so its cancel ("timeout") usually comes before the runner's
+  // own timer: the job still ends as a timeout, and its after_script still runs (GitLab runs after_script
+  // after a timeout: https://docs.gitlab.com/ci/yaml/#after_script).
+  it("still runs after_script when the server's timeout cancel stops the job, and fails it as a timeout", async () => {
+    const timedOut = job(61, ["echo waiting", "sleep 60"]);
+    timedOut.steps.push({
+      name: "after_script",
+      script: ['echo "after: $CI_JOB_STATUS"'],
+      timeoutS: 60,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), timedOut);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("timeout");
+    expect(await run.result).toEqual({
+      state: "failed",
+      exitCode: null,
+      failureReason: "stuck_or_timeout_failure",
+    });
+    expect(run.trace().toString()).toContain(
+      '\nRunning after_script\n$ echo "after: $CI_JOB_STATUS"\nafter: failed\n',
+    );
+  });
+
   it("runs after_script in the same directory after a failure, without changing the outcome", async () => {
     const failing = job(7, ["echo state > state.txt", "exit 3"]);
     failing.steps.push({

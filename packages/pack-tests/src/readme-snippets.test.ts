@@ -5,10 +5,9 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readSnippets } from "./readme-snippets.js";
+import { commandLines, freePort, readSnippets } from "./readme-snippets.js";
 import { WORKSPACE_ROOT } from "./workspace-root.js";
 
 const README = path.join(WORKSPACE_ROOT, "README.md");
@@ -23,21 +22,7 @@ const rootScripts = (
   }
 ).scripts;
 
-/** The command lines of a sh block, without comments. */
-const commands = (code: string) =>
-  code
-    .split("\n")
-    .map((line) => line.replace(/\s+#.*$/, "").trim())
-    .filter((line) => line !== "");
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, "close");
-  return port;
-}
+const commands = commandLines;
 
 describe("the README", () => {
   it("has the snippets this test runs, in this order", () => {

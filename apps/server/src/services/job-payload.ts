@@ -5,6 +5,7 @@ import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
+import { jobCaches } from "./job-caches.js";
 import { variablesForJob } from "./project-variables.js";
 import { isRefProtected } from "./protected-branches.js";
 
@@ -203,6 +204,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           exclude: a.exclude ?? [],
           when: a.when,
           expireIn: a.expireIn ?? null,
+          ...(a.untracked ? { untracked: true } : {}),
           reportsDotenv: a.reportsDotenv ?? [],
           reportsJunit: a.reportsJunit ?? [],
         }
@@ -212,7 +214,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     // Builds made before run specs were kept (or through the API) carry image and services by name only.
     image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
     services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
-    cache: build.runSpec?.cache ?? [],
+    cache: jobCaches(build.runSpec?.cache ?? [], isProtectedRef(build, project?.defaultBranch ?? "main")),
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }
