@@ -214,7 +214,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     // Builds made before run specs were kept (or through the API) carry image and services by name only.
     image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
     services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
-    cache: jobCaches(build.runSpec?.cache ?? [], isProtectedRef(build, project?.defaultBranch ?? "main")),
+    cache: jobCaches(build.runSpec?.cache ?? [], isRefProtected(c.store, build.projectId, build)),
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }
