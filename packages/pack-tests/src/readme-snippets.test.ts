@@ -11,8 +11,9 @@ import { commandLines, freePort, readSnippets } from "./readme-snippets.js";
 import { WORKSPACE_ROOT } from "./workspace-root.js";
 
 const README = path.join(WORKSPACE_ROOT, "README.md");
-// Commands and code, in order; yaml blocks show the contents of files (CI and variables files), not commands.
-const snippets = readSnippets(README).filter((s) => s.lang !== "yaml");
+// Commands and code, in order; yaml blocks show the contents of files (CI and variables files) and text
+// blocks show output, not commands.
+const snippets = readSnippets(README).filter((s) => s.lang !== "yaml" && s.lang !== "text");
 const snippetsDir = path.resolve(import.meta.dirname, "..", ".snippets");
 afterAll(() => rmSync(snippetsDir, { recursive: true, force: true }));
 
