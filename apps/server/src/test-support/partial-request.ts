@@ -3,6 +3,9 @@
 
 import { request } from "node:http";
 
+/** The byte every body is filled with, so a test can check what the server stored. */
+export const FILL_BYTE = 32;
+
 export interface PartialReply {
   status: number;
   body: string;
@@ -40,7 +43,7 @@ export function partialRequest(
     req.on("error", (e) => {
       if (!req.destroyed) reject(e);
     });
-    const piece = Buffer.alloc(64 * 1024, 32);
+    const piece = Buffer.alloc(64 * 1024, FILL_BYTE);
     const pump = () => {
       while (sent < sendBytes) {
         sent += piece.byteLength;
