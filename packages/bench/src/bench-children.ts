@@ -80,6 +80,9 @@ export async function measure(
 }
 
 /** The median of `xs`. */
+/** A number from the environment (benchmark sizes and durations), or its default. */
+export const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? Number.NaN;

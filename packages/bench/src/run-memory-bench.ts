@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   canPin,
+  env,
   firstLine,
   loadAverage,
   loadRun,
@@ -19,7 +20,6 @@ import {
 } from "./bench-children.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_MEMORY_BUILDS", 1_000_000);
 const TRACES = 1000;
 const RUN_MS = env("BENCH_MEMORY_RUN_MS", 10_000);

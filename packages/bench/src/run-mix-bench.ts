@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   canPin,
+  env,
   firstLine,
   loadAverage,
   loadRun,
@@ -25,7 +26,6 @@ import type { LoadOptions, MixRequest } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
 import { type RecordedResponses, recordResponse } from "./record-responses.js";
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
 const DURATION_MS = env("BENCH_DURATION_MS", 2000);

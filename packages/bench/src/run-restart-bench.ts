@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   canPin,
+  env,
   firstLine,
   loadAverage,
   loadRun,
@@ -23,7 +24,6 @@ import {
 } from "./bench-children.js";
 import { mixReads } from "./mix-requests.js";
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_RESTART_BUILDS", 120_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 10);
 const WINDOW_MS = env("BENCH_WINDOW_MS", 1000);
