@@ -2,10 +2,10 @@
 // the same transaction as every insert or status change (so list pagination never runs COUNT(*)).
 
 import type { Build, BuildStatus } from "@buildsim/core";
-import type Database from "better-sqlite3";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
+import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
   id: number;
@@ -298,15 +298,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     `${SELECT} WHERE b.project_id = ? AND b.resource_group = ? AND b.status IN ('waiting_for_resource', 'pending', 'running') ORDER BY b.id`,
   );
   // List queries vary only by how many statuses they filter on; prepare each shape once.
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepared = statementCache(db);
 
   return {
     ...createBuildQueueQueries(db),

@@ -1,10 +1,10 @@
 // Pipelines: a commit's run of builds, with the status computed from them and saved here.
 
 import type { Pipeline } from "@buildsim/core";
-import type Database from "better-sqlite3";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
+import { statementCache } from "./statement-cache.js";
 
 /** A `pipelines` row as SQLite returns it. */
 export interface PipelineRow {
@@ -95,15 +95,7 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepared = statementCache(db);
 
   return {
     get(id: number): Pipeline | undefined {
