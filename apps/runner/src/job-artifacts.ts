@@ -18,6 +18,7 @@ import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { readDotenvReports } from "./read-dotenv-report.js";
 import type { JobStageFailure } from "./run-job-script.js";
 import { sectionLine } from "./trace-lines.js";
+import { untrackedFiles, untrackedLine } from "./untracked-files.js";
 
 /** Downloads and unpacks the artifacts of the job's dependencies; a failure ends the job. */
 export async function downloadDependencies(
@@ -66,7 +67,7 @@ export async function downloadDependencies(
 /** `artifacts:paths` are due: there are some, and `artifacts:when` matches the job's state. */
 function archiveDue(job: ExecutorContext["job"], state: "success" | "failed"): boolean {
   const spec = job.artifacts;
-  if (!spec || spec.paths.length === 0) return false;
+  if (!spec || (spec.paths.length === 0 && !spec.untracked)) return false;
   return spec.when === "always" || spec.when === (state === "success" ? "on_success" : "on_failure");
 }
 
@@ -80,7 +81,13 @@ async function collectAndUploadArtifacts(
 ): Promise<JobStageFailure | null> {
   const spec = job.artifacts!;
   trace("Uploading artifacts...\n");
-  const files = await selectAndTrace(projectDir, spec.paths, spec.exclude, trace);
+  const files = await selectAndTrace(
+    projectDir,
+    spec.paths,
+    spec.exclude,
+    trace,
+    spec.untracked ? job : null,
+  );
   if (files.length === 0) return null;
   const archive = await zipFiles(projectDir, files);
   return upload(job, trace, archive, spec.expireIn, { type: "archive" }, fetchFn, baseUrl, signal);
@@ -111,12 +118,16 @@ export async function uploadJunitReport(
   return upload(job, trace, body, expireIn, { type: "junit" }, fetchFn, baseUrl, signal);
 }
 
-/** The files `paths` select, with GitLab Runner's line per pattern; none → its `No files to upload`. */
+/**
+ * The files `paths` select, with GitLab Runner's line per pattern, plus (for `untracked: true`) the files
+ * `untrackedOf`'s job made, minus `exclude`; none → Runner's `No files to upload`.
+ */
 async function selectAndTrace(
   projectDir: string,
   paths: string[],
   exclude: string[],
   trace: ExecutorContext["trace"],
+  untrackedOf: ExecutorContext["job"] | null = null,
 ): Promise<string[]> {
   const selection = await selectArtifactFiles(projectDir, paths, exclude);
   for (const { pattern, fileCount } of selection.patterns) {
@@ -126,8 +137,14 @@ async function selectAndTrace(
         : `WARNING: ${pattern}: no matching files. Ensure that the artifact path is relative to the working directory\n`,
     );
   }
-  if (selection.files.length === 0) trace("ERROR: No files to upload\n");
-  return selection.files;
+  const files = new Set(selection.files);
+  if (untrackedOf) {
+    const untracked = await untrackedFiles(projectDir, untrackedOf, exclude);
+    trace(untrackedLine(untracked.length));
+    for (const file of untracked) files.add(file);
+  }
+  if (files.size === 0) trace("ERROR: No files to upload\n");
+  return [...files].sort();
 }
 
 /** Sends one upload and traces its outcome as GitLab Runner does; an error is the job's `api_failure`. */

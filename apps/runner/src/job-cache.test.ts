@@ -62,6 +62,29 @@ describe("job caches", () => {
     expect(await cacheKeyOf(cache({ key: "deps-$CI_COMMIT_REF_SLUG" }), job, project)).toBe("deps-main");
   });
 
+  it("expands variables within variables in the key, prefix, fallback keys and key:files paths", async () => {
+    // cache:key is expanded by GitLab Runner's internal mechanism (Go's os.Expand over the job's variables,
+    // which GitLab already expanded recursively): https://docs.gitlab.com/ci/variables/where_variables_can_be_used/
+    await mkdir(path.join(project, "web"));
+    await writeFile(path.join(project, "web", "yarn.lock"), "{}\n");
+    const blob = createHash("sha1").update("blob 3\0{}\n").digest("hex");
+    const digest = createHash("sha1").update(blob).digest("hex");
+    const { job } = context([]);
+    job.variables = [
+      { key: "APP", value: "web", public: true },
+      { key: "LOCK", value: "$APP/yarn.lock", public: true },
+      { key: "PREFIX", value: "$APP-deps", public: true },
+    ];
+    expect(await cacheKeyOf(cache({ key: "$PREFIX-$$literal" }), job, project)).toBe("web-deps-$literal");
+    expect(await cacheKeyOf(cache({ key: { files: ["$LOCK"], prefix: "$PREFIX" } }), job, project)).toBe(
+      `web-deps-${digest}`,
+    );
+    const restoring = { ...context([cache({ key: "missing", fallbackKeys: ["$PREFIX-main"] })]) };
+    restoring.job.variables = job.variables;
+    await restoreJobCaches(restoring, store, project);
+    expect(restoring.text()).toContain("Checking cache for web-deps-main...\n");
+  });
+
   it("saves the paths after a successful job and restores them into the next job, with Runner's lines", async () => {
     await mkdir(path.join(project, "vendor"));
     await writeFile(path.join(project, "vendor/lib.txt"), "kept");
@@ -91,6 +114,28 @@ describe("job caches", () => {
       /Checking cache for deps-feature\.\.\.\n[\s\S]*?not found\n[\s\S]*Checking cache for deps-main/,
     );
     expect(await readFile(path.join(project, "vendor/lib.txt"), "utf8")).toBe("from main");
+  });
+
+  // GitLab appends `-protected` / `-non_protected` to the key and to each fallback key (app/models/ci/build.rb
+  // `cache`); the server sends it as `keySuffix`. A protected ref's cache is not restored on another ref.
+  it("appends the server's key suffix to the key and the fallback keys, keeping protected caches apart", async () => {
+    await mkdir(path.join(project, "vendor"));
+    await writeFile(path.join(project, "vendor/lib.txt"), "from protected main");
+    const saving = context([cache({ key: "deps-$CI_COMMIT_REF_SLUG", keySuffix: "-protected" })]);
+    await saveJobCaches(saving, store, project, "success");
+    expect(saving.text()).toContain("Creating cache deps-main-protected...");
+    await rm(path.join(project, "vendor"), { recursive: true });
+
+    const unprotected = context([
+      cache({ key: "deps-feature", fallbackKeys: ["deps-$CI_COMMIT_REF_SLUG"], keySuffix: "-non_protected" }),
+    ]);
+    await restoreJobCaches(unprotected, store, project);
+    expect(unprotected.text()).toContain("Checking cache for deps-feature-non_protected...");
+    expect(unprotected.text()).toContain("Checking cache for deps-main-non_protected...");
+    expect(unprotected.text()).not.toContain("Successfully extracted cache");
+
+    const files = cache({ key: { files: ["missing.lock"], prefix: "npm" }, keySuffix: "-protected" });
+    expect(await cacheKeyOf(files, unprotected.job, project)).toBe("npm-default-protected");
   });
 
   it("honours policy and when: pull never saves, push never restores, on_success skips a failed job", async () => {

@@ -5,22 +5,25 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { expandRunner } from "@buildsim/ci-config";
 import type { JobCache, JobPayload } from "@buildsim/core";
 import { unzipInto, zipFiles } from "./artifacts-transfer.js";
 import type { ExecutorContext } from "./executor.js";
-import { listSourceFiles } from "./list-source-files.js";
+import { expandJobVariables } from "./job-variables.js";
 import { selectArtifactFiles } from "./match-artifact-paths.js";
 import { sectionLine } from "./trace-lines.js";
+import { untrackedFiles, untrackedLine } from "./untracked-files.js";
 
 /** Where caches live: `<rootDir>/<project path>/<key>.zip`, shared by every pipeline of the project. */
 export interface JobCacheStore {
   rootDir: string;
 }
 
-const expand = (text: string, job: JobPayload) => {
-  const values = new Map(job.variables.map((v) => [v.key, v.value]));
-  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_m, a?: string, b?: string) => values.get((a ?? b)!) ?? "");
-};
+/**
+ * `cache:key` (string, `prefix`, `files`) and `fallback_keys` with the job's variables, as GitLab Runner
+ * expands them: Go's `os.Expand` over the values it prepared (themselves expanded once).
+ */
+const expand = (text: string, job: JobPayload) => expandRunner(text, expandJobVariables(job.variables));
 
 /** A git blob id: what GitLab hashes for `key:files` (the files' contents at the pipeline's commit). */
 function blobId(content: Buffer): string {
@@ -30,12 +33,22 @@ function blobId(content: Buffer): string {
 /**
  * The cache's key as GitLab computes it: a string key with the job's variables expanded; for `key:files`,
  * the SHA1 of the sorted, unique blob ids of the matching files joined by `-` ("default" when none
- * exist), after `prefix-` when there is one (lib/gitlab/ci/pipeline/seed/build/cache.rb).
+ * exist), after `prefix-` when there is one (lib/gitlab/ci/pipeline/seed/build/cache.rb). Then the
+ * server's `keySuffix` (`-protected` / `-non_protected`, app/models/ci/build.rb `cache`).
  */
 export async function cacheKeyOf(cache: JobCache, job: JobPayload, projectDir: string): Promise<string> {
+  return (await unsuffixedKey(cache, job, projectDir)) + (cache.keySuffix ?? "");
+}
+
+/** `fallback_keys`, expanded, each with the server's suffix as GitLab appends it to them too. */
+function fallbackKeysOf(cache: JobCache, job: JobPayload): string[] {
+  return cache.fallbackKeys.map((key) => expand(key, job) + (cache.keySuffix ?? ""));
+}
+
+async function unsuffixedKey(cache: JobCache, job: JobPayload, projectDir: string): Promise<string> {
   if (typeof cache.key === "string") return expand(cache.key, job) || "default";
   const ids: string[] = [];
-  for (const pattern of cache.key.files) {
+  for (const pattern of cache.key.files.map((file) => expand(file, job))) {
     const files = pattern.includes("*")
       ? (await selectArtifactFiles(projectDir, [pattern], [])).files
       : [pattern];
@@ -69,7 +82,7 @@ export async function restoreJobCaches(
       trace(`Not downloading cache ${key} due to policy\n`);
       continue;
     }
-    for (const candidate of [key, ...cache.fallbackKeys.map((k) => expand(k, job))]) {
+    for (const candidate of [key, ...fallbackKeysOf(cache, job)]) {
       trace(`Checking cache for ${candidate}...\n`);
       const archive = await readFile(archivePath(store, job, candidate)).catch(() => null);
       if (!archive) {
@@ -84,14 +97,6 @@ export async function restoreJobCaches(
       break;
     }
   }
-}
-
-/** Files in the project directory that are not among the job's sources (`untracked: true`). */
-async function untrackedFiles(projectDir: string, job: JobPayload): Promise<string[]> {
-  const all = (await selectArtifactFiles(projectDir, ["**"], [])).files;
-  if (!job.sourceDir) return all;
-  const tracked = new Set(await listSourceFiles(job.sourceDir));
-  return all.filter((file) => !tracked.has(file));
 }
 
 /** Saves each cache whose policy pushes and whose `when` matches how the job went. */
@@ -123,7 +128,7 @@ export async function saveJobCaches(
     const files = new Set(selection.files);
     if (cache.untracked) {
       const untracked = await untrackedFiles(projectDir, job);
-      trace(`untracked: found ${untracked.length} files\n`);
+      trace(untrackedLine(untracked.length));
       for (const file of untracked) files.add(file);
     }
     const target = archivePath(store, job, key);

@@ -1,9 +1,11 @@
 // Jobs die with their runner, even under kill -9: a small reaper process watches a pipe from the runner and,
 // when it closes (the runner exited, however), kills every job process group still registered and removes
-// the runner's labelled containers and networks. Its supervision does not need the runner alive.
+// this runner process's labelled containers and networks and its build directory. Its supervision does not
+// need the runner alive.
 //
 //   runner ──stdin pipe: "+PGID" / "-PGID" lines──▶ reaper (own process group, ignores SIGINT/SIGTERM/SIGHUP)
-//   runner dies ──▶ pipe EOF ──▶ reaper: SIGKILL each group, remove containers/networks by label, exit
+//   runner dies ──▶ pipe EOF ──▶ reaper: SIGKILL each group, remove containers/networks by instance label
+//                                       and the instance's build directory, exit
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -24,10 +26,12 @@ export interface JobReaper extends ProcessGroupRegistry {
 }
 
 export interface JobReaperOptions {
-  /** The runner's label value; the reaper removes containers and networks carrying it. */
-  runnerKey: string;
+  /** The runner process's instance id; the reaper removes the containers and networks labelled with it. */
+  instanceId: string;
   /** Sweep Docker objects too (only when the docker executor may have made some). */
   docker: boolean;
+  /** This runner process's build directory, removed last. */
+  buildsDir?: string;
 }
 
 // Beside a bundle (the CLI's) the reaper is bundled too, as reaper-main.cjs; in the package it is the .js.
@@ -40,7 +44,7 @@ const reaperMain = existsSync(bundled)
 export function startJobReaper(options: JobReaperOptions): JobReaper {
   const child: ChildProcess = spawn(
     process.execPath,
-    [reaperMain, options.runnerKey, options.docker ? "docker" : "no-docker"],
+    [reaperMain, options.instanceId, options.docker ? "docker" : "no-docker", options.buildsDir ?? ""],
     { detached: true, stdio: ["pipe", "ignore", "ignore"] },
   );
   child.unref();

@@ -1,8 +1,10 @@
-// The reaper process (see job-reaper.ts): `node reaper-main.js RUNNER_KEY docker|no-docker`, fed on stdin.
+// The reaper process (see job-reaper.ts): `node reaper-main.js INSTANCE_ID docker|no-docker [BUILDS_DIR]`,
+// fed on stdin.
 
+import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
-const [runnerKey = "", mode = "no-docker"] = process.argv.slice(2);
+const [instanceId = "", mode = "no-docker", buildsDir = ""] = process.argv.slice(2);
 const groups = new Set<number>();
 
 // A terminal's Ctrl-C or hang-up reaches the whole session: the reaper outlives them to do its work.
@@ -29,10 +31,14 @@ async function sweep(): Promise<void> {
       // Gone already.
     }
   }
-  if (mode !== "docker" || !runnerKey) return;
-  const [{ default: Docker }, { removeLabelled, RUNNER_LABEL }] = await Promise.all([
-    import("dockerode"),
-    import("./docker/remove-labelled.js"),
-  ]);
-  await removeLabelled(new Docker(), [`${RUNNER_LABEL}=${runnerKey}`]).catch(() => {});
+  if (mode === "docker" && instanceId) {
+    const [{ default: Docker }, { removeLabelled }, { INSTANCE_LABEL }] = await Promise.all([
+      import("dockerode"),
+      import("./docker/remove-labelled.js"),
+      import("./runner-instance.js"),
+    ]);
+    // Only this runner process's: another process of the same runner (same token) keeps its containers.
+    await removeLabelled(new Docker(), [`${INSTANCE_LABEL}=${instanceId}`]).catch(() => {});
+  }
+  if (buildsDir) await rm(buildsDir, { recursive: true, force: true });
 }

@@ -87,17 +87,31 @@ export async function runJobScript(
     clock.clearTimeout(timer);
     let dotenvVariables: Array<{ key: string; value: string }> = [];
     const state = end ? "failed" : "success";
-    // A job the server canceled or the runner is abandoning stops now; a timed-out one still cleans up.
-    if (!context.signal.aborted) {
+    // A job the runner is abandoning stops now, a canceled one runs only its after_script (below); a
+    // timed-out one still cleans up,
+    // whether the runner's timer or the server's (which often fires first: it counts from the claim)
+    // stopped it. After the server's, the context signal is spent: later work gets a signal of its own.
+    const serverTimedOut = context.signal.aborted && context.signal.reason === "timeout";
+    const after = serverTimedOut ? new AbortController().signal : context.signal;
+    if (!after.aborted) {
       for (const step of job.steps) {
         if (step.name !== "after_script" || !shouldRun(step.when, state)) continue;
         trace(sectionLine("Running after_script"));
-        await runAfterScript(step, hooks, context.signal, clock, trace, state);
+        await runAfterScript(step, hooks, after, clock, trace, state);
       }
       // Canceled during after_script: nothing is uploaded.
-      const late = context.signal.aborted ? null : await hooks.finalize?.(state, context.signal);
+      const late = after.aborted ? null : await hooks.finalize?.(state, after);
       if (late && !end) end = late;
-      if (!context.signal.aborted) dotenvVariables = (await hooks.dotenv?.(end ? "failed" : "success")) ?? [];
+      if (!after.aborted) dotenvVariables = (await hooks.dotenv?.(end ? "failed" : "success")) ?? [];
+    } else if (context.signal.reason === "canceled") {
+      // GitLab 17.0+ runs a canceled job's after_script (CI_JOB_STATUS=canceled) once the script is killed,
+      // bounded by its own timeout; nothing is uploaded afterwards.
+      // https://docs.gitlab.com/ci/yaml/script/#skip-after_script-commands-if-a-job-is-canceled
+      for (const step of job.steps) {
+        if (step.name !== "after_script") continue;
+        trace(sectionLine("Running after_script"));
+        await runAfterScript(step, hooks, new AbortController().signal, clock, trace, "canceled");
+      }
     }
     if (context.signal.aborted && !end) end = abortedEnd(context.signal.reason, job.timeoutS * 1000);
     const result: ExecutionResult = end
@@ -153,7 +167,7 @@ async function runAfterScript(
   cancel: AbortSignal,
   clock: Clock,
   trace: (data: string) => void,
-  state: "success" | "failed",
+  state: "success" | "failed" | "canceled",
 ): Promise<void> {
   const abort = new AbortController();
   const forward = () => abort.abort(cancel.reason);

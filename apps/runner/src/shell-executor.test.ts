@@ -103,6 +103,42 @@ describe("shell executor", () => {
     expect(run.trace().toString()).toMatch(/ERROR: Job failed: canceled\n$/);
   });
 
+  it("runs after_script of a canceled job with CI_JOB_STATUS=canceled, the script killed first", async () => {
+    // GitLab 17.0+: "after_script commands run when a job is canceled" with CI_JOB_STATUS=canceled
+    // (https://docs.gitlab.com/ci/yaml/script/#skip-after_script-commands-if-a-job-is-canceled).
+    const canceled = job(42, ["echo started > state.txt", "sleep 60"]);
+    canceled.steps.push({
+      name: "after_script",
+      script: ['echo "status=$CI_JOB_STATUS after $(cat state.txt)"'],
+      timeoutS: 10,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), canceled);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("canceled");
+    expect(await run.result).toEqual({ state: "failed", exitCode: null });
+    expect(run.trace().toString()).toMatch(
+      /\$ sleep 60\n\nRunning after_script\n.*\nstatus=canceled after started\n\nERROR: Job failed: canceled\n$/s,
+    );
+  });
+
+  it("bounds a canceled job's after_script by its own timeout", async () => {
+    const canceled = job(43, ["sleep 60"]);
+    canceled.steps.push({
+      name: "after_script",
+      script: ["sleep 60"],
+      timeoutS: 0.3,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), canceled);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("canceled");
+    expect(await run.result).toEqual({ state: "failed", exitCode: null });
+    expect(run.trace().toString()).toContain("WARNING: after_script timed out after 300ms\n");
+  });
+
   it("SIGKILLs processes that ignore SIGTERM once the grace period is over", async () => {
     const pidDir = await mkdtemp(path.join(tempDir, "pids-"));
     const run = runExecutor(
@@ -125,6 +161,31 @@ describe("shell executor", () => {
     });
     expect(run.trace().toString()).toMatch(
       /\$ sleep 60\n\nERROR: Job failed: execution took longer than 300ms seconds\n$/,
+    );
+  });
+
+  // The server times a job out from its claim, so its cancel ("timeout") usually comes before the runner's
+  // own timer: the job still ends as a timeout, and its after_script still runs (GitLab runs after_script
+  // after a timeout: https://docs.gitlab.com/ci/yaml/#after_script).
+  it("still runs after_script when the server's timeout cancel stops the job, and fails it as a timeout", async () => {
+    const timedOut = job(61, ["echo waiting", "sleep 60"]);
+    timedOut.steps.push({
+      name: "after_script",
+      script: ['echo "after: $CI_JOB_STATUS"'],
+      timeoutS: 60,
+      when: "always",
+      allowFailure: false,
+    });
+    const run = runExecutor(executor(), timedOut);
+    await run.traceContains("$ sleep 60\n");
+    run.abort("timeout");
+    expect(await run.result).toEqual({
+      state: "failed",
+      exitCode: null,
+      failureReason: "stuck_or_timeout_failure",
+    });
+    expect(run.trace().toString()).toContain(
+      '\nRunning after_script\n$ echo "after: $CI_JOB_STATUS"\nafter: failed\n',
     );
   });
 

@@ -98,7 +98,8 @@ describe("simulate executor", () => {
     );
   });
 
-  it("stops when canceled, without after_script", async () => {
+  it("stops when canceled, then runs after_script with CI_JOB_STATUS=canceled (GitLab 17.0+)", async () => {
+    // https://docs.gitlab.com/ci/yaml/script/#skip-after_script-commands-if-a-job-is-canceled
     const { executor } = setUp();
     const job = makeJobPayload({ id: 8, script: ["echo started", "sleep 100000"] });
     job.steps.push({
@@ -112,6 +113,8 @@ describe("simulate executor", () => {
     await run.traceContains("$ sleep 100000\n");
     run.abort("canceled");
     expect(await run.result).toEqual({ state: "failed", exitCode: null });
-    expect(run.trace().toString()).toMatch(/\$ sleep 100000\n\nERROR: Job failed: canceled\n$/);
+    expect(run.trace().toString()).toMatch(
+      /\$ sleep 100000\n\nRunning after_script\n\$ echo after\nafter\n\nERROR: Job failed: canceled\n$/,
+    );
   });
 });

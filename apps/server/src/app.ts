@@ -3,6 +3,8 @@
 import type { Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
+import { DEFAULT_MAX_ANONYMOUS_BODY_BYTES } from "./http/read-body.js";
+import { createReadCache, type ReadCache } from "./http/read-cache.js";
 import { ResponseCache } from "./http/response-cache.js";
 import type { ApiProfile } from "./profile.js";
 import { type BuildActions, createBuildActions } from "./services/build-actions.js";
@@ -32,6 +34,8 @@ export interface App {
   /** Trigger jobs' downstream pipelines, created once a bridge is pending (see `createApp`). */
   downstream: DownstreamPipelines;
   maxBodyBytes: number;
+  /** Largest body read from a request with no token in its headers or query. */
+  maxAnonymousBodyBytes: number;
   log: (line: string) => void;
   /** Token (+ sudo) → the caller or the error authenticating it, valid until the next write. */
   authMemo: VersionedMemo<User | ApiError>;
@@ -39,6 +43,8 @@ export interface App {
   projectMemo: VersionedMemo<Project | undefined>;
   /** Rendered list responses, valid until the next write. */
   responseCache: ResponseCache;
+  /** Build and job entities and their list pages, dropped only where a write changed them; null = off. */
+  readCache: ReadCache | null;
   /** Where `GET /templates/gitlab_ci_ymls/:key` reads templates from; null serves none. */
   ciTemplatesDir: string | null;
 }
@@ -51,10 +57,14 @@ export interface AppOptions {
   generateToken: () => string;
   webUrl: () => string;
   maxBodyBytes: number;
+  /** @default 64 KiB */
+  maxAnonymousBodyBytes?: number;
   log: (line: string) => void;
   events?: ServerEvents;
   /** @default null */
   ciTemplatesDir?: string | null;
+  /** Bytes the build/job read cache may hold, or false for none (every read renders). @default 32 MiB */
+  readCache?: number | false;
 }
 
 /** Wires the services around `store`. */
@@ -118,10 +128,17 @@ export function createApp(o: AppOptions): App {
     createPipeline,
     downstream,
     maxBodyBytes: o.maxBodyBytes,
+    maxAnonymousBodyBytes: o.maxAnonymousBodyBytes ?? DEFAULT_MAX_ANONYMOUS_BODY_BYTES,
     log: o.log,
-    authMemo: new VersionedMemo(version),
-    projectMemo: new VersionedMemo(version),
-    responseCache: new ResponseCache(version, () => o.clock().getTime()),
+    // Users, tokens and projects are not build or pipeline rows: only a write elsewhere can change them.
+    authMemo: new VersionedMemo(() => o.store.changes.global),
+    projectMemo: new VersionedMemo(() => o.store.changes.global),
+    responseCache: new ResponseCache(
+      version,
+      () => o.clock().getTime(),
+      o.readCache === false ? 0 : undefined,
+    ),
     ciTemplatesDir,
+    readCache: o.readCache === false ? null : createReadCache(o.store.changes, o.readCache),
   };
 }

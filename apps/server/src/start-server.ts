@@ -53,6 +53,8 @@ export interface StartServerOptions {
   webUrl?: string;
   /** @default 1 MiB */
   maxBodyBytes?: number;
+  /** Largest body read before the caller is known (no token in the headers or query). @default 64 KiB */
+  maxAnonymousBodyBytes?: number;
   /** Where unexpected errors are logged. @default console.error */
   log?: (line: string) => void;
   /**
@@ -76,6 +78,11 @@ export interface StartServerOptions {
    * @default the build shipped in this package (`dist/ui`), when present
    */
   webUiDir?: string | false;
+  /**
+   * Bytes the build/job read cache may hold (rendered entities and list pages), or false to render
+   * every read (the oracle the cache is tested against). @default 32 MiB
+   */
+  readCache?: number | false;
 }
 
 /** What an extension gets to plug into. */
@@ -168,10 +175,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     generateToken,
     webUrl: () => options.webUrl ?? store.settings.get("web_url") ?? serverUrl,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(options.maxAnonymousBodyBytes === undefined
+      ? {}
+      : { maxAnonymousBodyBytes: options.maxAnonymousBodyBytes }),
     log: options.log ?? ((line) => console.error(line)),
     events: new ServerEvents(),
     ciTemplatesDir:
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
+    ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
   });
   const router = new Router<RouteHandler>();
   addV3Routes(router);

@@ -95,9 +95,19 @@ export function App() {
     client,
     token,
     user,
+    // A new token is checked before any page uses it: a refused one never reaches the pages, so the
+    // API's refusal shows once, in the sign-in form, and the pages keep what they showed.
     signIn: (t) => {
-      storeToken(t);
-      setToken(t);
+      clientFor(t)
+        .v4.user()
+        .then(
+          () => {
+            setAuthError(null);
+            storeToken(t);
+            setToken(t);
+          },
+          (e: Error) => setAuthError(e.message),
+        );
     },
     signOut: () => {
       storeToken(null);

@@ -32,6 +32,14 @@ export function cpuOf(child: ChildProcess): Promise<number> {
   });
 }
 
+/** A server child's memory usage (RSS, heap) now. */
+export function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { memory: NodeJS.MemoryUsage }) => resolve(m.memory));
+    child.send("memory");
+  });
+}
+
 /** The first JSON line a child prints. */
 export function firstLine<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -72,6 +80,9 @@ export async function measure(
 }
 
 /** The median of `xs`. */
+/** A number from the environment (benchmark sizes and durations), or its default. */
+export const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? Number.NaN;

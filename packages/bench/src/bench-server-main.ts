@@ -4,9 +4,23 @@ import { createStore, startServer } from "@buildsim/server";
 import { BENCH_TOKEN } from "./populate-bench-db.js";
 import { answerCpuQueries } from "./report-cpu.js";
 
-const [dataDir = ".buildsim-bench"] = process.argv.slice(2);
+// An optional heartbeat timeout (the restart benchmark's watchdog starts its work after it) and sweep
+// interval (the mixed benchmark keeps the watchdog out of its measurement).
+const [dataDir = ".buildsim-bench", heartbeatTimeoutMs, sweepIntervalMs = "200"] = process.argv.slice(2);
 const store = createStore({ dataDir });
-const server = await startServer({ store, port: 0, log: (line) => process.stderr.write(`${line}\n`) });
+const server = await startServer({
+  store,
+  port: 0,
+  log: (line) => process.stderr.write(`${line}\n`),
+  ...(heartbeatTimeoutMs === undefined
+    ? {}
+    : {
+        realtime: {
+          heartbeatTimeoutMs: Number(heartbeatTimeoutMs),
+          sweepIntervalMs: Number(sweepIntervalMs),
+        },
+      }),
+});
 process.stdout.write(`${JSON.stringify({ url: server.url, token: BENCH_TOKEN })}\n`);
 answerCpuQueries();
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

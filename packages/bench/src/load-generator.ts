@@ -91,12 +91,15 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
       let head: Buffer | null = null;
       let bodyLeft = -1; // -1 while reading headers
       let sentAt = 0;
+      // Every connection sends at least one request, however late it connects on a busy machine.
+      let first = true;
       const send = () => {
         sentAt = performance.now();
-        if (sentAt >= deadline) {
+        if (sentAt >= deadline && !first) {
           socket.end();
           return;
         }
+        first = false;
         const write = writeFraction > 0 && random() < writeFraction;
         if (write) writeCount++;
         const pool = write ? writes : reads;

@@ -9,8 +9,16 @@ export const BENCH_TOKEN = "bench-admin-token-0001";
 
 const STATUSES = ["success", "failed", "canceled", "success", "running", "pending"] as const;
 
-/** Inserts `buildCount` builds in one transaction (a no-op if the project already exists). */
-export function populateBenchDb(store: Store, buildCount: number): void {
+/** A trace of about 8 KiB: 100 log lines. */
+const TRACE = Buffer.from(
+  Array.from({ length: 100 }, (_, i) => `$ step ${i}: ${"output ".repeat(10)}\n`).join(""),
+);
+
+/**
+ * Inserts `buildCount` builds in one transaction, and a trace for each of the first `traceCount` (a
+ * no-op if the project already exists).
+ */
+export function populateBenchDb(store: Store, buildCount: number, traceCount = 0): void {
   if (store.projects.get(1)) return;
   const at = "2026-01-01T00:00:00.000Z";
   store.transaction(() => {
@@ -92,6 +100,7 @@ export function populateBenchDb(store: Store, buildCount: number): void {
             coverage: id % 3 === 0 ? 87.5 : null,
           }),
         );
+        if (id <= traceCount) store.traces.append(id, 0, TRACE, at);
       }
     }
   });

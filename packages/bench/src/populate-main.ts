@@ -4,7 +4,7 @@
 import { createStore } from "@buildsim/server";
 import { populateBenchDb } from "./populate-bench-db.js";
 
-const [dataDir = ".buildsim-bench", builds = "100000"] = process.argv.slice(2);
+const [dataDir = ".buildsim-bench", builds = "100000", traces = "0"] = process.argv.slice(2);
 const store = createStore({ dataDir });
-populateBenchDb(store, Number(builds));
+populateBenchDb(store, Number(builds), Number(traces));
 store.close();

@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import {
   canPin,
+  env,
   firstLine,
   loadRun,
   mean,
@@ -24,7 +25,6 @@ import {
 import type { LoadOptions } from "./load-generator.js";
 import { recordResponse } from "./record-responses.js";
 
-const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 50);
 const DURATION_MS = env("BENCH_DURATION_MS", 2000);

@@ -61,6 +61,26 @@ describe("files GitLab rejects", () => {
       [".gitlab-ci.yml:4:5: jobs:job:cache:paths config should be an array of strings"],
     ],
     [
+      "more than four caches",
+      "job:\n  script: x\n  cache: [{paths: [a]}, {paths: [b]}, {paths: [c]}, {paths: [d]}, {paths: [e]}]\n",
+      // Entry::Caches::MULTIPLE_CACHE_LIMIT (lib/gitlab/ci/config/entry/caches.rb).
+      [".gitlab-ci.yml:3:3: jobs:job:cache config no more than 4 caches can be created"],
+    ],
+    [
+      "needs:parallel that is a number, a hash without matrix, or a string",
+      "a: {stage: build, script: x, parallel: {matrix: [{X: [1, 2]}]}}\n" +
+        "b:\n  script: x\n  needs:\n    - {job: a, parallel: 2}\n" +
+        "c:\n  script: x\n  needs:\n    - {job: a, parallel: {other: 1}}\n" +
+        "d:\n  script: x\n  needs:\n    - {job: a, parallel: two}\n",
+      // Entry::Product::Parallel (lib/gitlab/ci/config/entry/product/parallel.rb); needs allow matrix only.
+      [
+        '.gitlab-ci.yml:5:16: jobs:b:needs:need:parallel config cannot use "parallel: <number>".',
+        ".gitlab-ci.yml:9:16: jobs:c:needs:need:parallel config contains unknown keys: other",
+        ".gitlab-ci.yml:9:16: jobs:c:needs:need:parallel config missing required keys: matrix",
+        ".gitlab-ci.yml:13:16: jobs:d:needs:need:parallel should be an integer or a hash",
+      ],
+    ],
+    [
       "cache key files with more than two files",
       "job:\n  script: x\n  cache:\n    key:\n      files: [a.lock, b.lock, c.lock]\n    paths: [vendor/]\n",
       [".gitlab-ci.yml:5:7: jobs:job:cache:key:files config has too many items (maximum is 2)"],
@@ -68,7 +88,8 @@ describe("files GitLab rejects", () => {
     [
       "a default cache that is not a hash",
       "default:\n  cache: vendor\njob: {script: x}\n",
-      [".gitlab-ci.yml:2:3: default:cache config should be a hash or an array of hashes"],
+      // Entry::Caches (lib/gitlab/ci/config/entry/caches.rb).
+      [".gitlab-ci.yml:2:3: default:cache config can only be a Hash or an Array"],
     ],
     [
       "a job without script, run or trigger",

@@ -80,6 +80,60 @@ describe("include:inputs with spec:inputs", () => {
   });
 });
 
+describe("spec:inputs rules", () => {
+  // GitLab 18.x conditional inputs (https://docs.gitlab.com/ci/inputs/, gitlab-org/gitlab#563375): the
+  // first rule whose `if` holds for the other inputs gives the options and default; a rule without `if`
+  // is the fallback.
+  const RULED = `spec:
+  inputs:
+    provider:
+      options: [aws, gcp]
+    instance:
+      rules:
+        - if: inputs.provider == 'aws'
+          options: [t3.micro, t3.small]
+          default: t3.micro
+        - options: [e2-small]
+          default: e2-small
+---
+vm:
+  script: create $[[ inputs.instance ]]
+`;
+  const loadRuled = (inputs: string) =>
+    load(`include:\n  - local: ruled.yml\n    inputs: ${inputs}\n`, { "ruled.yml": RULED });
+  const script = (inputs: string) => {
+    const { config } = loadRuled(inputs);
+    return config?.jobs.find((j) => j.name === "vm")?.script;
+  };
+
+  it("takes the options and default of the first rule that holds", () => {
+    expect(script("{provider: aws}")).toEqual(["create t3.micro"]);
+    expect(script("{provider: aws, instance: t3.small}")).toEqual(["create t3.small"]);
+    expect(script("{provider: gcp}")).toEqual(["create e2-small"]);
+  });
+
+  it("refuses a value outside the matching rule's options", () => {
+    expect(loadRuled("{provider: gcp, instance: t3.small}").problems.map(formatProblem)).toEqual([
+      expect.stringContaining(
+        "`instance` input: `t3.small` cannot be used because it is not in the list of allowed options",
+      ),
+    ]);
+  });
+
+  it("refuses rules beside options or default, and a rule whose if is not an expression", () => {
+    const bad = RULED.replace("      rules:", "      default: x\n      rules:").replace(
+      "if: inputs.provider == 'aws'",
+      "if: inputs.provider ==",
+    );
+    const found = load(`include:\n  - local: ruled.yml\n    inputs: {provider: aws}\n`, {
+      "ruled.yml": bad,
+    }).problems.map(formatProblem);
+    expect(found.join("\n")).toContain(
+      "header:spec:inputs:instance rules cannot be used with options or default",
+    );
+  });
+});
+
 describe("interpolation functions", () => {
   // https://docs.gitlab.com/ci/inputs/#predefined-interpolation-functions
   const template = (expr: string) =>

@@ -75,7 +75,8 @@ it.each([
     "a:\n  script: x\n  needs: b\nc:\n  script: x\n  needs: [{artifacts: true}]\n",
     [
       ".gitlab-ci.yml:3:3: jobs:a:needs config should be an array",
-      ".gitlab-ci.yml:6:11: jobs:c:needs:need config must be a string or a hash with a job",
+      // Entry::Need::UnknownStrategy (lib/gitlab/ci/config/entry/need.rb).
+      ".gitlab-ci.yml:6:11: jobs:c:needs:need has an unsupported type",
     ],
   ],
   [

@@ -9,7 +9,7 @@ import { type CiFileReader, type IncludeOptions, loadWithIncludes } from "./load
 import { readArtifacts } from "./read-artifacts.js";
 import { readCache } from "./read-cache.js";
 import { readRetry } from "./read-failure-handling.js";
-import { type JobDefaults, type JobDraft, readJob } from "./read-job.js";
+import { type JobDefaults, type JobDraft, NO_DEFAULTS, readJob } from "./read-job.js";
 import { checkIdTokens } from "./read-job-keywords.js";
 import { readRules } from "./read-rules.js";
 import {
@@ -99,18 +99,7 @@ function readStages(scope: EntryScope): string[] {
 }
 
 function readDefaults(root: EntryScope): JobDefaults {
-  const defaults: JobDefaults = {
-    beforeScript: null,
-    afterScript: null,
-    image: null,
-    services: null,
-    cache: null,
-    tags: null,
-    timeoutS: null,
-    retry: null,
-    artifacts: null,
-    interruptible: null,
-  };
+  const defaults: JobDefaults = { ...NO_DEFAULTS };
   // Deprecated root-level keywords act as defaults; `default:` wins over them.
   const scopes: EntryScope[] = [root];
   if (root.hash.default !== undefined) {

@@ -13,6 +13,7 @@ import {
   type ScalarTag,
   type Tags,
 } from "yaml";
+import { rubyNumberText } from "./ruby-scalar.js";
 import { ProblemList, type SourcePos, setLocs } from "./source-pos.js";
 
 /** A `!reference [job, key, …]` tag, resolved after includes and `extends` are merged. */
@@ -102,6 +103,37 @@ export function parseYaml(file: string, source: string): ParsedYaml {
   return { value, header: spec, problems };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A numeric scalar's value as GitLab would store it, or undefined for anything else. */
+function numberText(node: unknown): string | undefined {
+  if (!isScalar(node) || typeof node.value !== "number" || node.type !== "PLAIN") return undefined;
+  return rubyNumberText(node.value, node.source ?? "");
+}
+
+/**
+ * In a `variables:` map, numbers written as GitLab stores them (`1.0` stays "1.0"): for `KEY: 1.0` and
+ * `KEY: {value: 1.0}`. The rest of the file keeps JS numbers (`retry: 2`, `parallel: 3`).
+ */
+function numbersAsRubyText(
+  node: Node & { items: { key: unknown; value: unknown }[] },
+  out: Record<string, unknown>,
+) {
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const name = String(pair.key.source ?? pair.key.value);
+    const text = numberText(pair.value);
+    if (text !== undefined && typeof out[name] === "number") out[name] = text;
+    const entry = out[name];
+    if (isMap(pair.value) && isObject(entry) && typeof entry.value === "number") {
+      const valuePair = pair.value.items.find((p) => isScalar(p.key) && p.key.value === "value");
+      const valueText = numberText(valuePair?.value);
+      if (valueText !== undefined) entry.value = valueText;
+    }
+  }
+}
+
 class Converter {
   private readonly anchors = new Map<string, Node>();
 
@@ -189,6 +221,8 @@ class Converter {
         continue;
       }
       out[key] = this.convert(pair.value, depth);
+      if (key === "variables" && isMap(pair.value) && isObject(out[key]))
+        numbersAsRubyText(pair.value, out[key] as Record<string, unknown>);
       keys.set(key, this.pos(keyNode));
     }
     for (let i = merged.length - 1; i >= 0; i--) {

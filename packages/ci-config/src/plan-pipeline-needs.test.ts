@@ -70,6 +70,25 @@ test:
     expect(problems).toHaveLength(1);
   });
 
+  it("does not expand CI/CD variables in needs:parallel:matrix values, as GitLab does not", () => {
+    // Matrix expressions "cannot reference CI/CD variables or inputs"
+    // (https://docs.gitlab.com/ci/yaml/matrix_expressions/); GitLab refuses `$VAR` there as an undefined
+    // need (gitlab-org/gitlab#517508), so `$P` names the instance `build: [$P]`, which does not exist.
+    const problems = lintCiConfig({
+      readFile: createMemoryReader({
+        ".gitlab-ci.yml": `
+variables: { P: aws }
+build: { stage: build, script: x, parallel: { matrix: [{ PROVIDER: [aws, gcp] }] } }
+test:
+  script: x
+  needs: [{ job: build, parallel: { matrix: [{ PROVIDER: $P }] } }]
+`,
+      }),
+    }).problems.map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("undefined need: build: [$P]");
+  });
+
   // Ci::BuildDependencies: `from_needs` keeps needs with artifacts, then `from_dependencies` narrows.
   it("downloads nothing from a need with artifacts: false even when dependencies lists it", () => {
     const jobs = jobsOf(`

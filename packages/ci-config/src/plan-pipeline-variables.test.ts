@@ -17,6 +17,37 @@ describe("variables in the file", () => {
     ]);
   });
 
+  it("writes YAML floats as Ruby's Float#to_s does, so 1.0 stays 1.0", () => {
+    // GitLab reads YAML with Psych (1.0 is a Float) and stores `@config.to_s`: 1.0.to_s == "1.0",
+    // 1.50.to_s == "1.5", 1e20 as a float is "1.0e+20", 0.00001 is "1.0e-05"; `1e3` has no dot, which
+    // Psych's float pattern requires, so it stays the string "1e3".
+    const [only] = jobsOf(`
+variables:
+  A: 1.0
+  B: 1.50
+  C: 100000000000000000000.0
+  D: 0.00001
+  E: 0.0001
+  F: 1e3
+  G: { value: 2.0, description: pinned }
+  H: 1234567890123456.0
+j:
+  script: x
+  variables: { J: 3.0 }
+`);
+    expect(["A", "B", "C", "D", "E", "F", "G", "H", "J"].map((k) => variable(only!, k))).toEqual([
+      "1.0",
+      "1.5",
+      "1.0e+20",
+      "1.0e-05",
+      "0.0001",
+      "1e3",
+      "2.0",
+      "1234567890123456.0",
+      "3.0",
+    ]);
+  });
+
   it("marks expand: false variables raw and keeps description/options values", () => {
     // https://docs.gitlab.com/ci/yaml/#variablesexpand
     const [only] = jobsOf(`

@@ -50,6 +50,16 @@ describe("cache:", () => {
     ]);
   });
 
+  // `cache:unprotect` is a Boolean entry (lib/gitlab/ci/config/entry/cache.rb).
+  it("reads unprotect: true, and rejects an unprotect that is not a boolean", () => {
+    expect(
+      load("a:\n  script: x\n  cache: { paths: [v], unprotect: true }\n").config?.jobs[0]?.cache,
+    ).toEqual([expect.objectContaining({ paths: ["v"], unprotect: true })]);
+    expect(load("a:\n  script: x\n  cache: { unprotect: yes please }\n").problems.map(formatProblem)).toEqual(
+      [".gitlab-ci.yml:3:12: jobs:a:cache:unprotect config should be a boolean value"],
+    );
+  });
+
   it("rejects a policy GitLab does not know", () => {
     const result = load("a:\n  script: x\n  cache: { policy: sometimes }\n");
     expect(result.problems.map(formatProblem)).toEqual([

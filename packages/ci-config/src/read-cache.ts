@@ -16,6 +16,9 @@ function checkOne(scope: EntryScope): void {
     scope.problems.add(at(scope, "paths"), `${loc}:paths config should be an array of strings`);
   if (h.untracked !== undefined && typeof h.untracked !== "boolean")
     scope.problems.add(at(scope, "untracked"), `${loc}:untracked config should be a boolean value`);
+  // `unprotect` is a Boolean entry like `untracked` (lib/gitlab/ci/config/entry/cache.rb).
+  if (h.unprotect !== undefined && typeof h.unprotect !== "boolean")
+    scope.problems.add(at(scope, "unprotect"), `${loc}:unprotect config should be a boolean value`);
   if (h.policy !== undefined && !["pull-push", "push", "pull"].includes(h.policy as string))
     scope.problems.add(at(scope, "policy"), `${loc}:policy config should be one of pull-push, push or pull`);
   if (
@@ -56,11 +59,14 @@ export function checkCache(scope: EntryScope, key = "cache"): void {
   const value = scope.hash[key];
   const location = scope.location === "root" ? key : `${scope.location}:${key}`;
   const list = Array.isArray(value) ? value : [value];
+  // Entry::Caches (lib/gitlab/ci/config/entry/caches.rb): "can only be a Hash or an Array", and
+  // "no more than 4 caches can be created".
+  if (!isHash(value) && !Array.isArray(value)) {
+    scope.problems.add(at(scope, key), `${location} config can only be a Hash or an Array`);
+    return;
+  }
   if (Array.isArray(value) && value.length > MAX_CACHES) {
-    scope.problems.add(
-      at(scope, key),
-      `${location} config must be a hash or an array of hashes with at most ${MAX_CACHES} caches`,
-    );
+    scope.problems.add(at(scope, key), `${location} config no more than ${MAX_CACHES} caches can be created`);
     return;
   }
   for (const item of list) {
@@ -99,5 +105,6 @@ export function readCache(scope: EntryScope, key = "cache"): JobCache[] {
       policy: (item.policy as JobCache["policy"] | undefined) ?? "pull-push",
       when: (item.when as JobCache["when"] | undefined) ?? "on_success",
       fallbackKeys: (item.fallback_keys as string[] | undefined) ?? [],
+      ...(item.unprotect === true ? { unprotect: true } : {}),
     }));
 }

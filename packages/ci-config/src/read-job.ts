@@ -169,8 +169,9 @@ function readTags(scope: EntryScope): string[] {
   return tags;
 }
 
-/** `default:` keys do not reach a trigger job: it has no script, image, cache or runner settings. */
-const NO_DEFAULTS: JobDefaults = {
+/** No `default:` keys: what a file without `default:` gives, and all a trigger job gets (no script, image,
+ * cache or runner settings reach it). Frozen: readers copy it before filling it in. */
+export const NO_DEFAULTS: Readonly<JobDefaults> = Object.freeze({
   beforeScript: null,
   afterScript: null,
   image: null,
@@ -181,7 +182,7 @@ const NO_DEFAULTS: JobDefaults = {
   retry: null,
   artifacts: null,
   interruptible: null,
-};
+});
 
 /**
  * Validates a visible job's hash; problems go to `scope.problems`, the draft is always returned. A hash

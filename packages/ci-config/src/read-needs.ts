@@ -81,7 +81,8 @@ export function readNeeds(scope: EntryScope, cross?: CiCrossNeed[]): CiNeed[] | 
       continue;
     }
     if (!isHash(item) || typeof item.job !== "string") {
-      scope.problems.add(pos, `${location}:need config must be a string or a hash with a job`);
+      // Entry::Need (lib/gitlab/ci/config/entry/need.rb): no strategy matches → UnknownStrategy.
+      scope.problems.add(pos, `${location}:need has an unsupported type`);
       continue;
     }
     const inner: EntryScope = { location: `${location}:need`, hash: item, pos, problems: scope.problems };
@@ -89,18 +90,17 @@ export function readNeeds(scope: EntryScope, cross?: CiCrossNeed[]): CiNeed[] | 
     let matrix: CiVariableDef[][] | null = null;
     if (item.parallel !== undefined) {
       const parallel = item.parallel;
-      if (isHash(parallel) && parallel.matrix !== undefined) {
-        matrix = readMatrix(
-          inner,
-          parallel.matrix,
-          `${inner.location}:parallel:matrix`,
-          at(inner, "parallel"),
-        );
-      } else {
-        scope.problems.add(
-          at(inner, "parallel"),
-          `${inner.location}:parallel config should be a hash with matrix`,
-        );
+      // Entry::Product::Parallel (lib/gitlab/ci/config/entry/product/parallel.rb) with needs' allowed
+      // strategies (matrix only): each shape has its own message.
+      const where = `${inner.location}:parallel`;
+      const problem = (text: string) => scope.problems.add(at(inner, "parallel"), `${where} ${text}`);
+      if (typeof parallel === "number") problem('config cannot use "parallel: <number>".');
+      else if (!isHash(parallel)) problem("should be an integer or a hash");
+      else {
+        const unknown = Object.keys(parallel).filter((k) => k !== "matrix");
+        if (unknown.length > 0) problem(`config contains unknown keys: ${unknown.join(", ")}`);
+        if (parallel.matrix === undefined) problem("config missing required keys: matrix");
+        else matrix = readMatrix(inner, parallel.matrix, `${where}:matrix`, at(inner, "parallel"));
       }
     }
     needs.push({

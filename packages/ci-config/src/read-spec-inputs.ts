@@ -4,6 +4,7 @@
 
 import { isHash } from "./deep-merge.js";
 import { patternFromString } from "./expression.js";
+import { type InputRule, pickInputRule, readInputRules } from "./input-rules.js";
 
 /** An input's value after validation: what `$[[ inputs.name ]]` interpolates. */
 export type InputValue = string | number | boolean | unknown[];
@@ -18,6 +19,8 @@ interface InputSpec {
   default: unknown;
   options: unknown[] | null;
   regex: string | null;
+  /** `rules:` (GitLab 18.x): the first matching rule gives the options and default. */
+  rules: InputRule[] | null;
 }
 
 function typeOk(type: InputType, value: unknown): boolean {
@@ -55,12 +58,14 @@ function readSpecs(header: Record<string, unknown>): { specs: InputSpec[]; error
       errors.push(`${where} options should be an array`);
     if (def.regex !== undefined && typeof def.regex !== "string")
       errors.push(`${where} regex should be a string`);
+    const rules = def.rules === undefined ? null : readInputRules(def, where, errors);
     specs.push({
       name,
       type: type as InputType,
       default: def.default,
       options: Array.isArray(def.options) ? def.options : null,
       regex: typeof def.regex === "string" ? def.regex : null,
+      rules,
     });
   }
   return { specs, errors };
@@ -111,7 +116,10 @@ export function resolveInputs(
   const known = new Set(specs.map((s) => s.name));
   const unknown = Object.keys(provided).filter((k) => !known.has(k));
   if (unknown.length > 0) errors.push(`unknown input arguments: ${unknown.join(", ")}`);
-  for (const spec of specs) {
+  // Inputs with `rules` are resolved last, in order, each seeing the values resolved before it.
+  const ordered = [...specs.filter((s) => !s.rules), ...specs.filter((s) => s.rules)];
+  for (const declared of ordered) {
+    const spec = declared.rules ? { ...declared, ...pickInputRule(declared.rules, values) } : declared;
     const has = Object.hasOwn(provided, spec.name) && provided[spec.name] !== null;
     if (!has && spec.default === undefined) {
       errors.push(`\`${spec.name}\` input: required value has not been provided`);

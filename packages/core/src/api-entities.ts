@@ -254,6 +254,8 @@ export const ApiErrorBodySchema = Type.Union([
     { message: Type.Record(Type.String(), Type.Array(Type.String())) },
     { additionalProperties: false },
   ),
+  /** `render_api_error!(record.errors.full_messages, 422)`. */
+  Type.Object({ message: Type.Array(Type.String()) }, { additionalProperties: false }),
   /** RFC 6750's insufficient_scope, as GitLab's API guard renders it. */
   Type.Object(
     { error: Type.String(), error_description: Type.String(), scope: Type.String() },
@@ -300,3 +302,25 @@ export const JobVariableEntitySchema = Type.Object({
   masked: Type.Boolean(),
 });
 export type JobVariableEntity = Static<typeof JobVariableEntitySchema>;
+
+/** `API::Entities::ProtectedRefAccess`: one role allowed to push or merge. */
+export const ProtectedRefAccessEntitySchema = Type.Object({
+  id: Type.Integer(),
+  access_level: Type.Integer(),
+  /** `Maintainers`, `Developers + Maintainers`, `Instance admins` or `No one`. */
+  access_level_description: Type.String(),
+  /** Push access levels only (a deploy key may be granted push). */
+  deploy_key_id: Type.Optional(Nullable(Type.Integer())),
+});
+export type ProtectedRefAccessEntity = Static<typeof ProtectedRefAccessEntitySchema>;
+
+/** `API::Entities::ProtectedBranch`: `/api/v4/projects/:id/protected_branches`. */
+export const ProtectedBranchEntitySchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  push_access_levels: Type.Array(ProtectedRefAccessEntitySchema),
+  merge_access_levels: Type.Array(ProtectedRefAccessEntitySchema),
+  allow_force_push: Type.Boolean(),
+  code_owner_approval_required: Type.Boolean(),
+});
+export type ProtectedBranchEntity = Static<typeof ProtectedBranchEntitySchema>;

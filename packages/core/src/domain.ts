@@ -194,6 +194,27 @@ export interface BuildEnvironment {
   deploymentTier: DeploymentTier | null;
 }
 
+/**
+ * GitLab's protected-ref access levels (`ProtectedRefAccess.allowed_access_levels`): who may push to or
+ * merge into a protected branch. 0 is nobody; 60 is instance admins only.
+ */
+export const PROTECTED_ACCESS_LEVELS = { noOne: 0, developer: 30, maintainer: 40, admin: 60 } as const;
+export type ProtectedAccessLevel = (typeof PROTECTED_ACCESS_LEVELS)[keyof typeof PROTECTED_ACCESS_LEVELS];
+
+/**
+ * A protected branch rule (Settings > Repository > Protected branches). `name` is a branch name or a
+ * wildcard (`release/*`) matching several. GitLab protects a project's default branch when it is created.
+ */
+export interface ProtectedBranch {
+  id: number;
+  projectId: number;
+  name: string;
+  /** Who may push: a branch is "updatable" by a user who may push or merge. */
+  pushAccessLevel: ProtectedAccessLevel;
+  mergeAccessLevel: ProtectedAccessLevel;
+  allowForcePush: boolean;
+}
+
 /** A project's CI/CD variable (Settings > CI/CD > Variables), GitLab's `Ci::Variable`. */
 export interface ProjectVariable {
   projectId: number;

@@ -49,6 +49,13 @@ export const JobCacheSchema = Type.Object({
   policy: LiteralUnion(["pull", "push", "pull-push"]),
   when: LiteralUnion(["on_success", "on_failure", "always"]),
   fallbackKeys: Type.Array(Type.String()),
+  /** `cache:unprotect: true`: protected and unprotected refs share the cache (the key ends in `-non_protected`). */
+  unprotect: Type.Optional(Type.Boolean()),
+  /**
+   * Set by the server in a job payload: GitLab's `-protected` or `-non_protected`, which the runner appends
+   * to the key and to each fallback key (GitLab's `Ci::Build#cache`, app/models/ci/build.rb).
+   */
+  keySuffix: Type.Optional(Type.String()),
 });
 export type JobCache = Static<typeof JobCacheSchema>;
 

@@ -50,6 +50,8 @@ export const JobArtifactsSpecSchema = Type.Object({
   exclude: Type.Array(Type.String()),
   when: StepWhen,
   expireIn: Nullable(Type.String()),
+  /** `artifacts:untracked: true`: the files the job made (not among its sources) are uploaded too. */
+  untracked: Type.Optional(Type.Boolean()),
   /** `artifacts:reports:dotenv` files; the runner reads them and reports their variables in `finish`. */
   reportsDotenv: Type.Optional(Type.Array(Type.String())),
   /** `artifacts:reports:junit` files; uploaded as the job's `junit` report whatever the job's outcome. */

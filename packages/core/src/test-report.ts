@@ -44,8 +44,7 @@ export const TestCaseEntitySchema = Type.Object({
 });
 export type TestCaseEntity = Static<typeof TestCaseEntitySchema>;
 
-const suiteCounts = {
-  name: Type.String(),
+const reportCounts = {
   total_time: Type.Number(),
   total_count: Type.Number(),
   success_count: Type.Number(),
@@ -53,6 +52,7 @@ const suiteCounts = {
   skipped_count: Type.Number(),
   error_count: Type.Number(),
 };
+const suiteCounts = { name: Type.String(), ...reportCounts };
 
 /** `TestSuiteEntity` with `details: true`. */
 export const TestSuiteEntitySchema = Type.Object({
@@ -64,12 +64,7 @@ export type TestSuiteEntity = Static<typeof TestSuiteEntitySchema>;
 
 /** `TestReportEntity`: `GET /projects/:id/pipelines/:pipeline_id/test_report`. */
 export const TestReportEntitySchema = Type.Object({
-  total_time: Type.Number(),
-  total_count: Type.Number(),
-  success_count: Type.Number(),
-  failed_count: Type.Number(),
-  skipped_count: Type.Number(),
-  error_count: Type.Number(),
+  ...reportCounts,
   test_suites: Type.Array(TestSuiteEntitySchema),
 });
 export type TestReportEntity = Static<typeof TestReportEntitySchema>;

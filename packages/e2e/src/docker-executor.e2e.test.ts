@@ -3,69 +3,20 @@
 // job process is left (`docker ps -a`, `docker network ls`, `ps`).
 // GitLab Runner's docker executor: https://docs.gitlab.com/runner/executors/docker/
 
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createBuildsimRuns, leftovers, processesMatching, until } from "./test-support/buildsim-runs.js";
 import { BASH_IMAGE, BUSYBOX_IMAGE, ensureTestImages } from "./test-support/test-images.js";
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../apps/cli/dist/buildsim.mjs");
 const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-docker-e2e-"));
-const children = new Set<ChildProcess>();
-
-const leftovers = () => ({
-  containers: execFileSync("docker", ["ps", "-aq", "--filter", "label=com.buildsim.runner"], {
-    encoding: "utf8",
-  }).trim(),
-  networks: execFileSync("docker", ["network", "ls", "-q", "--filter", "label=com.buildsim.runner"], {
-    encoding: "utf8",
-  }).trim(),
-});
-const processesMatching = (marker: string) =>
-  execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-    .split("\n")
-    .filter((line) => line.includes(marker) && !line.includes("ps -eo"));
-
-let counter = 0;
-/** A project directory with `yaml` as its CI file, and a data dir of its own unless one is given. */
-function project(yaml: string, dataDir?: string): { dir: string; data: string } {
-  const dir = path.join(work, `p${++counter}`);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml);
-  return { dir, data: dataDir ?? path.join(work, `data${counter}`) };
-}
-
-/** Starts `buildsim run` in `dir`; `output` grows as it prints, `exit` resolves with its code. */
-function start(p: { dir: string; data: string }, executor = "docker") {
-  // --verbose: the board then shows the runner's own lines too (pull, cache, cleanup), which these tests read.
-  const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose"];
-  const child = spawn(process.execPath, args, {
-    cwd: p.dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  const run = { child, output: "", exit: null as unknown as Promise<number | null> };
-  child.stdout.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (run.output += chunk.toString()));
-  run.exit = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-  return run;
-}
-
-async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const runs = createBuildsimRuns(work);
+const { project, start } = runs;
 
 beforeAll(() => ensureTestImages(), 120_000);
-afterEach(() => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  children.clear();
-});
+afterEach(() => runs.killAll());
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the docker executor", { timeout: 120_000 }, () => {
@@ -84,12 +35,34 @@ bash-job:
 `),
     );
     expect(await run.exit).toBe(0);
-    const name = `p${counter}`;
+    const name = runs.lastName();
     expect(run.output).toContain(
       `shell=none dir=/builds/local/${name} builds=/builds pwd=/builds/local/${name}`,
     );
     expect(run.output).toContain("bash=yes");
     expect(run.output).toContain("after status=success");
+    expect(leftovers()).toEqual({ containers: "", networks: "" });
+  });
+
+  // GitLab runs after_script in a new shell in the job's build container: `cd`, variables and functions of
+  // the script are gone, but what the script wrote outside the project directory is still there.
+  // https://docs.gitlab.com/ci/yaml/#after_script ; https://docs.gitlab.com/runner/executors/docker/
+  it("runs after_script in a new shell of the same container, where the script's files outside the project remain", async () => {
+    const run = start(
+      project(`job:
+  image: ${BUSYBOX_IMAGE}
+  script:
+    - echo written-by-script > /tmp/outside-project.txt
+    - export ONLY_IN_SCRIPT=yes
+    - cd /tmp
+  after_script:
+    - echo "after sees $(cat /tmp/outside-project.txt) var=\${ONLY_IN_SCRIPT:-unset} pwd=$(pwd) status=$CI_JOB_STATUS"
+`),
+    );
+    expect(await run.exit).toBe(0);
+    expect(run.output).toContain(
+      `after sees written-by-script var=unset pwd=/builds/local/${runs.lastName()} status=success`,
+    );
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 
@@ -111,26 +84,42 @@ bash-job:
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 
-  it("keeps a cache one pipeline writes for the next pipeline of the project to read", async () => {
+  // Caches are per project, shared across pipelines; GitLab keeps protected and unprotected refs' caches
+  // apart with a `-protected` / `-non_protected` key suffix (app/models/ci/build.rb `cache`), and the
+  // default branch is protected. https://docs.gitlab.com/ci/caching/
+  it("keeps a cache one pipeline writes for the next pipeline of the project, apart from unprotected refs", async () => {
     const data = path.join(work, "shared-data");
     const yaml = (line: string) => `job:
   image: ${BUSYBOX_IMAGE}
   cache:
-    key: deps-$CI_COMMIT_REF_SLUG
+    key: deps
     paths: [vendor/]
   script:
     - ${line}
 `;
+    // Outside a git repository the ref is main, the default branch: protected.
     const first = start(project(yaml("mkdir -p vendor && echo cached-once > vendor/lib.txt"), data));
     expect(await first.exit).toBe(0);
-    expect(first.output).toContain("Creating cache deps-");
+    expect(first.output).toContain("Creating cache deps-protected...");
     expect(first.output).toContain("Created cache");
     // The same project (same directory name → same local/<name> path) runs again on the same data dir.
-    const second = start({ dir: path.join(work, `p${counter}`), data });
-    writeFileSync(path.join(work, `p${counter}`, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
+    const dir = path.join(work, runs.lastName());
+    writeFileSync(path.join(dir, ".gitlab-ci.yml"), yaml("cat vendor/lib.txt"));
+    const second = start({ dir, data });
     expect(await second.exit).toBe(0);
+    expect(second.output).toContain("Checking cache for deps-protected...");
     expect(second.output).toContain("Successfully extracted cache");
     expect(second.output).toContain("cached-once");
+    // An unprotected ref looks for its own cache and does not get the protected one.
+    writeFileSync(
+      path.join(dir, ".gitlab-ci.yml"),
+      yaml("test ! -e vendor/lib.txt && echo no-protected-cache"),
+    );
+    const third = start({ dir, data }, "docker", ["--ref", "feature"]);
+    expect(await third.exit).toBe(0);
+    expect(third.output).toContain("Checking cache for deps-non_protected...");
+    expect(third.output).toContain("Failed to extract cache: deps-non_protected not found");
+    expect(third.output).toContain("no-protected-cache");
   });
 
   it("fails a job whose image is missing under pull_policy: never as a system failure, at once", async () => {
@@ -149,16 +138,18 @@ bash-job:
     expect(run.output).not.toContain("never here");
   });
 
-  it("kills a job at its timeout and leaves no container behind", async () => {
+  it("kills a job at its timeout, still runs its after_script in the same container, and leaves no container behind", async () => {
     const run = start(
       project(`job:
   image: ${BUSYBOX_IMAGE}
   timeout: 3s
-  script: [sleep 611]
+  script: [touch /tmp/script-started, sleep 611]
+  after_script: ['test -e /tmp/script-started && echo "after the timeout: $CI_JOB_STATUS"']
 `),
     );
     expect(await run.exit).toBe(1);
     expect(run.output).toContain("execution took longer than");
+    expect(run.output).toContain("after the timeout: failed");
     expect(leftovers()).toEqual({ containers: "", networks: "" });
   });
 

@@ -5,15 +5,15 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readSnippets } from "./readme-snippets.js";
+import { commandLines, freePort, readSnippets } from "./readme-snippets.js";
 import { WORKSPACE_ROOT } from "./workspace-root.js";
 
 const README = path.join(WORKSPACE_ROOT, "README.md");
-// Commands and code, in order; yaml blocks show the contents of files (CI and variables files), not commands.
-const snippets = readSnippets(README).filter((s) => s.lang !== "yaml");
+// Commands and code, in order; yaml blocks show the contents of files (CI and variables files) and text
+// blocks show output, not commands.
+const snippets = readSnippets(README).filter((s) => s.lang !== "yaml" && s.lang !== "text");
 const snippetsDir = path.resolve(import.meta.dirname, "..", ".snippets");
 afterAll(() => rmSync(snippetsDir, { recursive: true, force: true }));
 
@@ -23,21 +23,7 @@ const rootScripts = (
   }
 ).scripts;
 
-/** The command lines of a sh block, without comments. */
-const commands = (code: string) =>
-  code
-    .split("\n")
-    .map((line) => line.replace(/\s+#.*$/, "").trim())
-    .filter((line) => line !== "");
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, "close");
-  return port;
-}
+const commands = commandLines;
 
 describe("the README", () => {
   it("has the snippets this test runs, in this order", () => {

@@ -48,4 +48,29 @@ use:
     // Pipeline 2's own package job ran too; `reuse` took pipeline 1's.
     expect(second.trace("reuse")).toContain("reused: lib from 1\n");
   });
+
+  it("fails a job whose needs:project or needs:pipeline job does not exist with missing_dependency_failure", async () => {
+    // Ci::BuildDependencies#valid_cross_pipeline?: every cross dependency must resolve to a latest
+    // successful job, else Ci::RegisterJobService drops the build with missing_dependency_failure.
+    const r = await run({
+      ".gitlab-ci.yml": `
+gone:
+  needs: [{ project: nowhere/missing, job: package, ref: main }]
+  script: [echo ran]
+later:
+  needs: [{ pipeline: "999", job: package }]
+  script: [echo ran]
+fine:
+  script: [echo ran]
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(statuses(r)).toEqual(["gone:failed", "later:failed", "fine:success"]);
+    expect(r.builds.map((b) => b.failureReason)).toEqual([
+      "missing_dependency_failure",
+      "missing_dependency_failure",
+      null,
+    ]);
+    expect(r.trace("gone")).not.toContain("ran");
+  });
 });

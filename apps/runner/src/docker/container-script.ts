@@ -18,14 +18,19 @@ export const DETECT_SHELL_SCRIPT = [
 
 /**
  * The step as one script: stderr joined to stdout (the trace keeps the job's order), errexit, pipefail where
- * the shell has it (dash does not), and a `$ command` echo before each command.
+ * the shell has it (dash does not), `exports` (after_script's `CI_JOB_STATUS`: the container's environment
+ * was fixed when it was created), and a `$ command` echo before each command.
  */
-export function containerStepScript(commands: readonly string[]): string {
+export function containerStepScript(
+  commands: readonly string[],
+  exports: Readonly<Record<string, string>> = {},
+): string {
   const lines = [
     "exec 2>&1",
     "set -e",
     "if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi",
     "set +o noclobber",
+    ...Object.entries(exports).map(([key, value]) => `export ${key}=${bashQuote(value)}`),
     "",
   ];
   for (const command of commands)

@@ -1,29 +1,47 @@
 // The docker executor: each job runs in containers of its image, as GitLab Runner's docker executor runs it.
 //
 //   prepare:  build dir on the host ──▶ image (pull policy) ──▶ network + services (aliases, wait) ──▶ deps
-//   steps:    one container per step, project bind-mounted at /builds/<namespace>/<project>
+//   steps:    one build container per job, started once per step (after_script: a new shell, same
+//             container filesystem), project bind-mounted at /builds/<namespace>/<project>
 //   finalize: cache and artifacts from the host's copy of the project directory, as the shell executor
-//   cleanup:  every container and the network (all labelled with runner key and build id), the build dir
+//   cleanup:  every container and the network (labelled with runner key, runner process and build id),
+//             the build dir
 
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { JobPayload } from "@buildsim/core";
 import Docker from "dockerode";
 import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
 import type { Clock } from "../clock.js";
 import type { Executor } from "../executor.js";
 import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "../job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
-import { expandArtifacts, expandJobVariables as expandVariableValues } from "../job-variables.js";
+import {
+  expandArtifacts,
+  expandImages,
+  expandJobVariables as expandVariableValues,
+} from "../job-variables.js";
 import { type BuildDir, prepareBuildDir } from "../prepare-build-dir.js";
 import { type JobStageFailure, runJobScript } from "../run-job-script.js";
+import {
+  BUILD_LABEL,
+  buildLabels,
+  createRunnerInstance,
+  INSTANCE_LABEL,
+  type RunnerInstance,
+} from "../runner-instance.js";
 import { sectionLine } from "../trace-lines.js";
 import { containerStepScript } from "./container-script.js";
 import { ensureImage, ImagePullError } from "./ensure-image.js";
-import { type StartedService, startServices, streamServiceLogs, waitForServices } from "./job-services.js";
-import { BUILD_LABEL, buildLabels, RUNNER_LABEL, removeLabelled } from "./remove-labelled.js";
-import { runContainerStep } from "./run-container-step.js";
+import {
+  isDebugServicesOn,
+  type StartedService,
+  startServices,
+  streamServiceLogs,
+  waitForServices,
+} from "./job-services.js";
+import { removeLabelled } from "./remove-labelled.js";
+import { createBuildContainer, runContainerStep } from "./run-container-step.js";
 
 export interface DockerExecutorOptions {
   runnerName: string;
@@ -31,6 +49,8 @@ export interface DockerExecutorOptions {
   serverUrl: string;
   /** Labels every container and network, so a later life of this runner can remove what it left. */
   runnerKey: string;
+  /** This runner process: only its own containers are ever removed by it. @default a new one of `runnerKey` */
+  instance?: RunnerInstance;
   /** Parent of the per-build directories on the host. @default `<os tmpdir>/buildsim-builds` */
   buildsDir?: string;
   /** @default a client for DOCKER_HOST or the local socket */
@@ -46,13 +66,8 @@ export interface DockerExecutorOptions {
   clock?: Clock;
 }
 
-/** `$VAR` and `${VAR}` from the job's variables, as Runner expands image and service names. */
-export function expandJobVariables(text: string, job: JobPayload): string {
-  const values = new Map(job.variables.map((v) => [v.key, v.value]));
-  return text.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_m, a: string | undefined, b: string | undefined) =>
-    String(values.get((a ?? b)!) ?? ""),
-  );
-}
+/** The build container runs this file of the script dir at each start; it holds the current step. */
+const STEP_SCRIPT = "step.sh";
 
 /** The docker executor (see the file header). */
 export function createDockerExecutor(options: DockerExecutorOptions): Executor {
@@ -60,15 +75,17 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
   const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
   const fetchFn = options.fetch ?? globalThis.fetch;
   const baseUrl = httpBaseUrl(options.serverUrl);
+  const instance = options.instance ?? createRunnerInstance(options.runnerKey);
   return {
     name: "docker",
     async run(context) {
       const { job, trace } = context;
-      const labels = buildLabels(options.runnerKey, job.id);
-      const prefix = `buildsim-${options.runnerKey}-${job.id}`;
+      const labels = buildLabels(instance, job.id);
+      // Two processes of one runner may run builds of the same id (two servers): the instance keeps names apart.
+      const prefix = `buildsim-${instance.key}-${instance.id}-${job.id}`;
       const projectDir = `/builds/${job.projectPath}`;
-      const image = job.image ? { ...job.image, name: expandJobVariables(job.image.name, job) } : null;
-      const services = job.services.map((s) => ({ ...s, name: expandJobVariables(s.name, job) }));
+      // Image and service names with the job's variables, as Runner expands them (variables within variables too).
+      const { image, services } = expandImages(job);
       const env = [
         ...job.variables.map((v) => `${v.key}=${v.value}`),
         `CI_PROJECT_DIR=${projectDir}`,
@@ -87,6 +104,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
       let dir: BuildDir | null = null;
       let network: string | null = null;
       let started: StartedService[] = [];
+      let build: Docker.Container | null = null;
       const containers = new Set<Docker.Container>();
       const track = (container: Docker.Container) => containers.add(container);
       const systemFailure = (summary: string): JobStageFailure => ({
@@ -118,8 +136,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
                   signal,
                   track,
                 });
-                if (job.variables.some((v) => v.key === "CI_DEBUG_SERVICES" && v.value === "true"))
-                  await streamServiceLogs(started, (text) => trace(text));
+                if (isDebugServicesOn(job.variables)) await streamServiceLogs(started, (text) => trace(text));
                 await waitForServices(started, network, options.waitForServicesTimeoutS ?? 30, trace, signal);
               }
             } catch (error) {
@@ -138,28 +155,35 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
           },
           async runStep(step, signal, state) {
-            const scriptName = `${step.name}.sh`;
-            await writeFile(path.join(dir!.scriptDir, scriptName), containerStepScript(step.script));
-            return runContainerStep({
+            const exports: Record<string, string> =
+              step.name === "after_script" && state ? { CI_JOB_STATUS: state } : {};
+            await writeFile(
+              path.join(dir!.scriptDir, STEP_SCRIPT),
+              containerStepScript(step.script, exports),
+            );
+            build ??= await createBuildContainer({
               docker,
-              scriptPath: `${projectDir}.tmp/${scriptName}`,
+              scriptPath: `${projectDir}.tmp/${STEP_SCRIPT}`,
               create: {
-                name: `${prefix}-${step.name}`,
+                name: `${prefix}-build`,
                 Image: image!.name,
                 ...(image!.entrypoint ? { Entrypoint: image!.entrypoint } : {}),
                 ...(image!.user ? { User: image!.user } : {}),
                 WorkingDir: projectDir,
-                Env: step.name === "after_script" && state ? [...env, `CI_JOB_STATUS=${state}`] : env,
+                Env: env,
                 Labels: { ...labels, "com.buildsim.role": "build" },
                 HostConfig: {
                   Binds: [`${dir!.projectDir}:${projectDir}`, `${dir!.scriptDir}:${projectDir}.tmp`],
                   ...(network ? { NetworkMode: network } : {}),
                 },
               },
+              track,
+            });
+            return runContainerStep({
+              container: build,
               trace,
               signal,
               killGraceMs: options.killGraceMs ?? 1000,
-              track,
             });
           },
           async finalize(state, signal) {
@@ -173,7 +197,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             await Promise.all([...containers].map((c) => c.remove({ force: true, v: true }).catch(() => {})));
             // Anything created but not yet tracked (a create whose answer was cut short) goes by label.
             await removeLabelled(docker, [
-              `${RUNNER_LABEL}=${options.runnerKey}`,
+              `${INSTANCE_LABEL}=${instance.id}`,
               `${BUILD_LABEL}=${job.id}`,
             ]).catch(() => {});
             if (dir) await dir.remove();

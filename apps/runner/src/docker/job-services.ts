@@ -70,8 +70,20 @@ function canConnect(host: string, port: number, timeoutMs: number): Promise<bool
   });
 }
 
+/** Whether `CI_DEBUG_SERVICES` is on: Go's `strconv.ParseBool` truths, as Runner reads the variable. */
+export function isDebugServicesOn(variables: ReadonlyArray<{ key: string; value: string }>): boolean {
+  const value = variables.findLast((v) => v.key === "CI_DEBUG_SERVICES")?.value;
+  return value !== undefined && ["1", "t", "T", "TRUE", "true", "True"].includes(value);
+}
+
+/** The service's output so far, timestamped and trimmed as Runner's `readContainerLogs` reads it. */
 async function serviceLogs(container: Docker.Container): Promise<string> {
-  const buffer = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+  const buffer = (await container.logs({
+    stdout: true,
+    stderr: true,
+    follow: false,
+    timestamps: true,
+  })) as Buffer;
   // Without a TTY the logs are multiplexed: 8-byte frame headers before each chunk.
   const out: Buffer[] = [];
   for (let offset = 0; offset + 8 <= buffer.length; ) {
@@ -79,7 +91,7 @@ async function serviceLogs(container: Docker.Container): Promise<string> {
     out.push(buffer.subarray(offset + 8, offset + 8 + size));
     offset += 8 + size;
   }
-  return Buffer.concat(out).toString("utf8");
+  return Buffer.concat(out).toString("utf8").trim();
 }
 
 /**
@@ -119,19 +131,25 @@ export async function waitForServices(
       }
       if (!error || signal.aborted) return;
       const logs = await serviceLogs(container).catch(() => "");
+      // Runner's block (executors/docker: waitForServiceContainer); the health check is in-process here, so
+      // its container logs are empty.
       trace(
-        `\n*** WARNING: Service ${name} probably didn't start properly.\n\nHealth check error:\n${error}\n\nHealth check container logs:\n\n\nService container logs:\n${logs}\n*********\n\n`,
+        `\n*** WARNING: Service ${name} probably didn't start properly.\n\nHealth check error:\n${error}\n\nHealth check container logs:\n\n\nService container logs:\n${logs}\n\n*********\n\n`,
       );
     }),
   );
 }
 
-/** CI_DEBUG_SERVICES: each service's output, live, as `[service:NAME] line` in the trace. */
+/**
+ * CI_DEBUG_SERVICES: each service's output, live, each line as `[service:ALIASES] line` with the service's
+ * aliases joined by `-`, as Runner's docker executor writes it (captureContainersLogs and
+ * InlineServiceLogWriter; Runner greys the lines, buildsim's trace keeps them plain).
+ */
 export async function streamServiceLogs(
   started: readonly StartedService[],
   trace: (text: string) => void,
 ): Promise<void> {
-  for (const { container, service, aliases } of started) {
+  for (const { container, aliases } of started) {
     const stream = (await container.logs({
       stdout: true,
       stderr: true,
@@ -139,7 +157,7 @@ export async function streamServiceLogs(
     })) as NodeJS.ReadableStream;
     const out = new PassThrough();
     container.modem.demuxStream(stream, out, out);
-    const prefix = `[service:${service.name}-${aliases[0]}] `;
+    const prefix = `[service:${aliases.join("-")}] `;
     let pending = "";
     out.on("data", (chunk: Buffer) => {
       const lines = (pending + chunk.toString("utf8")).split("\n");

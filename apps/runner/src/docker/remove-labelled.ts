@@ -1,27 +1,22 @@
-// Removes every container and network a runner labelled: after a job, on shutdown, and when a runner starts
-// again after an earlier life of it was killed.
+// Removes the containers and networks that carry some labels: after a job, when a runner process stops or
+// dies (its reaper), and when a runner starts again after an earlier life of it was killed.
 
 import type Docker from "dockerode";
 
-/** The label every container and network of a runner carries (its key), and the build's id. */
-export const RUNNER_LABEL = "com.buildsim.runner";
-export const BUILD_LABEL = "com.buildsim.build";
-
-/** Labels for one build's containers and network. */
-export function buildLabels(runnerKey: string, buildId: number): Record<string, string> {
-  return { [RUNNER_LABEL]: runnerKey, [BUILD_LABEL]: String(buildId) };
-}
-
 /**
  * Force-removes the containers (running ones are killed) and then the networks matching the labels
- * (`key=value` strings, all of which must match); resolves with how many of each went.
+ * (`key=value` strings, all of which must match) and, when given, `which` (a test of all their labels);
+ * resolves with how many of each went.
  */
 export async function removeLabelled(
   docker: Docker,
   labels: readonly string[],
+  which: (labels: Readonly<Record<string, string>>) => boolean = () => true,
 ): Promise<{ containers: number; networks: number }> {
   const filters = JSON.stringify({ label: labels });
-  const containers = await docker.listContainers({ all: true, filters });
+  const containers = (await docker.listContainers({ all: true, filters })).filter((c) =>
+    which(c.Labels ?? {}),
+  );
   await Promise.all(
     containers.map((c) =>
       docker
@@ -33,7 +28,7 @@ export async function removeLabelled(
         }),
     ),
   );
-  const networks = await docker.listNetworks({ filters });
+  const networks = (await docker.listNetworks({ filters })).filter((n) => which(n.Labels ?? {}));
   await Promise.all(
     networks.map((n) =>
       docker

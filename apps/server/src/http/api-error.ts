@@ -62,7 +62,9 @@ export type ApiErrorCode =
   | "INVALID_PARAM"
   | "USER_NOT_FOUND"
   | "RECORD_INVALID"
-  | "INSUFFICIENT_SCOPE";
+  | "INSUFFICIENT_SCOPE"
+  | "CONFLICT"
+  | "UNPROCESSABLE";
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {
@@ -98,6 +100,16 @@ export class ApiError extends Error {
   /** `render_validation_error!`: 400 `{"message": {"base": [...]}}`, e.g. a pipeline that cannot be created. */
   static recordInvalid(errors: Record<string, string[]>): ApiError {
     return new ApiError("RECORD_INVALID", 400, { message: errors });
+  }
+
+  /** `conflict!(message)`: 409 `{"message": "<text>"}` (e.g. a branch that is already protected). */
+  static conflict(text: string): ApiError {
+    return new ApiError("CONFLICT", 409, { message: text });
+  }
+
+  /** `render_api_error!(record.errors.full_messages, 422)`: 422 `{"message": ["Name can't be blank"]}`. */
+  static unprocessable(messages: string[]): ApiError {
+    return new ApiError("UNPROCESSABLE", 422, { message: messages });
   }
 
   /** Sudo named a user that does not exist: 8.17's words for v3, 17.0's for v4. */

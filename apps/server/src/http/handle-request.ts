@@ -4,6 +4,7 @@
 import { rmSync } from "node:fs";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
+import { credentialsBeforeBody } from "../auth/credentials-before-body.js";
 import type { RouteHandler } from "../routes/route-handler.js";
 import { API_ERRORS, ApiError } from "./api-error.js";
 import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./parse-query.js";
@@ -113,9 +114,24 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
     }
   }
 
+  /** How much body `req` may send before its caller is known; throws 401 for a token naming nobody. */
+  function bodyLimitFor(req: IncomingMessage, rawUrl: string, q: number, maxBytes: number): number {
+    let query: Params = {};
+    try {
+      query = parseQuery(q < 0 ? "" : rawUrl.slice(q + 1)).params;
+    } catch {
+      // A query GitLab refuses is answered 400 once the context is built.
+    }
+    const credentials = credentialsBeforeBody(app.store, req.headers, query);
+    if (credentials === "invalid") throw ApiError.of("UNAUTHORIZED");
+    return credentials === "valid" ? maxBytes : Math.min(maxBytes, app.maxAnonymousBodyBytes);
+  }
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = nextRequestId();
     const head = req.method === "HEAD";
+    // Set when the request is refused before its body was read: the connection cannot be reused.
+    let bodyUnread = false;
     const fail = (e: unknown): Reply => {
       if (e instanceof ApiError) return errorReply(e);
       app.log(
@@ -125,7 +141,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
     };
     const finish = (reply: Reply): void => {
       try {
-        if (reply.status === 413) res.setHeader("Connection", "close");
+        if (reply.status === 413 || bodyUnread) res.setHeader("Connection", "close");
         writeReply(res, reply, head, requestId);
       } catch (e) {
         // Writing itself failed (e.g. a header Node refused): answer 500 if we still can.
@@ -169,8 +185,17 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         else finish(reply);
         return;
       }
-      // A handler may allow bigger bodies than the API's default (artifact uploads).
-      readBody(req, handler.maxBodyBytes ?? app.maxBodyBytes)
+      // The caller before the body: a token that names nobody is 401 with the body unread (the reply
+      // closes the connection); without a token in the headers or query only a small body is read, as
+      // it may carry `private_token`. A handler may allow bigger bodies than the API's default.
+      let limit: number;
+      try {
+        limit = bodyLimitFor(req, rawUrl, q, handler.maxBodyBytes ?? app.maxBodyBytes);
+      } catch (e) {
+        bodyUnread = true;
+        throw e;
+      }
+      readBody(req, limit)
         .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
         .then(finish, onError);
     } catch (e) {

@@ -8,13 +8,15 @@ import { type Params, type ParamValue, parseQuery, QueryParseError, setOwn } fro
 /** Default `maxBodyBytes`: API bodies are tiny; artifacts do not come through the v3 API. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** Default `maxAnonymousBodyBytes`: room for a form or JSON body carrying `private_token`, no more. */
+export const DEFAULT_MAX_ANONYMOUS_BODY_BYTES = 64 * 1024;
+
 /** The body's bytes; rejects with 413 past `maxBytes` (the rest of the body is drained, not stored). */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
+  // Refused unread: the 413 closes the connection, so the rest of the body is never taken in.
+  if (Number.isFinite(declared) && declared > maxBytes)
     return Promise.reject(ApiError.of("PAYLOAD_TOO_LARGE"));
-  }
   if (declared === 0 || (req.headers["content-length"] === undefined && !req.headers["transfer-encoding"]))
     return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
@@ -25,8 +27,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       if (tooLarge) return;
       size += chunk.byteLength;
       if (size > maxBytes) {
+        // Answer at once and take in nothing more: the 413 closes the connection.
         tooLarge = true;
         chunks.length = 0;
+        req.pause();
+        reject(ApiError.of("PAYLOAD_TOO_LARGE"));
         return;
       }
       chunks.push(chunk);
@@ -34,8 +39,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     let ended = false;
     req.on("end", () => {
       ended = true;
-      if (tooLarge) reject(ApiError.of("PAYLOAD_TOO_LARGE"));
-      else resolve(Buffer.concat(chunks, size));
+      if (!tooLarge) resolve(Buffer.concat(chunks, size));
     });
     // A client that goes away mid-body is not a server error: no 500, no log line, nothing stored.
     const incomplete = () => {

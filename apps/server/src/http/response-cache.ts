@@ -11,7 +11,8 @@ export class ResponseCache {
   private readonly byHost = new Map<string, Map<string, Reply>>();
 
   /**
-   * @param maxEntries past this many replies the cache starts over (bounded memory under odd queries)
+   * @param maxEntries past this many replies the cache starts over (bounded memory under odd queries);
+   *   0 turns the cache off
    * @param maxBytes … or past this many body bytes. @default 32 MiB
    */
   constructor(
@@ -23,6 +24,7 @@ export class ResponseCache {
 
   /** The cached reply for (`host`, `key`) at the current version, rendering and storing it when missing. */
   get(host: string, key: string, render: () => Reply): Reply {
+    if (this.maxEntries === 0) return render();
     const now = this.currentVersion();
     if (now !== this.version) this.reset(now);
     let entries = this.byHost.get(host);

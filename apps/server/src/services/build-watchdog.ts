@@ -9,10 +9,13 @@
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
 //             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
 //
-// Time comes from the injected clock; `sweep()` is what the runner hub's interval timer calls, and what
-// tests call after moving a fake clock. Telling runners is the caller's: it passes `peers`.
+// Time comes from the injected clock. The runner hub's interval timer runs passes in bounded batches
+// (`sweepSome`, a few milliseconds each, the event loop free in between) so failing thousands of builds
+// after a restart never stalls requests; tests call `sweep()`, one whole pass, after moving a fake clock.
+// Telling runners is the caller's: it passes `peers`.
 
 import type { CancelReason } from "@buildsim/core";
+import type { RunningBuild } from "../store/builds-repo.js";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
 
@@ -27,6 +30,9 @@ export interface BuildWatchdogDeps {
   /** How long a build told to stop for its timeout may take to finish before it is failed. */
   timeoutGraceMs: number;
 }
+
+/** Running builds read per query of a pass. */
+const SWEEP_BATCH_ROWS = 500;
 
 /** What the watchdog tells the runners. */
 export interface WatchdogPeers {
@@ -43,6 +49,8 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
   const confirmedIds = new Set<number>();
   const timedOutAt = new Map<number, number>();
+  /** Where the current pass stands: running builds with a greater id are still to check. */
+  let cursor = 0;
 
   /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
   function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
@@ -75,6 +83,49 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     confirmedIds.delete(buildId);
   }
 
+  /** Silence, timeout and grace checks of one running build. */
+  function check(row: RunningBuild, now: number): void {
+    const seenAt = lastSeen.get(row.id) ?? bootMs;
+    if (now - seenAt > d.heartbeatTimeoutMs) {
+      if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
+      else requeueOrFail(row.id);
+      // A runner that is connected but silent may still hold it: tell it to stop.
+      if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "canceled");
+      return;
+    }
+    const cancelAt = timedOutAt.get(row.id);
+    if (cancelAt !== undefined) {
+      if (now - cancelAt >= d.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
+      return;
+    }
+    const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
+    if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
+      timedOutAt.set(row.id, now);
+      if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
+    }
+  }
+
+  /**
+   * Checks running builds from where the pass stands for about `budgetMs` (at least one build), then
+   * stops; true when the pass reached the last running build (the next call starts a new one).
+   */
+  function sweepSome(budgetMs: number): boolean {
+    const start = performance.now();
+    const now = nowMs();
+    for (;;) {
+      const rows = store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
+      for (const row of rows) {
+        cursor = row.id;
+        check(row, now);
+        if (performance.now() - start >= budgetMs) return false;
+      }
+      if (rows.length < SWEEP_BATCH_ROWS) {
+        cursor = 0;
+        return true;
+      }
+    }
+  }
+
   return {
     /** The runner showed `buildId` is alive. */
     seen(buildId: number): void {
@@ -94,30 +145,12 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     /** The build ended; forget it. */
     forget,
     fail,
-    /** Checks every running build once. */
+    /** Checks every running build once, at once. */
     sweep(): void {
-      const now = nowMs();
-      for (const row of store.builds.listRunning()) {
-        const seenAt = lastSeen.get(row.id) ?? bootMs;
-        if (now - seenAt > d.heartbeatTimeoutMs) {
-          if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
-          else requeueOrFail(row.id);
-          // A runner that is connected but silent may still hold it: tell it to stop.
-          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "canceled");
-          continue;
-        }
-        const cancelAt = timedOutAt.get(row.id);
-        if (cancelAt !== undefined) {
-          if (now - cancelAt >= d.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
-          continue;
-        }
-        const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-        if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
-          timedOutAt.set(row.id, now);
-          if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
-        }
-      }
+      cursor = 0;
+      sweepSome(Number.POSITIVE_INFINITY);
     },
+    sweepSome,
   };
 }
 

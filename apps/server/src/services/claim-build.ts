@@ -4,6 +4,7 @@
 import type { Build, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
+import { missingCrossDependencies } from "./cross-dependencies.js";
 
 /** GitLab's matching rule: project scope, then tags (all of the build's), then `run_untagged`. */
 export function runnerCanRun(runner: Runner, build: Pick<Build, "projectId" | "tagList">): boolean {
@@ -18,11 +19,19 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
   return function claimBuild(runner: Runner, at: string): Build | null {
     if (!runner.active) return null;
     return store.transaction(() => {
-      const id = store.builds.firstPending((candidate) => runnerCanRun(runner, candidate));
-      const build = id === undefined ? undefined : store.builds.get(id);
-      if (build?.status !== "pending") return null;
-      const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
-      return running.status === "running" ? running : null;
+      for (;;) {
+        const id = store.builds.firstPending((candidate) => runnerCanRun(runner, candidate));
+        const build = id === undefined ? undefined : store.builds.get(id);
+        if (build?.status !== "pending") return null;
+        // GitLab checks a build's dependencies as a runner picks it: one whose needs:project or
+        // needs:pipeline job is missing fails there, and the runner is offered the next build.
+        if (build.crossDependencies.length > 0 && missingCrossDependencies(store, build).length > 0) {
+          transitions.fire(build, { type: "drop", at, reason: "missing_dependency_failure" });
+          continue;
+        }
+        const running = transitions.fire(build, { type: "run", at, runnerId: runner.id });
+        return running.status === "running" ? running : null;
+      }
     });
   };
 }

@@ -18,6 +18,7 @@ import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
 import type { PipelineFiles, PipelineFilesRegistry } from "./pipeline-files.js";
 import { variablesForJob } from "./project-variables.js";
+import { isRefProtected } from "./protected-branches.js";
 
 export interface CreatePipelineInput {
   project: Project;
@@ -101,6 +102,7 @@ const literalExists = (readFile: CiFileReader) => (globs: readonly string[]) =>
 export function createPipelineCreator({ store, transitions, now, generateToken, files }: CreatePipelineDeps) {
   return function createPipeline(input: CreatePipelineInput): CreatePipelineResult {
     const pipelineId = store.pipelines.nextId();
+    const refProtected = isRefProtected(store, input.project.id, input);
     const context: PipelineContext = {
       ref: input.ref,
       tag: input.tag,
@@ -112,11 +114,12 @@ export function createPipelineCreator({ store, transitions, now, generateToken, 
       projectPath: input.project.pathWithNamespace,
       pipelineId,
       variables: input.variables,
-      // Rules see the project's CI/CD variables: protected ones only on a protected ref (GitLab protects
-      // the default branch), and only those of every environment (`*`), as no job's environment is known.
+      // Rules see the project's CI/CD variables: protected ones only on a protected ref, and only those
+      // of every environment (`*`), as no job's environment is known.
+      refProtected,
       projectVariables: variablesForJob(
         store.projectVariables.list(input.project.id),
-        !input.tag && input.ref === input.project.defaultBranch,
+        refProtected,
         null,
       ).map((v) => ({ key: v.key, value: v.value, raw: v.raw, file: v.variableType === "file" })),
       projectId: input.project.id,
@@ -181,6 +184,10 @@ export function createPipelineCreator({ store, transitions, now, generateToken, 
         upstreamPipelineId: input.upstream?.pipelineId ?? null,
       };
       store.pipelines.insert(pipeline);
+      store.pipelineVariables.insertAll(
+        pipeline.id,
+        Object.entries(input.variables).map(([key, value]) => ({ key, value, variableType: "env_var" })),
+      );
       for (const job of jobs) {
         const build = newBuild({
           ...buildFieldsOf(job),

@@ -24,24 +24,39 @@ function sourcePipeline(store: Store, build: Build, dep: BuildCrossDependency): 
   )[0];
 }
 
+/** The latest (not retried) build named `dep.job` in the pipeline `dep` points at, if any. */
+function sourceBuild(store: Store, build: Build, dep: BuildCrossDependency): Build | undefined {
+  const pipeline = sourcePipeline(store, build, dep);
+  // The build's own pipeline is not a cross dependency: GitLab expects local `needs` there.
+  if (!pipeline || pipeline.id === build.pipelineId) return undefined;
+  return store.builds
+    .listByPipeline(pipeline.id)
+    .filter((b) => b.name === dep.job && !b.retried)
+    .at(-1);
+}
+
 /**
  * The builds `build`'s cross dependencies (with `artifacts: true`) name, in the order written. One whose
- * project, pipeline or job does not exist (yet) downloads nothing.
+ * project, pipeline or job does not exist (yet) downloads nothing; see {@link missingCrossDependencies}.
  */
 export function crossDependenciesOf(store: Store, build: Build): { builds: Build[] } {
   const builds: Build[] = [];
   for (const dep of build.crossDependencies) {
     if (!dep.artifacts) continue;
-    const pipeline = sourcePipeline(store, build, dep);
-    const source = pipeline
-      ? store.builds
-          .listByPipeline(pipeline.id)
-          .filter((b) => b.name === dep.job && !b.retried)
-          .at(-1)
-      : undefined;
+    const source = sourceBuild(store, build, dep);
     if (source) builds.push(source);
   }
   return { builds };
+}
+
+/**
+ * The cross dependencies with no successful job behind them: no such project, pipeline or job, or a job
+ * that did not succeed. GitLab counts them (`Ci::BuildDependencies#valid_cross_pipeline?`: every specified
+ * cross dependency must resolve to a latest successful job) and drops such a build with
+ * `missing_dependency_failure` when a runner would pick it (`Ci::RegisterJobService`).
+ */
+export function missingCrossDependencies(store: Store, build: Build): BuildCrossDependency[] {
+  return build.crossDependencies.filter((dep) => sourceBuild(store, build, dep)?.status !== "success");
 }
 
 /** Whether a job holding `token` may download `source`'s artifacts because it needs them cross-pipeline. */

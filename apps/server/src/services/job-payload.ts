@@ -5,7 +5,9 @@ import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
+import { jobCaches } from "./job-caches.js";
 import { variablesForJob } from "./project-variables.js";
+import { isRefProtected } from "./protected-branches.js";
 
 /** Where the server is reachable, for `CI_SERVER_URL` and friends. */
 export interface JobPayloadContext {
@@ -57,7 +59,7 @@ function predefinedFor(build: Build, runner: Runner | null, c: JobPayloadContext
     },
     ref: build.ref,
     tag: build.tag,
-    refProtected: isProtectedRef(build, defaultBranch),
+    refProtected: isRefProtected(c.store, build.projectId, build),
     defaultBranch,
     source: pipeline?.source ?? "push",
     commit: {
@@ -104,11 +106,6 @@ function predefinedFor(build: Build, runner: Runner | null, c: JobPayloadContext
   });
 }
 
-/** GitLab protects the default branch; tags and other branches are not protected locally. */
-export function isProtectedRef(build: Pick<Build, "ref" | "tag">, defaultBranch: string): boolean {
-  return !build.tag && build.ref === defaultBranch;
-}
-
 /**
  * The job's variables, GitLab's precedence lowest first: predefined, the file's (`yaml_variables`), the
  * dotenv reports of the builds it takes artifacts from, the project's CI/CD variables, then the
@@ -122,8 +119,8 @@ export function jobVariables(
   c: JobPayloadContext,
   upstream: readonly Build[],
 ): JobVariable[] {
-  const project = c.store.projects.get(build.projectId);
-  const refProtected = isProtectedRef(build, project?.defaultBranch ?? "main");
+  // Protected variables only reach jobs on a ref a protected branch rule covers.
+  const refProtected = isRefProtected(c.store, build.projectId, build);
   // Environment-scoped variables apply to jobs whose environment matches their scope.
   const projectVars = variablesForJob(
     c.store.projectVariables.list(build.projectId),
@@ -207,6 +204,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
           exclude: a.exclude ?? [],
           when: a.when,
           expireIn: a.expireIn ?? null,
+          ...(a.untracked ? { untracked: true } : {}),
           reportsDotenv: a.reportsDotenv ?? [],
           reportsJunit: a.reportsJunit ?? [],
         }
@@ -216,7 +214,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     // Builds made before run specs were kept (or through the API) carry image and services by name only.
     image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
     services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
-    cache: build.runSpec?.cache ?? [],
+    cache: jobCaches(build.runSpec?.cache ?? [], isRefProtected(c.store, build.projectId, build)),
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }

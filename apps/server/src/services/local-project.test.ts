@@ -40,6 +40,13 @@ describe("local projects", () => {
     expect(store.projectSources.get(first.id)).toBe("/moved/demo");
   });
 
+  it("protects the default branch as GitLab protects a new project's, and a new default branch too", () => {
+    registerLocalProject(deps(), input("/src/demo"));
+    expect(store.protectedBranches.list(1).map((r) => [r.name, r.pushAccessLevel])).toEqual([["main", 40]]);
+    registerLocalProject(deps(), { ...input("/src/demo"), defaultBranch: "trunk" });
+    expect(store.protectedBranches.list(1).map((r) => r.name)).toEqual(["main", "trunk"]);
+  });
+
   it("keeps one local runner and adds the tags jobs ask for", () => {
     const a = ensureLocalRunner(deps());
     const b = ensureLocalRunner(deps(), ["docker"]);

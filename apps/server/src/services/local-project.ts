@@ -3,6 +3,7 @@
 
 import { ACCESS_LEVELS, type Project, type Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
+import { protectDefaultBranch } from "./protected-branches.js";
 
 export interface LocalProjectInput {
   /** `local/<dir>`: how the API names the project. */
@@ -33,6 +34,7 @@ export function registerLocalProject(
         store.projectSources.set(existing.id, input.sourceDir);
       if (existing.defaultBranch === input.defaultBranch) return existing;
       store.projects.setDefaultBranch(existing.id, input.defaultBranch);
+      protectDefaultBranch(store, existing.id, input.defaultBranch);
       return { ...existing, defaultBranch: input.defaultBranch };
     }
     const project: Project = {
@@ -51,6 +53,8 @@ export function registerLocalProject(
     store.projects.insert(project);
     store.projects.setMember(project.id, input.ownerId, ACCESS_LEVELS.master);
     store.projectSources.set(project.id, input.sourceDir);
+    // GitLab protects a new project's default branch (Maintainers push and merge).
+    protectDefaultBranch(store, project.id, input.defaultBranch);
     return project;
   });
 }

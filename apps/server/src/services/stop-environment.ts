@@ -12,15 +12,18 @@ export interface StopEnvironmentDeps {
   now: () => string;
 }
 
-/** Stops `environment` for `user`; returns it as it is afterwards. */
+/**
+ * Stops `environment` for `user`; returns it as it is afterwards. Without a user to play the stop job as
+ * (an auto-stop whose stop job has none), the environment is stopped at once.
+ */
 export function stopEnvironment(
   d: StopEnvironmentDeps,
   environment: Environment,
-  user: User,
+  user: User | null,
   force: boolean,
 ): Environment {
   const stopJob = force ? undefined : stopActionOf(d.store, environment);
-  if (stopJob) {
+  if (stopJob && user) {
     d.store.transaction(() => {
       d.store.environments.save({ ...environment, state: "stopping", updatedAt: d.now() });
       const played = d.actions.play(stopJob.id, user);
@@ -36,7 +39,7 @@ export function stopEnvironment(
 }
 
 /** The playable `on_stop` job in the pipeline of the environment's last deployment, if any. */
-function stopActionOf(store: Store, environment: Environment) {
+export function stopActionOf(store: Store, environment: Environment) {
   const deployment = store.environments.lastDeployment(environment.id);
   const deployed = deployment && store.builds.get(deployment.buildId);
   const onStop = deployed?.environment?.onStop;

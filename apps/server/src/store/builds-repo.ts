@@ -2,9 +2,10 @@
 // the same transaction as every insert or status change (so list pagination never runs COUNT(*)).
 
 import type { Build, BuildStatus } from "@buildsim/core";
-import type Database from "better-sqlite3";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
+import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
   id: number;
@@ -245,17 +246,30 @@ export interface BuildsRepo {
   count(q: Omit<BuildListQuery, "limit" | "offset">): number;
   /** The id of the oldest pending build `accepts` takes, or undefined (the claim's queue walk). */
   firstPending(accepts: (candidate: PendingCandidate) => boolean): number | undefined;
-  /** Every running build (the watchdog's sweep). */
+  /** Every running build. */
   listRunning(): RunningBuild[];
+  /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
+  listRunningAfter(afterId: number, limit: number): RunningBuild[];
+  /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
+  listIds(q: BuildListQuery): number[];
+  /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
+  pipelineMembers(pipelineId: number): Array<{ id: number; status: BuildStatus; retried: boolean }>;
   /** Builds running on `runnerId` with their stored trace length, by id (a reconnecting runner's resume). */
   runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number }>;
 }
 
-/** {@link BuildsRepo} on SQLite. */
-export function createBuildsRepo(db: Db): BuildsRepo {
+/** {@link BuildsRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const runningAfter = db.prepare(
+    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND id > ? ORDER BY id LIMIT ?",
+  );
+  // Trigger jobs are not in a pipeline's job list (GitLab's `pipeline.builds`; they have `/bridges`).
+  const membersOf = db.prepare(
+    "SELECT id, status, retried FROM builds WHERE pipeline_id = ? AND trigger_options IS NULL ORDER BY id",
+  );
   const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
@@ -284,15 +298,7 @@ export function createBuildsRepo(db: Db): BuildsRepo {
     `${SELECT} WHERE b.project_id = ? AND b.resource_group = ? AND b.status IN ('waiting_for_resource', 'pending', 'running') ORDER BY b.id`,
   );
   // List queries vary only by how many statuses they filter on; prepare each shape once.
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepared = statementCache(db);
 
   return {
     ...createBuildQueueQueries(db),
@@ -332,18 +338,27 @@ export function createBuildsRepo(db: Db): BuildsRepo {
       return (maxId.get() as { m: number }).m + 1;
     },
     insert(build: Build): void {
-      insert.run(toParams(build));
-      if (build.trigger === null) bump.run(build.projectId, build.status, 1);
+      let rows = insert.run(toParams(build)).changes;
+      // Trigger jobs (bridges) are never counted nor listed with the project's builds.
+      if (build.trigger === null) rows += bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
     save(build: Build): void {
       const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
       if (!before) throw new Error(`build ${build.id} does not exist`);
-      update.run(toParams(build));
-      if (before.status !== build.status && build.trigger === null) {
-        bump.run(before.project_id, before.status, -1);
-        bump.run(build.projectId, build.status, 1);
+      let rows = update.run(toParams(build)).changes;
+      if (before.status === build.status || build.trigger !== null) {
+        changes.buildChanged(
+          rows,
+          build,
+          before.status === build.status ? [] : [before.status, build.status],
+        );
+        return;
       }
+      rows += bump.run(before.project_id, before.status, -1).changes;
+      rows += bump.run(build.projectId, build.status, 1).changes;
+      changes.buildChanged(rows, build, [before.status, build.status]);
     },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {
@@ -359,6 +374,33 @@ export function createBuildsRepo(db: Db): BuildsRepo {
       }
       const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
       return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
+    },
+    /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
+    listRunningAfter(afterId: number, limit: number): RunningBuild[] {
+      return runningAfter.all(afterId, limit) as RunningBuild[];
+    },
+    /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
+    listIds(q: BuildListQuery): number[] {
+      const where = ["project_id = ?", "trigger_options IS NULL"];
+      const args: unknown[] = [q.projectId];
+      if (q.sha !== undefined) {
+        where.push("sha = ?");
+        args.push(q.sha);
+      }
+      if (q.statuses) {
+        where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);
+        args.push(...q.statuses);
+      }
+      const sql = `SELECT id FROM builds WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ? OFFSET ?`;
+      return prepared(sql)
+        .pluck()
+        .all(...args, q.limit, q.offset) as number[];
+    },
+    /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
+    pipelineMembers(pipelineId: number): Array<{ id: number; status: BuildStatus; retried: boolean }> {
+      return (membersOf.all(pipelineId) as Array<{ id: number; status: BuildStatus; retried: number }>).map(
+        (r) => ({ id: r.id, status: r.status, retried: r.retried === 1 }),
+      );
     },
     /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
     count(q: Omit<BuildListQuery, "limit" | "offset">): number {

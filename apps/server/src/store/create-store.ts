@@ -6,13 +6,16 @@ import os from "node:os";
 import path from "node:path";
 import { type ArtifactsRepo, createArtifactsRepo } from "./artifacts-repo.js";
 import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
+import { ChangeLog } from "./change-log.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
+import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
+import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./protected-branches-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
@@ -60,10 +63,16 @@ export interface Store {
   resourceGroups: ResourceGroupsRepo;
   /** Environments and the deployments jobs make to them. */
   environments: EnvironmentsRepo;
+  /** Protected branch rules per project. */
+  protectedBranches: ProtectedBranchesRepo;
+  /** The variables each pipeline was created with. */
+  pipelineVariables: PipelineVariablesRepo;
   /** No users and no projects yet: a fresh database (the server then loads its seed). */
   isEmpty(): boolean;
   /** Increases with every committed write; caches compare it to know they are stale. */
   readonly version: number;
+  /** What each committed write changed, for caches that drop only what a write affects. */
+  readonly changes: ChangeLog;
   /**
    * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
    * bumped and the deferred file operations run; on error everything is rolled back.
@@ -103,6 +112,8 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
   }
   const db: Db = openDatabase(dbFile);
   let version = 0;
+  const changes = new ChangeLog();
+  const totalChanges = db.prepare("SELECT total_changes()").pluck();
   let afterCommit: Array<() => void> = [];
 
   const used = db.prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used");
@@ -111,10 +122,10 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     users: createUsersRepo(db),
     projects: createProjectsRepo(db),
     commits: createCommitsRepo(db),
-    pipelines: createPipelinesRepo(db),
-    builds: createBuildsRepo(db),
+    pipelines: createPipelinesRepo(db, changes),
+    builds: createBuildsRepo(db, changes),
     runners: createRunnersRepo(db),
-    traces: createTracesRepo(db),
+    traces: createTracesRepo(db, changes),
     artifacts: createArtifactsRepo(db, artifactsDir),
     testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),
@@ -122,6 +133,8 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     projectVariables: createProjectVariablesRepo(db),
     resourceGroups: createResourceGroupsRepo(db),
     environments: createEnvironmentsRepo(db),
+    protectedBranches: createProtectedBranchesRepo(db),
+    pipelineVariables: createPipelineVariablesRepo(db),
     isEmpty(): boolean {
       return (used.get() as { used: number }).used === 0;
     },
@@ -129,6 +142,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     get version(): number {
       return version;
     },
+    changes,
     /**
      * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
      * bumped and the deferred file operations run; on error everything is rolled back.
@@ -137,8 +151,17 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
       if (db.inTransaction) return fn();
       const pending: Array<() => void> = [];
       afterCommit = pending;
+      changes.begin();
+      const rowsBefore = totalChanges.get() as number;
       try {
-        const result = db.transaction(fn)();
+        let result: T;
+        try {
+          result = db.transaction(fn)();
+        } catch (e) {
+          changes.rollback();
+          throw e;
+        }
+        changes.commit((totalChanges.get() as number) - rowsBefore);
         version++;
         for (const op of pending) op();
         return result;

@@ -76,6 +76,8 @@ export interface EnvironmentsRepo {
   getByName(projectId: number, name: string): Environment | undefined;
   /** A project's environments by id, filtered as the list endpoint asks. */
   list(q: EnvironmentListQuery): Environment[];
+  /** Available environments whose `auto_stop_at` is at or before `at` (GitLab's `auto_stoppable`). */
+  listAutoStopDue(at: string): Environment[];
   insert(e: Omit<Environment, "id">): Environment;
   save(e: Environment): void;
   deploymentOf(buildId: number): Deployment | undefined;
@@ -96,6 +98,9 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
   const updateEnv = db.prepare(
     `UPDATE environments SET external_url = @external_url, state = @state, tier = @tier, updated_at = @updated_at,
      auto_stop_at = @auto_stop_at WHERE id = @id`,
+  );
+  const autoStopDue = db.prepare(
+    "SELECT * FROM environments WHERE state = 'available' AND auto_stop_at IS NOT NULL AND auto_stop_at <= ? ORDER BY id",
   );
   const deploymentByBuild = db.prepare("SELECT * FROM deployments WHERE build_id = ?");
   const lastSuccessful = db.prepare(
@@ -130,6 +135,10 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
     getByName(projectId: number, name: string): Environment | undefined {
       const row = envByName.get(projectId, name) as EnvironmentRow | undefined;
       return row && toEnvironment(row);
+    },
+    /** Available environments whose `auto_stop_at` is at or before `at` (GitLab's `auto_stoppable`). */
+    listAutoStopDue(at: string): Environment[] {
+      return (autoStopDue.all(at) as EnvironmentRow[]).map(toEnvironment);
     },
     /** A project's environments by id, filtered as the list endpoint asks. */
     list(q: EnvironmentListQuery): Environment[] {

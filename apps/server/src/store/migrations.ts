@@ -327,4 +327,36 @@ ALTER TABLE pipelines ADD COLUMN upstream_pipeline_id INTEGER;
 CREATE INDEX pipelines_by_upstream_bridge ON pipelines (upstream_bridge_id);
 CREATE INDEX pipelines_by_upstream_pipeline ON pipelines (upstream_pipeline_id);`,
   },
+  {
+    version: 13,
+    name: "protected branches",
+    // GitLab's `protected_branches` with one push and one merge access level each (what the CE API sets).
+    // Existing projects keep what buildsim assumed before: their default branch protected, Maintainers only.
+    sql: `
+CREATE TABLE protected_branches (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  push_access_level INTEGER NOT NULL,
+  merge_access_level INTEGER NOT NULL,
+  allow_force_push INTEGER NOT NULL,
+  UNIQUE (project_id, name)
+);
+INSERT INTO protected_branches (project_id, name, push_access_level, merge_access_level, allow_force_push)
+  SELECT id, default_branch, 40, 40, 0 FROM projects ORDER BY id;`,
+  },
+  {
+    version: 14,
+    name: "pipeline variables",
+    // GitLab's `ci_pipeline_variables`: what a pipeline was created with (API, trigger, `--var`).
+    sql: `
+CREATE TABLE pipeline_variables (
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  variable_type TEXT NOT NULL,
+  PRIMARY KEY (pipeline_id, position)
+);`,
+  },
 ];

@@ -40,6 +40,25 @@ describe("migrations", () => {
     }
   });
 
+  it("protects every existing project's default branch when protected branches arrive", () => {
+    // Before migration 13 buildsim treated the default branch as protected; the rule keeps that.
+    const before = MIGRATIONS.filter((m) => m.version < 13);
+    const db = openDatabase(":memory:", before);
+    try {
+      db.prepare(
+        `INSERT INTO projects (id, path_with_namespace, name, visibility, public_builds, builds_enabled,
+           default_branch, runners_token, created_at)
+         VALUES (7, 'a/b', 'b', 'private', 1, 1, 'trunk', 't', '2026-01-01T00:00:00.000Z')`,
+      ).run();
+      migrate(db, MIGRATIONS);
+      expect(db.prepare("SELECT project_id, name, push_access_level FROM protected_branches").all()).toEqual([
+        { project_id: 7, name: "trunk", push_access_level: 40 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("creates the full schema", () => {
     const db = openDatabase(":memory:");
     try {
@@ -52,11 +71,13 @@ describe("migrations", () => {
         "deployments",
         "environments",
         "personal_tokens",
+        "pipeline_variables",
         "pipelines",
         "project_members",
         "project_sources",
         "project_variables",
         "projects",
+        "protected_branches",
         "resource_groups",
         "runner_projects",
         "runners",

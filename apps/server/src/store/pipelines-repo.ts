@@ -1,9 +1,10 @@
 // Pipelines: a commit's run of builds, with the status computed from them and saved here.
 
 import type { Pipeline } from "@buildsim/core";
-import type Database from "better-sqlite3";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
+import { statementCache } from "./statement-cache.js";
 
 /** A `pipelines` row as SQLite returns it. */
 export interface PipelineRow {
@@ -69,8 +70,8 @@ export interface PipelinesRepo {
   listDownstream(pipelineId: number): Pipeline[];
 }
 
-/** {@link PipelinesRepo} on SQLite. */
-export function createPipelinesRepo(db: Db): PipelinesRepo {
+/** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
@@ -94,15 +95,7 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let stmt = statements.get(sql);
-    if (!stmt) {
-      stmt = db.prepare(sql);
-      statements.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepared = statementCache(db);
 
   return {
     get(id: number): Pipeline | undefined {
@@ -118,10 +111,10 @@ export function createPipelinesRepo(db: Db): PipelinesRepo {
       return r && toPipeline(r);
     },
     insert(p: Pipeline): void {
-      insert.run(toParams(p));
+      changes.pipelineChanged(insert.run(toParams(p)).changes, p.id);
     },
     save(p: Pipeline): void {
-      update.run(toParams(p));
+      changes.pipelineChanged(update.run(toParams(p)).changes, p.id);
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {

@@ -1,5 +1,6 @@
 // Build traces as ordered byte chunks in SQLite, with the persisted length kept on the build row.
 
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 
 /** What `append` did: the trace length afterwards, and how many new bytes it stored. */
@@ -29,8 +30,8 @@ export interface TracesRepo {
   erase(buildId: number, at: string): void;
 }
 
-/** {@link TracesRepo} on SQLite. */
-export function createTracesRepo(db: Db): TracesRepo {
+/** {@link TracesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
+export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
   const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
   const insertChunk = db.prepare("INSERT INTO trace_chunks (build_id, offset, data) VALUES (?, ?, ?)");
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
@@ -60,8 +61,12 @@ export function createTracesRepo(db: Db): TracesRepo {
       const end = offset + bytes.byteLength;
       if (end <= current) return { accepted: true, length: current, appendedBytes: 0 };
       const fresh = bytes.subarray(current - offset);
-      insertChunk.run(buildId, current, Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength));
-      setLength.run(end, at, buildId);
+      const rows = insertChunk.run(
+        buildId,
+        current,
+        Buffer.from(fresh.buffer, fresh.byteOffset, fresh.byteLength),
+      ).changes;
+      changes.buildRowChanged(rows + setLength.run(end, at, buildId).changes, buildId);
       return { accepted: true, length: end, appendedBytes: fresh.byteLength };
     },
     /** The whole trace (empty when none). */
@@ -80,8 +85,8 @@ export function createTracesRepo(db: Db): TracesRepo {
     },
     /** Erases the trace (the build's length becomes 0). */
     erase(buildId: number, at: string): void {
-      clear.run(buildId);
-      setLength.run(0, at, buildId);
+      const rows = clear.run(buildId).changes;
+      changes.buildRowChanged(rows + setLength.run(0, at, buildId).changes, buildId);
     },
   };
 }

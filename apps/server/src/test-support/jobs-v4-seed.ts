@@ -14,13 +14,15 @@ export const V4_TOKENS = {
 } as const;
 
 /**
- * Project 1 `acme/app` (private, jobs not public; members master, developer, reporter, guest):
+ * Project 1 `acme/app` (private, jobs not public; members master, developer, reporter, guest; no protected
+ * branches):
  * - pipeline 1 (master, sha 1…, success): 1 `compile` success with a zip (`out/a.txt`) expiring 2030, a trace,
  *   token `job-token-finished`; 2 `test` failed (script_failure, allowed); 3 `old` success, expired artifacts
  * - pipeline 2 (feature, sha 2…): 4 `lint` running on runner 1 for developer, token `job-token-running`,
  *   tags [b, a]; 5 `deploy` manual
  * Project 2 `acme/other` (private, no members): pipeline 3 with 6 `other` success.
- * Project 3 `acme/open` (public, public jobs): pipeline 4 with 7 `open` success, a zip with `o.txt`.
+ * Project 3 `acme/open` (public, public jobs; `master` protected by default): pipeline 4 with 7 `open`
+ *   success, a zip with `o.txt`.
  */
 export const JOBS_V4_SEED = `
 web_url: http://gitlab.example
@@ -36,6 +38,8 @@ projects:
     path: acme/app
     runners_token: RUNNERS-SECRET
     public_builds: false
+    # No protected branches, so role checks are the project's alone; protected-ref tests add their own.
+    protected_branches: []
     members:
       - { user: master, role: master }
       - { user: developer, role: developer }

@@ -11,6 +11,7 @@ import type {
   Runner,
 } from "@buildsim/core";
 import type { App } from "../app.js";
+import { stopExpiredEnvironments } from "../services/auto-stop-environments.js";
 import { type BuildWatchdog, createBuildWatchdog } from "../services/build-watchdog.js";
 import { type ClaimBuild, claimForRunner, createClaimBuild } from "../services/claim-build.js";
 import { createClaimQueue } from "../services/claim-queue.js";
@@ -20,6 +21,9 @@ import { watchScheduledBuilds } from "../services/scheduled-builds.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
+
+/** Longest slice of a watchdog pass before requests get the event loop back. */
+const SWEEP_SLICE_MS = 5;
 
 interface ParkedClaim {
   session: RunnerSession;
@@ -115,9 +119,26 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   // Delayed jobs leave `scheduled` when their countdown ends; the sweep also catches countdowns that
   // ended while no timer knew of them (after a restart).
   const scheduled = watchScheduledBuilds({ ...app, timers: options.timers });
+  // The watchdog's pass runs in slices of SWEEP_SLICE_MS with the event loop free in between.
+  let sweeping = false;
+  let closed = false;
+  const continueSweep = () => {
+    if (closed) return;
+    if (watchdog.sweepSome(SWEEP_SLICE_MS)) sweeping = false;
+    else setImmediate(continueSweep);
+  };
   const sweepTimer = options.timers.setInterval(() => {
-    watchdog.sweep();
+    if (!sweeping) {
+      sweeping = true;
+      continueSweep();
+    }
     scheduled.sweep();
+    // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
+    try {
+      stopExpiredEnvironments(app);
+    } catch (e) {
+      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
@@ -177,6 +198,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     },
     /** Stops timers and listeners and closes every runner socket with `code`. */
     close(code: number): void {
+      closed = true;
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);

@@ -1,6 +1,7 @@
 // Test images without a registry, from Debian packages on this machine: busybox-static's files imported with
-// `docker import` (sh only), and the same plus Debian's bash and its libraries (for bash detection). Built
-// once and kept as tarballs under packages/e2e/.cache (gitignored), so reruns only `docker load` or nothing.
+// `docker import` (sh only), the same exposing a port (for wait-for-service), and the same plus Debian's
+// bash and its libraries (for bash detection). Built once and kept as tarballs under packages/e2e/.cache
+// (gitignored), so reruns only `docker load` or nothing.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -19,6 +20,8 @@ import { fileURLToPath } from "node:url";
 
 export const BUSYBOX_IMAGE = "buildsim-test/busybox:1";
 export const BASH_IMAGE = "buildsim-test/busybox-bash:1";
+/** busybox exposing 6379/tcp, as a database image would: Runner waits for that port. */
+export const PORT_IMAGE = "buildsim-test/busybox-port:1";
 
 const cacheDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.cache/images");
 
@@ -51,7 +54,7 @@ function busyboxRoot(withBash: boolean): string {
   return root;
 }
 
-function ensureImage(name: string, withBash: boolean): void {
+function ensureImage(name: string, withBash: boolean, changes: string[] = []): void {
   if (imageExists(name)) return;
   const tarball = path.join(cacheDir, `${name.replace(/[/:]/g, "_")}.tar`);
   if (existsSync(tarball)) {
@@ -63,7 +66,7 @@ function ensureImage(name: string, withBash: boolean): void {
     const files = readdirSync(root);
     execFileSync("sh", [
       "-c",
-      `tar -C "${root}" -c ${files.join(" ")} | docker import -c 'CMD ["/bin/sh"]' - ${name}`,
+      `tar -C "${root}" -c ${files.join(" ")} | docker import -c 'CMD ["/bin/sh"]' ${changes.map((c) => `-c '${c}'`).join(" ")} - ${name}`,
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -76,4 +79,5 @@ function ensureImage(name: string, withBash: boolean): void {
 export function ensureTestImages(): void {
   ensureImage(BUSYBOX_IMAGE, false);
   ensureImage(BASH_IMAGE, true);
+  ensureImage(PORT_IMAGE, false, ["EXPOSE 6379/tcp"]);
 }

@@ -4,9 +4,9 @@
 // 413 "413 Request Entity Too Large" (lib/api/ci/runner.rb, `file_too_large!`).
 
 import { readdirSync } from "node:fs";
-import { request } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../start-server.js";
+import { FILL_BYTE, type PartialReply, partialRequest } from "../../test-support/partial-request.js";
 import { connectRunner } from "../../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../../test-support/runner-seed.js";
 import { startTestServer } from "../../test-support/start-test-server.js";
@@ -17,53 +17,18 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-/**
- * Starts an upload declaring `declaredBytes` (or chunked when undefined), writes `sendBytes` of it in
- * 64 KiB pieces and resolves with the answer and how much had been written when it came.
- */
-function partialUpload(
+/** An upload (a zip body, declared or chunked) written piece by piece: see `partialRequest`. */
+const partialUpload = (
   target: string,
   headers: Record<string, string>,
   sendBytes: number,
   declaredBytes?: number,
-): Promise<{ status: number; body: string; sentWhenAnswered: number }> {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    const req = request(`${server.url}${target}`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/zip",
-        ...(declaredBytes === undefined ? {} : { "Content-Length": String(declaredBytes) }),
-        ...headers,
-      },
-    });
-    req.on("response", (res) => {
-      const sentWhenAnswered = sent;
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), sentWhenAnswered });
-        req.destroy();
-      });
-    });
-    req.on("error", (e) => {
-      if (!req.destroyed) reject(e);
-    });
-    const piece = Buffer.alloc(64 * 1024, 7);
-    const pump = () => {
-      while (sent < sendBytes) {
-        sent += piece.byteLength;
-        if (!req.write(piece)) {
-          req.once("drain", pump);
-          return;
-        }
-      }
-      if (declaredBytes === undefined || sendBytes >= declaredBytes) req.end();
-    };
-    req.flushHeaders();
-    pump();
+): Promise<PartialReply> =>
+  partialRequest(`${server.url}${target}`, {
+    headers: { "Content-Type": "application/zip", ...headers },
+    sendBytes,
+    ...(declaredBytes === undefined ? {} : { declaredBytes }),
   });
-}
 
 const incoming = () => {
   try {
@@ -119,7 +84,7 @@ describe("artifact uploads", () => {
     expect(r.status).toBe(201);
     const stored = server.store.artifacts.read(job.id);
     expect(stored?.bytes.byteLength).toBe(3 * 1024 * 1024);
-    expect(stored?.bytes.every((b) => b === 7)).toBe(true);
+    expect(stored?.bytes.every((b) => b === FILL_BYTE)).toBe(true);
     expect(incoming()).toEqual([]);
   });
 });

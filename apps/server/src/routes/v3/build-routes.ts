@@ -9,6 +9,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { type BuildShape, presentBuildV3 } from "../../presenters/present-build-v3.js";
 import { currentUser, integerRouteParam } from "../access.js";
 import { artifactsReply } from "../artifacts-reply.js";
+import { EntityRenderer } from "../cached-entities.js";
 import { createEntityLookup } from "../store-lookup.js";
 import { findBuild, findProject, requireReadBuild } from "./route-helpers.js";
 
@@ -33,9 +34,16 @@ function readableBuild(ctx: RequestContext, app: App): Build {
   return findBuild(app, project, buildId);
 }
 
-/** `GET /projects/:id/builds/:build_id`. */
+/** `GET /projects/:id/builds/:build_id`: the cached entity when current (checks run first, always). */
 export function getBuild(ctx: RequestContext, app: App): Reply {
-  return buildReply(app, 200, readableBuild(ctx, app));
+  if (!app.readCache) return buildReply(app, 200, readableBuild(ctx, app));
+  const user = currentUser(ctx, app);
+  const buildId = integerRouteParam(ctx, "build_id");
+  const project = findProject(ctx, app, user);
+  requireReadBuild(user, project);
+  return new EntityRenderer(app, app.readCache).single("v3", project.id, buildId, () =>
+    findBuild(app, project, buildId),
+  );
 }
 
 /**

@@ -1,20 +1,27 @@
 // GET /projects/:id/builds and GET /projects/:id/repository/commits/:sha/builds: paginated, newest first,
-// answered from a response cache that every write invalidates.
+// answered from the read cache (uncached: rendered on every read, the cache's oracle).
 
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
 import type { Params } from "../../http/parse-query.js";
-import { jsonReply, type Reply } from "../../http/reply.js";
+import { JSON_TYPE, jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
 import { currentUser } from "../access.js";
+import { EntityRenderer } from "../cached-entities.js";
 import { createEntityLookup } from "../store-lookup.js";
 import { parseScope } from "./parse-scope.js";
 import { findProject, requireReadBuild } from "./route-helpers.js";
 
-/** Renders one page of builds with the seven pagination headers. */
+/** The seven pagination headers of a page of `total` builds (the Link keeps every param). */
+function pageHeaders(ctx: RequestContext, parsed: ReturnType<typeof validate>, total: number): string[] {
+  const linkParams: Params = { ...ctx.params, ...ctx.route };
+  if (parsed.normalizedScope !== undefined) linkParams.scope = parsed.normalizedScope;
+  return paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams);
+}
+
+/** Renders one page of builds from their rows, uncached. */
 function renderPage(
   ctx: RequestContext,
   app: App,
@@ -32,13 +39,7 @@ function renderPage(
   const body = builds.map((b) =>
     presentBuildV3(b, { profile: app.profile, shape: "build", now, webUrl, lookup }),
   );
-  const linkParams: Params = { ...ctx.params, ...ctx.route };
-  if (parsed.normalizedScope !== undefined) linkParams.scope = parsed.normalizedScope;
-  const reply = jsonReply(200, body, paginationHeaders(parsed.pageReq, total, ctx.baseUrl, linkParams));
-  // `artifacts_file` disappears when artifacts expire: the cached page is good until the first expiry.
-  const until = cacheableUntilMs(builds, now, { showsDurations: false });
-  if (until !== undefined) reply.validUntilMs = until;
-  return reply;
+  return jsonReply(200, body, pageHeaders(ctx, parsed, total));
 }
 
 /** Grape's validation of the list params (400s), before any lookup. */
@@ -48,12 +49,44 @@ function validate(ctx: RequestContext, app: App) {
 }
 
 /**
- * Same Host, same request target, same body → same answer, for anyone allowed to see it (permissions
- * are checked before the cache is consulted).
+ * The page through the read cache: which builds it lists is kept until a write changes the project's
+ * builds of a listed status; the entities come from the entity cache.
  */
-function cached(ctx: RequestContext, app: App, render: () => Reply): Reply {
-  const key = ctx.bodyKey === "" ? ctx.rawUrl : `${ctx.rawUrl}\u0000${ctx.bodyKey}`;
-  return app.responseCache.get(ctx.headers.host ?? "", key, render);
+function cachedPage(
+  ctx: RequestContext,
+  app: App,
+  projectId: number,
+  sha: string | undefined,
+  parsed: ReturnType<typeof validate>,
+): Reply {
+  const cache = app.readCache;
+  if (!cache) return renderPage(ctx, app, projectId, sha, parsed);
+  const r = new EntityRenderer(app, cache);
+  const key = `${ctx.headers.host ?? ""}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+  const scope = { kind: "project", projectId, statuses: parsed.statuses } as const;
+  return r.page(
+    cache.v3Pages,
+    cache.v3,
+    key,
+    scope,
+    () => listPage(ctx, app, projectId, sha, parsed),
+    (id) => r.v3(id),
+  );
+}
+
+/** The ids of the page and its headers. */
+function listPage(
+  ctx: RequestContext,
+  app: App,
+  projectId: number,
+  sha: string | undefined,
+  parsed: ReturnType<typeof validate>,
+): { ids: number[]; headers: string[] } {
+  const filter = { projectId, statuses: parsed.statuses, ...(sha === undefined ? {} : { sha }) };
+  const total = app.store.builds.count(filter);
+  const window = pageWindow(parsed.pageReq, total);
+  const ids = window ? app.store.builds.listIds({ ...filter, ...window }) : [];
+  return { ids, headers: ["Content-Type", JSON_TYPE, ...pageHeaders(ctx, parsed, total)] };
 }
 
 /** `GET /projects/:id/builds`: no `read_build` check (8.x), anyone who sees the project may list. */
@@ -61,7 +94,7 @@ export function listProjectBuilds(ctx: RequestContext, app: App): Reply {
   const user = currentUser(ctx, app);
   const parsed = validate(ctx, app);
   const project = findProject(ctx, app, user);
-  return cached(ctx, app, () => renderPage(ctx, app, project.id, undefined, parsed));
+  return cachedPage(ctx, app, project.id, undefined, parsed);
 }
 
 /** `GET /projects/:id/repository/commits/:sha/builds`: needs `read_build`; 404 for an unknown commit. */
@@ -75,5 +108,5 @@ export function listCommitBuilds(ctx: RequestContext, app: App): Reply {
     app.store.commits.resolve(project.id, sha) !== undefined ||
     app.store.pipelines.latestForRef(project.id, sha) !== undefined;
   if (!resolves) throw ApiError.of("NOT_FOUND");
-  return cached(ctx, app, () => renderPage(ctx, app, project.id, sha, parsed));
+  return cachedPage(ctx, app, project.id, sha, parsed);
 }

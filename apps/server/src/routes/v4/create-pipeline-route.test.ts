@@ -75,6 +75,11 @@ describe("POST /projects/:id/pipeline", () => {
       status: "pending",
       tag: false,
     });
+    // GitLab keeps them as the pipeline's variables (`GET /projects/:id/pipelines/:pipeline_id/variables`).
+    const variables = await fetch(`${server.url}/api/v4/projects/1/pipelines/${pipeline.id}/variables`, {
+      headers: { "PRIVATE-TOKEN": server.token },
+    });
+    expect(await variables.json()).toEqual([{ key: "RUN_UNIT", variable_type: "env_var", value: "yes" }]);
     const jobs = await client.v4.jobs.listForPipeline(1, pipeline.id).toArray();
     expect(jobs.map((j) => `${j.name}:${j.status}`)).toEqual(["compile:pending", "unit:created"]);
     const refused = await client.v4.pipelines.create(1, "nope").catch((e: unknown) => e);
@@ -141,6 +146,26 @@ describe("POST /projects/:id/pipeline", () => {
     const body = (await invalid.json()) as { message: { base: string[] } };
     expect(body.message.base.join("\n")).toMatch(/\.gitlab-ci\.yml:\d+:\d+: .*script/);
     expect(server.store.pipelines.nextId()).toBe(1);
+  });
+
+  it("refuses a Developer a pipeline on the protected default branch with GitLab's reason", async () => {
+    // Gitlab::Ci::Pipeline::Chain::Validate::Abilities: "Insufficient permissions for protected ref".
+    const admin = server.store.users.firstAdmin()!;
+    server.store.transaction(() => {
+      server.store.users.insert({ ...admin, id: 98, username: "dev", isAdmin: false });
+      server.store.users.addToken(98, "developer-token");
+      server.store.projects.setMember(1, 98, 30);
+    });
+    const as = (ref: string) =>
+      fetch(`${server.url}/api/v4/projects/1/pipeline?ref=${ref}`, {
+        method: "POST",
+        headers: { "PRIVATE-TOKEN": "developer-token" },
+      });
+    const main = await as("main");
+    expect(main.status).toBe(400);
+    expect(await main.json()).toEqual({ message: { base: ["Insufficient permissions for protected ref"] } });
+    expect(server.store.pipelines.nextId()).toBe(1);
+    expect((await as("feature")).status).toBe(201);
   });
 
   it("refuses callers below developer and projects without a repository", async () => {

@@ -10,6 +10,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { createGitSource } from "../../services/git-source.js";
 import { createLocalIncludeSources } from "../../services/local-include-sources.js";
+import { isProtectedRefFor } from "../../services/protected-branches.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
 
@@ -44,6 +45,9 @@ export function createPipelineRoute(ctx: RequestContext, app: App): Reply {
   const git = createGitSource(dir);
   const resolved = git.resolve(ref);
   if (!resolved) throw ApiError.recordInvalid({ base: ["Reference not found"] });
+  // `Gitlab::Ci::Pipeline::Chain::Validate::Abilities`: a pipeline for a branch the user may not update.
+  if (isProtectedRefFor(user, project, app.store, { ref, tag: resolved.tag }))
+    throw ApiError.recordInvalid({ base: ["Insufficient permissions for protected ref"] });
   const readFile = git.reader(resolved.sha);
   if (readFile(".gitlab-ci.yml") === undefined)
     throw ApiError.recordInvalid({ base: ["Missing CI config file"] });

@@ -1,29 +1,43 @@
 // The v4 job actions: cancel, retry and erase (201), play and keep artifacts (200), delete artifacts
-// (204). They share v3's services; only the messages say "Job" where v3 says "Build".
+// (204). They share v3's services; only the messages say "Job" where v3 says "Build". A job on a branch
+// the caller may not update (a protected branch) is 403, as 17.0's `Ci::BuildPolicy` has it.
 
 import { type Build, isRetryable, type User } from "@buildsim/core";
 import type { App } from "../../app.js";
-import { canEraseBuild } from "../../auth/abilities.js";
+import { canEraseBuild, canUpdateJob } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
+import { refStanding } from "../../services/protected-branches.js";
 import { actedBuild, integerRouteParam } from "../access.js";
 import { jobReply } from "./job-reply.js";
 import { callerOf, findJob, findProjectV4, requireDestroyArtifacts, requireUpdateJobs } from "./v4-access.js";
 
-/** 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts`), 404 job. */
+/**
+ * 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts` on the project),
+ * 404 job, then for job updates 403 when the job's ref is protected against the caller.
+ */
 function actionTarget(
   ctx: RequestContext,
   app: App,
-  ability: "update" | "destroy" = "update",
+  ability: "update" | "erase" | "destroy" = "update",
 ): { user: User; build: Build } {
   const caller = callerOf(ctx, app);
   const jobId = integerRouteParam(ctx, "job_id");
   const project = findProjectV4(ctx, app, caller);
   const user =
-    ability === "update" ? requireUpdateJobs(caller, project) : requireDestroyArtifacts(caller, project);
-  return { user, build: findJob(app, project, jobId) };
+    ability === "destroy" ? requireDestroyArtifacts(caller, project) : requireUpdateJobs(caller, project);
+  const build = findJob(app, project, jobId);
+  if (ability !== "destroy") {
+    const standing = refStanding(app.store, user, project, build);
+    const allowed =
+      ability === "erase"
+        ? canEraseBuild(user, project, build, standing)
+        : canUpdateJob(user, project, standing);
+    if (!allowed) throw ApiError.of("FORBIDDEN");
+  }
+  return { user, build };
 }
 
 /** `POST …/jobs/:job_id/cancel`: 201, also when the job had already finished (a no-op). */
@@ -40,12 +54,11 @@ export function retryJob(ctx: RequestContext, app: App): Reply {
 
 /**
  * `POST …/jobs/:job_id/erase`: 201; 403 without `erase_build` (a Developer erasing a job someone else
- * started: `authorize!(:erase_build, build)` in lib/api/ci/jobs.rb); 403 `Job is not erasable!`.
+ * started, or any job on a protected branch: `authorize!(:erase_build, build)` in lib/api/ci/jobs.rb);
+ * 403 `Job is not erasable!`.
  */
 export function eraseJob(ctx: RequestContext, app: App): Reply {
-  const { user, build } = actionTarget(ctx, app);
-  const project = app.store.projects.get(build.projectId);
-  if (!project || !canEraseBuild(user, project, build)) throw ApiError.of("FORBIDDEN");
+  const { user, build } = actionTarget(ctx, app, "erase");
   return jobReply(app, 201, actedBuild(app.actions.erase(build.id, user), "v4"));
 }
 

@@ -8,6 +8,7 @@ import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { readArtifactEntry } from "../../services/artifact-entry.js";
 import { integerRouteParam } from "../access.js";
+import { EntityRenderer } from "../cached-entities.js";
 import { jobReply } from "./job-reply.js";
 import { callerOf, findJob, findProjectV4, requireReadJobs } from "./v4-access.js";
 
@@ -59,9 +60,16 @@ function entryReply(app: App, build: Build, path: string): Reply {
   return fileReply(path.split("/").pop() ?? path, entry.bytes);
 }
 
-/** `GET /projects/:id/jobs/:job_id`. */
+/** `GET /projects/:id/jobs/:job_id`: the cached entity when current (checks run first, always). */
 export function getJob(ctx: RequestContext, app: App): Reply {
-  return jobReply(app, 200, readableJob(ctx, app));
+  if (!app.readCache) return jobReply(app, 200, readableJob(ctx, app));
+  const caller = callerOf(ctx, app);
+  const jobId = integerRouteParam(ctx, "job_id");
+  const project = findProjectV4(ctx, app, caller);
+  requireReadJobs(caller, project);
+  return new EntityRenderer(app, app.readCache).single("v4", project.id, jobId, () =>
+    findJob(app, project, jobId),
+  );
 }
 
 /** `GET …/jobs/:job_id/trace`: `text/plain`, secrets masked, an empty body when there is no trace. */

@@ -4,12 +4,14 @@
 import type { Build } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
+import type { PageScope } from "../../http/page-cache.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
 import type { Params, ParamValue } from "../../http/parse-query.js";
-import { jsonReply, type Reply } from "../../http/reply.js";
+import { JSON_TYPE, jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import { integerRouteParam } from "../access.js";
+import { EntityRenderer } from "../cached-entities.js";
 import { jobsReply, presentOptionsV4 } from "./job-reply.js";
 import { parseJobScope } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
@@ -32,9 +34,34 @@ function linkParams(ctx: RequestContext, scope: ParamValue | undefined): Params 
   return out;
 }
 
-/** Response-cache key: same URL and body → same answer for anyone who passed the checks. */
-const cacheKey = (ctx: RequestContext, kind: string) =>
-  `v4\u0000${kind}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+/** Page-cache key: same Host, URL and body → same answer for anyone who passed the checks. */
+const cacheKey = (ctx: RequestContext) => `${ctx.headers.host ?? ""}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+
+/** The page's reply: through the read cache (ids and headers from `list`), or rendered from rows. */
+function jobsPage(
+  ctx: RequestContext,
+  app: App,
+  scope: PageScope,
+  list: () => { builds: () => Build[]; ids: () => number[]; headers: string[] },
+): Reply {
+  const cache = app.readCache;
+  if (!cache) {
+    const page = list();
+    return jobsReply(app, page.builds(), page.headers);
+  }
+  const r = new EntityRenderer(app, cache);
+  return r.page(
+    cache.v4Pages,
+    cache.v4,
+    cacheKey(ctx),
+    scope,
+    () => {
+      const page = list();
+      return { ids: page.ids(), headers: ["Content-Type", JSON_TYPE, ...page.headers] };
+    },
+    (id) => r.v4(id),
+  );
+}
 
 /** `GET /projects/:id/jobs`: needs `read_build` (current GitLab); every status, `manual` included. */
 export function listProjectJobs(ctx: RequestContext, app: App): Reply {
@@ -43,16 +70,15 @@ export function listProjectJobs(ctx: RequestContext, app: App): Reply {
   const pageReq = parsePageRequest(ctx.params);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
-  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `p${project.id}`), () => {
-    const filter = { projectId: project.id, statuses: scope.statuses };
+  const filter = { projectId: project.id, statuses: scope.statuses };
+  return jobsPage(ctx, app, { kind: "project", ...filter }, () => {
     const total = app.store.builds.count(filter);
     const window = pageWindow(pageReq, total);
-    const builds = window ? app.store.builds.list({ ...filter, ...window }) : [];
-    return jobsReply(
-      app,
-      builds,
-      paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
-    );
+    return {
+      builds: () => (window ? app.store.builds.list({ ...filter, ...window }) : []),
+      ids: () => (window ? app.store.builds.listIds({ ...filter, ...window }) : []),
+      headers: paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
+    };
   });
 }
 
@@ -76,22 +102,23 @@ export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
   const scope = parseJobScope(ctx.params, ctx.query);
   const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;
   const pageReq = parsePageRequest(ctx.params);
-  const { project, pipeline } = pipelineOf(ctx, app);
-  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `pl${project.id}`), () => {
-    const statuses = scope.statuses;
-    const matching = app.store.builds
-      .listByPipeline(pipeline.id)
-      .filter(
-        (b: Build) =>
-          b.trigger === null && (includeRetried || !b.retried) && (!statuses || statuses.includes(b.status)),
-      );
-    const window = pageWindow(pageReq, matching.length);
-    const page = window ? matching.slice(window.offset, window.offset + window.limit) : [];
-    return jobsReply(
-      app,
-      page,
-      paginationHeaders(pageReq, matching.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
-    );
+  const { pipeline } = pipelineOf(ctx, app);
+  const statuses = scope.statuses;
+  const keep = (b: { status: Build["status"]; retried: boolean }) =>
+    (includeRetried || !b.retried) && (!statuses || statuses.includes(b.status));
+  return jobsPage(ctx, app, { kind: "pipeline", pipelineId: pipeline.id }, () => {
+    // The uncached path filters the rows; the cached one the same filter on id, status and `retried`.
+    const rows = app.readCache
+      ? []
+      : app.store.builds.listByPipeline(pipeline.id).filter((b) => b.trigger === null && keep(b));
+    const members = app.readCache ? app.store.builds.pipelineMembers(pipeline.id).filter(keep) : rows;
+    const window = pageWindow(pageReq, members.length);
+    const slice = <T>(xs: T[]) => (window ? xs.slice(window.offset, window.offset + window.limit) : []);
+    return {
+      builds: () => slice(rows),
+      ids: () => slice(members).map((m) => m.id),
+      headers: paginationHeaders(pageReq, members.length, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
+    };
   });
 }
 
@@ -104,7 +131,8 @@ export function listPipelineBridges(ctx: RequestContext, app: App): Reply {
   const scope = parseJobScope(ctx.params, ctx.query);
   const pageReq = parsePageRequest(ctx.params);
   const { project, pipeline } = pipelineOf(ctx, app);
-  return app.responseCache.get(ctx.headers.host ?? "", cacheKey(ctx, `br${project.id}`), () => {
+  const key = `v4\u0000br${project.id}\u0000${ctx.baseUrl}\u0000${ctx.rawUrl}\u0000${ctx.bodyKey}`;
+  return app.responseCache.get(ctx.headers.host ?? "", key, () => {
     const statuses = scope.statuses;
     const matching = app.store.builds
       .listByPipeline(pipeline.id)

@@ -1,5 +1,6 @@
 // POST /projects/:id/pipelines/:pipeline_id/cancel (200) and …/retry (201), answered with the pipeline
-// (lib/api/ci/pipelines.rb, 17.0: `authorize! :cancel_pipeline` / `:update_pipeline`, Developer+).
+// (lib/api/ci/pipelines.rb, 17.0: `authorize! :cancel_pipeline` / `:update_pipeline`, Developer+; both
+// taken away by `Ci::PipelinePolicy`'s `protected_ref` when the caller may not update the branch).
 
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
@@ -7,11 +8,15 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { createPipelineActions } from "../../services/pipeline-actions.js";
+import { isProtectedRefFor } from "../../services/protected-branches.js";
 import { integerRouteParam } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireUpdateJobs } from "./v4-access.js";
 
-/** 401, 400 `pipeline_id is invalid`, 404 project, 403 below Developer, 404 `Not found` pipeline. */
+/**
+ * 401, 400 `pipeline_id is invalid`, 404 project, 403 below Developer, 404 `Not found` pipeline, 403 on a
+ * branch protected against the caller.
+ */
 function pipelineTarget(ctx: RequestContext, app: App) {
   const caller = callerOf(ctx, app);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
@@ -19,6 +24,7 @@ function pipelineTarget(ctx: RequestContext, app: App) {
   const user = requireUpdateJobs(caller, project);
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
+  if (isProtectedRefFor(user, project, app.store, pipeline)) throw ApiError.of("FORBIDDEN");
   const actions = createPipelineActions({
     store: app.store,
     transitions: app.transitions,

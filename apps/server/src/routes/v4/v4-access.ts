@@ -4,7 +4,14 @@
 import type { Build, Project, User } from "@buildsim/core";
 import { ACCESS_LEVELS } from "@buildsim/core";
 import type { App } from "../../app.js";
-import { accessLevelOf, canReadBuild, canReadProject, canUpdateBuild } from "../../auth/abilities.js";
+import {
+  accessLevelOf,
+  canAdminProject,
+  canReadBuild,
+  canReadCode,
+  canReadProject,
+  canUpdateBuild,
+} from "../../auth/abilities.js";
 import { tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
@@ -99,6 +106,18 @@ export function requireDestroyArtifacts(caller: Caller, project: Project): User 
     project.buildsEnabled &&
     (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.master);
   if (!allowed || user === null) throw ApiError.of("FORBIDDEN");
+  return user;
+}
+
+/** `authorize_read_code!`: the repository's code, protected branches included; never a job token. */
+export function requireReadCode(caller: Caller, project: Project): void {
+  if (caller.jobProjectId !== null || !canReadCode(caller.user, project)) throw ApiError.of("FORBIDDEN");
+}
+
+/** `admin_project` (protected branches, trigger tokens): Maintainer and above, admins; never a job token. */
+export function requireAdminProject(caller: Caller, project: Project): User {
+  const user = caller.jobProjectId === null ? caller.user : null;
+  if (user === null || !canAdminProject(user, project)) throw ApiError.of("FORBIDDEN");
   return user;
 }
 

@@ -10,6 +10,7 @@ import {
   PipelineEntitySchema,
   PipelineListParamsSchema,
   ProjectEntitySchema,
+  ProtectedBranchEntitySchema,
   RunnerEntitySchema,
   TestReportEntitySchema,
   TestReportSummaryEntitySchema,
@@ -43,8 +44,15 @@ import {
 } from "./job-routes.js";
 import { listPipelineBridges, listPipelineJobs, listProjectJobs } from "./list-jobs.js";
 import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
+import { getLatestPipeline, getPipelineVariables } from "./pipeline-extra-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
+import {
+  createProtectedBranch,
+  deleteProtectedBranch,
+  getProtectedBranch,
+  listProtectedBranches,
+} from "./protected-branch-routes.js";
 import { getCiYmlTemplate, getRawRepositoryFile } from "./repository-file-routes.js";
 import {
   getResourceGroup,
@@ -184,6 +192,27 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     )
     .add(
       "GET",
+      `${p}/pipelines/latest`,
+      getLatestPipeline,
+      v4(
+        "Get the latest pipeline",
+        { 200: json("The newest pipeline of the ref", PipelineEntitySchema) },
+        Type.Object({ ref: Type.Optional(Type.String({ description: "@default the default branch" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/pipelines/:pipeline_id/variables`,
+      getPipelineVariables,
+      v4("Get variables of a pipeline", {
+        200: json(
+          "The variables the pipeline was created with",
+          Type.Array(Type.Object({ key: Type.String(), variable_type: Type.String(), value: Type.String() })),
+        ),
+      }),
+    )
+    .add(
+      "GET",
       `${p}/pipelines/:pipeline_id`,
       getPipeline,
       v4("Get a single pipeline", { 200: json("The pipeline", PipelineEntitySchema) }),
@@ -294,5 +323,48 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${p}/variables`, createVariable, v4("Create a variable", { 201: loose }))
     .add("GET", `${p}/variables/:key`, getVariable, v4("Get a single variable", { 200: loose }))
     .add("PUT", `${p}/variables/:key`, updateVariable, v4("Update a variable", { 200: loose }))
-    .add("DELETE", `${p}/variables/:key`, deleteVariable, v4("Delete a variable", { 204: empty("Deleted") }));
+    .add("DELETE", `${p}/variables/:key`, deleteVariable, v4("Delete a variable", { 204: empty("Deleted") }))
+    .add(
+      "GET",
+      `${p}/protected_branches`,
+      listProtectedBranches,
+      v4(
+        "List protected branches",
+        { 200: json("The rules as written (paginated)", Type.Array(ProtectedBranchEntitySchema)) },
+        Type.Object({ search: Type.Optional(Type.String({ description: "Part of a rule's name" })) }),
+      ),
+    )
+    .add(
+      "GET",
+      `${p}/protected_branches/:name`,
+      getProtectedBranch,
+      v4("Get a single protected branch or wildcard protected branch", {
+        200: json("The rule", ProtectedBranchEntitySchema),
+      }),
+    )
+    .add(
+      "POST",
+      `${p}/protected_branches`,
+      createProtectedBranch,
+      v4(
+        "Protect repository branches",
+        { 201: json("The rule", ProtectedBranchEntitySchema) },
+        Type.Object({
+          name: Type.String({ description: "A branch name or a wildcard (`release/*`)" }),
+          push_access_level: Type.Optional(
+            Type.Integer({ description: "0, 30, 40 or 60; @default 40 (Maintainers)" }),
+          ),
+          merge_access_level: Type.Optional(
+            Type.Integer({ description: "0, 30, 40 or 60; @default 40 (Maintainers)" }),
+          ),
+          allow_force_push: Type.Optional(Type.Boolean({ description: "@default false" })),
+        }),
+      ),
+    )
+    .add(
+      "DELETE",
+      `${p}/protected_branches/:name`,
+      deleteProtectedBranch,
+      v4("Unprotect repository branches", { 204: empty("Unprotected") }),
+    );
 }

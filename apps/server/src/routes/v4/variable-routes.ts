@@ -5,29 +5,13 @@ import type { ProjectVariable } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
-import type { Params, ParamValue } from "../../http/parse-query.js";
+import type { Params } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentVariableV4 } from "../../presenters/present-variable-v4.js";
 import { createProjectVariables } from "../../services/project-variables.js";
+import { booleanParam, stringParam } from "./grape-params.js";
 import { findProjectV4, requireAdminVariables, userCallerOf } from "./v4-access.js";
-
-/** Grape's `String` param: absent → undefined; anything but a string → `<name> is invalid`. */
-function stringParam(params: Params, name: string): string | undefined {
-  const v: ParamValue | undefined = params[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string") throw ApiError.invalidParam(`${name} is invalid`);
-  return v;
-}
-
-/** Grape's `Boolean` coercion (`true`/`false`/`1`/`0`…). */
-function booleanParam(params: Params, name: string): boolean | undefined {
-  const v = stringParam(params, name);
-  if (v === undefined) return undefined;
-  if (/^(true|1|t|yes|y)$/i.test(v)) return true;
-  if (/^(false|0|f|no|n)$/i.test(v)) return false;
-  throw ApiError.invalidParam(`${name} is invalid`);
-}
 
 function variableTypeParam(params: Params): ProjectVariable["variableType"] | undefined {
   const v = stringParam(params, "variable_type");

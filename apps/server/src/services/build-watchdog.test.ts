@@ -1,0 +1,77 @@
+// The watchdog works through running builds in bounded slices: after a restart with thousands of
+// running builds and no runner, each slice handles what fits in its time budget and the next one resumes
+// where it stopped, so requests are answered between slices (issue #12: "the watchdog must work in
+// bounded batches that never stall requests").
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningServer } from "../start-server.js";
+import { createFakeClock, startTestServer } from "../test-support/start-test-server.js";
+
+let server: RunningServer;
+afterEach(() => server.close());
+
+/** A seed with `n` running builds in pipelines of 10 (no runner mentions them: the watchdog requeues them). */
+function runningSeed(n: number): string {
+  const sha = "a".repeat(40);
+  return JSON.stringify({
+    users: [{ id: 1, username: "root", admin: true, tokens: ["root-token"] }],
+    projects: [{ id: 1, path: "acme/app" }],
+    commits: [{ project: 1, sha, message: "m" }],
+    pipelines: Array.from({ length: Math.ceil(n / 10) }, (_, p) => ({
+      id: p + 1,
+      project: 1,
+      sha,
+      ref: "master",
+    })),
+    builds: Array.from({ length: n }, (_, i) => ({
+      id: i + 1,
+      pipeline: 1 + Math.floor(i / 10),
+      name: `job-${i}`,
+      status: "running",
+      started_at: "2026-01-01T00:00:00.000Z",
+    })),
+  });
+}
+
+const countRunning = () => server.store.builds.count({ projectId: 1, statuses: ["running"] });
+
+describe("the watchdog's slices", () => {
+  it("handle at least one build each and resume where the last one stopped until the pass is complete", async () => {
+    const clock = createFakeClock();
+    server = await startTestServer({
+      seedText: runningSeed(120),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 10_000 },
+    });
+    clock.advance(11_000);
+    // A zero budget still handles one build, then hands the event loop back.
+    expect(server.realtime.runners.watchdog.sweepSome(0)).toBe(false);
+    expect(countRunning()).toBe(119);
+    expect(server.store.builds.get(1)?.status).toBe("pending");
+    let slices = 1;
+    while (!server.realtime.runners.watchdog.sweepSome(0)) slices++;
+    // The last slice finds no build after the 120th and completes the pass.
+    expect(slices).toBe(120);
+    expect(countRunning()).toBe(0);
+  });
+
+  it("run from the interval timer without blocking requests: the API answers while builds are requeued", async () => {
+    const clock = createFakeClock();
+    server = await startTestServer({
+      seedText: runningSeed(600),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 5, heartbeatTimeoutMs: 10_000 },
+    });
+    clock.advance(11_000);
+    // Requests sent while the pass runs are answered before it ends (they get turns between slices).
+    const seen: number[] = [];
+    while (countRunning() > 0 && seen.length < 10_000) {
+      const res = await fetch(`${server.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": "root-token" } });
+      expect(res.status).toBe(200);
+      seen.push(countRunning());
+    }
+    expect(countRunning()).toBe(0);
+    // Answers came at several points of the pass, not only before or after it.
+    expect(new Set(seen.filter((n) => n > 0 && n < 600)).size).toBeGreaterThan(2);
+  });
+});

@@ -1,0 +1,131 @@
+// What each committed write changed, as generation numbers read caches compare: per build, per pipeline
+// (its row, and which builds belong to its job list), per project and build status (which builds a
+// list of that status holds), and a global one for anything else. A write the repositories did not
+// describe (any other table) moves the global generation, so an unknown write can never leave a cache
+// stale: it only costs a full refill.
+
+/** Builds tracked one by one before the log starts over with a global generation. */
+const MAX_TRACKED = 200_000;
+
+/** One increasing sequence for every generation: a number once handed out never comes back. */
+export class ChangeLog {
+  private seq = 1;
+  /** Moves on any write the repositories did not describe. Starts at 1, so 0 never matches. */
+  global = 1;
+  private readonly builds = new Map<number, number>();
+  private readonly pipelineRows = new Map<number, number>();
+  private readonly members = new Map<number, number>();
+  /** projectId → status → generation; "*" moves with every status. */
+  private readonly lists = new Map<number, Map<string, number>>();
+
+  // The open transaction's changes, applied on commit, dropped on rollback.
+  private pendingBuilds: number[] = [];
+  private pendingRows: number[] = [];
+  private pendingMembers: number[] = [];
+  private pendingLists: Array<[number, string]> = [];
+  private described = 0;
+  private open = false;
+
+  /** Generation of build `id`'s row. */
+  build(id: number): number {
+    return this.builds.get(id) ?? 0;
+  }
+  /** Generation of pipeline `id`'s row (what a job entity shows of it). */
+  pipelineRow(id: number): number {
+    return this.pipelineRows.get(id) ?? 0;
+  }
+  /** Generation of the set of builds in pipeline `id` (and their statuses and `retried` flags). */
+  pipelineMembers(id: number): number {
+    return this.members.get(id) ?? 0;
+  }
+  /** Generation of the builds of `projectId` in `status` ("*" for any status). */
+  list(projectId: number, status: string): number {
+    return this.lists.get(projectId)?.get(status) ?? 0;
+  }
+
+  /** A build row changed (`rows` SQLite rows written); `statuses` its status before and after when a list changes. */
+  buildChanged(
+    rows: number,
+    build: { id: number; projectId: number; pipelineId: number },
+    statuses: string[] = [],
+  ): void {
+    this.described += rows;
+    this.pendingBuilds.push(build.id);
+    this.pendingMembers.push(build.pipelineId);
+    for (const s of statuses) this.pendingLists.push([build.projectId, s]);
+    if (!this.open) this.apply();
+  }
+  /** Only build `id`'s row changed (its trace length), not which lists hold it. */
+  buildRowChanged(rows: number, id: number): void {
+    this.described += rows;
+    this.pendingBuilds.push(id);
+    if (!this.open) this.apply();
+  }
+  /** A pipeline row changed. */
+  pipelineChanged(rows: number, id: number): void {
+    this.described += rows;
+    this.pendingRows.push(id);
+    if (!this.open) this.apply();
+  }
+  /** Rows written that change nothing a cache holds (trace chunks). */
+  uncached(rows: number): void {
+    this.described += rows;
+  }
+
+  /** A transaction starts. */
+  begin(): void {
+    this.open = true;
+    this.described = 0;
+  }
+  /** The transaction committed having written `rows` rows in all: apply, and go global on the unknown. */
+  commit(rows: number): void {
+    this.open = false;
+    if (rows > this.described) this.goGlobal();
+    else this.apply();
+  }
+  /** The transaction rolled back: nothing changed. */
+  rollback(): void {
+    this.open = false;
+    this.drop();
+  }
+
+  private apply(): void {
+    // Past this many tracked records, one full refill is cheaper than the maps' memory.
+    if (this.builds.size > MAX_TRACKED) {
+      this.goGlobal();
+      return;
+    }
+    const g = ++this.seq;
+    for (const id of this.pendingBuilds) this.builds.set(id, g);
+    for (const id of this.pendingRows) this.pipelineRows.set(id, g);
+    for (const id of this.pendingMembers) this.members.set(id, g);
+    for (const [projectId, status] of this.pendingLists) {
+      let byStatus = this.lists.get(projectId);
+      if (!byStatus) {
+        byStatus = new Map();
+        this.lists.set(projectId, byStatus);
+      }
+      byStatus.set(status, g);
+      byStatus.set("*", g);
+    }
+    this.drop();
+  }
+
+  private goGlobal(): void {
+    this.global = ++this.seq;
+    // Every cache entry holds the old global generation: the per-record ones can start over.
+    this.builds.clear();
+    this.pipelineRows.clear();
+    this.members.clear();
+    this.lists.clear();
+    this.drop();
+  }
+
+  private drop(): void {
+    this.pendingBuilds = [];
+    this.pendingRows = [];
+    this.pendingMembers = [];
+    this.pendingLists = [];
+    this.described = 0;
+  }
+}
