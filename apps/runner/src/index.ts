@@ -1,11 +1,11 @@
 // @buildsim/runner: claims builds from a buildsim server and runs them with the docker, shell or simulate executor.
 // Named exports only, listed explicitly.
 
+export type { Clock } from "@buildsim/core";
+export { systemClock } from "@buildsim/core";
 export type { FetchFunction, TransferFetchResponse, TransferRequestInit } from "./artifacts-transfer.js";
 export type { AutoExecutorOptions } from "./auto-executor.js";
 export { createAutoExecutor, dockerAnswers } from "./auto-executor.js";
-export type { Clock } from "./clock.js";
-export { systemClock } from "./clock.js";
 export type { DockerExecutorOptions } from "./docker/docker-executor.js";
 export { createDockerExecutor } from "./docker/docker-executor.js";
 export { defaultServiceAliases, serviceAliases } from "./docker/service-aliases.js";

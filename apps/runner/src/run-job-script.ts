@@ -1,7 +1,7 @@
 // The stages every executor goes through for one job: header, prepare, script, after_script, artifacts, footer.
 
 import type { JobStep } from "@buildsim/core";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, systemClock } from "@buildsim/core";
 import type { AbortReason, ExecutionResult, ExecutorContext } from "./executor.js";
 import { expandImages } from "./job-variables.js";
 import {

@@ -9,7 +9,7 @@
 
 import { type RunnerConnection, RunnerConnectionError } from "@buildsim/client";
 import type { JobPayload, WelcomeMessage } from "@buildsim/core";
-import { type Clock, sleep, systemClock } from "./clock.js";
+import { type Clock, sleep, systemClock } from "@buildsim/core";
 import type { AbortReason, ExecutionResult, Executor } from "./executor.js";
 
 export interface RunnerOptions {

@@ -2,8 +2,8 @@
 
 import os from "node:os";
 import path from "node:path";
+import type { Clock } from "@buildsim/core";
 import { type FetchFunction, httpBaseUrl } from "./artifacts-transfer.js";
-import type { Clock } from "./clock.js";
 import type { Executor, ExecutorContext } from "./executor.js";
 import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "./job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "./job-cache.js";

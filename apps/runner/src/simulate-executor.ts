@@ -1,7 +1,7 @@
 // Runs a job's script as the simulate language — echo, sleep, exit, lines, fail — deterministically, no shell.
 
 import type { JobStep } from "@buildsim/core";
-import { type Clock, sleep, systemClock } from "./clock.js";
+import { type Clock, sleep, systemClock } from "@buildsim/core";
 import type { Executor, ExecutorContext } from "./executor.js";
 import { parseSimulateCommand } from "./parse-simulate-command.js";
 import { runJobScript, type StepExit } from "./run-job-script.js";

@@ -1,6 +1,6 @@
 // Options of the runner connection and the outcome a runner reports for a build.
 
-import type { FailureReason } from "@buildsim/core";
+import type { Clock, FailureReason } from "@buildsim/core";
 import type { RunnerSocketConstructor } from "./runner-socket.js";
 
 /** Options of {@link createRunnerConnection}. */
@@ -36,6 +36,8 @@ export interface RunnerConnectionOptions {
   traceSpillDir?: string;
   /** Request id generator for claims. @default a counter */
   createRequestId?: () => string;
+  /** Timers for reconnect backoff and heartbeats, injectable so tests move time instead of waiting. @default core's `systemClock` */
+  clock?: Clock;
 }
 
 /** How a build ended on the runner, as reported by `finish`. */

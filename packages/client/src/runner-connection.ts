@@ -12,7 +12,6 @@
 import type {
   BuildStatus,
   CancelReason,
-  FailureReason,
   JobPayload,
   RunnerToServerMessage,
   ServerToRunnerMessage,
@@ -25,6 +24,7 @@ import {
   isCompletedStatus,
   PROTOCOL_VERSION,
   parseServerToRunnerMessage,
+  systemClock,
 } from "@buildsim/core";
 import { ListenerSet } from "./listener-set.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
@@ -88,8 +88,9 @@ export class RunnerConnection {
   /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
   private stoppedBy: RunnerConnectionError | null = null;
   private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  /** Handles of the options' clock (null when no timer is set). */
+  private reconnectTimer: unknown = null;
+  private heartbeatTimer: unknown = null;
   private readonly builds = new Map<number, TrackedBuild>();
   private readonly claims = new Map<string, PendingClaim>();
   private readonly listeners = {
@@ -112,6 +113,7 @@ export class RunnerConnection {
       random: Math.random,
       maxTraceChunkBytes: 65_536,
       createRequestId: () => `claim-${++this.requestCounter}`,
+      clock: systemClock,
       ...options,
     };
     // An unusable URL is the caller's mistake: say so now, not on every reconnect.
@@ -125,7 +127,7 @@ export class RunnerConnection {
     this.connecting ??= new Promise<WelcomeMessage>((resolve, reject) => {
       this.firstWelcome = { resolve, reject };
     });
-    if (!this.socket && !this.reconnectTimer) this.open();
+    if (!this.socket && this.reconnectTimer === null) this.open();
     return this.connecting;
   }
 
@@ -440,14 +442,22 @@ export class RunnerConnection {
   private startHeartbeat(intervalMs: number): void {
     this.stopHeartbeat();
     if (!(intervalMs > 0)) return;
-    this.heartbeatTimer = setInterval(() => {
+    // One timeout after another on the clock (a clock has no interval); each beat sets the next.
+    const beat = () => {
       if (this.connected) this.send({ type: "heartbeat", buildIds: this.buildIds });
-    }, intervalMs);
-    this.heartbeatTimer.unref?.();
+      schedule();
+    };
+    const schedule = () => {
+      const timer = this.options.clock.setTimeout(beat, intervalMs);
+      // Heartbeats alone must not keep a process alive (Node's timers have unref; a fake clock's need not).
+      (timer as { unref?: () => void } | null)?.unref?.();
+      this.heartbeatTimer = timer;
+    };
+    schedule();
   }
 
   private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.heartbeatTimer !== null) this.options.clock.clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = null;
   }
 
@@ -472,7 +482,7 @@ export class RunnerConnection {
     }
     if (this.stopped) return;
     const delayMs = reconnectDelayMs(this.attempt++, this.options);
-    this.reconnectTimer = setTimeout(() => this.open(), delayMs);
+    this.reconnectTimer = this.options.clock.setTimeout(() => this.open(), delayMs);
     if (connectError) this.listeners.connectFailure.emit([connectError, delayMs], this.reportError);
   }
 
@@ -481,7 +491,7 @@ export class RunnerConnection {
     this.stoppedBy ??= error;
     this.connected = false;
     this.stopHeartbeat();
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.reconnectTimer !== null) this.options.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.firstWelcome?.reject(error);
     this.firstWelcome = null;

@@ -80,6 +80,8 @@ export {
 } from "./build-guards.js";
 export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js";
 export { buildMachine } from "./build-machine.js";
+export type { Clock } from "./clock.js";
+export { sleep, systemClock } from "./clock.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
 export type {

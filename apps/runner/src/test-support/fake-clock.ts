@@ -1,6 +1,6 @@
 // A clock whose time jumps straight to the next timer once the code under test is idle.
 
-import type { Clock } from "../clock.js";
+import type { Clock } from "@buildsim/core";
 
 interface Timer {
   id: number;

@@ -1,6 +1,7 @@
-// Time as the runner sees it: injectable timers, so job timeouts and `sleep` run on a fake clock in tests.
+// The one clock: injectable timers, so the runner's job timeouts and `sleep` and the runner connection's
+// reconnect backoff and heartbeats run on a fake clock in tests.
 
-/** Timers the runner and its executors use; the system clock by default. */
+/** Timers the runner, its executors and the runner connection use; the system clock by default. */
 export interface Clock {
   now(): number;
   setTimeout(callback: () => void, delayMs: number): unknown;
