@@ -11,6 +11,7 @@ import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./pa
 import { bodyParams, readBody } from "./read-body.js";
 import { jsonReply, type Reply, writeReply } from "./reply.js";
 import { baseUrlOf, type RequestContext } from "./request-context.js";
+import type { FinishedRequest } from "./request-journal.js";
 import type { RouteParams, Router } from "./router.js";
 import { streamBodyToFile, type UploadedFile } from "./stream-body-to-file.js";
 
@@ -47,8 +48,21 @@ const hasBody = (req: IncomingMessage): boolean => {
   return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
 };
 
-/** A `node:http` request listener serving `router`'s routes. */
-export function createRequestHandler(app: App, router: Router<RouteHandler>, nextRequestId: () => string) {
+/** Who hears about each request once it has been answered (the request journal). */
+export interface RequestObserver {
+  /** Whether to report a request to this raw URL (the controls' own requests are not). */
+  observes(rawUrl: string): boolean;
+  /** The request was answered (or its connection ended). */
+  ended(request: FinishedRequest): void;
+}
+
+/** A `node:http` request listener serving `router`'s routes; `observer` hears of each answered request. */
+export function createRequestHandler(
+  app: App,
+  router: Router<RouteHandler>,
+  nextRequestId: () => string,
+  observer?: RequestObserver,
+) {
   /** Parses the request into a context (throws ApiError for a query or body GitLab would refuse). */
   function contextOf(
     req: IncomingMessage,
@@ -107,6 +121,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
   ): Promise<Reply> {
     handler.upload.authorize(ctx, app);
     ctx.upload = await streamBodyToFile(req, handler.upload.dir(app), handler.upload.maxBytes);
+    seen?.get(req)?.uploaded(ctx.upload.size);
     try {
       return await handler(ctx, app);
     } finally {
@@ -127,9 +142,15 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
     return credentials === "valid" ? maxBytes : Math.min(maxBytes, app.maxAnonymousBodyBytes);
   }
 
+  /** Requests being observed, with what the journal will get of them. */
+  const seen = observer && new WeakMap<IncomingMessage, ObservedRequest>();
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = nextRequestId();
     const head = req.method === "HEAD";
+    const observed =
+      observer?.observes(req.url ?? "/") === true ? new ObservedRequest(req, requestId, observer) : undefined;
+    if (observed) seen?.set(req, observed);
     // Set when the request is refused before its body was read: the connection cannot be reused.
     let bodyUnread = false;
     const fail = (e: unknown): Reply => {
@@ -143,10 +164,17 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       try {
         if (reply.status === 413 || bodyUnread) res.setHeader("Connection", "close");
         writeReply(res, reply, head, requestId);
+        observed?.answered(reply.status, head ? 0 : reply.body.byteLength);
       } catch (e) {
         // Writing itself failed (e.g. a header Node refused): answer 500 if we still can.
-        if (!res.headersSent) writeReply(res, fail(e), head, requestId);
-        else res.destroy();
+        if (!res.headersSent) {
+          const internal = fail(e);
+          writeReply(res, internal, head, requestId);
+          observed?.answered(internal.status, head ? 0 : internal.body.byteLength);
+        } else {
+          res.destroy();
+          observed?.answered(0, 0);
+        }
       }
     };
     const onError = (e: unknown): void => finish(fail(e));
@@ -196,10 +224,52 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         throw e;
       }
       readBody(req, limit)
+        .then((body) => {
+          observed?.read(body);
+          return body;
+        })
         .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
         .then(finish, onError);
     } catch (e) {
       onError(e);
     }
   };
+}
+
+/** What the observer will be told of one request, gathered as it goes. */
+class ObservedRequest {
+  private readonly startedAtMs = Date.now();
+  private readonly startedAt = performance.now();
+  private body: Buffer | undefined;
+  /** The declared length until the body is read (a refused body is never read). */
+  private bodyBytes: number;
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly id: string,
+    private readonly observer: RequestObserver,
+  ) {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    this.bodyBytes = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  }
+  read(body: Buffer): void {
+    this.body = body;
+    this.bodyBytes = body.byteLength;
+  }
+  uploaded(size: number): void {
+    this.bodyBytes = size;
+  }
+  answered(status: number, responseBytes: number): void {
+    this.observer.ended({
+      id: this.id,
+      method: this.req.method ?? "GET",
+      rawUrl: this.req.url ?? "/",
+      headers: this.req.headers,
+      body: this.body,
+      bodyBytes: this.bodyBytes,
+      status,
+      responseBytes,
+      startedAtMs: this.startedAtMs,
+      durationMs: performance.now() - this.startedAt,
+    });
+  }
 }
