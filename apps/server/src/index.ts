@@ -13,13 +13,13 @@ export type { ParseSeedResult, Seed, SeedBuild } from "./fixtures/parse-seed.js"
 export { parseSeed } from "./fixtures/parse-seed.js";
 export type { ApiErrorCode } from "./http/api-error.js";
 export { API_ERRORS, ApiError } from "./http/api-error.js";
+export { ControlInputError } from "./http/control-input-error.js";
 export type { PageRequest } from "./http/paginate.js";
 export { pageWindow, paginationHeaders, parsePageRequest } from "./http/paginate.js";
 export type { Params, ParamValue, ParsedQuery } from "./http/parse-query.js";
 export { parseQuery, toQuery } from "./http/parse-query.js";
 export type { Reply } from "./http/reply.js";
 export { JSON_TYPE, jsonReply } from "./http/reply.js";
-export { ControlInputError } from "./http/control-input-error.js";
 export type { RequestContext } from "./http/request-context.js";
 export type { RequestJournalOptions, VerifyResult } from "./http/request-journal.js";
 export { RequestJournal, RequestVerificationError } from "./http/request-journal.js";

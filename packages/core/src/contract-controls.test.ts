@@ -44,7 +44,10 @@ describe("parseVerifyCount", () => {
   it("accepts a number or a range and refuses a negative count", () => {
     expect(parseVerifyCount(2, "count").ok).toBe(true);
     expect(parseVerifyCount({ atLeast: 1 }, "count").ok).toBe(true);
-    expect(parseVerifyCount(-1, "count")).toMatchObject({ ok: false, error: expect.stringMatching(/^count/) });
+    expect(parseVerifyCount(-1, "count")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^count/),
+    });
     expect(parseVerifyCount({ atleast: 1 }, "count").ok).toBe(false);
   });
 });

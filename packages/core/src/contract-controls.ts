@@ -80,9 +80,13 @@ export type ControlInput<T> = { ok: true; value: T } | { ok: false; error: strin
 
 /** `/headers/x-y` under `matcher` → `matcher.headers.x-y`. */
 const fieldName = (prefix: string, pointer: string): string =>
-  [prefix, ...pointer.split("/").filter(Boolean).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))].join(
-    ".",
-  );
+  [
+    prefix,
+    ...pointer
+      .split("/")
+      .filter(Boolean)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")),
+  ].join(".");
 
 /** A parser for control input of `schema`; errors name the field under `prefix`. */
 export function createControlInputParser<S extends TSchema>(

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RequestVerificationError } from "../http/request-journal.js";
 import type { RunningServer } from "../start-server.js";
 import { authMatrixSeed, MATRIX_TOKENS, matrixBuilds } from "../test-support/auth-matrix-seed.js";
+import { connectRunner, openRunnerSocket } from "../test-support/protocol-client.js";
+import { RUNNER_SEED, RUNNER_SEED_TOKENS } from "../test-support/runner-seed.js";
 import { startTestServer } from "../test-support/start-test-server.js";
 
 let server: RunningServer | undefined;
@@ -73,6 +75,29 @@ describe("reset", () => {
       body: JSON.stringify({ token: server.registrationToken }),
     });
     expect(again.status).toBe(201);
+  });
+
+  it("drops runner links (1001, going away): a seed runner reconnects, one the test registered is refused", async () => {
+    server = await startTestServer({ seedText: RUNNER_SEED });
+    const seeded = await connectRunner(server, RUNNER_SEED_TOKENS.shared);
+    const res = await call(server, "/api/v4/runners", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: server.registrationToken }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    const added = await connectRunner(server, token);
+
+    server.reset();
+
+    expect(await seeded.client.closed).toBe(1001);
+    expect(await added.client.closed).toBe(1001);
+    const again = await connectRunner(server, RUNNER_SEED_TOKENS.shared);
+    expect(again.welcome.type).toBe("welcome");
+    again.client.socket.close();
+    const refused = await openRunnerSocket(server);
+    refused.send({ type: "hello", protocol: again.welcome.protocol, token, name: "gone" });
+    expect(await refused.closed).toBe(4401);
   });
 
   it("empties the request journal", async () => {
