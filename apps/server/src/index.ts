@@ -14,6 +14,8 @@ export { parseSeed } from "./fixtures/parse-seed.js";
 export type { ApiErrorCode } from "./http/api-error.js";
 export { API_ERRORS, ApiError } from "./http/api-error.js";
 export { ControlInputError } from "./http/control-input-error.js";
+export type { FaultDecision, FaultRuleState } from "./http/fault-plan.js";
+export { FaultPlan } from "./http/fault-plan.js";
 export type { PageRequest } from "./http/paginate.js";
 export { pageWindow, paginationHeaders, parsePageRequest } from "./http/paginate.js";
 export type { Params, ParamValue, ParsedQuery } from "./http/parse-query.js";

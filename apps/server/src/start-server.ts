@@ -13,6 +13,7 @@ import {
 } from "./controls/contract-controls.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
+import { FaultPlan } from "./http/fault-plan.js";
 import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { RequestJournal } from "./http/request-journal.js";
@@ -129,11 +130,14 @@ export interface RunningServer {
   webUiUrl: string | null;
   /**
    * Puts the server back as it started (seed, admin and registration tokens), empties the request
-   * journal and drops runner links (they reconnect). Throws when started with `controls: false`.
+   * journal, removes every fault rule and drops runner links (they reconnect). Throws when started
+   * with `controls: false`.
    */
   reset(): void;
   /** Every API request answered since the last reset (empty and unused with `controls: false`). */
   requests: RequestJournal;
+  /** Fault rules: `add`, `list`, `remove`, `clear` (inert with `controls: false`). */
+  faults: FaultPlan;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -253,6 +257,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       controls && {
         observes: (rawUrl) => !rawUrl.startsWith(ADMIN_API_PREFIX),
         ended: (request) => controls.requests.record(request),
+        faults: controls.faults,
       },
     ),
   );
@@ -295,6 +300,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       controls.reset();
     },
     requests: controls?.requests ?? new RequestJournal(),
+    faults: controls?.faults ?? new FaultPlan(),
     close() {
       closing ??= (async () => {
         realtime?.close();

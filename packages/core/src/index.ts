@@ -134,6 +134,8 @@ export type {
   EnvironmentState,
 } from "./environments.js";
 export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type { FaultEffect, FaultRule } from "./fault-rules.js";
+export { FAULT_EFFECT_SCHEMAS, FaultRuleSchema, parseFaultRule } from "./fault-rules.js";
 export type {
   BuildRunSpec,
   JobCache,

@@ -47,6 +47,27 @@ describe("useGitLab", () => {
   });
 });
 
+describe("useGitLab's faults", () => {
+  it("breaks the next request as asked (GitLab's 500)", async () => {
+    gitlab.faults.add({
+      match: { path: "/api/v4/projects/1/jobs" },
+      times: 1,
+      effect: { type: "error", status: 500 },
+    });
+    const res = await fetch(`${gitlab.url}/api/v4/projects/1/jobs`, {
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: "500 Internal Server Error" });
+    gitlab.faults.add({ match: { path: "/api/v4/projects/1/jobs" }, effect: { type: "error", status: 503 } });
+  });
+
+  it("starts the next test without the rules the last one added", async () => {
+    expect(gitlab.faults.list()).toEqual([]);
+    expect(await jobs()).toHaveLength(5);
+  });
+});
+
 describe("useGitLab without resets", () => {
   const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
 

@@ -1,7 +1,7 @@
-// useGitLab(): one buildsim server per test file (port 0, in-memory SQLite), reset to its seed before
-// every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
+// useGitLab(): one buildsim server per test file (port 0, in-memory SQLite), reset to its seed (fault rules
+// removed, journal emptied) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
 
-import type { RequestJournal, RunningServer, StartServerOptions } from "@buildsim/server";
+import type { FaultPlan, RequestJournal, RunningServer, StartServerOptions } from "@buildsim/server";
 import { startServer } from "@buildsim/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
@@ -21,6 +21,8 @@ export interface GitLabDouble {
   readonly registrationToken: string;
   /** Every API request answered since the last reset: `find`, `count`, `verify`. */
   readonly requests: RequestJournal;
+  /** Fault rules (429s, 5xx, delays, dropped connections, cut bodies); removed by each reset. */
+  readonly faults: FaultPlan;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -61,6 +63,9 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get requests() {
       return server().requests;
+    },
+    get faults() {
+      return server().faults;
     },
     get server() {
       return server();

@@ -1,6 +1,7 @@
 // The contract-testing controls (issue #15) as one object: the handle's methods, the admin API and
 // @buildsim/testing all call these, so each control behaves the same in every form.
 
+import { FaultPlan } from "../http/fault-plan.js";
 import { RequestJournal, type RequestJournalOptions } from "../http/request-journal.js";
 import type { Store } from "../store/create-store.js";
 import type { StoreSnapshot } from "../store/table-snapshot.js";
@@ -9,6 +10,8 @@ import type { StoreSnapshot } from "../store/table-snapshot.js";
 export interface ContractControlsOptions {
   /** The request journal's bounds. */
   journal?: RequestJournalOptions;
+  /** Where fault rules' percentages and random delays draw from, in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
 /** What the controls act on. */
@@ -22,11 +25,14 @@ export interface ContractControlsHost {
 export interface ContractControls {
   /**
    * Puts the server back as it started (the seed, the admin token, the registration token): every row
-   * and artifact file, the request journal emptied, runner links dropped so runners reconnect.
+   * and artifact file, the request journal emptied, every fault rule removed, runner links dropped so
+   * runners reconnect.
    */
   reset(): void;
   /** Every API request answered since the last reset. */
   readonly requests: RequestJournal;
+  /** The fault rules in force. */
+  readonly faults: FaultPlan;
   /** Frees the snapshots (the server closes). */
   close(): void;
 }
@@ -37,14 +43,17 @@ export function createContractControls(
   options: ContractControlsOptions = {},
 ): ContractControls {
   const requests = new RequestJournal(options.journal);
+  const faults = new FaultPlan(options.random);
   const start: StoreSnapshot = host.store.snapshot();
   return {
     requests,
+    faults,
     reset(): void {
       const runnerIds = host.store.runners.list().map((r) => r.id);
       host.store.restore(start);
       host.dropRunnerLinks(runnerIds);
       requests.clear();
+      faults.clear();
     },
     close(): void {
       host.store.dropSnapshot(start);

@@ -7,11 +7,14 @@ import type { App } from "../app.js";
 import { credentialsBeforeBody } from "../auth/credentials-before-body.js";
 import type { RouteHandler } from "../routes/route-handler.js";
 import { API_ERRORS, ApiError } from "./api-error.js";
+import type { FaultDecision, FaultPlan } from "./fault-plan.js";
+import { delayMsOf, faultReply, resetConnection, writeBrokenReply } from "./fault-replies.js";
+import { ObservedRequest, type RequestObserver } from "./observed-request.js";
 import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./parse-query.js";
 import { bodyParams, readBody } from "./read-body.js";
 import { jsonReply, type Reply, writeReply } from "./reply.js";
 import { baseUrlOf, type RequestContext } from "./request-context.js";
-import type { FinishedRequest } from "./request-journal.js";
+import { matchableOf } from "./request-matcher.js";
 import type { RouteParams, Router } from "./router.js";
 import { streamBodyToFile, type UploadedFile } from "./stream-body-to-file.js";
 
@@ -48,21 +51,25 @@ const hasBody = (req: IncomingMessage): boolean => {
   return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
 };
 
-/** Who hears about each request once it has been answered (the request journal). */
-export interface RequestObserver {
-  /** Whether to report a request to this raw URL (the controls' own requests are not). */
-  observes(rawUrl: string): boolean;
-  /** The request was answered (or its connection ended). */
-  ended(request: FinishedRequest): void;
+/**
+ * The contract-testing controls' hold on the request path: the requests they observe (all but their own
+ * API's) are reported when answered, and broken when a fault rule takes them.
+ */
+export interface RequestHooks extends RequestObserver {
+  /** Checked only while some rule is in force. */
+  faults: FaultPlan;
 }
 
-/** A `node:http` request listener serving `router`'s routes; `observer` hears of each answered request. */
+/** A `node:http` request listener serving `router`'s routes, with the controls' `hooks`. */
 export function createRequestHandler(
   app: App,
   router: Router<RouteHandler>,
   nextRequestId: () => string,
-  observer?: RequestObserver,
+  hooks?: RequestHooks,
 ) {
+  const observer = hooks;
+  // Only observed requests can be faulted: the admin API that removes a rule is never broken by it.
+  const faults = hooks?.faults;
   /** Parses the request into a context (throws ApiError for a query or body GitLab would refuse). */
   function contextOf(
     req: IncomingMessage,
@@ -153,6 +160,8 @@ export function createRequestHandler(
     if (observed) seen?.set(req, observed);
     // Set when the request is refused before its body was read: the connection cannot be reused.
     let bodyUnread = false;
+    // Set by a fault that lets the request be served and then breaks its response off.
+    let broken: FaultDecision | undefined;
     const fail = (e: unknown): Reply => {
       if (e instanceof ApiError) return errorReply(e);
       app.log(
@@ -162,6 +171,12 @@ export function createRequestHandler(
     };
     const finish = (reply: Reply): void => {
       try {
+        if (broken) {
+          const e = broken.effect;
+          const keep = e.type === "truncate" ? (e.bytes ?? Math.floor(reply.body.byteLength / 2)) : 0;
+          observed?.answered(reply.status, writeBrokenReply(res, reply, head ? 0 : keep, requestId));
+          return;
+        }
         if (reply.status === 413 || bodyUnread) res.setHeader("Connection", "close");
         writeReply(res, reply, head, requestId);
         observed?.answered(reply.status, head ? 0 : reply.body.byteLength);
@@ -178,6 +193,53 @@ export function createRequestHandler(
       }
     };
     const onError = (e: unknown): void => finish(fail(e));
+    /** Runs the handler and writes what it answers (synchronously when it does). */
+    const settle = (produce: () => Reply | Promise<Reply>): void => {
+      try {
+        const reply = produce();
+        if (reply instanceof Promise) reply.then(finish, onError);
+        else finish(reply);
+      } catch (e) {
+        onError(e);
+      }
+    };
+    /** `settle`, unless a fault rule takes the request: then its effect instead of, or around, it. */
+    const respond = (
+      rawUrl: string,
+      q: number,
+      path: string,
+      body: Buffer,
+      produce: () => Reply | Promise<Reply>,
+    ) => {
+      const decision =
+        observed && faults?.active
+          ? faults.decide(
+              matchableOf(req.method ?? "GET", path, q < 0 ? "" : rawUrl.slice(q + 1), req.headers, body),
+            )
+          : undefined;
+      if (!decision) return settle(produce);
+      observed?.faulted(decision.id);
+      const effect = decision.effect;
+      switch (effect.type) {
+        case "rate-limit":
+        case "error":
+          return finish(faultReply(effect, Date.now()));
+        case "delay":
+          setTimeout(() => settle(produce), delayMsOf(effect, faults!.random));
+          return;
+        case "reset":
+          if (effect.when === "before-headers") {
+            resetConnection(req);
+            observed?.answered(0, 0);
+            return;
+          }
+          broken = decision;
+          return settle(produce);
+        case "truncate":
+          broken = decision;
+          return settle(produce);
+      }
+    };
 
     try {
       const rawUrl = req.url ?? "/";
@@ -186,7 +248,7 @@ export function createRequestHandler(
       const match = router.match(req.method ?? "GET", path);
       if (match.kind !== "found") {
         req.resume();
-        finish(errorReply(ApiError.of("ROUTE_NOT_FOUND")));
+        respond(rawUrl, q, path, EMPTY, () => errorReply(ApiError.of("ROUTE_NOT_FOUND")));
         return;
       }
       const handler = match.handler;
@@ -199,18 +261,20 @@ export function createRequestHandler(
           res.setHeader("Connection", "close");
           throw e;
         }
-        upload(req, ctx, handler as typeof handler & { upload: typeof spec }).then(finish, (e) => {
-          // The body may be unread (refused before it or past the limit): do not keep the socket.
-          if (!req.complete) res.setHeader("Connection", "close");
-          onError(e);
-        });
+        respond(rawUrl, q, path, EMPTY, () =>
+          upload(req, ctx, handler as typeof handler & { upload: typeof spec }).catch((e: unknown) => {
+            // The body may be unread (refused before it or past the limit): do not keep the socket.
+            if (!req.complete) res.setHeader("Connection", "close");
+            throw e;
+          }),
+        );
         return;
       }
       if (!hasBody(req)) {
         // The common case (every GET a dashboard polls) stays synchronous: no promise per request.
-        const reply = dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY);
-        if (reply instanceof Promise) reply.then(finish, onError);
-        else finish(reply);
+        respond(rawUrl, q, path, EMPTY, () =>
+          dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY),
+        );
         return;
       }
       // The caller before the body: a token that names nobody is 401 with the body unread (the reply
@@ -223,53 +287,14 @@ export function createRequestHandler(
         bodyUnread = true;
         throw e;
       }
-      readBody(req, limit)
-        .then((body) => {
-          observed?.read(body);
-          return body;
-        })
-        .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
-        .then(finish, onError);
+      readBody(req, limit).then((body) => {
+        observed?.read(body);
+        respond(rawUrl, q, path, body, () =>
+          dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body),
+        );
+      }, onError);
     } catch (e) {
       onError(e);
     }
   };
-}
-
-/** What the observer will be told of one request, gathered as it goes. */
-class ObservedRequest {
-  private readonly startedAtMs = Date.now();
-  private readonly startedAt = performance.now();
-  private body: Buffer | undefined;
-  /** The declared length until the body is read (a refused body is never read). */
-  private bodyBytes: number;
-  constructor(
-    private readonly req: IncomingMessage,
-    private readonly id: string,
-    private readonly observer: RequestObserver,
-  ) {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    this.bodyBytes = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-  }
-  read(body: Buffer): void {
-    this.body = body;
-    this.bodyBytes = body.byteLength;
-  }
-  uploaded(size: number): void {
-    this.bodyBytes = size;
-  }
-  answered(status: number, responseBytes: number): void {
-    this.observer.ended({
-      id: this.id,
-      method: this.req.method ?? "GET",
-      rawUrl: this.req.url ?? "/",
-      headers: this.req.headers,
-      body: this.body,
-      bodyBytes: this.bodyBytes,
-      status,
-      responseBytes,
-      startedAtMs: this.startedAtMs,
-      durationMs: performance.now() - this.startedAt,
-    });
-  }
 }

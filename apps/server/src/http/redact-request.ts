@@ -2,6 +2,7 @@
 // query parameters and body fields (lib/api/helpers/authentication.rb, the runner API's `token`).
 
 import type { IncomingHttpHeaders } from "node:http";
+import { queryRecord } from "./request-matcher.js";
 
 /** What a secret is shown as. */
 export const REDACTED = "[REDACTED]";
@@ -30,14 +31,7 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
 
 /** Query parameters (repeated ones as arrays), secrets redacted. */
 export function redactQuery(search: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (search === "") return out;
-  for (const [k, raw] of new URLSearchParams(search)) {
-    const v = SECRET_FIELDS.has(k) ? REDACTED : raw;
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
+  return queryRecord(search, (k, v) => (SECRET_FIELDS.has(k) ? REDACTED : v));
 }
 
 /** A JSON object or form body with its secret fields redacted; other bodies as they are. */

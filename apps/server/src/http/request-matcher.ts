@@ -1,6 +1,7 @@
 // Request matchers, compiled once: the journal's filters and `verify`, and the fault rules, all ask the
 // same question of a request and, for a failed `verify`, say which fields did not match.
 
+import type { IncomingHttpHeaders } from "node:http";
 import { type ControlInput, parseRequestMatcher, type RequestMatcher } from "@buildsim/core";
 
 /** The parts of a request a matcher reads (the journal's entries and live requests alike). */
@@ -120,4 +121,42 @@ export function bodyFieldsOf(body: string, contentType: string | undefined): Rec
   if (!value || typeof value !== "object" || Array.isArray(value)) return out;
   for (const [k, v] of Object.entries(value)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
   return out;
+}
+
+/** A query string as parameters, repeated ones as arrays (values passed through `map`). */
+export function queryRecord(search: string, map: (key: string, value: string) => string = (_k, v) => v) {
+  const out: Record<string, string | string[]> = {};
+  if (search === "") return out;
+  for (const [k, raw] of new URLSearchParams(search)) {
+    const v = map(k, raw);
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** A live request as matchers see it (fault rules decide on these). */
+export function matchableOf(
+  method: string,
+  path: string,
+  search: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): MatchableRequest {
+  const text = body.byteLength === 0 ? "" : body.toString("utf8");
+  let fields: Record<string, string> | undefined;
+  return {
+    method,
+    path,
+    query: queryRecord(search),
+    headers,
+    body: text,
+    bodyFields: () => {
+      fields ??= bodyFieldsOf(
+        text,
+        typeof headers["content-type"] === "string" ? headers["content-type"] : undefined,
+      );
+      return fields;
+    },
+  };
 }

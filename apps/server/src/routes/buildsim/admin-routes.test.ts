@@ -142,3 +142,77 @@ describe("the journal over HTTP", () => {
     }
   });
 });
+
+describe("fault rules over HTTP", () => {
+  /** A faulted answer is not in the OpenAPI document, so these go around api()'s check. */
+  const user = () => fetch(`${server!.url}/api/v4/user`, { headers: { "PRIVATE-TOKEN": ADMIN } });
+  /** The server, with api()'s OpenAPI checker fetched before any rule could break that fetch. */
+  const startWarm = async (): Promise<RunningServer> => {
+    const started = await startTestServer({ seedText: authMatrixSeed() });
+    await api(started, "/api/v4/version", { token: ADMIN });
+    return started;
+  };
+
+  it("adds a rule (201), lists it, breaks the matching request and counts the hit", async () => {
+    server = await startWarm();
+    const added = await post("/-/buildsim/admin/faults", {
+      match: { method: "GET", path: "/api/v4/user" },
+      times: 2,
+      effect: { type: "error", status: 502 },
+    });
+    expect(added.status).toBe(201);
+    expect(await added.json()).toEqual({
+      rules: [
+        {
+          id: "fault-1",
+          match: { method: "GET", path: "/api/v4/user" },
+          times: 2,
+          remaining: 2,
+          hits: 0,
+          effect: { type: "error", status: 502 },
+        },
+      ],
+    });
+    expect((await user()).status).toBe(502);
+    const listed = await api(server, "/-/buildsim/admin/faults", { token: ADMIN });
+    expect(await listed.json()).toMatchObject({ rules: [{ id: "fault-1", hits: 1, remaining: 1 }] });
+  });
+
+  it("never breaks the admin API itself, so a rule matching everything can still be removed", async () => {
+    server = await startWarm();
+    await post("/-/buildsim/admin/faults", { id: "all", effect: { type: "error", status: 500 } });
+    expect((await user()).status).toBe(500);
+    const missing = await api(server, "/-/buildsim/admin/faults/none", { method: "DELETE", token: ADMIN });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ message: "404 Fault Not Found" });
+    expect(
+      (await api(server, "/-/buildsim/admin/faults/all", { method: "DELETE", token: ADMIN })).status,
+    ).toBe(204);
+    expect((await user()).status).toBe(200);
+  });
+
+  it("adds none of a list with a bad rule in it, naming the bad rule's field", async () => {
+    server = await startWarm();
+    const res = await post("/-/buildsim/admin/faults", {
+      rules: [{ effect: { type: "error", status: 500 } }, { effect: { type: "rate-limit", retryAfter: 5 } }],
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /^rules\.1\.effect\.retryAfter is not a known field/,
+    );
+    const unknown = await post("/-/buildsim/admin/faults", {
+      effect: { type: "error", status: 500 },
+      tiems: 1,
+    });
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/^rule\.tiems is not a known field/);
+    const listed = await api(server, "/-/buildsim/admin/faults", { token: ADMIN });
+    expect(await listed.json()).toEqual({ rules: [] });
+    await post("/-/buildsim/admin/faults", { rules: [{ effect: { type: "delay", ms: 1 } }] });
+    expect((await api(server, "/-/buildsim/admin/faults", { method: "DELETE", token: ADMIN })).status).toBe(
+      204,
+    );
+    expect(await (await api(server, "/-/buildsim/admin/faults", { token: ADMIN })).json()).toEqual({
+      rules: [],
+    });
+  });
+});

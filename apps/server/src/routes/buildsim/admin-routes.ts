@@ -13,44 +13,16 @@
 
 import { Count, JournalEntrySchema, RequestMatcherSchema, VerifyCountSchema } from "@buildsim/core";
 import { Type } from "@sinclair/typebox";
-import { authenticate } from "../../auth/authenticate.js";
 import type { ContractControls } from "../../controls/contract-controls.js";
-import { ApiError } from "../../http/api-error.js";
 import { ControlInputError } from "../../http/control-input-error.js";
-import { jsonReply, type Reply } from "../../http/reply.js";
-import type { RequestContext } from "../../http/request-context.js";
+import { jsonReply } from "../../http/reply.js";
 import { empty, json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
+import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
+import { addAdminFaultRoutes } from "./admin-fault-routes.js";
 
-/** Where the admin API lives. */
-export const ADMIN_API_PREFIX = "/-/buildsim/admin";
-
-const NO_CONTENT: Reply = { status: 204, headers: [], body: Buffer.alloc(0) };
-
-/** Runs a control as an admin: GitLab's 401/403 for anyone else, 400 naming the field for bad input. */
-function asAdmin(run: (ctx: RequestContext) => Reply): RouteHandler {
-  return (ctx, app) => {
-    const user = authenticate(app.store, { params: ctx.params, headers: ctx.headers }, "v4");
-    if (!user.isAdmin) throw ApiError.of("FORBIDDEN");
-    try {
-      return run(ctx);
-    } catch (e) {
-      if (e instanceof ControlInputError) throw ApiError.invalidParam(e.message);
-      throw e;
-    }
-  };
-}
-
-/** The JSON body (an empty body is `{}`); 400 when it is not JSON. */
-function jsonBody(ctx: RequestContext): unknown {
-  if (ctx.body.byteLength === 0) return {};
-  try {
-    return JSON.parse(ctx.body.toString("utf8"));
-  } catch {
-    throw ApiError.invalidParam("The request body is not valid JSON");
-  }
-}
+export { ADMIN_API_PREFIX } from "./admin-access.js";
 
 /** `{count, matcher}` with nothing else in it. */
 function verifyInput(body: unknown): { count: unknown; matcher: unknown } {
@@ -68,6 +40,7 @@ const adminSpec = (summary: string) => ({ summary, api: "admin" as const });
 
 /** Adds the admin API over `controls`. */
 export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractControls): void {
+  addAdminFaultRoutes(router, controls.faults);
   const journal = controls.requests;
   router.add(
     "POST",
