@@ -6,6 +6,7 @@ export { createApp } from "./app.js";
 export { canReadBuild, canReadProject, canUpdateBuild } from "./auth/abilities.js";
 export { authenticate } from "./auth/authenticate.js";
 export type { ContractControlsOptions } from "./controls/contract-controls.js";
+export type { NamedSnapshots, SnapshotInfo } from "./controls/named-snapshots.js";
 export type { ServerEventMap } from "./events/server-events.js";
 export { ServerEvents } from "./events/server-events.js";
 export { loadSeed, loadSeedFile, loadSeedText, SeedError } from "./fixtures/load-seed.js";

@@ -11,6 +11,7 @@ import {
   type ContractControlsOptions,
   createContractControls,
 } from "./controls/contract-controls.js";
+import type { NamedSnapshots } from "./controls/named-snapshots.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
 import { FaultPlan } from "./http/fault-plan.js";
@@ -138,6 +139,11 @@ export interface RunningServer {
   requests: RequestJournal;
   /** Fault rules: `add`, `list`, `remove`, `clear` (inert with `controls: false`). */
   faults: FaultPlan;
+  /**
+   * Named states: `take(name)`, `restore(name)`, `list()`, `drop(name)`. Throws on use when started
+   * with `controls: false`.
+   */
+  snapshots: NamedSnapshots;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -301,6 +307,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
     requests: controls?.requests ?? new RequestJournal(),
     faults: controls?.faults ?? new FaultPlan(),
+    get snapshots(): NamedSnapshots {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.snapshots;
+    },
     close() {
       closing ??= (async () => {
         realtime?.close();

@@ -68,6 +68,20 @@ describe("useGitLab's faults", () => {
   });
 });
 
+describe("useGitLab's snapshots", () => {
+  it("restores a named state inside a test", async () => {
+    gitlab.snapshots.take("seeded");
+    await fetch(`${gitlab.url}/api/v4/projects/1/jobs/8/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    expect(await jobs()).toHaveLength(6);
+    gitlab.snapshots.restore("seeded");
+    expect(await jobs()).toHaveLength(5);
+    gitlab.snapshots.drop("seeded");
+  });
+});
+
 describe("useGitLab without resets", () => {
   const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
 

@@ -1,7 +1,13 @@
 // useGitLab(): one buildsim server per test file (port 0, in-memory SQLite), reset to its seed (fault rules
 // removed, journal emptied) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
 
-import type { FaultPlan, RequestJournal, RunningServer, StartServerOptions } from "@buildsim/server";
+import type {
+  FaultPlan,
+  NamedSnapshots,
+  RequestJournal,
+  RunningServer,
+  StartServerOptions,
+} from "@buildsim/server";
 import { startServer } from "@buildsim/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
@@ -23,6 +29,8 @@ export interface GitLabDouble {
   readonly requests: RequestJournal;
   /** Fault rules (429s, 5xx, delays, dropped connections, cut bodies); removed by each reset. */
   readonly faults: FaultPlan;
+  /** Named states: `take(name)`, `restore(name)`, `list()`, `drop(name)`; kept across resets. */
+  readonly snapshots: NamedSnapshots;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -66,6 +74,9 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get faults() {
       return server().faults;
+    },
+    get snapshots() {
+      return server().snapshots;
     },
     get server() {
       return server();

@@ -5,6 +5,7 @@ import { FaultPlan } from "../http/fault-plan.js";
 import { RequestJournal, type RequestJournalOptions } from "../http/request-journal.js";
 import type { Store } from "../store/create-store.js";
 import type { StoreSnapshot } from "../store/table-snapshot.js";
+import { NamedSnapshots } from "./named-snapshots.js";
 
 /** How the controls are set up (`startServer`'s `controls` option). */
 export interface ContractControlsOptions {
@@ -33,6 +34,11 @@ export interface ContractControls {
   readonly requests: RequestJournal;
   /** The fault rules in force. */
   readonly faults: FaultPlan;
+  /**
+   * Named states: `take(name)`, `restore(name)` (runner links dropped; the journal and fault rules are
+   * left as they are), `list()`, `drop(name)`. A reset keeps them.
+   */
+  readonly snapshots: NamedSnapshots;
   /** Frees the snapshots (the server closes). */
   close(): void;
 }
@@ -45,17 +51,24 @@ export function createContractControls(
   const requests = new RequestJournal(options.journal);
   const faults = new FaultPlan(options.random);
   const start: StoreSnapshot = host.store.snapshot();
+  /** Restores, then drops the links of the runners there were before (they reconnect). */
+  const restoring = (restore: () => void) => {
+    const runnerIds = host.store.runners.list().map((r) => r.id);
+    restore();
+    host.dropRunnerLinks(runnerIds);
+  };
+  const snapshots = new NamedSnapshots(host.store, restoring);
   return {
     requests,
     faults,
+    snapshots,
     reset(): void {
-      const runnerIds = host.store.runners.list().map((r) => r.id);
-      host.store.restore(start);
-      host.dropRunnerLinks(runnerIds);
+      restoring(() => host.store.restore(start));
       requests.clear();
       faults.clear();
     },
     close(): void {
+      snapshots.clear();
       host.store.dropSnapshot(start);
     },
   };

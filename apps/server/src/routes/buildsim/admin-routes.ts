@@ -21,6 +21,7 @@ import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
 import { addAdminFaultRoutes } from "./admin-fault-routes.js";
+import { addAdminSnapshotRoutes } from "./admin-snapshot-routes.js";
 
 export { ADMIN_API_PREFIX } from "./admin-access.js";
 
@@ -41,6 +42,7 @@ const adminSpec = (summary: string) => ({ summary, api: "admin" as const });
 /** Adds the admin API over `controls`. */
 export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractControls): void {
   addAdminFaultRoutes(router, controls.faults);
+  addAdminSnapshotRoutes(router, controls.snapshots);
   const journal = controls.requests;
   router.add(
     "POST",
