@@ -82,6 +82,15 @@ export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js
 export { buildMachine } from "./build-machine.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
+export type { ControlInput, JournalEntry, RequestMatcher, VerifyCount } from "./contract-controls.js";
+export {
+  createControlInputParser,
+  JournalEntrySchema,
+  parseRequestMatcher,
+  parseVerifyCount,
+  RequestMatcherSchema,
+  VerifyCountSchema,
+} from "./contract-controls.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -125,6 +134,8 @@ export type {
   EnvironmentState,
 } from "./environments.js";
 export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type { FaultEffect, FaultRule } from "./fault-rules.js";
+export { FAULT_EFFECT_SCHEMAS, FaultRuleSchema, parseFaultRule } from "./fault-rules.js";
 export type {
   BuildRunSpec,
   JobCache,
