@@ -1,15 +1,23 @@
 // @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, to embed in tests (`startServer`).
-// Exported: the server, its options and handle, the seed, and the store it runs on (with the types they
-// reach: a route or an extension a user adds is typed by them), plus the few services the buildsim CLI
-// shares with the server: a local project and runner, its git history, its variables file, its test
-// report and its masked job output. Named exports only; everything else is internal.
+// Exported: the server, its options and handle (its contract-testing controls too: request journal,
+// snapshots, faults), the seed, and the store it runs on (with the types they reach: a route or an
+// extension a user adds is typed by them), plus the few services the buildsim CLI shares with the server:
+// a local project and runner, its git history, its variables file, its test report and its masked job
+// output. Named exports only; everything else is internal.
 export type { App, AppOptions } from "./app.js";
+export type { ContractControlsOptions } from "./controls/contract-controls.js";
+export type { NamedSnapshots, SnapshotInfo } from "./controls/named-snapshots.js";
 export type { ServerEventMap, ServerEvents } from "./events/server-events.js";
 export { loadSeed, loadSeedFile, loadSeedText, SeedError } from "./fixtures/load-seed.js";
 export type { ParseSeedResult, Seed, SeedBuild } from "./fixtures/parse-seed.js";
 export { parseSeed } from "./fixtures/parse-seed.js";
+export { ControlInputError } from "./http/control-input-error.js";
+export type { FaultDecision, FaultRuleState } from "./http/fault-plan.js";
+export { FaultPlan } from "./http/fault-plan.js";
 export type { Reply } from "./http/reply.js";
 export type { RequestContext } from "./http/request-context.js";
+export type { RequestJournalOptions, VerifyResult } from "./http/request-journal.js";
+export { RequestJournal, RequestVerificationError } from "./http/request-journal.js";
 export type { ResponseSpec, RouteSpec } from "./http/route-spec.js";
 export type { RouteEntry, RouteMatch, RouteParams, Router } from "./http/router.js";
 export { presentTestReportV4 } from "./presenters/present-test-report-v4.js";
