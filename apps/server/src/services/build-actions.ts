@@ -59,6 +59,7 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         for (const { buildId: id, event } of reopenAfterRetry(siblings, source, at))
           transitions.fire(current(id), event);
         transitions.updatePipelineStatus(source.pipelineId, at);
+        transitions.reopenSourceBridges(source.pipelineId, at);
         return current(fresh.id);
       });
     },
@@ -106,6 +107,8 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
             ? transitions.fire(build, { type: "play", at, userId: user.id })
             : transitions.fire(build, { type: "enqueue", at });
         if (played.status === build.status) throw ApiError.of("UNPLAYABLE");
+        // EnqueueJobService → ResetSkippedJobsService: a bridge waiting on this pipeline waits again.
+        transitions.reopenSourceBridges(build.pipelineId, at);
         return played.userId === user.id ? played : transitions.saveDetails({ ...played, userId: user.id });
       });
     },
