@@ -5,7 +5,9 @@
 //     then scrolling through it: the longest frame;
 // (b) a live job printing 10,000 lines/s: long tasks (PerformanceObserver `longtask`) while the page
 //     follows it (target: none > 50 ms), and how far behind the page finishes;
-// (c) initial JS, gzipped (target < 150 KB).
+// (c) initial JS, gzipped (target < 150 KB);
+// (d) Cancel clicked on a running `sleep 60` job's page until the process is gone (target < 1 s), against
+//     the same cancel sent to the API (the baseline, same run, alternating).
 // Env: BENCH_WEB_ROUNDS (5). Results: bench-results/web.json.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +25,7 @@ import {
   startBenchProcesses,
   waitForJob,
 } from "./web-bench-setup.js";
+import { measureCancel } from "./web-cancel-bench.js";
 
 const ROUNDS = Number(process.env.BENCH_WEB_ROUNDS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -194,6 +197,12 @@ try {
     `live job: ${LIVE_LINES.toLocaleString("en")} lines at ${Math.round(rate).toLocaleString("en")} lines/s (asked ${LIVE_RATE_PER_S.toLocaleString("en")}); ` +
       `${tasks.length} long tasks, longest ${ms(longest)}, page done ${ms(behindMs)} after the job (target: no task > 50 ms) ${longest <= 50 ? "PASS" : "FAIL"}`,
   );
+  const cancel = await measureCancel(browser.context, processes.url, Math.min(ROUNDS, 5));
+  const cancelMs = median(cancel.pageMs);
+  console.log(
+    `cancel: sleep gone after the page's Cancel click, median ${ms(cancelMs)} (rounds ${cancel.pageMs.map(ms).join(", ")}); ` +
+      `through the API ${ms(median(cancel.apiMs))}, ratio ${(cancelMs / median(cancel.apiMs)).toFixed(2)} (target < 1 s) ${cancelMs < 1000 ? "PASS" : "FAIL"}`,
+  );
   const jobs = await getJson<{ name: string; status: string }[]>(processes.url, "/api/v4/projects/1/jobs");
   const summary = {
     date: new Date().toISOString(),
@@ -214,6 +223,7 @@ try {
       longTasksMs: tasks,
       pageDoneAfterJobMs: Math.round(behindMs),
     },
+    cancel: { pageClickToGoneMs: cancel.pageMs, apiToGoneMs: cancel.apiMs },
     jobs,
   };
   const out = path.join(repoRoot, "packages", "bench", "bench-results");

@@ -22,6 +22,10 @@ export const LIVE_RATE_PER_S = 10_000;
 /** 100 lines every 10 ms (what a busy build prints, flushed as the runner reads it). */
 const LIVE_SCRIPT = `for b in $(seq 0 ${LIVE_LINES / 100 - 1}); do seq -f "live line %g" $((b*100+1)) $((b*100+100)); sleep 0.01; done`;
 
+/** Manual `sleep 60` jobs for the cancel rounds: ids 3, 4, …; odd rounds cancel from the page, even through the API. */
+export const CANCEL_JOB_IDS = Array.from({ length: 10 }, (_, i) => i + 3);
+const SLEEPER_SCRIPT = 'sleep 60 & echo "sleep-pid $!"; wait';
+
 const SHA = "c".repeat(40);
 const SEED = `
 users:
@@ -37,6 +41,7 @@ pipelines:
 builds:
   - { id: 1, pipeline: 1, name: big-log, status: pending, script: ['seq -f "${BIG_LINE_TEXT} %g" 1 ${BIG_LOG_LINES}'] }
   - { id: 2, pipeline: 1, name: live, status: manual, when: manual, script: ['${LIVE_SCRIPT}'] }
+${CANCEL_JOB_IDS.map((id) => `  - { id: ${id}, pipeline: 1, name: sleeper ${id}, status: manual, when: manual, script: ['${SLEEPER_SCRIPT}'] }`).join("\n")}
 `;
 
 const children: ChildProcess[] = [];
@@ -109,6 +114,15 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 export async function getJson<T>(url: string, pathAndQuery: string): Promise<T> {
   const res = await fetch(`${url}${pathAndQuery}`, { headers: { "PRIVATE-TOKEN": ADMIN_TOKEN } });
   return (await res.json()) as T;
+}
+
+/** POSTs `path` as the admin; throws unless the answer is `expected`. */
+export async function postAs(url: string, pathAndQuery: string, expected = 200): Promise<void> {
+  const res = await fetch(`${url}${pathAndQuery}`, {
+    method: "POST",
+    headers: { "PRIVATE-TOKEN": ADMIN_TOKEN },
+  });
+  if (res.status !== expected) throw new Error(`POST ${pathAndQuery} answered ${res.status}`);
 }
 
 /** Waits until job `id` has `status`. */

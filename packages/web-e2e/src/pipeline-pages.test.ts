@@ -5,7 +5,8 @@
 // https://docs.gitlab.com/ee/ci/jobs/#view-jobs-in-a-pipeline (job log sections:
 // https://docs.gitlab.com/ee/ci/jobs/job_logs.html#custom-collapsible-sections).
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,20 +17,26 @@ import { startUiFixture, type UiFixture } from "./test-support/ui-fixture.js";
 const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../screenshots");
 
 let fx: UiFixture;
+const gateDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-web-gate-"));
 let pipelineId: number;
 let compileJobId: number;
 
 beforeAll(async () => {
   fx = await startUiFixture();
 });
-afterAll(() => fx?.close());
+afterAll(async () => {
+  await fx?.close();
+  rmSync(gateDir, { recursive: true, force: true });
+});
 
 describe("a pipeline watched live", () => {
   it("appears on the open pipelines page and its job's log shows while the job is still running", async () => {
     const page = await openAs(fx.browser.context, `${fx.url}/demo/app/-/pipelines`, TOKENS.developer);
     await page.getByRole("heading", { name: "Pipelines" }).waitFor();
     expect(await page.getByTestId("pipeline-row").count()).toBe(0);
-    pipelineId = await fx.createPipeline("live");
+    // The compile job holds after "compile step 2" until the gate file exists: running is then certain.
+    const gate = path.join(gateDir, "compile-may-finish");
+    pipelineId = await fx.createPipeline("live", { GATE: gate });
     // No reload: the events socket brings the new pipeline in.
     await page.getByTestId("pipeline-row").first().waitFor();
     await page.getByRole("link", { name: `#${pipelineId}`, exact: true }).click();
@@ -40,6 +47,7 @@ describe("a pipeline watched live", () => {
     await page.getByTestId("job-log").getByText("compile step 2", { exact: true }).waitFor();
     const job = await fx.admin.v4.jobs.get(fx.projectId, compileJobId);
     expect(job.status).toBe("running");
+    writeFileSync(gate, "");
     await page.getByTestId("job-log").getByText("compile step 10", { exact: true }).waitFor();
     await page.locator('h1 [data-status="success"]').waitFor();
     await page.close();

@@ -8,7 +8,9 @@ compile:
   rules: [{ if: '$SCENARIO == "live"' }]
   script:
     - echo -e "\\e[0Ksection_start:$(date +%s):compile_step\\r\\e[0K\\e[32;1mCompiling the app\\e[0m"
-    - for i in $(seq 1 10); do echo "compile step $i"; sleep 0.3; done
+    # With GATE set, the job holds after step 2 until that file exists, so a test sees it running
+    # however loaded the machine is.
+    - for i in $(seq 1 10); do echo "compile step $i"; if [ "$i" = 2 ] && [ -n "$GATE" ]; then while [ ! -e "$GATE" ]; do sleep 0.05; done; fi; sleep 0.3; done
     - echo -e "\\e[0Ksection_end:$(date +%s):compile_step\\r\\e[0K"
     - mkdir -p out && echo built > out/result.txt
   artifacts: { paths: [out/] }

@@ -15,7 +15,8 @@ export interface UiFixture {
   admin: Client;
   runnerOutput: () => string;
   /** Creates a pipeline for `scenario` on main; resolves with its id. */
-  createPipeline(scenario: string): Promise<number>;
+  /** Creates a pipeline for `scenario`, with extra CI variables if given. */
+  createPipeline(scenario: string, variables?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -34,9 +35,10 @@ export async function startUiFixture(): Promise<UiFixture> {
     browser,
     admin,
     runnerOutput: runner.output,
-    async createPipeline(scenario) {
+    async createPipeline(scenario, variables = {}) {
+      const extra = Object.entries(variables).map(([key, value]) => ({ key, value }));
       const pipeline = await admin.v4.pipelines.create(server.projectId, "main", {
-        variables: [{ key: "SCENARIO", value: scenario }],
+        variables: [{ key: "SCENARIO", value: scenario }, ...extra],
       });
       return pipeline.id;
     },
