@@ -153,7 +153,7 @@ export {
   parseServerToRunnerMessage,
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
-export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
+export { compositeStatus, computePipelineStatus, latestBuilds, nextPipeline } from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {
