@@ -82,6 +82,15 @@ export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js
 export { buildMachine } from "./build-machine.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
+export type { ControlInput, JournalEntry, RequestMatcher, VerifyCount } from "./contract-controls.js";
+export {
+  createControlInputParser,
+  JournalEntrySchema,
+  parseRequestMatcher,
+  parseVerifyCount,
+  RequestMatcherSchema,
+  VerifyCountSchema,
+} from "./contract-controls.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -127,6 +136,8 @@ export type {
   EnvironmentState,
 } from "./environments.js";
 export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type { FaultEffect, FaultRule } from "./fault-rules.js";
+export { FAULT_EFFECT_SCHEMAS, FaultRuleSchema, parseFaultRule } from "./fault-rules.js";
 export type {
   BuildRunSpec,
   JobCache,
@@ -153,7 +164,13 @@ export {
   parseServerToRunnerMessage,
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
-export { compositeStatus, computePipelineStatus, latestBuilds, nextPipeline } from "./pipeline-status.js";
+export {
+  compositeStatus,
+  computePipelineStatus,
+  latestBuilds,
+  nextPipeline,
+  pipelineWithStatus,
+} from "./pipeline-status.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {
