@@ -152,6 +152,8 @@ export {
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
 export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
+export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
+export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {

@@ -359,4 +359,22 @@ CREATE TABLE pipeline_variables (
   PRIMARY KEY (pipeline_id, position)
 );`,
   },
+  {
+    version: 15,
+    name: "pipeline trigger tokens",
+    // GitLab's `ci_triggers`, and `ci_pipelines.trigger_id` for the pipelines each token ran (`last_used`).
+    sql: `
+CREATE TABLE pipeline_triggers (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  token TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX pipeline_triggers_by_project ON pipeline_triggers (project_id, id);
+ALTER TABLE pipelines ADD COLUMN trigger_id INTEGER;
+CREATE INDEX pipelines_by_trigger ON pipelines (trigger_id, id) WHERE trigger_id IS NOT NULL;`,
+  },
 ];

@@ -62,6 +62,7 @@ import {
 } from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 import { getPipelineTestReport, getPipelineTestReportSummary } from "./test-report-routes.js";
+import { addTriggerRoutes } from "./trigger-routes.js";
 import {
   createVariable,
   deleteVariable,
@@ -90,6 +91,7 @@ const v4 = (summary: string, responses: RouteSpec["responses"], params?: RouteSp
 export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
   const j = `${p}/jobs/:job_id`;
+  addTriggerRoutes(router);
   router
     .add(
       "GET",
