@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,18 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerLocalProject } from "../../services/local-project.js";
 import { createTrigger } from "../../services/pipeline-triggers.js";
 import type { RunningServer } from "../../start-server.js";
+import { gitIn } from "../../test-support/git-in.js";
 import { api, startTestServer } from "../../test-support/start-test-server.js";
 
 let server: RunningServer;
 let repo: string;
 let trigger: PipelineTrigger;
 
-function git(...args: string[]) {
-  return execFileSync("git", ["-c", "user.name=Ada", "-c", "user.email=ada@example.com", ...args], {
-    cwd: repo,
-    encoding: "utf8",
-  });
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 // `on-trigger` runs only in triggered pipelines: https://docs.gitlab.com/17.0/ee/ci/triggers/#configure-cicd-jobs-to-run-in-triggered-pipelines
 const CONFIG = `
