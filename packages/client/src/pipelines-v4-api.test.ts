@@ -14,6 +14,7 @@ async function serve() {
   server = await startTestServer({
     http: (request: RecordedRequest) => {
       const path = request.url.split("?")[0]!;
+      if (path.endsWith("/bridges")) return { status: 200, body: [] };
       if (path.endsWith("/pipelines")) return { status: 200, body: [{ id: 6, status: "success" }] };
       if (path === "/api/v4/user") return { status: 200, body: { id: 1, username: "root" } };
       if (path === "/api/v4/version") return { status: 200, body: { version: "16.0.0", revision: "abc" } };
@@ -37,6 +38,20 @@ describe("v4 pipelines", () => {
     const items = await pipelines.list(1, { status: "success", ref: "main", scope: "finished" }).toArray();
     expect(items.map((p) => p.id)).toEqual([6]);
     expect(requests[0]!.url).toBe("/api/v4/projects/1/pipelines?scope=finished&status=success&ref=main");
+  });
+
+  it("reads a pipeline's bridges, test report and test report summary from GitLab's paths", async () => {
+    // https://docs.gitlab.com/ee/api/jobs.html#list-pipeline-trigger-jobs and
+    // https://docs.gitlab.com/ee/api/pipelines.html#get-a-pipelines-test-report
+    const { pipelines, requests } = await serve();
+    await pipelines.bridges("g/p", 4, { perPage: 50 }).toArray();
+    await pipelines.testReport("g/p", 4);
+    await pipelines.testReportSummary("g/p", 4);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /api/v4/projects/g%2Fp/pipelines/4/bridges?per_page=50",
+      "GET /api/v4/projects/g%2Fp/pipelines/4/test_report",
+      "GET /api/v4/projects/g%2Fp/pipelines/4/test_report_summary",
+    ]);
   });
 
   it("gets one pipeline", async () => {

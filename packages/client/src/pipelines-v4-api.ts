@@ -1,6 +1,13 @@
-// GitLab's v4 pipelines endpoints buildsim serves: list, get, and create (run `.gitlab-ci.yml` for a ref).
+// GitLab's v4 pipelines endpoints buildsim serves: list, get, create (run `.gitlab-ci.yml` for a ref), a
+// pipeline's trigger jobs (bridges) and its unit test report.
 
-import type { PipelineBasicEntity, PipelineEntity } from "@buildsim/core";
+import type {
+  BridgeEntity,
+  PipelineBasicEntity,
+  PipelineEntity,
+  TestReportEntity,
+  TestReportSummaryEntity,
+} from "@buildsim/core";
 import type { CallOptions, ProjectRef } from "./api-options.js";
 import type { HttpTransport } from "./http-transport.js";
 import { V4 } from "./jobs-v4-api.js";
@@ -39,11 +46,23 @@ export interface PipelinesV4Api {
   get(project: ProjectRef, pipelineId: number, options?: CallOptions): Promise<PipelineEntity>;
   /** `POST /projects/:id/pipeline?ref=`: creates a pipeline from the ref's `.gitlab-ci.yml`. */
   create(project: ProjectRef, ref: string, options?: CreatePipelineOptions): Promise<PipelineEntity>;
+  /** `GET /projects/:id/pipelines/:pipeline_id/bridges`: its trigger jobs, each with its downstream pipeline. */
+  bridges(project: ProjectRef, pipelineId: number, options?: PageOptions): PagedList<BridgeEntity>;
+  /** `GET /projects/:id/pipelines/:pipeline_id/test_report`: every suite with its cases (JUnit reports). */
+  testReport(project: ProjectRef, pipelineId: number, options?: CallOptions): Promise<TestReportEntity>;
+  /** `GET /projects/:id/pipelines/:pipeline_id/test_report_summary`: the counts, without the cases. */
+  testReportSummary(
+    project: ProjectRef,
+    pipelineId: number,
+    options?: CallOptions,
+  ): Promise<TestReportSummaryEntity>;
 }
 
 /** Creates `client.v4.pipelines` over a transport. */
 export function createPipelinesV4Api(transport: HttpTransport): PipelinesV4Api {
   const projectPath = (project: ProjectRef) => `${V4}/projects/${encodeProjectId(project)}`;
+  const read = async <T>(path: string, options?: CallOptions) =>
+    (await transport.request<T>({ method: "GET", path, signal: options?.signal })).data;
   return {
     list: (project, options) =>
       new PagedList(
@@ -61,14 +80,21 @@ export function createPipelinesV4Api(transport: HttpTransport): PipelinesV4Api {
         },
         options,
       ),
-    get: async (project, pipelineId, options) =>
-      (
-        await transport.request<PipelineEntity>({
-          method: "GET",
-          path: `${projectPath(project)}/pipelines/${pipelineId}`,
-          signal: options?.signal,
-        })
-      ).data,
+    get: (project, pipelineId, options) =>
+      read<PipelineEntity>(`${projectPath(project)}/pipelines/${pipelineId}`, options),
+    bridges: (project, pipelineId, options) =>
+      new PagedList(
+        transport,
+        { path: `${projectPath(project)}/pipelines/${pipelineId}/bridges`, query: {} },
+        options,
+      ),
+    testReport: (project, pipelineId, options) =>
+      read<TestReportEntity>(`${projectPath(project)}/pipelines/${pipelineId}/test_report`, options),
+    testReportSummary: (project, pipelineId, options) =>
+      read<TestReportSummaryEntity>(
+        `${projectPath(project)}/pipelines/${pipelineId}/test_report_summary`,
+        options,
+      ),
     create: async (project, ref, options) =>
       (
         await transport.request<PipelineEntity>({

@@ -1,15 +1,17 @@
 // One pipeline: its status and facts, jobs in stage columns (or the `needs` view with dependency lines),
-// retried jobs marked, manual jobs playable, and downstream pipelines where the API has bridges. Live:
+// retried jobs marked, manual jobs playable, downstream pipelines where the API has bridges, and the Tests
+// tab with the JUnit reports' results. Live:
 // the project's events socket triggers a refetch whenever one of this pipeline's jobs changes.
 
 import { isClientError } from "@buildsim/client";
-import type { BridgeEntity, JobEntity } from "@buildsim/core";
+import type { JobEntity } from "@buildsim/core";
 import { useState } from "preact/hooks";
 import { ApiAlert } from "../components/api-alert.js";
 import { type JobAction, runJobAction } from "../components/job-actions.js";
 import { JobCard } from "../components/job-card.js";
 import { NeedsGraph } from "../components/needs-graph.js";
 import { StatusBadge } from "../components/status-badge.js";
+import { TestReportPanel } from "../components/test-report-panel.js";
 import { formatDuration, shortSha, timeAgo } from "../format.js";
 import { paths } from "../route.js";
 import { useSession } from "../session.js";
@@ -28,34 +30,33 @@ export function latestJobs(jobs: JobEntity[]): { latest: JobEntity[]; retried: J
   return { latest, retried: jobs.filter((j) => newest.get(j.name) !== j) };
 }
 
+/** A rejection handler answering `value` for the API's 404 and rethrowing anything else. */
+const notFoundAs =
+  <T,>(value: T) =>
+  (e: unknown): T => {
+    if (isClientError(e, "not_found")) return value;
+    throw e;
+  };
+
 /** The pipeline page. */
 export function PipelinePage({ project, id }: { project: string; id: number }) {
   const { client } = useSession();
   const projectState = useProject(project);
-  const [view, setView] = useState<"stages" | "needs">("stages");
+  const [view, setView] = useState<"stages" | "needs" | "tests">("stages");
   const [actionError, setActionError] = useState<unknown>(null);
   const data = useAsync(
     async (signal) => {
-      const [pipeline, jobs, needs, bridges] = await Promise.all([
+      const [pipeline, jobs, needs, bridges, tests] = await Promise.all([
         client.v4.pipelines.get(project, id, { signal }),
         client.v4.jobs.listForPipeline(project, id, { includeRetried: true, perPage: 100, signal }).toArray(),
         client.buildsim.pipelineNeeds(project, id, { signal }).catch(() => []),
-        client.transport
-          .request<BridgeEntity[]>({
-            method: "GET",
-            path: `/api/v4/projects/${encodeURIComponent(project)}/pipelines/${id}/bridges`,
-            signal,
-          })
-          .then(
-            (r) => r.data,
-            (e: unknown) => {
-              // A server without bridges answers 404: no downstream pipelines to show.
-              if (isClientError(e, "not_found")) return [];
-              throw e;
-            },
-          ),
+        // A server without bridges or test reports answers 404: nothing of that kind to show.
+        client.v4.pipelines.bridges(project, id, { perPage: 100, signal }).toArray().catch(notFoundAs([])),
+        client.v4.pipelines
+          .testReportSummary(project, id, { signal })
+          .then((s) => s.total.count, notFoundAs(0)),
       ]);
-      return { pipeline, jobs, needs, bridges };
+      return { pipeline, jobs, needs, bridges, tests };
     },
     [client, project, id],
   );
@@ -109,6 +110,9 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
         </button>
         <button type="button" role="tab" aria-selected={view === "needs"} onClick={() => setView("needs")}>
           Job dependencies
+        </button>
+        <button type="button" role="tab" aria-selected={view === "tests"} onClick={() => setView("tests")}>
+          Tests <span class="count">{value?.tests ?? 0}</span>
         </button>
       </div>
       {value && view === "stages" && (
@@ -174,7 +178,10 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
           onAction={onAction}
         />
       )}
-      {retried.length > 0 && (
+      {view === "tests" && (
+        <TestReportPanel client={client} project={project} pipelineId={id} version={value?.jobs} />
+      )}
+      {retried.length > 0 && view !== "tests" && (
         <section aria-label="Retried jobs">
           <h2>Retried jobs</h2>
           <ul class="stage-jobs retried-list">

@@ -36,4 +36,19 @@ counter:
   rules: [{ if: '$SCENARIO == "drop"' }]
   script:
     - for i in $(seq 1 30); do echo "line $i"; sleep 0.15; done
+unit-tests:
+  stage: test
+  rules: [{ if: '$SCENARIO == "junit"' }]
+  script:
+    - |
+      cat > report.xml <<'XML'
+      <testsuites><testsuite name="math" tests="2" failures="1" time="0.5">
+      <testcase classname="math.add" name="adds two numbers" time="0.25"/>
+      <testcase classname="math.div" name="divides by zero" time="0.25"><failure message="wrong">expected Infinity, got NaN</failure></testcase>
+      </testsuite></testsuites>
+      XML
+  artifacts:
+    when: always
+    reports:
+      junit: report.xml
 `;
