@@ -24,7 +24,6 @@ export type { ResponseSpec, RouteSpec } from "./http/route-spec.js";
 export type { RouteEntry, RouteMatch, RouteParams } from "./http/router.js";
 export { Router } from "./http/router.js";
 export type { EntityLookup } from "./presenters/entity-lookup.js";
-export { createEntityLookup } from "./presenters/entity-lookup.js";
 export type { BuildShape, PresentOptions } from "./presenters/present-build-v3.js";
 export {
   gravatarUrl,
@@ -36,7 +35,6 @@ export {
 } from "./presenters/present-build-v3.js";
 export type { EntityLookupV4, PresentV4Options } from "./presenters/present-entities-v4.js";
 export {
-  createEntityLookupV4,
   presentCommitV4,
   presentPipelineBasicV4,
   presentRunnerV4,
@@ -48,16 +46,10 @@ export { presentProjectV4 } from "./presenters/present-project-v4.js";
 export { presentTestReportSummaryV4, presentTestReportV4 } from "./presenters/present-test-report-v4.js";
 export type { ApiProfile } from "./profile.js";
 export { API_PROFILES, isApiProfile } from "./profile.js";
+export { currentUser, integerRouteParam } from "./routes/access.js";
 export type { RouteHandler } from "./routes/route-handler.js";
 export { parseScope, V3_SCOPES } from "./routes/v3/parse-scope.js";
-export {
-  currentUser,
-  findBuild,
-  findProject,
-  integerRouteParam,
-  requireReadBuild,
-  requireUpdateBuild,
-} from "./routes/v3/route-helpers.js";
+export { findBuild, findProject, requireReadBuild, requireUpdateBuild } from "./routes/v3/route-helpers.js";
 export { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 export { parseJobScope, V4_JOB_SCOPES } from "./routes/v4/parse-job-scope.js";
 export { addV4Routes } from "./routes/v4/v4-routes.js";

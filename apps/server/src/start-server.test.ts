@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError } from "./http/api-error.js";
 import { jsonReply } from "./http/reply.js";
 import { json } from "./http/route-spec.js";
+import { actedBuild } from "./routes/access.js";
 import type { RunningServer } from "./start-server.js";
 import { api, ROOT_TOKEN, SEED_DOC_FILE, startTestServer } from "./test-support/start-test-server.js";
 
@@ -78,14 +78,19 @@ describe("startServer", () => {
   });
 });
 
-describe("ApiError.forJobsApi", () => {
-  it("rewords build errors for the v4 Jobs API and leaves others alone", () => {
-    expect(ApiError.forJobsApi(ApiError.of("NOT_RETRYABLE")).body).toEqual({
-      message: "403 Forbidden - Job is not retryable",
-    });
-    expect(ApiError.forJobsApi(ApiError.of("NOT_ERASABLE")).body).toEqual({
-      message: "403 Forbidden - Job is not erasable!",
-    });
-    expect(ApiError.forJobsApi(ApiError.of("NOT_FOUND")).code).toBe("NOT_FOUND");
+describe("a build action's refusal", () => {
+  it("is worded for the v4 Jobs API as a Job, and a missing build stays 404 Not Found", () => {
+    expect(() => actedBuild({ ok: false, refusal: "not_retryable" }, "v4")).toThrow(
+      expect.objectContaining({ body: { message: "403 Forbidden - Job is not retryable" } }),
+    );
+    expect(() => actedBuild({ ok: false, refusal: "not_erasable" }, "v4")).toThrow(
+      expect.objectContaining({ body: { message: "403 Forbidden - Job is not erasable!" } }),
+    );
+    expect(() => actedBuild({ ok: false, refusal: "not_found" }, "v4")).toThrow(
+      expect.objectContaining({ code: "NOT_FOUND" }),
+    );
+    expect(() => actedBuild({ ok: false, refusal: "not_retryable" }, "v3")).toThrow(
+      expect.objectContaining({ body: { message: "403 Forbidden - Build is not retryable" } }),
+    );
   });
 });

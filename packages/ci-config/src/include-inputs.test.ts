@@ -81,16 +81,16 @@ describe("include:inputs with spec:inputs", () => {
 });
 
 describe("spec:inputs rules", () => {
-  // GitLab 18.x conditional inputs (https://docs.gitlab.com/ci/inputs/, gitlab-org/gitlab#563375): the
-  // first rule whose `if` holds for the other inputs gives the options and default; a rule without `if`
-  // is the fallback.
+  // GitLab 18.7+ conditional inputs (https://docs.gitlab.com/ci/yaml/#specinputsrules): the first rule
+  // whose `if` holds for the other inputs (`$[[ inputs.NAME ]]`, Expression::Lexeme::Input) gives the
+  // options and default; a rule without `if` is the fallback. Messages: Header::Input::Rules::Rule.
   const RULED = `spec:
   inputs:
     provider:
       options: [aws, gcp]
     instance:
       rules:
-        - if: inputs.provider == 'aws'
+        - if: $[[ inputs.provider ]] == 'aws'
           options: [t3.micro, t3.small]
           default: t3.micro
         - options: [e2-small]
@@ -120,17 +120,53 @@ vm:
     ]);
   });
 
-  it("refuses rules beside options or default, and a rule whose if is not an expression", () => {
-    const bad = RULED.replace("      rules:", "      default: x\n      rules:").replace(
-      "if: inputs.provider == 'aws'",
-      "if: inputs.provider ==",
+  const ruledProblems = (file: string) =>
+    load(`include:\n  - local: ruled.yml\n    inputs: {provider: aws}\n`, { "ruled.yml": file }).problems.map(
+      (p) => p.message.replace(/^`ruled.yml`: /, ""),
     );
-    const found = load(`include:\n  - local: ruled.yml\n    inputs: {provider: aws}\n`, {
-      "ruled.yml": bad,
-    }).problems.map(formatProblem);
-    expect(found.join("\n")).toContain(
-      "header:spec:inputs:instance rules cannot be used with options or default",
+
+  it("refuses rules beside options or default in GitLab's words, checking no rule then", () => {
+    const bad = RULED.replace("      rules:", "      default: x\n      options: [x]\n      rules:").replace(
+      "$[[ inputs.provider ]] == 'aws'",
+      "inputs.provider ==",
     );
+    // One problem for the include, its header's errors joined as GitLab joins them.
+    expect(ruledProblems(bad)).toEqual([
+      "header:spec:inputs:instance config these keys cannot be used together: options, rules, " +
+        "header:spec:inputs:instance config these keys cannot be used together: default, rules",
+    ]);
+  });
+
+  it("refuses an if outside the expression language, a bare inputs.NAME included", () => {
+    const bare = RULED.replace("$[[ inputs.provider ]] == 'aws'", "inputs.provider == 'aws'");
+    expect(ruledProblems(bare)).toEqual([
+      "header:spec:inputs:instance:rules:rule if invalid expression syntax",
+    ]);
+  });
+
+  it("wants a default in every rule, inside its options, and says so downcased as GitLab prints it", () => {
+    const noDefault = RULED.replace("          default: t3.micro\n", "");
+    expect(ruledProblems(noDefault)).toEqual([
+      "header:spec:inputs:instance:rules:rule rule must define 'options' with at least one value and a 'default'",
+    ]);
+    const outside = RULED.replace("default: t3.micro", "default: T3.Large");
+    expect(ruledProblems(outside)).toEqual([
+      "header:spec:inputs:instance:rules:rule default 't3.large' must be one of the options",
+    ]);
+  });
+
+  it("checks the shape of rules and of each rule", () => {
+    const notArray = RULED.replace(/ {6}rules:\n[\s\S]*?---/, "      rules: {if: x}\n---");
+    expect(ruledProblems(notArray)).toEqual(["header:spec:inputs:instance:rules config should be a array"]);
+    const unknownKey = RULED.replace(
+      "          default: e2-small",
+      "          default: e2-small\n          when: never",
+    );
+    expect(ruledProblems(unknownKey)).toEqual([
+      "header:spec:inputs:instance:rules:rule config contains unknown keys: when",
+    ]);
+    const many = `spec:\n  inputs:\n    a:\n      options: [${Array.from({ length: 51 }, (_, i) => i).join(", ")}]\n---\nj: {script: x}\n`;
+    expect(ruledProblems(many)).toEqual(["header:spec:inputs:a config cannot define more than 50 options"]);
   });
 });
 

@@ -4,7 +4,13 @@
 
 import { isHash } from "./deep-merge.js";
 import { patternFromString } from "./expression.js";
-import { type InputRule, pickInputRule, readInputRules } from "./input-rules.js";
+import {
+  exclusiveKeyErrors,
+  type InputRule,
+  MAX_INPUT_OPTIONS,
+  pickInputRule,
+  readInputRules,
+} from "./input-rules.js";
 
 /** An input's value after validation: what `$[[ inputs.name ]]` interpolates. */
 export type InputValue = string | number | boolean | unknown[];
@@ -23,6 +29,10 @@ interface InputSpec {
   rules: InputRule[] | null;
 }
 
+/** GitLab's AlphanumericValidator: a string, a symbol or an integer. */
+const isAlphanumeric = (v: unknown) =>
+  typeof v === "string" || (typeof v === "number" && Number.isInteger(v));
+
 function typeOk(type: InputType, value: unknown): boolean {
   if (type === "array") return Array.isArray(value);
   return typeof value === type;
@@ -33,12 +43,17 @@ function readSpecs(header: Record<string, unknown>): { specs: InputSpec[]; error
   const errors: string[] = [];
   const spec = header.spec;
   if (!isHash(spec)) return { specs: [], errors: ["header:spec config should be a hash"] };
-  const unknownSpecKeys = Object.keys(spec).filter((k) => !["inputs", "include", "component"].includes(k));
+  const unknownSpecKeys = Object.keys(spec).filter(
+    (k) => !["inputs", "include", "component", "description"].includes(k),
+  );
   if (unknownSpecKeys.length > 0)
     errors.push(`header:spec config contains unknown keys: ${unknownSpecKeys.join(", ")}`);
   const inputs = spec.inputs ?? {};
   if (!isHash(inputs))
-    return { specs: [], errors: [...errors, "header:spec:inputs config should be a hash"] };
+    return {
+      specs: [],
+      errors: [...errors, "header:spec:inputs config should be a hash"].map((e) => e.toLowerCase()),
+    };
   const specs: InputSpec[] = [];
   for (const [name, raw] of Object.entries(inputs)) {
     const where = `header:spec:inputs:${name}`;
@@ -47,18 +62,25 @@ function readSpecs(header: Record<string, unknown>): { specs: InputSpec[]; error
       errors.push(`${where} config should be a hash`);
       continue;
     }
+    // Header::Input's validations, in its order; its rules are composed (and checked) only if it is valid.
+    const own: string[] = [];
     const unknown = Object.keys(def).filter((k) => !INPUT_KEYS.includes(k));
-    if (unknown.length > 0) errors.push(`${where} config contains unknown keys: ${unknown.join(", ")}`);
+    if (unknown.length > 0) own.push(`${where} config contains unknown keys: ${unknown.join(", ")}`);
+    own.push(...exclusiveKeyErrors(def, where));
+    if (def.description !== undefined && def.description !== null && !isAlphanumeric(def.description))
+      own.push(`${where} input description must be an alphanumeric string`);
+    if (def.regex !== undefined && def.regex !== null && typeof def.regex !== "string")
+      own.push(`${where} input regex should be a string`);
     const type = def.type ?? "string";
-    if (!(TYPES as readonly unknown[]).includes(type)) {
-      errors.push(`${where} input type unknown value: ${String(type)}`);
-      continue;
-    }
-    if (def.options !== undefined && !Array.isArray(def.options))
-      errors.push(`${where} options should be an array`);
-    if (def.regex !== undefined && typeof def.regex !== "string")
-      errors.push(`${where} regex should be a string`);
-    const rules = def.rules === undefined ? null : readInputRules(def, where, errors);
+    const typeKnown = (TYPES as readonly unknown[]).includes(type);
+    if (!typeKnown) own.push(`${where} input type unknown value: ${String(type)}`);
+    if (def.options !== undefined && def.options !== null && !Array.isArray(def.options))
+      own.push(`${where} input options should be a array`);
+    else if (Array.isArray(def.options) && def.options.length > MAX_INPUT_OPTIONS)
+      own.push(`${where} config cannot define more than ${MAX_INPUT_OPTIONS} options`);
+    errors.push(...own);
+    const rules = def.rules === undefined || own.length > 0 ? null : readInputRules(def, where, errors);
+    if (!typeKnown) continue;
     specs.push({
       name,
       type: type as InputType,
@@ -68,7 +90,8 @@ function readSpecs(header: Record<string, unknown>): { specs: InputSpec[]; error
       rules,
     });
   }
-  return { specs, errors };
+  // GitLab's entry validator prints each message downcased whole, location and values too.
+  return { specs, errors: errors.map((e) => e.toLowerCase()) };
 }
 
 /** GitLab's regex inputs are plain patterns (`^v\d+$`) or `/pattern/flags`. */

@@ -151,7 +151,7 @@ export {
   parseServerToRunnerMessage,
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
-export { compositeStatus, computePipelineStatus, latestBuilds } from "./pipeline-status.js";
+export { compositeStatus, computePipelineStatus, latestBuilds, nextPipeline } from "./pipeline-status.js";
 export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
 export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Build } from "./domain.js";
+import type { Build, Pipeline } from "./domain.js";
 import { newBuild } from "./new-build.js";
-import { computePipelineStatus } from "./pipeline-status.js";
+import { computePipelineStatus, nextPipeline } from "./pipeline-status.js";
 import type { BuildStatus } from "./status.js";
 
 let nextId = 1;
@@ -60,4 +60,68 @@ describe("pipeline status from its builds (GitLab §3.4)", () => {
   for (const [name, builds, expected] of cases) {
     it(name, () => expect(computePipelineStatus(builds)).toBe(expected));
   }
+});
+
+// GitLab's Ci::Pipeline state machine: `before_transition [:created, :pending] => :running` sets
+// started_at; `before_transition any => [:success, :failed, :canceled]` sets finished_at and the
+// duration (app/models/ci/pipeline.rb).
+describe("the pipeline its builds make", () => {
+  const pipeline = (extra: Partial<Pipeline> = {}): Pipeline => ({
+    id: 1,
+    projectId: 1,
+    sha: "c".repeat(40),
+    ref: "main",
+    tag: false,
+    beforeSha: null,
+    status: "pending",
+    source: "push",
+    userId: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    startedAt: null,
+    finishedAt: null,
+    duration: null,
+    coverage: null,
+    upstreamBridgeId: null,
+    upstreamPipelineId: null,
+    ...extra,
+  });
+  const AT = "2026-01-01T00:01:00.000Z";
+
+  it("is null when the status stays, so nothing is saved", () => {
+    expect(nextPipeline(pipeline(), [b("pending")], AT)).toBeNull();
+  });
+
+  it("starts when it first runs, keeping an earlier start", () => {
+    expect(nextPipeline(pipeline(), [b("running")], AT)).toMatchObject({
+      status: "running",
+      startedAt: AT,
+      finishedAt: null,
+      updatedAt: AT,
+    });
+    const restarted = nextPipeline(
+      pipeline({ status: "manual", startedAt: "2026-01-01T00:00:30.000Z" }),
+      [b("running")],
+      AT,
+    );
+    expect(restarted?.startedAt).toBe("2026-01-01T00:00:30.000Z");
+  });
+
+  it("finishes with the seconds since it started as its duration", () => {
+    const running = pipeline({ status: "running", startedAt: "2026-01-01T00:00:15.000Z" });
+    expect(nextPipeline(running, [b("success")], AT)).toMatchObject({
+      status: "success",
+      finishedAt: AT,
+      duration: 45,
+    });
+  });
+
+  it("reopens without a finish when a retry makes it pending again", () => {
+    const done = pipeline({ status: "failed", startedAt: AT, finishedAt: AT, duration: 0 });
+    expect(nextPipeline(done, [b("pending")], AT)).toMatchObject({
+      status: "pending",
+      finishedAt: null,
+      duration: 0,
+    });
+  });
 });

@@ -1,8 +1,8 @@
-// A pipeline's status, computed from its builds (GitLab's composite status). Computed here; saved by
-// whoever changed a build, in the same transaction.
+// A pipeline's status, computed from its builds (GitLab's composite status), and the pipeline it makes
+// (status and timestamps). Computed here; saved by whoever changed a build, in the same transaction.
 
-import type { Build } from "./domain.js";
-import type { PipelineStatus } from "./status.js";
+import type { Build, Pipeline, Timestamp } from "./domain.js";
+import { isCompletedStatus, type PipelineStatus } from "./status.js";
 
 /** What a build contributes to a composite status. */
 type Contribution = PipelineStatus | "success_with_warnings" | "ignored";
@@ -49,4 +49,25 @@ export function compositeStatus(
 /** The pipeline's status from all its builds, retried ones included (they are filtered out here). */
 export function computePipelineStatus(builds: readonly Build[]): PipelineStatus {
   return compositeStatus(latestBuilds(builds)) ?? "skipped";
+}
+
+/**
+ * The pipeline after its builds changed at `at`, or null when its status stays (nothing to save). It
+ * starts (`started_at`) when it first runs and finishes (`finished_at`, `duration` in seconds) when it
+ * completes, as GitLab's `Ci::Pipeline` state machine callbacks set them.
+ */
+export function nextPipeline(pipeline: Pipeline, builds: readonly Build[], at: Timestamp): Pipeline | null {
+  const status = computePipelineStatus(builds);
+  if (status === pipeline.status) return null;
+  const startedAt = pipeline.startedAt ?? (status === "running" ? at : null);
+  const finishedAt = isCompletedStatus(status) ? at : null;
+  return {
+    ...pipeline,
+    status,
+    updatedAt: at,
+    startedAt,
+    finishedAt,
+    duration:
+      startedAt && finishedAt ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : pipeline.duration,
+  };
 }

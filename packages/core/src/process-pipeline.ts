@@ -2,21 +2,19 @@
 // build either becomes pending (or waits for its resource group), becomes manual, is scheduled (delayed)
 // or is skipped, according to its `when`.
 // Pure: it returns the events to fire; the caller fires them through `applyBuildEvent` and saves them.
+// Where a decided build lands (pending, waiting, manual, scheduled, skipped) is the machine's answer too:
+// later stages are decided against it in the same call.
 
+import { applyBuildEvent } from "./apply-build-event.js";
 import type { BuildEvent } from "./build-events.js";
 import type { Build, Timestamp } from "./domain.js";
 import { compositeStatus, latestBuilds } from "./pipeline-status.js";
-import type { BuildStatus, BuildWhen, PipelineStatus } from "./status.js";
+import type { BuildWhen, PipelineStatus } from "./status.js";
 
 export type ProcessDecision = {
   buildId: number;
   event: Extract<BuildEvent, { type: "enqueue" | "skip" | "actionize" | "schedule" }>;
 };
-
-type ProcessableBuild = Pick<
-  Build,
-  "id" | "name" | "status" | "stageIdx" | "when" | "needs" | "allowFailure" | "retried" | "resourceGroup"
->;
 
 /** Prior outcomes under which a build with this `when` runs; any other complete outcome skips it. */
 const RUNS_AFTER: Record<BuildWhen, readonly PipelineStatus[]> = {
@@ -30,7 +28,7 @@ const RUNS_AFTER: Record<BuildWhen, readonly PipelineStatus[]> = {
 
 const COMPLETE: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped"];
 
-function decide(build: ProcessableBuild, prior: PipelineStatus, at: Timestamp): ProcessDecision | null {
+function decide(build: Build, prior: PipelineStatus, at: Timestamp): ProcessDecision | null {
   // Earlier work still running, pending, created or blocked on a manual job: wait.
   if (!COMPLETE.includes(prior)) return null;
   if (!RUNS_AFTER[build.when].includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
@@ -40,21 +38,16 @@ function decide(build: ProcessableBuild, prior: PipelineStatus, at: Timestamp): 
   return { buildId: build.id, event: { type: "enqueue", at } };
 }
 
-const nextStatus = (build: ProcessableBuild, type: ProcessDecision["event"]["type"]): BuildStatus => {
-  if (type === "enqueue") return build.resourceGroup === null ? "pending" : "waiting_for_resource";
-  return type === "skip" ? "skipped" : type === "actionize" ? "manual" : "scheduled";
-};
-
 /**
  * Decides what happens to every `created` build of one pipeline, given all its builds (retried ones are
  * ignored). Decisions cascade: a skip in one stage can decide the next stage in the same call.
  */
-export function processPipeline(builds: readonly ProcessableBuild[], at: Timestamp): ProcessDecision[] {
-  const working = latestBuilds(builds).map((b) => ({ ...b }));
+export function processPipeline(builds: readonly Build[], at: Timestamp): ProcessDecision[] {
+  const working = latestBuilds(builds);
   const decisions: ProcessDecision[] = [];
   const stages = [...new Set(working.map((b) => b.stageIdx))].sort((a, b) => a - b);
 
-  const priorFor = (build: ProcessableBuild): PipelineStatus => {
+  const priorFor = (build: Build): PipelineStatus => {
     const prior =
       build.needs === null
         ? working.filter((b) => b.stageIdx < build.stageIdx)
@@ -67,14 +60,17 @@ export function processPipeline(builds: readonly ProcessableBuild[], at: Timesta
   while (changed) {
     changed = false;
     for (const stageIdx of stages) {
-      for (const build of working) {
-        if (build.stageIdx !== stageIdx || build.status !== "created") continue;
+      working.forEach((build, i) => {
+        if (build.stageIdx !== stageIdx || build.status !== "created") return;
         const decision = decide(build, priorFor(build), at);
-        if (!decision) continue;
-        build.status = nextStatus(build, decision.event.type);
+        if (!decision) return;
+        const next = applyBuildEvent(build, decision.event);
+        // `created` accepts every decision; were one refused, the build would stay undecided, not loop.
+        if (!next.changed) return;
+        working[i] = next.build;
         decisions.push(decision);
         changed = true;
-      }
+      });
     }
   }
   return decisions;

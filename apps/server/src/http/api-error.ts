@@ -99,14 +99,6 @@ export class ApiError extends Error {
     return new ApiError("INVALID_PARAM", 400, { error: text });
   }
 
-  /** The same error as the v4 Jobs API words it ("Job" instead of "Build"); other errors are unchanged. */
-  static forJobsApi(e: ApiError): ApiError {
-    if (e.code === "NOT_RETRYABLE") return ApiError.of("JOB_NOT_RETRYABLE");
-    if (e.code === "NOT_ERASABLE") return ApiError.of("JOB_NOT_ERASABLE");
-    if (e.code === "UNPLAYABLE") return ApiError.of("JOB_UNPLAYABLE");
-    return e;
-  }
-
   /** `render_validation_error!`: 400 `{"message": {"base": [...]}}`, e.g. a pipeline that cannot be created. */
   static recordInvalid(errors: Record<string, string[]>): ApiError {
     return new ApiError("RECORD_INVALID", 400, { message: errors });

@@ -4,9 +4,9 @@
 // the entity cache, so a write re-renders only the entities it changed, and a page whose entities
 // all stand still is kept whole. Bounded in bytes (oldest pages go first).
 
-import type { CachedEntity } from "../presenters/entity-cache.js";
-import { pushEntityBytes, sizeOf } from "../presenters/entity-cache.js";
 import type { ChangeLog } from "../store/change-log.js";
+import type { CachedEntity } from "./entity-cache.js";
+import { pushEntityBytes, sizeOf } from "./entity-cache.js";
 import type { Reply } from "./reply.js";
 
 /** Which builds a page's membership depends on. */

@@ -1,8 +1,8 @@
 // The read caches of the build and job endpoints: rendered v3 and v4 entities and list pages, scoped by
 // what each write changed (store.changes), bounded in bytes.
 
-import { EntityCache } from "../presenters/entity-cache.js";
 import type { ChangeLog } from "../store/change-log.js";
+import { EntityCache } from "./entity-cache.js";
 import { PageCache } from "./page-cache.js";
 
 /** Bytes the read caches hold at most, together. @default 32 MiB */

@@ -1,5 +1,5 @@
 // The current GitLab v4 entities a Job embeds (User, Commit, Runner, PipelineBasic), and the per-render
-// lookup they read from.
+// lookup the caller passes them through.
 
 import type {
   Commit,
@@ -12,8 +12,7 @@ import type {
   User,
   UserEntityV4,
 } from "@buildsim/core";
-import type { Store } from "../store/create-store.js";
-import { createEntityLookup, type EntityLookup } from "./entity-lookup.js";
+import type { EntityLookup } from "./entity-lookup.js";
 import { gravatarUrl } from "./present-build-v3.js";
 
 /** What v4 rendering reads besides the record itself, each record at most once per render. */
@@ -31,29 +30,6 @@ export interface PresentV4Options {
   /** GitLab's base URL, e.g. `http://gitlab.dev`. */
   webUrl: string;
   lookup: EntityLookupV4;
-}
-
-/** A memoized v4 lookup over `store`. */
-export function createEntityLookupV4(store: Store): EntityLookupV4 {
-  const base = createEntityLookup(store);
-  const projects = new Map<number, Project | undefined>();
-  const iids = new Map<number, number>();
-  return {
-    ...base,
-    project(id) {
-      if (!projects.has(id)) projects.set(id, store.projects.get(id));
-      return projects.get(id);
-    },
-    testReportFile: (buildId) => store.testReports.file(buildId),
-    pipelineIid(pipeline) {
-      let iid = iids.get(pipeline.id);
-      if (iid === undefined) {
-        iid = store.pipelines.iidOf(pipeline);
-        iids.set(pipeline.id, iid);
-      }
-      return iid;
-    },
-  };
 }
 
 /** `Entities::User` (current GitLab: UserBasic plus the public profile). */

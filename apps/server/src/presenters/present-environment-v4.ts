@@ -1,8 +1,7 @@
 // Renders `Entities::Environment` (list and single) with `last_deployment` as `Entities::Deployment`,
 // its `deployable` being the job's Job entity.
 
-import type { DeploymentEntity, Environment, EnvironmentEntity } from "@buildsim/core";
-import type { Store } from "../store/create-store.js";
+import type { Build, Deployment, DeploymentEntity, Environment, EnvironmentEntity } from "@buildsim/core";
 import { type PresentV4Options, presentUserV4 } from "./present-entities-v4.js";
 import { presentJobV4 } from "./present-job-v4.js";
 
@@ -25,14 +24,14 @@ export function presentEnvironmentV4(e: Environment): EnvironmentEntity {
   };
 }
 
-/** The single environment, with what is deployed there now. */
+/** The single environment, with what is deployed there now: its last deployment and that job, if any. */
 export function presentEnvironmentDetailV4(
   e: Environment,
-  store: Store,
+  deployed: { deployment: Deployment; build: Build | undefined } | undefined,
   o: PresentV4Options,
 ): EnvironmentEntity {
-  const deployment = store.environments.lastDeployment(e.id);
-  const build = deployment && store.builds.get(deployment.buildId);
+  const deployment = deployed?.deployment;
+  const build = deployed?.build;
   let last: DeploymentEntity | null = null;
   if (deployment && build) {
     const user = o.lookup.user(deployment.userId);

@@ -3,20 +3,21 @@
 
 import type { Build } from "@buildsim/core";
 import type { App } from "../app.js";
-import type { PageCache, PageScope } from "../http/page-cache.js";
-import type { ReadCache } from "../http/read-cache.js";
-import { JSON_TYPE, type Reply } from "../http/reply.js";
-import { cacheableUntilMs } from "../presenters/cacheable-until.js";
 import {
   type CachedEntity,
   type EntityCache,
   hasTimedNumbers,
   pushEntityBytes,
-} from "../presenters/entity-cache.js";
-import { createEntityLookup, type EntityLookup } from "../presenters/entity-lookup.js";
+} from "../http/entity-cache.js";
+import type { PageCache, PageScope } from "../http/page-cache.js";
+import type { ReadCache } from "../http/read-cache.js";
+import { JSON_TYPE, type Reply } from "../http/reply.js";
+import { cacheableUntilMs } from "../presenters/cacheable-until.js";
+import type { EntityLookup } from "../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../presenters/present-build-v3.js";
-import { createEntityLookupV4, type EntityLookupV4 } from "../presenters/present-entities-v4.js";
+import type { EntityLookupV4 } from "../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../presenters/present-job-v4.js";
+import { createEntityLookup, createEntityLookupV4 } from "./store-lookup.js";
 
 /** GitLab counts a runner online for two hours after its last contact (present-entities-v4). */
 const ONLINE_WINDOW_MS = 2 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 // The build actions of the API (cancel, retry, erase, keep artifacts, play), each one transaction that
-// goes through core's machine and guards. Outcomes the API reports as errors are thrown as ApiError.
+// goes through core's machine and guards. A refusal is an outcome value; routes turn it into GitLab's error.
 
 import {
   type Build,
@@ -11,9 +11,17 @@ import {
   retryBuild,
   type User,
 } from "@buildsim/core";
-import { ApiError } from "../http/api-error.js";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
+
+/** Why an action did nothing; `routes/access.ts` maps each to GitLab's error for the API version. */
+export type BuildActionRefusal = "not_found" | "not_retryable" | "not_erasable" | "unplayable";
+
+/** The build after the action, or why it was refused (nothing was written then). */
+export type BuildActionOutcome = { ok: true; build: Build } | { ok: false; refusal: BuildActionRefusal };
+
+const done = (build: Build): BuildActionOutcome => ({ ok: true, build });
+const refused = (refusal: BuildActionRefusal): BuildActionOutcome => ({ ok: false, refusal });
 
 /** What the actions need from outside. */
 export interface BuildActionsDeps {
@@ -27,23 +35,24 @@ export interface BuildActionsDeps {
 
 /** Cancel, retry, erase, keep and play. Each takes the build as loaded by the route. */
 export function createBuildActions({ store, transitions, now, generateToken }: BuildActionsDeps) {
-  const current = (id: number): Build => {
-    const b = store.builds.get(id);
-    if (!b) throw ApiError.of("NOT_FOUND");
-    return b;
-  };
+  // Builds the action itself just wrote or listed: they exist inside its transaction.
+  const current = (id: number): Build => store.builds.get(id)!;
 
   return {
     /** `cancel`: a no-op (still a success) when the build has already finished. */
-    cancel(buildId: number): Build {
-      return store.transaction(() => transitions.fire(current(buildId), { type: "cancel", at: now() }));
+    cancel(buildId: number): BuildActionOutcome {
+      return store.transaction(() => {
+        const build = store.builds.get(buildId);
+        return build ? done(transitions.fire(build, { type: "cancel", at: now() })) : refused("not_found");
+      });
     },
 
     /** `Ci::Build.retry`: a new pending build for `user`; later skipped builds re-open. */
-    retry(buildId: number, user: User): Build {
+    retry(buildId: number, user: User): BuildActionOutcome {
       return store.transaction(() => {
-        const source = current(buildId);
-        if (!isRetryable(source)) throw ApiError.of("NOT_RETRYABLE");
+        const source = store.builds.get(buildId);
+        if (!source) return refused("not_found");
+        if (!isRetryable(source)) return refused("not_retryable");
         const at = now();
         const fresh = retryBuild(source, {
           id: store.builds.nextId(),
@@ -59,54 +68,61 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         for (const { buildId: id, event } of reopenAfterRetry(siblings, source, at))
           transitions.fire(current(id), event);
         transitions.updatePipelineStatus(source.pipelineId, at);
-        return current(fresh.id);
+        return done(current(fresh.id));
       });
     },
 
-    /** `erase`: removes artifacts and trace, records who erased it; 403 when there is nothing to erase. */
-    erase(buildId: number, user: User): Build {
+    /** `erase`: removes artifacts and trace, records who erased it; refused when there is nothing to erase. */
+    erase(buildId: number, user: User): BuildActionOutcome {
       return store.transaction(() => {
-        const build = current(buildId);
+        const build = store.builds.get(buildId);
+        if (!build) return refused("not_found");
         const at = now();
-        if (!isErasable(build, at)) throw ApiError.of("NOT_ERASABLE");
+        if (!isErasable(build, at)) return refused("not_erasable");
         const removeFile = store.artifacts.delete(buildId);
         store.testReports.delete(buildId);
         if (removeFile) store.onCommit(removeFile);
         store.traces.erase(buildId, at);
-        return transitions.saveDetails({
-          ...current(buildId),
-          artifactsFile: null,
-          artifactsExpireAt: null,
-          erasedAt: at,
-          erasedById: user.id,
-        });
+        return done(
+          transitions.saveDetails({
+            ...current(buildId),
+            artifactsFile: null,
+            artifactsExpireAt: null,
+            erasedAt: at,
+            erasedById: user.id,
+          }),
+        );
       });
     },
 
-    /** `keep_artifacts!`: clears the expiry; 404 when the build has no (unexpired) artifacts. */
-    keepArtifacts(buildId: number): Build {
+    /** `keep_artifacts!`: clears the expiry; refused (not found) when the build has no (unexpired) artifacts. */
+    keepArtifacts(buildId: number): BuildActionOutcome {
       return store.transaction(() => {
-        const build = current(buildId);
-        if (!hasArtifacts(build, now())) throw ApiError.of("NOT_FOUND");
-        return transitions.saveDetails({ ...build, artifactsExpireAt: null });
+        const build = store.builds.get(buildId);
+        if (!build || !hasArtifacts(build, now())) return refused("not_found");
+        return done(transitions.saveDetails({ ...build, artifactsExpireAt: null }));
       });
     },
 
     /**
      * `play`: a waiting manual build becomes pending with the caller as its user. A build parked in
-     * `skipped` (8.x) is enqueued; one in `manual` is played. 400 when it is not playable.
+     * `skipped` (8.x) is enqueued; one in `manual` is played; refused when it is not playable.
      */
-    play(buildId: number, user: User): Build {
+    play(buildId: number, user: User): BuildActionOutcome {
       return store.transaction(() => {
-        const build = current(buildId);
-        if (!isPlayable(build)) throw ApiError.of("UNPLAYABLE");
+        const build = store.builds.get(buildId);
+        if (!build) return refused("not_found");
+        if (!isPlayable(build)) return refused("unplayable");
         const at = now();
         const played =
           build.status === "manual" || build.status === "scheduled"
             ? transitions.fire(build, { type: "play", at, userId: user.id })
             : transitions.fire(build, { type: "enqueue", at });
-        if (played.status === build.status) throw ApiError.of("UNPLAYABLE");
-        return played.userId === user.id ? played : transitions.saveDetails({ ...played, userId: user.id });
+        // The machine changed nothing, so nothing was written.
+        if (played.status === build.status) return refused("unplayable");
+        return done(
+          played.userId === user.id ? played : transitions.saveDetails({ ...played, userId: user.id }),
+        );
       });
     },
   };

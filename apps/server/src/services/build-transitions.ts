@@ -8,8 +8,8 @@ import {
   type Build,
   type BuildEvent,
   bridgeEventForDownstream,
-  computePipelineStatus,
   isCompletedStatus,
+  nextPipeline,
   processPipeline,
   retryBuild,
   shouldAutoRetry,
@@ -35,23 +35,11 @@ export function createBuildTransitions(
 
   function updatePipelineStatus(pipelineId: number, at: string): void {
     const pipeline = store.pipelines.get(pipelineId);
-    if (!pipeline) return;
-    const status = computePipelineStatus(store.builds.listByPipeline(pipelineId));
-    if (status === pipeline.status) return;
-    const startedAt = pipeline.startedAt ?? (status === "running" ? at : null);
-    const finishedAt = isCompletedStatus(status) ? at : null;
-    const next = {
-      ...pipeline,
-      status,
-      updatedAt: at,
-      startedAt,
-      finishedAt,
-      duration:
-        startedAt && finishedAt ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : pipeline.duration,
-    };
+    const next = pipeline && nextPipeline(pipeline, store.builds.listByPipeline(pipelineId), at);
+    if (!next) return;
     store.pipelines.save(next);
     store.onCommit(() => events.emit("pipelineChanged", next));
-    if (next.upstreamBridgeId !== null) inheritFromDownstream(next.upstreamBridgeId, status, at);
+    if (next.upstreamBridgeId !== null) inheritFromDownstream(next.upstreamBridgeId, next.status, at);
   }
 
   /** `strategy: depend`: the bridge that created a downstream pipeline follows its status (PipelineBridgeStatusService). */

@@ -37,3 +37,14 @@ export function createClaimBuild(store: Store, transitions: BuildTransitions) {
 }
 
 export type ClaimBuild = ReturnType<typeof createClaimBuild>;
+
+/** Claims for the runner with id `runnerId` as its row is now (tags or `paused` may have changed). */
+export function claimForRunner(
+  store: Store,
+  claimBuild: ClaimBuild,
+  runnerId: number,
+  at: string,
+): Build | null {
+  const runner = store.runners.get(runnerId);
+  return runner ? claimBuild(runner, at) : null;
+}

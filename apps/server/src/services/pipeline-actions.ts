@@ -57,6 +57,7 @@ export function createPipelineActions({ store, transitions, actions, now }: Pipe
             (build.status === "failed" || build.status === "canceled") &&
             isRetryable(build)
           )
+            // Only retryable builds get here, so the retry is never refused.
             actions.retry(build.id, user);
       });
     },

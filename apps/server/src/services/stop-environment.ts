@@ -26,7 +26,9 @@ export function stopEnvironment(
   if (stopJob && user) {
     d.store.transaction(() => {
       d.store.environments.save({ ...environment, state: "stopping", updatedAt: d.now() });
-      d.actions.play(stopJob.id, user);
+      const played = d.actions.play(stopJob.id, user);
+      // `stopActionOf` only returns playable jobs, in this same transaction: a refusal is a bug.
+      if (!played.ok) throw new Error(`on_stop job ${stopJob.id} refused to play: ${played.refusal}`);
     });
   } else {
     d.store.transaction(() =>

@@ -36,10 +36,10 @@ describe("the builds repository", () => {
       generateToken: () => `t-${++token}`,
     });
     const root = store.users.get(1)!;
-    actions.cancel(3);
-    actions.retry(1, root);
-    actions.retry(5, root);
-    actions.play(8, root);
+    expect(actions.cancel(3).ok).toBe(true);
+    expect(actions.retry(1, root).ok).toBe(true);
+    expect(actions.retry(5, root).ok).toBe(true);
+    expect(actions.play(8, root).ok).toBe(true);
     const expected = countsByStatus();
     for (const [status, n] of Object.entries(expected))
       expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);

@@ -12,12 +12,14 @@ import type {
 } from "@buildsim/core";
 import type { App } from "../app.js";
 import { stopExpiredEnvironments } from "../services/auto-stop-environments.js";
-import { type ClaimBuild, createClaimBuild } from "../services/claim-build.js";
+import { type BuildWatchdog, createBuildWatchdog } from "../services/build-watchdog.js";
+import { type ClaimBuild, claimForRunner, createClaimBuild } from "../services/claim-build.js";
+import { createClaimQueue } from "../services/claim-queue.js";
+import { createFinishBuild } from "../services/finish-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
-import { type BuildWatchdog, createBuildWatchdog } from "./build-watchdog.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
-import type { RunnerSession } from "./runner-session.js";
+import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
 
 /** Longest slice of a watchdog pass before requests get the event loop back. */
@@ -38,14 +40,20 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   const sendCancel = (runnerId: number, buildId: number, reason: CancelReason) => {
     for (const s of sessions.get(runnerId) ?? []) s.send({ type: "cancel", buildId, reason });
   };
-  const watchdog: BuildWatchdog = createBuildWatchdog(app, options, { cancel: sendCancel });
+  const watchdog: BuildWatchdog = createBuildWatchdog(
+    {
+      store: app.store,
+      transitions: app.transitions,
+      now: app.now,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      timeoutGraceMs: options.timeoutGraceMs,
+    },
+    { cancel: sendCancel },
+  );
 
   /** Tries to give the oldest matching pending build to `session`. */
   const tryClaim = (session: RunnerSession, requestId: string): boolean => {
-    // The runner row may have changed (tags, paused) since hello: read it fresh.
-    const runner = session.runner && app.store.runners.get(session.runner.id);
-    if (!runner) return false;
-    const build = claimBuild(runner, app.now());
+    const build = session.runner && claimForRunner(app.store, claimBuild, session.runner.id, app.now());
     if (!build) return false;
     session.claimed(requestId, build);
     return true;
@@ -67,32 +75,22 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     parked.push(claim);
   };
 
-  // Claims that arrive in the same turn of the event loop share one transaction (one commit instead of
-  // one per claim); each still gets the oldest build left for it, in arrival order.
-  const incoming: Array<{ session: RunnerSession; m: ClaimMessage }> = [];
-  const drainClaims = () => {
-    const batch = incoming.splice(0);
-    let results: Array<Build | null>;
-    try {
-      results = app.store.transaction(() =>
-        batch.map(({ session }) => {
-          if (session.socket.readyState !== session.socket.OPEN) return null;
-          const runner = session.runner && app.store.runners.get(session.runner.id);
-          return runner ? claimBuild(runner, app.now()) : null;
-        }),
-      );
-    } catch (e) {
+  const isOpen = (session: RunnerSession) => session.socket.readyState === session.socket.OPEN;
+  const claims = createClaimQueue<{ session: RunnerSession; m: ClaimMessage }>({
+    store: app.store,
+    claimBuild,
+    now: app.now,
+    runnerOf: ({ session }) => (isOpen(session) && session.runner ? session.runner.id : null),
+    answer: ({ session, m }, build) => {
+      if (build) session.claimed(m.requestId, build);
+      else parkOrDecline(session, m);
+    },
+    failBatch: (batch, e) => {
       app.log(`claims failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       for (const { session } of batch)
         session.send({ type: "error", code: "INTERNAL", message: "claim failed on the server" });
-      return;
-    }
-    batch.forEach(({ session, m }, i) => {
-      const build = results[i];
-      if (build) session.claimed(m.requestId, build);
-      else parkOrDecline(session, m);
-    });
-  };
+    },
+  });
 
   const unpark = (claim: ParkedClaim) => {
     const i = parked.indexOf(claim);
@@ -146,10 +144,10 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   (sweepTimer as { unref?: () => void }).unref?.();
 
   const hub = {
-    app,
     options,
     watchdog,
     traces: createTraceBatcher(app),
+    finishBuild: createFinishBuild(app),
     log: (line: string) => app.log(line),
     /** The runner a hello's token names (updating its metadata), or undefined. */
     authenticate(m: HelloMessage): Runner | undefined {
@@ -170,6 +168,10 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number; status: BuildStatus }> {
       return app.store.builds.runningOn(runnerId).map((r) => ({ ...r, status: "running" as const }));
     },
+    isRunningOn(buildId: number, runnerId: number): boolean {
+      const build = app.store.builds.get(buildId);
+      return build?.runnerId === runnerId && build.status === "running";
+    },
     payloadFor(build: Build, runner: Runner): JobPayload {
       return buildJobPayload(build, runner, { store: app.store, serverUrl: serverUrl() });
     },
@@ -188,8 +190,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     },
     /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
     claim(session: RunnerSession, m: ClaimMessage): void {
-      incoming.push({ session, m });
-      if (incoming.length === 1) setImmediate(drainClaims);
+      claims.add({ session, m });
     },
     /** Sessions of `runnerId` (tests and the admin endpoints). */
     sessionsOf(runnerId: number): RunnerSession[] {
@@ -206,7 +207,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       for (const set of sessions.values()) for (const s of set) s.close(code, "server shutting down");
     },
   };
-  return hub;
+  return hub satisfies SessionHub;
 }
 
 export type RunnerHub = ReturnType<typeof createRunnerHub>;

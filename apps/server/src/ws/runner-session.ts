@@ -3,10 +3,12 @@
 
 import {
   type Build,
+  type BuildStatus,
   CLOSE_CODES,
   type ClaimMessage,
   type FinishMessage,
   type HelloMessage,
+  type JobPayload,
   PROTOCOL_VERSION,
   parseRunnerToServerMessage,
   type Runner,
@@ -14,9 +16,34 @@ import {
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
-import { extractCoverage } from "../services/extract-coverage.js";
+import type { BuildWatchdog } from "../services/build-watchdog.js";
+import type { FinishBuild } from "../services/finish-build.js";
+import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
-import type { RunnerHub } from "./runner-hub.js";
+import type { TraceBatcher } from "./trace-batcher.js";
+
+/** What a session asks of the runner hub (`createRunnerHub` implements it); the hub owns the rules' wiring. */
+export interface SessionHub {
+  options: Pick<
+    ResolvedRealtimeOptions,
+    "timers" | "helloTimeoutMs" | "maxTraceChunkBytes" | "heartbeatIntervalMs"
+  >;
+  watchdog: Pick<BuildWatchdog, "seen" | "confirmed" | "release" | "isTimedOut" | "forget">;
+  traces: Pick<TraceBatcher, "add" | "flush">;
+  finishBuild: FinishBuild;
+  log(line: string): void;
+  /** The runner a hello's token names (its metadata updated), or undefined. */
+  authenticate(m: HelloMessage): Runner | undefined;
+  /** Builds still running on `runnerId`, with the trace length held: welcome's `resume`. */
+  runningOn(runnerId: number): Array<{ buildId: number; traceBytes: number; status: BuildStatus }>;
+  /** Whether `buildId` is running on `runnerId` now. */
+  isRunningOn(buildId: number, runnerId: number): boolean;
+  payloadFor(build: Build, runner: Runner): JobPayload;
+  attach(session: RunnerSession): void;
+  detach(session: RunnerSession): void;
+  /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
+  claim(session: RunnerSession, m: ClaimMessage): void;
+}
 
 /** A connected runner socket and the builds it holds. */
 export class RunnerSession {
@@ -29,7 +56,7 @@ export class RunnerSession {
 
   constructor(
     readonly socket: WebSocket,
-    private readonly hub: RunnerHub,
+    private readonly hub: SessionHub,
   ) {
     socket.on("message", (data, isBinary) => {
       if (isBinary) this.protocolError("binary frames are not part of the protocol");
@@ -144,8 +171,7 @@ export class RunnerSession {
    */
   private owns(buildId: number): boolean {
     if (this.owned.has(buildId)) return true;
-    const build = this.hub.app.store.builds.get(buildId);
-    if (build?.runnerId !== this.runner?.id || build?.status !== "running") return false;
+    if (!this.runner || !this.hub.isRunningOn(buildId, this.runner.id)) return false;
     this.owned.add(buildId);
     return true;
   }
@@ -193,42 +219,16 @@ export class RunnerSession {
       });
       return;
     }
-    const app = this.hub.app;
     // Chunks received before this finish are stored (and acknowledged) first.
     this.hub.traces.flush();
-    const held = app.store.traces.length(m.buildId) ?? 0;
-    if (held < m.traceBytes) {
-      // Finishing now would lose bytes: tell the runner what we hold so it resends the rest.
-      this.send({ type: "traceAck", buildId: m.buildId, length: held });
+    const outcome = this.hub.finishBuild(m, this.hub.watchdog.isTimedOut(m.buildId));
+    if (outcome.kind === "traceIncomplete") {
+      // Tell the runner what we hold so it resends the rest.
+      this.send({ type: "traceAck", buildId: m.buildId, length: outcome.held });
       return;
     }
-    const timedOut = this.hub.watchdog.isTimedOut(m.buildId);
-    const status = app.store.transaction(() => {
-      let build = app.store.builds.get(m.buildId)!;
-      // `coverage:` is read from the whole trace before the build ends, as GitLab's `update_coverage`.
-      if (build.coverageRegex && build.status === "running") {
-        const coverage = extractCoverage(
-          app.store.traces.read(build.id).toString("utf8"),
-          build.coverageRegex,
-        );
-        if (coverage !== null) build = app.transitions.saveDetails({ ...build, coverage });
-      }
-      if (m.dotenvVariables && m.dotenvVariables.length > 0 && build.status === "running")
-        build = app.transitions.saveDetails({
-          ...build,
-          dotenvVariables: m.dotenvVariables.map(({ key, value }) => ({ key, value, public: false })),
-        });
-      const at = app.now();
-      const exitCode = m.exitCode === null || m.exitCode === undefined ? {} : { exitCode: m.exitCode };
-      const event = timedOut
-        ? ({ type: "drop", at, reason: "stuck_or_timeout_failure", ...exitCode } as const)
-        : m.state === "success"
-          ? ({ type: "success", at, ...exitCode } as const)
-          : ({ type: "drop", at, reason: m.failureReason ?? "unknown_failure", ...exitCode } as const);
-      return app.transitions.fire(build, event).status;
-    });
     this.owned.delete(m.buildId);
     this.hub.watchdog.forget(m.buildId);
-    this.send({ type: "finishAck", buildId: m.buildId, status });
+    this.send({ type: "finishAck", buildId: m.buildId, status: outcome.status });
   }
 }

@@ -22,8 +22,8 @@ import type { RequestContext } from "../../http/request-context.js";
 import { json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import { buildJobPayload } from "../../services/job-payload.js";
+import { integerRouteParam } from "../access.js";
 import type { RouteHandler } from "../route-handler.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
 import { callerOf, findJob, findProjectV4, requireReadJobs, requireUpdateJobs } from "../v4/v4-access.js";
 
 /** Where the extension endpoints live. */

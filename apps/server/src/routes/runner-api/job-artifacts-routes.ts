@@ -9,9 +9,9 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { needsAcrossPipelines } from "../../services/cross-dependencies.js";
 import { saveJunitReport } from "../../services/test-reports.js";
+import { integerRouteParam } from "../access.js";
 import { artifactsReply } from "../artifacts-reply.js";
 import type { RouteHandler } from "../route-handler.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
 import { parseExpireIn } from "./parse-expire-in.js";
 
 /** Default upload limit (GitLab's default `max_artifacts_size` is 100 MB). */

@@ -4,15 +4,9 @@ import type { Build, User } from "@buildsim/core";
 import type { App } from "../../app.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { actedBuild, currentUser, integerRouteParam } from "../access.js";
 import { buildReply } from "./build-routes.js";
-import {
-  currentUser,
-  findBuild,
-  findProject,
-  integerRouteParam,
-  requireReadBuild,
-  requireUpdateBuild,
-} from "./route-helpers.js";
+import { findBuild, findProject, requireReadBuild, requireUpdateBuild } from "./route-helpers.js";
 
 /** 401, 400, 404 project, 403 (`update_build`, or only `read_build` for play), 404 build. */
 function actionTarget(
@@ -31,29 +25,29 @@ function actionTarget(
 /** `POST …/builds/:build_id/cancel`: 201, also when the build had already finished (a no-op). */
 export function cancelBuild(ctx: RequestContext, app: App): Reply {
   const { build } = actionTarget(ctx, app, "update");
-  return buildReply(app, 201, app.actions.cancel(build.id));
+  return buildReply(app, 201, actedBuild(app.actions.cancel(build.id), "v3"));
 }
 
 /** `POST …/builds/:build_id/retry`: 201 with the new build. */
 export function retryBuildRoute(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app, "update");
-  return buildReply(app, 201, app.actions.retry(build.id, user));
+  return buildReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v3"));
 }
 
 /** `POST …/builds/:build_id/erase`: 201. */
 export function eraseBuild(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app, "update");
-  return buildReply(app, 201, app.actions.erase(build.id, user), "erase-keep");
+  return buildReply(app, 201, actedBuild(app.actions.erase(build.id, user), "v3"), "erase-keep");
 }
 
 /** `POST …/builds/:build_id/artifacts/keep`: 200. */
 export function keepArtifacts(ctx: RequestContext, app: App): Reply {
   const { build } = actionTarget(ctx, app, "update");
-  return buildReply(app, 200, app.actions.keepArtifacts(build.id), "erase-keep");
+  return buildReply(app, 200, actedBuild(app.actions.keepArtifacts(build.id), "v3"), "erase-keep");
 }
 
 /** `POST …/builds/:build_id/play`: 200; in 8.x only `read_build` is needed. */
 export function playBuild(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app, "read");
-  return buildReply(app, 200, app.actions.play(build.id, user));
+  return buildReply(app, 200, actedBuild(app.actions.play(build.id, user), "v3"));
 }

@@ -6,11 +6,12 @@ import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { type BuildShape, presentBuildV3 } from "../../presenters/present-build-v3.js";
+import { currentUser, integerRouteParam } from "../access.js";
 import { artifactsReply } from "../artifacts-reply.js";
 import { EntityRenderer } from "../cached-entities.js";
-import { currentUser, findBuild, findProject, integerRouteParam, requireReadBuild } from "./route-helpers.js";
+import { createEntityLookup } from "../store-lookup.js";
+import { findBuild, findProject, requireReadBuild } from "./route-helpers.js";
 
 /** The Build entity reply for `build`. */
 export function buildReply(app: App, status: number, build: Build, shape: BuildShape = "build"): Reply {

@@ -7,11 +7,12 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import type { Params } from "../../http/parse-query.js";
 import { JSON_TYPE, jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { createEntityLookup } from "../../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
+import { currentUser } from "../access.js";
 import { EntityRenderer } from "../cached-entities.js";
+import { createEntityLookup } from "../store-lookup.js";
 import { parseScope } from "./parse-scope.js";
-import { currentUser, findProject, requireReadBuild } from "./route-helpers.js";
+import { findProject, requireReadBuild } from "./route-helpers.js";
 
 /** The seven pagination headers of a page of `total` builds (the Link keeps every param). */
 function pageHeaders(ctx: RequestContext, parsed: ReturnType<typeof validate>, total: number): string[] {

@@ -10,7 +10,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentEnvironmentDetailV4, presentEnvironmentV4 } from "../../presenters/present-environment-v4.js";
 import { stopEnvironment } from "../../services/stop-environment.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
 
@@ -67,7 +67,9 @@ export function getEnvironment(ctx: RequestContext, app: App): Reply {
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
   const environment = findEnvironment(ctx, app, project.id);
-  return jsonReply(200, presentEnvironmentDetailV4(environment, app.store, presentOptionsV4(app)));
+  const deployment = app.store.environments.lastDeployment(environment.id);
+  const deployed = deployment && { deployment, build: app.store.builds.get(deployment.buildId) };
+  return jsonReply(200, presentEnvironmentDetailV4(environment, deployed, presentOptionsV4(app)));
 }
 
 /** `POST /projects/:id/environments/:environment_id/stop`: runs its `on_stop` job, or stops it at once. */

@@ -10,7 +10,7 @@ import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
 import { refStanding } from "../../services/protected-branches.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { actedBuild, integerRouteParam } from "../access.js";
 import { jobReply } from "./job-reply.js";
 import { callerOf, findJob, findProjectV4, requireDestroyArtifacts, requireUpdateJobs } from "./v4-access.js";
 
@@ -40,29 +40,16 @@ function actionTarget(
   return { user, build };
 }
 
-/** Runs a shared build action, rewording v3's (8.17's) refusals as v4's (17.0's). */
-function asJob<T>(action: () => T): T {
-  try {
-    return action();
-  } catch (e) {
-    throw e instanceof ApiError ? ApiError.forJobsApi(e) : e;
-  }
-}
-
 /** `POST …/jobs/:job_id/cancel`: 201, also when the job had already finished (a no-op). */
 export function cancelJob(ctx: RequestContext, app: App): Reply {
   const { build } = actionTarget(ctx, app);
-  return jobReply(app, 201, app.actions.cancel(build.id));
+  return jobReply(app, 201, actedBuild(app.actions.cancel(build.id), "v4"));
 }
 
 /** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
 export function retryJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
-  return jobReply(
-    app,
-    201,
-    asJob(() => app.actions.retry(build.id, user)),
-  );
+  return jobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
 }
 
 /**
@@ -72,11 +59,7 @@ export function retryJob(ctx: RequestContext, app: App): Reply {
  */
 export function eraseJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app, "erase");
-  return jobReply(
-    app,
-    201,
-    asJob(() => app.actions.erase(build.id, user)),
-  );
+  return jobReply(app, 201, actedBuild(app.actions.erase(build.id, user), "v4"));
 }
 
 /**
@@ -87,21 +70,17 @@ export function eraseJob(ctx: RequestContext, app: App): Reply {
 export function playJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
   if (build.when === "manual" && isRetryable(build)) {
-    app.actions.retry(build.id, user);
+    actedBuild(app.actions.retry(build.id, user), "v4");
     return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
   }
   if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("JOB_UNPLAYABLE");
-  return jobReply(
-    app,
-    200,
-    asJob(() => app.actions.play(build.id, user)),
-  );
+  return jobReply(app, 200, actedBuild(app.actions.play(build.id, user), "v4"));
 }
 
 /** `POST …/jobs/:job_id/artifacts/keep`: 200, or 404 when the job has no (unexpired) artifacts. */
 export function keepJobArtifacts(ctx: RequestContext, app: App): Reply {
   const { build } = actionTarget(ctx, app);
-  return jobReply(app, 200, app.actions.keepArtifacts(build.id));
+  return jobReply(app, 200, actedBuild(app.actions.keepArtifacts(build.id), "v4"));
 }
 
 /** `DELETE …/jobs/:job_id/artifacts`: 204 with an empty body; needs Maintainer (`destroy_artifacts`). */

@@ -4,8 +4,9 @@ import type { Build } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
-import { createEntityLookupV4, type PresentV4Options } from "../../presenters/present-entities-v4.js";
+import type { PresentV4Options } from "../../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../../presenters/present-job-v4.js";
+import { createEntityLookupV4 } from "../store-lookup.js";
 
 /** Presentation context for one v4 render pass. */
 export function presentOptionsV4(app: App): PresentV4Options {

@@ -7,8 +7,8 @@ import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { readArtifactEntry } from "../../services/artifact-entry.js";
+import { integerRouteParam } from "../access.js";
 import { EntityRenderer } from "../cached-entities.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
 import { jobReply } from "./job-reply.js";
 import { callerOf, findJob, findProjectV4, requireReadJobs } from "./v4-access.js";
 

@@ -9,7 +9,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { createPipelineActions } from "../../services/pipeline-actions.js";
 import { isProtectedRefFor } from "../../services/protected-branches.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireUpdateJobs } from "./v4-access.js";
 

@@ -8,7 +8,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { isProtectedRefFor } from "../../services/protected-branches.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { stringParam } from "./grape-params.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";

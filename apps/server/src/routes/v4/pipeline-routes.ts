@@ -11,7 +11,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineBasicV4 } from "../../presenters/present-entities-v4.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { PIPELINE_ORDERS, type PipelineListQuery, type PipelineOrder } from "../../store/pipeline-queries.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { V4_JOB_SCOPES } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";

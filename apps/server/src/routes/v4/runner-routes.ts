@@ -10,7 +10,7 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentRunnerV4 } from "../../presenters/present-entities-v4.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { jobsReply } from "./job-reply.js";
 import { userCallerOf } from "./v4-access.js";
 

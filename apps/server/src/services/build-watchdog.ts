@@ -9,14 +9,27 @@
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
 //             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
 //
-// Time comes from the app's injected clock. The interval timer runs passes in bounded batches
+// Time comes from the injected clock. The runner hub's interval timer runs passes in bounded batches
 // (`sweepSome`, a few milliseconds each, the event loop free in between) so failing thousands of builds
 // after a restart never stalls requests; tests call `sweep()`, one whole pass, after moving a fake clock.
+// Telling runners is the caller's: it passes `peers`.
 
 import type { CancelReason } from "@buildsim/core";
-import type { App } from "../app.js";
 import type { RunningBuild } from "../store/builds-repo.js";
-import type { ResolvedRealtimeOptions } from "./realtime-options.js";
+import type { Store } from "../store/create-store.js";
+import type { BuildTransitions } from "./build-transitions.js";
+
+/** What the watchdog reads, decides with, and how long it waits. */
+export interface BuildWatchdogDeps {
+  store: Store;
+  transitions: BuildTransitions;
+  /** Now, as an ISO timestamp. */
+  now: () => string;
+  /** Silence after which a running build is failed (or requeued when it never ran). */
+  heartbeatTimeoutMs: number;
+  /** How long a build told to stop for its timeout may take to finish before it is failed. */
+  timeoutGraceMs: number;
+}
 
 /** Running builds read per query of a pass. */
 const SWEEP_BATCH_ROWS = 500;
@@ -28,8 +41,9 @@ export interface WatchdogPeers {
 }
 
 /** Tracks when each running build was last vouched for, and sweeps. */
-export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, peers: WatchdogPeers) {
-  const nowMs = () => Date.parse(app.now());
+export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) {
+  const { store, transitions } = d;
+  const nowMs = () => Date.parse(d.now());
   const bootMs = nowMs();
   const lastSeen = new Map<number, number>();
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
@@ -40,24 +54,24 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
 
   /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
   function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
-    app.store.transaction(() => {
-      const build = app.store.builds.get(buildId);
-      if (build?.status === "running") app.transitions.fire(build, { type: "drop", at: app.now(), reason });
+    store.transaction(() => {
+      const build = store.builds.get(buildId);
+      if (build?.status === "running") transitions.fire(build, { type: "drop", at: d.now(), reason });
     });
     forget(buildId);
   }
 
   /** Back to the queue if it never produced a byte, else failed: the runner does not have it. */
   function requeueOrFail(buildId: number): void {
-    app.store.transaction(() => {
-      const build = app.store.builds.get(buildId);
+    store.transaction(() => {
+      const build = store.builds.get(buildId);
       if (build?.status !== "running") return;
-      const neverRan = (app.store.traces.length(buildId) ?? 0) === 0;
-      app.transitions.fire(
+      const neverRan = (store.traces.length(buildId) ?? 0) === 0;
+      transitions.fire(
         build,
         neverRan
-          ? { type: "requeue", at: app.now() }
-          : { type: "drop", at: app.now(), reason: "runner_system_failure" },
+          ? { type: "requeue", at: d.now() }
+          : { type: "drop", at: d.now(), reason: "runner_system_failure" },
       );
     });
     forget(buildId);
@@ -72,7 +86,7 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
   /** Silence, timeout and grace checks of one running build. */
   function check(row: RunningBuild, now: number): void {
     const seenAt = lastSeen.get(row.id) ?? bootMs;
-    if (now - seenAt > options.heartbeatTimeoutMs) {
+    if (now - seenAt > d.heartbeatTimeoutMs) {
       if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
       else requeueOrFail(row.id);
       // A runner that is connected but silent may still hold it: tell it to stop.
@@ -81,7 +95,7 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     }
     const cancelAt = timedOutAt.get(row.id);
     if (cancelAt !== undefined) {
-      if (now - cancelAt >= options.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
+      if (now - cancelAt >= d.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
       return;
     }
     const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
@@ -99,7 +113,7 @@ export function createBuildWatchdog(app: App, options: ResolvedRealtimeOptions, 
     const start = performance.now();
     const now = nowMs();
     for (;;) {
-      const rows = app.store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
+      const rows = store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
       for (const row of rows) {
         cursor = row.id;
         check(row, now);
