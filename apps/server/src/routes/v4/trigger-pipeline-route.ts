@@ -10,7 +10,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { triggerPipeline } from "../../services/pipeline-triggers.js";
-import { lookupProject } from "../v3/route-helpers.js";
+import { lookupProject } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 
 /** The params as Grape checks them (`requires :ref, allow_blank: false`, `requires :token`, `variables` a Hash). */

@@ -16,7 +16,7 @@ import {
   deleteTrigger,
   updateTrigger,
 } from "../../services/pipeline-triggers.js";
-import { integerRouteParam } from "../v3/route-helpers.js";
+import { integerRouteParam } from "../access.js";
 import { stringParam } from "./grape-params.js";
 import { findProjectV4, requireAdminProject, userCallerOf } from "./v4-access.js";
 

@@ -15,12 +15,8 @@ import {
 import { tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
-<<<<<<< HEAD
 import { jobUser } from "../../services/job-user.js";
-import { currentUser, lookupProject } from "../v3/route-helpers.js";
-=======
 import { currentUser, lookupProject } from "../access.js";
->>>>>>> main
 
 /**
  * The caller of a v4 request. `jobProjectId` is set when a job token authenticated it: the caller then
