@@ -191,10 +191,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let realtime: Realtime | undefined;
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
-    onRunnerDeleted: (id) => {
-      for (const s of realtime?.runners.sessionsOf(id) ?? [])
-        s.close(CLOSE_CODES.UNAUTHORIZED, "runner deleted");
-    },
+  });
+  // However a runner was deleted (its own token, or a user), its sessions end.
+  app.events.on("runnerDeleted", (id) => {
+    for (const s of realtime?.runners.sessionsOf(id) ?? [])
+      s.close(CLOSE_CODES.UNAUTHORIZED, "runner deleted");
   });
   options.routes?.(router, app);
   router.add(

@@ -82,6 +82,8 @@ export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js
 export { buildMachine } from "./build-machine.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
+export type { CommitStatusEntity } from "./commit-status-entity.js";
+export { CommitStatusEntitySchema } from "./commit-status-entity.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -95,6 +97,7 @@ export type {
   Commit,
   DeploymentTier,
   EnvironmentAction,
+  ExternalStatus,
   Pipeline,
   Project,
   ProjectMember,

@@ -50,6 +50,30 @@ const addTrigger = (s: RunningServer) =>
   });
 
 const ENDPOINTS: Record<string, Endpoint> = {
+  // lib/api/ci/runners.rb: `authorize! :read_project_runners` (Maintainer).
+  "list project runners": {
+    method: "GET",
+    path: (p) => `/projects/${p}/runners`,
+    role: "master",
+    okStatus: 200,
+    anonymous: 401,
+  },
+  // lib/api/commit_statuses.rb: `read_commit_status` (Reporter), `create_commit_status` (Developer).
+  "list commit statuses": {
+    method: "GET",
+    path: (p) => `/projects/${p}/repository/commits/${"1".repeat(40)}/statuses`,
+    role: "reporter",
+    okStatus: 200,
+    anonymous: 401,
+  },
+  "post a commit status": {
+    method: "POST",
+    path: (p) => `/projects/${p}/statuses/${"1".repeat(40)}`,
+    body: { state: "pending", name: "external" },
+    role: "developer",
+    okStatus: 201,
+    anonymous: 401,
+  },
   // lib/api/ci/triggers.rb: `authorize! :admin_build` / `:manage_trigger` (Maintainer); update asks
   // `admin_trigger` in Ci::PipelineTriggers::UpdateService, whose 403 gives its reason.
   "list trigger tokens": {

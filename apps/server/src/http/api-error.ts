@@ -110,8 +110,8 @@ export class ApiError extends Error {
   }
 
   /** `render_api_error!(message, status)`: the message as given, without a status prefix. */
-  static rendered(status: number, message: string): ApiError {
-    return new ApiError("RENDERED", status, { message });
+  static rendered(status: number, message: string | Record<string, string[]>): ApiError {
+    return new ApiError("RENDERED", status, typeof message === "string" ? { message } : { message: message });
   }
 
   /** `conflict!(message)`: 409 `{"message": "<text>"}` (e.g. a branch that is already protected). */

@@ -377,4 +377,11 @@ CREATE INDEX pipeline_triggers_by_project ON pipeline_triggers (project_id, id);
 ALTER TABLE pipelines ADD COLUMN trigger_id INTEGER;
 CREATE INDEX pipelines_by_trigger ON pipelines (trigger_id, id) WHERE trigger_id IS NOT NULL;`,
   },
+  {
+    version: 16,
+    name: "external commit statuses",
+    // GitLab's `GenericCommitStatus` is a row of `ci_builds` with its own type: here a build with
+    // `external_options` (target_url, description). No runner claims one, and the jobs APIs leave them out.
+    sql: `ALTER TABLE builds ADD COLUMN external_options TEXT;`,
+  },
 ];

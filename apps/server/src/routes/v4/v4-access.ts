@@ -130,7 +130,7 @@ export function requireAdminVariables(caller: Caller, project: Project): User {
  */
 export function findJob(app: App, project: Project, jobId: number): Build {
   const build = jobId > 0 ? app.store.builds.get(jobId) : undefined;
-  if (!build || build.projectId !== project.id || build.trigger !== null)
+  if (!build || build.projectId !== project.id || build.trigger !== null || build.external !== null)
     throw ApiError.of("RECORD_NOT_FOUND");
   return build;
 }
