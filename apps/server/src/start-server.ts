@@ -6,14 +6,23 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { CLOSE_CODES, newUser } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import {
+  type ContractControls,
+  type ContractControlsOptions,
+  createContractControls,
+} from "./controls/contract-controls.js";
+import type { NamedSnapshots } from "./controls/named-snapshots.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
+import { FaultPlan } from "./http/fault-plan.js";
 import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
+import { RequestJournal } from "./http/request-journal.js";
 import { Router } from "./http/router.js";
 import { OPENAPI_PATH } from "./openapi/openapi-document.js";
 import { createOpenApiRoute, OPENAPI_ROUTE_SPEC } from "./openapi/openapi-route.js";
 import type { ApiProfile } from "./profile.js";
+import { ADMIN_API_PREFIX, addAdminRoutes } from "./routes/buildsim/admin-routes.js";
 import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
@@ -83,6 +92,11 @@ export interface StartServerOptions {
    * every read (the oracle the cache is tested against). @default 32 MiB
    */
   readCache?: number | false;
+  /**
+   * The contract-testing controls (reset, request journal) on the handle and at `/-/buildsim/admin/`,
+   * or false for none (no journal kept, no reset point copied at start). @default on
+   */
+  controls?: ContractControlsOptions | false;
 }
 
 /** What an extension gets to plug into. */
@@ -115,6 +129,21 @@ export interface RunningServer {
   registrationToken: string;
   /** The web UI's address (`url` + `/`), or null when no UI is served. */
   webUiUrl: string | null;
+  /**
+   * Puts the server back as it started (seed, admin and registration tokens), empties the request
+   * journal, removes every fault rule and drops runner links (they reconnect). Throws when started
+   * with `controls: false`.
+   */
+  reset(): void;
+  /** Every API request answered since the last reset (empty and unused with `controls: false`). */
+  requests: RequestJournal;
+  /** Fault rules: `add`, `list`, `remove`, `clear` (inert with `controls: false`). */
+  faults: FaultPlan;
+  /**
+   * Named states: `take(name)`, `restore(name)`, `list()`, `drop(name)`. Throws on use when started
+   * with `controls: false`.
+   */
+  snapshots: NamedSnapshots;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -184,11 +213,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
     ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
   });
+  // The reset point: the seed with the tokens the handle hands out (the registration token is made here
+  // rather than after the routes, so it is part of it).
+  const registrationToken = ensureRegistrationToken(app);
+  let realtime: Realtime | undefined;
+  const controls: ContractControls | undefined =
+    options.controls === false
+      ? undefined
+      : createContractControls(
+          {
+            store,
+            dropRunnerLinks: (ids) => {
+              for (const id of ids)
+                for (const s of realtime?.runners.sessionsOf(id) ?? [])
+                  s.close(CLOSE_CODES.GOING_AWAY, "buildsim reset");
+            },
+          },
+          options.controls,
+        );
   const router = new Router<RouteHandler>();
+  if (controls) addAdminRoutes(router, controls);
   addV3Routes(router);
   addV4Routes(router);
   addUiExtensionRoutes(router);
-  let realtime: Realtime | undefined;
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
   });
@@ -210,11 +257,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let requestCount = 0;
   const httpServer: Server = createServer(
     { keepAliveTimeout: 5000 },
-    createRequestHandler(app, router, () => `req-${++requestCount}`),
+    createRequestHandler(
+      app,
+      router,
+      () => `req-${++requestCount}`,
+      controls && {
+        observes: (rawUrl) => !rawUrl.startsWith(ADMIN_API_PREFIX),
+        ended: (request) => controls.requests.record(request),
+        faults: controls.faults,
+      },
+    ),
   );
 
   realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime);
-  const registrationToken = ensureRegistrationToken(app);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
@@ -226,6 +281,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   }).catch((e: unknown) => {
     realtime?.close();
+    controls?.close();
     store.close();
     throw e;
   });
@@ -246,6 +302,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     realtime,
     registrationToken,
     webUiUrl: webUiDir === false ? null : `${serverUrl}/`,
+    reset() {
+      if (!controls) throw new Error("this server was started with controls: false");
+      controls.reset();
+    },
+    requests: controls?.requests ?? new RequestJournal(),
+    faults: controls?.faults ?? new FaultPlan(),
+    get snapshots(): NamedSnapshots {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.snapshots;
+    },
     close() {
       closing ??= (async () => {
         realtime?.close();
@@ -254,6 +320,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           httpServer.close(() => resolve());
           httpServer.closeAllConnections();
         });
+        controls?.close();
         store.close();
       })();
       return closing;

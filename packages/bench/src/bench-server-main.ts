@@ -11,6 +11,8 @@ const store = createStore({ dataDir });
 const server = await startServer({
   store,
   port: 0,
+  // The benchmarks measure serving; the contract-testing controls would copy the whole database at start.
+  controls: false,
   log: (line) => process.stderr.write(`${line}\n`),
   ...(heartbeatTimeoutMs === undefined
     ? {}

@@ -88,6 +88,14 @@ export async function openRunner(url: string, token: string) {
   return {
     socket,
     claim: (requestId: string) => request({ type: "claim", requestId }),
+    /** Finishes a claimed build as a success (no trace); resolves with the server's `finishAck`. */
+    finish: (buildId: number) =>
+      new Promise<ServerToRunnerMessage>((resolve) => {
+        acks.push(resolve);
+        socket.send(
+          JSON.stringify({ type: "finish", buildId, state: "success", exitCode: 0, traceBytes: 0 }),
+        );
+      }),
     /** Called with every acknowledged length. */
     onAck(fn: (length: number) => void) {
       onAck = fn;

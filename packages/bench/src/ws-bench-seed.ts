@@ -1,6 +1,6 @@
 // The data behind the WebSocket benchmarks, as seed JSON: one project, one shared runner per claimer,
-// and `pendingBuilds` pending builds spread over pipelines of 10 (a pipeline's status is recomputed on
-// every claim, so one huge pipeline would measure that instead of claiming).
+// and `pendingBuilds` pending builds spread over pipelines of `perPipeline` (10 by default; the
+// pipeline-scale benchmark puts them all in one).
 
 /** Admin token of the benchmark seed. */
 export const WS_BENCH_ADMIN_TOKEN = "ws-bench-admin-0001";
@@ -9,9 +9,8 @@ export const WS_BENCH_ADMIN_TOKEN = "ws-bench-admin-0001";
 export const wsBenchRunnerToken = (i: number) => `ws-bench-runner-${String(i).padStart(4, "0")}`;
 
 /** Seed JSON with `runners` shared runners and `pendingBuilds` pending builds. */
-export function wsBenchSeed(runners: number, pendingBuilds: number): string {
+export function wsBenchSeed(runners: number, pendingBuilds: number, perPipeline = 10): string {
   const sha = "b".repeat(40);
-  const perPipeline = 10;
   const pipelines = Math.max(1, Math.ceil(pendingBuilds / perPipeline));
   return JSON.stringify({
     users: [{ id: 1, username: "root", admin: true, tokens: [WS_BENCH_ADMIN_TOKEN] }],

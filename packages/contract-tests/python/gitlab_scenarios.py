@@ -205,6 +205,19 @@ def job_token(args):
     }
 
 
+def transient(args):
+    """Gets one job with retry_transient_errors as asked: the job, or the error python-gitlab raised."""
+    gl = gitlab.Gitlab(
+        os.environ["GITLAB_URL"],
+        private_token=os.environ["GITLAB_TOKEN"],
+        retry_transient_errors=args.get("retry_transient_errors", False),
+    )
+    jobs = gl.projects.get(1, lazy=True).jobs
+    got = []
+    error = error_of(lambda: got.append(job_summary(jobs.get(args["job_id"]))))
+    return {"job": got[0] if got else None, "error": error}
+
+
 SCENARIOS = {
     f.__name__: f
     for f in [
@@ -224,6 +237,7 @@ SCENARIOS = {
         forbidden,
         instance,
         job_token,
+        transient,
     ]
 }
 

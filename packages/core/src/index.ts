@@ -84,6 +84,15 @@ export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-co
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
 export type { CommitStatusEntity } from "./commit-status-entity.js";
 export { CommitStatusEntitySchema } from "./commit-status-entity.js";
+export type { ControlInput, JournalEntry, RequestMatcher, VerifyCount } from "./contract-controls.js";
+export {
+  createControlInputParser,
+  JournalEntrySchema,
+  parseRequestMatcher,
+  parseVerifyCount,
+  RequestMatcherSchema,
+  VerifyCountSchema,
+} from "./contract-controls.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -128,6 +137,8 @@ export type {
   EnvironmentState,
 } from "./environments.js";
 export { deploymentStatusFor, environmentSlug, guessDeploymentTier } from "./environments.js";
+export type { FaultEffect, FaultRule } from "./fault-rules.js";
+export { FAULT_EFFECT_SCHEMAS, FaultRuleSchema, parseFaultRule } from "./fault-rules.js";
 export type {
   BuildRunSpec,
   JobCache,
@@ -154,7 +165,13 @@ export {
   parseServerToRunnerMessage,
   parseServerToWatcherMessage,
 } from "./parse-wire-message.js";
-export { compositeStatus, computePipelineStatus, latestBuilds, nextPipeline } from "./pipeline-status.js";
+export {
+  compositeStatus,
+  computePipelineStatus,
+  latestBuilds,
+  nextPipeline,
+  pipelineWithStatus,
+} from "./pipeline-status.js";
 export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
 export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";

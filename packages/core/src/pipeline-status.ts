@@ -57,7 +57,18 @@ export function computePipelineStatus(builds: readonly Build[]): PipelineStatus 
  * completes, as GitLab's `Ci::Pipeline` state machine callbacks set them.
  */
 export function nextPipeline(pipeline: Pipeline, builds: readonly Build[], at: Timestamp): Pipeline | null {
-  const status = computePipelineStatus(builds);
+  return pipelineWithStatus(pipeline, computePipelineStatus(builds), at);
+}
+
+/**
+ * {@link nextPipeline} from the composite status already computed (from the distinct status and
+ * `allowFailure` pairs of its latest builds, which is all the status depends on).
+ */
+export function pipelineWithStatus(
+  pipeline: Pipeline,
+  status: PipelineStatus,
+  at: Timestamp,
+): Pipeline | null {
   if (status === pipeline.status) return null;
   const startedAt = pipeline.startedAt ?? (status === "running" ? at : null);
   const finishedAt = isCompletedStatus(status) ? at : null;

@@ -43,13 +43,14 @@ const npx = (args: string[], cwd: string) =>
   });
 
 describe("the packed public packages", () => {
-  it("are the six packages a user installs, buildsim (the CLI) among them", () => {
+  it("are the seven packages a user installs, buildsim (the CLI) among them", () => {
     expect([...installed.tarballs.keys()].sort()).toEqual([
       "@buildsim/ci-config",
       "@buildsim/client",
       "@buildsim/core",
       "@buildsim/runner",
       "@buildsim/server",
+      "@buildsim/testing",
       "buildsim",
     ]);
   });
@@ -136,13 +137,14 @@ describe("an embedding project", () => {
       }),
     );
     writeFileSync(path.join(installed.dir, "embed.test.ts"), EMBED_TEST);
+    writeFileSync(path.join(installed.dir, "double.test.ts"), DOUBLE_TEST);
     writeFileSync(path.join(installed.dir, "require-client.cts"), REQUIRE_CLIENT_TS);
     const tsc = npx(["tsc", "-p", "."], installed.dir);
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
-    const vitest = npx(["vitest", "run", "embed.test.ts"], installed.dir);
+    const vitest = npx(["vitest", "run", "embed.test.ts", "double.test.ts"], installed.dir);
     expect(vitest.status, vitest.stdout + vitest.stderr).toBe(0);
-    expect(vitest.stdout.replace(ANSI, "")).toMatch(/Tests\s+2 passed/);
+    expect(vitest.stdout.replace(ANSI, "")).toMatch(/Tests\s+4 passed/);
   });
 
   it("can require() the client from CommonJS", () => {
@@ -185,6 +187,29 @@ it("gets a v3 build through the client", async () => {
   const client = createClient({ baseUrl: server.url, token: server.token });
   const build = await client.v3.builds.get(1, 8);
   expect(build.id).toBe(8);
+});
+`;
+
+/** @buildsim/testing as its README shows it: a double per file, reset before each test. */
+const DOUBLE_TEST = `import { fileURLToPath } from "node:url";
+import { useGitLab } from "@buildsim/testing";
+import { expect, it } from "vitest";
+
+const gitlab = useGitLab({ seedFile: fileURLToPath(import.meta.resolve("@buildsim/server/seed-doc.yaml")) });
+
+it("journals a retry the test makes", async () => {
+  const res = await fetch(\`\${gitlab.url}/api/v4/projects/1/jobs/8/retry\`, {
+    method: "POST",
+    headers: { "PRIVATE-TOKEN": gitlab.token },
+  });
+  expect(res.status).toBe(201);
+  gitlab.requests.verify(1, { method: "POST", path: "/api/v4/projects/:id/jobs/:job_id/retry" });
+});
+
+it("starts the next test from the seed with an empty journal", async () => {
+  expect(gitlab.requests.all()).toEqual([]);
+  const res = await fetch(\`\${gitlab.url}/api/v4/projects/1/jobs\`, { headers: { "PRIVATE-TOKEN": gitlab.token } });
+  expect(((await res.json()) as unknown[]).length).toBe(5);
 });
 `;
 

@@ -7,10 +7,14 @@ import type { App } from "../app.js";
 import { credentialsBeforeBody } from "../auth/credentials-before-body.js";
 import type { RouteHandler } from "../routes/route-handler.js";
 import { API_ERRORS, ApiError } from "./api-error.js";
+import type { FaultDecision, FaultPlan } from "./fault-plan.js";
+import { delayMsOf, faultReply, resetConnection, writeBrokenReply } from "./fault-replies.js";
+import { ObservedRequest, type RequestObserver } from "./observed-request.js";
 import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./parse-query.js";
 import { bodyParams, readBody } from "./read-body.js";
 import { jsonReply, type Reply, writeReply } from "./reply.js";
 import { baseUrlOf, type RequestContext } from "./request-context.js";
+import { matchableOf } from "./request-matcher.js";
 import type { RouteParams, Router } from "./router.js";
 import { streamBodyToFile, type UploadedFile } from "./stream-body-to-file.js";
 
@@ -47,8 +51,25 @@ const hasBody = (req: IncomingMessage): boolean => {
   return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
 };
 
-/** A `node:http` request listener serving `router`'s routes. */
-export function createRequestHandler(app: App, router: Router<RouteHandler>, nextRequestId: () => string) {
+/**
+ * The contract-testing controls' hold on the request path: the requests they observe (all but their own
+ * API's) are reported when answered, and broken when a fault rule takes them.
+ */
+export interface RequestHooks extends RequestObserver {
+  /** Checked only while some rule is in force. */
+  faults: FaultPlan;
+}
+
+/** A `node:http` request listener serving `router`'s routes, with the controls' `hooks`. */
+export function createRequestHandler(
+  app: App,
+  router: Router<RouteHandler>,
+  nextRequestId: () => string,
+  hooks?: RequestHooks,
+) {
+  const observer = hooks;
+  // Only observed requests can be faulted: the admin API that removes a rule is never broken by it.
+  const faults = hooks?.faults;
   /** Parses the request into a context (throws ApiError for a query or body GitLab would refuse). */
   function contextOf(
     req: IncomingMessage,
@@ -107,6 +128,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
   ): Promise<Reply> {
     handler.upload.authorize(ctx, app);
     ctx.upload = await streamBodyToFile(req, handler.upload.dir(app), handler.upload.maxBytes);
+    seen?.get(req)?.uploaded(ctx.upload.size);
     try {
       return await handler(ctx, app);
     } finally {
@@ -127,11 +149,19 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
     return credentials === "valid" ? maxBytes : Math.min(maxBytes, app.maxAnonymousBodyBytes);
   }
 
+  /** Requests being observed, with what the journal will get of them. */
+  const seen = observer && new WeakMap<IncomingMessage, ObservedRequest>();
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = nextRequestId();
     const head = req.method === "HEAD";
+    const observed =
+      observer?.observes(req.url ?? "/") === true ? new ObservedRequest(req, requestId, observer) : undefined;
+    if (observed) seen?.set(req, observed);
     // Set when the request is refused before its body was read: the connection cannot be reused.
     let bodyUnread = false;
+    // Set by a fault that lets the request be served and then breaks its response off.
+    let broken: FaultDecision | undefined;
     const fail = (e: unknown): Reply => {
       if (e instanceof ApiError) return errorReply(e);
       app.log(
@@ -141,15 +171,75 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
     };
     const finish = (reply: Reply): void => {
       try {
+        if (broken) {
+          const e = broken.effect;
+          const keep = e.type === "truncate" ? (e.bytes ?? Math.floor(reply.body.byteLength / 2)) : 0;
+          observed?.answered(reply.status, writeBrokenReply(res, reply, head ? 0 : keep, requestId));
+          return;
+        }
         if (reply.status === 413 || bodyUnread) res.setHeader("Connection", "close");
         writeReply(res, reply, head, requestId);
+        observed?.answered(reply.status, head ? 0 : reply.body.byteLength);
       } catch (e) {
         // Writing itself failed (e.g. a header Node refused): answer 500 if we still can.
-        if (!res.headersSent) writeReply(res, fail(e), head, requestId);
-        else res.destroy();
+        if (!res.headersSent) {
+          const internal = fail(e);
+          writeReply(res, internal, head, requestId);
+          observed?.answered(internal.status, head ? 0 : internal.body.byteLength);
+        } else {
+          res.destroy();
+          observed?.answered(0, 0);
+        }
       }
     };
     const onError = (e: unknown): void => finish(fail(e));
+    /** Runs the handler and writes what it answers (synchronously when it does). */
+    const settle = (produce: () => Reply | Promise<Reply>): void => {
+      try {
+        const reply = produce();
+        if (reply instanceof Promise) reply.then(finish, onError);
+        else finish(reply);
+      } catch (e) {
+        onError(e);
+      }
+    };
+    /** `settle`, unless a fault rule takes the request: then its effect instead of, or around, it. */
+    const respond = (
+      rawUrl: string,
+      q: number,
+      path: string,
+      body: Buffer,
+      produce: () => Reply | Promise<Reply>,
+    ) => {
+      const decision =
+        observed && faults?.active
+          ? faults.decide(
+              matchableOf(req.method ?? "GET", path, q < 0 ? "" : rawUrl.slice(q + 1), req.headers, body),
+            )
+          : undefined;
+      if (!decision) return settle(produce);
+      observed?.faulted(decision.id);
+      const effect = decision.effect;
+      switch (effect.type) {
+        case "rate-limit":
+        case "error":
+          return finish(faultReply(effect, Date.now()));
+        case "delay":
+          setTimeout(() => settle(produce), delayMsOf(effect, faults!.random));
+          return;
+        case "reset":
+          if (effect.when === "before-headers") {
+            resetConnection(req);
+            observed?.answered(0, 0);
+            return;
+          }
+          broken = decision;
+          return settle(produce);
+        case "truncate":
+          broken = decision;
+          return settle(produce);
+      }
+    };
 
     try {
       const rawUrl = req.url ?? "/";
@@ -158,7 +248,7 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
       const match = router.match(req.method ?? "GET", path);
       if (match.kind !== "found") {
         req.resume();
-        finish(errorReply(ApiError.of("ROUTE_NOT_FOUND")));
+        respond(rawUrl, q, path, EMPTY, () => errorReply(ApiError.of("ROUTE_NOT_FOUND")));
         return;
       }
       const handler = match.handler;
@@ -171,18 +261,20 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
           res.setHeader("Connection", "close");
           throw e;
         }
-        upload(req, ctx, handler as typeof handler & { upload: typeof spec }).then(finish, (e) => {
-          // The body may be unread (refused before it or past the limit): do not keep the socket.
-          if (!req.complete) res.setHeader("Connection", "close");
-          onError(e);
-        });
+        respond(rawUrl, q, path, EMPTY, () =>
+          upload(req, ctx, handler as typeof handler & { upload: typeof spec }).catch((e: unknown) => {
+            // The body may be unread (refused before it or past the limit): do not keep the socket.
+            if (!req.complete) res.setHeader("Connection", "close");
+            throw e;
+          }),
+        );
         return;
       }
       if (!hasBody(req)) {
         // The common case (every GET a dashboard polls) stays synchronous: no promise per request.
-        const reply = dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY);
-        if (reply instanceof Promise) reply.then(finish, onError);
-        else finish(reply);
+        respond(rawUrl, q, path, EMPTY, () =>
+          dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, EMPTY),
+        );
         return;
       }
       // The caller before the body: a token that names nobody is 401 with the body unread (the reply
@@ -195,9 +287,12 @@ export function createRequestHandler(app: App, router: Router<RouteHandler>, nex
         bodyUnread = true;
         throw e;
       }
-      readBody(req, limit)
-        .then((body) => dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body))
-        .then(finish, onError);
+      readBody(req, limit).then((body) => {
+        observed?.read(body);
+        respond(rawUrl, q, path, body, () =>
+          dispatch(req, requestId, rawUrl, q, path, match.params, match.handler, body),
+        );
+      }, onError);
     } catch (e) {
       onError(e);
     }

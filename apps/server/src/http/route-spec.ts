@@ -14,7 +14,7 @@ export interface RouteSpec {
   /** One line, GitLab's wording where the docs have one. */
   summary: string;
   /** The API the route belongs to: its OpenAPI tag. */
-  api: "v3" | "v4" | "runner" | "buildsim" | "ui" | "meta";
+  api: "v3" | "v4" | "runner" | "buildsim" | "admin" | "ui" | "meta";
   /** Query or form parameters (Grape merges both); path parameters come from the route's pattern. */
   params?: TObject;
   /** A raw request body (artifacts upload). */

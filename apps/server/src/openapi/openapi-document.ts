@@ -129,6 +129,11 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[], version: str
       { name: "v4", description: "GitLab's Jobs API and what clients call around it (`/api/v4`)" },
       { name: "runner", description: "GitLab's runner API: registration and job artifacts" },
       { name: "buildsim", description: "buildsim's own API for its web UI (`/-/buildsim/api`)" },
+      {
+        name: "admin",
+        description:
+          "buildsim's contract-testing controls (`/-/buildsim/admin`): reset, request journal; admins only",
+      },
       { name: "ui", description: "The web UI's pages and assets" },
       { name: "meta", description: "About this server" },
     ],

@@ -48,6 +48,27 @@ describe("the builds repository", () => {
     );
   });
 
+  it("gives a pipeline's distinct latest (status, allowFailure) pairs and whether a build is still created", () => {
+    // What the composite status is computed from (GitLab's Ci::Status::Composite over latest builds).
+    const pipelineId = store.builds.get(1)!.pipelineId;
+    const members = store.builds.listByPipeline(pipelineId);
+    const expected = new Set(members.filter((b) => !b.retried).map((b) => `${b.status}/${b.allowFailure}`));
+    const pairs = () =>
+      store.builds.latestStatusGroups(pipelineId).map((g) => `${g.status}/${g.allowFailure}`);
+    expect(new Set(pairs())).toEqual(expected);
+    expect(pairs()).toHaveLength(expected.size);
+    // Both flags of one status are found, and a retried build's status no longer counts.
+    const [first, second] = members;
+    store.builds.save({ ...first!, status: "running", allowFailure: false, retried: false });
+    store.builds.save({ ...second!, status: "running", allowFailure: true, retried: false });
+    expect(pairs()).toEqual(expect.arrayContaining(["running/false", "running/true"]));
+    for (const b of store.builds.listByPipeline(pipelineId)) store.builds.save({ ...b, retried: true });
+    expect(pairs()).toEqual([]);
+    expect(store.builds.hasCreated(pipelineId)).toBe(false);
+    store.builds.save({ ...first!, status: "created", retried: false });
+    expect(store.builds.hasCreated(pipelineId)).toBe(true);
+  });
+
   it("lists newest first with limit and offset", () => {
     const ids = store.builds.list({ projectId: 1, statuses: null, limit: 3, offset: 2 }).map((b) => b.id);
     expect(ids).toEqual([6, 5, 4]);

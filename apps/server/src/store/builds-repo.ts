@@ -228,6 +228,14 @@ export interface BuildsRepo {
   get(id: number): Build | undefined;
   getByToken(token: string): Build | undefined;
   listByPipeline(pipelineId: number): Build[];
+  /**
+   * The distinct (status, allowFailure) pairs of a pipeline's latest builds (retried ones left out):
+   * all a composite status needs, without reading the rows, so a status change in a pipeline of
+   * thousands of builds costs an index walk, not thousands of row reads.
+   */
+  latestStatusGroups(pipelineId: number): Array<Pick<Build, "status" | "allowFailure">>;
+  /** Whether any latest build of the pipeline is still `created` (processing has something to decide). */
+  hasCreated(pipelineId: number): boolean;
   /** Pending builds, oldest first (a runner's queue). */
   /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
   listByRunner(runnerId: number, status: BuildStatus): Build[];
@@ -266,6 +274,17 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  // A skip scan over builds_by_pipeline_status, one seek per distinct pair. (A row-value `>` on both
+  // columns would walk every row of the current status: SQLite seeks on `status` alone.)
+  const nextStatus = db.prepare(
+    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status > ? ORDER BY status, allow_failure LIMIT 1",
+  );
+  const nextFlag = db.prepare(
+    "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? ORDER BY allow_failure LIMIT 1",
+  );
+  const createdIn = db.prepare(
+    "SELECT 1 FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 LIMIT 1",
+  );
   const runningAfter = db.prepare(
     "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?",
   );
@@ -315,6 +334,20 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     },
     listByPipeline(pipelineId: number): Build[] {
       return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
+    },
+    latestStatusGroups(pipelineId: number) {
+      const groups: Array<Pick<Build, "status" | "allowFailure">> = [];
+      type Pair = { status: BuildStatus; allow_failure: number };
+      for (let row = nextStatus.get(pipelineId, "") as Pair | undefined; row; ) {
+        groups.push({ status: row.status, allowFailure: row.allow_failure === 1 });
+        const flag = nextFlag.get(pipelineId, row.status, row.allow_failure) as Pair | undefined;
+        if (flag) groups.push({ status: row.status, allowFailure: flag.allow_failure === 1 });
+        row = nextStatus.get(pipelineId, row.status) as Pair | undefined;
+      }
+      return groups;
+    },
+    hasCreated(pipelineId: number): boolean {
+      return createdIn.get(pipelineId) !== undefined;
     },
     /** Pending builds, oldest first (a runner's queue). */
     /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */

@@ -20,6 +20,13 @@ import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./prote
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
+import {
+  dropAllSnapshots,
+  dropSnapshot,
+  restoreSnapshot,
+  type StoreSnapshot,
+  takeSnapshot,
+} from "./table-snapshot.js";
 import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
@@ -83,6 +90,15 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** Runs `op` after the current transaction commits (at once outside one): file deletions, events. */
   onCommit(op: () => void): void;
+  /** Copies every row and artifact file (the contract-testing controls' reset point and snapshots). */
+  snapshot(): StoreSnapshot;
+  /**
+   * Replaces the whole store with `snapshot` in one transaction; every cache sees it as a change of
+   * everything. Artifact files are put back once it has committed.
+   */
+  restore(snapshot: StoreSnapshot): void;
+  /** Frees what `snapshot` holds on disk. */
+  dropSnapshot(snapshot: StoreSnapshot): void;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
   /** False once `close` ran (work scheduled for later checks it). */
@@ -178,9 +194,17 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
       if (db.inTransaction) afterCommit.push(op);
       else op();
     },
+    snapshot(): StoreSnapshot {
+      return takeSnapshot(db, artifactsDir);
+    },
+    restore(snapshot: StoreSnapshot): void {
+      store.transaction(() => store.onCommit(restoreSnapshot(db, artifactsDir, snapshot)));
+    },
+    dropSnapshot,
     /** Closes the database; an in-memory store also removes its artifacts directory. */
     close(): void {
       if (db.open) db.close();
+      dropAllSnapshots(artifactsDir);
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
     },
     isOpen(): boolean {

@@ -1,0 +1,75 @@
+// The contract-testing controls (issue #15) as one object: the handle's methods, the admin API and
+// @buildsim/testing all call these, so each control behaves the same in every form.
+
+import { FaultPlan } from "../http/fault-plan.js";
+import { RequestJournal, type RequestJournalOptions } from "../http/request-journal.js";
+import type { Store } from "../store/create-store.js";
+import type { StoreSnapshot } from "../store/table-snapshot.js";
+import { NamedSnapshots } from "./named-snapshots.js";
+
+/** How the controls are set up (`startServer`'s `controls` option). */
+export interface ContractControlsOptions {
+  /** The request journal's bounds. */
+  journal?: RequestJournalOptions;
+  /** Where fault rules' percentages and random delays draw from, in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** What the controls act on. */
+export interface ContractControlsHost {
+  store: Store;
+  /** Ends the WebSocket links of these runners; they reconnect and find the restored state. */
+  dropRunnerLinks(runnerIds: number[]): void;
+}
+
+/** The controls of one server. */
+export interface ContractControls {
+  /**
+   * Puts the server back as it started (the seed, the admin token, the registration token): every row
+   * and artifact file, the request journal emptied, every fault rule removed, runner links dropped so
+   * runners reconnect.
+   */
+  reset(): void;
+  /** Every API request answered since the last reset. */
+  readonly requests: RequestJournal;
+  /** The fault rules in force. */
+  readonly faults: FaultPlan;
+  /**
+   * Named states: `take(name)`, `restore(name)` (runner links dropped; the journal and fault rules are
+   * left as they are), `list()`, `drop(name)`. A reset keeps them.
+   */
+  readonly snapshots: NamedSnapshots;
+  /** Frees the snapshots (the server closes). */
+  close(): void;
+}
+
+/** The controls, with the state as it is now as the reset point. */
+export function createContractControls(
+  host: ContractControlsHost,
+  options: ContractControlsOptions = {},
+): ContractControls {
+  const requests = new RequestJournal(options.journal);
+  const faults = new FaultPlan(options.random);
+  const start: StoreSnapshot = host.store.snapshot();
+  /** Restores, then drops the links of the runners there were before (they reconnect). */
+  const restoring = (restore: () => void) => {
+    const runnerIds = host.store.runners.list().map((r) => r.id);
+    restore();
+    host.dropRunnerLinks(runnerIds);
+  };
+  const snapshots = new NamedSnapshots(host.store, restoring);
+  return {
+    requests,
+    faults,
+    snapshots,
+    reset(): void {
+      restoring(() => host.store.restore(start));
+      requests.clear();
+      faults.clear();
+    },
+    close(): void {
+      snapshots.clear();
+      host.store.dropSnapshot(start);
+    },
+  };
+}

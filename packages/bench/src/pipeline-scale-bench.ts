@@ -1,0 +1,44 @@
+// The pipeline-scale measurement (issue 12): `runners` runners claim and finish `builds` builds, all in
+// one pipeline or spread over pipelines of 10. Every finish recomputes the build's pipeline, so the ratio
+// of the two shows whether that work grows with the pipeline's size.
+
+import { openRunner, startChild } from "./ws-bench-clients.js";
+import { wsBenchRunnerToken } from "./ws-bench-seed.js";
+
+/** Builds claimed and finished per second, and whether each build was finished exactly once. */
+export async function measurePipelineScale(runners: number, builds: number, perPipeline: number) {
+  const server = await startChild("ws-bench-server-main.js", [
+    String(runners),
+    String(builds),
+    String(perPipeline),
+  ]);
+  const clients = await Promise.all(
+    Array.from({ length: runners }, (_, i) => openRunner(server.url, wsBenchRunnerToken(i + 1))),
+  );
+  const finished: number[] = [];
+  let refused = 0;
+  await server.resetCpu();
+  const start = performance.now();
+  await Promise.all(
+    clients.map(async (c, r) => {
+      for (let n = 0; ; n++) {
+        const answer = await c.claim(`r${r}-${n}`);
+        if (answer.type !== "job") return;
+        const ack = await c.finish(answer.job.id);
+        if (ack.type === "finishAck" && ack.status === "success") finished.push(answer.job.id);
+        else refused++;
+      }
+    }),
+  );
+  const ms = performance.now() - start;
+  for (const c of clients) c.socket.terminate();
+  const cpuMicros = await server.stop();
+  return {
+    finished: new Set(finished).size,
+    refused,
+    ms,
+    perSecond: finished.length / (ms / 1000),
+    /** Builds per second of server CPU: what one dedicated core would sustain. */
+    perCpuSecond: finished.length / (cpuMicros / 1e6),
+  };
+}

@@ -1,0 +1,110 @@
+// useGitLab() as a test suite uses it: one server for the file, each test starting from the seed with an
+// empty journal. The tests run in order (vitest runs a file's tests one after another), which is what
+// makes the second test prove the first one's changes were undone.
+
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { RequestVerificationError, useGitLab } from "./index.js";
+
+const seedFile = fileURLToPath(import.meta.resolve("@buildsim/server/seed-doc.yaml"));
+const gitlab = useGitLab({ seedFile, log: () => {} });
+
+const jobs = async () => {
+  const res = await fetch(`${gitlab.url}/api/v4/projects/1/jobs`, {
+    headers: { "PRIVATE-TOKEN": gitlab.token },
+  });
+  return (await res.json()) as Array<{ id: number; status: string }>;
+};
+
+describe("useGitLab", () => {
+  it("serves the seed on a port of its own", async () => {
+    expect(gitlab.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await jobs()).map((j) => j.id).sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 69]);
+  });
+
+  it("lets a test change the state (retry a failed job)", async () => {
+    // GitLab: POST /projects/:id/jobs/:job_id/retry answers 201 with the new job (doc/api/jobs.md).
+    const res = await fetch(`${gitlab.url}/api/v4/projects/1/jobs/8/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    expect(res.status).toBe(201);
+    expect(await jobs()).toHaveLength(6);
+    gitlab.requests.verify(1, { method: "POST", path: "/api/v4/projects/:id/jobs/:job_id/retry" });
+  });
+
+  it("starts the next test from the seed again, with an empty journal", async () => {
+    expect(gitlab.requests.all()).toEqual([]);
+    expect(await jobs()).toHaveLength(5);
+  });
+
+  it("fails verify with the journal's diff", async () => {
+    await jobs();
+    expect(() => gitlab.requests.verify(2, { method: "GET" })).toThrow(RequestVerificationError);
+    expect(() => gitlab.requests.verify(2, { method: "GET" })).toThrow(
+      /^Expected exactly 2 request\(s\) matching \{"method":"GET"\}, but 1 matched\.\n {2}matched: GET \/api\/v4\/projects\/1\/jobs → 200$/,
+    );
+  });
+});
+
+describe("useGitLab's faults", () => {
+  it("breaks the next request as asked (GitLab's 500)", async () => {
+    gitlab.faults.add({
+      match: { path: "/api/v4/projects/1/jobs" },
+      times: 1,
+      effect: { type: "error", status: 500 },
+    });
+    const res = await fetch(`${gitlab.url}/api/v4/projects/1/jobs`, {
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: "500 Internal Server Error" });
+    gitlab.faults.add({ match: { path: "/api/v4/projects/1/jobs" }, effect: { type: "error", status: 503 } });
+  });
+
+  it("starts the next test without the rules the last one added", async () => {
+    expect(gitlab.faults.list()).toEqual([]);
+    expect(await jobs()).toHaveLength(5);
+  });
+});
+
+describe("useGitLab's snapshots", () => {
+  it("restores a named state inside a test", async () => {
+    gitlab.snapshots.take("seeded");
+    await fetch(`${gitlab.url}/api/v4/projects/1/jobs/8/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    expect(await jobs()).toHaveLength(6);
+    gitlab.snapshots.restore("seeded");
+    expect(await jobs()).toHaveLength(5);
+    gitlab.snapshots.drop("seeded");
+  });
+});
+
+describe("useGitLab without resets", () => {
+  const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
+
+  it("keeps its journal across tests when asked to (first test)", async () => {
+    await fetch(`${kept.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": kept.token } });
+    expect(kept.requests.count()).toBe(1);
+  });
+
+  it("keeps its journal across tests when asked to (second test)", () => {
+    expect(kept.requests.count()).toBe(1);
+  });
+});
+
+describe("a double read while the file is being collected", () => {
+  const early = useGitLab({ seedFile, log: () => {} });
+  let message = "";
+  try {
+    void early.url;
+  } catch (e) {
+    message = (e as Error).message;
+  }
+
+  it("says its server starts in beforeAll", () => {
+    expect(message).toMatch(/the server starts in beforeAll/);
+  });
+});
