@@ -64,7 +64,7 @@ export { applyBuildEvent } from "./apply-build-event.js";
 export type { BackoffOptions } from "./backoff.js";
 export { backoffDelayMs, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./backoff.js";
 export { bridgeEventForDownstream } from "./bridge-status.js";
-export type { BuildEvent, BuildEventType } from "./build-events.js";
+export type { BuildEvent, BuildEventType, DownstreamOutcome } from "./build-events.js";
 export { BUILD_EVENT_TYPES } from "./build-events.js";
 export {
   buildDuration,
@@ -117,6 +117,7 @@ export type {
   Runner,
   Timestamp,
   TraceMeta,
+  TriggerStrategy,
   User,
   Visibility,
 } from "./domain.js";
@@ -126,6 +127,7 @@ export {
   ENVIRONMENT_ACTIONS,
   PROTECTED_ACCESS_LEVELS,
   RESOURCE_GROUP_PROCESS_MODES,
+  TRIGGER_STRATEGIES,
 } from "./domain.js";
 export { parseDurationS } from "./duration.js";
 export type {

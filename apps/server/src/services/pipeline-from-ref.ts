@@ -1,12 +1,11 @@
 // A pipeline from a local project's `.gitlab-ci.yml` as of a ref, with GitLab's reasons for refusing one
 // (`Ci::CreatePipelineService`'s chain): shared by `POST /projects/:id/pipeline` and the trigger API.
 
-import { createChangesCheck, matchesGlob } from "@buildsim/ci-config";
 import type { Pipeline, Project, User } from "@buildsim/core";
 import type { App } from "../app.js";
 import { canUpdateBuild } from "../auth/abilities.js";
-import { createGitSource } from "./git-source.js";
 import { createLocalIncludeSources } from "./local-include-sources.js";
+import { checkoutProject } from "./pipeline-files.js";
 import { isProtectedRefFor } from "./protected-branches.js";
 
 export interface PipelineFromRefInput {
@@ -32,35 +31,24 @@ export function createPipelineFromRef(app: App, input: PipelineFromRefInput): Pi
   // `Chain::Validate::Abilities`: `create_pipeline` is Developer and above.
   if (!canUpdateBuild(user, project))
     return { created: false, errors: ["Insufficient permissions to create a new pipeline"] };
-  const dir = app.store.projectSources.get(project.id);
-  if (!dir) return { created: false, errors: ["Missing CI config file"] };
-  const git = createGitSource(dir);
-  const resolved = git.resolve(ref);
-  if (!resolved) return { created: false, errors: ["Reference not found"] };
-  if (isProtectedRefFor(user, project, app.store, { ref, tag: resolved.tag }))
+  const checkout = checkoutProject(app.store, project, ref);
+  if (!checkout.ok) return { created: false, errors: [checkout.error] };
+  const { commit, tag, files } = checkout;
+  if (isProtectedRefFor(user, project, app.store, { ref, tag }))
     return { created: false, errors: ["Insufficient permissions for protected ref"] };
-  const readFile = git.reader(resolved.sha);
-  if (readFile(".gitlab-ci.yml") === undefined) return { created: false, errors: ["Missing CI config file"] };
-  const commit = git.commit(project.id, resolved.sha);
-  let files: string[] | null = null;
+  if (files.readFile(".gitlab-ci.yml") === undefined)
+    return { created: false, errors: ["Missing CI config file"] };
   const result = app.createPipeline({
     project,
     commit,
     ref,
-    tag: resolved.tag,
+    tag,
     beforeSha: commit.parentIds[0] ?? null,
     source: input.source,
     userId: user.id,
     variables: input.variables,
-    readFile,
-    exists: (globs) => {
-      files ??= git.files(resolved.sha);
-      const list = files;
-      return globs.some((g) => list.some((f) => matchesGlob(g, f)));
-    },
-    changes: createChangesCheck(git.changedPaths(resolved.sha)),
+    ...files,
     includeSources: createLocalIncludeSources(app.store, app.ciTemplatesDir),
-    listFiles: () => (files ??= git.files(resolved.sha)),
     ...(input.upstream
       ? { upstream: { bridgeId: input.upstream.jobId, pipelineId: input.upstream.pipelineId } }
       : {}),

@@ -285,7 +285,18 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${j}/cancel`, cancelJob, v4("Cancel a job", job(201, "The job")))
     .add("POST", `${j}/retry`, retryJob, v4("Retry a job", job(201, "The new job")))
     .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
-    .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
+    .add(
+      "POST",
+      `${j}/play`,
+      playJob,
+      v4("Run a manual job", {
+        // lib/api/ci/jobs.rb presents a build as `Entities::Ci::Job`, a trigger job as `Entities::Ci::Bridge`.
+        200: json(
+          "The job, started (a trigger job as a Bridge)",
+          Type.Union([JobEntitySchema, BridgeEntitySchema]),
+        ),
+      }),
+    )
     .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")))
     .add(
       "GET",
