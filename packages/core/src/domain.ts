@@ -174,6 +174,12 @@ export type TriggerStrategy = (typeof TRIGGER_STRATEGIES)[number];
  * A trigger job's `trigger:` (GitLab's `Ci::Bridge` options): a child pipeline from `include` entries of the
  * same project, or a multi-project pipeline of `project` at `branch`, with variables already expanded.
  */
+/** What a generic commit status carries besides a job's fields (GitLab's `GenericCommitStatus`). */
+export interface ExternalStatus {
+  targetUrl: string | null;
+  description: string | null;
+}
+
 export interface BuildTrigger {
   /** `trigger:include` entries as written (strings or hashes); null for a multi-project trigger. */
   include: unknown[] | null;
@@ -300,6 +306,8 @@ export interface Build {
   environment: BuildEnvironment | null;
   /** `trigger:`: a bridge, which no runner claims; the server creates its downstream pipeline instead. */
   trigger: BuildTrigger | null;
+  /** A status an external CI tool reported (`POST /projects/:id/statuses/:sha`); null for every job. */
+  external: ExternalStatus | null;
   coverage: number | null;
   coverageRegex: string | null;
   createdAt: Timestamp;

@@ -82,6 +82,8 @@ export type { BuildMachineAction, BuildMachineContext } from "./build-machine.js
 export { buildMachine } from "./build-machine.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
+export type { CommitStatusEntity } from "./commit-status-entity.js";
+export { CommitStatusEntitySchema } from "./commit-status-entity.js";
 export type { ControlInput, JournalEntry, RequestMatcher, VerifyCount } from "./contract-controls.js";
 export {
   createControlInputParser,
@@ -104,6 +106,7 @@ export type {
   Commit,
   DeploymentTier,
   EnvironmentAction,
+  ExternalStatus,
   Pipeline,
   Project,
   ProjectMember,
@@ -171,6 +174,8 @@ export {
   nextPipeline,
   pipelineWithStatus,
 } from "./pipeline-status.js";
+export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
+export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {

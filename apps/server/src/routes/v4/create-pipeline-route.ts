@@ -7,9 +7,7 @@ import type { ParamValue } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import { createLocalIncludeSources } from "../../services/local-include-sources.js";
-import { checkoutProject } from "../../services/pipeline-files.js";
-import { isProtectedRefFor } from "../../services/protected-branches.js";
+import { createPipelineFromRef } from "../../services/pipeline-from-ref.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
 
@@ -39,26 +37,7 @@ export function createPipelineRoute(ctx: RequestContext, app: App): Reply {
   const project = findProjectV4(ctx, app, caller);
   const user = requireUpdateJobs(caller, project);
 
-  const checkout = checkoutProject(app.store, project, ref);
-  if (!checkout.ok) throw ApiError.recordInvalid({ base: [checkout.error] });
-  const { commit, tag, files } = checkout;
-  // `Gitlab::Ci::Pipeline::Chain::Validate::Abilities`: a pipeline for a branch the user may not update.
-  if (isProtectedRefFor(user, project, app.store, { ref, tag }))
-    throw ApiError.recordInvalid({ base: ["Insufficient permissions for protected ref"] });
-  if (files.readFile(".gitlab-ci.yml") === undefined)
-    throw ApiError.recordInvalid({ base: ["Missing CI config file"] });
-  const result = app.createPipeline({
-    project,
-    commit,
-    ref,
-    tag,
-    beforeSha: commit.parentIds[0] ?? null,
-    source: "api",
-    userId: user.id,
-    variables,
-    ...files,
-    includeSources: createLocalIncludeSources(app.store, app.ciTemplatesDir),
-  });
+  const result = createPipelineFromRef(app, { project, user, ref, source: "api", variables });
   if (!result.created) throw ApiError.recordInvalid({ base: result.errors });
   return jsonReply(201, presentPipelineV4(result.pipeline, presentOptionsV4(app)));
 }
