@@ -238,10 +238,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   addUiExtensionRoutes(router);
   addRunnerApiRoutes(router, {
     ...(options.maxArtifactsBytes === undefined ? {} : { maxArtifactsBytes: options.maxArtifactsBytes }),
-    onRunnerDeleted: (id) => {
-      for (const s of realtime?.runners.sessionsOf(id) ?? [])
-        s.close(CLOSE_CODES.UNAUTHORIZED, "runner deleted");
-    },
+  });
+  // However a runner was deleted (its own token, or a user), its sessions end.
+  app.events.on("runnerDeleted", (id) => {
+    for (const s of realtime?.runners.sessionsOf(id) ?? [])
+      s.close(CLOSE_CODES.UNAUTHORIZED, "runner deleted");
   });
   options.routes?.(router, app);
   router.add(

@@ -3,6 +3,7 @@
 import type {
   BuildArtifactsOptions,
   BuildEnvironment,
+  BuildTrigger,
   BuildWhen,
   JobCache,
   PullPolicy,
@@ -89,18 +90,8 @@ export interface CiImage {
   variables?: Array<{ key: string; value: string }>;
 }
 
-/** A trigger job's `trigger:`, validated; variables in `project`/`branch` are expanded when planning. */
-export interface CiTrigger {
-  /** `trigger:include` entries as written; null for a multi-project trigger. */
-  include: unknown[] | null;
-  project: string | null;
-  branch: string | null;
-  strategy: "depend" | null;
-  forwardYamlVariables: boolean;
-  forwardPipelineVariables: boolean;
-  /** Multi-project `trigger:inputs`. */
-  inputs: Record<string, unknown> | null;
-}
+/** A trigger job's `trigger:`, validated (core's `BuildTrigger`); `project`/`branch` are expanded when planning. */
+export type CiTrigger = BuildTrigger;
 
 /** One job instance after `parallel:` expansion (`rspec 1/3`, `build: [x, y]`). */
 export interface CiJob {

@@ -38,6 +38,13 @@ describe("trigger: is accepted in every form GitLab documents", () => {
       "a project with branch and depend",
       "trigger:\n    project: g/p\n    branch: stable\n    strategy: depend",
     ],
+    // GitLab 18.2+: `inclusion: { in: %w[depend mirror] }` in Entry::Trigger.
+    ["a project with mirror", "trigger:\n    project: g/p\n    strategy: mirror"],
+    ["a child with mirror", "trigger:\n    include: child.yml\n    strategy: mirror"],
+    [
+      "a child from three files, GitLab's maximum",
+      "trigger:\n    include: [a.yml, b.yml, { local: c.yml }]\n    strategy: depend",
+    ],
     ["a project with inputs", "trigger:\n    project: g/p\n    inputs: { env: prod }"],
     [
       "forward settings",
@@ -104,7 +111,19 @@ describe("trigger: is refused with GitLab's lint wording", () => {
     [
       "another strategy",
       "x:\n  trigger: { project: g/p, strategy: wait }\n",
-      ".gitlab-ci.yml:2:28: jobs:x:trigger strategy should be depend",
+      ".gitlab-ci.yml:2:28: jobs:x:trigger strategy should be depend or mirror",
+    ],
+    [
+      "another strategy on a child",
+      "x:\n  trigger: { include: c.yml, strategy: wait }\n",
+      ".gitlab-ci.yml:2:30: jobs:x:trigger strategy should be depend or mirror",
+    ],
+    // SameProjectTrigger::INCLUDE_MAX_SIZE = 3, checked by Entry::Includes before its entries
+    // (spec/services/ci/create_pipeline_service/parent_child_pipeline_spec.rb: /trigger:include config is too long/).
+    [
+      "four child includes",
+      "x:\n  trigger:\n    include:\n      - a.yml\n      - b.yml\n      - c.yml\n      - { artifact: d.yml }\n",
+      ".gitlab-ci.yml:3:5: jobs:x:trigger:include config is too long (maximum is 3)",
     ],
     [
       "project beside include",
@@ -150,6 +169,14 @@ describe("trigger jobs are planned as bridges", () => {
       project: "tools/app",
       branch: "main-x",
       strategy: "depend",
+    });
+  });
+
+  it("keeps strategy: mirror for the server to follow the downstream pipeline with", () => {
+    const jobs = jobsOf("up:\n  trigger: { include: [a.yml, b.yml, c.yml], strategy: mirror }\n");
+    expect(job(jobs, "up").trigger).toMatchObject({
+      include: ["a.yml", "b.yml", "c.yml"],
+      strategy: "mirror",
     });
   });
 

@@ -2,6 +2,7 @@
 // a hash with `include:` (a child pipeline of the same project) or a hash with `project:` (multi-project).
 // https://docs.gitlab.com/ci/yaml/#trigger
 
+import { TRIGGER_STRATEGIES, type TriggerStrategy } from "@buildsim/core";
 import type { CiTrigger } from "./ci-config-types.js";
 import { isHash } from "./deep-merge.js";
 import { readIncludeEntry } from "./include-location.js";
@@ -54,13 +55,18 @@ function readForward(
   return result;
 }
 
-function readStrategy(scope: EntryScope): "depend" | null {
+/** `inclusion: { in: %w[depend mirror], message: 'should be depend or mirror' }` (GitLab 18.2+). */
+function readStrategy(scope: EntryScope): TriggerStrategy | null {
   const value = scope.hash.strategy;
   if (value === undefined || value === null) return null;
-  if (value === "depend") return "depend";
-  scope.problems.add(at(scope, "strategy"), `${scope.location} strategy should be depend`);
+  const known = TRIGGER_STRATEGIES.find((s) => s === value);
+  if (known) return known;
+  scope.problems.add(at(scope, "strategy"), `${scope.location} strategy should be depend or mirror`);
   return null;
 }
+
+/** SameProjectTrigger::INCLUDE_MAX_SIZE: a child pipeline's `trigger:include` lists three files at most. */
+const TRIGGER_INCLUDE_MAX_SIZE = 3;
 
 /** `trigger:include`: a path, one entry or up to three entries, each a valid `include:` entry. */
 function readChildIncludes(scope: EntryScope): unknown[] {
@@ -69,6 +75,14 @@ function readChildIncludes(scope: EntryScope): unknown[] {
   const location = `${scope.location}:include`;
   if (list.length === 0 || raw === null) {
     scope.problems.add(at(scope, "include"), `${location} config can't be blank`);
+    return [];
+  }
+  // Entry::Includes checks the size first; an invalid entry composes no children, so its files are not read.
+  if (list.length > TRIGGER_INCLUDE_MAX_SIZE) {
+    scope.problems.add(
+      at(scope, "include"),
+      `${location} config is too long (maximum is ${TRIGGER_INCLUDE_MAX_SIZE})`,
+    );
     return [];
   }
   list.forEach((item, index) => {

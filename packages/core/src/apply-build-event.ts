@@ -19,6 +19,7 @@ export interface BuildTransition {
 const contextOf = (build: Build): BuildMachineContext => ({
   when: build.when,
   hasCommands: build.commands.length > 0,
+  isBridge: build.trigger !== null,
   hasResourceGroup: build.resourceGroup !== null,
   startInS: build.startInS,
   scheduledAt: build.scheduledAt,

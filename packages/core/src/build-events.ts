@@ -44,7 +44,21 @@ export type BuildEvent =
    * manual | scheduled → pending (waiting_for_resource with a `resource_group`), only for a playable build
    * (a scheduled one runs at once); the player becomes the build's user.
    */
-  | { type: "play"; at: Timestamp; userId: number | null };
+  | { type: "play"; at: Timestamp; userId: number | null }
+  /**
+   * Trigger jobs only (`Ci::Bridge#inherit_status_from_downstream`, whose events go `all => status`):
+   * pending | running | manual → `status`, the downstream pipeline's outcome as the bridge's strategy reads
+   * it. A failure is `unknown_failure`, as GitLab's `failed!` without a reason.
+   */
+  | { type: "follow_downstream"; at: Timestamp; status: DownstreamOutcome }
+  /**
+   * Trigger jobs only (`Ci::Pipeline#reset_source_bridge!`: `pending!`): running | success | failed |
+   * canceled | skipped | manual → pending, waiting again for a downstream pipeline that was retried.
+   */
+  | { type: "await_downstream"; at: Timestamp };
+
+/** The statuses a trigger job takes from its downstream pipeline (`strategy: mirror` uses them all). */
+export type DownstreamOutcome = "success" | "failed" | "canceled" | "skipped" | "manual";
 
 export type BuildEventType = BuildEvent["type"];
 
@@ -63,4 +77,6 @@ export const BUILD_EVENT_TYPES: readonly BuildEventType[] = [
   "cancel",
   "actionize",
   "play",
+  "follow_downstream",
+  "await_downstream",
 ];

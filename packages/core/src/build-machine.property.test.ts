@@ -5,6 +5,7 @@ import { BUILD_EVENT_TYPES, type BuildEvent } from "./build-events.js";
 import { newBuild } from "./new-build.js";
 import { BUILD_STATUSES, isCompletedStatus, isFinishedStatus } from "./status.js";
 
+const OUTCOMES = ["success", "failed", "canceled", "skipped", "manual"] as const;
 const START = Date.parse("2026-01-01T00:00:00.000Z");
 
 /** A random sequence of events, each a random number of ms after the last. */
@@ -20,6 +21,8 @@ function toEvents(seq: { type: BuildEvent["type"]; gapMs: number }[]): BuildEven
     const at = new Date(t).toISOString();
     if (type === "run") return { type, at, runnerId: 1 };
     if (type === "play") return { type, at, userId: 1 };
+    // Trigger-job events: never accepted by a build with a script, whatever the outcome.
+    if (type === "follow_downstream") return { type, at, status: OUTCOMES[gapMs % OUTCOMES.length]! };
     return { type, at };
   });
 }

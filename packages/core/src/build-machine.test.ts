@@ -46,6 +46,9 @@ const GITLAB_TABLE: Record<BuildEventType, Partial<Record<BuildStatus, BuildStat
   },
   actionize: { created: "manual" },
   play: { manual: "pending", scheduled: "pending" },
+  // Trigger jobs only (see BRIDGE_TABLE): a build with a script ignores them.
+  follow_downstream: {},
+  await_downstream: {},
 };
 
 /**
@@ -71,6 +74,8 @@ function eventOf(type: BuildEventType): BuildEvent {
       return { type, at: AT, runnerId: 7 };
     case "play":
       return { type, at: AT, userId: 3 };
+    case "follow_downstream":
+      return { type, at: AT, status: "failed" };
     default:
       return { type, at: AT };
   }
@@ -119,6 +124,87 @@ for (const [label, table, extra] of [
     }
   });
 }
+
+/**
+ * Trigger jobs (Ci::Bridge): `inherit_status_from_downstream` moves the bridge from any waiting status to
+ * its downstream pipeline's outcome (`success!`, `failed!`, `canceled!`, `skip!`, `manual!` are `all =>`
+ * events), and `reset_source_bridge!` (`pending!`) re-opens it when the downstream pipeline runs again.
+ * https://gitlab.com/gitlab-org/gitlab/-/blob/master/app/models/ci/bridge.rb
+ */
+const WAITING_FOR_DOWNSTREAM: readonly BuildStatus[] = ["pending", "running", "manual"];
+const REOPENED_BY_DOWNSTREAM: readonly BuildStatus[] = [
+  "running",
+  "success",
+  "failed",
+  "canceled",
+  "skipped",
+  "manual",
+];
+const TRIGGER = {
+  include: ["child.yml"],
+  project: null,
+  branch: null,
+  strategy: "mirror" as const,
+  forwardYamlVariables: true,
+  forwardPipelineVariables: false,
+  inputs: null,
+};
+const bridgeIn = (status: BuildStatus, extra: Partial<Build> = {}): Build =>
+  buildIn(status, { commands: [], trigger: TRIGGER, queuedAt: AT, ...extra });
+
+describe("a trigger job follows its downstream pipeline", () => {
+  for (const outcome of ["success", "failed", "canceled", "skipped", "manual"] as const) {
+    for (const from of BUILD_STATUSES) {
+      const moves = WAITING_FOR_DOWNSTREAM.includes(from) && from !== outcome;
+      it(`follow_downstream ${outcome} from ${from} ${moves ? `moves to ${outcome}` : "is a no-op"}`, () => {
+        const result = applyBuildEvent(bridgeIn(from), {
+          type: "follow_downstream",
+          at: AT,
+          status: outcome,
+        });
+        expect(result.changed).toBe(moves);
+        if (moves) expect(result.build.status).toBe(outcome);
+      });
+    }
+  }
+
+  for (const from of BUILD_STATUSES) {
+    const moves = REOPENED_BY_DOWNSTREAM.includes(from);
+    it(`await_downstream from ${from} ${moves ? "moves to pending" : "is a no-op"}`, () => {
+      const result = applyBuildEvent(bridgeIn(from), { type: "await_downstream", at: AT });
+      expect(result.changed).toBe(moves);
+      if (moves) expect(result.build.status).toBe("pending");
+    });
+  }
+
+  it("fails with unknown_failure and a finish time, as GitLab's failed! without a reason", () => {
+    const { build, actions } = applyBuildEvent(bridgeIn("running", { startedAt: AT }), {
+      type: "follow_downstream",
+      at: AT,
+      status: "failed",
+    });
+    expect(build).toMatchObject({ status: "failed", failureReason: "unknown_failure", finishedAt: AT });
+    expect(actions.map((a) => a.type)).toEqual(["updatePipelineStatus", "processPipeline"]);
+  });
+
+  it("waits again unfinished and without its old failure when its downstream pipeline is retried", () => {
+    const failed = bridgeIn("failed", { failureReason: "unknown_failure", finishedAt: AT, startedAt: AT });
+    const { build, actions } = applyBuildEvent(failed, { type: "await_downstream", at: AT });
+    expect(build).toMatchObject({ status: "pending", failureReason: null, finishedAt: null, startedAt: AT });
+    expect(actions.map((a) => a.type)).toEqual(["updatePipelineStatus"]);
+  });
+
+  it("is played like a manual build though it has no script (Ci::Bridge#playable?)", () => {
+    const manual = bridgeIn("manual", { when: "manual" });
+    expect(applyBuildEvent(manual, { type: "play", at: AT, userId: 3 }).build).toMatchObject({
+      status: "pending",
+      userId: 3,
+    });
+    // A bridge that is manual only because it mirrors a manual downstream pipeline is not playable.
+    const mirrored = bridgeIn("manual", { when: "on_success" });
+    expect(applyBuildEvent(mirrored, { type: "play", at: AT, userId: 3 }).changed).toBe(false);
+  });
+});
 
 describe("timestamps and side effects", () => {
   it("sets queued_at when a created build is enqueued", () => {

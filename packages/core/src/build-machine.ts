@@ -5,7 +5,7 @@
 // for the caller to perform after it has saved the result.
 
 import { and, assign, setup } from "xstate";
-import type { BuildEvent } from "./build-events.js";
+import type { BuildEvent, DownstreamOutcome } from "./build-events.js";
 import type { Timestamp } from "./domain.js";
 import type { BuildWhen, FailureReason } from "./status.js";
 
@@ -13,6 +13,8 @@ import type { BuildWhen, FailureReason } from "./status.js";
 export interface BuildMachineContext {
   when: BuildWhen;
   hasCommands: boolean;
+  /** A trigger job (`Ci::Bridge`): it runs no script, its downstream pipeline is its work. */
+  isBridge: boolean;
   /** `with_resource_group?`: enqueueing waits for the group's resource first. */
   hasResourceGroup: boolean;
   /** `start_in` in seconds: the countdown `schedule` starts. */
@@ -55,6 +57,28 @@ const TO_CANCELED = {
   actions: ["setFinishedAt", "updatePipelineStatus", "processPipeline"],
 } as const;
 const ENQUEUE = [{ guard: "hasResourceGroup", ...TO_WAITING }, TO_PENDING] as const;
+// A trigger job takes its downstream pipeline's outcome from any waiting status (Ci::Bridge's `all =>`).
+const FOLLOW_DOWNSTREAM = [
+  { guard: and(["isBridge", "downstreamSuccess"]), ...TO_SUCCESS },
+  {
+    guard: and(["isBridge", "downstreamFailed"]),
+    target: "failed",
+    actions: ["setDownstreamFailure", "setFinishedAt", "updatePipelineStatus", "processPipeline"],
+  },
+  { guard: and(["isBridge", "downstreamCanceled"]), ...TO_CANCELED },
+  { guard: and(["isBridge", "downstreamSkipped"]), ...TO_SKIPPED },
+  {
+    guard: and(["isBridge", "downstreamManual"]),
+    target: "manual",
+    actions: ["updatePipelineStatus", "processPipeline"],
+  },
+] as const;
+// The bridge waits again: it is no longer finished, nor failed for its earlier downstream outcome.
+const AWAIT_DOWNSTREAM = {
+  guard: "isBridge",
+  target: "pending",
+  actions: ["reopen", "updatePipelineStatus"],
+} as const;
 const PLAY = [
   {
     guard: and(["isPlayable", "hasResourceGroup"]),
@@ -64,6 +88,12 @@ const PLAY = [
   { guard: "isPlayable", target: "pending", actions: ["setQueuedAt", "setPlayer", "updatePipelineStatus"] },
 ] as const;
 
+/** A guard: the `follow_downstream` event carries `status`. */
+const downstreamIs =
+  (status: DownstreamOutcome) =>
+  ({ event }: { event: BuildEvent }): boolean =>
+    event.type === "follow_downstream" && event.status === status;
+
 export const buildMachine = setup({
   types: {
     context: {} as BuildMachineContext,
@@ -71,9 +101,18 @@ export const buildMachine = setup({
     input: {} as BuildMachineContext,
   },
   guards: {
-    /** `playable?`: a manual or delayed build with a script. The status part is the source state. */
+    /**
+     * `playable?`: a manual or delayed build with a script, or a manual trigger job (Ci::Bridge#playable?).
+     * The status part is the source state.
+     */
     isPlayable: ({ context }) =>
-      (context.when === "manual" || context.when === "delayed") && context.hasCommands,
+      (context.when === "manual" || context.when === "delayed") && (context.hasCommands || context.isBridge),
+    isBridge: ({ context }) => context.isBridge,
+    downstreamSuccess: downstreamIs("success"),
+    downstreamFailed: downstreamIs("failed"),
+    downstreamCanceled: downstreamIs("canceled"),
+    downstreamSkipped: downstreamIs("skipped"),
+    downstreamManual: downstreamIs("manual"),
     hasResourceGroup: ({ context }) => context.hasResourceGroup,
     /** `enqueue_scheduled` stops unless `scheduled_at` is unset or past. */
     isDue: ({ context, event }) => context.scheduledAt === null || context.scheduledAt <= event.at,
@@ -99,6 +138,8 @@ export const buildMachine = setup({
           ? (event.exitCode ?? context.exitCode)
           : context.exitCode,
     }),
+    setDownstreamFailure: assign({ failureReason: "unknown_failure" as FailureReason }),
+    reopen: assign({ finishedAt: null, failureReason: null }),
     setExitCode: assign({
       exitCode: ({ event, context }) =>
         event.type === "success" ? (event.exitCode ?? context.exitCode) : context.exitCode,
@@ -144,6 +185,7 @@ export const buildMachine = setup({
         drop: TO_DROPPED,
         success: TO_SUCCESS,
         cancel: TO_CANCELED,
+        follow_downstream: FOLLOW_DOWNSTREAM,
       },
     },
     running: {
@@ -155,6 +197,8 @@ export const buildMachine = setup({
           target: "canceled",
           actions: ["setFinishedAt", "notifyRunnerCancel", "updatePipelineStatus", "processPipeline"],
         },
+        follow_downstream: FOLLOW_DOWNSTREAM,
+        await_downstream: AWAIT_DOWNSTREAM,
       },
     },
     manual: {
@@ -163,6 +207,9 @@ export const buildMachine = setup({
         play: PLAY,
         process: { target: "created", actions: ["updatePipelineStatus"] },
         cancel: TO_CANCELED,
+        // A `strategy: mirror` bridge is manual while its downstream pipeline is.
+        follow_downstream: FOLLOW_DOWNSTREAM,
+        await_downstream: AWAIT_DOWNSTREAM,
       },
     },
     scheduled: {
@@ -184,11 +231,13 @@ export const buildMachine = setup({
       on: {
         enqueue: ENQUEUE,
         process: { target: "created", actions: ["updatePipelineStatus"] },
+        await_downstream: AWAIT_DOWNSTREAM,
       },
     },
-    // Completed for good: only a retry (a new build) runs this job again.
-    success: {},
-    failed: {},
-    canceled: {},
+    // Completed for good: only a retry (a new build) runs this job again — or, for a trigger job, its
+    // downstream pipeline running again.
+    success: { on: { await_downstream: AWAIT_DOWNSTREAM } },
+    failed: { on: { await_downstream: AWAIT_DOWNSTREAM } },
+    canceled: { on: { await_downstream: AWAIT_DOWNSTREAM } },
   },
 });

@@ -163,9 +163,23 @@ export const DEPLOYMENT_TIERS = ["production", "staging", "testing", "developmen
 export type DeploymentTier = (typeof DEPLOYMENT_TIERS)[number];
 
 /**
+ * `trigger:strategy`: `depend` (the bridge succeeds, fails or is canceled with its downstream pipeline)
+ * or `mirror` (GitLab 18.2+: also skipped and manual, as the downstream pipeline is).
+ * https://docs.gitlab.com/ci/yaml/#triggerstrategy
+ */
+export const TRIGGER_STRATEGIES = ["depend", "mirror"] as const;
+export type TriggerStrategy = (typeof TRIGGER_STRATEGIES)[number];
+
+/**
  * A trigger job's `trigger:` (GitLab's `Ci::Bridge` options): a child pipeline from `include` entries of the
  * same project, or a multi-project pipeline of `project` at `branch`, with variables already expanded.
  */
+/** What a generic commit status carries besides a job's fields (GitLab's `GenericCommitStatus`). */
+export interface ExternalStatus {
+  targetUrl: string | null;
+  description: string | null;
+}
+
 export interface BuildTrigger {
   /** `trigger:include` entries as written (strings or hashes); null for a multi-project trigger. */
   include: unknown[] | null;
@@ -173,8 +187,8 @@ export interface BuildTrigger {
   project: string | null;
   /** `trigger:branch`; null for the downstream project's default branch. */
   branch: string | null;
-  /** `strategy: depend`: the bridge's status mirrors the downstream pipeline's. */
-  strategy: "depend" | null;
+  /** `strategy:`: the bridge follows the downstream pipeline's status; null: it succeeds once it exists. */
+  strategy: TriggerStrategy | null;
   /** `forward:yaml_variables` (default true) and `forward:pipeline_variables` (default false). */
   forwardYamlVariables: boolean;
   forwardPipelineVariables: boolean;
@@ -292,6 +306,8 @@ export interface Build {
   environment: BuildEnvironment | null;
   /** `trigger:`: a bridge, which no runner claims; the server creates its downstream pipeline instead. */
   trigger: BuildTrigger | null;
+  /** A status an external CI tool reported (`POST /projects/:id/statuses/:sha`); null for every job. */
+  external: ExternalStatus | null;
   coverage: number | null;
   coverageRegex: string | null;
   createdAt: Timestamp;

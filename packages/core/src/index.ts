@@ -64,7 +64,7 @@ export { applyBuildEvent } from "./apply-build-event.js";
 export type { BackoffOptions } from "./backoff.js";
 export { backoffDelayMs, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from "./backoff.js";
 export { bridgeEventForDownstream } from "./bridge-status.js";
-export type { BuildEvent, BuildEventType } from "./build-events.js";
+export type { BuildEvent, BuildEventType, DownstreamOutcome } from "./build-events.js";
 export { BUILD_EVENT_TYPES } from "./build-events.js";
 export {
   buildDuration,
@@ -84,6 +84,8 @@ export type { Clock } from "./clock.js";
 export { sleep, systemClock } from "./clock.js";
 export type { CloseCodeMeaning, CloseReaction, FatalCloseName } from "./close-codes.js";
 export { CLOSE_CODE_TABLE, CLOSE_CODES, closeCodeMeaning } from "./close-codes.js";
+export type { CommitStatusEntity } from "./commit-status-entity.js";
+export { CommitStatusEntitySchema } from "./commit-status-entity.js";
 export type { ControlInput, JournalEntry, RequestMatcher, VerifyCount } from "./contract-controls.js";
 export {
   createControlInputParser,
@@ -106,6 +108,7 @@ export type {
   Commit,
   DeploymentTier,
   EnvironmentAction,
+  ExternalStatus,
   Pipeline,
   Project,
   ProjectMember,
@@ -116,6 +119,7 @@ export type {
   Runner,
   Timestamp,
   TraceMeta,
+  TriggerStrategy,
   User,
   Visibility,
 } from "./domain.js";
@@ -125,6 +129,7 @@ export {
   ENVIRONMENT_ACTIONS,
   PROTECTED_ACCESS_LEVELS,
   RESOURCE_GROUP_PROCESS_MODES,
+  TRIGGER_STRATEGIES,
 } from "./domain.js";
 export { parseDurationS } from "./duration.js";
 export type {
@@ -171,6 +176,8 @@ export {
   nextPipeline,
   pipelineWithStatus,
 } from "./pipeline-status.js";
+export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
+export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";
 export { processPipeline } from "./process-pipeline.js";
 export type {

@@ -40,6 +40,7 @@ export function newBuild(fields: NewBuildFields): Build {
     environment: null,
     crossDependencies: [],
     trigger: null,
+    external: null,
     coverage: null,
     coverageRegex: null,
     queuedAt: null,

@@ -19,16 +19,30 @@ beforeAll(async () => {
 });
 afterAll(() => fx?.close());
 
+/** The status job `name` of the pipeline ends in (polled through the API; 50 s at most). */
+async function finishedStatus(pipelineId: number, name: string): Promise<string> {
+  const deadline = Date.now() + 50_000;
+  for (;;) {
+    const jobs = await fx.admin.v4.jobs.listForPipeline(fx.projectId, pipelineId).toArray();
+    const job = jobs.find((j) => j.name === name);
+    if (job && ["success", "failed", "canceled"].includes(job.status)) return job.status;
+    if (Date.now() > deadline) return job?.status ?? "missing";
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe("the pipeline's Tests tab", () => {
   it("shows the JUnit report: the count on the tab, the totals, and the failed case with its output", async () => {
     const pipelineId = await fx.createPipeline("junit");
+    // The report exists once the job has finished and uploaded it; wait for that through the API (the
+    // live page updates are the pipeline pages' tests), so a loaded machine only makes this slower.
+    expect(await finishedStatus(pipelineId, "unit-tests")).toBe("success");
     const page = await openAs(
       fx.browser.context,
       `${fx.url}/demo/app/-/pipelines/${pipelineId}`,
       TOKENS.developer,
     );
     await page.locator('[data-job="unit-tests"] [data-status="success"]').waitFor();
-    // The tab's count comes with the page's data, refetched when the job's status changes.
     const tab = page.getByRole("tab", { name: /^Tests 2$/ });
     await tab.waitFor();
     await tab.click();

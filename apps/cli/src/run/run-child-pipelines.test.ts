@@ -1,5 +1,6 @@
 // Child pipelines end to end through `buildsim run` (real server, runner with the shell executor, bash,
-// SQLite): a local child, a child generated into an earlier job's artifacts, and `strategy: depend`.
+// SQLite): a local child, a child generated into an earlier job's artifacts, `strategy: depend` and
+// `mirror`, and dotenv variables passed down.
 // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/ and https://docs.gitlab.com/ci/yaml/#trigger
 
 import { afterEach, describe, expect, it } from "vitest";
@@ -87,6 +88,59 @@ describe("buildsim run with trigger: jobs", () => {
     });
     expect(fire.code).toBe(0);
     expect(fire.pipelines.map((p) => p.status)).toEqual(["success", "failed"]);
+  });
+
+  // https://docs.gitlab.com/ci/yaml/#triggerstrategy: mirror takes the child's status as it is.
+  it("ends the run as the child ends under strategy: mirror, where depend turns a skipped child into a failure", async () => {
+    const skippedChild = "only-on-failure:\n  script: echo never\n  when: on_failure\n";
+    const parent = (strategy: string) =>
+      `build:\n  script: echo ok\nchild:\n  trigger: { include: child.yml, strategy: ${strategy} }\n`;
+    const mirror = await run({ ".gitlab-ci.yml": parent("mirror"), "child.yml": skippedChild });
+    expect(mirror.code).toBe(0);
+    expect(mirror.pipelines.map((p) => p.status)).toEqual(["success", "skipped"]);
+    expect(mirror.builds.find((b) => b.name === "child")).toMatchObject({ status: "skipped" });
+    const depend = await run({ ".gitlab-ci.yml": parent("depend"), "child.yml": skippedChild });
+    expect(depend.code).toBe(1);
+    expect(depend.builds.find((b) => b.name === "child")).toMatchObject({ status: "failed" });
+  });
+
+  // https://docs.gitlab.com/ci/variables/dotenv_variables/ ("pass … to downstream pipelines") and
+  // Gitlab::Ci::Variables::Downstream::Generator#downstream_pipeline_dotenv_variables.
+  it("passes dotenv variables of the jobs a trigger job needs: through its variables, or all with forward:pipeline_variables", async () => {
+    const show = (job: string) =>
+      `${job}:\n  script: echo "version=[$VERSION] build=[$BUILD_VERSION] other=[$OTHER] unrelated=[$UNRELATED]"\n`;
+    const r = await run(
+      {
+        ".gitlab-ci.yml": `
+stages: [build, test]
+build_vars:
+  stage: build
+  script: ['echo "BUILD_VERSION=v1.2" > build.env', 'echo "OTHER=dotenv" >> build.env']
+  artifacts: { reports: { dotenv: build.env } }
+unrelated:
+  stage: build
+  script: ['echo "UNRELATED=yes" > u.env']
+  artifacts: { reports: { dotenv: u.env } }
+picked:
+  stage: test
+  needs: [build_vars]
+  variables: { VERSION: $BUILD_VERSION }
+  trigger: { include: picked.yml, strategy: depend }
+forwarded:
+  stage: test
+  needs: [build_vars]
+  trigger: { include: forwarded.yml, strategy: depend, forward: { pipeline_variables: true } }
+`,
+        "picked.yml": show("show-picked"),
+        "forwarded.yml": show("show-forwarded"),
+      },
+      ["--var", "OTHER=cli"],
+    );
+    expect(r.code).toBe(0);
+    // Only what the trigger job's own variables name reaches the child by default.
+    expect(r.trace("show-picked")).toContain("version=[v1.2] build=[] other=[] unrelated=[]\n");
+    // forward:pipeline_variables adds the needed job's dotenv variables, under the pipeline's own (--var).
+    expect(r.trace("show-forwarded")).toContain("version=[] build=[v1.2] other=[cli] unrelated=[]\n");
   });
 
   // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/#multi-project-pipelines

@@ -25,6 +25,8 @@ interface Endpoint {
   anonymous: 401 | 404;
   /** Records the endpoint needs in project 1, added through the store before the calls. */
   setup?: (server: RunningServer) => void;
+  /** The 403 message for the role below, where GitLab gives a reason. @default "403 Forbidden" */
+  forbidden?: string;
 }
 
 const protectRelease = (s: RunningServer) =>
@@ -36,7 +38,85 @@ const protectRelease = (s: RunningServer) =>
     allowForcePush: false,
   });
 
+/** Trigger 1 of project 1, owned by the Maintainer (`master`, user 2). */
+const addTrigger = (s: RunningServer) =>
+  s.store.pipelineTriggers.insert({
+    projectId: 1,
+    token: "glptt-matrix",
+    description: "matrix",
+    ownerId: 2,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  });
+
 const ENDPOINTS: Record<string, Endpoint> = {
+  // lib/api/ci/runners.rb: `authorize! :read_project_runners` (Maintainer).
+  "list project runners": {
+    method: "GET",
+    path: (p) => `/projects/${p}/runners`,
+    role: "master",
+    okStatus: 200,
+    anonymous: 401,
+  },
+  // lib/api/commit_statuses.rb: `read_commit_status` (Reporter), `create_commit_status` (Developer).
+  "list commit statuses": {
+    method: "GET",
+    path: (p) => `/projects/${p}/repository/commits/${"1".repeat(40)}/statuses`,
+    role: "reporter",
+    okStatus: 200,
+    anonymous: 401,
+  },
+  "post a commit status": {
+    method: "POST",
+    path: (p) => `/projects/${p}/statuses/${"1".repeat(40)}`,
+    body: { state: "pending", name: "external" },
+    role: "developer",
+    okStatus: 201,
+    anonymous: 401,
+  },
+  // lib/api/ci/triggers.rb: `authorize! :admin_build` / `:manage_trigger` (Maintainer); update asks
+  // `admin_trigger` in Ci::PipelineTriggers::UpdateService, whose 403 gives its reason.
+  "list trigger tokens": {
+    method: "GET",
+    path: (p) => `/projects/${p}/triggers`,
+    role: "master",
+    okStatus: 200,
+    anonymous: 401,
+  },
+  "create a trigger token": {
+    method: "POST",
+    path: (p) => `/projects/${p}/triggers`,
+    body: { description: "deploy" },
+    role: "master",
+    okStatus: 201,
+    anonymous: 401,
+  },
+  "get a trigger token": {
+    method: "GET",
+    path: (p) => `/projects/${p}/triggers/1`,
+    role: "master",
+    okStatus: 200,
+    anonymous: 401,
+    setup: addTrigger,
+  },
+  "update a trigger token": {
+    method: "PUT",
+    path: (p) => `/projects/${p}/triggers/1`,
+    body: { description: "renamed" },
+    role: "master",
+    okStatus: 200,
+    anonymous: 401,
+    setup: addTrigger,
+    forbidden: "403 Forbidden - The current user is not authorized to update the pipeline trigger token",
+  },
+  "delete a trigger token": {
+    method: "DELETE",
+    path: (p) => `/projects/${p}/triggers/1`,
+    role: "master",
+    okStatus: 204,
+    anonymous: 401,
+    setup: addTrigger,
+  },
   "list protected branches": {
     method: "GET",
     path: (p) => `/projects/${p}/protected_branches`,
@@ -112,7 +192,7 @@ describe("v4 permissions of the #13 endpoints", () => {
     if (below) {
       const refused = await call(e, 1, V4_TOKENS[below]);
       expect(refused.status).toBe(403);
-      expect(await refused.json()).toEqual({ message: "403 Forbidden" });
+      expect(await refused.json()).toEqual({ message: e.forbidden ?? "403 Forbidden" });
     }
     expect((await call(e, 1, V4_TOKENS[e.role])).status).toBe(e.okStatus);
   });

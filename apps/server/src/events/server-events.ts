@@ -16,6 +16,8 @@ export interface ServerEventMap {
   pipelineChanged: [pipeline: Pipeline];
   /** A build became pending: runners waiting for work may claim it. */
   buildQueued: [build: Build];
+  /** A runner was deleted (committed): its connected sessions must close. */
+  runnerDeleted: [runnerId: number];
 }
 
 /** A typed `EventEmitter` over `ServerEventMap`. */

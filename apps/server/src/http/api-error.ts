@@ -64,7 +64,9 @@ export type ApiErrorCode =
   | "RECORD_INVALID"
   | "INSUFFICIENT_SCOPE"
   | "CONFLICT"
-  | "UNPROCESSABLE";
+  | "UNPROCESSABLE"
+  | "FORBIDDEN_REASON"
+  | "RENDERED";
 
 /** A request that ends with an error response. Thrown by handlers; rendered by the central handler. */
 export class ApiError extends Error {
@@ -100,6 +102,16 @@ export class ApiError extends Error {
   /** `render_validation_error!`: 400 `{"message": {"base": [...]}}`, e.g. a pipeline that cannot be created. */
   static recordInvalid(errors: Record<string, string[]>): ApiError {
     return new ApiError("RECORD_INVALID", 400, { message: errors });
+  }
+
+  /** `forbidden!(reason)`: 403 `{"message": "403 Forbidden - <reason>"}`. */
+  static forbidden(reason: string): ApiError {
+    return new ApiError("FORBIDDEN_REASON", 403, { message: `403 Forbidden - ${reason}` });
+  }
+
+  /** `render_api_error!(message, status)`: the message as given, without a status prefix. */
+  static rendered(status: number, message: string | Record<string, string[]>): ApiError {
+    return new ApiError("RENDERED", status, typeof message === "string" ? { message } : { message: message });
   }
 
   /** `conflict!(message)`: 409 `{"message": "<text>"}` (e.g. a branch that is already protected). */

@@ -68,6 +68,7 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         for (const { buildId: id, event } of reopenAfterRetry(siblings, source, at))
           transitions.fire(current(id), event);
         transitions.updatePipelineStatus(source.pipelineId, at);
+        transitions.reopenSourceBridges(source.pipelineId, at);
         return done(current(fresh.id));
       });
     },
@@ -120,6 +121,8 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
             : transitions.fire(build, { type: "enqueue", at });
         // The machine changed nothing, so nothing was written.
         if (played.status === build.status) return refused("unplayable");
+        // EnqueueJobService → ResetSkippedJobsService: a bridge waiting on this pipeline waits again.
+        transitions.reopenSourceBridges(build.pipelineId, at);
         return done(
           played.userId === user.id ? played : transitions.saveDetails({ ...played, userId: user.id }),
         );

@@ -12,6 +12,7 @@ import {
   isCompletedStatus,
   pipelineWithStatus,
   processPipeline,
+  reopenAfterRetry,
   retryBuild,
   shouldAutoRetry,
 } from "@buildsim/core";
@@ -46,12 +47,38 @@ export function createBuildTransitions(
     if (next.upstreamBridgeId !== null) inheritFromDownstream(next.upstreamBridgeId, next.status, at);
   }
 
-  /** `strategy: depend`: the bridge that created a downstream pipeline follows its status (PipelineBridgeStatusService). */
+  /**
+   * `strategy: depend | mirror`: the bridge that created a downstream pipeline follows its status
+   * (PipelineBridgeStatusService); the machine takes the event only while the bridge waits for it.
+   */
   function inheritFromDownstream(bridgeId: number, status: Build["status"], at: string): void {
     const bridge = store.builds.get(bridgeId);
-    if (bridge?.trigger?.strategy !== "depend" || bridge.status !== "running") return;
-    const event = bridgeEventForDownstream(status, at);
+    if (!bridge?.trigger) return;
+    const event = bridgeEventForDownstream(bridge.trigger.strategy, status, at);
     if (event) fire(bridge, event);
+  }
+
+  /**
+   * `Ci::Pipeline#reset_source_bridge!`, after a job of `pipelineId` was retried or played, or the pipeline
+   * retried: the bridge that created it, when it has a strategy, waits again (`pending`), the jobs after it
+   * that were skipped become processable (ResetSkippedJobsService), and so on up the pipeline tree.
+   */
+  function reopenSourceBridges(pipelineId: number, at: string): void {
+    let upstreamBridgeId = store.pipelines.get(pipelineId)?.upstreamBridgeId ?? null;
+    while (upstreamBridgeId !== null) {
+      const bridge = store.builds.get(upstreamBridgeId);
+      // `bridge_waiting?`; a bridge retried since has a downstream pipeline of its own.
+      if (!bridge?.trigger?.strategy || bridge.retried) return;
+      const reopened = fire(bridge, { type: "await_downstream", at });
+      if (reopened === bridge) return;
+      for (const { buildId, event } of reopenAfterRetry(
+        store.builds.listByPipeline(bridge.pipelineId),
+        bridge,
+        at,
+      ))
+        fire(store.builds.get(buildId)!, event);
+      upstreamBridgeId = store.pipelines.get(bridge.pipelineId)?.upstreamBridgeId ?? null;
+    }
   }
 
   function process(pipelineId: number, at: string): void {
@@ -139,6 +166,7 @@ export function createBuildTransitions(
     },
     /** Gives a newly inserted build waiting for its resource group the resource, when it is free. */
     assignResource,
+    reopenSourceBridges,
   };
 }
 

@@ -2,13 +2,12 @@
 // `strategy: depend`, GitLab's failure reasons, and the bridges API.
 // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/ and https://docs.gitlab.com/api/jobs/#list-pipeline-trigger-jobs
 
-import { createMemoryReader } from "@buildsim/ci-config";
-import type { Build, BuildEvent } from "@buildsim/core";
 import { strToU8, zipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
-import { LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
-import { api, startTestServer } from "../test-support/start-test-server.js";
+import { downstreamFixtures } from "../test-support/downstream-fixtures.js";
+import { LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { startTestServer } from "../test-support/start-test-server.js";
 
 let server: RunningServer;
 
@@ -18,48 +17,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-/** Creates a pipeline of project 1 from in-memory files, as `buildsim run` does. */
-function run(files: Record<string, string>, variables: Record<string, string> = {}) {
-  const result = server.app.createPipeline({
-    project: LOCAL_PROJECT,
-    commit: LOCAL_COMMIT,
-    ref: "main",
-    tag: false,
-    beforeSha: null,
-    source: "push",
-    userId: null,
-    variables,
-    readFile: createMemoryReader(files),
-  });
-  if (!result.created) throw new Error(result.errors.join("\n"));
-  return result.pipeline;
-}
-
-const builds = (pipelineId: number): Build[] => server.store.builds.listByPipeline(pipelineId);
-const named = (pipelineId: number, name: string): Build =>
-  builds(pipelineId).find((b) => b.name === name && !b.retried)!;
-
-/** Fires events at a build as a runner's reports would. */
-function fire(build: Build, ...events: BuildEvent["type"][]): void {
-  server.store.transaction(() => {
-    let current = server.store.builds.get(build.id)!;
-    for (const type of events) {
-      const at = server.app.now();
-      const event = (type === "run" ? { type, at, runnerId: null } : { type, at }) as BuildEvent;
-      current = server.app.transitions.fire(current, event);
-    }
-  });
-}
-
-/** Lets the server's after-commit work (downstream creation) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-const get = async (path: string) => {
-  const res = await api(server, `/api/v4/projects/1${path}`, { token: server.token });
-  return { status: res.status, body: (await res.json()) as unknown };
-};
+const { run, builds, named, fire, settle, call } = downstreamFixtures(() => server);
+const get = (path: string) => call("GET", path);
 
 const CHILD = "child-test:\n  script: echo child\n";
 
@@ -173,8 +132,7 @@ describe("a child pipeline from trigger:include", () => {
 });
 
 describe("pipeline actions reach downstream pipelines", () => {
-  const post = (path: string) =>
-    api(server, `/api/v4/projects/1${path}`, { method: "POST", token: server.token }).then((r) => r.status);
+  const post = (path: string) => call("POST", path).then((r) => r.status);
   const DEPEND = {
     ".gitlab-ci.yml": "child:\n  trigger: { include: child.yml, strategy: depend }\n",
     "child.yml": CHILD,

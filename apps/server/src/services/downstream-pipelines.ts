@@ -2,7 +2,7 @@
 // Ci::CreateDownstreamPipelineService does: preconditions (project, depth, hierarchy size, loops) fail the
 // bridge with GitLab's failure reason; otherwise the bridge runs, the child (`parent_pipeline`) or
 // multi-project (`pipeline`) pipeline is created with the bridge's variables, and the bridge succeeds at
-// once unless it has `strategy: depend` (then build-transitions mirrors the downstream status).
+// once unless it has a `strategy:` (then build-transitions makes it follow the downstream status).
 // https://docs.gitlab.com/ci/pipelines/downstream_pipelines/
 
 import type { IncludeFetch } from "@buildsim/ci-config";

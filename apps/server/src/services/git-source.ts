@@ -94,6 +94,14 @@ export function createGitSource(dir: string) {
       return (git(["ls-tree", "-r", "--name-only", sha]) ?? "").split("\n").filter(Boolean);
     },
 
+    /** Branches whose tip has `sha` in its history, by name (`branch_names_contains`). */
+    branchesContaining(sha: string): string[] {
+      if (sha.startsWith("-")) return [];
+      return (git(["branch", "--format=%(refname:short)", "--contains", sha]) ?? "")
+        .split("\n")
+        .filter(Boolean);
+    },
+
     /** Paths the commit changed against its first parent (all of them for a root commit). */
     changedPaths(sha: string): string[] {
       return (git(["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", sha]) ?? "")

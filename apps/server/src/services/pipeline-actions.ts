@@ -48,7 +48,10 @@ export function createPipelineActions({ store, transitions, actions, now }: Pipe
               transitions.fire(store.builds.get(build.id) ?? build, { type: "cancel", at });
       });
     },
-    /** `Ci::Pipeline#retry_failed`: a new build for each latest failed or canceled build that can be retried. */
+    /**
+     * `Ci::Pipeline#retry_failed`: a new build for each latest failed or canceled build that can be
+     * retried; then `reset_source_bridge!`, as Ci::RetryPipelineService does whatever was retried.
+     */
     retryFailed(pipelineId: number, user: User): void {
       store.transaction(() => {
         for (const build of store.builds.listByPipeline(pipelineId))
@@ -59,6 +62,7 @@ export function createPipelineActions({ store, transitions, actions, now }: Pipe
           )
             // Only retryable builds get here, so the retry is never refused.
             actions.retry(build.id, user);
+        transitions.reopenSourceBridges(pipelineId, now());
       });
     },
   };

@@ -10,10 +10,10 @@ export function createBuildQueueQueries(
 ): Pick<BuildsRepo, "firstPending" | "listRunning" | "runningOn"> {
   const pending = db.prepare(
     // A trigger job (bridge) is never a runner's: the server creates its downstream pipeline instead.
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL ORDER BY id",
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL AND external_options IS NULL ORDER BY id",
   );
   const running = db.prepare(
-    "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running'",
+    "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running' AND external_options IS NULL",
   );
   const runningOn = db.prepare(
     "SELECT id, trace_bytes FROM builds WHERE status = 'running' AND runner_id = ? ORDER BY id",

@@ -38,6 +38,7 @@ interface BuildRow {
   environment: string | null;
   cross_dependencies: string;
   trigger_options: string | null;
+  external_options: string | null;
   image: string | null;
   services: string;
   run_spec: string | null;
@@ -97,6 +98,7 @@ function toBuild(r: BuildRow): Build {
     environment: r.environment === null ? null : JSON.parse(r.environment),
     crossDependencies: JSON.parse(r.cross_dependencies),
     trigger: r.trigger_options === null ? null : JSON.parse(r.trigger_options),
+    external: r.external_options === null ? null : JSON.parse(r.external_options),
     image: r.image,
     services: JSON.parse(r.services),
     runSpec: r.run_spec === null ? null : JSON.parse(r.run_spec),
@@ -153,6 +155,7 @@ function toParams(b: Build): Record<string, unknown> {
     environment: json(b.environment),
     cross_dependencies: JSON.stringify(b.crossDependencies),
     trigger_options: json(b.trigger),
+    external_options: json(b.external),
     image: b.image,
     services: JSON.stringify(b.services),
     run_spec: json(b.runSpec),
@@ -283,11 +286,11 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     "SELECT 1 FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 LIMIT 1",
   );
   const runningAfter = db.prepare(
-    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND id > ? ORDER BY id LIMIT ?",
+    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?",
   );
   // Trigger jobs are not in a pipeline's job list (GitLab's `pipeline.builds`; they have `/bridges`).
   const membersOf = db.prepare(
-    "SELECT id, status, retried FROM builds WHERE pipeline_id = ? AND trigger_options IS NULL ORDER BY id",
+    "SELECT id, status, retried FROM builds WHERE pipeline_id = ? AND trigger_options IS NULL AND external_options IS NULL ORDER BY id",
   );
   const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
@@ -307,7 +310,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
   // A trigger job (bridge) is pending while its downstream pipeline is created; no runner takes it.
   const pendingOldest = db.prepare(
-    `${SELECT} WHERE b.status = 'pending' AND b.trigger_options IS NULL ORDER BY b.id`,
+    `${SELECT} WHERE b.status = 'pending' AND b.trigger_options IS NULL AND b.external_options IS NULL ORDER BY b.id`,
   );
   const scheduledDue = db.prepare(
     `${SELECT} WHERE b.status = 'scheduled' AND b.scheduled_at <= ? ORDER BY b.scheduled_at, b.id`,
@@ -373,7 +376,8 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     insert(build: Build): void {
       let rows = insert.run(toParams(build)).changes;
       // Trigger jobs (bridges) are never counted nor listed with the project's builds.
-      if (build.trigger === null) rows += bump.run(build.projectId, build.status, 1).changes;
+      if (build.trigger === null && build.external === null)
+        rows += bump.run(build.projectId, build.status, 1).changes;
       changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
@@ -381,7 +385,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
       if (!before) throw new Error(`build ${build.id} does not exist`);
       let rows = update.run(toParams(build)).changes;
-      if (before.status === build.status || build.trigger !== null) {
+      if (before.status === build.status || build.trigger !== null || build.external !== null) {
         changes.buildChanged(
           rows,
           build,
@@ -395,7 +399,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {
-      const where = ["b.project_id = ?", "b.trigger_options IS NULL"];
+      const where = ["b.project_id = ?", "b.trigger_options IS NULL AND b.external_options IS NULL"];
       const args: unknown[] = [q.projectId];
       if (q.sha !== undefined) {
         where.push("b.sha = ?");
@@ -414,7 +418,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     },
     /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
     listIds(q: BuildListQuery): number[] {
-      const where = ["project_id = ?", "trigger_options IS NULL"];
+      const where = ["project_id = ?", "trigger_options IS NULL", "external_options IS NULL"];
       const args: unknown[] = [q.projectId];
       if (q.sha !== undefined) {
         where.push("sha = ?");
@@ -438,7 +442,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
     count(q: Omit<BuildListQuery, "limit" | "offset">): number {
       if (q.sha !== undefined) {
-        const where = ["project_id = ?", "sha = ?", "trigger_options IS NULL"];
+        const where = ["project_id = ?", "sha = ?", "trigger_options IS NULL", "external_options IS NULL"];
         const args: unknown[] = [q.projectId, q.sha];
         if (q.statuses) {
           where.push(`status IN (${q.statuses.map(() => "?").join(", ")})`);

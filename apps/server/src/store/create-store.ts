@@ -10,6 +10,7 @@ import { ChangeLog } from "./change-log.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
 import { type Db, openDatabase } from "./open-database.js";
+import { createPipelineTriggersRepo, type PipelineTriggersRepo } from "./pipeline-triggers-repo.js";
 import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
@@ -74,6 +75,8 @@ export interface Store {
   protectedBranches: ProtectedBranchesRepo;
   /** The variables each pipeline was created with. */
   pipelineVariables: PipelineVariablesRepo;
+  /** Projects' pipeline trigger tokens. */
+  pipelineTriggers: PipelineTriggersRepo;
   /** No users and no projects yet: a fresh database (the server then loads its seed). */
   isEmpty(): boolean;
   /** Increases with every committed write; caches compare it to know they are stale. */
@@ -151,6 +154,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     environments: createEnvironmentsRepo(db),
     protectedBranches: createProtectedBranchesRepo(db),
     pipelineVariables: createPipelineVariablesRepo(db),
+    pipelineTriggers: createPipelineTriggersRepo(db),
     isEmpty(): boolean {
       return (used.get() as { used: number }).used === 0;
     },

@@ -360,10 +360,35 @@ CREATE TABLE pipeline_variables (
 );`,
   },
   {
+    version: 15,
+    name: "pipeline trigger tokens",
+    // GitLab's `ci_triggers`, and `ci_pipelines.trigger_id` for the pipelines each token ran (`last_used`).
+    sql: `
+CREATE TABLE pipeline_triggers (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  token TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX pipeline_triggers_by_project ON pipeline_triggers (project_id, id);
+ALTER TABLE pipelines ADD COLUMN trigger_id INTEGER;
+CREATE INDEX pipelines_by_trigger ON pipelines (trigger_id, id) WHERE trigger_id IS NOT NULL;`,
+  },
+  {
     version: 16,
     name: "builds by pipeline and status",
     // A status change recomputes its pipeline from the distinct (status, allow_failure) pairs of the
     // latest builds: with this index that is a few seeks, however many builds the pipeline has.
     sql: "CREATE INDEX builds_by_pipeline_status ON builds (pipeline_id, retried, status, allow_failure);",
+  },
+  {
+    version: 17,
+    name: "external commit statuses",
+    // GitLab's `GenericCommitStatus` is a row of `ci_builds` with its own type: here a build with
+    // `external_options` (target_url, description). No runner claims one, and the jobs APIs leave them out.
+    sql: `ALTER TABLE builds ADD COLUMN external_options TEXT;`,
   },
 ];

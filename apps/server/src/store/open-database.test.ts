@@ -71,6 +71,7 @@ describe("migrations", () => {
         "deployments",
         "environments",
         "personal_tokens",
+        "pipeline_triggers",
         "pipeline_variables",
         "pipelines",
         "project_members",

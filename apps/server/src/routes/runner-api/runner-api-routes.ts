@@ -18,14 +18,12 @@ import {
   DEFAULT_MAX_ARTIFACTS_BYTES,
   downloadJobArtifacts,
 } from "./job-artifacts-routes.js";
-import { createUnregisterRunner, registerRunner, verifyRunner } from "./runner-registration-routes.js";
+import { registerRunner, unregisterRunner, verifyRunner } from "./runner-registration-routes.js";
 
 /** What the runner endpoints need from the server. */
 export interface RunnerApiOptions {
   /** @default 100 MiB */
   maxArtifactsBytes?: number;
-  /** Called after a runner unregistered (its sockets are closed). */
-  onRunnerDeleted?: (runnerId: number) => void;
 }
 
 /** Adds the runner endpoints. */
@@ -37,7 +35,7 @@ export function addRunnerApiRoutes(router: Router<RouteHandler>, o: RunnerApiOpt
       params: RegisterRunnerParamsSchema,
       responses: { 201: json("The new runner's id and token", RegisteredRunnerSchema) },
     })
-    .add("DELETE", "/api/v4/runners", createUnregisterRunner(o.onRunnerDeleted ?? (() => {})), {
+    .add("DELETE", "/api/v4/runners", unregisterRunner, {
       summary: "Unregister a runner (its sockets are closed with 4401)",
       api: "runner",
       params: RunnerTokenParamsSchema,

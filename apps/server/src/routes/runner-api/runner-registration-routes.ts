@@ -8,6 +8,7 @@ import { ApiError } from "../../http/api-error.js";
 import type { ParamValue } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { deleteRunner } from "../../services/delete-runner.js";
 
 /** Settings key of the instance-wide (shared runners) registration token. */
 export const REGISTRATION_TOKEN_KEY = "runners_registration_token";
@@ -86,14 +87,10 @@ function runnerOf(ctx: RequestContext, app: App): Runner {
   return runner;
 }
 
-/** `DELETE /api/v4/runners`: 204; its connected sockets are closed. */
-export function createUnregisterRunner(onDeleted: (runnerId: number) => void) {
-  return function unregisterRunner(ctx: RequestContext, app: App): Reply {
-    const runner = runnerOf(ctx, app);
-    app.store.transaction(() => app.store.runners.delete(runner.id));
-    onDeleted(runner.id);
-    return { status: 204, headers: [], body: Buffer.alloc(0) };
-  };
+/** `DELETE /api/v4/runners`: 204; its connected sockets are closed (`runnerDeleted`). */
+export function unregisterRunner(ctx: RequestContext, app: App): Reply {
+  deleteRunner(app, runnerOf(ctx, app).id);
+  return { status: 204, headers: [], body: Buffer.alloc(0) };
 }
 
 /** `POST /api/v4/runners/verify`: 200 for a known runner token. */

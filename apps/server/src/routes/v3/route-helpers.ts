@@ -28,6 +28,7 @@ export function requireUpdateBuild(user: User, project: Project): void {
 /** `get_build!`: the build of this project, or 404 `Not Found` (v3 knows no trigger jobs). */
 export function findBuild(app: App, project: Project, buildId: number): Build {
   const build = buildId > 0 ? app.store.builds.get(buildId) : undefined;
-  if (!build || build.projectId !== project.id || build.trigger !== null) throw ApiError.of("NOT_FOUND");
+  if (!build || build.projectId !== project.id || build.trigger !== null || build.external !== null)
+    throw ApiError.of("NOT_FOUND");
   return build;
 }

@@ -6,17 +6,13 @@ import { ClientError, createClient } from "@buildsim/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerLocalProject } from "../../services/local-project.js";
 import type { RunningServer } from "../../start-server.js";
+import { gitIn } from "../../test-support/git-in.js";
 import { startTestServer } from "../../test-support/start-test-server.js";
 
 let server: RunningServer;
 let repo: string;
 
-function git(...args: string[]) {
-  return execFileSync("git", ["-c", "user.name=Ada", "-c", "user.email=ada@example.com", ...args], {
-    cwd: repo,
-    encoding: "utf8",
-  });
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 const CONFIG = `
 stages: [build, test]

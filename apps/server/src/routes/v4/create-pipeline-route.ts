@@ -1,16 +1,13 @@
 // POST /projects/:id/pipeline?ref=REF (with variables): a pipeline from the project's `.gitlab-ci.yml` as
 // of that ref, for projects backed by a local git repository (`buildsim run` registers them).
 
-import { createChangesCheck, matchesGlob } from "@buildsim/ci-config";
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import type { ParamValue } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import { createGitSource } from "../../services/git-source.js";
-import { createLocalIncludeSources } from "../../services/local-include-sources.js";
-import { isProtectedRefFor } from "../../services/protected-branches.js";
+import { createPipelineFromRef } from "../../services/pipeline-from-ref.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
 
@@ -40,38 +37,7 @@ export function createPipelineRoute(ctx: RequestContext, app: App): Reply {
   const project = findProjectV4(ctx, app, caller);
   const user = requireUpdateJobs(caller, project);
 
-  const dir = app.store.projectSources.get(project.id);
-  if (!dir) throw ApiError.recordInvalid({ base: ["Missing CI config file"] });
-  const git = createGitSource(dir);
-  const resolved = git.resolve(ref);
-  if (!resolved) throw ApiError.recordInvalid({ base: ["Reference not found"] });
-  // `Gitlab::Ci::Pipeline::Chain::Validate::Abilities`: a pipeline for a branch the user may not update.
-  if (isProtectedRefFor(user, project, app.store, { ref, tag: resolved.tag }))
-    throw ApiError.recordInvalid({ base: ["Insufficient permissions for protected ref"] });
-  const readFile = git.reader(resolved.sha);
-  if (readFile(".gitlab-ci.yml") === undefined)
-    throw ApiError.recordInvalid({ base: ["Missing CI config file"] });
-  const commit = git.commit(project.id, resolved.sha);
-  let files: string[] | null = null;
-  const result = app.createPipeline({
-    project,
-    commit,
-    ref,
-    tag: resolved.tag,
-    beforeSha: commit.parentIds[0] ?? null,
-    source: "api",
-    userId: user.id,
-    variables,
-    readFile,
-    exists: (globs) => {
-      files ??= git.files(resolved.sha);
-      const list = files;
-      return globs.some((g) => list.some((f) => matchesGlob(g, f)));
-    },
-    changes: createChangesCheck(git.changedPaths(resolved.sha)),
-    includeSources: createLocalIncludeSources(app.store, app.ciTemplatesDir),
-    listFiles: () => (files ??= git.files(resolved.sha)),
-  });
+  const result = createPipelineFromRef(app, { project, user, ref, source: "api", variables });
   if (!result.created) throw ApiError.recordInvalid({ base: result.errors });
   return jsonReply(201, presentPipelineV4(result.pipeline, presentOptionsV4(app)));
 }

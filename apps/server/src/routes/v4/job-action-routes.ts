@@ -2,7 +2,7 @@
 // (204). They share v3's services; only the messages say "Job" where v3 says "Build". A job on a branch
 // the caller may not update (a protected branch) is 403, as 17.0's `Ci::BuildPolicy` has it.
 
-import { type Build, isRetryable, type User } from "@buildsim/core";
+import { type Build, isPlayable, isRetryable, type User } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { canEraseBuild, canUpdateJob } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
@@ -11,8 +11,15 @@ import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
 import { refStanding } from "../../services/protected-branches.js";
 import { actedBuild, integerRouteParam } from "../access.js";
-import { jobReply } from "./job-reply.js";
-import { callerOf, findJob, findProjectV4, requireDestroyArtifacts, requireUpdateJobs } from "./v4-access.js";
+import { bridgeReply, jobReply } from "./job-reply.js";
+import {
+  callerOf,
+  findJob,
+  findProcessable,
+  findProjectV4,
+  requireDestroyArtifacts,
+  requireUpdateJobs,
+} from "./v4-access.js";
 
 /**
  * 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts` on the project),
@@ -22,13 +29,14 @@ function actionTarget(
   ctx: RequestContext,
   app: App,
   ability: "update" | "erase" | "destroy" = "update",
+  find: typeof findJob = findJob,
 ): { user: User; build: Build } {
   const caller = callerOf(ctx, app);
   const jobId = integerRouteParam(ctx, "job_id");
   const project = findProjectV4(ctx, app, caller);
   const user =
     ability === "destroy" ? requireDestroyArtifacts(caller, project) : requireUpdateJobs(caller, project);
-  const build = findJob(app, project, jobId);
+  const build = find(app, project, jobId);
   if (ability !== "destroy") {
     const standing = refStanding(app.store, user, project, build);
     const allowed =
@@ -68,13 +76,25 @@ export function eraseJob(ctx: RequestContext, app: App): Reply {
  * 17.0's 400 "400 Bad request - Unplayable Job" (lib/api/ci/jobs.rb, `bad_request!("Unplayable Job")`).
  */
 export function playJob(ctx: RequestContext, app: App): Reply {
-  const { user, build } = actionTarget(ctx, app);
+  // `find_job!`: play alone reaches trigger jobs too.
+  const { user, build } = actionTarget(ctx, app, "update", findProcessable);
+  if (build.trigger !== null) return playBridge(app, user, build);
   if (build.when === "manual" && isRetryable(build)) {
     actedBuild(app.actions.retry(build.id, user), "v4");
     return jobReply(app, 200, app.store.builds.get(build.id) ?? build);
   }
   if (build.status !== "manual" && build.status !== "scheduled") throw ApiError.of("JOB_UNPLAYABLE");
   return jobReply(app, 200, actedBuild(app.actions.play(build.id, user), "v4"));
+}
+
+/**
+ * A trigger job: `Ci::Bridge#playable?` is `action? && manual?` (a finished one is not retried by play),
+ * PlayBridgeService makes it pending, and GitLab answers `Entities::Ci::Bridge`. Its downstream pipeline is
+ * created once the answer's transaction has committed, so `downstream_pipeline` is still null here.
+ */
+function playBridge(app: App, user: User, bridge: Build): Reply {
+  if (bridge.status !== "manual" || !isPlayable(bridge)) throw ApiError.of("JOB_UNPLAYABLE");
+  return bridgeReply(app, 200, actedBuild(app.actions.play(bridge.id, user), "v4"));
 }
 
 /** `POST …/jobs/:job_id/artifacts/keep`: 200, or 404 when the job has no (unexpired) artifacts. */

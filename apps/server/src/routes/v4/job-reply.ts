@@ -4,6 +4,7 @@ import type { Build } from "@buildsim/core";
 import type { App } from "../../app.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
+import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import type { PresentV4Options } from "../../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../../presenters/present-job-v4.js";
 import { createEntityLookupV4 } from "../store-lookup.js";
@@ -16,6 +17,12 @@ export function presentOptionsV4(app: App): PresentV4Options {
 /** The Job entity of `build` as a JSON reply. */
 export function jobReply(app: App, status: number, build: Build): Reply {
   return jsonReply(status, presentJobV4(build, presentOptionsV4(app)));
+}
+
+/** The Bridge entity of trigger job `bridge` (with its downstream pipeline, once created) as a JSON reply. */
+export function bridgeReply(app: App, status: number, bridge: Build): Reply {
+  const downstream = app.store.pipelines.downstreamOf(bridge.id);
+  return jsonReply(status, presentBridgeV4(bridge, downstream, presentOptionsV4(app)));
 }
 
 /** Job entities of `builds` as a JSON array reply with `headers`. */

@@ -110,7 +110,9 @@ export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
     // The uncached path filters the rows; the cached one the same filter on id, status and `retried`.
     const rows = app.readCache
       ? []
-      : app.store.builds.listByPipeline(pipeline.id).filter((b) => b.trigger === null && keep(b));
+      : app.store.builds
+          .listByPipeline(pipeline.id)
+          .filter((b) => b.trigger === null && b.external === null && keep(b));
     const members = app.readCache ? app.store.builds.pipelineMembers(pipeline.id).filter(keep) : rows;
     const window = pageWindow(pageReq, members.length);
     const slice = <T>(xs: T[]) => (window ? xs.slice(window.offset, window.offset + window.limit) : []);

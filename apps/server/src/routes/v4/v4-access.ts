@@ -15,6 +15,7 @@ import {
 import { tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
+import { jobUser } from "../../services/job-user.js";
 import { currentUser, lookupProject } from "../access.js";
 
 /**
@@ -38,12 +39,6 @@ function jobTokenOf(ctx: RequestContext): string | undefined {
   return headerOf(ctx, "job-token");
 }
 
-/** The user a running job acts as: its own user, else whoever started its pipeline. */
-function jobUser(app: App, build: Build): User | undefined {
-  const userId = build.userId ?? app.store.pipelines.get(build.pipelineId)?.userId ?? null;
-  return userId === null ? undefined : app.store.users.get(userId);
-}
-
 /**
  * `authenticate!` for v4. A job token must belong to a running job whose user is active (else 401).
  * Without any credentials the caller is anonymous when `allowAnonymous` (GitLab's
@@ -53,7 +48,7 @@ export function callerOf(ctx: RequestContext, app: App, allowAnonymous = false):
   const jobToken = jobTokenOf(ctx);
   if (jobToken !== undefined) {
     const build = jobToken ? app.store.builds.getByToken(jobToken) : undefined;
-    const user = build?.status === "running" ? jobUser(app, build) : undefined;
+    const user = build?.status === "running" ? jobUser(app.store, build) : undefined;
     if (!build || user?.state !== "active") throw ApiError.of("UNAUTHORIZED");
     return { user, jobProjectId: build.projectId };
   }
@@ -130,12 +125,20 @@ export function requireAdminVariables(caller: Caller, project: Project): User {
 }
 
 /**
- * `find_build!`: `user_project.builds.find`, so a missing job is ActiveRecord's 404 `Not found`; a trigger
- * job is no build there either.
+ * `find_job!`: `user_project.processables.find`, a job or a trigger job (bridge); a missing one is
+ * ActiveRecord's 404 `Not found`. Only `play` looks jobs up this way.
  */
-export function findJob(app: App, project: Project, jobId: number): Build {
+export function findProcessable(app: App, project: Project, jobId: number): Build {
   const build = jobId > 0 ? app.store.builds.get(jobId) : undefined;
-  if (!build || build.projectId !== project.id || build.trigger !== null)
+  // A commit status (GenericCommitStatus) is no processable: only builds and bridges are.
+  if (!build || build.projectId !== project.id || build.external !== null)
     throw ApiError.of("RECORD_NOT_FOUND");
+  return build;
+}
+
+/** `find_build!`: `user_project.builds.find`; a trigger job is no build there (404 `Not found`). */
+export function findJob(app: App, project: Project, jobId: number): Build {
+  const build = findProcessable(app, project, jobId);
+  if (build.trigger !== null) throw ApiError.of("RECORD_NOT_FOUND");
   return build;
 }

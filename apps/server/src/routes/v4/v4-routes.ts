@@ -23,6 +23,7 @@ import { Type } from "@sinclair/typebox";
 import { empty, file, json, type RouteSpec, text } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
+import { addCommitStatusRoutes } from "./commit-status-routes.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
 import { getEnvironment, listEnvironments, stopEnvironmentRoute } from "./environment-routes.js";
 import { getCurrentUser, getVersion } from "./instance-routes.js";
@@ -47,6 +48,7 @@ import { cancelPipeline, retryPipeline } from "./pipeline-action-routes.js";
 import { getLatestPipeline, getPipelineVariables } from "./pipeline-extra-routes.js";
 import { getPipeline, listProjectPipelines } from "./pipeline-routes.js";
 import { getProjectWithAccess, listProjects } from "./project-list-routes.js";
+import { deleteRunnerRoute, listProjectRunners } from "./project-runner-routes.js";
 import {
   createProtectedBranch,
   deleteProtectedBranch,
@@ -62,6 +64,7 @@ import {
 } from "./resource-group-routes.js";
 import { listAllRunners, listOwnedRunners, listRunnerJobs } from "./runner-routes.js";
 import { getPipelineTestReport, getPipelineTestReportSummary } from "./test-report-routes.js";
+import { addTriggerRoutes } from "./trigger-routes.js";
 import {
   createVariable,
   deleteVariable,
@@ -90,6 +93,8 @@ const v4 = (summary: string, responses: RouteSpec["responses"], params?: RouteSp
 export function addV4Routes(router: Router<RouteHandler>): void {
   const p = "/api/v4/projects/:id";
   const j = `${p}/jobs/:job_id`;
+  addTriggerRoutes(router);
+  addCommitStatusRoutes(router);
   router
     .add(
       "GET",
@@ -124,6 +129,15 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       v4("List all runners (admins)", { 200: json("The runners", Type.Array(RunnerEntitySchema)) }),
     )
     .add("GET", "/api/v4/runners/:id/jobs", listRunnerJobs, v4("List a runner's jobs", { 200: jobs }))
+    .add("DELETE", "/api/v4/runners/:id", deleteRunnerRoute, v4("Delete a runner", { 204: empty("Deleted") }))
+    .add(
+      "GET",
+      `${p}/runners`,
+      listProjectRunners,
+      v4("List project's runners", {
+        200: json("The project's and the shared runners (paginated)", Type.Array(RunnerEntitySchema)),
+      }),
+    )
     .add(
       "GET",
       `${p}/jobs/artifacts/*ref_name/raw/*artifact_path`,
@@ -271,7 +285,18 @@ export function addV4Routes(router: Router<RouteHandler>): void {
     .add("POST", `${j}/cancel`, cancelJob, v4("Cancel a job", job(201, "The job")))
     .add("POST", `${j}/retry`, retryJob, v4("Retry a job", job(201, "The new job")))
     .add("POST", `${j}/erase`, eraseJob, v4("Erase a job", job(201, "The erased job")))
-    .add("POST", `${j}/play`, playJob, v4("Run a manual job", job(200, "The job, started")))
+    .add(
+      "POST",
+      `${j}/play`,
+      playJob,
+      v4("Run a manual job", {
+        // lib/api/ci/jobs.rb presents a build as `Entities::Ci::Job`, a trigger job as `Entities::Ci::Bridge`.
+        200: json(
+          "The job, started (a trigger job as a Bridge)",
+          Type.Union([JobEntitySchema, BridgeEntitySchema]),
+        ),
+      }),
+    )
     .add("POST", `${j}/artifacts/keep`, keepJobArtifacts, v4("Keep artifacts", job(200, "The job")))
     .add(
       "GET",
