@@ -84,7 +84,7 @@ describe("runner writes and the read cache", () => {
     expect(await runnerOf(JOB)).toMatchObject({ online: true, status: "online" });
   });
 
-  it("re-renders the job and build entities when the runner's name changes or it is deleted", async () => {
+  it("re-renders the job and build entities when the runner's name changes, it is deleted, or a new runner takes its id", async () => {
     const { cachedJob, cachedBuild, runnerOf, hello, server } = await start();
     await hello();
     await runnerOf(JOB);
@@ -103,5 +103,14 @@ describe("runner writes and the read cache", () => {
     expect(cachedJob()).toBeUndefined();
     expect(await runnerOf(JOB)).toBeNull();
     expect(await runnerOf(BUILD)).toBeNull();
+
+    // The next registration takes the deleted runner's id, which the build still names.
+    const id = server.store.runners.nextId();
+    expect(id).toBe(1);
+    server.store.transaction(() =>
+      server.store.runners.insert({ ...runner, id, token: "new-runner", name: "newcomer", contactedAt: null }),
+    );
+    expect(cachedJob()).toBeUndefined();
+    expect(await runnerOf(JOB)).toMatchObject({ id: 1, name: "newcomer", status: "never_contacted" });
   });
 });
