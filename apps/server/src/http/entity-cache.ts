@@ -87,12 +87,7 @@ export class EntityCache {
    * Keeps `json` (the entity rendered from `build` read at `gens`) for `build`. A timed entity must
    * have been rendered with `duration` and `queued_duration` null.
    */
-  put(
-    build: Build,
-    gens: EntityGens,
-    json: string,
-    validUntilMs: number,
-  ): CachedEntity {
+  put(build: Build, gens: EntityGens, json: string, validUntilMs: number): CachedEntity {
     let head: Buffer;
     let tail: Buffer | null = null;
     let timing: Timing | null = null;

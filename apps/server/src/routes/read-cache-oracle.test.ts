@@ -169,17 +169,30 @@ describe("the read cache against a server without it", () => {
         if (b) s.app.transitions.fire(b, event);
       });
     /** A runner's hello as the runner hub saves it: contact time, name and tags from the message. */
-    const heartbeat = (s: RunningServer, runnerId: number, at: string, name: string | null, tags: string[] | null) =>
+    const heartbeat = (
+      s: RunningServer,
+      runnerId: number,
+      at: string,
+      name: string | null,
+      tags: string[] | null,
+    ) =>
       s.store.transaction(() => {
         const r = s.store.runners.get(runnerId);
-        if (r) s.store.runners.save({ ...r, contactedAt: at, name: name ?? r.name, tagList: tags ?? r.tagList });
+        if (r)
+          s.store.runners.save({ ...r, contactedAt: at, name: name ?? r.name, tagList: tags ?? r.tagList });
       });
     const register = (s: RunningServer) =>
       s.store.transaction(() => {
         const template = s.store.runners.get(1) ?? s.store.runners.list()[0];
         const id = s.store.runners.nextId();
         if (template)
-          s.store.runners.insert({ ...template, id, token: `oracle-runner-${id}`, description: `runner ${id}`, contactedAt: null });
+          s.store.runners.insert({
+            ...template,
+            id,
+            token: `oracle-runner-${id}`,
+            description: `runner ${id}`,
+            contactedAt: null,
+          });
       });
     let maxRunner = 1;
     for (let step = 0; step < 700; step++) {

@@ -108,7 +108,13 @@ describe("runner writes and the read cache", () => {
     const id = server.store.runners.nextId();
     expect(id).toBe(1);
     server.store.transaction(() =>
-      server.store.runners.insert({ ...runner, id, token: "new-runner", name: "newcomer", contactedAt: null }),
+      server.store.runners.insert({
+        ...runner,
+        id,
+        token: "new-runner",
+        name: "newcomer",
+        contactedAt: null,
+      }),
     );
     expect(cachedJob()).toBeUndefined();
     expect(await runnerOf(JOB)).toMatchObject({ id: 1, name: "newcomer", status: "never_contacted" });
