@@ -1,0 +1,103 @@
+// The builds repo's queries for pipeline processing: which `created` builds can be decided next and the
+// statuses their decision depends on. Each is a few index seeks (migration 18), so processing a pipeline
+// whose later stage holds thousands of created builds reads only the builds it decides.
+
+import type { Build, BuildStatus } from "@buildsim/core";
+import type { BuildsRepo } from "./builds-repo.js";
+import type { Db } from "./open-database.js";
+
+/** A `created` build that waits on the jobs it `needs` rather than on earlier stages. */
+export interface CreatedWithNeeds {
+  id: number;
+  stageIdx: number;
+  needs: string[];
+}
+
+/** A (status, allow_failure) pair: all a composite status depends on. */
+type StatusGroup = Pick<Build, "status" | "allowFailure">;
+type Pair = { status: BuildStatus; allow_failure: number };
+
+/** The processing queries of {@link BuildsRepo} on SQLite. */
+export function createProcessingQueries(
+  db: Db,
+): Pick<
+  BuildsRepo,
+  | "lowestCreatedStage"
+  | "createdAtStage"
+  | "createdWithNeeds"
+  | "latestStatusGroupsBefore"
+  | "latestStatusGroupsNamed"
+> {
+  // Each condition repeats its partial index's WHERE, or SQLite would not use the index.
+  const lowestByStage = db.prepare(
+    "SELECT MIN(stage_idx) AS s FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NULL",
+  );
+  const lowestWithNeeds = db.prepare(
+    "SELECT MIN(stage_idx) AS s FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL",
+  );
+  const atStage = db.prepare(
+    "SELECT id FROM builds WHERE pipeline_id = ? AND stage_idx = ? AND status = 'created' AND retried = 0 AND needs IS NULL ORDER BY id",
+  );
+  const withNeeds = db.prepare(
+    "SELECT id, stage_idx, needs FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL ORDER BY stage_idx, id",
+  );
+  // A skip scan over builds_by_pipeline_status_stage, one seek per pair; `created` is left to the
+  // partial indexes, since a later stage may hold thousands of created rows the scan would walk.
+  const nextStatus = db.prepare(
+    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status > ? AND status < ? AND stage_idx < ? ORDER BY status, allow_failure LIMIT 1",
+  );
+  const nextFlag = db.prepare(
+    "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? AND stage_idx < ? ORDER BY allow_failure LIMIT 1",
+  );
+  const named = db.prepare(
+    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND name = ? AND retried = 0",
+  );
+
+  /** The pairs of latest builds below `stageIdx` with a status strictly between `after` and `before`. */
+  const pairsBetween = (pipelineId: number, stageIdx: number, after: string, before: string) => {
+    const groups: StatusGroup[] = [];
+    for (let row = nextStatus.get(pipelineId, after, before, stageIdx) as Pair | undefined; row; ) {
+      groups.push({ status: row.status, allowFailure: row.allow_failure === 1 });
+      const flag = nextFlag.get(pipelineId, row.status, row.allow_failure, stageIdx) as Pair | undefined;
+      if (flag) groups.push({ status: row.status, allowFailure: flag.allow_failure === 1 });
+      row = nextStatus.get(pipelineId, row.status, before, stageIdx) as Pair | undefined;
+    }
+    return groups;
+  };
+
+  const lowestCreatedStage = (pipelineId: number): number | null => {
+    const a = (lowestByStage.get(pipelineId) as { s: number | null }).s;
+    const b = (lowestWithNeeds.get(pipelineId) as { s: number | null }).s;
+    if (a === null) return b;
+    return b === null ? a : Math.min(a, b);
+  };
+
+  return {
+    lowestCreatedStage,
+    createdAtStage(pipelineId: number, stageIdx: number): number[] {
+      return (atStage.all(pipelineId, stageIdx) as { id: number }[]).map((r) => r.id);
+    },
+    createdWithNeeds(pipelineId: number): CreatedWithNeeds[] {
+      return (withNeeds.all(pipelineId) as { id: number; stage_idx: number; needs: string }[]).map((r) => ({
+        id: r.id,
+        stageIdx: r.stage_idx,
+        needs: JSON.parse(r.needs) as string[],
+      }));
+    },
+    latestStatusGroupsBefore(pipelineId: number, stageIdx: number): StatusGroup[] {
+      // "created" sorts between "canceled" and "failed": scan below and above it, and ask for it apart.
+      const groups = pairsBetween(pipelineId, stageIdx, "", "created");
+      const lowest = lowestCreatedStage(pipelineId);
+      if (lowest !== null && lowest < stageIdx) groups.push({ status: "created", allowFailure: false });
+      groups.push(...pairsBetween(pipelineId, stageIdx, "created", "\uffff"));
+      return groups;
+    },
+    latestStatusGroupsNamed(pipelineId: number, names: readonly string[]): StatusGroup[] {
+      const groups: StatusGroup[] = [];
+      for (const name of new Set(names))
+        for (const r of named.all(pipelineId, name) as Pair[])
+          groups.push({ status: r.status, allowFailure: r.allow_failure === 1 });
+      return groups;
+    },
+  };
+}
