@@ -51,7 +51,7 @@ export function createPipelineProcessor(store: Store, fire: Fire) {
     let moved = 0;
     for (const c of candidates) {
       const build = store.builds.get(c.id);
-      if (!build || build.status !== "created") continue;
+      if (build?.status !== "created") continue;
       const decision = decideCreatedBuild(build, c.prior, at);
       if (decision && fire(build, decision.event) !== build) moved++;
     }
