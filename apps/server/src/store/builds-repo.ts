@@ -5,7 +5,7 @@ import type { Build, BuildStatus } from "@buildsim/core";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
-import { type CreatedWithNeeds, createProcessingQueries } from "./processing-queries.js";
+import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
 import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
@@ -248,6 +248,14 @@ export interface BuildsRepo {
     pipelineId: number,
     stageIdx: number,
   ): Array<Pick<Build, "status" | "allowFailure">>;
+  /**
+   * The latest builds a job may take artifacts and dotenv variables from: those of the stages before
+   * `beforeStage`, or those named `names` (its `needs`), by id.
+   */
+  listUpstream(
+    pipelineId: number,
+    from: { beforeStage: number } | { names: readonly string[] },
+  ): UpstreamBuild[];
   /** The (status, allowFailure) pairs of the latest builds named `names` (a job's `needs`). */
   latestStatusGroupsNamed(
     pipelineId: number,

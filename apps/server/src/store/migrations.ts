@@ -405,4 +405,10 @@ CREATE INDEX builds_created_by_stage ON builds (pipeline_id, stage_idx, id) WHER
 CREATE INDEX builds_created_with_needs ON builds (pipeline_id, stage_idx, id) WHERE status = 'created' AND retried = 0 AND needs IS NOT NULL;
 CREATE INDEX builds_latest_by_name ON builds (pipeline_id, name) WHERE retried = 0;`,
   },
+  {
+    version: 19,
+    name: "latest builds by stage",
+    // A job's payload lists the builds of the stages before it: read those, not the later stages.
+    sql: "CREATE INDEX builds_latest_by_stage ON builds (pipeline_id, stage_idx, id) WHERE retried = 0;",
+  },
 ];

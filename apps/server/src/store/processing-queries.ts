@@ -1,6 +1,7 @@
 // The builds repo's queries for pipeline processing: which `created` builds can be decided next and the
-// statuses their decision depends on. Each is a few index seeks (migration 18), so processing a pipeline
-// whose later stage holds thousands of created builds reads only the builds it decides.
+// statuses their decision depends on, and what a job takes from the builds before it (its payload's
+// dependencies). Each walks an index (migrations 18, 19), so a pipeline whose later stage holds thousands
+// of builds costs its earlier builds only what a decision or a payload reads of them.
 
 import type { Build, BuildStatus } from "@buildsim/core";
 import type { BuildsRepo } from "./builds-repo.js";
@@ -12,6 +13,12 @@ export interface CreatedWithNeeds {
   stageIdx: number;
   needs: string[];
 }
+
+/** What a job's payload takes from a build before it: the artifacts to download and its dotenv report. */
+export type UpstreamBuild = Pick<
+  Build,
+  "id" | "name" | "token" | "stageIdx" | "retried" | "artifactsFile" | "dotenvVariables"
+>;
 
 /** A (status, allow_failure) pair: all a composite status depends on. */
 type StatusGroup = Pick<Build, "status" | "allowFailure">;
@@ -27,6 +34,7 @@ export function createProcessingQueries(
   | "createdWithNeeds"
   | "latestStatusGroupsBefore"
   | "latestStatusGroupsNamed"
+  | "listUpstream"
 > {
   // Each condition repeats its partial index's WHERE, or SQLite would not use the index.
   const lowestByStage = db.prepare(
@@ -49,6 +57,12 @@ export function createProcessingQueries(
   const nextFlag = db.prepare(
     "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? AND stage_idx < ? ORDER BY allow_failure LIMIT 1",
   );
+  const UPSTREAM =
+    "SELECT b.id, b.name, b.token, b.stage_idx, b.dotenv_variables, a.filename AS a_filename, a.size AS a_size FROM builds b LEFT JOIN artifacts a ON a.build_id = b.id";
+  const upstreamBefore = db.prepare(
+    `${UPSTREAM} WHERE b.pipeline_id = ? AND b.retried = 0 AND b.stage_idx < ? ORDER BY b.id`,
+  );
+  const upstreamNamed = db.prepare(`${UPSTREAM} WHERE b.pipeline_id = ? AND b.name = ? AND b.retried = 0`);
   const named = db.prepare(
     "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND name = ? AND retried = 0",
   );
@@ -71,6 +85,25 @@ export function createProcessingQueries(
     if (a === null) return b;
     return b === null ? a : Math.min(a, b);
   };
+
+  type UpstreamRow = {
+    id: number;
+    name: string;
+    token: string;
+    stage_idx: number;
+    dotenv_variables: string;
+    a_filename: string | null;
+    a_size: number | null;
+  };
+  const toUpstream = (r: UpstreamRow): UpstreamBuild => ({
+    id: r.id,
+    name: r.name,
+    token: r.token,
+    stageIdx: r.stage_idx,
+    retried: false,
+    artifactsFile: r.a_filename === null ? null : { filename: r.a_filename, size: r.a_size ?? 0 },
+    dotenvVariables: r.dotenv_variables === "[]" ? [] : JSON.parse(r.dotenv_variables),
+  });
 
   return {
     lowestCreatedStage,
@@ -98,6 +131,17 @@ export function createProcessingQueries(
         for (const r of named.all(pipelineId, name) as Pair[])
           groups.push({ status: r.status, allowFailure: r.allow_failure === 1 });
       return groups;
+    },
+    listUpstream(
+      pipelineId: number,
+      from: { beforeStage: number } | { names: readonly string[] },
+    ): UpstreamBuild[] {
+      if ("beforeStage" in from)
+        return (upstreamBefore.all(pipelineId, from.beforeStage) as UpstreamRow[]).map(toUpstream);
+      const rows: UpstreamRow[] = [];
+      for (const name of new Set(from.names))
+        rows.push(...(upstreamNamed.all(pipelineId, name) as UpstreamRow[]));
+      return rows.sort((a, b) => a.id - b.id).map(toUpstream);
     },
   };
 }
