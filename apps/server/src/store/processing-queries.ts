@@ -36,26 +36,28 @@ export function createProcessingQueries(
   | "latestStatusGroupsNamed"
   | "listUpstream"
 > {
-  // Each condition repeats its partial index's WHERE, or SQLite would not use the index.
+  // Each names its index: without statistics SQLite may pick one that walks the pipeline's other builds.
+  // A partial index's WHERE is repeated, or SQLite could not use it; ORDER BY with LIMIT 1 stops at the
+  // first entry, where MIN() would walk every created row of the pipeline.
   const lowestByStage = db.prepare(
-    "SELECT MIN(stage_idx) AS s FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NULL",
+    "SELECT stage_idx AS s FROM builds INDEXED BY builds_created_by_stage WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NULL ORDER BY stage_idx LIMIT 1",
   );
   const lowestWithNeeds = db.prepare(
-    "SELECT MIN(stage_idx) AS s FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL",
+    "SELECT stage_idx AS s FROM builds INDEXED BY builds_created_with_needs WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL ORDER BY stage_idx LIMIT 1",
   );
   const atStage = db.prepare(
-    "SELECT id FROM builds WHERE pipeline_id = ? AND stage_idx = ? AND status = 'created' AND retried = 0 AND needs IS NULL ORDER BY id",
+    "SELECT id FROM builds INDEXED BY builds_created_by_stage WHERE pipeline_id = ? AND stage_idx = ? AND status = 'created' AND retried = 0 AND needs IS NULL ORDER BY id",
   );
   const withNeeds = db.prepare(
-    "SELECT id, stage_idx, needs FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL ORDER BY stage_idx, id",
+    "SELECT id, stage_idx, needs FROM builds INDEXED BY builds_created_with_needs WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL ORDER BY stage_idx, id",
   );
   // A skip scan over builds_by_pipeline_status_stage, one seek per pair; `created` is left to the
   // partial indexes, since a later stage may hold thousands of created rows the scan would walk.
   const nextStatus = db.prepare(
-    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status > ? AND status < ? AND stage_idx < ? ORDER BY status, allow_failure LIMIT 1",
+    "SELECT status, allow_failure FROM builds INDEXED BY builds_by_pipeline_status_stage WHERE pipeline_id = ? AND retried = 0 AND status > ? AND status < ? AND stage_idx < ? ORDER BY status, allow_failure LIMIT 1",
   );
   const nextFlag = db.prepare(
-    "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? AND stage_idx < ? ORDER BY allow_failure LIMIT 1",
+    "SELECT allow_failure FROM builds INDEXED BY builds_by_pipeline_status_stage WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? AND stage_idx < ? ORDER BY allow_failure LIMIT 1",
   );
   const UPSTREAM =
     "SELECT b.id, b.name, b.token, b.stage_idx, b.dotenv_variables, a.filename AS a_filename, a.size AS a_size FROM builds b LEFT JOIN artifacts a ON a.build_id = b.id";
@@ -64,7 +66,7 @@ export function createProcessingQueries(
   );
   const upstreamNamed = db.prepare(`${UPSTREAM} WHERE b.pipeline_id = ? AND b.name = ? AND b.retried = 0`);
   const named = db.prepare(
-    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND name = ? AND retried = 0",
+    "SELECT status, allow_failure FROM builds INDEXED BY builds_latest_by_name WHERE pipeline_id = ? AND name = ? AND retried = 0",
   );
 
   /** The pairs of latest builds below `stageIdx` with a status strictly between `after` and `before`. */
@@ -80,10 +82,10 @@ export function createProcessingQueries(
   };
 
   const lowestCreatedStage = (pipelineId: number): number | null => {
-    const a = (lowestByStage.get(pipelineId) as { s: number | null }).s;
-    const b = (lowestWithNeeds.get(pipelineId) as { s: number | null }).s;
-    if (a === null) return b;
-    return b === null ? a : Math.min(a, b);
+    const a = (lowestByStage.get(pipelineId) as { s: number } | undefined)?.s;
+    const b = (lowestWithNeeds.get(pipelineId) as { s: number } | undefined)?.s;
+    if (a === undefined) return b ?? null;
+    return b === undefined ? a : Math.min(a, b);
   };
 
   type UpstreamRow = {
