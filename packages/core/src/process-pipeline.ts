@@ -33,16 +33,33 @@ const COMPLETE: readonly PipelineStatus[] = ["success", "failed", "canceled", "s
  * succeeded: a skipped need skips it, where a skipped earlier stage does not
  * (`current_valid_statuses_for_build`, app/services/ci/process_build_service.rb).
  */
-function runsAfter(build: Build): readonly PipelineStatus[] {
+function runsAfter(build: Pick<Build, "when" | "needs">): readonly PipelineStatus[] {
   const dag = build.needs !== null;
   if (dag && (build.when === "on_success" || build.when === "manual" || build.when === "delayed"))
     return ["success"];
   return RUNS_AFTER[build.when];
 }
 
-function decide(build: Build, prior: PipelineStatus, at: Timestamp): ProcessDecision | null {
+/**
+ * Whether what comes before a `created` build (the composite status of its earlier stages, or of its
+ * `needs`) is complete, so the build can be decided; while not, it waits.
+ */
+export function isPriorComplete(prior: PipelineStatus): boolean {
+  return COMPLETE.includes(prior);
+}
+
+/**
+ * The decision for one `created` build whose prior work (earlier stages, or its `needs`) has the
+ * composite status `prior`, or null while that work is not complete. {@link processPipeline} applies it
+ * to a whole pipeline; a store can apply it to just the builds that can be decided.
+ */
+export function decideCreatedBuild(
+  build: Pick<Build, "id" | "when" | "needs">,
+  prior: PipelineStatus,
+  at: Timestamp,
+): ProcessDecision | null {
   // Earlier work still running, pending, created or blocked on a manual job: wait.
-  if (!COMPLETE.includes(prior)) return null;
+  if (!isPriorComplete(prior)) return null;
   if (!runsAfter(build).includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
   if (build.when === "manual") return { buildId: build.id, event: { type: "actionize", at } };
   // Ci::ProcessBuildService: a `schedulable?` (delayed) build starts its countdown instead of queueing.
@@ -74,7 +91,7 @@ export function processPipeline(builds: readonly Build[], at: Timestamp): Proces
     for (const stageIdx of stages) {
       working.forEach((build, i) => {
         if (build.stageIdx !== stageIdx || build.status !== "created") return;
-        const decision = decide(build, priorFor(build), at);
+        const decision = decideCreatedBuild(build, priorFor(build), at);
         if (!decision) return;
         const next = applyBuildEvent(build, decision.event);
         // `created` accepts every decision; were one refused, the build would stay undecided, not loop.
