@@ -124,6 +124,7 @@ describe("buildsim lint", () => {
   it("takes CI_SERVER_FQDN from --gitlab-url, the instance the includes come from", async () => {
     write(
       ".gitlab-ci.yml",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: GitLab's ${VAR} form, not a JS template
       "include:\n  - component: ${CI_SERVER_FQDN}/acme/components/lint@1.0\nbuild:\n  script: make\n",
     );
     write(".buildsim/includes.yml", "gitlab.example.com/acme/components/lint@1.0: lint.yml\n");

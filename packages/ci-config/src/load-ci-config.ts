@@ -157,6 +157,15 @@ function readWorkflow(root: EntryScope): CiRule[] | null {
   return scope.hash.rules === undefined ? null : readRules(scope, "rules", true);
 }
 
+/**
+ * Removes the keys among `keys` whose value is null: GitLab builds every config entry through a
+ * factory that takes a null value as "not given" (`Entry::Unspecified`, lib/gitlab/config/entry/
+ * factory.rb), so `before_script:` with nothing after it, or `stages: ~`, is no error.
+ */
+function dropUnspecified(hash: Record<string, unknown>, keys: readonly string[]): void {
+  for (const key of keys) if (hash[key] === null) delete hash[key];
+}
+
 /** Loads, merges and validates a CI config. Never throws on bad input: problems are values. */
 export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
   const entryFile = options.entryFile ?? ".gitlab-ci.yml";
@@ -172,6 +181,9 @@ export function loadCiConfig(options: LoadCiConfigOptions): LoadCiConfigResult {
       warnings: byPosition(problems.warnings, entryFile),
       pending: loaded.pending,
     };
+  dropUnspecified(hash, ROOT_KEYS);
+  if (isHash(hash.default)) dropUnspecified(hash.default, Object.keys(hash.default));
+  if (isHash(hash.workflow)) dropUnspecified(hash.workflow, Object.keys(hash.workflow));
   const failedExtends = resolveExtends(hash, problems, top);
   const failedReferences = resolveReferences(hash, problems);
 

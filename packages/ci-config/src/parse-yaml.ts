@@ -13,6 +13,7 @@ import {
   type ScalarTag,
   type Tags,
 } from "yaml";
+import { relaxQuotedIndent } from "./relax-quoted-indent.js";
 import { rubyNumberText } from "./ruby-scalar.js";
 import { ProblemList, type SourcePos, setLocs } from "./source-pos.js";
 
@@ -58,13 +59,7 @@ const psychTags = (tags: Tags): Tags => [
 // Aliases may point at collections that contain aliases; a bound stops "billion laughs" documents.
 const MAX_ALIAS_DEPTH = 50;
 
-/**
- * Parses `source` (the contents of `file`), reporting YAML syntax errors with their positions. A first
- * document holding only a `spec:` header is skipped, as GitLab does for files with inputs.
- */
-export function parseYaml(file: string, source: string): ParsedYaml {
-  const problems = new ProblemList();
-  const lineCounter = new LineCounter();
+function parseDocuments(source: string, lineCounter: LineCounter) {
   const docs = parseAllDocuments(source, {
     lineCounter,
     // GitLab loads YAML with Ruby's Psych, a YAML 1.1 parser: `010` is octal, `1:30` is 90, `on` is true.
@@ -74,7 +69,31 @@ export function parseYaml(file: string, source: string): ParsedYaml {
     prettyErrors: false,
     customTags: psychTags,
   });
-  const list = Array.isArray(docs) ? docs : [];
+  return Array.isArray(docs) ? docs : [];
+}
+
+/**
+ * Parses `source` (the contents of `file`), reporting YAML syntax errors with their positions. A first
+ * document holding only a `spec:` header is skipped, as GitLab does for files with inputs.
+ */
+export function parseYaml(file: string, source: string): ParsedYaml {
+  const problems = new ProblemList();
+  let lineCounter = new LineCounter();
+  let docs = parseDocuments(source, lineCounter);
+  if (docs.some((doc) => doc.errors.length > 0)) {
+    // Psych (libyaml) accepts a quoted scalar whose continuation lines are not indented enough; retry
+    // with those lines indented, keeping the retry only when it parses cleanly.
+    const relaxed = relaxQuotedIndent(source);
+    if (relaxed !== null) {
+      const counter = new LineCounter();
+      const retry = parseDocuments(relaxed, counter);
+      if (retry.every((doc) => doc.errors.length === 0)) {
+        docs = retry;
+        lineCounter = counter;
+      }
+    }
+  }
+  const list = docs;
   for (const error of list.flatMap((doc) => doc.errors)) {
     const at = lineCounter.linePos(error.pos[0]);
     const firstLine = error.message.split("\n")[0] ?? error.message;

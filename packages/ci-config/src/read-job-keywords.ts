@@ -163,6 +163,23 @@ export function checkPages(scope: EntryScope): void {
     scope.problems.add(at(inner, "expire_in"), `${location} expire in should be a duration`);
 }
 
+/**
+ * `publish:` (GitLab 16.1, deprecated for `pages:publish`): the folder a Pages job publishes. Job
+ * validates it `absence: { message: "can only be used within a \`pages\` job" }` unless the job is a
+ * pages job: named `pages`, or with `pages:` set (lib/gitlab/ci/config/entry/job.rb).
+ */
+export function checkPublish(scope: EntryScope): void {
+  const pages = scope.hash.pages;
+  const pagesJob = pages === undefined || pages === null ? scope.location === "jobs:pages" : pages !== false;
+  if (!pagesJob)
+    scope.problems.add(
+      at(scope, "publish"),
+      `${scope.location} publish can only be used within a \`pages\` job`,
+    );
+  else if (typeof scope.hash.publish !== "string")
+    scope.problems.add(at(scope, "publish"), `${scope.location}:publish config should be a string`);
+}
+
 /** `secrets:` — a hash of secrets, each using exactly one provider. */
 export function checkSecrets(scope: EntryScope): void {
   const value = scope.hash.secrets;

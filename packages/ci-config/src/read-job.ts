@@ -10,6 +10,7 @@ import { readAllowFailure, readRetry } from "./read-failure-handling.js";
 import {
   checkIdTokens,
   checkPages,
+  checkPublish,
   checkRelease,
   checkSecrets,
   readEnvironment,
@@ -67,6 +68,7 @@ const JOB_KEYS = [
   "hooks",
   "identity",
   "pages",
+  "publish",
   "manual_confirmation",
 ];
 const JOB_WHEN = ["on_success", "on_failure", "always", "manual", "delayed"] as const;
@@ -258,6 +260,7 @@ export function readJob(scope: EntryScope, jobDefaults: JobDefaults): JobDraft {
   // Accepted and validated; a local run cannot act on them (the loader says so once per run).
   if (has("release")) checkRelease(scope);
   if (has("pages")) checkPages(scope);
+  if (has("publish")) checkPublish(scope);
   if (has("secrets")) checkSecrets(scope);
   if (has("id_tokens")) checkIdTokens(scope);
   const crossNeeds: CiCrossNeed[] = [];

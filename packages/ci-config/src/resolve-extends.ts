@@ -31,7 +31,8 @@ export function resolveExtends(
       return false;
     };
     const raw = value.extends;
-    const names = typeof raw === "string" ? [raw] : raw;
+    // `extends:` with no value extends nothing: GitLab reads it as `Array(nil)` (Extendable::Entry).
+    const names = typeof raw === "string" ? [raw] : raw === null ? [] : raw;
     if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
       return fail(`jobs:${key} extends should be an array of strings or a string`);
     }

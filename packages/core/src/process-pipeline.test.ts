@@ -107,6 +107,30 @@ describe("processing created builds as earlier stages finish", () => {
     ).toMatchObject({ "after-a": "pending", "after-b": "created", "right-away": "pending" });
   });
 
+  // Ci::ProcessBuildService#current_valid_statuses_for_build: a DAG build (one with `needs`) that is
+  // on_success, manual or delayed runs only after `success`; a stage build also runs after `skipped`.
+  // https://gitlab.com/gitlab-org/gitlab/-/blob/master/app/services/ci/process_build_service.rb
+  it("skips a build whose needs were skipped, where a build after a skipped stage still runs", () => {
+    expect(
+      run([
+        job("fail", 0, { status: "failed" }),
+        job("mid", 1, { status: "skipped" }),
+        job("after-mid", 2, { needs: ["mid"] }),
+        job("manual-after-mid", 2, { needs: ["mid"], when: "manual" }),
+        job("always-after-mid", 2, { needs: ["mid"], when: "always" }),
+        job("quiet", 3, { status: "skipped" }),
+        job("after-quiet-stage", 4),
+      ]),
+    ).toMatchObject({
+      "after-mid": "skipped",
+      "manual-after-mid": "skipped",
+      "always-after-mid": "pending",
+    });
+    expect(run([job("quiet", 0, { status: "skipped" }), job("after-quiet-stage", 1)])).toMatchObject({
+      "after-quiet-stage": "pending",
+    });
+  });
+
   it("ignores retried builds: the latest of each name decides", () => {
     expect(
       run([

@@ -29,6 +29,18 @@ const RUNS_AFTER: Record<BuildWhen, readonly PipelineStatus[]> = {
 const COMPLETE: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped"];
 
 /**
+ * A build with `needs` (DAG scheduling) starts on_success, manual or delayed only when its needs
+ * succeeded: a skipped need skips it, where a skipped earlier stage does not
+ * (`current_valid_statuses_for_build`, app/services/ci/process_build_service.rb).
+ */
+function runsAfter(build: Pick<Build, "when" | "needs">): readonly PipelineStatus[] {
+  const dag = build.needs !== null;
+  if (dag && (build.when === "on_success" || build.when === "manual" || build.when === "delayed"))
+    return ["success"];
+  return RUNS_AFTER[build.when];
+}
+
+/**
  * Whether what comes before a `created` build (the composite status of its earlier stages, or of its
  * `needs`) is complete, so the build can be decided; while not, it waits.
  */
@@ -42,13 +54,13 @@ export function isPriorComplete(prior: PipelineStatus): boolean {
  * to a whole pipeline; a store can apply it to just the builds that can be decided.
  */
 export function decideCreatedBuild(
-  build: Pick<Build, "id" | "when">,
+  build: Pick<Build, "id" | "when" | "needs">,
   prior: PipelineStatus,
   at: Timestamp,
 ): ProcessDecision | null {
   // Earlier work still running, pending, created or blocked on a manual job: wait.
   if (!isPriorComplete(prior)) return null;
-  if (!RUNS_AFTER[build.when].includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
+  if (!runsAfter(build).includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
   if (build.when === "manual") return { buildId: build.id, event: { type: "actionize", at } };
   // Ci::ProcessBuildService: a `schedulable?` (delayed) build starts its countdown instead of queueing.
   if (build.when === "delayed") return { buildId: build.id, event: { type: "schedule", at } };

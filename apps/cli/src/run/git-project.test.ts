@@ -68,4 +68,20 @@ describe("reading a git work tree as a project", () => {
       commit: { sha: "0".repeat(40), authoredDate: "2026-01-01T00:00:00.000Z" },
     });
   });
+
+  // A fresh `git init` has an unborn HEAD: `git log HEAD` fails, so the work tree runs as a snapshot
+  // on the branch the first commit will create, instead of failing with git's own error.
+  it("runs a repository without any commit as a snapshot of its work tree on the unborn branch", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "buildsim-unborn-"));
+    dirs.push(dir);
+    execFileSync("git", ["init", "-q", "-b", "trunk"], { cwd: dir });
+    const p = await readGitProject(dir);
+    expect(p).toMatchObject({
+      isGit: false,
+      snapshotReason: "has no commit yet",
+      ref: "trunk",
+      defaultBranch: "trunk",
+      commit: { sha: "0".repeat(40) },
+    });
+  });
 });

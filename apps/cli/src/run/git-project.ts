@@ -22,8 +22,10 @@ export interface GitProject {
   tag: boolean;
   /** The commit the pipeline runs for (its `projectId` is filled in once the project exists). */
   commit: Commit;
-  /** False outside a git repository: the directory runs as an uncommitted snapshot. */
+  /** False outside a git repository or before its first commit: the directory runs as a snapshot. */
   isGit: boolean;
+  /** Why the directory runs as a snapshot (`is not in a git repository`, `has no commit yet`). */
+  snapshotReason?: string;
   /** The project's default branch (`CI_DEFAULT_BRANCH`): never the ref being run, see {@link readDefaultBranch}. */
   defaultBranch: string;
 }
@@ -37,17 +39,13 @@ export async function readGitProject(
 ): Promise<GitProject> {
   const git = options.git ?? runGit;
   const name = (root: string) => path.basename(root).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
-  let root: string;
-  try {
-    root = (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
+  const snapshot = (root: string, ref: string, why: string): GitProject => {
     const at = (options.now?.() ?? new Date()).toISOString();
-    const abs = path.resolve(dir);
     return {
-      root: abs,
-      pathWithNamespace: `local/${name(abs)}`,
-      name: name(abs),
-      ref: options.ref ?? "main",
+      root,
+      pathWithNamespace: `local/${name(root)}`,
+      name: name(root),
+      ref: options.ref ?? ref,
       tag: false,
       commit: {
         projectId: 0,
@@ -62,9 +60,24 @@ export async function readGitProject(
         parentIds: [],
       },
       isGit: false,
-      defaultBranch: "main",
+      snapshotReason: why,
+      defaultBranch: ref,
     };
+  };
+  let root: string;
+  try {
+    root = (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return snapshot(path.resolve(dir), "main", "is not in a git repository");
   }
+  // A repository without a commit yet (`git init`, nothing committed) has no HEAD to read: its work
+  // tree runs as a snapshot on the branch its first commit will create.
+  const born = await git(root, ["rev-parse", "--verify", "--quiet", "HEAD"]).then(
+    () => true,
+    () => false,
+  );
+  if (!born && !options.ref)
+    return snapshot(root, await readDefaultBranch(git, root), "has no commit yet");
   const rev = options.ref ?? "HEAD";
   // The commit and the ref name are independent questions: ask git both at once.
   const [log, { ref, tag }, defaultBranch] = await Promise.all([

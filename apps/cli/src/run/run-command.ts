@@ -112,7 +112,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   const { app } = server;
   if (!git.isGit)
     io.stderr.write(
-      `note: ${projectDir} is not in a git repository: running it as branch "${git.ref}" at commit ${git.commit.sha.slice(0, 8)}, with every rules:changes true\n`,
+      `note: ${projectDir} ${git.snapshotReason}: running it as branch "${git.ref}" at commit ${git.commit.sha.slice(0, 8)}, with every rules:changes true\n`,
     );
   let keepDataDir = true;
   try {
