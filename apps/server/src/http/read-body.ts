@@ -66,6 +66,23 @@ function toParamValue(v: unknown): ParamValue | undefined {
   return undefined;
 }
 
+/**
+ * The value of top-level key `key` of a JSON object body with its JSON types kept (numbers, booleans and
+ * null, which params turn into strings or drop), or undefined when the body is no JSON object or lacks
+ * the key. For checks Grape makes on a Hash's values as parsed; call after {@link bodyParams} accepted it.
+ */
+export function jsonBodyValue(body: Buffer, contentType: string | undefined, key: string): unknown {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" || body.byteLength === 0) return undefined;
+  try {
+    const value: unknown = JSON.parse(body.toString("utf8"));
+    if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+    return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Params carried by a body: a JSON object or a urlencoded form; other bodies carry none. */
 export function bodyParams(body: Buffer, contentType: string | undefined): Params {
   const out: Params = {};

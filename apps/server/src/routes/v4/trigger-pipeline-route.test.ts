@@ -110,6 +110,21 @@ describe("POST /projects/:id/trigger/pipeline", () => {
     expect(server.store.pipelines.nextId()).toBe(1);
   });
 
+  it("answers 400 for JSON variables whose values are numbers, booleans or null, and creates nothing", async () => {
+    // lib/api/ci/triggers.rb (17.0): Grape keeps a JSON Hash's values as parsed, then
+    // `params[:variables].all? { |key, value| key.is_a?(String) && value.is_a?(String) }` or
+    // `render_api_error!('variables needs to be a map of key-valued strings', 400)`.
+    for (const value of [1, 2.5, true, false, null]) {
+      const res = await json({ token: trigger.token, ref: "main", variables: { TARGET: "prod", N: value } });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ message: "variables needs to be a map of key-valued strings" });
+    }
+    expect(server.store.pipelines.nextId()).toBe(1);
+    // `variables: null` is no Hash at all: `nil.to_h` is empty, so the pipeline runs.
+    const none = await json({ token: trigger.token, ref: "main", variables: null });
+    expect(none.status).toBe(201);
+  });
+
   it("runs a multi-project pipeline (source pipeline) for a running job's CI job token", async () => {
     // https://docs.gitlab.com/17.0/ee/ci/triggers/#use-a-cicd-job-token; Ci::PipelineTriggerService
     // links it to the job's pipeline and answers 401 "Job is not running" for a finished job's token.

@@ -6,6 +6,7 @@
 import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import type { ParamValue } from "../../http/parse-query.js";
+import { jsonBodyValue } from "../../http/read-body.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
@@ -30,8 +31,14 @@ function validParams(ctx: RequestContext): { ref: string; token: string; variabl
   return { ref: ref as string, token: token as string, variables };
 }
 
-/** Every key and value a string, or GitLab's 400 (nested hashes and arrays are not). */
-function stringMap(variables: ParamValue | undefined): Record<string, string> {
+/**
+ * Every key and value a string, or GitLab's 400: nested hashes and arrays are not, nor are a JSON body's
+ * numbers, booleans and nulls (params hold them as strings or leave them out, so they are read as sent).
+ */
+function stringMap(ctx: RequestContext, variables: ParamValue | undefined): Record<string, string> {
+  const sent = jsonBodyValue(ctx.body, ctx.headers["content-type"], "variables");
+  if (sent && typeof sent === "object" && Object.values(sent).some((v) => typeof v !== "string"))
+    throw ApiError.rendered(400, "variables needs to be a map of key-valued strings");
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables ?? {})) {
     if (typeof value !== "string")
@@ -46,7 +53,7 @@ export function triggerPipelineRoute(ctx: RequestContext, app: App): Reply {
   const { ref, token, variables } = validParams(ctx);
   // A project's own pipeline webhook pointed back at the trigger API would loop forever.
   if (ctx.headers["x-gitlab-event"] === "Pipeline Hook") throw ApiError.of("FORBIDDEN");
-  const vars = stringMap(variables);
+  const vars = stringMap(ctx, variables);
   const project = lookupProject(ctx, app);
   if (!project) throw ApiError.of("NOT_FOUND");
   const result = triggerPipeline(app, { projectId: project.id, token, ref, variables: vars });
