@@ -67,17 +67,21 @@ function toParamValue(v: unknown): ParamValue | undefined {
 }
 
 /**
- * The value of top-level key `key` of a JSON object body with its JSON types kept (numbers, booleans and
- * null, which params turn into strings or drop), or undefined when the body is no JSON object or lacks
- * the key. For checks Grape makes on a Hash's values as parsed; call after {@link bodyParams} accepted it.
+ * A JSON object body with its JSON types kept (numbers, booleans and null, which params turn into strings
+ * or drop), or undefined when the body is no JSON object. For what Grape keeps as parsed: a Hash param's
+ * values, a trigger's payload. Call after {@link bodyParams} accepted the body.
  */
-export function jsonBodyValue(body: Buffer, contentType: string | undefined, key: string): unknown {
+export function jsonBodyObject(
+  body: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> | undefined {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" || body.byteLength === 0) return undefined;
   try {
     const value: unknown = JSON.parse(body.toString("utf8"));
-    if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
-    return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
