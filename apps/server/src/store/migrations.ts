@@ -391,4 +391,18 @@ CREATE INDEX pipelines_by_trigger ON pipelines (trigger_id, id) WHERE trigger_id
     // `external_options` (target_url, description). No runner claims one, and the jobs APIs leave them out.
     sql: `ALTER TABLE builds ADD COLUMN external_options TEXT;`,
   },
+  {
+    version: 18,
+    name: "pipeline iids and id floors",
+    // GitLab's ids come from sequences and its iids from `internal_ids`: neither is handed out twice, also
+    // once a pipeline is deleted. `iid` is stored now (it was counted), and `id_floors` keeps the highest
+    // build id, pipeline id and per-project iid a deleted pipeline took with it.
+    sql: `
+ALTER TABLE pipelines ADD COLUMN iid INTEGER;
+UPDATE pipelines SET iid = numbered.iid FROM
+  (SELECT id, ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY id) AS iid FROM pipelines) AS numbered
+  WHERE pipelines.id = numbered.id;
+CREATE INDEX pipelines_by_project_iid ON pipelines (project_id, iid);
+CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;`,
+  },
 ];
