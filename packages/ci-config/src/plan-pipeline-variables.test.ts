@@ -109,7 +109,7 @@ a: { script: x, rules: [{ if: $WHO == "project" && $ALSO == "pipeline" }] }
 
   it("keeps a pipeline variable's file and raw types on every job, and never expands a raw one in rules", () => {
     // GitLab's `Ci::PipelineTriggerService#payload_variable`: TRIGGER_PAYLOAD is `variable_type: :file`
-    // and (since gitlab-org/gitlab!146242, 16.11) `raw: true`, so `$X` in a webhook body stays literal.
+    // and (since gitlab-org/gitlab!146242, before 17.0) `raw: true`, so `$X` in a webhook body stays literal.
     const file = `
 variables: { X: secret }
 a:
