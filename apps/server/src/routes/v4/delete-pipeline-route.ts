@@ -2,15 +2,13 @@
 // — the project's Owners and admins (ProjectPolicy's `owner_access`), never with the builds feature off —
 // then `destroy_conditionally!` (412 past `If-Unmodified-Since`) and 204.
 
-import { ACCESS_LEVELS } from "@buildsim/core";
 import type { App } from "../../app.js";
-import { accessLevelOf } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deletePipeline } from "../../services/delete-pipeline.js";
 import { integerRouteParam } from "../access.js";
-import { callerOf, findProjectV4 } from "./v4-access.js";
+import { callerOf, findProjectV4, requireDestroyPipeline } from "./v4-access.js";
 
 /**
  * `check_unmodified_since!`: a parseable `If-Unmodified-Since` older than the resource's `updated_at`
@@ -34,12 +32,7 @@ export function deletePipelineRoute(ctx: RequestContext, app: App): Reply {
   const project = findProjectV4(ctx, app, caller);
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
-  const user = caller.jobProjectId === null ? caller.user : null;
-  const owner =
-    user !== null &&
-    project.buildsEnabled &&
-    (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.owner);
-  if (!owner) throw ApiError.of("FORBIDDEN");
+  requireDestroyPipeline(caller, project);
   checkUnmodifiedSince(ctx, pipeline.updatedAt);
   deletePipeline(app, pipeline.id);
   return { status: 204, headers: [], body: Buffer.alloc(0) };
