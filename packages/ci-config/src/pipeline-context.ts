@@ -20,6 +20,11 @@ export interface PipelineContext {
   /** Variables given when the pipeline is created (trigger, `--var`, API: highest precedence). */
   variables?: Readonly<Record<string, string>>;
   /**
+   * How some of `variables` are typed: GitLab's `TRIGGER_PAYLOAD` is a file variable that is never
+   * expanded (`raw`). The rest are plain, expanded variables.
+   */
+  variableOptions?: Readonly<Record<string, { file?: boolean; raw?: boolean }>>;
+  /**
    * The project's CI/CD variables that apply to this pipeline (protected ones only on a protected ref),
    * between the pipeline's variables and the file's in precedence.
    */

@@ -107,6 +107,26 @@ a: { script: x, rules: [{ if: $WHO == "project" && $ALSO == "pipeline" }] }
     expect(names(jobs)).toEqual(["a"]);
   });
 
+  it("keeps a pipeline variable's file and raw types on every job, and never expands a raw one in rules", () => {
+    // GitLab's `Ci::PipelineTriggerService#payload_variable`: TRIGGER_PAYLOAD is `variable_type: :file`
+    // and (since gitlab-org/gitlab!146242, before 17.0) `raw: true`, so `$X` in a webhook body stays literal.
+    const file = `
+variables: { X: secret }
+a:
+  script: x
+  rules:
+    - if: $TRIGGER_PAYLOAD == "k=$X"
+`;
+    const [a] = jobsOf(file, {
+      variables: { TRIGGER_PAYLOAD: "k=$X", PLAIN: "$X" },
+      variableOptions: { TRIGGER_PAYLOAD: { file: true, raw: true } },
+    });
+    expect(a!.variables.filter((v) => !v.public)).toEqual([
+      { key: "TRIGGER_PAYLOAD", value: "k=$X", public: false, raw: true, file: true },
+      { key: "PLAIN", value: "$X", public: false },
+    ]);
+  });
+
   it("expands variables in rules:exists paths, nested ones too", () => {
     // GitLab issue 411344: nested variables in rules:exists are expanded.
     const seen: string[][] = [];

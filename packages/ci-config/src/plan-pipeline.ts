@@ -162,6 +162,11 @@ function decide(
 export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePlan {
   const predefined = pipelineVariables(ctx);
   const user = ctx.variables ?? {};
+  const userOptions = ctx.variableOptions ?? {};
+  // The pipeline's variables with their types (a raw one is never expanded, in rules neither).
+  const userLayer: ExpandableVariable[] = fromRecord(user).map((v) =>
+    Object.hasOwn(userOptions, v.key) ? { ...v, ...userOptions[v.key] } : v,
+  );
   const project = ctx.projectVariables ?? [];
   let workflowVariables: CiVariableDef[] = [];
   if (config.workflowRules) {
@@ -170,7 +175,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       ...fromRecord(predefined),
       ...yamlLayer(config.variables),
       ...project,
-      ...fromRecord(user),
+      ...userLayer,
     ]);
     const rule = config.workflowRules.find((r) => ruleMatches(r, vars, ctx));
     if (!rule || rule.when === "never")
@@ -203,7 +208,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       ...fromRecord(jobPredefined),
       ...yaml,
       ...project,
-      ...fromRecord(user),
+      ...userLayer,
     ]);
     const decision = decide(job, evalVars, ctx, config.workflowRules !== null);
     if (!decision) continue;
@@ -217,7 +222,14 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
     const variables: BuildVariable[] = [...byKey.values()]
       .filter((v) => !Object.hasOwn(user, v.key))
       .map((v) => ({ key: v.key, value: v.value, public: true, ...(v.raw ? { raw: true } : {}) }));
-    for (const [key, value] of Object.entries(user)) variables.push({ key, value, public: false });
+    for (const v of userLayer)
+      variables.push({
+        key: v.key,
+        value: v.value,
+        public: false,
+        ...(v.raw ? { raw: true } : {}),
+        ...(v.file ? { file: true } : {}),
+      });
     // What GitLab expands `environment`, `resource_group` and `needs:project` with: every job variable,
     // nested references resolved.
     const yamlVars = expandedRecord([
@@ -226,7 +238,7 @@ export function planPipeline(config: CiConfig, ctx: PipelineContext): PipelinePl
       ...yaml,
       ...yamlLayer(decision.ruleVariables),
       ...project,
-      ...fromRecord(user),
+      ...userLayer,
     ]);
     const jobVars = yamlVars;
     const needs = decision.needs?.map((n) => n.job) ?? null;

@@ -5,6 +5,7 @@ import type { CallOptions, ProjectRef } from "./api-options.js";
 import { sleep as defaultSleep } from "./backoff.js";
 import { type BuildsV3Api, createBuildsV3Api } from "./builds-v3-api.js";
 import { type BuildsimApi, createBuildsimApi } from "./buildsim-api.js";
+import { type CommitsV4Api, createCommitsV4Api } from "./commits-v4-api.js";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 import { createInstanceV4Api, type ProjectsV4Api } from "./instance-v4-api.js";
 import { createJobsV4Api, type JobsV4Api } from "./jobs-v4-api.js";
@@ -23,6 +24,8 @@ export interface ClientOptions extends HttpTransportOptions, WebSocketFactoryOpt
 
 /** `client.v4` */
 export interface V4Api {
+  /** Commit statuses: what external CI tools report on a commit. */
+  commits: CommitsV4Api;
   jobs: JobsV4Api;
   pipelines: PipelinesV4Api;
   projects: ProjectsV4Api;
@@ -85,6 +88,7 @@ export function createClient(options: ClientOptions): Client {
   return {
     v3: { builds: createBuildsV3Api(transport) },
     v4: {
+      commits: createCommitsV4Api(transport),
       jobs,
       pipelines: createPipelinesV4Api(transport),
       projects: instance.projects,

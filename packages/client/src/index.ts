@@ -19,6 +19,12 @@ export {
   parseErrorMessage,
   STATUS_TO_CODE,
 } from "./client-error.js";
+export type {
+  CommitsV4Api,
+  ListCommitStatusesOptions,
+  SetCommitStatusOptions,
+} from "./commits-v4-api.js";
+export { createCommitsV4Api } from "./commits-v4-api.js";
 export type { Client, ClientOptions, V4Api } from "./create-client.js";
 export { createClient } from "./create-client.js";
 export type {

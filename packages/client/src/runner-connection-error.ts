@@ -7,7 +7,8 @@
  * - `PROTOCOL_ERROR`: the server closed with 4000 (it could not read a message); the connection stops.
  * - `DISCONNECTED`: the socket closed while a claim waited for its answer (the claim may be retried).
  * - `CLOSED`: `close()` was called.
- * - `BUILD_NOT_HELD`: after a reconnect the server no longer holds this build for this runner.
+ * - `BUILD_NOT_HELD`: the server no longer holds this build for this runner (found after a reconnect, or
+ *   told by `cancel {reason: "deleted"}` when its pipeline was deleted).
  * - `TRACE_LOST`: the server acknowledged fewer bytes than it had acknowledged before, or more than were
  *   written; the bytes are gone, so the build's trace cannot be completed.
  * - `UNKNOWN_BUILD`: trace or finish for a build the connection does not track.

@@ -242,6 +242,23 @@ describe("runner connection", () => {
     expect(await connection.finish(6, { state: "failed", exitCode: null })).toBe("canceled");
   });
 
+  it("drops a build the server deleted: cancel listeners hear why, and nothing more of it is sent", async () => {
+    const { peer, connection } = await setUp();
+    peer.enqueue(makeJobPayload({ id: 9 }));
+    await connection.connect();
+    await connection.claim();
+    const canceled = new Promise<[number, string]>((resolve) =>
+      connection.onCancel((id, reason) => resolve([id, reason])),
+    );
+    peer.cancel(9, "deleted");
+    expect(await canceled).toEqual([9, "deleted"]);
+    expect(connection.buildIds).toEqual([]);
+    expect(() => connection.appendTrace(9, "late\n")).toThrow(RunnerConnectionError);
+    await expect(connection.finish(9, { state: "failed", exitCode: null })).rejects.toMatchObject({
+      code: "UNKNOWN_BUILD",
+    });
+  });
+
   it("cancels a build the server canceled while the runner was disconnected", async () => {
     const { peer, connection } = await setUp();
     peer.enqueue(makeJobPayload({ id: 12 }));

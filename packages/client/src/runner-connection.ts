@@ -327,6 +327,12 @@ export class RunnerConnection {
         this.acknowledged(message.buildId, message.length);
         return;
       case "cancel":
+        // A build deleted on the server is no longer held: nothing more of it is sent, its finish fails.
+        if (message.reason === "deleted")
+          this.drop(
+            message.buildId,
+            new RunnerConnectionError("BUILD_NOT_HELD", `build ${message.buildId} was deleted on the server`),
+          );
         this.listeners.cancel.emit([message.buildId, message.reason], this.reportError);
         return;
       case "finishAck": {
@@ -504,10 +510,14 @@ export class RunnerConnection {
   private readonly reportError = (error: Error): void => this.listeners.error.emit([error], () => {});
 }
 
+/** Close codes only trace watchers get: a runner socket never sees them. */
+type WatcherCloseName = "BUILD_DELETED";
+
 /** The close codes that stop the connection for good (core's table), by the error code they become. */
-function fatalCloseName(code: number): FatalCloseName | undefined {
+function fatalCloseName(code: number): Exclude<FatalCloseName, WatcherCloseName> | undefined {
   const meaning = closeCodeMeaning(code);
-  return meaning?.reaction === "stop" ? (meaning.name as FatalCloseName) : undefined;
+  if (meaning?.reaction !== "stop" || meaning.name === "BUILD_DELETED") return undefined;
+  return meaning.name as Exclude<FatalCloseName, WatcherCloseName>;
 }
 
 /** Creates a runner connection; call `connect()` to open it. */

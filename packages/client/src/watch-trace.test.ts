@@ -179,6 +179,8 @@ describe("watchTrace over the WebSocket", () => {
     [CLOSE_CODES.UNAUTHORIZED, "unauthorized"],
     [CLOSE_CODES.PROTOCOL_ERROR, "protocol"],
     [CLOSE_CODES.UNSUPPORTED_PROTOCOL, "protocol"],
+    // The build was deleted with its pipeline while watched: nothing will come back.
+    [CLOSE_CODES.BUILD_DELETED, "not_found"],
   ] as const)("throws a ClientError when the server closes with %i", async (code, expected) => {
     const { url, connections } = await serveWatcher((c) => c.socket.close(code, "No such build"));
     const error = await rejection(collect(createClient({ baseUrl: url }).watchTrace(1, 999)));
@@ -187,13 +189,13 @@ describe("watchTrace over the WebSocket", () => {
     expect(connections).toHaveLength(1);
   });
 
-  // 4403/4404 are not close codes buildsim sends (a refused watcher gets GitLab's HTTP 403/404 on the
-  // upgrade, tested below), so a close with one is a dropped connection like any other.
-  it("treats a close with a code buildsim never sends (4404) as a drop and resumes from its bytes", async () => {
+  // 4403 is not a close code buildsim sends (a refused watcher gets GitLab's HTTP 403 on the upgrade,
+  // tested below), so a close with it is a dropped connection like any other.
+  it("treats a close with a code buildsim never sends (4403) as a drop and resumes from its bytes", async () => {
     const { url, connections } = await serveWatcher((c) => {
       if (connections.length === 1) {
         sendChunk(c.socket, 0, TRACE.subarray(0, 100));
-        c.socket.close(4404, "gone");
+        c.socket.close(4403, "gone");
         return;
       }
       streamAll(c);

@@ -149,6 +149,37 @@ def delete_artifacts(args):
     }
 
 
+def delete_pipeline(args):
+    """Deletes a pipeline with ProjectPipeline.delete(): a developer's attempt first, then the caller's."""
+    pipelines = project().pipelines
+    as_dev = client(token=args["dev_token"]).projects.get(1, lazy=True).pipelines
+    denied = error_of(lambda: as_dev.get(args["pipeline_id"], lazy=True).delete())
+    result = pipelines.get(args["pipeline_id"], lazy=True).delete()
+    return {
+        "denied": denied,
+        "result": result,
+        "pipeline_error": error_of(lambda: pipelines.get(args["pipeline_id"])),
+        "job_error": error_of(lambda: project().jobs.get(args["job_id"])),
+        "pipelines": [p.id for p in pipelines.list(get_all=True)],
+    }
+
+
+def commit_statuses(args):
+    """An external CI reports on a commit with commit.statuses.create(), then lists the commit's statuses."""
+    commit = project().commits.get(args["sha"], lazy=True)
+    report = {"name": "external-ci", "target_url": "https://ci.example/runs/1", "description": "checks"}
+    running = commit.statuses.create({"state": "running", **report})
+    done = commit.statuses.create({"state": "success", **report})
+    listed = commit.statuses.list(get_all=True)
+    return {
+        "running": running.attributes,
+        "done": done.attributes,
+        "listed": [{"id": s.id, "name": s.name, "status": s.status, "target_url": s.target_url} for s in listed],
+        "bad_state": error_of(lambda: commit.statuses.create({"state": "bogus", "name": "external-ci"})),
+        "again": error_of(lambda: commit.statuses.create({"state": "running", **report})),
+    }
+
+
 def errors(args):
     jobs = project().jobs
     bad = client(token="not-a-token").projects.get(1, lazy=True).jobs
@@ -233,6 +264,8 @@ SCENARIOS = {
         keep,
         play,
         delete_artifacts,
+        delete_pipeline,
+        commit_statuses,
         errors,
         forbidden,
         instance,

@@ -197,6 +197,67 @@ describe("actions", () => {
   });
 });
 
+describe("pipelines", () => {
+  it("deletes a pipeline with pipeline.delete(): it and its jobs answer 404 after, a Developer gets 403", async () => {
+    // https://docs.gitlab.com/17.0/ee/api/pipelines.html#delete-a-pipeline: Owners (and admins) only.
+    const r = await py<{
+      denied: GlError;
+      result: null;
+      pipeline_error: GlError;
+      job_error: GlError;
+      pipelines: number[];
+    }>("delete_pipeline", { pipeline_id: 1, job_id: JOBS.withArtifacts, dev_token: TOKENS.dev });
+    expect(r.denied).toMatchObject({ class: "GitlabDeleteError", response_code: 403 });
+    expect(r.result).toBeNull();
+    expect(r.pipeline_error).toMatchObject({
+      class: "GitlabGetError",
+      response_code: 404,
+      error_message: "404 Not found",
+    });
+    expect(r.job_error).toMatchObject({ class: "GitlabGetError", response_code: 404 });
+    expect(r.pipelines).toEqual([3, 2]);
+  });
+});
+
+describe("commit statuses", () => {
+  it("reports an external CI's status with commit.statuses.create and lists it with commit.statuses.list", async () => {
+    // https://docs.gitlab.com/17.0/ee/api/commits.html#set-the-pipeline-status-of-a-commit: a status is a
+    // job of stage `external` in the commit's newest pipeline; `running` then `success` moves the same one.
+    const sha = "3".repeat(40);
+    const r = await py<{
+      running: Json;
+      done: Json;
+      listed: Array<{ id: number; name: string; status: string; target_url: string | null }>;
+      bad_state: GlError;
+      again: GlError;
+    }>("commit_statuses", { sha });
+    expect(r.running).toMatchObject({
+      name: "external-ci",
+      status: "running",
+      sha,
+      ref: "master",
+      target_url: "https://ci.example/runs/1",
+      description: "checks",
+      allow_failure: false,
+    });
+    expect(r.done).toMatchObject({ id: r.running.id, status: "success" });
+    expect(r.listed).toContainEqual({
+      id: r.running.id,
+      name: "external-ci",
+      status: "success",
+      target_url: "https://ci.example/runs/1",
+    });
+    // lib/api/commit_statuses.rb: Grape's `values:` check on `state`.
+    expect(r.bad_state).toMatchObject({
+      class: "GitlabCreateError",
+      response_code: 400,
+      error_message: "state does not have a valid value",
+    });
+    // Posting to a finished status starts a new one: running is legal again, as a fresh job.
+    expect(r.again).toBeNull();
+  });
+});
+
 describe("errors surface as python-gitlab's exception types", () => {
   it("maps 401, 404, not retryable, not erasable, unplayable and a bad scope", async () => {
     const r = await py<Record<string, GlError>>("errors", { running_job_id: JOBS.running });

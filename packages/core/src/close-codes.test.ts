@@ -7,7 +7,8 @@ describe("close codes", () => {
     expect(CLOSE_CODES.UNAUTHORIZED).toBe(4401);
     expect(new Set(CLOSE_CODE_TABLE.map((e) => e.code)).size).toBe(CLOSE_CODE_TABLE.length);
     expect(closeCodeMeaning(4408)?.reaction).toBe("reconnect-now");
-    expect(closeCodeMeaning(4404)).toBeUndefined();
+    expect(closeCodeMeaning(4404)?.clientError).toBe("not_found");
+    expect(closeCodeMeaning(4403)).toBeUndefined();
   });
 
   it("is the table docs/runner-protocol.md shows, code for code", () => {

@@ -11,7 +11,7 @@ export interface CloseCodeMeaning {
   meaning: string;
   reaction: CloseReaction;
   /** For `stop`: the client's error code (`ClientError.code`) a watcher throws. */
-  clientError?: "unauthorized" | "protocol";
+  clientError?: "unauthorized" | "protocol" | "not_found";
 }
 
 /** Every close code, in the order docs/runner-protocol.md lists them (4000–4999 are ours). */
@@ -36,6 +36,13 @@ export const CLOSE_CODE_TABLE = [
     meaning: "unknown runner token (or the runner was deleted)",
     reaction: "stop",
     clientError: "unauthorized",
+  },
+  {
+    code: 4404,
+    name: "BUILD_DELETED",
+    meaning: "the build was deleted with its pipeline; there is nothing more to watch",
+    reaction: "stop",
+    clientError: "not_found",
   },
   {
     code: 4408,

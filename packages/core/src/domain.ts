@@ -253,6 +253,8 @@ export interface BuildVariable {
   public: boolean;
   /** `expand: false`: neither GitLab nor the runner expands references inside the value. */
   raw?: boolean;
+  /** `variable_type: file`: the runner writes the value to a file and sets the variable to its path. */
+  file?: boolean;
 }
 
 export interface Build {

@@ -14,8 +14,11 @@ export const RUNNER_WS_PATH = "/-/buildsim/runner";
 export const TRACE_WS_PATH = "/-/buildsim/trace";
 export const EVENTS_WS_PATH = "/-/buildsim/events";
 
-/** Why the server tells a runner to stop a build: canceled through the API, or past its timeout. */
-export const CANCEL_REASONS = ["canceled", "timeout"] as const;
+/**
+ * Why the server tells a runner to stop a build: canceled through the API, past its timeout, or deleted
+ * with its pipeline (the server no longer holds it: no trace or finish for it is taken any more).
+ */
+export const CANCEL_REASONS = ["canceled", "timeout", "deleted"] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 const StepWhen = LiteralUnion(["on_success", "on_failure", "always"]);

@@ -95,6 +95,29 @@ describe("a pipeline watched live", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "pipeline.png") });
     await page.close();
   });
+
+  it("shows an external CI's commit status in stage external, linked to its page, as it changes", async () => {
+    // GitLab's pipeline graph shows commit statuses (POST /projects/:id/statuses/:sha) as jobs of stage
+    // `external` linking to their target_url:
+    // https://docs.gitlab.com/17.0/ee/api/commits.html#set-the-pipeline-status-of-a-commit
+    const page = await openAs(
+      fx.browser.context,
+      `${fx.url}/demo/app/-/pipelines/${pipelineId}`,
+      TOKENS.developer,
+    );
+    await page.getByTestId("pipeline-graph").waitFor();
+    const { sha } = await fx.admin.v4.pipelines.get(fx.projectId, pipelineId);
+    const report = { name: "external-ci", targetUrl: "https://ci.example/runs/7", pipelineId };
+    await fx.admin.v4.commits.setStatus(fx.projectId, sha, { state: "running", ...report });
+    // No reload: the events socket brings the status in, then its change.
+    const card = page.getByRole("region", { name: "Stage external" }).getByTestId("commit-status-card");
+    await card.locator('[data-status="running"]').waitFor();
+    const link = card.getByRole("link", { name: /external-ci/ });
+    expect(await link.getAttribute("href")).toBe("https://ci.example/runs/7");
+    await fx.admin.v4.commits.setStatus(fx.projectId, sha, { state: "success", ...report });
+    await card.locator('[data-status="success"]').waitFor();
+    await page.close();
+  });
 });
 
 describe("what a reporter is offered", () => {

@@ -1,6 +1,6 @@
 import { ACCESS_LEVELS, newUser, type Project, type User } from "@buildsim/core";
 import { describe, expect, it } from "vitest";
-import { canReadBuild, canReadProject, canUpdateBuild } from "./abilities.js";
+import { canDestroyPipeline, canReadBuild, canReadProject, canUpdateBuild } from "./abilities.js";
 
 const user = (id: number, isAdmin = false): User =>
   newUser({ id, username: `u${id}`, isAdmin, createdAt: "2026-01-01T00:00:00.000Z" });
@@ -24,6 +24,29 @@ const project = (over: Partial<Project>): Project => ({
 });
 
 describe("abilities", () => {
+  it("lets only Owners and admins delete pipelines, and nobody with the builds feature disabled", () => {
+    // ProjectPolicy (17.0): `destroy_pipeline` is in the `owner_access` block; `builds_disabled` prevents
+    // create/read/update/admin/destroy of pipelines.
+    const p = project({
+      members: [
+        ...project({}).members,
+        { userId: 5, accessLevel: ACCESS_LEVELS.master },
+        { userId: 6, accessLevel: ACCESS_LEVELS.owner },
+      ],
+    });
+    expect([2, 3, 4, 5, 6, 9].map((id) => canDestroyPipeline(user(id), p))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(canDestroyPipeline(user(1, true), p)).toBe(true);
+    expect(canDestroyPipeline(user(6), { ...p, buildsEnabled: false })).toBe(false);
+    expect(canDestroyPipeline(user(1, true), { ...p, buildsEnabled: false })).toBe(false);
+  });
+
   it("lets any signed-in user see an internal project, and read its builds only with public builds", () => {
     const outsider = user(9);
     expect(canReadProject(outsider, project({ visibility: "internal" }))).toBe(true);

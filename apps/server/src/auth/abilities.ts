@@ -32,6 +32,15 @@ export function canAdminProject(user: User, project: Project): boolean {
 }
 
 /**
+ * 17.0's `:destroy_pipeline` (ProjectPolicy's `owner_access`: Owners and admins), taken away with the
+ * builds feature (`builds_disabled` prevents every pipeline ability).
+ */
+export function canDestroyPipeline(user: User, project: Project): boolean {
+  if (!project.buildsEnabled) return false;
+  return user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.owner;
+}
+
+/**
  * `:read_build`: Reporter and above; Guests and (on public/internal projects) non-members only when
  * the project has public builds. Nobody has it with the builds feature disabled.
  */

@@ -4,6 +4,13 @@
 import { EventEmitter } from "node:events";
 import type { Build, Pipeline } from "@buildsim/core";
 
+/** A deleted pipeline (committed): its builds, and the runners that were running some of them. */
+export interface DeletedPipeline {
+  pipelineId: number;
+  projectId: number;
+  builds: Array<{ id: number; runnerId: number | null }>;
+}
+
 /** Every event the server emits, with its payload. */
 export interface ServerEventMap {
   /** A build was created or changed (status, artifacts, erase…), after the change was committed. */
@@ -18,6 +25,8 @@ export interface ServerEventMap {
   buildQueued: [build: Build];
   /** A runner was deleted (committed): its connected sessions must close. */
   runnerDeleted: [runnerId: number];
+  /** A pipeline was deleted with its builds (committed): runners stop them, watchers are closed. */
+  pipelineDeleted: [deleted: DeletedPipeline];
 }
 
 /** A typed `EventEmitter` over `ServerEventMap`. */

@@ -20,7 +20,6 @@ export const API_ERRORS = {
   /** `bad_request!` without an attribute (e.g. an artifact path that is not valid). */
   BAD_REQUEST: { status: 400, body: { message: "400 Bad request" } },
   PROJECT_NOT_FOUND: { status: 404, body: { message: "404 Project Not Found" } },
-  RUNNER_NOT_FOUND: { status: 404, body: { message: "404 Runner Not Found" } },
   NOT_FOUND: { status: 404, body: { message: "404 Not Found" } },
   /** `ActiveRecord::RecordNotFound` rescued by the API: lower-case "found". */
   RECORD_NOT_FOUND: { status: 404, body: { message: "404 Not found" } },

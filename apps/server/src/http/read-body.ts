@@ -66,6 +66,27 @@ function toParamValue(v: unknown): ParamValue | undefined {
   return undefined;
 }
 
+/**
+ * A JSON object body with its JSON types kept (numbers, booleans and null, which params turn into strings
+ * or drop), or undefined when the body is no JSON object. For what Grape keeps as parsed: a Hash param's
+ * values, a trigger's payload. Call after {@link bodyParams} accepted the body.
+ */
+export function jsonBodyObject(
+  body: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> | undefined {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" || body.byteLength === 0) return undefined;
+  try {
+    const value: unknown = JSON.parse(body.toString("utf8"));
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Params carried by a body: a JSON object or a urlencoded form; other bodies carry none. */
 export function bodyParams(body: Buffer, contentType: string | undefined): Params {
   const out: Params = {};

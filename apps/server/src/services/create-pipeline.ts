@@ -32,6 +32,8 @@ export interface CreatePipelineInput {
   userId: number | null;
   /** Variables given for this pipeline (highest precedence). */
   variables: Record<string, string>;
+  /** File and raw flags of some of `variables` (a trigger's `TRIGGER_PAYLOAD`); the rest are plain. */
+  variableOptions?: Readonly<Record<string, { file?: boolean; raw?: boolean }>>;
   /** Reads `.gitlab-ci.yml` and every `include:local` as of this commit. */
   readFile: CiFileReader;
   /** `rules:exists`. @default a file the reader can read */
@@ -95,6 +97,11 @@ export interface CreatePipelineDeps {
   files?: PipelineFilesRegistry;
 }
 
+const isFileVariable = (input: CreatePipelineInput, key: string): boolean =>
+  input.variableOptions !== undefined &&
+  Object.hasOwn(input.variableOptions, key) &&
+  input.variableOptions[key]?.file === true;
+
 const literalExists = (readFile: CiFileReader) => (globs: readonly string[]) =>
   globs.some((g) => !/[*?[{]/.test(g) && readFile(g) !== undefined);
 
@@ -114,6 +121,7 @@ export function createPipelineCreator({ store, transitions, now, generateToken, 
       projectPath: input.project.pathWithNamespace,
       pipelineId,
       variables: input.variables,
+      ...(input.variableOptions ? { variableOptions: input.variableOptions } : {}),
       // Rules see the project's CI/CD variables: protected ones only on a protected ref, and only those
       // of every environment (`*`), as no job's environment is known.
       refProtected,
@@ -186,7 +194,11 @@ export function createPipelineCreator({ store, transitions, now, generateToken, 
       store.pipelines.insert(pipeline);
       store.pipelineVariables.insertAll(
         pipeline.id,
-        Object.entries(input.variables).map(([key, value]) => ({ key, value, variableType: "env_var" })),
+        Object.entries(input.variables).map(([key, value]) => ({
+          key,
+          value,
+          variableType: isFileVariable(input, key) ? "file" : "env_var",
+        })),
       );
       for (const job of jobs) {
         const build = newBuild({

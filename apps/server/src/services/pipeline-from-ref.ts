@@ -16,6 +16,8 @@ export interface PipelineFromRefInput {
   /** `CI_PIPELINE_SOURCE`: api, trigger, pipeline… */
   source: string;
   variables: Record<string, string>;
+  /** File and raw flags of some of `variables` (`TRIGGER_PAYLOAD`). */
+  variableOptions?: Readonly<Record<string, { file?: boolean; raw?: boolean }>>;
   /** The job whose token created this multi-project pipeline, and that job's pipeline. */
   upstream?: { jobId: number; pipelineId: number };
 }
@@ -47,6 +49,7 @@ export function createPipelineFromRef(app: App, input: PipelineFromRefInput): Pi
     source: input.source,
     userId: user.id,
     variables: input.variables,
+    ...(input.variableOptions ? { variableOptions: input.variableOptions } : {}),
     ...files,
     includeSources: createLocalIncludeSources(app.store, app.ciTemplatesDir),
     ...(input.upstream

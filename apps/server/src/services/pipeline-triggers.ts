@@ -56,6 +56,23 @@ export interface TriggerPipelineInput {
   token: string;
   ref: string;
   variables: Record<string, string>;
+  /** The request's params but the token, as JSON: the pipeline's `TRIGGER_PAYLOAD`. */
+  payload: string;
+}
+
+/** `PipelineTriggerService::PAYLOAD_VARIABLE_KEY`. */
+export const TRIGGER_PAYLOAD_KEY = "TRIGGER_PAYLOAD";
+
+/**
+ * `param_variables + [payload_variable]`: the request's variables, then `TRIGGER_PAYLOAD`, a file variable
+ * never expanded (`raw`, gitlab-org/gitlab!146242) so a webhook body's `$X` cannot read project secrets.
+ */
+function pipelineVariablesOf(input: TriggerPipelineInput) {
+  const variables = { ...input.variables };
+  // The payload is last: a request variable of the same name does not replace it.
+  delete variables[TRIGGER_PAYLOAD_KEY];
+  variables[TRIGGER_PAYLOAD_KEY] = input.payload;
+  return { variables, variableOptions: { [TRIGGER_PAYLOAD_KEY]: { file: true, raw: true } } };
 }
 
 /**
@@ -83,7 +100,7 @@ export function triggerPipeline(app: App, input: TriggerPipelineInput): TriggerP
         user: owner,
         ref: input.ref,
         source: "trigger",
-        variables: input.variables,
+        ...pipelineVariablesOf(input),
       });
       if (!result.created) return { kind: "invalid" as const, errors: result.errors };
       app.store.pipelineTriggers.linkPipeline(result.pipeline.id, trigger.id);
@@ -100,7 +117,7 @@ export function triggerPipeline(app: App, input: TriggerPipelineInput): TriggerP
     user,
     ref: input.ref,
     source: "pipeline",
-    variables: input.variables,
+    ...pipelineVariablesOf(input),
     upstream: { jobId: job.id, pipelineId: job.pipelineId },
   });
   return result.created

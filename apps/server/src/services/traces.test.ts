@@ -111,8 +111,8 @@ describe("appendTrace", () => {
     ]);
   });
 
-  it("throws for a build that does not exist", () => {
-    expect(() => traces.appendTrace(999, 0, bytes("x"))).toThrow(/does not exist/);
+  it("stores nothing for a build that does not exist (deleted with its pipeline since)", () => {
+    expect(traces.appendTrace(999, 0, bytes("x"))).toEqual({ accepted: false, length: 0, appendedBytes: 0 });
   });
 });
 

@@ -78,11 +78,22 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
    * gap (`offset` past the stored length) stores nothing and returns the current length. Nothing is
    * announced before the commit, and only when the caller says (after its acknowledgements).
    */
+  /**
+   * One chunk; a build deleted (with its pipeline) since its chunk arrived takes nothing, and the batch's
+   * other chunks are stored all the same. The append checks the build before it writes anything.
+   */
+  function appendOne(c: TraceChunk, at: string): AppendTraceResult {
+    try {
+      return store.traces.append(c.buildId, c.offset, c.bytes, at);
+    } catch (e) {
+      if (store.traces.length(c.buildId) !== undefined) throw e;
+      return { accepted: false, length: 0, appendedBytes: 0 };
+    }
+  }
+
   function appendBatch(chunks: readonly TraceChunk[]): AppendedBatch {
     const at = now();
-    const results = store.transaction(() =>
-      chunks.map((c) => store.traces.append(c.buildId, c.offset, c.bytes, at)),
-    );
+    const results = store.transaction(() => chunks.map((c) => appendOne(c, at)));
     // Consecutive new bytes of a build become one event, so watchers get one chunk per batch.
     const open = new Map<number, Appended>();
     const pending: Appended[] = [];

@@ -6,6 +6,7 @@ import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
+import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
 import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
@@ -337,7 +338,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   );
   // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
   const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
-  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM builds");
+  // Past the highest id a deleted pipeline took with it, too (ids are never handed out twice).
+  const maxId = db.prepare(
+    `SELECT MAX(COALESCE((SELECT MAX(id) FROM builds), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = '${BUILD_ID_FLOOR}'), 0)) AS m`,
+  );
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
   // A trigger job (bridge) is pending while its downstream pipeline is created; no runner takes it.
   const pendingOldest = db.prepare(

@@ -411,4 +411,18 @@ CREATE INDEX builds_latest_by_name ON builds (pipeline_id, name) WHERE retried =
     // A job's payload lists the builds of the stages before it: read those, not the later stages.
     sql: "CREATE INDEX builds_latest_by_stage ON builds (pipeline_id, stage_idx, id) WHERE retried = 0;",
   },
+  {
+    version: 20,
+    name: "pipeline iids and id floors",
+    // GitLab's ids come from sequences and its iids from `internal_ids`: neither is handed out twice, also
+    // once a pipeline is deleted. `iid` is stored now (it was counted), and `id_floors` keeps the highest
+    // build id, pipeline id and per-project iid a deleted pipeline took with it.
+    sql: `
+ALTER TABLE pipelines ADD COLUMN iid INTEGER;
+UPDATE pipelines SET iid = numbered.iid FROM
+  (SELECT id, ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY id) AS iid FROM pipelines) AS numbered
+  WHERE pipelines.id = numbered.id;
+CREATE INDEX pipelines_by_project_iid ON pipelines (project_id, iid);
+CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;`,
+  },
 ];

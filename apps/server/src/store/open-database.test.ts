@@ -70,6 +70,7 @@ describe("migrations", () => {
         "commits",
         "deployments",
         "environments",
+        "id_floors",
         "personal_tokens",
         "pipeline_triggers",
         "pipeline_variables",

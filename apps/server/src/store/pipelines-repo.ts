@@ -3,6 +3,7 @@
 import type { Pipeline } from "@buildsim/core";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
+import { createPipelineDeletion, PIPELINE_ID_FLOOR, pipelineIidFloor } from "./pipeline-deletion.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
 import { statementCache } from "./statement-cache.js";
 
@@ -50,8 +51,6 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
 
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
 
-/** Pipelines whose iid is kept at most; past it the memo starts over. */
-const MAX_IIDS = 100_000;
 
 /** Reads and writes pipelines. */
 export interface PipelinesRepo {
@@ -71,6 +70,11 @@ export interface PipelinesRepo {
   downstreamOf(bridgeId: number): Pipeline | undefined;
   /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
   listDownstream(pipelineId: number): Pipeline[];
+  /**
+   * Deletes the pipeline with its builds and everything of theirs but artifact files (see
+   * `pipeline-deletion.ts`); false when there is none. Caches see it as a change of everything.
+   */
+  delete(pipelineId: number): boolean;
 }
 
 /** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
@@ -83,30 +87,30 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? AND status = 'success' ORDER BY id DESC LIMIT 1",
   );
   const insert = db.prepare(
-    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage, upstream_bridge_id, upstream_pipeline_id)
-     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage, @upstreamBridgeId, @upstreamPipelineId)`,
+    `INSERT INTO pipelines (id, project_id, sha, ref, tag, before_sha, status, source, user_id, created_at, updated_at, started_at, finished_at, duration, coverage, upstream_bridge_id, upstream_pipeline_id, iid)
+     VALUES (@id, @projectId, @sha, @ref, @tag, @beforeSha, @status, @source, @userId, @createdAt, @updatedAt, @startedAt, @finishedAt, @duration, @coverage, @upstreamBridgeId, @upstreamPipelineId, @iid)`,
   );
   const update = db.prepare(
     `UPDATE pipelines SET sha = @sha, ref = @ref, tag = @tag, before_sha = @beforeSha, status = @status, source = @source,
      user_id = @userId, updated_at = @updatedAt, started_at = @startedAt, finished_at = @finishedAt, duration = @duration,
      coverage = @coverage WHERE id = @id`,
   );
-  const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM pipelines");
+  // Past the highest id a deleted pipeline took with it, too.
+  const maxId = db.prepare(
+    "SELECT MAX(COALESCE((SELECT MAX(id) FROM pipelines), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = ?), 0)) AS m",
+  );
+  const maxIid = db.prepare(
+    "SELECT MAX(COALESCE((SELECT MAX(iid) FROM pipelines WHERE project_id = ?), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = ?), 0)) AS m",
+  );
+  const storedIid = db.prepare("SELECT iid FROM pipelines WHERE id = ?");
   const byBridge = db.prepare(
     "SELECT * FROM pipelines WHERE upstream_bridge_id = ? ORDER BY id DESC LIMIT 1",
   );
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
-  const iid = db.prepare(
-    "SELECT COUNT(*) AS n, EXISTS (SELECT 1 FROM pipelines WHERE id = ? AND project_id = ?) AS present FROM pipelines WHERE project_id = ? AND id <= ?",
-  );
-  // A pipeline's iid is how many of its project's pipelines are not newer, a count that walks them all:
-  // every v4 job entity shows it, so it is kept per pipeline. Only a write the change log cannot describe
-  // (a restore) can change it for a stored pipeline — new pipelines take higher ids — so the memo
-  // starts over when the global generation moves; a pipeline not (yet) stored is never kept.
-  const iids = new Map<number, { projectId: number; iid: number }>();
-  let iidsGlobal = -1;
+  const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const prepared = statementCache(db);
+  const deleteRows = createPipelineDeletion(db);
 
   return {
     get(id: number): Pipeline | undefined {
@@ -122,26 +126,19 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
       return r && toPipeline(r);
     },
     insert(p: Pipeline): void {
-      changes.pipelineChanged(insert.run(toParams(p)).changes, p.id);
+      const iid = (maxIid.get(p.projectId, pipelineIidFloor(p.projectId)) as { m: number }).m + 1;
+      changes.pipelineChanged(insert.run({ ...toParams(p), iid }).changes, p.id);
     },
     save(p: Pipeline): void {
       changes.pipelineChanged(update.run(toParams(p)).changes, p.id);
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
-      if (iidsGlobal !== changes.global || iids.size >= MAX_IIDS) {
-        iids.clear();
-        iidsGlobal = changes.global;
-      }
-      const kept = iids.get(p.id);
-      // A rolled-back pipeline's id can come back in another project: the project is checked too.
-      if (kept?.projectId === p.projectId) return kept.iid;
-      const row = iid.get(p.id, p.projectId, p.projectId, p.id) as { n: number; present: number };
-      if (row.present === 1) iids.set(p.id, { projectId: p.projectId, iid: row.n });
-      return row.n;
+      const stored = (storedIid.get(p.id) as { iid: number | null } | undefined)?.iid;
+      return stored ?? (iid.get(p.projectId, p.id) as { n: number }).n;
     },
     nextId(): number {
-      return (maxId.get() as { m: number }).m + 1;
+      return (maxId.get(PIPELINE_ID_FLOOR) as { m: number }).m + 1;
     },
     /** The downstream pipeline a trigger job (bridge) created (`bridge.downstream_pipeline`). */
     downstreamOf(bridgeId: number): Pipeline | undefined {
@@ -152,6 +149,8 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     listDownstream(pipelineId: number): Pipeline[] {
       return (byUpstream.all(pipelineId) as PipelineRow[]).map(toPipeline);
     },
+    // Not described to the change log on purpose: rows of many builds go, so every cache starts over.
+    delete: deleteRows,
     count(q: PipelineListQuery): number {
       const w = pipelineWhere(q);
       return (prepared(`SELECT COUNT(*) AS n FROM pipelines WHERE ${w.sql}`).get(...w.args) as { n: number })

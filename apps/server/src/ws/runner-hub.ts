@@ -11,6 +11,7 @@ import type {
   Runner,
 } from "@buildsim/core";
 import type { App } from "../app.js";
+import type { DeletedPipeline } from "../events/server-events.js";
 import { stopExpiredEnvironments } from "../services/auto-stop-environments.js";
 import { type BuildWatchdog, createBuildWatchdog } from "../services/build-watchdog.js";
 import { type ClaimBuild, claimForRunner, createClaimBuild } from "../services/claim-build.js";
@@ -114,8 +115,18 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       }
     }
   };
+  // A running build deleted with its pipeline: its runner stops it, and no session takes more of it.
+  const onPipelineDeleted = (deleted: DeletedPipeline) => {
+    for (const { id, runnerId } of deleted.builds) {
+      watchdog.forget(id);
+      if (runnerId === null) continue;
+      for (const s of sessions.get(runnerId) ?? []) s.forget(id);
+      sendCancel(runnerId, id, "deleted");
+    }
+  };
   app.events.on("runnerMustCancel", onCancel);
   app.events.on("buildQueued", onQueued);
+  app.events.on("pipelineDeleted", onPipelineDeleted);
   // Delayed jobs leave `scheduled` when their countdown ends; the sweep also catches countdowns that
   // ended while no timer knew of them (after a restart).
   const scheduled = watchScheduledBuilds({ ...app, timers: options.timers });
@@ -202,6 +213,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);
+      app.events.off("pipelineDeleted", onPipelineDeleted);
       scheduled.close();
       for (const claim of [...parked]) unpark(claim);
       for (const set of sessions.values()) for (const s of set) s.close(code, "server shutting down");

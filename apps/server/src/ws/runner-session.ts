@@ -158,6 +158,11 @@ export class RunnerSession {
     });
   }
 
+  /** `buildId` was deleted: nothing more of it is taken from this runner (NOT_YOUR_BUILD from now on). */
+  forget(buildId: number): void {
+    this.owned.delete(buildId);
+  }
+
   /** Called by the hub when this session got `build`. */
   claimed(requestId: string, build: Build): void {
     this.owned.add(build.id);

@@ -9,6 +9,7 @@
 import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
+import type { DeletedPipeline } from "../events/server-events.js";
 import { maskSecrets, type TraceSecrets, traceSecretsOf } from "../services/traces.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
@@ -93,8 +94,18 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
         w.end(message({ type: "end", status: build.status, length: channel.trace.released }));
     }
   };
+  // A deleted build has no more trace nor an end: its watchers are told so and let go.
+  const onPipelineDeleted = (deleted: DeletedPipeline) => {
+    for (const { id } of deleted.builds) {
+      const channel = channels.get(id);
+      if (!channel) continue;
+      channels.delete(id);
+      for (const w of channel.watchers) w.gone();
+    }
+  };
   app.events.on("traceAppended", onTrace);
   app.events.on("buildChanged", onBuild);
+  app.events.on("pipelineDeleted", onPipelineDeleted);
 
   /**
    * Masked bytes [from, to) of `buildId`'s released trace. With tokens only, masking keeps lengths, so the
@@ -158,6 +169,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
     close(): void {
       app.events.off("traceAppended", onTrace);
       app.events.off("buildChanged", onBuild);
+      app.events.off("pipelineDeleted", onPipelineDeleted);
       for (const channel of channels.values())
         for (const w of channel.watchers) w.socket.close(CLOSE_CODES.GOING_AWAY, "server shutting down");
     },

@@ -149,6 +149,16 @@ export class WatcherStream {
     this.stallTimer = undefined;
   }
 
+  /** The build was deleted: BUILD_DELETED after what is buffered, and nothing more from the store. */
+  gone(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.clearStall();
+    this.socket.close(CLOSE_CODES.BUILD_DELETED, "the build was deleted with its pipeline");
+    const timer = this.o.timers.setTimeout(() => this.socket.terminate(), this.o.closeTimeoutMs);
+    this.socket.once("close", () => this.o.timers.clearTimeout(timer));
+  }
+
   /** WATCHER_TOO_SLOW after what is buffered; destroyed only if the close never gets through. */
   private tooSlow(): void {
     if (this.closing) return;

@@ -1,12 +1,13 @@
 // One pipeline: its status and facts, jobs in stage columns (or the `needs` view with dependency lines),
-// retried jobs marked, manual jobs playable, downstream pipelines where the API has bridges, and the Tests
-// tab with the JUnit reports' results. Live:
+// retried jobs marked, manual jobs playable, downstream pipelines where the API has bridges, external CI's
+// commit statuses in stage `external`, and the Tests tab with the JUnit reports' results. Live:
 // the project's events socket triggers a refetch whenever one of this pipeline's jobs changes.
 
 import { isClientError } from "@buildsim/client";
 import type { JobEntity } from "@buildsim/core";
 import { useState } from "preact/hooks";
 import { ApiAlert } from "../components/api-alert.js";
+import { CommitStatusCard, EXTERNAL_STAGE } from "../components/commit-status-card.js";
 import { type JobAction, runJobAction } from "../components/job-actions.js";
 import { JobCard } from "../components/job-card.js";
 import { NeedsGraph } from "../components/needs-graph.js";
@@ -46,8 +47,9 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
   const [actionError, setActionError] = useState<unknown>(null);
   const data = useAsync(
     async (signal) => {
-      const [pipeline, jobs, needs, bridges, tests] = await Promise.all([
-        client.v4.pipelines.get(project, id, { signal }),
+      const pipelineRead = client.v4.pipelines.get(project, id, { signal });
+      const [pipeline, jobs, needs, bridges, tests, statuses] = await Promise.all([
+        pipelineRead,
         client.v4.jobs.listForPipeline(project, id, { includeRetried: true, perPage: 100, signal }).toArray(),
         client.buildsim.pipelineNeeds(project, id, { signal }).catch(() => []),
         // A server without bridges or test reports answers 404: nothing of that kind to show.
@@ -55,8 +57,15 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
         client.v4.pipelines
           .testReportSummary(project, id, { signal })
           .then((s) => s.total.count, notFoundAs(0)),
+        // The commit's statuses of this pipeline: its jobs and what external CI tools reported.
+        pipelineRead.then((p) =>
+          client.v4.commits
+            .statuses(project, p.sha, { pipelineId: id, perPage: 100, signal })
+            .toArray()
+            .catch(notFoundAs([])),
+        ),
       ]);
-      return { pipeline, jobs, needs, bridges, tests };
+      return { pipeline, jobs, needs, bridges, tests, statuses };
     },
     [client, project, id],
   );
@@ -82,8 +91,12 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
   );
   // A pipeline's jobs and trigger jobs are created stage by stage, so ids give the stage order; a stage may
   // hold only trigger jobs.
+  // Commit statuses that are no job nor trigger job: what external CI tools reported, in stage `external`.
+  const known = new Set([...(value?.jobs ?? []), ...(value?.bridges ?? [])].map((j) => j.id));
+  const external = (value?.statuses ?? []).filter((s) => !known.has(s.id)).sort((a, b) => a.id - b.id);
   const stages = [
     ...new Set([...(value?.jobs ?? []), ...bridges].sort((a, b) => a.id - b.id).map((j) => j.stage)),
+    ...(external.length > 0 ? [EXTERNAL_STAGE] : []),
   ];
   const pipeline = value?.pipeline;
   return (
@@ -141,6 +154,8 @@ export function PipelinePage({ project, id }: { project: string; id: number }) {
                       <span class="job-name">{bridge.name}</span>
                     </li>
                   ))}
+                {stage === EXTERNAL_STAGE &&
+                  external.map((status) => <CommitStatusCard key={`status-${status.id}`} status={status} />)}
               </ul>
             </section>
           ))}

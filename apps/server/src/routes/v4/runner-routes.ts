@@ -62,14 +62,17 @@ export function listAllRunners(ctx: RequestContext, app: App): Reply {
   return runnersReply(ctx, app, app.store.runners.list());
 }
 
-/** `GET /runners/:id/jobs`: admins, or Maintainers of one of the runner's projects; 404 `Runner Not Found`. */
+/**
+ * `GET /runners/:id/jobs`: admins, or Maintainers of one of the runner's projects. `Ci::Runner.find` makes a
+ * missing runner ActiveRecord's 404 `Not found`; others get 403 `No access granted`.
+ */
 export function listRunnerJobs(ctx: RequestContext, app: App): Reply {
   const { user } = userCallerOf(ctx, app);
   const id = integerRouteParam(ctx, "id");
   const runner = app.store.runners.get(id);
-  if (!runner) throw ApiError.of("RUNNER_NOT_FOUND");
+  if (!runner) throw ApiError.of("RECORD_NOT_FOUND");
   if (!user.isAdmin && !ownedRunners(app, user).some((r) => r.id === runner.id))
-    throw ApiError.of("FORBIDDEN");
+    throw ApiError.forbidden("No access granted");
   const raw = ctx.params.status ?? "running";
   if (typeof raw !== "string" || !RUNNER_JOB_STATUSES.includes(raw as BuildStatus))
     throw ApiError.invalidParam("status does not have a valid value");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PipelineTrigger } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { jobVariables } from "../../services/job-payload.js";
 import { registerLocalProject } from "../../services/local-project.js";
 import { createTrigger } from "../../services/pipeline-triggers.js";
 import type { RunningServer } from "../../start-server.js";
@@ -73,7 +74,14 @@ describe("POST /projects/:id/trigger/pipeline", () => {
     const variables = await api(server, `/api/v4/projects/1/pipelines/${pipeline.id}/variables`, {
       token: server.token,
     });
-    expect(await variables.json()).toEqual([{ key: "TARGET", variable_type: "env_var", value: "prod" }]);
+    expect(await variables.json()).toEqual([
+      { key: "TARGET", variable_type: "env_var", value: "prod" },
+      {
+        key: "TRIGGER_PAYLOAD",
+        variable_type: "file",
+        value: '{"ref":"main","variables":{"TARGET":"prod"},"id":"local/demo"}',
+      },
+    ]);
     // `last_used` is the newest pipeline the token ran (Ci::Trigger#last_used).
     const shown = await api(server, `/api/v4/projects/1/triggers/${trigger.id}`, { token: server.token });
     expect(((await shown.json()) as { last_used: string }).last_used).toBe("2026-01-01T00:00:00.000Z");
@@ -86,6 +94,38 @@ describe("POST /projects/:id/trigger/pipeline", () => {
     const byPath = await form(`/ref/release%2F1/trigger/pipeline?token=${trigger.token}`, "");
     expect(byPath.status).toBe(201);
     expect(await byPath.json()).toMatchObject({ ref: "release/1", source: "trigger" });
+  });
+
+  it("gives every job the request as TRIGGER_PAYLOAD, a raw file variable keeping a webhook body's JSON types", async () => {
+    // Ci::PipelineTriggerService#payload_variable: `params.except(:token).to_json`, `variable_type: :file`;
+    // raw since gitlab-org/gitlab!146242 ({"key1":"$MYVAR"} stays as sent). The path's `id` and `ref` come
+    // after the body's keys and `variables` is `{}` when none were given, as that MR's example shows.
+    // https://docs.gitlab.com/17.0/ee/ci/triggers/#pass-cicd-variables-in-the-api-call
+    const hook = {
+      object_kind: "push",
+      project_id: 15,
+      total_commits_count: 2,
+      note: "$CI_JOB_TOKEN",
+      ok: true,
+    };
+    const res = await api(server, `/api/v4/projects/1/ref/main/trigger/pipeline?token=${trigger.token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(hook),
+    });
+    expect(res.status).toBe(201);
+    const pipelineId = ((await res.json()) as { id: number }).id;
+    const payload = `{"object_kind":"push","project_id":15,"total_commits_count":2,"note":"$CI_JOB_TOKEN","ok":true,"id":"1","ref":"main","variables":{}}`;
+    const job = server.store.builds.listByPipeline(pipelineId)[0]!;
+    const seen = jobVariables(job, null, { store: server.store, serverUrl: server.url }, []);
+    expect(seen.find((v) => v.key === "TRIGGER_PAYLOAD")).toEqual({
+      key: "TRIGGER_PAYLOAD",
+      value: payload,
+      public: false,
+      raw: true,
+      file: true,
+    });
+    expect(JSON.parse(payload)).toMatchObject(hook);
   });
 
   it("answers 404 Not Found for a token that is not this project's, and 400 for what Grape rejects", async () => {
@@ -108,6 +148,21 @@ describe("POST /projects/:id/trigger/pipeline", () => {
     });
     expect(hook.status).toBe(403);
     expect(server.store.pipelines.nextId()).toBe(1);
+  });
+
+  it("answers 400 for JSON variables whose values are numbers, booleans or null, and creates nothing", async () => {
+    // lib/api/ci/triggers.rb (17.0): Grape keeps a JSON Hash's values as parsed, then
+    // `params[:variables].all? { |key, value| key.is_a?(String) && value.is_a?(String) }` or
+    // `render_api_error!('variables needs to be a map of key-valued strings', 400)`.
+    for (const value of [1, 2.5, true, false, null]) {
+      const res = await json({ token: trigger.token, ref: "main", variables: { TARGET: "prod", N: value } });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ message: "variables needs to be a map of key-valued strings" });
+    }
+    expect(server.store.pipelines.nextId()).toBe(1);
+    // `variables: null` is no Hash at all: `nil.to_h` is empty, so the pipeline runs.
+    const none = await json({ token: trigger.token, ref: "main", variables: null });
+    expect(none.status).toBe(201);
   });
 
   it("runs a multi-project pipeline (source pipeline) for a running job's CI job token", async () => {

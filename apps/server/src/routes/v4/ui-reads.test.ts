@@ -103,12 +103,22 @@ describe("runners", () => {
     const jobs = await json("/api/v4/runners/2/jobs", "tok-admin");
     expect(jobs.body.map((j: { id: number }) => j.id)).toEqual([1]);
     expect((await json("/api/v4/runners/2/jobs?status=success", "tok-boss")).body).toEqual([]);
+    // lib/api/ci/runners.rb (17.0): `get_runner` is `Ci::Runner.find(id)`, whose RecordNotFound the API
+    // rescues as `404 Not found` (its `not_found!('Runner')` is never reached); a caller without
+    // `read_builds` on the runner gets `forbidden!("No access granted")`.
     expect(await json("/api/v4/runners/9/jobs", "tok-admin")).toEqual({
       status: 404,
-      body: { message: "404 Runner Not Found" },
+      body: { message: "404 Not found" },
+    });
+    expect(await json("/api/v4/runners/9/jobs", "tok-dev")).toEqual({
+      status: 404,
+      body: { message: "404 Not found" },
     });
     expect((await json("/api/v4/runners/2/jobs?status=bogus", "tok-admin")).status).toBe(400);
-    expect((await json("/api/v4/runners/2/jobs", "tok-dev")).status).toBe(403);
+    expect(await json("/api/v4/runners/2/jobs", "tok-dev")).toEqual({
+      status: 403,
+      body: { message: "403 Forbidden - No access granted" },
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import type { App } from "../../app.js";
 import {
   accessLevelOf,
   canAdminProject,
+  canDestroyPipeline,
   canReadBuild,
   canReadCode,
   canReadProject,
@@ -101,6 +102,13 @@ export function requireDestroyArtifacts(caller: Caller, project: Project): User 
     project.buildsEnabled &&
     (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.master);
   if (!allowed || user === null) throw ApiError.of("FORBIDDEN");
+  return user;
+}
+
+/** `destroy_pipeline`: Owners and admins; never a job token. */
+export function requireDestroyPipeline(caller: Caller, project: Project): User {
+  const user = caller.jobProjectId === null ? caller.user : null;
+  if (user === null || !canDestroyPipeline(user, project)) throw ApiError.of("FORBIDDEN");
   return user;
 }
 

@@ -25,6 +25,7 @@ import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { addCommitStatusRoutes } from "./commit-status-routes.js";
 import { createPipelineRoute } from "./create-pipeline-route.js";
+import { deletePipelineRoute } from "./delete-pipeline-route.js";
 import { getEnvironment, listEnvironments, stopEnvironmentRoute } from "./environment-routes.js";
 import { getCurrentUser, getVersion } from "./instance-routes.js";
 import {
@@ -334,6 +335,12 @@ export function addV4Routes(router: Router<RouteHandler>): void {
       `${p}/pipelines/:pipeline_id/retry`,
       retryPipeline,
       v4("Retry jobs in a pipeline", { 201: json("The pipeline", PipelineEntitySchema) }),
+    )
+    .add(
+      "DELETE",
+      `${p}/pipelines/:pipeline_id`,
+      deletePipelineRoute,
+      v4("Delete a pipeline", { 204: empty("Deleted") }),
     )
     .add("GET", `${p}/resource_groups`, listResourceGroups, v4("List resource groups", { 200: looseList }))
     .add("GET", `${p}/resource_groups/:key`, getResourceGroup, v4("Get a resource group", { 200: loose }))
