@@ -4,8 +4,9 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { CLOSE_CODES, newUser } from "@buildsim/core";
+import { CLOSE_CODES, type Clock, ControllableClock, newUser, systemClock } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import type { ClockControl } from "./controls/clock-control.js";
 import {
   type ContractControls,
   type ContractControlsOptions,
@@ -54,7 +55,10 @@ export interface StartServerOptions {
   seedText?: string;
   /** @default "docs" */
   profile?: ApiProfile;
-  /** @default () => new Date() */
+  /**
+   * Where the server's time comes from before any clock control moves it (tests pass a fake one).
+   * @default () => new Date()
+   */
   clock?: () => Date;
   /** Tokens for new builds and users. @default 20 random hex chars */
   generateToken?: () => string;
@@ -144,6 +148,11 @@ export interface RunningServer {
    * with `controls: false`.
    */
   snapshots: NamedSnapshots;
+  /**
+   * The server's time: `freeze(at?)`, `unfreeze()`, `set(at)`, `advance(by)`, `useRealTime()`, `info()`.
+   * Throws on use when started with `controls: false`.
+   */
+  clock: ClockControl;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -180,21 +189,25 @@ function ensureAdminToken(store: Store, now: string, generateToken: () => string
 
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const clock = options.clock ?? (() => new Date());
+  const base: Clock = options.clock
+    ? { ...systemClock, now: () => (options.clock as () => Date)().getTime() }
+    : systemClock;
+  const clock = new ControllableClock(base);
+  const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
   const store =
     options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
   const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
   try {
-    const now = clock().toISOString();
+    const now = nowIso();
     if (!seedSkipped && options.seedFile) loadSeedFile(store, options.seedFile, now, generateToken);
     if (!seedSkipped && options.seedText) loadSeedText(store, options.seedText, "seed", now, generateToken);
   } catch (e) {
     store.close();
     throw e;
   }
-  const token = ensureAdminToken(store, clock().toISOString(), generateToken);
+  const token = ensureAdminToken(store, nowIso(), generateToken);
 
   let serverUrl = "";
   const app = createApp({
@@ -213,6 +226,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
     ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
   });
+  // Rendered entities hold durations and expiries as of their render: a jump of the clock stales them.
+  clock.onMove(() => store.invalidateCaches());
   // The reset point: the seed with the tokens the handle hands out (the registration token is made here
   // rather than after the routes, so it is part of it).
   const registrationToken = ensureRegistrationToken(app);
@@ -223,6 +238,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       : createContractControls(
           {
             store,
+            clock,
             dropRunnerLinks: (ids) => {
               for (const id of ids)
                 for (const s of realtime?.runners.sessionsOf(id) ?? [])
@@ -264,6 +280,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       controls && {
         observes: (rawUrl) => !rawUrl.startsWith(ADMIN_API_PREFIX),
         ended: (request) => controls.requests.record(request),
+        nowMs: () => clock.now(),
         faults: controls.faults,
       },
     ),
@@ -281,6 +298,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   }).catch((e: unknown) => {
     realtime?.close();
+    clock.dispose();
     controls?.close();
     store.close();
     throw e;
@@ -312,9 +330,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (!controls) throw new Error("this server was started with controls: false");
       return controls.snapshots;
     },
+    get clock(): ClockControl {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.clock;
+    },
     close() {
       closing ??= (async () => {
         realtime?.close();
+        clock.dispose();
         for (const close of closers) await close?.();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());

@@ -95,6 +95,8 @@ export {
   RequestMatcherSchema,
   VerifyCountSchema,
 } from "./contract-controls.js";
+export type { ClockMove, ClockState } from "./controllable-clock.js";
+export { ControllableClock } from "./controllable-clock.js";
 export type {
   AccessLevel,
   AccessRole,

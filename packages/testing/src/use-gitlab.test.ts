@@ -82,6 +82,21 @@ describe("useGitLab's snapshots", () => {
   });
 });
 
+describe("useGitLab's clock", () => {
+  it("freezes and moves the server's time inside a test (the Date header follows)", async () => {
+    gitlab.clock.freeze("2031-05-04T10:00:00Z");
+    gitlab.clock.advance("90 mins");
+    const res = await fetch(`${gitlab.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": gitlab.token } });
+    expect(res.headers.get("date")).toBe("Sun, 04 May 2031 11:30:00 GMT");
+    expect(gitlab.clock.info()).toEqual({ now: "2031-05-04T11:30:00.000Z", frozen: true });
+  });
+
+  it("starts the next test on real time again", () => {
+    expect(gitlab.clock.info().frozen).toBe(false);
+    expect(Math.abs(Date.parse(gitlab.clock.info().now) - Date.now())).toBeLessThan(5000);
+  });
+});
+
 describe("useGitLab without resets", () => {
   const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
 

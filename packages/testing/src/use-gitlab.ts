@@ -1,7 +1,8 @@
 // useGitLab(): one buildsim server per test file (port 0, in-memory SQLite), reset to its seed (fault rules
-// removed, journal emptied) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
+// removed, journal emptied, clock on real time) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
 
 import type {
+  ClockControl,
   FaultPlan,
   NamedSnapshots,
   RequestJournal,
@@ -31,6 +32,8 @@ export interface GitLabDouble {
   readonly faults: FaultPlan;
   /** Named states: `take(name)`, `restore(name)`, `list()`, `drop(name)`; kept across resets. */
   readonly snapshots: NamedSnapshots;
+  /** The server's time: `freeze(at?)`, `advance(by)`, `set(at)`, `unfreeze()`; back on real time at each reset. */
+  readonly clock: ClockControl;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -77,6 +80,9 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get snapshots() {
       return server().snapshots;
+    },
+    get clock() {
+      return server().clock;
     },
     get server() {
       return server();

@@ -1,10 +1,12 @@
 // The contract-testing controls (issue #15) as one object: the handle's methods, the admin API and
 // @buildsim/testing all call these, so each control behaves the same in every form.
 
+import type { ControllableClock } from "@buildsim/core";
 import { FaultPlan } from "../http/fault-plan.js";
 import { RequestJournal, type RequestJournalOptions } from "../http/request-journal.js";
 import type { Store } from "../store/create-store.js";
 import type { StoreSnapshot } from "../store/table-snapshot.js";
+import { ClockControl } from "./clock-control.js";
 import { NamedSnapshots } from "./named-snapshots.js";
 
 /** How the controls are set up (`startServer`'s `controls` option). */
@@ -18,6 +20,8 @@ export interface ContractControlsOptions {
 /** What the controls act on. */
 export interface ContractControlsHost {
   store: Store;
+  /** The server's clock. */
+  clock: ControllableClock;
   /** Ends the WebSocket links of these runners; they reconnect and find the restored state. */
   dropRunnerLinks(runnerIds: number[]): void;
 }
@@ -27,9 +31,11 @@ export interface ContractControls {
   /**
    * Puts the server back as it started (the seed, the admin token, the registration token): every row
    * and artifact file, the request journal emptied, every fault rule removed, runner links dropped so
-   * runners reconnect.
+   * runners reconnect, the clock back on real time.
    */
   reset(): void;
+  /** The server's time: freeze, set, advance. */
+  readonly clock: ClockControl;
   /** Every API request answered since the last reset. */
   readonly requests: RequestJournal;
   /** The fault rules in force. */
@@ -57,8 +63,10 @@ export function createContractControls(
     restore();
     host.dropRunnerLinks(runnerIds);
   };
-  const snapshots = new NamedSnapshots(host.store, restoring);
+  const snapshots = new NamedSnapshots(host.store, restoring, () => host.clock.now());
+  const clock = new ClockControl(host.clock, host.store);
   return {
+    clock,
     requests,
     faults,
     snapshots,
@@ -66,6 +74,7 @@ export function createContractControls(
       restoring(() => host.store.restore(start));
       requests.clear();
       faults.clear();
+      clock.useRealTime();
     },
     close(): void {
       snapshots.clear();

@@ -118,7 +118,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   app.events.on("buildQueued", onQueued);
   // Delayed jobs leave `scheduled` when their countdown ends; the sweep also catches countdowns that
   // ended while no timer knew of them (after a restart).
-  const scheduled = watchScheduledBuilds({ ...app, timers: options.timers });
+  // The countdowns run on the server's clock: moving it forward ends them at their due times.
+  const scheduled = watchScheduledBuilds({ ...app, timers: app.clock });
   // The watchdog's pass runs in slices of SWEEP_SLICE_MS with the event loop free in between.
   let sweeping = false;
   let closed = false;
@@ -127,21 +128,32 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     if (watchdog.sweepSome(SWEEP_SLICE_MS)) sweeping = false;
     else setImmediate(continueSweep);
   };
+  // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
+  const stopEnvironments = () => {
+    try {
+      stopExpiredEnvironments(app);
+    } catch (e) {
+      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  };
   const sweepTimer = options.timers.setInterval(() => {
     if (!sweeping) {
       sweeping = true;
       continueSweep();
     }
     scheduled.sweep();
-    // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
-    try {
-      stopExpiredEnvironments(app);
-    } catch (e) {
-      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
+    stopEnvironments();
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
+  // A test moved the clock: what fell due meanwhile (silent runners, job timeouts, environments' auto
+  // stop) happens now, in one whole pass, rather than at the next tick.
+  const stopWatchingClock = app.clock.onMove(() => {
+    if (closed) return;
+    watchdog.sweep();
+    scheduled.sweep();
+    stopEnvironments();
+  });
 
   const hub = {
     options,
@@ -199,6 +211,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     /** Stops timers and listeners and closes every runner socket with `code`. */
     close(code: number): void {
       closed = true;
+      stopWatchingClock();
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);

@@ -20,6 +20,7 @@ import { empty, json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
+import { addAdminClockRoutes } from "./admin-clock-routes.js";
 import { addAdminFaultRoutes } from "./admin-fault-routes.js";
 import { addAdminSnapshotRoutes } from "./admin-snapshot-routes.js";
 
@@ -43,6 +44,7 @@ const adminSpec = (summary: string) => ({ summary, api: "admin" as const });
 export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractControls): void {
   addAdminFaultRoutes(router, controls.faults);
   addAdminSnapshotRoutes(router, controls.snapshots);
+  addAdminClockRoutes(router, controls.clock);
   const journal = controls.requests;
   router.add(
     "POST",
