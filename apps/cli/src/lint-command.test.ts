@@ -106,4 +106,29 @@ describe("buildsim lint", () => {
       ".gitlab-ci.yml:2:5: Project `acme/shared` not found or access denied!: map it in .buildsim/includes.yml (--include-map), register it with --project <path>=<dir>, or give --gitlab-url",
     ]);
   });
+
+  // Include paths may use predefined variables such as CI_SERVER_FQDN, which component addresses
+  // usually start with: https://docs.gitlab.com/ci/yaml/includes/#use-variables-with-include and
+  // https://docs.gitlab.com/ci/components/#use-a-component
+  it("expands predefined variables such as $CI_SERVER_FQDN in include addresses", async () => {
+    write(
+      ".gitlab-ci.yml",
+      "include:\n  - component: $CI_SERVER_FQDN/acme/components/lint@1.0\nbuild:\n  script: make\n",
+    );
+    write(".buildsim/includes.yml", "acme/components: ../components\n");
+    write("components/templates/lint.yml", "lint:\n  script: make lint\n");
+    expect(await run([])).toBe(0);
+    expect(out).toEqual([".gitlab-ci.yml: Syntax is correct."]);
+  });
+
+  it("takes CI_SERVER_FQDN from --gitlab-url, the instance the includes come from", async () => {
+    write(
+      ".gitlab-ci.yml",
+      "include:\n  - component: ${CI_SERVER_FQDN}/acme/components/lint@1.0\nbuild:\n  script: make\n",
+    );
+    write(".buildsim/includes.yml", "gitlab.example.com/acme/components/lint@1.0: lint.yml\n");
+    write(".buildsim/lint.yml", "lint:\n  script: make lint\n");
+    expect(await run(["--gitlab-url", "https://gitlab.example.com"])).toBe(0);
+    expect(out).toEqual([".gitlab-ci.yml: Syntax is correct."]);
+  });
 });

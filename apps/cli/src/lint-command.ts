@@ -8,6 +8,7 @@ import {
   type GitLabApi,
   listRepositoryFiles,
   loadCiConfigAsync,
+  pipelineVariables,
 } from "@buildsim/ci-config";
 import { parseCommandLine } from "@buildsim/runner";
 import { registerLocalProject, startServer } from "@buildsim/server";
@@ -18,6 +19,7 @@ import {
   type IncludeFlags,
   readIncludeFlags,
 } from "./include-flags.js";
+import { readGitProject } from "./run/git-project.js";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface LintCommandIo {
@@ -80,6 +82,28 @@ async function serveProjects(
 }
 
 /**
+ * The predefined variables GitLab's CI Lint expands include paths and `include:rules` with (the
+ * project's, and the checked-out ref's): `component: $CI_SERVER_FQDN/group/project/name@1.0` needs
+ * `CI_SERVER_FQDN`, the host of `--gitlab-url` when given.
+ * https://docs.gitlab.com/ci/yaml/includes/#use-variables-with-include
+ */
+async function includeVariables(root: string, flags: IncludeFlags): Promise<Record<string, string>> {
+  const git = await readGitProject(root);
+  return pipelineVariables({
+    ref: git.ref,
+    tag: git.tag,
+    source: "push",
+    sha: git.commit.sha,
+    commitMessage: git.commit.message,
+    defaultBranch: git.defaultBranch,
+    projectPath: git.pathWithNamespace,
+    ...(flags.gitlabUrl ? { serverUrl: flags.gitlabUrl } : {}),
+    exists: () => false,
+    changes: () => true,
+  });
+}
+
+/**
  * Runs `buildsim lint` with the arguments after `lint`. Prints every problem as `file:line:col: message`
  * and returns the exit code: 0 when the config is valid, 1 when it has problems, 2 for bad arguments.
  */
@@ -122,7 +146,12 @@ export async function runLintCommand(
       return 2;
     }
     const loaded = await loadCiConfigAsync(
-      { entryFile, readFile: createDirectoryReader(root), listFiles: () => listRepositoryFiles(root) },
+      {
+        entryFile,
+        readFile: createDirectoryReader(root),
+        listFiles: () => listRepositoryFiles(root),
+        variables: await includeVariables(root, args.include),
+      },
       sources,
     );
     result = { problems: loaded.problems, warnings: loaded.warnings, valid: loaded.problems.length === 0 };

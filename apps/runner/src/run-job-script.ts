@@ -171,7 +171,9 @@ async function runAfterScript(
 ): Promise<void> {
   const abort = new AbortController();
   const forward = () => abort.abort(cancel.reason);
-  cancel.addEventListener("abort", forward, { once: true });
+  // A cancel that came before this step (during the one before it) has fired already.
+  if (cancel.aborted) forward();
+  else cancel.addEventListener("abort", forward, { once: true });
   const timer = clock.setTimeout(() => abort.abort(JOB_TIMEOUT), step.timeoutS * 1000);
   try {
     const exit = await hooks.runStep(step, abort.signal, state);

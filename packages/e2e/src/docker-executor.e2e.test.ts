@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createBuildsimRuns, leftovers, processesMatching, until } from "./test-support/buildsim-runs.js";
+import {
+  createBuildsimRuns,
+  exitOf,
+  leftovers,
+  processesMatching,
+  until,
+} from "./test-support/buildsim-runs.js";
 import { BASH_IMAGE, BUSYBOX_IMAGE, ensureTestImages } from "./test-support/test-images.js";
 
 const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-docker-e2e-"));
@@ -166,7 +172,7 @@ on-host:
     );
     await until(() => run.output.includes("$ sleep 612") && run.output.includes("$ sleep 613"));
     run.child.kill("SIGINT");
-    expect(await run.exit).toBe(130);
+    expect(await exitOf(run)).toBe(130);
     expect(run.output).toMatch(/in-docker +⊘ canceled/);
     expect(run.output).toMatch(/on-host +⊘ canceled/);
     expect(leftovers()).toEqual({ containers: "", networks: "" });

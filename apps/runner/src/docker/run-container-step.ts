@@ -79,7 +79,9 @@ export async function runContainerStep(options: ContainerStepOptions): Promise<S
       options.killGraceMs,
     );
   };
-  signal.addEventListener("abort", onAbort, { once: true });
+  // An abort that came while the start was in flight has already fired: the listener would never run.
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
   try {
     const { StatusCode } = await exited;
     // Output still in flight when the process ended is flushed before the step counts as done.

@@ -49,6 +49,22 @@ export async function until(check: () => boolean, timeoutMs = 60_000): Promise<v
   }
 }
 
+/** The run's exit code; if it has not exited within `timeoutMs`, fails with what it printed so far. */
+export async function exitOf(run: BuildsimRun, timeoutMs = 60_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`buildsim run did not exit within ${timeoutMs} ms; it printed:\n${run.output}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([run.exit, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Projects under `work` and `buildsim run` processes on them; `killAll` in afterEach. */
 export function createBuildsimRuns(work: string) {
   const children = new Set<ChildProcess>();
