@@ -12,6 +12,7 @@ import {
   type ContractControlsOptions,
   createContractControls,
 } from "./controls/contract-controls.js";
+import type { JobScripts } from "./controls/job-scripts.js";
 import type { NamedSnapshots } from "./controls/named-snapshots.js";
 import { ServerEvents } from "./events/server-events.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
@@ -153,6 +154,11 @@ export interface RunningServer {
    * Throws on use when started with `controls: false`.
    */
   clock: ClockControl;
+  /**
+   * Jobs without a runner: `add(script)` plays matching jobs when queued (trace, duration on the clock,
+   * artifacts, exit code), `steps` moves one by hand. Throws on use when started with `controls: false`.
+   */
+  jobs: JobScripts;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -237,8 +243,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ? undefined
       : createContractControls(
           {
+            app,
             store,
             clock,
+            runByServer: (id) => realtime?.runners.watchdog.runByServer(id),
             dropRunnerLinks: (ids) => {
               for (const id of ids)
                 for (const s of realtime?.runners.sessionsOf(id) ?? [])
@@ -333,6 +341,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     get clock(): ClockControl {
       if (!controls) throw new Error("this server was started with controls: false");
       return controls.clock;
+    },
+    get jobs(): JobScripts {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.jobs;
     },
     close() {
       closing ??= (async () => {

@@ -160,6 +160,15 @@ export {
   JobServiceSchema,
   PullPolicySchema,
 } from "./job-run-spec.js";
+export type { JobOutcome, JobScript, ScriptArtifacts } from "./job-scripts.js";
+export {
+  JobOutcomeSchema,
+  JobScriptSchema,
+  parseJobOutcome,
+  parseJobScript,
+  parseScriptArtifacts,
+  ScriptArtifactsSchema,
+} from "./job-scripts.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";

@@ -97,6 +97,30 @@ describe("useGitLab's clock", () => {
   });
 });
 
+describe("useGitLab's scripted jobs", () => {
+  // GitLab: POST /projects/:id/jobs/:job_id/retry answers 201 with the new job (doc/api/jobs.md).
+  it("plays a retried job without a runner: failed after 3 minutes with its trace", async () => {
+    gitlab.clock.freeze();
+    gitlab.jobs.add({ name: "teaspoon", trace: "Failures:\n", duration: "3 mins", exitCode: 1 });
+    const retried = await fetch(`${gitlab.url}/api/v4/projects/1/jobs/7/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    const { id } = (await retried.json()) as { id: number };
+    gitlab.clock.advance("3 mins");
+    const job = (await (
+      await fetch(`${gitlab.url}/api/v4/projects/1/jobs/${id}`, {
+        headers: { "PRIVATE-TOKEN": gitlab.token },
+      })
+    ).json()) as { status: string; failure_reason: string; duration: number };
+    expect(job).toMatchObject({ status: "failed", failure_reason: "script_failure", duration: 180 });
+  });
+
+  it("starts the next test without the scripts", () => {
+    expect(gitlab.jobs.list()).toEqual([]);
+  });
+});
+
 describe("useGitLab without resets", () => {
   const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
 

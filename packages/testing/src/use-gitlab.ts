@@ -4,6 +4,7 @@
 import type {
   ClockControl,
   FaultPlan,
+  JobScripts,
   NamedSnapshots,
   RequestJournal,
   RunningServer,
@@ -34,6 +35,8 @@ export interface GitLabDouble {
   readonly snapshots: NamedSnapshots;
   /** The server's time: `freeze(at?)`, `advance(by)`, `set(at)`, `unfreeze()`; back on real time at each reset. */
   readonly clock: ClockControl;
+  /** Jobs without a runner: `add(script)` (trace, duration, artifacts, exit code) and `steps`; scripts go at each reset. */
+  readonly jobs: JobScripts;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -83,6 +86,9 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get clock() {
       return server().clock;
+    },
+    get jobs() {
+      return server().jobs;
     },
     get server() {
       return server();

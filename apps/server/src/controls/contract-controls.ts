@@ -2,11 +2,14 @@
 // @buildsim/testing all call these, so each control behaves the same in every form.
 
 import type { ControllableClock } from "@buildsim/core";
+import type { App } from "../app.js";
 import { FaultPlan } from "../http/fault-plan.js";
 import { RequestJournal, type RequestJournalOptions } from "../http/request-journal.js";
 import type { Store } from "../store/create-store.js";
 import type { StoreSnapshot } from "../store/table-snapshot.js";
 import { ClockControl } from "./clock-control.js";
+import { JobScripts } from "./job-scripts.js";
+import { JobSteps } from "./job-steps.js";
 import { NamedSnapshots } from "./named-snapshots.js";
 
 /** How the controls are set up (`startServer`'s `controls` option). */
@@ -19,11 +22,14 @@ export interface ContractControlsOptions {
 
 /** What the controls act on. */
 export interface ContractControlsHost {
+  app: App;
   store: Store;
   /** The server's clock. */
   clock: ControllableClock;
   /** Ends the WebSocket links of these runners; they reconnect and find the restored state. */
   dropRunnerLinks(runnerIds: number[]): void;
+  /** Tells the runner watchdog the server itself runs this build (no heartbeat will come). */
+  runByServer(buildId: number): void;
 }
 
 /** The controls of one server. */
@@ -36,6 +42,11 @@ export interface ContractControls {
   reset(): void;
   /** The server's time: freeze, set, advance. */
   readonly clock: ClockControl;
+  /**
+   * Jobs without a runner: scripts the server plays when a matching job is queued (`add`, `list`,
+   * `remove`, `clear`), and by hand (`steps`: start, appendTrace, attachArtifacts, finish).
+   */
+  readonly jobs: JobScripts;
   /** Every API request answered since the last reset. */
   readonly requests: RequestJournal;
   /** The fault rules in force. */
@@ -60,13 +71,17 @@ export function createContractControls(
   /** Restores, then drops the links of the runners there were before (they reconnect). */
   const restoring = (restore: () => void) => {
     const runnerIds = host.store.runners.list().map((r) => r.id);
+    // The jobs being played are about to be replaced.
+    jobs.stopAll();
     restore();
     host.dropRunnerLinks(runnerIds);
   };
   const snapshots = new NamedSnapshots(host.store, restoring, () => host.clock.now());
   const clock = new ClockControl(host.clock, host.store);
+  const jobs = new JobScripts(host.app, new JobSteps(host.app, host.runByServer));
   return {
     clock,
+    jobs,
     requests,
     faults,
     snapshots,
@@ -74,9 +89,11 @@ export function createContractControls(
       restoring(() => host.store.restore(start));
       requests.clear();
       faults.clear();
+      jobs.clear();
       clock.useRealTime();
     },
     close(): void {
+      jobs.close();
       snapshots.clear();
       host.store.dropSnapshot(start);
     },

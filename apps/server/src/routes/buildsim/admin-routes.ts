@@ -22,6 +22,7 @@ import type { RouteHandler } from "../route-handler.js";
 import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
 import { addAdminClockRoutes } from "./admin-clock-routes.js";
 import { addAdminFaultRoutes } from "./admin-fault-routes.js";
+import { addAdminJobRoutes } from "./admin-job-routes.js";
 import { addAdminSnapshotRoutes } from "./admin-snapshot-routes.js";
 
 export { ADMIN_API_PREFIX } from "./admin-access.js";
@@ -45,6 +46,7 @@ export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractC
   addAdminFaultRoutes(router, controls.faults);
   addAdminSnapshotRoutes(router, controls.snapshots);
   addAdminClockRoutes(router, controls.clock);
+  addAdminJobRoutes(router, controls.jobs);
   const journal = controls.requests;
   router.add(
     "POST",
