@@ -294,7 +294,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ),
   );
 
-  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime);
+  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";

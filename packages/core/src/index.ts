@@ -169,6 +169,8 @@ export {
   parseScriptArtifacts,
   ScriptArtifactsSchema,
 } from "./job-scripts.js";
+export type { LinkFaultEffect, LinkFaultRule } from "./link-fault-rules.js";
+export { LINK_RUNNER_MESSAGES, LinkFaultRuleSchema, parseLinkFaultRule } from "./link-fault-rules.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";

@@ -62,6 +62,20 @@ describe("useGitLab's faults", () => {
     gitlab.faults.add({ match: { path: "/api/v4/projects/1/jobs" }, effect: { type: "error", status: 503 } });
   });
 
+  it("takes WebSocket link rules in the same style (on: runner | watcher)", () => {
+    gitlab.faults.add({ id: "slow-trace", on: "watcher", times: 2, effect: { type: "delay", ms: 500 } });
+    expect(gitlab.faults.list()).toEqual([
+      {
+        id: "slow-trace",
+        on: "watcher",
+        times: 2,
+        effect: { type: "delay", ms: 500 },
+        hits: 0,
+        remaining: 2,
+      },
+    ]);
+  });
+
   it("starts the next test without the rules the last one added", async () => {
     expect(gitlab.faults.list()).toEqual([]);
     expect(await jobs()).toHaveLength(5);

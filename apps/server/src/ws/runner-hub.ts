@@ -18,6 +18,7 @@ import { createClaimQueue } from "../services/claim-queue.js";
 import { createFinishBuild } from "../services/finish-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
+import type { LinkFaults } from "./link-faults.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
@@ -32,7 +33,12 @@ interface ParkedClaim {
 }
 
 /** Creates the hub; `serverUrl` is the server's own base URL for the jobs' `CI_SERVER_URL`. */
-export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serverUrl: () => string) {
+export function createRunnerHub(
+  app: App,
+  options: ResolvedRealtimeOptions,
+  serverUrl: () => string,
+  faults?: LinkFaults,
+) {
   const sessions = new Map<number, Set<RunnerSession>>();
   const parked: ParkedClaim[] = [];
   const claimBuild: ClaimBuild = createClaimBuild(app.store, app.transitions);
@@ -161,6 +167,16 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     traces: createTraceBatcher(app),
     finishBuild: createFinishBuild(app),
     log: (line: string) => app.log(line),
+    /** The link fault rule that takes this message of `runnerId`'s, if one does. */
+    linkFault(runnerId: number, message: string, buildId: number | undefined) {
+      if (!faults?.linkActive) return undefined;
+      return faults.decideLink({
+        on: "runner",
+        runner: runnerId,
+        message,
+        ...(buildId === undefined ? {} : { build: buildId }),
+      });
+    },
     /** The runner a hello's token names (updating its metadata), or undefined. */
     authenticate(m: HelloMessage): Runner | undefined {
       const runner = app.store.runners.getByToken(m.token);
