@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { CLOSE_CODES, type Clock, ControllableClock, newUser, systemClock } from "@buildsim/core";
+import { CLOSE_CODES, type Clock, ControllableClock, systemClock } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import type { ClockControl } from "./controls/clock-control.js";
 import {
@@ -14,7 +14,9 @@ import {
 } from "./controls/contract-controls.js";
 import type { JobScripts } from "./controls/job-scripts.js";
 import type { NamedSnapshots } from "./controls/named-snapshots.js";
+import type { StateFixtures } from "./controls/state-fixtures.js";
 import { ServerEvents } from "./events/server-events.js";
+import { ensureAdminToken } from "./fixtures/ensure-admin-token.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
 import { FaultPlan } from "./http/fault-plan.js";
 import { createRequestHandler } from "./http/handle-request.js";
@@ -28,7 +30,10 @@ import { ADMIN_API_PREFIX, addAdminRoutes } from "./routes/buildsim/admin-routes
 import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
-import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
+import {
+  ensureRegistrationToken,
+  REGISTRATION_TOKEN_KEY,
+} from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
@@ -159,39 +164,16 @@ export interface RunningServer {
    * artifacts, exit code), `steps` moves one by hand. Throws on use when started with `controls: false`.
    */
   jobs: JobScripts;
+  /**
+   * The state as data: `export()` writes it as a seed document, `load(fixture)` replaces the whole state
+   * with a seed (text or document). Throws on use when started with `controls: false`.
+   */
+  fixtures: StateFixtures;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
 
 const randomToken = () => randomBytes(10).toString("hex");
-
-/** Makes sure some admin can call the API; returns one of its tokens (creating `root` if needed). */
-function ensureAdminToken(store: Store, now: string, generateToken: () => string): string {
-  const admin = store.users.firstAdmin();
-  if (admin) {
-    const existing = store.users.tokenOf(admin.id);
-    if (existing) return existing;
-    const token = generateToken();
-    store.transaction(() => store.users.addToken(admin.id, token));
-    return token;
-  }
-  const token = generateToken();
-  store.transaction(() => {
-    const id = store.users.nextId();
-    store.users.insert(
-      newUser({
-        id,
-        username: store.users.getByUsername("root") ? `root${id}` : "root",
-        name: "Administrator",
-        email: "admin@example.com",
-        isAdmin: true,
-        createdAt: now,
-      }),
-    );
-    store.users.addToken(id, token);
-  });
-  return token;
-}
 
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -247,6 +229,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             store,
             clock,
             runByServer: (id) => realtime?.runners.watchdog.runByServer(id),
+            adminToken: token,
+            registrationToken: { key: REGISTRATION_TOKEN_KEY, value: registrationToken },
             dropRunnerLinks: (ids) => {
               for (const id of ids)
                 for (const s of realtime?.runners.sessionsOf(id) ?? [])
@@ -345,6 +329,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     get jobs(): JobScripts {
       if (!controls) throw new Error("this server was started with controls: false");
       return controls.jobs;
+    },
+    get fixtures(): StateFixtures {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.fixtures;
     },
     close() {
       closing ??= (async () => {

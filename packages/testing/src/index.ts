@@ -15,6 +15,7 @@ export type {
   JobScripts,
   JobStepInfo,
   RequestJournal,
+  StateFixtures,
 } from "@buildsim/server";
 export { RequestVerificationError } from "@buildsim/server";
 export type { GitLabDouble, UseGitLabOptions } from "./use-gitlab.js";

@@ -135,6 +135,20 @@ describe("useGitLab's scripted jobs", () => {
   });
 });
 
+describe("useGitLab's fixtures", () => {
+  it("loads a fixture exported from this run in place of the state, for the test that follows", async () => {
+    await fetch(`${gitlab.url}/api/v4/projects/1/jobs/8/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    const afterRetry = gitlab.fixtures.export();
+    gitlab.reset();
+    expect(await jobs()).toHaveLength(5);
+    gitlab.fixtures.load(afterRetry);
+    expect(await jobs()).toHaveLength(6);
+  });
+});
+
 describe("useGitLab without resets", () => {
   const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
 

@@ -9,6 +9,7 @@ import type {
   RequestJournal,
   RunningServer,
   StartServerOptions,
+  StateFixtures,
 } from "@buildsim/server";
 import { startServer } from "@buildsim/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
@@ -37,6 +38,8 @@ export interface GitLabDouble {
   readonly clock: ClockControl;
   /** Jobs without a runner: `add(script)` (trace, duration, artifacts, exit code) and `steps`; scripts go at each reset. */
   readonly jobs: JobScripts;
+  /** The state as data: `export()` a seed document (a fixture from a run), `load(fixture)` in place of the state. */
+  readonly fixtures: StateFixtures;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -89,6 +92,9 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get jobs() {
       return server().jobs;
+    },
+    get fixtures() {
+      return server().fixtures;
     },
     get server() {
       return server();

@@ -11,6 +11,7 @@ import { ClockControl } from "./clock-control.js";
 import { JobScripts } from "./job-scripts.js";
 import { JobSteps } from "./job-steps.js";
 import { NamedSnapshots } from "./named-snapshots.js";
+import { StateFixtures } from "./state-fixtures.js";
 
 /** How the controls are set up (`startServer`'s `controls` option). */
 export interface ContractControlsOptions {
@@ -30,6 +31,10 @@ export interface ContractControlsHost {
   dropRunnerLinks(runnerIds: number[]): void;
   /** Tells the runner watchdog the server itself runs this build (no heartbeat will come). */
   runByServer(buildId: number): void;
+  /** The admin token the handle hands out (a loaded fixture keeps it working). */
+  adminToken: string;
+  /** The runner registration token's setting (a loaded fixture keeps it). */
+  registrationToken: { key: string; value: string };
 }
 
 /** The controls of one server. */
@@ -47,6 +52,8 @@ export interface ContractControls {
    * `remove`, `clear`), and by hand (`steps`: start, appendTrace, attachArtifacts, finish).
    */
   readonly jobs: JobScripts;
+  /** The state as data: `export()` a seed document, `load(fixture)` in place of the whole state. */
+  readonly fixtures: StateFixtures;
   /** Every API request answered since the last reset. */
   readonly requests: RequestJournal;
   /** The fault rules in force. */
@@ -79,9 +86,18 @@ export function createContractControls(
   const snapshots = new NamedSnapshots(host.store, restoring, () => host.clock.now());
   const clock = new ClockControl(host.clock, host.store);
   const jobs = new JobScripts(host.app, new JobSteps(host.app, host.runByServer));
+  const fixtures = new StateFixtures({
+    store: host.store,
+    now: host.app.now,
+    generateToken: host.app.generateToken,
+    adminToken: host.adminToken,
+    registrationToken: host.registrationToken,
+    restoring,
+  });
   return {
     clock,
     jobs,
+    fixtures,
     requests,
     faults,
     snapshots,

@@ -68,11 +68,14 @@ export interface PipelinesRepo {
   downstreamOf(bridgeId: number): Pipeline | undefined;
   /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
   listDownstream(pipelineId: number): Pipeline[];
+  /** Every pipeline, by id (a state export). */
+  listAll(): Pipeline[];
 }
 
 /** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
 export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
+  const all = db.prepare("SELECT * FROM pipelines ORDER BY id");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
   );
@@ -131,6 +134,9 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     /** Pipelines the bridges of `pipelineId` created, oldest first (`pipeline.downstream_pipelines`). */
     listDownstream(pipelineId: number): Pipeline[] {
       return (byUpstream.all(pipelineId) as PipelineRow[]).map(toPipeline);
+    },
+    listAll(): Pipeline[] {
+      return (all.all() as PipelineRow[]).map(toPipeline);
     },
     count(q: PipelineListQuery): number {
       const w = pipelineWhere(q);

@@ -24,6 +24,7 @@ import { addAdminClockRoutes } from "./admin-clock-routes.js";
 import { addAdminFaultRoutes } from "./admin-fault-routes.js";
 import { addAdminJobRoutes } from "./admin-job-routes.js";
 import { addAdminSnapshotRoutes } from "./admin-snapshot-routes.js";
+import { addAdminStateRoutes } from "./admin-state-routes.js";
 
 export { ADMIN_API_PREFIX } from "./admin-access.js";
 
@@ -47,6 +48,7 @@ export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractC
   addAdminSnapshotRoutes(router, controls.snapshots);
   addAdminClockRoutes(router, controls.clock);
   addAdminJobRoutes(router, controls.jobs);
+  addAdminStateRoutes(router, controls.fixtures);
   const journal = controls.requests;
   router.add(
     "POST",
