@@ -1,21 +1,13 @@
 // The state as data on the handle: export a run's state as a seed document that loads back to the same
 // API answers, and load a fixture in place of the whole state. Real servers on port 0, real SQLite.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ControlInputError } from "../http/control-input-error.js";
 import type { RunningServer } from "../start-server.js";
 import { JOBS_V4_SEED, V4_TOKENS } from "../test-support/jobs-v4-seed.js";
-import { startTestServer } from "../test-support/start-test-server.js";
+import { startedPerTest } from "../test-support/start-test-server.js";
 
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
-const start = async (seedText?: string) => {
-  const s = await startTestServer(seedText === undefined ? {} : { seedText });
-  servers.push(s);
-  return s;
-};
+const start = startedPerTest();
 
 const ROOT = V4_TOKENS.root;
 const get = (s: RunningServer, path: string, token: string = ROOT) =>

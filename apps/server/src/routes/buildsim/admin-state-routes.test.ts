@@ -1,20 +1,12 @@
 // The state as data over HTTP (/-/buildsim/admin/state): a fixture made from one server's run loaded
 // into another. Every response goes through api(), which checks it against the server's OpenAPI document.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningServer } from "../../start-server.js";
 import { JOBS_V4_SEED, V4_TOKENS } from "../../test-support/jobs-v4-seed.js";
-import { api, startTestServer } from "../../test-support/start-test-server.js";
+import { api, startedPerTest } from "../../test-support/start-test-server.js";
 
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
-const start = async (seedText?: string) => {
-  const s = await startTestServer(seedText === undefined ? {} : { seedText });
-  servers.push(s);
-  return s;
-};
+const start = startedPerTest();
 const ROOT = V4_TOKENS.root;
 
 describe("the admin API's state", () => {
