@@ -16,6 +16,7 @@ describe("parseServeArgs", () => {
       host: "127.0.0.1",
       memory: false,
       profile: "docs",
+      controls: true,
       help: false,
     });
   });
@@ -33,6 +34,7 @@ describe("parseServeArgs", () => {
         "s.yaml",
         "--profile",
         "gitlab-8.17",
+        "--no-controls",
       ]),
     ).toEqual({
       ok: true,
@@ -41,6 +43,7 @@ describe("parseServeArgs", () => {
       memory: true,
       seedFile: "s.yaml",
       profile: "gitlab-8.17",
+      controls: false,
       help: false,
     });
   });
@@ -62,6 +65,34 @@ describe("parseServeArgs", () => {
 });
 
 describe("runServe", () => {
+  // The admin API lives outside GitLab's paths; with the controls off it is not there at all: GitLab's
+  // catch-all 404 for a path the API does not have (Grape's `{"error": "404 Not Found"}`).
+  it("answers 404 on the admin API with --no-controls, and keeps serving GitLab's API", async () => {
+    const lines: string[] = [];
+    const server = (await runServe(["--port", "0", "--db", ":memory:", "--seed", SEED, "--no-controls"], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+      handleSignals: false,
+    })) as RunningServer;
+    try {
+      expect(lines).toContain("contract-testing controls: off (--no-controls)");
+      const headers = { "PRIVATE-TOKEN": "9koXpg98eAheJpvBs5tK" };
+      for (const [method, path] of [
+        ["POST", "/-/buildsim/admin/reset"],
+        ["GET", "/-/buildsim/admin/requests"],
+        ["POST", "/-/buildsim/admin/clock/freeze"],
+      ] as const) {
+        const res = await fetch(`${server.url}${path}`, { method, headers });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(await res.json()).toEqual({ error: "404 Not Found" });
+      }
+      expect((await fetch(`${server.url}/api/v3/projects/1/builds/8`, { headers })).status).toBe(200);
+      expect(() => server.reset()).toThrow("this server was started with controls: false");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("prints the URL and a token that works against the API", async () => {
     const lines: string[] = [];
     const result = await runServe(["--port", "0", "--db", ":memory:", "--seed", SEED], {

@@ -5,7 +5,7 @@ import { isApiProfile, type RunningServer, startServer } from "@buildsim/server"
 import { describeError } from "./describe-error.js";
 
 /** Usage text for `buildsim serve`. */
-export const SERVE_USAGE = `Usage: buildsim serve [-p N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17]
+export const SERVE_USAGE = `Usage: buildsim serve [-p N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17] [--no-controls]
 
 Serves GitLab's v3 Builds API and v4 Jobs API (and the runner protocol) until Ctrl-C.
 
@@ -17,6 +17,8 @@ Options:
   --seed FILE      load users, projects, pipelines and builds from a YAML or JSON seed file
                    (only into an empty database; examples/seed-doc.yaml holds the v3 docs' data)
   --profile P      v3 behaviour: docs (the seed document, default) or gitlab-8.17
+  --no-controls    turn the contract-testing controls off: no request journal, no reset point,
+                   and /-/buildsim/admin/ answers 404 (reset, journal, faults, clock, scripts)
   --debug          show the stack trace of an unexpected error
   -h, --help       this text`;
 
@@ -28,6 +30,7 @@ const SERVE_FLAGS = {
   db: { type: "string" },
   seed: { type: "string" },
   profile: { type: "string" },
+  "no-controls": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -41,6 +44,8 @@ export type ServeArgs =
       memory: boolean;
       seedFile?: string;
       profile: "docs" | "gitlab-8.17";
+      /** The contract-testing controls (admin API, journal, reset point); `--no-controls` turns them off. */
+      controls: boolean;
       help: boolean;
     }
   | { ok: false; error: string };
@@ -71,6 +76,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     memory: values.db === ":memory:",
     ...(typeof values.seed === "string" ? { seedFile: values.seed } : {}),
     profile,
+    controls: values["no-controls"] !== true,
     help: values.help === true,
   };
 }
@@ -109,6 +115,7 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
       ...(args.memory ? { db: ":memory:" as const } : { dataDir: args.dataDir }),
       ...(args.seedFile ? { seedFile: args.seedFile } : {}),
       profile: args.profile,
+      ...(args.controls ? {} : { controls: false as const }),
     });
   } catch (e) {
     err(`buildsim serve: ${describeError(e)}`);
@@ -121,6 +128,7 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
   out(
     `runner registration token: ${server.registrationToken} (runners connect to ${server.url.replace(/^http/, "ws")}/-/buildsim/runner)`,
   );
+  if (!args.controls) out("contract-testing controls: off (--no-controls)");
   out(`try: curl -H "PRIVATE-TOKEN: ${server.token}" ${server.url}/api/v3/projects/1/builds`);
   if (io.handleSignals) {
     const stop = () => {

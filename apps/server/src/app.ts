@@ -1,6 +1,6 @@
 // Everything a request handler needs, wired once per server: store, bus, services, profile, clock.
 
-import type { Project, User } from "@buildsim/core";
+import type { ControllableClock, Project, User } from "@buildsim/core";
 import { ServerEvents } from "./events/server-events.js";
 import type { ApiError } from "./http/api-error.js";
 import { DEFAULT_MAX_ANONYMOUS_BODY_BYTES } from "./http/read-body.js";
@@ -25,6 +25,8 @@ export interface App {
   webUrl: () => string;
   /** Now as an ISO 8601 UTC timestamp with milliseconds. */
   now: () => string;
+  /** The server's time (real unless a test froze or moved it): every time-based rule reads it. */
+  clock: ControllableClock;
   generateToken: () => string;
   transitions: BuildTransitions;
   actions: BuildActions;
@@ -53,7 +55,7 @@ export interface App {
 export interface AppOptions {
   store: Store;
   profile: ApiProfile;
-  clock: () => Date;
+  clock: ControllableClock;
   generateToken: () => string;
   webUrl: () => string;
   maxBodyBytes: number;
@@ -70,7 +72,7 @@ export interface AppOptions {
 /** Wires the services around `store`. */
 export function createApp(o: AppOptions): App {
   const events = o.events ?? new ServerEvents();
-  const now = () => o.clock().toISOString();
+  const now = () => new Date(o.clock.now()).toISOString();
   const transitions = createBuildTransitions(o.store, events, o.generateToken);
   const version = () => o.store.version;
   const files = createPipelineFiles(o.store);
@@ -121,6 +123,7 @@ export function createApp(o: AppOptions): App {
     profile: o.profile,
     webUrl: o.webUrl,
     now,
+    clock: o.clock,
     generateToken: o.generateToken,
     transitions,
     actions: createBuildActions({ store: o.store, transitions, now, generateToken: o.generateToken }),
@@ -133,11 +136,7 @@ export function createApp(o: AppOptions): App {
     // Users, tokens and projects are not build or pipeline rows: only a write elsewhere can change them.
     authMemo: new VersionedMemo(() => o.store.changes.global),
     projectMemo: new VersionedMemo(() => o.store.changes.global),
-    responseCache: new ResponseCache(
-      version,
-      () => o.clock().getTime(),
-      o.readCache === false ? 0 : undefined,
-    ),
+    responseCache: new ResponseCache(version, () => o.clock.now(), o.readCache === false ? 0 : undefined),
     ciTemplatesDir,
     readCache: o.readCache === false ? null : createReadCache(o.store.changes, o.readCache),
   };

@@ -1,12 +1,16 @@
 // @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, to embed in tests (`startServer`).
 // Exported: the server, its options and handle (its contract-testing controls too: request journal,
-// snapshots, faults), the seed, and the store it runs on (with the types they reach: a route or an
+// snapshots, faults, clock, scripted jobs, state fixtures), the seed, and the store it runs on (with the types they reach: a route or an
 // extension a user adds is typed by them), plus the few services the buildsim CLI shares with the server:
 // a local project and runner, its git history, its variables file, its test report and its masked job
 // output. Named exports only; everything else is internal.
 export type { App, AppOptions } from "./app.js";
+export type { ClockControl, ClockDuration, ClockInfo, ClockTime } from "./controls/clock-control.js";
 export type { ContractControlsOptions } from "./controls/contract-controls.js";
+export type { JobScriptState, JobScripts } from "./controls/job-scripts.js";
+export type { JobStepInfo, JobSteps } from "./controls/job-steps.js";
 export type { NamedSnapshots, SnapshotInfo } from "./controls/named-snapshots.js";
+export type { StateFixtures } from "./controls/state-fixtures.js";
 export type { ServerEventMap, ServerEvents } from "./events/server-events.js";
 export { loadSeed, loadSeedFile, loadSeedText, SeedError } from "./fixtures/load-seed.js";
 export type { ParseSeedResult, Seed, SeedBuild } from "./fixtures/parse-seed.js";

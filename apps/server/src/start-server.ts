@@ -4,15 +4,19 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { CLOSE_CODES, newUser } from "@buildsim/core";
+import { CLOSE_CODES, type Clock, ControllableClock, systemClock } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import type { ClockControl } from "./controls/clock-control.js";
 import {
   type ContractControls,
   type ContractControlsOptions,
   createContractControls,
 } from "./controls/contract-controls.js";
+import type { JobScripts } from "./controls/job-scripts.js";
 import type { NamedSnapshots } from "./controls/named-snapshots.js";
+import type { StateFixtures } from "./controls/state-fixtures.js";
 import { ServerEvents } from "./events/server-events.js";
+import { ensureAdminToken } from "./fixtures/ensure-admin-token.js";
 import { loadSeedFile, loadSeedText } from "./fixtures/load-seed.js";
 import { FaultPlan } from "./http/fault-plan.js";
 import { createRequestHandler } from "./http/handle-request.js";
@@ -26,7 +30,10 @@ import { ADMIN_API_PREFIX, addAdminRoutes } from "./routes/buildsim/admin-routes
 import { addUiExtensionRoutes } from "./routes/buildsim/ui-extension-routes.js";
 import type { RouteHandler } from "./routes/route-handler.js";
 import { addRunnerApiRoutes } from "./routes/runner-api/runner-api-routes.js";
-import { ensureRegistrationToken } from "./routes/runner-api/runner-registration-routes.js";
+import {
+  ensureRegistrationToken,
+  REGISTRATION_TOKEN_KEY,
+} from "./routes/runner-api/runner-registration-routes.js";
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
@@ -54,7 +61,10 @@ export interface StartServerOptions {
   seedText?: string;
   /** @default "docs" */
   profile?: ApiProfile;
-  /** @default () => new Date() */
+  /**
+   * Where the server's time comes from before any clock control moves it (tests pass a fake one).
+   * @default () => new Date()
+   */
   clock?: () => Date;
   /** Tokens for new builds and users. @default 20 random hex chars */
   generateToken?: () => string;
@@ -144,57 +154,48 @@ export interface RunningServer {
    * with `controls: false`.
    */
   snapshots: NamedSnapshots;
+  /**
+   * The server's time: `freeze(at?)`, `unfreeze()`, `set(at)`, `advance(by)`, `useRealTime()`, `info()`.
+   * Throws on use when started with `controls: false`.
+   */
+  clock: ClockControl;
+  /**
+   * Jobs without a runner: `add(script)` plays matching jobs when queued (trace, duration on the clock,
+   * artifacts, exit code), `steps` moves one by hand. Throws on use when started with `controls: false`.
+   */
+  jobs: JobScripts;
+  /**
+   * The state as data: `export()` writes it as a seed document, `load(fixture)` replaces the whole state
+   * with a seed (text or document). Throws on use when started with `controls: false`.
+   */
+  fixtures: StateFixtures;
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
 
 const randomToken = () => randomBytes(10).toString("hex");
 
-/** Makes sure some admin can call the API; returns one of its tokens (creating `root` if needed). */
-function ensureAdminToken(store: Store, now: string, generateToken: () => string): string {
-  const admin = store.users.firstAdmin();
-  if (admin) {
-    const existing = store.users.tokenOf(admin.id);
-    if (existing) return existing;
-    const token = generateToken();
-    store.transaction(() => store.users.addToken(admin.id, token));
-    return token;
-  }
-  const token = generateToken();
-  store.transaction(() => {
-    const id = store.users.nextId();
-    store.users.insert(
-      newUser({
-        id,
-        username: store.users.getByUsername("root") ? `root${id}` : "root",
-        name: "Administrator",
-        email: "admin@example.com",
-        isAdmin: true,
-        createdAt: now,
-      }),
-    );
-    store.users.addToken(id, token);
-  });
-  return token;
-}
-
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const clock = options.clock ?? (() => new Date());
+  const base: Clock = options.clock
+    ? { ...systemClock, now: () => (options.clock as () => Date)().getTime() }
+    : systemClock;
+  const clock = new ControllableClock(base);
+  const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
   const store =
     options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
   const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
   try {
-    const now = clock().toISOString();
+    const now = nowIso();
     if (!seedSkipped && options.seedFile) loadSeedFile(store, options.seedFile, now, generateToken);
     if (!seedSkipped && options.seedText) loadSeedText(store, options.seedText, "seed", now, generateToken);
   } catch (e) {
     store.close();
     throw e;
   }
-  const token = ensureAdminToken(store, clock().toISOString(), generateToken);
+  const token = ensureAdminToken(store, nowIso(), generateToken);
 
   let serverUrl = "";
   const app = createApp({
@@ -213,6 +214,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
     ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
   });
+  // Rendered entities hold durations and expiries as of their render: a jump of the clock stales them.
+  clock.onMove(() => store.invalidateCaches());
   // The reset point: the seed with the tokens the handle hands out (the registration token is made here
   // rather than after the routes, so it is part of it).
   const registrationToken = ensureRegistrationToken(app);
@@ -222,7 +225,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ? undefined
       : createContractControls(
           {
+            app,
             store,
+            clock,
+            runByServer: (id) => realtime?.runners.watchdog.runByServer(id),
+            adminToken: token,
+            registrationToken: { key: REGISTRATION_TOKEN_KEY, value: registrationToken },
             dropRunnerLinks: (ids) => {
               for (const id of ids)
                 for (const s of realtime?.runners.sessionsOf(id) ?? [])
@@ -264,12 +272,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       controls && {
         observes: (rawUrl) => !rawUrl.startsWith(ADMIN_API_PREFIX),
         ended: (request) => controls.requests.record(request),
+        nowMs: () => clock.now(),
         faults: controls.faults,
       },
     ),
   );
 
-  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime);
+  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
@@ -281,6 +290,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   }).catch((e: unknown) => {
     realtime?.close();
+    clock.dispose();
     controls?.close();
     store.close();
     throw e;
@@ -312,9 +322,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (!controls) throw new Error("this server was started with controls: false");
       return controls.snapshots;
     },
+    get clock(): ClockControl {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.clock;
+    },
+    get jobs(): JobScripts {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.jobs;
+    },
+    get fixtures(): StateFixtures {
+      if (!controls) throw new Error("this server was started with controls: false");
+      return controls.fixtures;
+    },
     close() {
       closing ??= (async () => {
         realtime?.close();
+        clock.dispose();
         for (const close of closers) await close?.();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());

@@ -95,6 +95,8 @@ export {
   RequestMatcherSchema,
   VerifyCountSchema,
 } from "./contract-controls.js";
+export type { ClockMove, ClockState } from "./controllable-clock.js";
+export { ControllableClock } from "./controllable-clock.js";
 export type {
   AccessLevel,
   AccessRole,
@@ -158,6 +160,17 @@ export {
   JobServiceSchema,
   PullPolicySchema,
 } from "./job-run-spec.js";
+export type { JobOutcome, JobScript, ScriptArtifacts } from "./job-scripts.js";
+export {
+  JobOutcomeSchema,
+  JobScriptSchema,
+  parseJobOutcome,
+  parseJobScript,
+  parseScriptArtifacts,
+  ScriptArtifactsSchema,
+} from "./job-scripts.js";
+export type { LinkFaultEffect, LinkFaultRule } from "./link-fault-rules.js";
+export { LINK_RUNNER_MESSAGES, LinkFaultRuleSchema, parseLinkFaultRule } from "./link-fault-rules.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
 export type { NewUserFields } from "./new-user.js";

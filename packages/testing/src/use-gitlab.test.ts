@@ -62,6 +62,20 @@ describe("useGitLab's faults", () => {
     gitlab.faults.add({ match: { path: "/api/v4/projects/1/jobs" }, effect: { type: "error", status: 503 } });
   });
 
+  it("takes WebSocket link rules in the same style (on: runner | watcher)", () => {
+    gitlab.faults.add({ id: "slow-trace", on: "watcher", times: 2, effect: { type: "delay", ms: 500 } });
+    expect(gitlab.faults.list()).toEqual([
+      {
+        id: "slow-trace",
+        on: "watcher",
+        times: 2,
+        effect: { type: "delay", ms: 500 },
+        hits: 0,
+        remaining: 2,
+      },
+    ]);
+  });
+
   it("starts the next test without the rules the last one added", async () => {
     expect(gitlab.faults.list()).toEqual([]);
     expect(await jobs()).toHaveLength(5);
@@ -79,6 +93,59 @@ describe("useGitLab's snapshots", () => {
     gitlab.snapshots.restore("seeded");
     expect(await jobs()).toHaveLength(5);
     gitlab.snapshots.drop("seeded");
+  });
+});
+
+describe("useGitLab's clock", () => {
+  it("freezes and moves the server's time inside a test (the Date header follows)", async () => {
+    gitlab.clock.freeze("2031-05-04T10:00:00Z");
+    gitlab.clock.advance("90 mins");
+    const res = await fetch(`${gitlab.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": gitlab.token } });
+    expect(res.headers.get("date")).toBe("Sun, 04 May 2031 11:30:00 GMT");
+    expect(gitlab.clock.info()).toEqual({ now: "2031-05-04T11:30:00.000Z", frozen: true });
+  });
+
+  it("starts the next test on real time again", () => {
+    expect(gitlab.clock.info().frozen).toBe(false);
+    expect(Math.abs(Date.parse(gitlab.clock.info().now) - Date.now())).toBeLessThan(5000);
+  });
+});
+
+describe("useGitLab's scripted jobs", () => {
+  // GitLab: POST /projects/:id/jobs/:job_id/retry answers 201 with the new job (doc/api/jobs.md).
+  it("plays a retried job without a runner: failed after 3 minutes with its trace", async () => {
+    gitlab.clock.freeze();
+    gitlab.jobs.add({ name: "teaspoon", trace: "Failures:\n", duration: "3 mins", exitCode: 1 });
+    const retried = await fetch(`${gitlab.url}/api/v4/projects/1/jobs/7/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    const { id } = (await retried.json()) as { id: number };
+    gitlab.clock.advance("3 mins");
+    const job = (await (
+      await fetch(`${gitlab.url}/api/v4/projects/1/jobs/${id}`, {
+        headers: { "PRIVATE-TOKEN": gitlab.token },
+      })
+    ).json()) as { status: string; failure_reason: string; duration: number };
+    expect(job).toMatchObject({ status: "failed", failure_reason: "script_failure", duration: 180 });
+  });
+
+  it("starts the next test without the scripts", () => {
+    expect(gitlab.jobs.list()).toEqual([]);
+  });
+});
+
+describe("useGitLab's fixtures", () => {
+  it("loads a fixture exported from this run in place of the state, for the test that follows", async () => {
+    await fetch(`${gitlab.url}/api/v4/projects/1/jobs/8/retry`, {
+      method: "POST",
+      headers: { "PRIVATE-TOKEN": gitlab.token },
+    });
+    const afterRetry = gitlab.fixtures.export();
+    gitlab.reset();
+    expect(await jobs()).toHaveLength(5);
+    gitlab.fixtures.load(afterRetry);
+    expect(await jobs()).toHaveLength(6);
   });
 });
 

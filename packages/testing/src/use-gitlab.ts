@@ -1,12 +1,15 @@
 // useGitLab(): one buildsim server per test file (port 0, in-memory SQLite), reset to its seed (fault rules
-// removed, journal emptied) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
+// removed, journal emptied, clock on real time) before every test, with the contract-testing controls at hand. Registers vitest's hooks when called.
 
 import type {
+  ClockControl,
   FaultPlan,
+  JobScripts,
   NamedSnapshots,
   RequestJournal,
   RunningServer,
   StartServerOptions,
+  StateFixtures,
 } from "@buildsim/server";
 import { startServer } from "@buildsim/server";
 import { afterAll, beforeAll, beforeEach } from "vitest";
@@ -31,6 +34,12 @@ export interface GitLabDouble {
   readonly faults: FaultPlan;
   /** Named states: `take(name)`, `restore(name)`, `list()`, `drop(name)`; kept across resets. */
   readonly snapshots: NamedSnapshots;
+  /** The server's time: `freeze(at?)`, `advance(by)`, `set(at)`, `unfreeze()`; back on real time at each reset. */
+  readonly clock: ClockControl;
+  /** Jobs without a runner: `add(script)` (trace, duration, artifacts, exit code) and `steps`; scripts go at each reset. */
+  readonly jobs: JobScripts;
+  /** The state as data: `export()` a seed document (a fixture from a run), `load(fixture)` in place of the state. */
+  readonly fixtures: StateFixtures;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;
   /** Puts the server back as it started, now (it also happens before each test). */
@@ -77,6 +86,15 @@ export function useGitLab(options: UseGitLabOptions = {}): GitLabDouble {
     },
     get snapshots() {
       return server().snapshots;
+    },
+    get clock() {
+      return server().clock;
+    },
+    get jobs() {
+      return server().jobs;
+    },
+    get fixtures() {
+      return server().fixtures;
     },
     get server() {
       return server();

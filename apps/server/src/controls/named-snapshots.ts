@@ -9,7 +9,7 @@ import type { StoreSnapshot } from "../store/table-snapshot.js";
 /** A snapshot as listed. */
 export interface SnapshotInfo {
   name: string;
-  /** ISO 8601, when it was taken (wall clock). */
+  /** ISO 8601, when it was taken (the server's clock). */
   takenAt: string;
 }
 
@@ -23,6 +23,8 @@ export class NamedSnapshots {
     private readonly store: Store,
     /** Runs around a restore (runner links are dropped so runners see the restored state). */
     private readonly restoring: (restore: () => void) => void,
+    /** The server's time, epoch ms. */
+    private readonly nowMs: () => number = Date.now,
   ) {}
 
   /** Copies the store as `name` (replacing an earlier snapshot of that name). */
@@ -32,7 +34,7 @@ export class NamedSnapshots {
     const snapshot = this.store.snapshot();
     const earlier = this.taken.get(name);
     if (earlier) this.store.dropSnapshot(earlier.snapshot);
-    const info = { name, takenAt: new Date().toISOString() };
+    const info = { name, takenAt: new Date(this.nowMs()).toISOString() };
     this.taken.set(name, { info, snapshot });
     return info;
   }

@@ -171,6 +171,8 @@ export function createRequestHandler(
     };
     const finish = (reply: Reply): void => {
       try {
+        // Node stamps real time; a frozen or moved clock stamps its own.
+        if (!app.clock.real) res.setHeader("Date", new Date(app.clock.now()).toUTCString());
         if (broken) {
           const e = broken.effect;
           const keep = e.type === "truncate" ? (e.bytes ?? Math.floor(reply.body.byteLength / 2)) : 0;
@@ -223,10 +225,29 @@ export function createRequestHandler(
       switch (effect.type) {
         case "rate-limit":
         case "error":
-          return finish(faultReply(effect, Date.now()));
-        case "delay":
-          setTimeout(() => settle(produce), delayMsOf(effect, faults!.random));
+          return finish(faultReply(effect, app.clock.now()));
+        case "delay": {
+          // The connection may end while the request waits (the client gave up, or the server
+          // closed): then nothing is served, and a closed store is never read.
+          const gone = () => {
+            clearTimeout(timer);
+            observed?.answered(0, 0);
+          };
+          const timer = setTimeout(
+            () => {
+              res.off("close", gone);
+              if (!app.store.isOpen()) {
+                res.destroy();
+                observed?.answered(0, 0);
+                return;
+              }
+              settle(produce);
+            },
+            delayMsOf(effect, faults!.random),
+          );
+          res.once("close", gone);
           return;
+        }
         case "reset":
           if (effect.when === "before-headers") {
             resetConnection(req);

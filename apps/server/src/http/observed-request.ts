@@ -10,11 +10,13 @@ export interface RequestObserver {
   observes(rawUrl: string): boolean;
   /** The request was answered (or its connection ended). */
   ended(request: FinishedRequest): void;
+  /** The server's time, epoch ms (`startedAt`). */
+  nowMs(): number;
 }
 
 /** What the observer will be told of one request, gathered as it goes. */
 export class ObservedRequest {
-  private readonly startedAtMs = Date.now();
+  private readonly startedAtMs: number;
   private readonly startedAt = performance.now();
   private body: Buffer | undefined;
   /** The declared length until the body is read (a refused body is never read). */
@@ -24,6 +26,7 @@ export class ObservedRequest {
     private readonly id: string,
     private readonly observer: RequestObserver,
   ) {
+    this.startedAtMs = observer.nowMs();
     const declared = Number(req.headers["content-length"] ?? 0);
     this.bodyBytes = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
   }

@@ -49,6 +49,8 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
   const confirmedIds = new Set<number>();
   const timedOutAt = new Map<number, number>();
+  /** Builds the server plays itself (scripted jobs): no runner will vouch for them, only timeouts apply. */
+  const serverRun = new Set<number>();
   /** Where the current pass stands: running builds with a greater id are still to check. */
   let cursor = 0;
 
@@ -80,13 +82,14 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
   function forget(buildId: number): void {
     lastSeen.delete(buildId);
     timedOutAt.delete(buildId);
+    serverRun.delete(buildId);
     confirmedIds.delete(buildId);
   }
 
   /** Silence, timeout and grace checks of one running build. */
   function check(row: RunningBuild, now: number): void {
     const seenAt = lastSeen.get(row.id) ?? bootMs;
-    if (now - seenAt > d.heartbeatTimeoutMs) {
+    if (now - seenAt > d.heartbeatTimeoutMs && !serverRun.has(row.id)) {
       if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
       else requeueOrFail(row.id);
       // A runner that is connected but silent may still hold it: tell it to stop.
@@ -139,6 +142,10 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     confirmed(buildId: number): void {
       lastSeen.set(buildId, nowMs());
       confirmedIds.add(buildId);
+    },
+    /** The server itself runs `buildId` (a scripted job): silence never fails it, its timeout does. */
+    runByServer(buildId: number): void {
+      serverRun.add(buildId);
     },
     /** The runner says it does not hold `buildId`. */
     release: requeueOrFail,

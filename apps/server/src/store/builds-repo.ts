@@ -289,6 +289,10 @@ export interface BuildsRepo {
   listRunning(): RunningBuild[];
   /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
   listRunningAfter(afterId: number, limit: number): RunningBuild[];
+  /** The running build that started last (the clock control may not go back past it). */
+  lastStartedRunning(): { id: number; startedAt: string } | undefined;
+  /** Every build, by id (a state export). */
+  listAll(): Build[];
   /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
   listIds(q: BuildListQuery): number[];
   /** A pipeline's builds as id, status and `retried`, oldest first (its job list without the rows). */
@@ -319,6 +323,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   );
   const runningAfter = db.prepare(
     "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?",
+  );
+  const allBuilds = db.prepare(`${SELECT} ORDER BY b.id`);
+  const lastStarted = db.prepare(
+    "SELECT id, started_at AS startedAt FROM builds WHERE status = 'running' AND started_at IS NOT NULL ORDER BY started_at DESC LIMIT 1",
   );
   // Trigger jobs are not in a pipeline's job list (GitLab's `pipeline.builds`; they have `/bridges`).
   const membersOf = db.prepare(
@@ -454,6 +462,12 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
     listRunningAfter(afterId: number, limit: number): RunningBuild[] {
       return runningAfter.all(afterId, limit) as RunningBuild[];
+    },
+    listAll(): Build[] {
+      return (allBuilds.all() as BuildRow[]).map(toBuild);
+    },
+    lastStartedRunning(): { id: number; startedAt: string } | undefined {
+      return lastStarted.get() as { id: number; startedAt: string } | undefined;
     },
     /** The ids `list` would return, without reading the rows (the entity cache has most of them). */
     listIds(q: BuildListQuery): number[] {

@@ -109,6 +109,10 @@ export class ChangeLog {
     if (rows > this.described) this.goGlobal();
     else this.apply();
   }
+  /** Everything may read differently now (the clock jumped): every cached render is stale. */
+  everythingChanged(): void {
+    this.goGlobal();
+  }
   /** The transaction rolled back: nothing changed. */
   rollback(): void {
     this.open = false;

@@ -35,11 +35,14 @@ export interface CommitsRepo {
   /** `repository.commit(ref)`: a full sha or an unambiguous prefix of at least 4 hex digits. */
   resolve(projectId: number, shaOrPrefix: string): Commit | undefined;
   insert(commit: Commit): void;
+  /** Every commit, by project and creation (a state export). */
+  listAll(): Commit[];
 }
 
 /** {@link CommitsRepo} on SQLite. */
 export function createCommitsRepo(db: Db): CommitsRepo {
   const bySha = db.prepare("SELECT * FROM commits WHERE project_id = ? AND sha = ?");
+  const all = db.prepare("SELECT * FROM commits ORDER BY project_id, rowid");
   const byPrefix = db.prepare(
     "SELECT * FROM commits WHERE project_id = ? AND sha >= ? AND sha < ? ORDER BY sha LIMIT 2",
   );
@@ -63,6 +66,9 @@ export function createCommitsRepo(db: Db): CommitsRepo {
     },
     insert(commit: Commit): void {
       insert.run({ ...commit, parentIds: JSON.stringify(commit.parentIds) });
+    },
+    listAll(): Commit[] {
+      return (all.all() as CommitRow[]).map(toCommit);
     },
   };
 }

@@ -99,6 +99,8 @@ export interface Store {
   restore(snapshot: StoreSnapshot): void;
   /** Frees what `snapshot` holds on disk. */
   dropSnapshot(snapshot: StoreSnapshot): void;
+  /** Marks every cached render stale without a write (the clock jumped: durations, expiries differ). */
+  invalidateCaches(): void;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
   /** False once `close` ran (work scheduled for later checks it). */
@@ -201,6 +203,10 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
       store.transaction(() => store.onCommit(restoreSnapshot(db, artifactsDir, snapshot)));
     },
     dropSnapshot,
+    invalidateCaches(): void {
+      changes.everythingChanged();
+      version++;
+    },
     /** Closes the database; an in-memory store also removes its artifacts directory. */
     close(): void {
       if (db.open) db.close();

@@ -75,11 +75,14 @@ export interface PipelinesRepo {
    * `pipeline-deletion.ts`); false when there is none. Caches see it as a change of everything.
    */
   delete(pipelineId: number): boolean;
+  /** Every pipeline, by id (a state export). */
+  listAll(): Pipeline[];
 }
 
 /** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
 export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
+  const all = db.prepare("SELECT * FROM pipelines ORDER BY id");
   const latestForRef = db.prepare(
     "SELECT * FROM pipelines WHERE project_id = ? AND ref = ? ORDER BY id DESC LIMIT 1",
   );
@@ -151,6 +154,9 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     },
     // Not described to the change log on purpose: rows of many builds go, so every cache starts over.
     delete: deleteRows,
+    listAll(): Pipeline[] {
+      return (all.all() as PipelineRow[]).map(toPipeline);
+    },
     count(q: PipelineListQuery): number {
       const w = pipelineWhere(q);
       return (prepared(`SELECT COUNT(*) AS n FROM pipelines WHERE ${w.sql}`).get(...w.args) as { n: number })

@@ -47,6 +47,10 @@ export interface UsersRepo {
   insert(user: User): void;
   addToken(userId: number, token: string): void;
   tokenOf(userId: number): string | undefined;
+  /** Every user, by id (a state export). */
+  listAll(): User[];
+  /** Every token of a user, oldest first. */
+  tokensOf(userId: number): string[];
   firstAdmin(): User | undefined;
   nextId(): number;
 }
@@ -68,6 +72,8 @@ export function createUsersRepo(db: Db): UsersRepo {
     "SELECT * FROM users WHERE is_admin = 1 AND state = 'active' ORDER BY id LIMIT 1",
   );
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM users");
+  const all = db.prepare("SELECT * FROM users ORDER BY id");
+  const tokens = db.prepare("SELECT token FROM personal_tokens WHERE user_id = ? ORDER BY rowid").pluck();
 
   return {
     get(id: number): User | undefined {
@@ -87,6 +93,12 @@ export function createUsersRepo(db: Db): UsersRepo {
     },
     addToken(userId: number, token: string): void {
       insertToken.run(token, userId);
+    },
+    listAll(): User[] {
+      return (all.all() as UserRow[]).map(toUser);
+    },
+    tokensOf(userId: number): string[] {
+      return tokens.all(userId) as string[];
     },
     tokenOf(userId: number): string | undefined {
       return (firstToken.get(userId) as { token: string } | undefined)?.token;

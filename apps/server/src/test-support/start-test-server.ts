@@ -2,6 +2,7 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { OPENAPI_PATH, type OpenApiDocument } from "../openapi/openapi-document.js";
 import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
 import { type ConformanceCheck, createConformanceCheck } from "./openapi-conformance.js";
@@ -79,4 +80,20 @@ export async function api(
   const problem = check(method, path, res.status, res.headers.get("content-type"), body);
   if (problem) throw new Error(`response does not conform to the OpenAPI document: ${problem}`);
   return res;
+}
+
+/**
+ * A start function for tests that need several servers: each started with `seedText` (or none), all
+ * closed after each test. Call at the top of a test file.
+ */
+export function startedPerTest(): (seedText?: string) => Promise<RunningServer> {
+  const servers: RunningServer[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+  });
+  return async (seedText) => {
+    const s = await startTestServer(seedText === undefined ? {} : { seedText });
+    servers.push(s);
+    return s;
+  };
 }

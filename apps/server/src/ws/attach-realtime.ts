@@ -11,6 +11,7 @@ import { API_ERRORS } from "../http/api-error.js";
 import { authorizeEventsWatcher } from "./authorize-events-watcher.js";
 import { authorizeWatcher } from "./authorize-watcher.js";
 import { createEventsHub, type EventsHub } from "./events-hub.js";
+import type { LinkFaults } from "./link-faults.js";
 import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
 import { maxRunnerFrameBytes } from "./runner-frame-limits.js";
 import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
@@ -42,6 +43,8 @@ export function attachRealtime(
   app: App,
   serverUrl: () => string,
   options: RealtimeOptions = {},
+  /** Fault rules whose link rules break runner and watcher sockets (the contract-testing controls). */
+  faults?: LinkFaults,
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
   // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
@@ -52,8 +55,8 @@ export function attachRealtime(
     perMessageDeflate: false,
     maxPayload: maxRunnerFrameBytes(resolved.maxTraceChunkBytes),
   });
-  const runners = createRunnerHub(app, resolved, serverUrl);
-  const watchers = createWatcherHub(app, resolved);
+  const runners = createRunnerHub(app, resolved, serverUrl, faults);
+  const watchers = createWatcherHub(app, resolved, faults);
   const events = createEventsHub(app, resolved);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -19,6 +19,7 @@ import { createClaimQueue } from "../services/claim-queue.js";
 import { createFinishBuild } from "../services/finish-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
+import type { LinkFaults } from "./link-faults.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
@@ -33,7 +34,12 @@ interface ParkedClaim {
 }
 
 /** Creates the hub; `serverUrl` is the server's own base URL for the jobs' `CI_SERVER_URL`. */
-export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serverUrl: () => string) {
+export function createRunnerHub(
+  app: App,
+  options: ResolvedRealtimeOptions,
+  serverUrl: () => string,
+  faults?: LinkFaults,
+) {
   const sessions = new Map<number, Set<RunnerSession>>();
   const parked: ParkedClaim[] = [];
   const claimBuild: ClaimBuild = createClaimBuild(app.store, app.transitions);
@@ -129,7 +135,8 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
   app.events.on("pipelineDeleted", onPipelineDeleted);
   // Delayed jobs leave `scheduled` when their countdown ends; the sweep also catches countdowns that
   // ended while no timer knew of them (after a restart).
-  const scheduled = watchScheduledBuilds({ ...app, timers: options.timers });
+  // The countdowns run on the server's clock: moving it forward ends them at their due times.
+  const scheduled = watchScheduledBuilds({ ...app, timers: app.clock });
   // The watchdog's pass runs in slices of SWEEP_SLICE_MS with the event loop free in between.
   let sweeping = false;
   let closed = false;
@@ -138,21 +145,32 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     if (watchdog.sweepSome(SWEEP_SLICE_MS)) sweeping = false;
     else setImmediate(continueSweep);
   };
+  // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
+  const stopEnvironments = () => {
+    try {
+      stopExpiredEnvironments(app);
+    } catch (e) {
+      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  };
   const sweepTimer = options.timers.setInterval(() => {
     if (!sweeping) {
       sweeping = true;
       continueSweep();
     }
     scheduled.sweep();
-    // environment:auto_stop_in (GitLab's hourly AutoStopCronWorker; here every sweep, on the app's clock).
-    try {
-      stopExpiredEnvironments(app);
-    } catch (e) {
-      app.log(`auto-stop environments: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
+    stopEnvironments();
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
+  // A test moved the clock: what fell due meanwhile (silent runners, job timeouts, environments' auto
+  // stop) happens now, in one whole pass, rather than at the next tick.
+  const stopWatchingClock = app.clock.onMove(() => {
+    if (closed) return;
+    watchdog.sweep();
+    scheduled.sweep();
+    stopEnvironments();
+  });
 
   const hub = {
     options,
@@ -160,6 +178,16 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     traces: createTraceBatcher(app),
     finishBuild: createFinishBuild(app),
     log: (line: string) => app.log(line),
+    /** The link fault rule that takes this message of `runnerId`'s, if one does. */
+    linkFault(runnerId: number, message: string, buildId: number | undefined) {
+      if (!faults?.linkActive) return undefined;
+      return faults.decideLink({
+        on: "runner",
+        runner: runnerId,
+        message,
+        ...(buildId === undefined ? {} : { build: buildId }),
+      });
+    },
     /** The runner a hello's token names (updating its metadata), or undefined. */
     authenticate(m: HelloMessage): Runner | undefined {
       const runner = app.store.runners.getByToken(m.token);
@@ -210,6 +238,7 @@ export function createRunnerHub(app: App, options: ResolvedRealtimeOptions, serv
     /** Stops timers and listeners and closes every runner socket with `code`. */
     close(code: number): void {
       closed = true;
+      stopWatchingClock();
       options.timers.clearInterval(sweepTimer);
       app.events.off("runnerMustCancel", onCancel);
       app.events.off("buildQueued", onQueued);

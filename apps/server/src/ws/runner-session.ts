@@ -12,10 +12,12 @@ import {
   PROTOCOL_VERSION,
   parseRunnerToServerMessage,
   type Runner,
+  type RunnerToServerMessage,
   type ServerToRunnerMessage,
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
+import type { LinkFaultDecision } from "../http/fault-plan.js";
 import type { BuildWatchdog } from "../services/build-watchdog.js";
 import type { FinishBuild } from "../services/finish-build.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
@@ -32,6 +34,8 @@ export interface SessionHub {
   traces: Pick<TraceBatcher, "add" | "flush">;
   finishBuild: FinishBuild;
   log(line: string): void;
+  /** The link fault rule that takes this message, if one does (contract tests). */
+  linkFault(runnerId: number, message: string, buildId: number | undefined): LinkFaultDecision | undefined;
   /** The runner a hello's token names (its metadata updated), or undefined. */
   authenticate(m: HelloMessage): Runner | undefined;
   /** Builds still running on `runnerId`, with the trace length held: welcome's `resume`. */
@@ -112,6 +116,7 @@ export class RunnerSession {
       this.protocolError("say hello first");
       return;
     }
+    if (this.faulted(m)) return;
     try {
       if (m.type === "claim") this.hub.claim(this, m as ClaimMessage);
       else if (m.type === "trace") this.trace(m);
@@ -126,6 +131,18 @@ export class RunnerSession {
     }
   }
 
+  /** A link fault rule took `m`: the link drops (1006 for the runner), or a claim is refused. */
+  private faulted(m: RunnerToServerMessage): boolean {
+    const buildId = "buildId" in m ? m.buildId : undefined;
+    const fault = this.hub.linkFault(this.runner!.id, m.type, buildId);
+    if (!fault) return false;
+    if (fault.effect.type === "drop") this.socket.terminate();
+    else if (fault.effect.type === "refuse-claim" && m.type === "claim")
+      this.send({ type: "noJob", requestId: m.requestId });
+    else return false;
+    return true;
+  }
+
   private hello(m: HelloMessage): void {
     if (this.runner) {
       this.protocolError("hello was already said");
@@ -138,6 +155,11 @@ export class RunnerSession {
     const runner = this.hub.authenticate(m);
     if (!runner) {
       this.close(CLOSE_CODES.UNAUTHORIZED, "unknown runner token");
+      return;
+    }
+    // A link fault on `hello`: the connection drops before the welcome.
+    if (this.hub.linkFault(runner.id, "hello", undefined)?.effect.type === "drop") {
+      this.socket.terminate();
       return;
     }
     this.runner = runner;

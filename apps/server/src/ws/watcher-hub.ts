@@ -11,6 +11,7 @@ import type { WebSocket } from "ws";
 import type { App } from "../app.js";
 import type { DeletedPipeline } from "../events/server-events.js";
 import { maskSecrets, type TraceSecrets, traceSecretsOf } from "../services/traces.js";
+import type { LinkFaults } from "./link-faults.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { chunkMessage, WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
@@ -23,7 +24,7 @@ interface Channel {
 }
 
 /** Creates the watcher registry, subscribed to the bus. */
-export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
+export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, faults?: LinkFaults) {
   const channels = new Map<number, Channel>();
   const pieceBytes = Math.max(
     1,
@@ -44,17 +45,24 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
   const message = (m: ServerToWatcherMessage) => Buffer.from(JSON.stringify(m));
 
   /** Sends released bytes [offset, offset + data.length) to each caught-up watcher that lacks some. */
-  const deliver = (channel: Channel, offset: number, data: Buffer) => {
+  const deliver = (channel: Channel, buildId: number, offset: number, data: Buffer) => {
     if (data.byteLength === 0) return;
     const end = offset + data.byteLength;
     let shared: Buffer | undefined;
     for (const w of channel.watchers) {
       // A watcher still catching up reads these bytes from the store when it gets to them.
       if (w.catchingUp || w.sentBytes >= end || w.sentBytes < offset) continue;
+      // A link fault (contract tests): the watcher's connection drops, or this chunk arrives late.
+      const fault = faults?.linkActive ? faults.decideLink({ on: "watcher", build: buildId }) : undefined;
+      if (fault?.effect.type === "drop") {
+        w.socket.terminate();
+        continue;
+      }
+      const delayMs = fault?.effect.type === "delay" ? fault.effect.ms : 0;
       if (w.sentBytes === offset) {
         shared ??= chunkMessage(offset, data);
-        w.live(shared, end);
-      } else w.live(chunkMessage(w.sentBytes, data.subarray(w.sentBytes - offset)), end);
+        w.live(shared, end, delayMs);
+      } else w.live(chunkMessage(w.sentBytes, data.subarray(w.sentBytes - offset)), end, delayMs);
     }
   };
 
@@ -67,7 +75,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       return;
     }
     const released = channel.trace.append(e.data);
-    deliver(channel, released.offset, released.data);
+    deliver(channel, e.buildId, released.offset, released.data);
   };
   const onBuild = (build: Build) => {
     const channel = channels.get(build.id);
@@ -85,7 +93,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions) {
       channel.trace = new MaskedTrace(secrets, app.store.traces.read(build.id));
     if (isCompletedStatus(build.status)) {
       const rest = channel.trace.flush();
-      deliver(channel, rest.offset, rest.data);
+      deliver(channel, build.id, rest.offset, rest.data);
     }
     for (const w of channel.watchers) {
       w.control(message({ type: "status", status: build.status }));

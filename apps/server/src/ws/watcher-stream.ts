@@ -62,6 +62,8 @@ export class WatcherStream {
   /** Messages (status, end) that must follow the backlog. */
   private readonly held: Buffer[] = [];
   private endAfterHeld = false;
+  /** Until when (epoch ms) live messages wait behind a delayed chunk (a delay fault), keeping their order. */
+  private holdUntilMs = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -77,25 +79,43 @@ export class WatcherStream {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
 
-  /** Sends a live chunk (the watcher is caught up); closes a watcher that stopped reading. */
-  live(message: Buffer, endBytes: number): void {
+  /**
+   * Sends a live chunk (the watcher is caught up), `delayMs` late when a delay fault took it; closes a
+   * watcher that stopped reading.
+   */
+  live(message: Buffer, endBytes: number, delayMs = 0): void {
     if (!this.open) return;
     this.sentBytes = endBytes;
-    this.socket.send(message, { binary: false });
-    if (this.socket.bufferedAmount > this.o.maxBufferedBytes) this.tooSlow();
+    this.inOrder(delayMs, () => {
+      if (!this.open) return;
+      this.socket.send(message, { binary: false });
+      if (this.socket.bufferedAmount > this.o.maxBufferedBytes) this.tooSlow();
+    });
   }
 
   /** A status (or other control) message: after the backlog when catching up. */
   control(message: Buffer): void {
     if (this.catchingUp) this.held.push(message);
-    else if (this.open) this.socket.send(message, { binary: false });
+    else this.inOrder(0, () => this.open && this.socket.send(message, { binary: false }));
   }
 
   /** `end`, then a normal close, after everything before it. */
   end(message: Buffer): void {
     this.control(message);
     if (this.catchingUp) this.endAfterHeld = true;
-    else this.closeNormally();
+    else this.inOrder(0, () => this.closeNormally());
+  }
+
+  /** Runs `send` after `delayMs`, and never before what an earlier delay holds back. */
+  private inOrder(delayMs: number, send: () => void): void {
+    const now = Date.now();
+    const due = Math.max(now + delayMs, this.holdUntilMs);
+    if (due <= now) {
+      send();
+      return;
+    }
+    this.holdUntilMs = due;
+    this.o.timers.setTimeout(send, due - now);
   }
 
   /** Sends backlog pieces while the window allows; calls itself from the write callbacks. */

@@ -7,7 +7,7 @@
 //
 // A bad rule is 400 naming its field and adds nothing, not even the good rules sent with it.
 
-import { FaultRuleSchema } from "@buildsim/core";
+import { FaultRuleSchema, LinkFaultRuleSchema } from "@buildsim/core";
 import { Type } from "@sinclair/typebox";
 import type { FaultPlan } from "../../http/fault-plan.js";
 import { jsonReply } from "../../http/reply.js";
@@ -16,14 +16,16 @@ import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
 
-const Rule = Type.Composite([
-  Type.Omit(FaultRuleSchema, ["effect"]),
-  Type.Object({
-    id: Type.String(),
-    effect: Type.Object({ type: Type.String() }),
-    hits: Type.Integer({ minimum: 0, description: "Requests it has broken" }),
-    remaining: Type.Optional(Type.Integer({ minimum: 0, description: "For `times` rules: how many more" })),
-  }),
+const Counts = Type.Object({
+  id: Type.String(),
+  effect: Type.Object({ type: Type.String() }),
+  hits: Type.Integer({ minimum: 0, description: "Requests (or link moments) it has broken" }),
+  remaining: Type.Optional(Type.Integer({ minimum: 0, description: "For `times` rules: how many more" })),
+});
+// An HTTP rule, or a WebSocket link rule (with `on`).
+const Rule = Type.Union([
+  Type.Composite([Type.Omit(FaultRuleSchema, ["effect"]), Counts]),
+  Type.Composite([Type.Omit(LinkFaultRuleSchema, ["effect"]), Counts]),
 ]);
 const Rules = Type.Object({ rules: Type.Array(Rule) });
 

@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../start-server.js";
 import { authMatrixSeed, MATRIX_TOKENS, matrixBuilds } from "../../test-support/auth-matrix-seed.js";
+import { connectRunner } from "../../test-support/protocol-client.js";
+import { RUNNER_SEED, RUNNER_SEED_TOKENS } from "../../test-support/runner-seed.js";
 import { api, startTestServer } from "../../test-support/start-test-server.js";
 
 let server: RunningServer | undefined;
@@ -214,5 +216,43 @@ describe("fault rules over HTTP", () => {
     expect(await (await api(server, "/-/buildsim/admin/faults", { token: ADMIN })).json()).toEqual({
       rules: [],
     });
+  });
+});
+
+describe("WebSocket link fault rules over HTTP", () => {
+  it("adds a rule for runner links with `on`, lists it, and refuses the runner's next claim", async () => {
+    server = await startTestServer({ seedText: RUNNER_SEED });
+    const token = RUNNER_SEED_TOKENS.admin;
+    const added = await api(server, "/-/buildsim/admin/faults", {
+      method: "POST",
+      token,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ id: "no-jobs", on: "runner", times: 1, effect: { type: "refuse-claim" } }),
+    });
+    expect(added.status).toBe(201);
+    const listed = await api(server, "/-/buildsim/admin/faults", { token });
+    expect(await listed.json()).toEqual({
+      rules: [
+        { id: "no-jobs", on: "runner", times: 1, effect: { type: "refuse-claim" }, hits: 0, remaining: 1 },
+      ],
+    });
+    const { client } = await connectRunner(server, RUNNER_SEED_TOKENS.shared);
+    client.send({ type: "claim", requestId: "r1", waitMs: 0 });
+    expect(await client.nextOf("noJob")).toEqual({ type: "noJob", requestId: "r1" });
+    client.send({ type: "claim", requestId: "r2", waitMs: 0 });
+    expect((await client.nextOf("job")).requestId).toBe("r2");
+    await client.close();
+  });
+
+  it("answers 400 naming the field when a link rule's match does not fit its link", async () => {
+    server = await startTestServer({ seedText: RUNNER_SEED });
+    const res = await api(server, "/-/buildsim/admin/faults", {
+      method: "POST",
+      token: RUNNER_SEED_TOKENS.admin,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ on: "watcher", match: { message: "claim" }, effect: { type: "drop" } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "rule.match of a watcher link takes only build" });
   });
 });

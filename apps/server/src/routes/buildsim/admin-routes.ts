@@ -20,8 +20,11 @@ import { empty, json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import type { RouteHandler } from "../route-handler.js";
 import { ADMIN_API_PREFIX, asAdmin, jsonBody, NO_CONTENT } from "./admin-access.js";
+import { addAdminClockRoutes } from "./admin-clock-routes.js";
 import { addAdminFaultRoutes } from "./admin-fault-routes.js";
+import { addAdminJobRoutes } from "./admin-job-routes.js";
 import { addAdminSnapshotRoutes } from "./admin-snapshot-routes.js";
+import { addAdminStateRoutes } from "./admin-state-routes.js";
 
 export { ADMIN_API_PREFIX } from "./admin-access.js";
 
@@ -43,6 +46,9 @@ const adminSpec = (summary: string) => ({ summary, api: "admin" as const });
 export function addAdminRoutes(router: Router<RouteHandler>, controls: ContractControls): void {
   addAdminFaultRoutes(router, controls.faults);
   addAdminSnapshotRoutes(router, controls.snapshots);
+  addAdminClockRoutes(router, controls.clock);
+  addAdminJobRoutes(router, controls.jobs);
+  addAdminStateRoutes(router, controls.fixtures);
   const journal = controls.requests;
   router.add(
     "POST",

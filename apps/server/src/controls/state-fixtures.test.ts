@@ -1,0 +1,92 @@
+// The state as data on the handle: export a run's state as a seed document that loads back to the same
+// API answers, and load a fixture in place of the whole state. Real servers on port 0, real SQLite.
+
+import { describe, expect, it } from "vitest";
+import { ControlInputError } from "../http/control-input-error.js";
+import type { RunningServer } from "../start-server.js";
+import { JOBS_V4_SEED, V4_TOKENS } from "../test-support/jobs-v4-seed.js";
+import { startedPerTest } from "../test-support/start-test-server.js";
+
+const start = startedPerTest();
+
+const ROOT = V4_TOKENS.root;
+const get = (s: RunningServer, path: string, token: string = ROOT) =>
+  fetch(`${s.url}${path}`, { headers: { "PRIVATE-TOKEN": token } });
+/** What a client sees of project 1's jobs (pipeline rows' own times are not in the seed format). */
+const jobsOf = async (s: RunningServer) =>
+  (
+    (await (await get(s, "/api/v4/projects/1/jobs?per_page=100")).json()) as Array<Record<string, unknown>>
+  ).map(({ pipeline: _, ...job }) => job);
+
+describe("the state as a seed document", () => {
+  it("exports a run's state that loads into a new server with the same jobs, traces and artifacts", async () => {
+    const first = await start(JOBS_V4_SEED);
+    // The run: a retry (a new job), an erase (trace and artifacts gone), a cancel.
+    for (const action of ["2/retry", "7/erase", "4/cancel"]) {
+      const project = action.startsWith("7/") ? 3 : 1;
+      const res = await fetch(`${first.url}/api/v4/projects/${project}/jobs/${action}`, {
+        method: "POST",
+        headers: { "PRIVATE-TOKEN": ROOT },
+      });
+      expect(res.status, action).toBe(201);
+    }
+    const exported = first.fixtures.export();
+    const second = await start(JSON.stringify(exported));
+    expect(await jobsOf(second)).toEqual(await jobsOf(first));
+    expect(await (await get(second, "/api/v4/projects/1/jobs/1/trace")).text()).toBe("built\n");
+    const zip = async (s: RunningServer) =>
+      Buffer.from(await (await get(s, "/api/v4/projects/1/jobs/1/artifacts")).arrayBuffer());
+    expect((await zip(second)).equals(await zip(first))).toBe(true);
+    expect(await (await get(second, "/api/v4/projects/1/jobs/1/artifacts/out/a.txt")).text()).toBe("A\n");
+    expect((await get(second, "/api/v4/projects/3/jobs/7/artifacts")).status).toBe(404);
+    // Loading the export and exporting again changes nothing.
+    expect(second.fixtures.export()).toEqual(exported);
+  });
+});
+
+describe("loading a fixture", () => {
+  it("replaces the whole state, keeping the handle's admin token and the registration token", async () => {
+    const server = await start(JOBS_V4_SEED);
+    const fixture = `
+users:
+  - { id: 1, username: ada, admin: true, tokens: [ada-token] }
+projects:
+  - { id: 9, path: lab/one }
+commits:
+  - { project: 9, sha: "${"9".repeat(40)}" }
+pipelines:
+  - { id: 1, project: 9, sha: "${"9".repeat(40)}", ref: main }
+builds:
+  - { id: 1, pipeline: 1, name: only, status: success, trace: "done\\n" }
+`;
+    server.fixtures.load(fixture);
+    expect((await get(server, "/api/v4/projects/1", server.token)).status).toBe(404);
+    const jobs = (await (await get(server, "/api/v4/projects/9/jobs", "ada-token")).json()) as Array<{
+      name: string;
+    }>;
+    expect(jobs.map((j) => j.name)).toEqual(["only"]);
+    // The handle's token now belongs to the fixture's admin.
+    expect(
+      ((await (await get(server, "/api/v4/user", server.token)).json()) as { username: string }).username,
+    ).toBe("ada");
+    const registered = await fetch(`${server.url}/api/v4/runners`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: server.registrationToken }),
+    });
+    expect(registered.status).toBe(201);
+    // A reset goes back to the seed the server started with, not to the fixture.
+    server.reset();
+    expect((await get(server, "/api/v4/projects/1")).status).toBe(200);
+  });
+
+  it("refuses a fixture with problems, listing them, and changes nothing", async () => {
+    const server = await start(JOBS_V4_SEED);
+    expect(() =>
+      server.fixtures.load("users:\n  - { id: 1 }\nbuilds:\n  - { id: 1, pipeline: 5 }\n"),
+    ).toThrow(ControlInputError);
+    expect(() => server.fixtures.load("users: [")).toThrow(/^fixture has 1 problem\(s\): 1:/);
+    expect(() => server.fixtures.load({ users: [{ username: "a", colour: "red" }] })).toThrow(/colour/);
+    expect((await get(server, "/api/v4/projects/1/jobs/1")).status).toBe(200);
+  });
+});
