@@ -22,6 +22,7 @@ import {
   pipelineVariables,
 } from "@buildsim/ci-config";
 import { type Client, createClient } from "@buildsim/client";
+import { createNodeHttpFetch } from "@buildsim/runner";
 import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
 import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
@@ -264,7 +265,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     }
 
     const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
-    const client = createClient({ baseUrl: server.url, token: server.token });
+    const client = createClient({ baseUrl: server.url, token: server.token, fetch: createNodeHttpFetch() });
     const runnerRecord = ensureLocalRunner(app, tags);
     const board = createBoard({ out: io.stdout, executorOf: (id) => localRunner.executorOf(id) });
     const manual = new Set(o.manual);
