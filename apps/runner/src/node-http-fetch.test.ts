@@ -63,7 +63,9 @@ describe("createNodeHttpFetch", () => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         res.writeHead(200, { "Content-Type": "application/json", "X-Total": "3" });
-        res.end(JSON.stringify({ length: req.headers["content-length"], body: Buffer.concat(chunks).toString() }));
+        res.end(
+          JSON.stringify({ length: req.headers["content-length"], body: Buffer.concat(chunks).toString() }),
+        );
       });
     });
     const response = await createNodeHttpFetch()(`${base}/api/v4/projects/1/jobs/2/play`, {
