@@ -14,6 +14,7 @@ export type { JobCacheStore } from "./job-cache.js";
 export { cacheKeyOf } from "./job-cache.js";
 export type { JobReaper, ProcessGroupRegistry } from "./job-reaper.js";
 export { startJobReaper } from "./job-reaper.js";
+export type { NodeHttpFetch, NodeHttpRequestInit, NodeHttpResponse } from "./node-http-fetch.js";
 export { createNodeHttpFetch } from "./node-http-fetch.js";
 export type { CommandLine } from "./parse-command-line.js";
 export { parseCommandLine } from "./parse-command-line.js";

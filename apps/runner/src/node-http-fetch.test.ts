@@ -57,6 +57,29 @@ describe("createNodeHttpFetch", () => {
     });
   });
 
+  it("sends a JSON text body and reads the answer's headers and text, as the API client does", async () => {
+    const base = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        res.writeHead(200, { "Content-Type": "application/json", "X-Total": "3" });
+        res.end(
+          JSON.stringify({ length: req.headers["content-length"], body: Buffer.concat(chunks).toString() }),
+        );
+      });
+    });
+    const response = await createNodeHttpFetch()(`${base}/api/v4/projects/1/jobs/2/play`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"é":1}',
+    });
+    expect(response.headers.get("x-total")).toBe("3");
+    expect(response.headers.get("Content-Type")).toBe("application/json");
+    expect(response.headers.get("link")).toBeNull();
+    // Content-Length counts bytes, not characters.
+    expect(JSON.parse(await response.text())).toEqual({ length: "8", body: '{"é":1}' });
+  });
+
   it("reports an error status as not ok, with the body intact", async () => {
     const base = await serve((_req, res) => {
       res.writeHead(404, "Not Found");

@@ -1,9 +1,10 @@
 // @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, to embed in tests (`startServer`).
 // Exported: the server, its options and handle (its contract-testing controls too: request journal,
-// snapshots, faults, clock, scripted jobs, state fixtures), the seed, and the store it runs on (with the types they reach: a route or an
-// extension a user adds is typed by them), plus the few services the buildsim CLI shares with the server:
-// a local project and runner, its git history, its variables file, its test report and its masked job
-// output. Named exports only; everything else is internal.
+// snapshots, faults, clock, scripted jobs, state fixtures), the seed, and the store it runs on (with the
+// types they reach: a route or an extension a user adds is typed by them), plus the few set-up services the
+// buildsim CLI shares with the server: a local project and runner, its git history and its variables
+// file's rules. The CLI watches a run through @buildsim/client like any client. Named exports only;
+// everything else is internal.
 export type { App, AppOptions } from "./app.js";
 export type { ClockControl, ClockDuration, ClockInfo, ClockTime } from "./controls/clock-control.js";
 export type { ContractControlsOptions } from "./controls/contract-controls.js";
@@ -11,7 +12,6 @@ export type { JobScriptState, JobScripts } from "./controls/job-scripts.js";
 export type { JobStepInfo, JobSteps } from "./controls/job-steps.js";
 export type { NamedSnapshots, SnapshotInfo } from "./controls/named-snapshots.js";
 export type { StateFixtures } from "./controls/state-fixtures.js";
-export type { ServerEventMap, ServerEvents } from "./events/server-events.js";
 export { loadSeed, loadSeedFile, loadSeedText, SeedError } from "./fixtures/load-seed.js";
 export type { ParseSeedResult, Seed, SeedBuild } from "./fixtures/parse-seed.js";
 export { parseSeed } from "./fixtures/parse-seed.js";
@@ -24,7 +24,6 @@ export type { RequestJournalOptions, VerifyResult } from "./http/request-journal
 export { RequestJournal, RequestVerificationError } from "./http/request-journal.js";
 export type { ResponseSpec, RouteSpec } from "./http/route-spec.js";
 export type { RouteEntry, RouteMatch, RouteParams, Router } from "./http/router.js";
-export { presentTestReportV4 } from "./presenters/present-test-report-v4.js";
 export type { ApiProfile } from "./profile.js";
 export { API_PROFILES, isApiProfile } from "./profile.js";
 export type { RouteHandler } from "./routes/route-handler.js";
@@ -32,9 +31,6 @@ export { COMMIT_LOG_ARGS, parseCommitLog } from "./services/git-source.js";
 export type { LocalProjectInput } from "./services/local-project.js";
 export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
 export { validateProjectVariable } from "./services/project-variables.js";
-export { loadPipelineTestSuites } from "./services/test-reports.js";
-export type { TraceSecrets } from "./services/traces.js";
-export { maskSecrets, traceSecretsOf } from "./services/traces.js";
 export type {
   RunningServer,
   ServerExtension,
@@ -54,5 +50,4 @@ export type { SettingsRepo } from "./store/settings-repo.js";
 export type { AppendTraceResult, TracesRepo } from "./store/traces-repo.js";
 export type { UsersRepo } from "./store/users-repo.js";
 export type { Realtime } from "./ws/attach-realtime.js";
-export { MaskedTrace } from "./ws/masked-trace.js";
 export type { RealtimeOptions, RealtimeTimers } from "./ws/realtime-options.js";

@@ -4,7 +4,14 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { CLOSE_CODES, type Clock, ControllableClock, systemClock } from "@buildsim/core";
+import {
+  CLOSE_CODES,
+  type Clock,
+  ControllableClock,
+  newUser,
+  type ProjectVariable,
+  systemClock,
+} from "@buildsim/core";
 import { type App, createApp } from "./app.js";
 import type { ClockControl } from "./controls/clock-control.js";
 import {
@@ -127,6 +134,13 @@ export interface RunningServer {
   host: string;
   /** A token of an admin user, usable right away. */
   token: string;
+  /** The id of the admin user `token` belongs to (the owner `buildsim run` gives its local projects). */
+  adminUserId: number;
+  /**
+   * Replaces every CI/CD variable of a project in one transaction (`buildsim run --variables-file`: the
+   * file is the whole truth). The API sets them one by one; check each with `validateProjectVariable`.
+   */
+  replaceProjectVariables(projectId: number, variables: readonly ProjectVariable[]): void;
   /** True when a seed was given but not loaded because the database already held data. */
   seedSkipped: boolean;
   app: App;
@@ -304,6 +318,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port,
     host,
     token,
+    adminUserId: store.users.firstAdmin()!.id,
+    replaceProjectVariables(projectId, variables) {
+      store.transaction(() => store.projectVariables.replaceAll(projectId, variables));
+    },
     seedSkipped,
     app,
     events: app.events,

@@ -5,8 +5,34 @@ import { abortedError, sleep as defaultSleep, parseRetryAfterMs, type SleepFn } 
 import { ClientError, errorFromResponse } from "./client-error.js";
 import { type ArrayFormat, buildQueryString, type QueryParams } from "./query-string.js";
 
-/** The subset of WHATWG `fetch` the client uses; inject your own (tests, proxies, instrumentation). */
-export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+/** The request options the transport hands `fetch` (a WHATWG `RequestInit` of this shape). */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** Response headers as the client reads them (a WHATWG `Headers` is one). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+/** The part of a WHATWG `Response` the client reads (what `globalThis.fetch` returns is one). */
+export interface FetchResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  readonly body?: { cancel(): Promise<void> } | null;
+}
+
+/**
+ * The subset of WHATWG `fetch` the client uses (`globalThis.fetch` is one); inject your own (tests,
+ * proxies, instrumentation, or node:http where Node's fetch costs too much CPU per request).
+ */
+export type FetchFn = (input: string, init: FetchInit) => Promise<FetchResponse>;
 
 /** Retry policy for idempotent requests (GET/HEAD). POST, PUT and DELETE are never retried. */
 export interface RetryOptions extends BackoffOptions {
@@ -52,7 +78,7 @@ export interface HttpRequest {
 
 export interface HttpResponse<T> {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   data: T;
   url: string;
 }
@@ -192,7 +218,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 const retryAfterByError = new WeakMap<ClientError, string | null>();
 
 async function readBody(
-  response: Response,
+  response: FetchResponse,
   type: ResponseType,
   method: string,
   url: string,

@@ -29,11 +29,14 @@ export type { Client, ClientOptions, V4Api } from "./create-client.js";
 export { createClient } from "./create-client.js";
 export type {
   FetchFn,
+  FetchInit,
+  FetchResponse,
   HttpMethod,
   HttpRequest,
   HttpResponse,
   HttpTransport,
   HttpTransportOptions,
+  ResponseHeaders,
   ResponseType,
   RetryOptions,
 } from "./http-transport.js";

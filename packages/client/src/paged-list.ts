@@ -1,6 +1,6 @@
 // Paginated lists: one page with its parsed headers, or every item by following `Link: <…>; rel="next"`.
 
-import type { HttpTransport } from "./http-transport.js";
+import type { HttpTransport, ResponseHeaders } from "./http-transport.js";
 import type { ArrayFormat, QueryParams } from "./query-string.js";
 
 /** GitLab's pagination headers, parsed. Numbers are `null` when a header is missing or empty. */
@@ -51,7 +51,7 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
   return links;
 }
 
-function headerNumber(headers: Headers, name: string): number | null {
+function headerNumber(headers: ResponseHeaders, name: string): number | null {
   const value = headers.get(name);
   if (value === null || value.trim() === "") return null;
   const number = Number(value);
@@ -59,7 +59,7 @@ function headerNumber(headers: Headers, name: string): number | null {
 }
 
 /** Reads the seven pagination headers GitLab sends on every list. */
-export function parsePagination(headers: Headers): Pagination {
+export function parsePagination(headers: ResponseHeaders): Pagination {
   return {
     total: headerNumber(headers, "x-total"),
     totalPages: headerNumber(headers, "x-total-pages"),

@@ -60,6 +60,15 @@ describe("v4 pipelines", () => {
     expect(requests[0]!.url).toBe("/api/v4/projects/1/pipelines/9");
   });
 
+  it("cancels a pipeline at GitLab's path", async () => {
+    // https://docs.gitlab.com/ee/api/pipelines.html#cancel-a-pipelines-jobs
+    const { pipelines, requests } = await serve();
+    expect((await pipelines.cancel("g/p", 9)).id).toBe(9);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /api/v4/projects/g%2Fp/pipelines/9/cancel",
+    ]);
+  });
+
   it("creates a pipeline for a ref with variables in GitLab's shape", async () => {
     const { pipelines, requests } = await serve();
     const pipeline = await pipelines.create(1, "feature/x", {

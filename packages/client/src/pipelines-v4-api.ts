@@ -1,5 +1,5 @@
-// GitLab's v4 pipelines endpoints buildsim serves: list, get, create (run `.gitlab-ci.yml` for a ref), a
-// pipeline's trigger jobs (bridges) and its unit test report.
+// GitLab's v4 pipelines endpoints buildsim serves: list, get, create (run `.gitlab-ci.yml` for a ref),
+// cancel, a pipeline's trigger jobs (bridges) and its unit test report.
 
 import type {
   BridgeEntity,
@@ -46,6 +46,11 @@ export interface PipelinesV4Api {
   get(project: ProjectRef, pipelineId: number, options?: CallOptions): Promise<PipelineEntity>;
   /** `POST /projects/:id/pipeline?ref=`: creates a pipeline from the ref's `.gitlab-ci.yml`. */
   create(project: ProjectRef, ref: string, options?: CreatePipelineOptions): Promise<PipelineEntity>;
+  /**
+   * `POST /projects/:id/pipelines/:pipeline_id/cancel`: every job still to run or running, in it and its
+   * child pipelines, is canceled (manual jobs and multi-project downstream pipelines are left alone).
+   */
+  cancel(project: ProjectRef, pipelineId: number, options?: CallOptions): Promise<PipelineEntity>;
   /** `GET /projects/:id/pipelines/:pipeline_id/bridges`: its trigger jobs, each with its downstream pipeline. */
   bridges(project: ProjectRef, pipelineId: number, options?: PageOptions): PagedList<BridgeEntity>;
   /** `GET /projects/:id/pipelines/:pipeline_id/test_report`: every suite with its cases (JUnit reports). */
@@ -82,6 +87,14 @@ export function createPipelinesV4Api(transport: HttpTransport): PipelinesV4Api {
       ),
     get: (project, pipelineId, options) =>
       read<PipelineEntity>(`${projectPath(project)}/pipelines/${pipelineId}`, options),
+    cancel: async (project, pipelineId, options) =>
+      (
+        await transport.request<PipelineEntity>({
+          method: "POST",
+          path: `${projectPath(project)}/pipelines/${pipelineId}/cancel`,
+          signal: options?.signal,
+        })
+      ).data,
     bridges: (project, pipelineId, options) =>
       new PagedList(
         transport,

@@ -34,12 +34,14 @@ describe("the UI's reads", () => {
     ]);
   });
 
-  it("asks buildsim for a pipeline's needs and a job's variables", async () => {
+  it("asks buildsim for a pipeline's needs, its jobs and a job's variables", async () => {
     const { client, requests } = await serve();
     await client.buildsim.pipelineNeeds("g/app", 3);
+    await client.buildsim.pipelineJobs("g/app", 3);
     await client.buildsim.jobVariables(1, 7);
     expect(requests.map((r) => r.url)).toEqual([
       "/-/buildsim/api/projects/g%2Fapp/pipelines/3/needs",
+      "/-/buildsim/api/projects/g%2Fapp/pipelines/3/jobs",
       "/-/buildsim/api/projects/1/jobs/7/variables",
     ]);
   });

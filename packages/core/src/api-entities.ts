@@ -294,6 +294,44 @@ export const JobNeedsEntitySchema = Type.Object({
 });
 export type JobNeedsEntity = Static<typeof JobNeedsEntitySchema>;
 
+/**
+ * One job of buildsim's `GET /-/buildsim/api/projects/:id/pipelines/:pipeline_id/jobs` (what GitLab's
+ * GraphQL `Pipeline.jobs` carries and its REST Job entity does not: the stage's place, `when`, the
+ * delayed job's `scheduled_at`, `retried`, the stored trace's size and a trigger job's downstream pipeline).
+ */
+export const PipelineJobEntitySchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  stage: Type.String(),
+  /** The stage's place in the pipeline's `stages:` (0 first). */
+  stage_idx: Type.Integer(),
+  status: Type.String(),
+  when: Type.String(),
+  allow_failure: Type.Boolean(),
+  /** A newer attempt of the same job exists. */
+  retried: Type.Boolean(),
+  started_at: Nullable(Type.String()),
+  finished_at: Nullable(Type.String()),
+  /** When a delayed job starts, while it is `scheduled`. */
+  scheduled_at: Nullable(Type.String()),
+  /** Bytes of trace stored so far. */
+  trace_size: Type.Integer(),
+  /** A trigger job (a bridge): it has no trace, and may have a downstream pipeline. */
+  trigger: Type.Boolean(),
+  downstream_pipeline: Nullable(Type.Object({ id: Type.Integer(), project_id: Type.Integer() })),
+});
+export type PipelineJobEntity = Static<typeof PipelineJobEntitySchema>;
+
+/** buildsim's `GET …/pipelines/:pipeline_id/jobs`: a pipeline's status and all its jobs, read at once. */
+export const PipelineJobsEntitySchema = Type.Object({
+  id: Type.Integer(),
+  project_id: Type.Integer(),
+  status: Type.String(),
+  /** Every job and trigger job, retried ones included, in creation (id) order. */
+  jobs: Type.Array(PipelineJobEntitySchema),
+});
+export type PipelineJobsEntity = Static<typeof PipelineJobsEntitySchema>;
+
 /** buildsim's `GET /-/buildsim/api/projects/:id/jobs/:job_id/variables`: a variable the job saw. */
 export const JobVariableEntitySchema = Type.Object({
   key: Type.String(),

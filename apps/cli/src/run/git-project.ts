@@ -76,8 +76,7 @@ export async function readGitProject(
     () => true,
     () => false,
   );
-  if (!born && !options.ref)
-    return snapshot(root, await readDefaultBranch(git, root), "has no commit yet");
+  if (!born && !options.ref) return snapshot(root, await readDefaultBranch(git, root), "has no commit yet");
   const rev = options.ref ?? "HEAD";
   // The commit and the ref name are independent questions: ask git both at once.
   const [log, { ref, tag }, defaultBranch] = await Promise.all([

@@ -1,4 +1,8 @@
+// The board's watcher, as a client of a real server (port 0, in-memory SQLite): events and traces over
+// WebSocket, reads over HTTP. The test drives the builds in-process, as a runner's messages would.
+
 import { createMemoryReader } from "@buildsim/ci-config";
+import { createClient } from "@buildsim/client";
 import { type RunningServer, registerLocalProject, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BoardState } from "./board.js";
@@ -12,13 +16,12 @@ afterEach(() => server.close());
 
 function createPipeline(yaml: string) {
   const { app } = server;
-  const owner = app.store.users.firstAdmin()!;
   const project = registerLocalProject(app, {
     pathWithNamespace: "local/demo",
     name: "demo",
     sourceDir: "/tmp/demo",
     defaultBranch: "main",
-    ownerId: owner.id,
+    ownerId: server.adminUserId,
   });
   const result = app.createPipeline({
     project,
@@ -38,7 +41,7 @@ function createPipeline(yaml: string) {
     tag: false,
     beforeSha: null,
     source: "push",
-    userId: owner.id,
+    userId: server.adminUserId,
     variables: {},
     readFile: createMemoryReader({ ".gitlab-ci.yml": yaml }),
   });
@@ -46,7 +49,14 @@ function createPipeline(yaml: string) {
   return result;
 }
 
-describe("watching a pipeline in-process", () => {
+const client = () => createClient({ baseUrl: server.url, token: server.token });
+
+/** Resolves once `condition` holds (checked every 5 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe("watching a pipeline through the API", () => {
   it("reports statuses and whole log lines, and settles when nothing more can run", async () => {
     const { pipeline, builds } = createPipeline(
       "a:\n  script: [x]\nb:\n  stage: deploy\n  when: manual\n  script: [y]\n",
@@ -56,8 +66,8 @@ describe("watching a pipeline in-process", () => {
     const states: BoardState[] = [];
     const manual: string[] = [];
     const watch = watchPipeline({
-      store: app.store,
-      events: app.events,
+      client: client(),
+      projectId: pipeline.projectId,
       pipelineId: pipeline.id,
       onChange: (s) => states.push(s),
       onLine: (job, line) => lines.push(`${job}|${line}`),
@@ -67,8 +77,9 @@ describe("watching a pipeline in-process", () => {
     const running = app.store.transaction(() =>
       app.transitions.fire(a, { type: "run", at: app.now(), runnerId: 1 }),
     );
-    // Changes arrive in separate turns of the event loop, as they do from a runner.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Changes arrive in separate turns of the event loop, as they do from a runner; the board sees the
+    // job running before its log comes.
+    await until(() => states.some((s) => s.jobs.some((j) => j.status === "running")));
     app.traces.appendTrace(a.id, 0, Buffer.from("hello\nwor"));
     app.traces.appendTrace(a.id, 9, Buffer.from("ld\r\nno newline"));
     app.store.transaction(() => app.transitions.fire(running, { type: "success", at: app.now() }));
@@ -85,8 +96,8 @@ describe("watching a pipeline in-process", () => {
     const { app } = server;
     app.store.transaction(() => app.transitions.fire(builds[0]!, { type: "cancel", at: app.now() }));
     const watch = watchPipeline({
-      store: app.store,
-      events: app.events,
+      client: client(),
+      projectId: pipeline.projectId,
       pipelineId: pipeline.id,
       onChange() {},
       onLine() {},

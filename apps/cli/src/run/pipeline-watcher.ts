@@ -1,22 +1,32 @@
-// Follows one pipeline inside the server process: job statuses and trace bytes as they are committed,
-// turned into board states and whole log lines, until nothing more can happen without a person. Trigger
-// jobs' downstream pipelines are followed too, nested under the trigger job, their jobs named
+// Follows one pipeline as any client of the server does: the project's events socket says something
+// changed, one read per pipeline (buildsim's `pipelines/:id/jobs`) gives the board state, and each job's
+// log arrives over the trace WebSocket, masked by the server. Trigger jobs' downstream pipelines are
+// followed too (their projects' events included), nested under the trigger job, their jobs named
 // `<trigger job> > <job>`.
 
-import type { Build, BuildStatus, PipelineStatus } from "@buildsim/core";
-import { MaskedTrace, type ServerEvents, type Store, traceSecretsOf } from "@buildsim/server";
-import type { BoardState } from "./board.js";
+import type { Client } from "@buildsim/client";
+import type { BuildStatus, PipelineJobEntity, PipelineStatus } from "@buildsim/core";
+import type { BoardJob, BoardState } from "./board.js";
+import { createTraceLines, type TraceLines } from "./trace-lines.js";
+
+/** A job that became `manual` (waiting to be played). */
+export interface ManualJob {
+  id: number;
+  /** The job's own name (without the `<trigger job> > ` prefix). */
+  name: string;
+  projectId: number;
+}
 
 export interface PipelineWatcherOptions {
-  store: Store;
-  events: ServerEvents;
+  client: Client;
+  projectId: number;
   pipelineId: number;
-  /** The board state after every committed change. */
+  /** The board state after every change. */
   onChange(state: BoardState): void;
   /** Each complete line a job printed (a final unterminated line comes when the job ends). */
   onLine(jobName: string, line: string): void;
-  /** A build became `manual` (waiting to be played). */
-  onManual?(build: Build): void;
+  /** A job became `manual`; when this returns a promise (a play), the watcher reads again once it settles. */
+  onManual?(job: ManualJob): unknown;
 }
 
 export interface PipelineWatch {
@@ -28,156 +38,188 @@ export interface PipelineWatch {
 const SETTLED: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped", "manual"];
 const ACTIVE: readonly BuildStatus[] = ["pending", "running", "scheduled", "waiting_for_resource"];
 
-/** Starts following `pipelineId`. */
+/** One read of the whole tree: the board state, and every job read (retried ones too) by id. */
+interface Snapshot {
+  state: BoardState;
+  jobs: Map<number, { job: PipelineJobEntity; projectId: number; shownAs: string }>;
+  projects: Set<number>;
+}
+
+/** Every job of the tree, downstream pipelines' included. */
+const allJobs = (state: BoardState): BoardJob[] =>
+  state.jobs.flatMap((j) => [j, ...(j.downstream ? allJobs(j.downstream) : [])]);
+const allPipelines = (state: BoardState): BoardState[] => [
+  state,
+  ...state.jobs.flatMap((j) => (j.downstream ? allPipelines(j.downstream) : [])),
+];
+
+/** Starts following `pipelineId` of `projectId`. */
 export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
-  // Masked as every trace is (tokens, masked variables as `[MASKED]`), also across two writes.
-  const decoders = new Map<
-    number,
-    { decoder: TextDecoder; partial: string; name: string; masked: MaskedTrace }
-  >();
-  let resolveDone!: (state: BoardState) => void;
-  const done = new Promise<BoardState>((resolve) => {
-    resolveDone = resolve;
+  const controller = new AbortController();
+  const { signal } = controller;
+  let settle!: { resolve: (state: BoardState) => void; reject: (error: unknown) => void };
+  const done = new Promise<BoardState>((resolve, reject) => {
+    settle = { resolve, reject };
   });
   let finished = false;
+  const fail = (error: unknown) => {
+    if (finished) return;
+    finished = true;
+    controller.abort();
+    settle.reject(error);
+  };
 
-  // Trace bytes received per build: the store's count moves only when the trace is flushed.
+  // Trace bytes received per build: the stored size moves only when the trace is flushed.
   const received = new Map<number, number>();
-  /** Each followed pipeline's name prefix: "" for the top one, "bridge > " for a downstream one. */
-  let prefixes = new Map<number, string>([[o.pipelineId, ""]]);
-  const snapshotOf = (pipelineId: number, prefix: string, next: Map<number, string>): BoardState => {
-    next.set(pipelineId, prefix);
-    const all = o.store.builds.listByPipeline(pipelineId);
+  const readPipeline = async (
+    projectId: number,
+    pipelineId: number,
+    prefix: string,
+    out: Snapshot,
+  ): Promise<BoardState> => {
+    const read = await o.client.buildsim.pipelineJobs(projectId, pipelineId, { signal });
+    out.projects.add(read.project_id);
+    for (const job of read.jobs)
+      out.jobs.set(job.id, { job, projectId: read.project_id, shownAs: `${prefix}${job.name}` });
     // File order, as GitLab lists a stage's jobs: a retried job keeps the place of its first attempt.
     const firstId = new Map<string, number>();
-    for (const b of all) firstId.set(b.name, Math.min(firstId.get(b.name) ?? b.id, b.id));
-    const place = (b: Build) => firstId.get(b.name) ?? b.id;
-    const latest = all
+    for (const b of read.jobs) firstId.set(b.name, Math.min(firstId.get(b.name) ?? b.id, b.id));
+    const place = (b: PipelineJobEntity) => firstId.get(b.name) ?? b.id;
+    const latest = read.jobs
       .filter((b) => !b.retried)
-      .sort((a, b) => a.stageIdx - b.stageIdx || place(a) - place(b));
-    const stages = [...new Set(latest.map((b) => b.stage))];
-    return {
-      pipelineId,
-      status: o.store.pipelines.get(pipelineId)?.status ?? "created",
-      stages,
-      jobs: latest.map((b) => {
-        const downstream = b.trigger ? o.store.pipelines.downstreamOf(b.id) : undefined;
+      .sort((a, b) => a.stage_idx - b.stage_idx || place(a) - place(b));
+    const jobs = await Promise.all(
+      latest.map(async (b): Promise<BoardJob> => {
+        const down = b.downstream_pipeline;
+        const downstream = down
+          ? await readPipeline(down.project_id, down.id, `${prefix}${b.name} > `, out)
+          : undefined;
         return {
           id: b.id,
           name: `${prefix}${b.name}`,
           stage: b.stage,
-          status: b.status,
-          startedAt: b.startedAt,
-          finishedAt: b.finishedAt,
-          allowFailure: b.allowFailure,
-          traceBytes: Math.max(b.trace.bytes, received.get(b.id) ?? 0),
-          scheduledAt: b.scheduledAt,
+          status: b.status as BuildStatus,
+          startedAt: b.started_at,
+          finishedAt: b.finished_at,
+          allowFailure: b.allow_failure,
+          traceBytes: Math.max(b.trace_size, received.get(b.id) ?? 0),
+          scheduledAt: b.scheduled_at,
           when: b.when,
-          ...(downstream ? { downstream: snapshotOf(downstream.id, `${prefix}${b.name} > `, next) } : {}),
+          ...(downstream ? { downstream } : {}),
         };
       }),
+    );
+    return {
+      pipelineId,
+      status: read.status as PipelineStatus,
+      stages: [...new Set(latest.map((b) => b.stage))],
+      jobs,
     };
   };
-  const snapshot = (): BoardState => {
-    const next = new Map<number, string>();
-    const state = snapshotOf(o.pipelineId, "", next);
-    prefixes = next;
-    return state;
-  };
-  /** Every job of the tree, downstream pipelines' included. */
-  const allJobs = (state: BoardState): BoardState["jobs"] =>
-    state.jobs.flatMap((j) => [j, ...(j.downstream ? allJobs(j.downstream) : [])]);
-  const allPipelines = (state: BoardState): BoardState[] => [
-    state,
-    ...state.jobs.flatMap((j) => (j.downstream ? allPipelines(j.downstream) : [])),
-  ];
-  const followed = (pipelineId: number): boolean => {
-    if (!prefixes.has(pipelineId)) snapshot();
-    return prefixes.has(pipelineId);
+  const snapshot = async (): Promise<Snapshot> => {
+    const out: Snapshot = { state: undefined as never, jobs: new Map(), projects: new Set() };
+    out.state = await readPipeline(o.projectId, o.pipelineId, "", out);
+    return out;
   };
 
-  const flush = (buildId: number) => {
-    const d = decoders.get(buildId);
-    if (!d) return;
-    const lines = (d.partial + d.decoder.decode(d.masked.flush().data)).split("\n");
-    const last = lines.pop() ?? "";
-    for (const line of lines) o.onLine(d.name, line.replace(/\r$/, ""));
-    if (last) o.onLine(d.name, last.replace(/\r$/, ""));
-    decoders.delete(buildId);
+  // Each job that ran has its log followed until the server ends it; lines go out as they complete.
+  const traces = new Map<number, TraceLines>();
+  const followTrace = (jobId: number, projectId: number, shownAs: string) => {
+    const lines = createTraceLines((line) => o.onLine(shownAs, line));
+    traces.set(jobId, lines);
+    void (async () => {
+      try {
+        for await (const event of o.client.watchTrace(projectId, jobId, { signal, mode: "websocket" })) {
+          if (event.type !== "chunk") continue;
+          received.set(jobId, (received.get(jobId) ?? 0) + event.bytes.length);
+          lines.push(event.bytes);
+        }
+        lines.end();
+        queueCheck();
+      } catch (error) {
+        fail(error);
+      }
+    })();
+  };
+
+  // Events are hints: each one (and each reconnect) means "read again".
+  const watchedProjects = new Set<number>();
+  const watchEvents = (projectId: number) => {
+    watchedProjects.add(projectId);
+    void (async () => {
+      try {
+        for await (const _ of o.client.watchProjectEvents(projectId, { signal })) queueCheck();
+      } catch (error) {
+        fail(error);
+      }
+    })();
   };
 
   const announcedManual = new Set<number>();
-  const check = () => {
-    if (finished) return;
-    // Read from the store, not the event: later changes of the same commit are already visible here.
-    let state = snapshot();
-    let announced = false;
-    for (const job of allJobs(state)) {
+  const check = async () => {
+    let read = await snapshot();
+    const plays: unknown[] = [];
+    for (const job of allJobs(read.state)) {
       if (job.status !== "manual" || announcedManual.has(job.id)) continue;
       announcedManual.add(job.id);
-      announced = true;
-      const build = o.store.builds.get(job.id);
-      if (build) o.onManual?.(build);
+      const known = read.jobs.get(job.id)!;
+      plays.push(o.onManual?.({ id: job.id, name: known.job.name, projectId: known.projectId }));
     }
-    // Playing a manual job changes the store at once: look again before deciding anything.
-    if (announced) state = snapshot();
-    o.onChange(state);
+    // Playing a manual job changes the pipeline: look again before deciding anything.
+    if (plays.length > 0) {
+      await Promise.all(plays);
+      read = await snapshot();
+    }
+    if (finished) return;
+    for (const projectId of read.projects) if (!watchedProjects.has(projectId)) watchEvents(projectId);
+    for (const [id, { job, projectId, shownAs }] of read.jobs)
+      if (!job.trigger && !traces.has(id) && (job.status === "running" || job.trace_size > 0))
+        followTrace(id, projectId, shownAs);
+    // A finished job's last lines come before its new status: wait for its log to end.
+    for (const [id, { job }] of read.jobs)
+      if (job.status !== "running" && traces.get(id)?.ended === false) return;
+    o.onChange(read.state);
     // A countdown, a wait for a resource group or a downstream pipeline ends on its own: keep watching.
-    const active = allJobs(state).some((j) => ACTIVE.includes(j.status));
-    if (!active && allPipelines(state).every((p) => SETTLED.includes(p.status))) {
+    const active = allJobs(read.state).some((j) => ACTIVE.includes(j.status));
+    if (!active && allPipelines(read.state).every((p) => SETTLED.includes(p.status))) {
       finished = true;
-      stop();
-      resolveDone(state);
+      controller.abort();
+      settle.resolve(read.state);
     }
   };
 
-  // One commit emits several events (a build, the next stage, the pipeline): look once, after all of them.
-  let checkQueued = false;
-  const queueCheck = () => {
-    if (checkQueued) return;
-    checkQueued = true;
-    setImmediate(() => {
-      checkQueued = false;
-      check();
+  // One change emits several events (a build, the next stage, the pipeline): read once, after all of them,
+  // and once more if more came while reading.
+  let checking = false;
+  let again = false;
+  function queueCheck() {
+    if (finished) return;
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    setImmediate(async () => {
+      try {
+        do {
+          again = false;
+          await check();
+        } while (again && !finished);
+      } catch (error) {
+        fail(error);
+      } finally {
+        checking = false;
+      }
     });
-  };
-  const onBuild = (build: Build) => {
-    if (!followed(build.pipelineId)) return;
-    if (build.status !== "running" && build.status !== "pending") flush(build.id);
-    queueCheck();
-  };
-  const onPipeline = (pipeline: { id: number }) => {
-    if (followed(pipeline.id)) queueCheck();
-  };
-  const onTrace = (event: { buildId: number; data: Buffer }) => {
-    received.set(event.buildId, (received.get(event.buildId) ?? 0) + event.data.length);
-    let d = decoders.get(event.buildId);
-    if (!d) {
-      const build = o.store.builds.get(event.buildId);
-      if (!build || !followed(build.pipelineId)) return;
-      d = {
-        decoder: new TextDecoder(),
-        partial: "",
-        name: `${prefixes.get(build.pipelineId) ?? ""}${build.name}`,
-        masked: new MaskedTrace(traceSecretsOf(o.store, build), Buffer.alloc(0)),
-      };
-      decoders.set(event.buildId, d);
-    }
-    const text = d.partial + d.decoder.decode(d.masked.append(event.data).data, { stream: true });
-    const lines = text.split("\n");
-    d.partial = lines.pop() ?? "";
-    for (const line of lines) o.onLine(d.name, line.replace(/\r$/, ""));
-  };
-
-  function stop() {
-    o.events.off("buildChanged", onBuild);
-    o.events.off("pipelineChanged", onPipeline);
-    o.events.off("traceAppended", onTrace);
   }
 
-  o.events.on("buildChanged", onBuild);
-  o.events.on("pipelineChanged", onPipeline);
-  o.events.on("traceAppended", onTrace);
-  check();
-  return { done, stop };
+  watchEvents(o.projectId);
+  queueCheck();
+  return {
+    done,
+    stop() {
+      finished = true;
+      controller.abort();
+    },
+  };
 }

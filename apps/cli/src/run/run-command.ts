@@ -1,9 +1,12 @@
 // `buildsim run`: a .gitlab-ci.yml pipeline, run locally with GitLab's semantics and watched live.
 //
 //   work tree ──▶ server (SQLite in .buildsim/) ──createPipeline──▶ builds
-//                    ▲  │ events (in-process)                          │ claim over WebSocket
+//                    ▲  │ events + traces (WebSocket), reads (HTTP)    │ claim over WebSocket
 //                    │  └──▶ board (stages, jobs, log lines)           ▼
 //                    └──────── trace, finish ◀────────── runner (shell|simulate, N slots)
+//
+// The board is a client of the server like any other (@buildsim/client); only the set-up before the
+// pipeline (the local project, its variables file, the runner record) goes through the server's handle.
 //
 // Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
 
@@ -18,14 +21,9 @@ import {
   loadCiConfigAsync,
   pipelineVariables,
 } from "@buildsim/ci-config";
-import type { Build } from "@buildsim/core";
-import {
-  ensureLocalRunner,
-  loadPipelineTestSuites,
-  presentTestReportV4,
-  registerLocalProject,
-  startServer,
-} from "@buildsim/server";
+import { type Client, createClient } from "@buildsim/client";
+import { createNodeHttpFetch } from "@buildsim/runner";
+import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
 import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
@@ -34,7 +32,7 @@ import { createJobOutputFilter, type JobOutputFilter } from "./job-output-filter
 import { loadVariablesFile } from "./load-variables-file.js";
 import { createLocalRunner, type LocalRunner } from "./local-runner.js";
 import { parseRunArgs, RUN_USAGE } from "./parse-run-args.js";
-import { watchPipeline } from "./pipeline-watcher.js";
+import { type ManualJob, watchPipeline } from "./pipeline-watcher.js";
 import { formatTestSummary } from "./test-summary.js";
 
 export interface RunCommandIo {
@@ -67,6 +65,25 @@ function lazyChanges(projectDir: string, isGit: boolean): (globs: readonly strin
     check ??= createChangesCheck(readChangedPaths(projectDir, isGit));
     return check(globs);
   };
+}
+
+/**
+ * Cancels the pipeline and every downstream pipeline it started (multi-project ones too, which GitLab's
+ * pipeline cancel leaves alone), then its manual jobs, which that cancel leaves alone as well.
+ */
+async function cancelPipelineTree(client: Client, projectId: number, pipelineId: number): Promise<void> {
+  const tree = [{ projectId, pipelineId }];
+  for (let i = 0; i < tree.length; i++) {
+    const { projectId: project, pipelineId: id } = tree[i]!;
+    await client.v4.pipelines.cancel(project, id);
+    const { jobs } = await client.buildsim.pipelineJobs(project, id);
+    for (const job of jobs) {
+      if (job.downstream_pipeline)
+        tree.push({ projectId: job.downstream_pipeline.project_id, pipelineId: job.downstream_pipeline.id });
+      else if (!job.retried && !job.trigger && job.status === "manual")
+        await client.v4.jobs.cancel(project, job.id);
+    }
+  }
 }
 
 /** Runs `buildsim run` with `argv` (after `run`); resolves with the exit code. */
@@ -116,14 +133,13 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     );
   let keepDataDir = true;
   try {
-    const owner = app.store.users.firstAdmin()!;
     const project = registerLocalProject(app, {
       pathWithNamespace: `local/${name}`,
       name,
       sourceDir: projectDir,
       // GitLab's CI_DEFAULT_BRANCH is the repository's default branch, never the ref being run.
       defaultBranch: git.defaultBranch,
-      ownerId: owner.id,
+      ownerId: server.adminUserId,
     });
     // `--project` repositories become projects of this server, which serves their files to includes.
     for (const extra of o.include.projects) {
@@ -134,7 +150,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         name: extra.path.split("/").pop()!,
         sourceDir: dir,
         defaultBranch: extraGit?.defaultBranch ?? "main",
-        ownerId: owner.id,
+        ownerId: server.adminUserId,
       });
     }
     const dataDir = path.resolve(io.cwd, o.dataDir);
@@ -153,7 +169,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     }
     const fromFile = fileVariables.variables;
     // The file is the whole truth about the project's variables; without one, stored ones stay.
-    if (fromFile) app.store.transaction(() => app.store.projectVariables.replaceAll(project.id, fromFile));
+    if (fromFile) server.replaceProjectVariables(project.id, fromFile);
     const fetchSources = createIncludeSources({
       flags: o.include,
       cwd: io.cwd,
@@ -208,7 +224,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       tag: git.tag,
       beforeSha: git.commit.parentIds[0] ?? null,
       source: "push",
-      userId: owner.id,
+      userId: server.adminUserId,
       variables: o.variables,
       readFile,
       entryFile: path.basename(file),
@@ -249,13 +265,14 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     }
 
     const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
+    const client = createClient({ baseUrl: server.url, token: server.token, fetch: createNodeHttpFetch() });
     const runnerRecord = ensureLocalRunner(app, tags);
     const board = createBoard({ out: io.stdout, executorOf: (id) => localRunner.executorOf(id) });
     const manual = new Set(o.manual);
     const filters = new Map<string, JobOutputFilter>();
     const watch = watchPipeline({
-      store: app.store,
-      events: app.events,
+      client,
+      projectId: project.id,
       pipelineId: created.pipeline.id,
       onChange: (state) => board.update(state),
       onLine: (job, line) => {
@@ -264,9 +281,8 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
         const text = io.stdout.isTTY ? line : line.replace(ANSI, "");
         if (show(text.replace(ANSI, ""))) board.log(job, text);
       },
-      onManual: (build: Build) => {
-        if (manual.has(build.name)) app.actions.play(build.id, owner);
-      },
+      onManual: (job: ManualJob) =>
+        manual.has(job.name) ? client.v4.jobs.play(job.projectId, job.id) : null,
     });
 
     // Ctrl-C or SIGTERM cancels the pipeline: jobs are killed, their containers removed, the board shows
@@ -281,11 +297,9 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       }
       interruptedBySignal = true;
       // The downstream pipelines this run started stop with it.
-      const tree = [created.pipeline.id];
-      for (let i = 0; i < tree.length; i++)
-        tree.push(...app.store.pipelines.listDownstream(tree[i]!).map((p) => p.id));
-      for (const id of tree)
-        for (const build of app.store.builds.listByPipeline(id)) app.actions.cancel(build.id);
+      cancelPipelineTree(client, project.id, created.pipeline.id).catch((error: unknown) =>
+        errors.push(`buildsim run: canceling the pipeline failed: ${(error as Error).message}`),
+      );
     };
     const signals = io.signals ?? process;
     signals.on("SIGINT", onSignal);
@@ -310,9 +324,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       signals.off("SIGTERM", onSignal);
     }
     board.finish(final);
-    io.stdout.write(
-      formatTestSummary(presentTestReportV4(loadPipelineTestSuites(app.store, created.pipeline.id))),
-    );
+    io.stdout.write(formatTestSummary(await client.v4.pipelines.testReport(project.id, created.pipeline.id)));
     await localRunner.stop();
     for (const line of errors) io.stderr.write(`${line}\n`);
     if (o.keep) {

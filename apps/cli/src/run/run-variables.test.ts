@@ -71,8 +71,8 @@ job:
     });
     expect(r.code).toBe(0);
     expect(r.trace("job")).toContain(`whole=${secret}`);
-    expect(line(r.maskedTrace("job"), "whole")).toBe("[MASKED]");
-    expect(line(r.maskedTrace("job"), "split")).toBe("[MASKED]");
+    expect(line(await r.maskedTrace("job"), "whole")).toBe("[MASKED]");
+    expect(line(await r.maskedTrace("job"), "split")).toBe("[MASKED]");
     expect(r.out).not.toContain(secret);
     expect(r.out).toContain("split=[MASKED]");
   });

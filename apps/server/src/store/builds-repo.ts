@@ -5,8 +5,8 @@ import type { Build, BuildStatus } from "@buildsim/core";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
-import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
 import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
+import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
 import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {

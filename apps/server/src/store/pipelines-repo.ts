@@ -51,7 +51,6 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
 
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
 
-
 /** Reads and writes pipelines. */
 export interface PipelinesRepo {
   get(id: number): Pipeline | undefined;

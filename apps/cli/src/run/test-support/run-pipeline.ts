@@ -1,12 +1,14 @@
 // Test helper: a throwaway git repository holding `files`, run through `buildsim run` with a real server,
-// runner and bash, then read back from the SQLite store the run left behind.
+// runner and bash, then read back from the SQLite store the run left behind (and, for masked traces,
+// from the API of a server started on it).
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createClient } from "@buildsim/client";
 import type { Build, Pipeline } from "@buildsim/core";
-import { createStore, maskSecrets, type Store, traceSecretsOf } from "@buildsim/server";
+import { createStore, type Store, startServer } from "@buildsim/server";
 import { runRunCommand } from "../run-command.js";
 
 export interface RunResult {
@@ -19,8 +21,8 @@ export interface RunResult {
   pipelines: Pipeline[];
   /** The trace of the latest build of each name, as stored. */
   trace(name: string): string;
-  /** The same trace as the API shows it: tokens and masked variables masked. */
-  maskedTrace(name: string): string;
+  /** The same trace as the API shows it (tokens and masked variables masked), read from the API. */
+  maskedTrace(name: string): Promise<string>;
   /** The repository the run used. */
   repo: string;
 }
@@ -88,21 +90,32 @@ export async function runPipeline(
   const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...keep, ...args], io);
   // The data dir the run used: the last --data given (tests may share one between runs).
   const dataArg = args.lastIndexOf("--data");
-  const store = createStore({ dataDir: path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim") });
+  const dataDir = path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim");
+  const store = createStore({ dataDir });
   try {
     const { pipelines, builds: all } = storedRecords(store);
     const latest = all.filter((b) => !b.retried);
     const traces = new Map(latest.map((b) => [b.name, store.traces.read(b.id)]));
-    const masked = new Map(
-      latest.map((b) => [b.name, maskSecrets(traces.get(b.name)!, traceSecretsOf(store, b))]),
-    );
+    const maskedTrace = async (name: string) => {
+      const build = latest.find((b) => b.name === name);
+      if (!build) return "";
+      const server = await startServer({ dataDir, webUiDir: false, controls: false, log: () => {} });
+      try {
+        return await createClient({ baseUrl: server.url, token: server.token }).v4.jobs.trace(
+          build.projectId,
+          build.id,
+        );
+      } finally {
+        await server.close();
+      }
+    };
     return {
       code,
       out,
       builds: all,
       pipelines,
       trace: (name) => traces.get(name)?.toString("utf8") ?? "",
-      maskedTrace: (name) => masked.get(name)?.toString("utf8") ?? "",
+      maskedTrace,
       repo,
     };
   } finally {

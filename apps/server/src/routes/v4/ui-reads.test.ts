@@ -132,6 +132,21 @@ describe("buildsim's reads", () => {
     expect((await json("/-/buildsim/api/projects/1/pipelines/2/needs", "tok-rep")).status).toBe(404);
   });
 
+  // GitLab's GraphQL `Pipeline.jobs` carries these fields (stage, scheduledAt, retried, downstreamPipeline):
+  // https://docs.gitlab.com/ee/api/graphql/reference/#cijob
+  it("gives the pipeline's status and every job with its stage place and when, to whoever reads its jobs", async () => {
+    const { status, body } = await json("/-/buildsim/api/projects/1/pipelines/1/jobs", "tok-rep");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: 1, project_id: 1, status: "running" });
+    expect(body.jobs).toMatchObject([
+      { id: 1, name: "build", stage: "test", stage_idx: 0, status: "running", when: "on_success" },
+      { id: 2, name: "test", stage: "test", stage_idx: 1, status: "created", retried: false, trigger: false },
+    ]);
+    expect(body.jobs[1]).toMatchObject({ scheduled_at: null, trace_size: 0, downstream_pipeline: null });
+    expect((await json("/-/buildsim/api/projects/1/pipelines/1/jobs")).status).toBe(404);
+    expect((await json("/-/buildsim/api/projects/1/pipelines/2/jobs", "tok-rep")).status).toBe(404);
+  });
+
   it("shows Developers the variables a job saw, masked ones without their value", async () => {
     const vars = (await json("/-/buildsim/api/projects/1/jobs/1/variables", "tok-dev")).body as {
       key: string;
