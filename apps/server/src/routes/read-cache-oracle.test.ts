@@ -10,29 +10,13 @@ import type { BuildEvent } from "@buildsim/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../start-server.js";
 import { ORACLE_TOKEN, oracleSeed } from "../test-support/oracle-seed.js";
+import { seeded } from "../test-support/seeded-random.js";
 import { createFakeClock, createTokenSequence } from "../test-support/start-test-server.js";
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-/** mulberry32: the same interleaving on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 interface Answer {
   status: number;

@@ -64,8 +64,9 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         transitions.announce(fresh);
         transitions.saveDetails({ ...source, retried: true });
         if (fresh.status === "waiting_for_resource") transitions.assignResource(fresh, at);
-        const siblings = store.builds.listByPipeline(source.pipelineId);
-        for (const { buildId: id, event } of reopenAfterRetry(siblings, source, at))
+        // Only skipped builds re-open: read those, not the whole pipeline.
+        const skipped = store.builds.latestInStatus(source.pipelineId, "skipped");
+        for (const { buildId: id, event } of reopenAfterRetry(skipped, source, at))
           transitions.fire(current(id), event);
         transitions.updatePipelineStatus(source.pipelineId, at);
         transitions.reopenSourceBridges(source.pipelineId, at);

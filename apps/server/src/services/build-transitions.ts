@@ -72,7 +72,7 @@ export function createBuildTransitions(
       const reopened = fire(bridge, { type: "await_downstream", at });
       if (reopened === bridge) return;
       for (const { buildId, event } of reopenAfterRetry(
-        store.builds.listByPipeline(bridge.pipelineId),
+        store.builds.latestInStatus(bridge.pipelineId, "skipped"),
         bridge,
         at,
       ))

@@ -11,12 +11,14 @@ import {
   type BuildWhen,
   computePipelineStatus,
   newBuild,
+  type Pipeline,
   processPipeline,
 } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import { createStore, type Store } from "../store/create-store.js";
 import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { seeded } from "../test-support/seeded-random.js";
 import { createBuildTransitions } from "./build-transitions.js";
 
 let store: Store;
@@ -28,23 +30,6 @@ beforeEach(() => {
   });
 });
 afterEach(() => store.close());
-
-/** mulberry32: the same pipelines on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 const AT = "2026-01-02T00:00:00.000Z";
 const WHENS: BuildWhen[] = [
@@ -103,6 +88,27 @@ function randomBuilds(random: ReturnType<typeof seeded>, pipelineId: number, fir
   return builds;
 }
 
+/** Pipeline `id` of project 1, `created`, as a push made it. */
+const createdPipeline = (id: number): Pipeline => ({
+  id,
+  projectId: 1,
+  sha: FIXTURE_SHA,
+  ref: "main",
+  tag: false,
+  beforeSha: null,
+  status: "created",
+  source: "push",
+  userId: null,
+  createdAt: AT,
+  updatedAt: AT,
+  startedAt: null,
+  finishedAt: null,
+  duration: null,
+  coverage: null,
+  upstreamBridgeId: null,
+  upstreamPipelineId: null,
+});
+
 const statuses = (builds: Build[]) => Object.fromEntries(builds.map((b) => [b.id, b.status]));
 
 describe("incremental pipeline processing", () => {
@@ -114,25 +120,7 @@ describe("incremental pipeline processing", () => {
     for (let p = 1; p <= 60; p++) {
       const initial = randomBuilds(random, p, store.builds.nextId(), 3 + random.int(12));
       store.transaction(() => {
-        store.pipelines.insert({
-          id: p,
-          projectId: 1,
-          sha: FIXTURE_SHA,
-          ref: "main",
-          tag: false,
-          beforeSha: null,
-          status: "created",
-          source: "push",
-          userId: null,
-          createdAt: AT,
-          updatedAt: AT,
-          startedAt: null,
-          finishedAt: null,
-          duration: null,
-          coverage: null,
-          upstreamBridgeId: null,
-          upstreamPipelineId: null,
-        });
+        store.pipelines.insert(createdPipeline(p));
         for (const b of initial) store.builds.insert(b);
         transitions.processPipeline(p, AT);
       });
@@ -192,25 +180,7 @@ describe("incremental pipeline processing", () => {
       newBuild({ ...first, id: 2 + i, name: `test ${i}`, token: `t-${i}`, stage: "test", stageIdx: 1 }),
     );
     store.transaction(() => {
-      store.pipelines.insert({
-        id: 1,
-        projectId: 1,
-        sha: FIXTURE_SHA,
-        ref: "main",
-        tag: false,
-        beforeSha: null,
-        status: "created",
-        source: "push",
-        userId: null,
-        createdAt: AT,
-        updatedAt: AT,
-        startedAt: null,
-        finishedAt: null,
-        duration: null,
-        coverage: null,
-        upstreamBridgeId: null,
-        upstreamPipelineId: null,
-      });
+      store.pipelines.insert(createdPipeline(1));
       store.builds.insert(first);
       for (const b of later) store.builds.insert(b);
       transitions.processPipeline(1, AT);

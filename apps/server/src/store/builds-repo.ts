@@ -235,6 +235,8 @@ export interface BuildsRepo {
    * thousands of builds costs an index walk, not thousands of row reads.
    */
   latestStatusGroups(pipelineId: number): Array<Pick<Build, "status" | "allowFailure">>;
+  /** The latest builds of a pipeline in `status`, by id (the skipped builds a retry re-opens). */
+  latestInStatus(pipelineId: number, status: BuildStatus): Build[];
   /** Whether any latest build of the pipeline is still `created` (processing has something to decide). */
   hasCreated(pipelineId: number): boolean;
   /** The lowest stage holding a latest `created` build, or null (nothing left for processing to decide). */
@@ -307,6 +309,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const nextFlag = db.prepare(
     "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? ORDER BY allow_failure LIMIT 1",
   );
+  // The ids from the status index first: without statistics SQLite would walk the whole pipeline.
+  const latestIn = db.prepare(
+    `${SELECT} WHERE b.id IN (SELECT id FROM builds INDEXED BY builds_by_pipeline_status_stage WHERE pipeline_id = ? AND retried = 0 AND status = ?) ORDER BY b.id`,
+  );
   const createdIn = db.prepare(
     "SELECT 1 FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 LIMIT 1",
   );
@@ -371,6 +377,9 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
         row = nextStatus.get(pipelineId, row.status) as Pair | undefined;
       }
       return groups;
+    },
+    latestInStatus(pipelineId: number, status: BuildStatus): Build[] {
+      return (latestIn.all(pipelineId, status) as BuildRow[]).map(toBuild);
     },
     hasCreated(pipelineId: number): boolean {
       return createdIn.get(pipelineId) !== undefined;

@@ -50,6 +50,9 @@ export const toPipeline = (r: PipelineRow): Pipeline => ({
 
 const toParams = (p: Pipeline) => ({ ...p, tag: p.tag ? 1 : 0 });
 
+/** Pipelines whose iid is kept at most; past it the memo starts over. */
+const MAX_IIDS = 100_000;
+
 /** Reads and writes pipelines. */
 export interface PipelinesRepo {
   get(id: number): Pipeline | undefined;
@@ -93,7 +96,15 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     "SELECT * FROM pipelines WHERE upstream_bridge_id = ? ORDER BY id DESC LIMIT 1",
   );
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
-  const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
+  const iid = db.prepare(
+    "SELECT COUNT(*) AS n, EXISTS (SELECT 1 FROM pipelines WHERE id = ? AND project_id = ?) AS present FROM pipelines WHERE project_id = ? AND id <= ?",
+  );
+  // A pipeline's iid is how many of its project's pipelines are not newer, a count that walks them all:
+  // every v4 job entity shows it, so it is kept per pipeline. Only a write the change log cannot describe
+  // (a restore) can change it for a stored pipeline — new pipelines take higher ids — so the memo
+  // starts over when the global generation moves; a pipeline not (yet) stored is never kept.
+  const iids = new Map<number, { projectId: number; iid: number }>();
+  let iidsGlobal = -1;
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const prepared = statementCache(db);
 
@@ -118,7 +129,16 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
-      return (iid.get(p.projectId, p.id) as { n: number }).n;
+      if (iidsGlobal !== changes.global || iids.size >= MAX_IIDS) {
+        iids.clear();
+        iidsGlobal = changes.global;
+      }
+      const kept = iids.get(p.id);
+      // A rolled-back pipeline's id can come back in another project: the project is checked too.
+      if (kept?.projectId === p.projectId) return kept.iid;
+      const row = iid.get(p.id, p.projectId, p.projectId, p.id) as { n: number; present: number };
+      if (row.present === 1) iids.set(p.id, { projectId: p.projectId, iid: row.n });
+      return row.n;
     },
     nextId(): number {
       return (maxId.get() as { m: number }).m + 1;
