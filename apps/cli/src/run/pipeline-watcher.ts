@@ -32,6 +32,8 @@ export interface PipelineWatcherOptions {
 export interface PipelineWatch {
   /** Resolves once no job is running or can still start on its own, with the final state. */
   done: Promise<BoardState>;
+  /** The watch does not settle before `work` (a cancel in flight, say) has; then it reads again. */
+  hold(work: Promise<unknown>): void;
   stop(): void;
 }
 
@@ -155,6 +157,7 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     })();
   };
 
+  let held = 0;
   const announcedManual = new Set<number>();
   const check = async () => {
     let read = await snapshot();
@@ -181,7 +184,7 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
     o.onChange(read.state);
     // A countdown, a wait for a resource group or a downstream pipeline ends on its own: keep watching.
     const active = allJobs(read.state).some((j) => ACTIVE.includes(j.status));
-    if (!active && allPipelines(read.state).every((p) => SETTLED.includes(p.status))) {
+    if (held === 0 && !active && allPipelines(read.state).every((p) => SETTLED.includes(p.status))) {
       finished = true;
       controller.abort();
       settle.resolve(read.state);
@@ -217,6 +220,14 @@ export function watchPipeline(o: PipelineWatcherOptions): PipelineWatch {
   queueCheck();
   return {
     done,
+    hold(work) {
+      held += 1;
+      const release = () => {
+        held -= 1;
+        queueCheck();
+      };
+      work.then(release, release);
+    },
     stop() {
       finished = true;
       controller.abort();

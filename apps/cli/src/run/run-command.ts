@@ -69,7 +69,8 @@ function lazyChanges(projectDir: string, isGit: boolean): (globs: readonly strin
 
 /**
  * Cancels the pipeline and every downstream pipeline it started (multi-project ones too, which GitLab's
- * pipeline cancel leaves alone), then its manual jobs, which that cancel leaves alone as well.
+ * pipeline cancel leaves alone), then its manual jobs, which that cancel leaves alone as well. A manual
+ * trigger job stays manual: GitLab's API cancels jobs only (`find_job!` finds no bridge).
  */
 async function cancelPipelineTree(client: Client, projectId: number, pipelineId: number): Promise<void> {
   const tree = [{ projectId, pipelineId }];
@@ -297,8 +298,11 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       }
       interruptedBySignal = true;
       // The downstream pipelines this run started stop with it.
-      cancelPipelineTree(client, project.id, created.pipeline.id).catch((error: unknown) =>
-        errors.push(`buildsim run: canceling the pipeline failed: ${(error as Error).message}`),
+      // The board settles only once every cancel has landed (a canceled pipeline's manual jobs come last).
+      watch.hold(
+        cancelPipelineTree(client, project.id, created.pipeline.id).catch((error: unknown) =>
+          errors.push(`buildsim run: canceling the pipeline failed: ${(error as Error).message}`),
+        ),
       );
     };
     const signals = io.signals ?? process;
