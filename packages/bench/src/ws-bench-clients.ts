@@ -87,7 +87,9 @@ export async function openRunner(url: string, token: string) {
   await request({ type: "hello", protocol: PROTOCOL_VERSION, token });
   return {
     socket,
-    claim: (requestId: string) => request({ type: "claim", requestId }),
+    /** Claims a build; with `waitMs`, the server holds the claim that long while nothing is pending. */
+    claim: (requestId: string, waitMs = 0) =>
+      request(waitMs > 0 ? { type: "claim", requestId, waitMs } : { type: "claim", requestId }),
     /** Finishes a claimed build as a success (no trace); resolves with the server's `finishAck`. */
     finish: (buildId: number) =>
       new Promise<ServerToRunnerMessage>((resolve) => {

@@ -12,4 +12,15 @@ describe("the WebSocket benchmark seed", () => {
     expect(result.seed.pipelines).toHaveLength(3);
     expect(new Set(result.seed.builds.map(({ build }) => build.token)).size).toBe(25);
   });
+
+  it("holds a created later stage behind each pipeline's pending first half when asked", () => {
+    const result = parseSeed(wsBenchSeed(1, 40, 20, true));
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    const builds = result.seed.builds.map(({ build }) => build);
+    expect(result.seed.pipelines).toHaveLength(2);
+    expect(builds.filter((b) => b.status === "pending" && b.stageIdx === 0)).toHaveLength(20);
+    expect(
+      builds.filter((b) => b.status === "created" && b.stageIdx === 1 && b.stage === "test"),
+    ).toHaveLength(20);
+  });
 });

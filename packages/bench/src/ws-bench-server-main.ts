@@ -1,5 +1,6 @@
 // Child process entry for the WebSocket benchmarks: buildsim on a file database seeded with `runners`
-// runners and `pending` pending builds in pipelines of `perPipeline`; prints `{url}` once it listens.
+// runners and `pending` pending builds in pipelines of `perPipeline` (the later half of each a `created`
+// later stage when `laterStage` is "1"); prints `{url}` once it listens.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -8,12 +9,12 @@ import { startServer } from "@buildsim/server";
 import { answerCpuSignals } from "./cpu-signals.js";
 import { wsBenchSeed } from "./ws-bench-seed.js";
 
-const [runners = "1", pending = "1", perPipeline = "10"] = process.argv.slice(2);
+const [runners = "1", pending = "1", perPipeline = "10", laterStage = "0"] = process.argv.slice(2);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-ws-bench-"));
 const server = await startServer({
   dataDir,
   port: 0,
-  seedText: wsBenchSeed(Number(runners), Number(pending), Number(perPipeline)),
+  seedText: wsBenchSeed(Number(runners), Number(pending), Number(perPipeline), laterStage === "1"),
   log: (line) => process.stderr.write(`${line}\n`),
 });
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

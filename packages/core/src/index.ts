@@ -179,7 +179,7 @@ export {
 export type { PipelineTrigger, TriggerEntity } from "./pipeline-trigger.js";
 export { shortTriggerToken, TRIGGER_TOKEN_PREFIX, TriggerEntitySchema } from "./pipeline-trigger.js";
 export type { ProcessDecision } from "./process-pipeline.js";
-export { processPipeline } from "./process-pipeline.js";
+export { decideCreatedBuild, isPriorComplete, processPipeline } from "./process-pipeline.js";
 export type {
   CancelMessage,
   CancelReason,

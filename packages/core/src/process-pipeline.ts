@@ -28,9 +28,26 @@ const RUNS_AFTER: Record<BuildWhen, readonly PipelineStatus[]> = {
 
 const COMPLETE: readonly PipelineStatus[] = ["success", "failed", "canceled", "skipped"];
 
-function decide(build: Build, prior: PipelineStatus, at: Timestamp): ProcessDecision | null {
+/**
+ * Whether what comes before a `created` build (the composite status of its earlier stages, or of its
+ * `needs`) is complete, so the build can be decided; while not, it waits.
+ */
+export function isPriorComplete(prior: PipelineStatus): boolean {
+  return COMPLETE.includes(prior);
+}
+
+/**
+ * The decision for one `created` build whose prior work (earlier stages, or its `needs`) has the
+ * composite status `prior`, or null while that work is not complete. {@link processPipeline} applies it
+ * to a whole pipeline; a store can apply it to just the builds that can be decided.
+ */
+export function decideCreatedBuild(
+  build: Pick<Build, "id" | "when">,
+  prior: PipelineStatus,
+  at: Timestamp,
+): ProcessDecision | null {
   // Earlier work still running, pending, created or blocked on a manual job: wait.
-  if (!COMPLETE.includes(prior)) return null;
+  if (!isPriorComplete(prior)) return null;
   if (!RUNS_AFTER[build.when].includes(prior)) return { buildId: build.id, event: { type: "skip", at } };
   if (build.when === "manual") return { buildId: build.id, event: { type: "actionize", at } };
   // Ci::ProcessBuildService: a `schedulable?` (delayed) build starts its countdown instead of queueing.
@@ -62,7 +79,7 @@ export function processPipeline(builds: readonly Build[], at: Timestamp): Proces
     for (const stageIdx of stages) {
       working.forEach((build, i) => {
         if (build.stageIdx !== stageIdx || build.status !== "created") return;
-        const decision = decide(build, priorFor(build), at);
+        const decision = decideCreatedBuild(build, priorFor(build), at);
         if (!decision) return;
         const next = applyBuildEvent(build, decision.event);
         // `created` accepts every decision; were one refused, the build would stay undecided, not loop.

@@ -1,5 +1,5 @@
 // Build entities rendered once per change, not once per read: each build's JSON kept as bytes with the
-// generations it was rendered at (its row, its pipeline's row, everything else). Numbers that move with
+// generations it was rendered at (its row, its pipeline's row, its runner, everything else). Numbers that move with
 // time alone (`duration`, `queued_duration` of an unfinished job) are left out of the bytes and written
 // at read time; what changes at a known moment (artifacts expiring, a runner going offline) bounds how
 // long the bytes stay good. Bounded in bytes: the oldest entries go first.
@@ -10,14 +10,23 @@ import type { ChangeLog } from "../store/change-log.js";
 /** What a job's time-dependent numbers are computed from. */
 type Timing = Pick<Build, "startedAt" | "finishedAt" | "queuedAt" | "status">;
 
-/** One build's rendered entity. */
-export interface CachedEntity {
-  readonly id: number;
-  readonly projectId: number;
-  readonly pipelineId: number;
+/** The generations an entity was rendered at. */
+export interface EntityGens {
   readonly global: number;
   readonly buildGen: number;
   readonly pipelineGen: number;
+  /** What the entity shows of its runner (none when the build has no runner). */
+  readonly runnerGen: number;
+  /** The runner's last contact, or null when no later contact can change the entity (shown online). */
+  readonly contactGen: number | null;
+}
+
+/** One build's rendered entity. */
+export interface CachedEntity extends EntityGens {
+  readonly id: number;
+  readonly projectId: number;
+  readonly pipelineId: number;
+  readonly runnerId: number | null;
   /** The bytes are exact until this moment (ms since epoch) even without a write. */
   readonly validUntilMs: number;
   /** The whole entity, or (timed) the bytes before `duration`'s value… */
@@ -61,7 +70,10 @@ export class EntityCache {
       e.global === this.changes.global &&
       e.buildGen === this.changes.build(e.id) &&
       e.pipelineGen === this.changes.pipelineRow(e.pipelineId) &&
-      nowMs < e.validUntilMs
+      nowMs < e.validUntilMs &&
+      (e.runnerId === null ||
+        (e.runnerGen === this.changes.runner(e.runnerId) &&
+          (e.contactGen === null || e.contactGen === this.changes.runnerContact(e.runnerId))))
     );
   }
 
@@ -75,12 +87,7 @@ export class EntityCache {
    * Keeps `json` (the entity rendered from `build` read at `gens`) for `build`. A timed entity must
    * have been rendered with `duration` and `queued_duration` null.
    */
-  put(
-    build: Build,
-    gens: { global: number; buildGen: number; pipelineGen: number },
-    json: string,
-    validUntilMs: number,
-  ): CachedEntity {
+  put(build: Build, gens: EntityGens, json: string, validUntilMs: number): CachedEntity {
     let head: Buffer;
     let tail: Buffer | null = null;
     let timing: Timing | null = null;
@@ -96,6 +103,7 @@ export class EntityCache {
       id: build.id,
       projectId: build.projectId,
       pipelineId: build.pipelineId,
+      runnerId: build.runnerId,
       ...gens,
       validUntilMs,
       head,
@@ -106,12 +114,15 @@ export class EntityCache {
     return entity;
   }
 
-  /** The generations a render starting now reads at. */
-  gensOf(build: Pick<Build, "id" | "pipelineId">): { global: number; buildGen: number; pipelineGen: number } {
+  /** The generations a render starting now reads at (depending on the runner's contact until told not to). */
+  gensOf(build: Pick<Build, "id" | "pipelineId" | "runnerId">): EntityGens {
+    const runnerId = build.runnerId;
     return {
       global: this.changes.global,
       buildGen: this.changes.build(build.id),
       pipelineGen: this.changes.pipelineRow(build.pipelineId),
+      runnerGen: runnerId === null ? 0 : this.changes.runner(runnerId),
+      contactGen: runnerId === null ? null : this.changes.runnerContact(runnerId),
     };
   }
 

@@ -54,7 +54,8 @@ export class EntityRenderer {
       }),
     );
     const until = cacheableUntilMs([b], this.nowIso, { showsDurations: false }) ?? Number.POSITIVE_INFINITY;
-    return this.cache.v3.put(b, gens, json, until);
+    // v3's runner has no online state: its last contact never shows.
+    return this.cache.v3.put(b, { ...gens, contactGen: null }, json, until);
   }
 
   /** The v4 Job entity of build `id`, its durations left for read time when they move. */
@@ -71,13 +72,18 @@ export class EntityRenderer {
       job.queued_duration = null;
     }
     let until = cacheableUntilMs([b], this.nowIso, { showsDurations: false }) ?? Number.POSITIVE_INFINITY;
-    // The runner's `online`/`status` flip two hours after its last contact.
+    // The runner's `online`/`status` flip two hours after its last contact. Shown online, a later
+    // contact changes nothing (the flip comes later, if at all); shown offline, one turns it online.
     const contacted = b.runnerId === null ? null : this.v4Lookup.runner(b.runnerId)?.contactedAt;
+    let contactGen = gens.contactGen;
     if (contacted) {
       const offlineAt = Date.parse(contacted) + ONLINE_WINDOW_MS;
-      if (offlineAt > this.nowMs) until = Math.min(until, offlineAt);
+      if (offlineAt > this.nowMs) {
+        until = Math.min(until, offlineAt);
+        contactGen = null;
+      }
     }
-    return this.cache.v4.put(b, gens, JSON.stringify(job), until);
+    return this.cache.v4.put(b, { ...gens, contactGen }, JSON.stringify(job), until);
   }
 
   /** A page of `cache` for `key`. */

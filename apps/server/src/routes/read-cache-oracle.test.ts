@@ -1,7 +1,7 @@
 // The read cache never answers differently from no cache: two servers on the same seed, clock and tokens,
 // one with the read cache and one rendering every read (`readCache: false`), get the same random
-// interleaving of reads, writes (API actions, runner transitions, trace appends, a write to another
-// table) and clock moves; every response must be the same bytes, status and headers included.
+// interleaving of reads, writes (API actions, runner transitions, trace appends, runner heartbeats,
+// registrations, renames and deletions, a write to another table) and clock moves; every response must be the same bytes, status and headers included.
 // GitLab's answers are whatever the uncached path renders (tested elsewhere); this only proves the
 // cache is invisible: https://docs.gitlab.com/ee/api/jobs.html (lists, single jobs, pagination headers).
 
@@ -168,24 +168,53 @@ describe("the read cache against a server without it", () => {
         const b = s.store.builds.get(id);
         if (b) s.app.transitions.fire(b, event);
       });
+    /** A runner's hello as the runner hub saves it: contact time, name and tags from the message. */
+    const heartbeat = (
+      s: RunningServer,
+      runnerId: number,
+      at: string,
+      name: string | null,
+      tags: string[] | null,
+    ) =>
+      s.store.transaction(() => {
+        const r = s.store.runners.get(runnerId);
+        if (r)
+          s.store.runners.save({ ...r, contactedAt: at, name: name ?? r.name, tagList: tags ?? r.tagList });
+      });
+    const register = (s: RunningServer) =>
+      s.store.transaction(() => {
+        const template = s.store.runners.get(1) ?? s.store.runners.list()[0];
+        const id = s.store.runners.nextId();
+        if (template)
+          s.store.runners.insert({
+            ...template,
+            id,
+            token: `oracle-runner-${id}`,
+            description: `runner ${id}`,
+            contactedAt: null,
+          });
+      });
+    let maxRunner = 1;
     for (let step = 0; step < 700; step++) {
       const roll = random.next();
       const id = 1 + random.int(maxId);
       const at = clock.now().toISOString();
-      if (roll < 0.62) {
+      // Runner ids past the last one too: a deleted runner's id comes back with the next registration.
+      const runnerId = 1 + random.int(maxRunner + 1);
+      if (roll < 0.6) {
         const target = random.pick(reads(maxId));
         reading = true;
         await both("GET", target);
         reading = false;
-      } else if (roll < 0.74) {
+      } else if (roll < 0.72) {
         const action = random.pick(["retry", "cancel", "erase", "play", "artifacts/keep"]);
         const api = random.next() < 0.5 ? "v3/projects/1/builds" : "v4/projects/1/jobs";
         await both("POST", `/api/${api}/${id}/${action}`);
         maxId = cached.store.builds.nextId() - 1;
-      } else if (roll < 0.84) {
+      } else if (roll < 0.81) {
         // A runner takes a pending build, or finishes a running one.
         const b = cached.store.builds.get(id);
-        if (b?.status === "pending") onBoth((s) => fire(s, id, { type: "run", at, runnerId: 1 }));
+        if (b?.status === "pending") onBoth((s) => fire(s, id, { type: "run", at, runnerId }));
         else if (b?.status === "running") {
           // Drawn once: both servers must get the same event.
           const event: BuildEvent =
@@ -193,17 +222,36 @@ describe("the read cache against a server without it", () => {
           onBoth((s) => fire(s, id, event));
         }
         maxId = cached.store.builds.nextId() - 1;
-      } else if (roll < 0.9) {
+      } else if (roll < 0.87) {
         const b = cached.store.builds.get(id);
         if (b?.status === "running") {
           const bytes = Buffer.from(`line ${step}\n`);
           onBoth((s) => s.app.traces.appendTrace(id, b.trace.bytes, bytes));
         }
       } else if (roll < 0.92) {
+        // Runner writes: mostly heartbeats (contact time only), some renaming or retagging the runner,
+        // registrations and deletions (builds keep a deleted runner's id).
+        const kind = random.next();
+        if (kind < 0.55) onBoth((s) => heartbeat(s, runnerId, at, null, null));
+        else if (kind < 0.65) {
+          const name = `runner-${random.int(3)}`;
+          onBoth((s) => heartbeat(s, runnerId, at, name, null));
+        } else if (kind < 0.75) {
+          const tags = [`tag-${random.int(3)}`];
+          onBoth((s) => heartbeat(s, runnerId, at, null, tags));
+        } else if (kind < 0.88) onBoth(register);
+        else {
+          // Often the newest runner: the next registration takes its id again.
+          const gone = random.next() < 0.6 ? maxRunner : runnerId;
+          await both("DELETE", `/api/v4/runners/${gone}`);
+        }
+        maxRunner = cached.store.runners.nextId() - 1;
+      } else if (roll < 0.93) {
         // A write to a table the build caches do not track: everything is dropped.
         onBoth((s) => s.store.transaction(() => s.store.settings.set("oracle", String(step))));
       } else {
-        clock.advance(random.int(random.next() < 0.9 ? 90_000 : 3_600_000));
+        // Now and then past the two hours after which a runner shows offline.
+        clock.advance(random.int(random.next() < 0.9 ? 90_000 : 10_800_000));
       }
     }
     expect(compared).toBeGreaterThan(450);

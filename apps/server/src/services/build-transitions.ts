@@ -11,7 +11,6 @@ import {
   compositeStatus,
   isCompletedStatus,
   pipelineWithStatus,
-  processPipeline,
   reopenAfterRetry,
   retryBuild,
   shouldAutoRetry,
@@ -19,6 +18,7 @@ import {
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import { trackDeployment } from "./deployments.js";
+import { createPipelineProcessor } from "./pipeline-processor.js";
 import { nextResourceHolder } from "./resource-groups.js";
 
 /** Fires events at builds and keeps their pipelines consistent. */
@@ -81,14 +81,8 @@ export function createBuildTransitions(
     }
   }
 
-  function process(pipelineId: number, at: string): void {
-    // Nothing left to decide (GitLab's processing looks at `created` jobs only): skip reading the builds.
-    if (!store.builds.hasCreated(pipelineId)) return;
-    for (const decision of processPipeline(store.builds.listByPipeline(pipelineId), at)) {
-      const build = store.builds.get(decision.buildId);
-      if (build) fire(build, decision.event);
-    }
-  }
+  // Reads only the created builds that can be decided, and the status pairs before them.
+  const process = createPipelineProcessor(store, (build, event) => fire(build, event));
 
   /** Retries a build that just failed when its `retry:` allows another attempt. */
   function autoRetry(failed: Build, at: string): void {

@@ -9,7 +9,7 @@
 import { expandExisting } from "@buildsim/ci-config";
 import type { Build } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
-import { dependenciesOf, jobVariables } from "./job-payload.js";
+import { dependenciesOf, jobVariables, upstreamCandidates } from "./job-payload.js";
 
 /** Variables planning adds to a parallel instance: predefined, not the job's to forward. */
 const PLANNED_PREDEFINED = /^CI_(NODE_|JOB_GROUP_NAME$)/;
@@ -25,7 +25,7 @@ export function downstreamVariables(store: Store, bridge: Build, serverUrl: stri
     out[key] = value;
   };
   // `bridge.dependency_variables`: the dotenv reports of the jobs it takes artifacts from (needs, stages).
-  const upstream = dependenciesOf(bridge, store.builds.listByPipeline(bridge.pipelineId));
+  const upstream = dependenciesOf(bridge, upstreamCandidates(store, bridge));
   const expanded = Object.fromEntries(
     jobVariables(bridge, null, { store, serverUrl }, upstream).map((v) => [v.key, v.value]),
   );

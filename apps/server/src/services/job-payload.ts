@@ -4,6 +4,7 @@
 import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
 import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
+import type { UpstreamBuild } from "../store/processing-queries.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
 import { jobCaches } from "./job-caches.js";
 import { variablesForJob } from "./project-variables.js";
@@ -20,8 +21,11 @@ export interface JobPayloadContext {
  * The builds `build` downloads artifacts from: the latest build of each name in earlier stages (or of
  * its `needs:`), narrowed to `dependencies:` when given.
  */
-export function dependenciesOf(build: Build, pipelineBuilds: readonly Build[]): Build[] {
-  const latest = new Map<string, Build>();
+export function dependenciesOf<T extends Pick<Build, "id" | "name" | "retried" | "stageIdx">>(
+  build: Pick<Build, "id" | "needs" | "stageIdx" | "dependencies">,
+  pipelineBuilds: readonly T[],
+): T[] {
+  const latest = new Map<string, T>();
   for (const b of pipelineBuilds) {
     if (b.id === build.id || b.retried) continue;
     const seen = latest.get(b.name);
@@ -35,6 +39,17 @@ export function dependenciesOf(build: Build, pipelineBuilds: readonly Build[]): 
     candidates = candidates.filter((b) => wanted.includes(b.name));
   }
   return candidates.sort((a, b) => a.id - b.id);
+}
+
+/** The latest builds before `build` (earlier stages, or its `needs`): what {@link dependenciesOf} picks from. */
+export function upstreamCandidates(
+  store: Store,
+  build: Pick<Build, "pipelineId" | "needs" | "stageIdx">,
+): UpstreamBuild[] {
+  return store.builds.listUpstream(
+    build.pipelineId,
+    build.needs === null ? { beforeStage: build.stageIdx } : { names: build.needs },
+  );
 }
 
 /**
@@ -117,7 +132,7 @@ export function jobVariables(
   build: Build,
   runner: Runner | null,
   c: JobPayloadContext,
-  upstream: readonly Build[],
+  upstream: readonly Pick<Build, "dotenvVariables">[],
 ): JobVariable[] {
   // Protected variables only reach jobs on a ref a protected branch rule covers.
   const refProtected = isRefProtected(c.store, build.projectId, build);
@@ -173,7 +188,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
   const a = build.artifactsOptions;
   // A first-stage build without `needs:` has no earlier builds to depend on: skip reading the pipeline.
   const hasUpstream = build.needs !== null ? build.needs.length > 0 : build.stageIdx > 0;
-  const local = hasUpstream ? dependenciesOf(build, c.store.builds.listByPipeline(build.pipelineId)) : [];
+  const local = hasUpstream ? dependenciesOf(build, upstreamCandidates(c.store, build)) : [];
   // `needs:project` / `needs:pipeline` add jobs of other pipelines, after the pipeline's own.
   const cross = build.crossDependencies.length > 0 ? crossDependenciesOf(c.store, build).builds : [];
   const upstream = [...local, ...cross];

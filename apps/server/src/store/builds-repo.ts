@@ -6,6 +6,7 @@ import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
+import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
 import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
@@ -237,6 +238,30 @@ export interface BuildsRepo {
   latestStatusGroups(pipelineId: number): Array<Pick<Build, "status" | "allowFailure">>;
   /** Whether any latest build of the pipeline is still `created` (processing has something to decide). */
   hasCreated(pipelineId: number): boolean;
+  /** The lowest stage holding a latest `created` build, or null (nothing left for processing to decide). */
+  lowestCreatedStage(pipelineId: number): number | null;
+  /** Ids of the latest `created` builds of one stage that wait on earlier stages (no `needs`), by id. */
+  createdAtStage(pipelineId: number, stageIdx: number): number[];
+  /** The latest `created` builds that wait on their `needs`, by stage and id. */
+  createdWithNeeds(pipelineId: number): CreatedWithNeeds[];
+  /** {@link latestStatusGroups} of the builds in stages before `stageIdx` only. */
+  latestStatusGroupsBefore(
+    pipelineId: number,
+    stageIdx: number,
+  ): Array<Pick<Build, "status" | "allowFailure">>;
+  /**
+   * The latest builds a job may take artifacts and dotenv variables from: those of the stages before
+   * `beforeStage`, or those named `names` (its `needs`), by id.
+   */
+  listUpstream(
+    pipelineId: number,
+    from: { beforeStage: number } | { names: readonly string[] },
+  ): UpstreamBuild[];
+  /** The (status, allowFailure) pairs of the latest builds named `names` (a job's `needs`). */
+  latestStatusGroupsNamed(
+    pipelineId: number,
+    names: readonly string[],
+  ): Array<Pick<Build, "status" | "allowFailure">>;
   /** Pending builds, oldest first (a runner's queue). */
   /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
   listByRunner(runnerId: number, status: BuildStatus): Build[];
@@ -328,6 +353,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
 
   return {
     ...createBuildQueueQueries(db),
+    ...createProcessingQueries(db),
     get(id: number): Build | undefined {
       const row = byId.get(id) as BuildRow | undefined;
       return row && toBuild(row);

@@ -1,6 +1,7 @@
 // What each committed write changed, as generation numbers read caches compare: per build, per pipeline
 // (its row, and which builds belong to its job list), per project and build status (which builds a
-// list of that status holds), and a global one for anything else. A write the repositories did not
+// list of that status holds), per runner (what entities show of it, and its last contact apart), and a
+// global one for anything else. A write the repositories did not
 // describe (any other table) moves the global generation, so an unknown write can never leave a cache
 // stale: it only costs a full refill.
 
@@ -17,12 +18,16 @@ export class ChangeLog {
   private readonly members = new Map<number, number>();
   /** projectId → status → generation; "*" moves with every status. */
   private readonly lists = new Map<number, Map<string, number>>();
+  private readonly runners = new Map<number, number>();
+  private readonly contacts = new Map<number, number>();
 
   // The open transaction's changes, applied on commit, dropped on rollback.
   private pendingBuilds: number[] = [];
   private pendingRows: number[] = [];
   private pendingMembers: number[] = [];
   private pendingLists: Array<[number, string]> = [];
+  private pendingRunners: number[] = [];
+  private pendingContacts: number[] = [];
   private described = 0;
   private open = false;
 
@@ -41,6 +46,15 @@ export class ChangeLog {
   /** Generation of the builds of `projectId` in `status` ("*" for any status). */
   list(projectId: number, status: string): number {
     return this.lists.get(projectId)?.get(status) ?? 0;
+  }
+
+  /** Generation of what build entities show of runner `id` (its fields, whether it exists). */
+  runner(id: number): number {
+    return this.runners.get(id) ?? 0;
+  }
+  /** Generation of runner `id`'s last contact moving forward (it may turn a shown runner online). */
+  runnerContact(id: number): number {
+    return this.contacts.get(id) ?? 0;
   }
 
   /** A build row changed (`rows` SQLite rows written); `statuses` its status before and after when a list changes. */
@@ -65,6 +79,18 @@ export class ChangeLog {
   pipelineChanged(rows: number, id: number): void {
     this.described += rows;
     this.pendingRows.push(id);
+    if (!this.open) this.apply();
+  }
+  /** Runner `id` changed what entities show of it: a shown field, created, deleted, contact unset or moved back. */
+  runnerChanged(rows: number, id: number): void {
+    this.described += rows;
+    this.pendingRunners.push(id);
+    if (!this.open) this.apply();
+  }
+  /** Runner `id`'s last contact moved forward (a heartbeat); nothing else entities show changed. */
+  runnerContacted(rows: number, id: number): void {
+    this.described += rows;
+    this.pendingContacts.push(id);
     if (!this.open) this.apply();
   }
   /** Rows written that change nothing a cache holds (trace chunks). */
@@ -99,6 +125,8 @@ export class ChangeLog {
     for (const id of this.pendingBuilds) this.builds.set(id, g);
     for (const id of this.pendingRows) this.pipelineRows.set(id, g);
     for (const id of this.pendingMembers) this.members.set(id, g);
+    for (const id of this.pendingRunners) this.runners.set(id, g);
+    for (const id of this.pendingContacts) this.contacts.set(id, g);
     for (const [projectId, status] of this.pendingLists) {
       let byStatus = this.lists.get(projectId);
       if (!byStatus) {
@@ -118,6 +146,8 @@ export class ChangeLog {
     this.pipelineRows.clear();
     this.members.clear();
     this.lists.clear();
+    this.runners.clear();
+    this.contacts.clear();
     this.drop();
   }
 
@@ -126,6 +156,8 @@ export class ChangeLog {
     this.pendingRows = [];
     this.pendingMembers = [];
     this.pendingLists = [];
+    this.pendingRunners = [];
+    this.pendingContacts = [];
     this.described = 0;
   }
 }

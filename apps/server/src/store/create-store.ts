@@ -143,7 +143,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     commits: createCommitsRepo(db),
     pipelines: createPipelinesRepo(db, changes),
     builds: createBuildsRepo(db, changes),
-    runners: createRunnersRepo(db),
+    runners: createRunnersRepo(db, changes),
     traces: createTracesRepo(db, changes),
     artifacts: createArtifactsRepo(db, artifactsDir),
     testReports: createTestReportsRepo(db),

@@ -393,6 +393,26 @@ CREATE INDEX pipelines_by_trigger ON pipelines (trigger_id, id) WHERE trigger_id
   },
   {
     version: 18,
+    name: "pipeline processing indexes",
+    // Processing decides a pipeline's `created` builds from what comes before them. These let it find the
+    // lowest stage still holding created builds, list just that stage's, read the (status, allow_failure)
+    // pairs of the stages before it (stage_idx joins the status index, which keeps serving the whole
+    // pipeline's pairs as a prefix) and look builds up by the names a job `needs`, each in a few seeks,
+    // however many created builds a later stage holds.
+    sql: `DROP INDEX builds_by_pipeline_status;
+CREATE INDEX builds_by_pipeline_status_stage ON builds (pipeline_id, retried, status, allow_failure, stage_idx);
+CREATE INDEX builds_created_by_stage ON builds (pipeline_id, stage_idx, id) WHERE status = 'created' AND retried = 0 AND needs IS NULL;
+CREATE INDEX builds_created_with_needs ON builds (pipeline_id, stage_idx, id) WHERE status = 'created' AND retried = 0 AND needs IS NOT NULL;
+CREATE INDEX builds_latest_by_name ON builds (pipeline_id, name) WHERE retried = 0;`,
+  },
+  {
+    version: 19,
+    name: "latest builds by stage",
+    // A job's payload lists the builds of the stages before it: read those, not the later stages.
+    sql: "CREATE INDEX builds_latest_by_stage ON builds (pipeline_id, stage_idx, id) WHERE retried = 0;",
+  },
+  {
+    version: 20,
     name: "pipeline iids and id floors",
     // GitLab's ids come from sequences and its iids from `internal_ids`: neither is handed out twice, also
     // once a pipeline is deleted. `iid` is stored now (it was counted), and `id_floors` keeps the highest

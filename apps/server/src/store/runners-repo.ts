@@ -1,6 +1,8 @@
-// Runners and the projects a specific runner serves.
+// Runners and the projects a specific runner serves. Each write tells the change log what it changed
+// for build entities: a shown field (or the runner itself), only its last contact, or nothing shown.
 
 import type { Runner } from "@buildsim/core";
+import type { ChangeLog } from "./change-log.js";
 import type { Db } from "./open-database.js";
 
 interface RunnerRow {
@@ -34,7 +36,7 @@ export interface RunnersRepo {
 }
 
 /** {@link RunnersRepo} on SQLite. */
-export function createRunnersRepo(db: Db): RunnersRepo {
+export function createRunnersRepo(db: Db, changes: ChangeLog): RunnersRepo {
   const byId = db.prepare("SELECT * FROM runners WHERE id = ?");
   const byToken = db.prepare("SELECT * FROM runners WHERE token = ?");
   const projectsOf = db.prepare(
@@ -73,6 +75,29 @@ export function createRunnersRepo(db: Db): RunnersRepo {
     contactedAt: r.contacted_at,
     projectIds: (projectsOf.all(r.id) as { project_id: number }[]).map((p) => p.project_id),
   });
+  /** How saving `next` over row `old` changes what build entities show of the runner. */
+  const describe = (rows: number, old: RunnerRow | undefined, next: Runner): void => {
+    if (
+      !old ||
+      old.description !== next.description ||
+      old.active !== (next.active ? 1 : 0) ||
+      old.is_shared !== (next.isShared ? 1 : 0) ||
+      old.name !== next.name ||
+      (old.contacted_at !== null && (next.contactedAt === null || next.contactedAt < old.contacted_at))
+    ) {
+      changes.runnerChanged(rows, next.id);
+    } else if (old.contacted_at !== next.contactedAt) {
+      // A later contact only keeps an online runner online (entities shown online expire by the clock on
+      // their own) or turns one shown offline online: the latter depend on this generation.
+      changes.runnerContacted(rows, next.id);
+    } else changes.uncached(rows);
+  };
+  /** Links `runner` to its projects (no build entity shows them); the rows written. */
+  const linkProjects = (runner: Runner): number => {
+    let rows = 0;
+    for (const p of runner.projectIds) rows += insertProject.run(runner.id, p).changes;
+    return rows;
+  };
   const toParams = (r: Runner) => ({
     ...r,
     active: r.active ? 1 : 0,
@@ -92,12 +117,14 @@ export function createRunnersRepo(db: Db): RunnersRepo {
       return r && toRunner(r);
     },
     insert(runner: Runner): void {
-      insert.run(toParams(runner));
-      for (const p of runner.projectIds) insertProject.run(runner.id, p);
+      // A new runner may take a deleted one's id, which builds still name.
+      changes.runnerChanged(insert.run(toParams(runner)).changes, runner.id);
+      changes.uncached(linkProjects(runner));
     },
     save(runner: Runner): void {
-      update.run(toParams(runner));
-      for (const p of runner.projectIds) insertProject.run(runner.id, p);
+      const old = byId.get(runner.id) as RunnerRow | undefined;
+      describe(update.run(toParams(runner)).changes, old, runner);
+      changes.uncached(linkProjects(runner));
     },
     /** Every runner, oldest first (GitLab's runner lists order by id). */
     list(): Runner[] {
@@ -107,7 +134,8 @@ export function createRunnersRepo(db: Db): RunnersRepo {
       return (maxId.get() as { m: number }).m + 1;
     },
     delete(id: number): void {
-      remove.run(id);
+      // Builds keep the id: their entities now show no runner.
+      changes.runnerChanged(remove.run(id).changes, id);
     },
   };
 }

@@ -1,0 +1,238 @@
+// The incremental processor against core's whole-pipeline rule: random pipelines (stages, `needs`,
+// `when:`, `allow_failure`, manual and delayed jobs) processed by the server, which reads only what each
+// decision needs, must land every build where core's `processPipeline`, run over all the builds until
+// nothing more is decided, lands it — after creation and after every job that runs, fails or is played.
+// GitLab's rules: https://docs.gitlab.com/ee/ci/yaml/#when, #needs, #allow_failure (Ci::ProcessPipelineService).
+
+import {
+  applyBuildEvent,
+  type Build,
+  type BuildEvent,
+  type BuildWhen,
+  computePipelineStatus,
+  newBuild,
+  processPipeline,
+} from "@buildsim/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServerEvents } from "../events/server-events.js";
+import { createStore, type Store } from "../store/create-store.js";
+import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { createBuildTransitions } from "./build-transitions.js";
+
+let store: Store;
+beforeEach(() => {
+  store = createStore({ memory: true });
+  store.transaction(() => {
+    store.projects.insert(LOCAL_PROJECT);
+    store.commits.insert(LOCAL_COMMIT);
+  });
+});
+afterEach(() => store.close());
+
+/** mulberry32: the same pipelines on every run. */
+function seeded(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
+}
+
+const AT = "2026-01-02T00:00:00.000Z";
+const WHENS: BuildWhen[] = [
+  "on_success",
+  "on_success",
+  "on_success",
+  "on_failure",
+  "always",
+  "manual",
+  "delayed",
+];
+
+/** Core's rule over the whole pipeline, repeated until it decides nothing more. */
+function reference(builds: Build[]): Build[] {
+  const working = builds.map((b) => ({ ...b }));
+  for (;;) {
+    const decisions = processPipeline(working, AT);
+    if (decisions.length === 0) return working;
+    for (const d of decisions) {
+      const i = working.findIndex((b) => b.id === d.buildId);
+      const t = applyBuildEvent(working[i]!, d.event);
+      if (t.changed) working[i] = t.build;
+    }
+  }
+}
+
+/** A random pipeline of `size` created builds in up to four stages, some with `needs`. */
+function randomBuilds(random: ReturnType<typeof seeded>, pipelineId: number, firstId: number, size: number) {
+  const builds: Build[] = [];
+  for (let i = 0; i < size; i++) {
+    const stageIdx = random.int(4);
+    const earlier = builds.filter((b) => b.stageIdx < stageIdx).map((b) => b.name);
+    const roll = random.next();
+    // `needs:` names jobs of earlier stages (or none at all: `needs: []`).
+    const needs = roll < 0.25 ? earlier.filter(() => random.next() < 0.4) : null;
+    const when = random.pick(WHENS);
+    builds.push(
+      newBuild({
+        id: firstId + i,
+        projectId: 1,
+        pipelineId,
+        name: `job-${i}`,
+        ref: "main",
+        sha: FIXTURE_SHA,
+        token: `tok-${pipelineId}-${i}`,
+        createdAt: AT,
+        stage: `s${stageIdx}`,
+        stageIdx,
+        when,
+        startInS: when === "delayed" ? 60 : null,
+        allowFailure: random.next() < 0.2,
+        needs,
+      }),
+    );
+  }
+  return builds;
+}
+
+const statuses = (builds: Build[]) => Object.fromEntries(builds.map((b) => [b.id, b.status]));
+
+describe("incremental pipeline processing", () => {
+  it("lands every build where core's whole-pipeline processing does, over random pipelines and job outcomes", () => {
+    const random = seeded(20261129);
+    const transitions = createBuildTransitions(store, new ServerEvents(), () => "retry-token");
+    let compared = 0;
+    const decided = new Set<string>();
+    for (let p = 1; p <= 60; p++) {
+      const initial = randomBuilds(random, p, store.builds.nextId(), 3 + random.int(12));
+      store.transaction(() => {
+        store.pipelines.insert({
+          id: p,
+          projectId: 1,
+          sha: FIXTURE_SHA,
+          ref: "main",
+          tag: false,
+          beforeSha: null,
+          status: "created",
+          source: "push",
+          userId: null,
+          createdAt: AT,
+          updatedAt: AT,
+          startedAt: null,
+          finishedAt: null,
+          duration: null,
+          coverage: null,
+          upstreamBridgeId: null,
+          upstreamPipelineId: null,
+        });
+        for (const b of initial) store.builds.insert(b);
+        transitions.processPipeline(p, AT);
+      });
+      let model = reference(initial);
+      const check = () => {
+        const stored = store.builds.listByPipeline(p);
+        expect(statuses(stored)).toEqual(statuses(model));
+        expect(store.pipelines.get(p)?.status).toBe(computePipelineStatus(model));
+        for (const b of stored) decided.add(b.status);
+        compared++;
+      };
+      check();
+      // Jobs run and succeed or fail, manual jobs are played, until nothing is left to move.
+      for (let step = 0; step < 60; step++) {
+        const movable = model.filter((b) => b.status === "pending" || b.status === "manual");
+        if (movable.length === 0) break;
+        const target = random.pick(movable);
+        const events: BuildEvent[] =
+          target.status === "manual"
+            ? [{ type: "play", at: AT, userId: null }]
+            : [
+                { type: "run", at: AT, runnerId: 1 },
+                random.next() < 0.7
+                  ? { type: "success", at: AT }
+                  : { type: "drop", at: AT, reason: "script_failure" },
+              ];
+        store.transaction(() => {
+          for (const event of events) transitions.fire(store.builds.get(target.id)!, event);
+        });
+        let next = model;
+        for (const event of events) {
+          next = next.map((b) => (b.id === target.id ? applyBuildEvent(b, event).build : b));
+        }
+        model = reference(next);
+        check();
+      }
+    }
+    expect(compared).toBeGreaterThan(250);
+    // The pipelines reached every outcome processing can give a created build.
+    for (const s of ["pending", "manual", "scheduled", "skipped", "success", "failed"])
+      expect(decided).toContain(s);
+  });
+
+  it("decides a later stage of 2,000 created jobs once the earlier stage completes, without reading it before", () => {
+    const transitions = createBuildTransitions(store, new ServerEvents());
+    const first = newBuild({
+      id: 1,
+      projectId: 1,
+      pipelineId: 1,
+      name: "build",
+      ref: "main",
+      sha: FIXTURE_SHA,
+      token: "t-build",
+      createdAt: AT,
+    });
+    const later = Array.from({ length: 2000 }, (_, i) =>
+      newBuild({ ...first, id: 2 + i, name: `test ${i}`, token: `t-${i}`, stage: "test", stageIdx: 1 }),
+    );
+    store.transaction(() => {
+      store.pipelines.insert({
+        id: 1,
+        projectId: 1,
+        sha: FIXTURE_SHA,
+        ref: "main",
+        tag: false,
+        beforeSha: null,
+        status: "created",
+        source: "push",
+        userId: null,
+        createdAt: AT,
+        updatedAt: AT,
+        startedAt: null,
+        finishedAt: null,
+        duration: null,
+        coverage: null,
+        upstreamBridgeId: null,
+        upstreamPipelineId: null,
+      });
+      store.builds.insert(first);
+      for (const b of later) store.builds.insert(b);
+      transitions.processPipeline(1, AT);
+    });
+    // Count the build rows processing reads: none of the waiting stage while the first one runs.
+    let rowsRead = 0;
+    const get = store.builds.get.bind(store.builds);
+    store.builds.get = (id) => {
+      rowsRead++;
+      return get(id);
+    };
+    const list = store.builds.listByPipeline.bind(store.builds);
+    store.builds.listByPipeline = (id) => {
+      const rows = list(id);
+      rowsRead += rows.length;
+      return rows;
+    };
+    store.transaction(() => transitions.fire(get(1)!, { type: "run", at: AT, runnerId: 1 }));
+    expect(rowsRead).toBe(0);
+    store.transaction(() => transitions.fire(get(1)!, { type: "success", at: AT }));
+    // Each of the 2,000 is read once, to be decided and enqueued.
+    expect(rowsRead).toBe(2000);
+    expect(list(1).filter((b) => b.status === "pending")).toHaveLength(2000);
+  });
+});
