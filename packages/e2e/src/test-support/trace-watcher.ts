@@ -42,6 +42,9 @@ export function watchTrace(
     resolveEnd = resolve;
     rejectEnd = reject;
   });
+  // A test that never awaits the end (a server it kills, say) must not get an unhandled rejection from
+  // it; a test that does await it still sees the rejection.
+  ended.catch(() => {});
   let sawEnd = false;
   socket.on("message", (data) => {
     const m = JSON.parse(data.toString()) as ServerToWatcherMessage;
