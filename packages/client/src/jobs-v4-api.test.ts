@@ -1,5 +1,5 @@
-import type { JobEntity } from "@buildsim/core";
-import { afterEach, describe, expect, it } from "vitest";
+import type { BridgeEntity, JobEntity } from "@buildsim/core";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { createHttpTransport } from "./http-transport.js";
 import { createJobsV4Api } from "./jobs-v4-api.js";
 import { type RecordedRequest, startTestServer, type TestServer } from "./test-support/test-server.js";
@@ -60,6 +60,14 @@ describe("v4 jobs", () => {
     const { jobs, requests } = await api();
     expect((await jobs[method](1, 5)).id).toBe(5);
     expect(requests[0]).toMatchObject({ method: "POST", url: `/api/v4/projects/1/jobs/5${suffix}` });
+  });
+
+  // GitLab's play answers a manual trigger job with Entities::Ci::Bridge (lib/api/ci/jobs.rb), so the type
+  // says so: code reading `runner` or `artifacts` must first tell the two apart. Checked by tsc.
+  it("types play's answer as a job or a bridge, and the other actions' as a job", () => {
+    type Answer<M extends "play" | "retry"> = Awaited<ReturnType<Awaited<ReturnType<typeof api>>["jobs"][M]>>;
+    expectTypeOf<Answer<"play">>().toEqualTypeOf<JobEntity | BridgeEntity>();
+    expectTypeOf<Answer<"retry">>().toEqualTypeOf<JobEntity>();
   });
 
   it("deletes artifacts and resolves on 204", async () => {

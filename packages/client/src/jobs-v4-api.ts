@@ -1,6 +1,6 @@
 // GitLab's v4 Jobs API (`/api/v4`), one typed method per endpoint buildsim serves.
 
-import type { JobEntity } from "@buildsim/core";
+import type { BridgeEntity, JobEntity } from "@buildsim/core";
 import type { CallOptions, JobScope, ProjectRef } from "./api-options.js";
 import type { HttpTransport } from "./http-transport.js";
 import { PagedList, type PageOptions } from "./paged-list.js";
@@ -52,8 +52,11 @@ export interface JobsV4Api {
   retry(project: ProjectRef, jobId: number, options?: CallOptions): Promise<JobEntity>;
   /** `POST …/erase` */
   erase(project: ProjectRef, jobId: number, options?: CallOptions): Promise<JobEntity>;
-  /** `POST …/play` */
-  play(project: ProjectRef, jobId: number, options?: CallOptions): Promise<JobEntity>;
+  /**
+   * `POST …/play`: the job, or for a manual trigger job the Bridge entity (`downstream_pipeline` instead of
+   * the job's runner, artifacts and such), as GitLab answers (`present bridge, with: Entities::Ci::Bridge`).
+   */
+  play(project: ProjectRef, jobId: number, options?: CallOptions): Promise<JobEntity | BridgeEntity>;
   /** `POST …/artifacts/keep` */
   keepArtifacts(project: ProjectRef, jobId: number, options?: CallOptions): Promise<JobEntity>;
   /** `DELETE …/artifacts` (204). */
@@ -123,7 +126,14 @@ export function createJobsV4Api(transport: HttpTransport): JobsV4Api {
     cancel: (project, jobId, options) => post(`${jobs(project)}/${jobId}/cancel`, options),
     retry: (project, jobId, options) => post(`${jobs(project)}/${jobId}/retry`, options),
     erase: (project, jobId, options) => post(`${jobs(project)}/${jobId}/erase`, options),
-    play: (project, jobId, options) => post(`${jobs(project)}/${jobId}/play`, options),
+    play: async (project, jobId, options) =>
+      (
+        await transport.request<JobEntity | BridgeEntity>({
+          method: "POST",
+          path: `${jobs(project)}/${jobId}/play`,
+          signal: options?.signal,
+        })
+      ).data,
     keepArtifacts: (project, jobId, options) => post(`${jobs(project)}/${jobId}/artifacts/keep`, options),
     deleteArtifacts: async (project, jobId, options) => {
       await transport.request({

@@ -2,7 +2,7 @@
 // to update jobs), and running one through the client.
 
 import type { Client } from "@buildsim/client";
-import type { JobEntity } from "@buildsim/core";
+import type { BridgeEntity, JobEntity } from "@buildsim/core";
 
 export type JobAction = "cancel" | "retry" | "play" | "erase" | "keep";
 
@@ -37,13 +37,13 @@ export const ACTION_LABELS: Readonly<Record<JobAction, string>> = {
   keep: "Keep artifacts",
 };
 
-/** Runs `action`; resolves with the job it returns (a retry returns the new job). */
+/** Runs `action`; resolves with the job it returns (a retry returns the new job; a played trigger job its Bridge). */
 export function runJobAction(
   client: Client,
   project: string | number,
   jobId: number,
   action: JobAction,
-): Promise<JobEntity> {
+): Promise<JobEntity | BridgeEntity> {
   const jobs = client.v4.jobs;
   switch (action) {
     case "cancel":
