@@ -46,6 +46,13 @@ const PARTS = [
     },
   },
   {
+    // The PostgreSQL store's tests (issue #16): initdb and pg_ctl for throwaway clusters, which the
+    // server's vitest global setup starts and removes (apps/server/src/test-support/postgres-cluster.ts).
+    name: "postgresql",
+    packages: ["postgresql"],
+    installed: () => ok("sh", ["-c", "ls /usr/lib/postgresql/*/bin/initdb || command -v initdb"]),
+  },
+  {
     // The web UI's browser tests and benchmark: Debian's Chromium, driven by playwright-core.
     name: "chromium",
     packages: ["chromium", "fonts-dejavu-core"],

@@ -14,7 +14,6 @@ describe("parseServeArgs", () => {
       ok: true,
       port: 3000,
       host: "127.0.0.1",
-      memory: false,
       profile: "docs",
       controls: true,
       help: false,
@@ -40,7 +39,7 @@ describe("parseServeArgs", () => {
       ok: true,
       port: 0,
       host: "0.0.0.0",
-      memory: true,
+      db: ":memory:",
       seedFile: "s.yaml",
       profile: "gitlab-8.17",
       controls: false,
@@ -48,10 +47,18 @@ describe("parseServeArgs", () => {
     });
   });
 
+  it("takes a PostgreSQL URL with a data directory for the artifacts", () => {
+    expect(parseServeArgs(["--db", "postgres://ci@db:5432/buildsim?schema=team", "--data", "d"])).toMatchObject({
+      ok: true,
+      db: "postgres://ci@db:5432/buildsim?schema=team",
+      dataDir: "d",
+    });
+  });
+
   it.each([
     [["--port", "abc"], /--port must be an integer/],
     [["--port", "70000"], /--port must be an integer/],
-    [["--db", "file.db"], /--db only accepts :memory:/],
+    [["--db", "file.db"], /--db accepts :memory: or a postgres:\/\/ URL/],
     [["--db", ":memory:", "--data", "d"], /cannot be combined/],
     [["--profile", "gitlab-9"], /--profile must be docs or gitlab-8.17/],
     [["--nope"], /^unknown option --nope$/],

@@ -5,7 +5,7 @@ import { isApiProfile, type RunningServer, startServer } from "@buildsim/server"
 import { describeError } from "./describe-error.js";
 
 /** Usage text for `buildsim serve`. */
-export const SERVE_USAGE = `Usage: buildsim serve [-p N] [--host H] [--data DIR | --db :memory:] [--seed FILE] [--profile docs|gitlab-8.17] [--no-controls]
+export const SERVE_USAGE = `Usage: buildsim serve [-p N] [--host H] [--data DIR] [--db :memory:|postgres://…] [--seed FILE] [--profile docs|gitlab-8.17] [--no-controls]
 
 Serves GitLab's v3 Builds API and v4 Jobs API (and the runner protocol) until Ctrl-C.
 
@@ -14,6 +14,9 @@ Options:
   --host H         address to bind (default 127.0.0.1)
   --data DIR       data directory: SQLite database + artifacts (default .buildsim)
   --db :memory:    keep everything in memory (gone when the server stops)
+  --db postgres://USER@HOST:PORT/DB[?schema=S]
+                   keep the data in PostgreSQL; several servers may share one database
+                   (artifacts stay under --data)
   --seed FILE      load users, projects, pipelines and builds from a YAML or JSON seed file
                    (only into an empty database; examples/seed-doc.yaml holds the v3 docs' data)
   --profile P      v3 behaviour: docs (the seed document, default) or gitlab-8.17
@@ -41,7 +44,8 @@ export type ServeArgs =
       port: number;
       host: string;
       dataDir?: string;
-      memory: boolean;
+      /** `:memory:` or a `postgres://` URL; undefined for SQLite under the data directory. */
+      db?: string;
       seedFile?: string;
       profile: "docs" | "gitlab-8.17";
       /** The contract-testing controls (admin API, journal, reset point); `--no-controls` turns them off. */
@@ -58,12 +62,13 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: `--port must be an integer from 0 to 65535, got ${String(values.port)}` };
-  if (values.db !== undefined && values.db !== ":memory:")
+  const postgres = typeof values.db === "string" && /^postgres(ql)?:\/\//.test(values.db);
+  if (values.db !== undefined && values.db !== ":memory:" && !postgres)
     return {
       ok: false,
-      error: `--db only accepts :memory: (use --data DIR for a file), got ${String(values.db)}`,
+      error: `--db accepts :memory: or a postgres:// URL (use --data DIR for an SQLite file), got ${String(values.db)}`,
     };
-  if (values.db !== undefined && values.data !== undefined)
+  if (values.db === ":memory:" && values.data !== undefined)
     return { ok: false, error: "--data and --db :memory: cannot be combined" };
   const profile = values.profile ?? "docs";
   if (!isApiProfile(profile))
@@ -73,7 +78,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     port,
     host: typeof values.host === "string" ? values.host : "127.0.0.1",
     ...(typeof values.data === "string" ? { dataDir: values.data } : {}),
-    memory: values.db === ":memory:",
+    ...(typeof values.db === "string" ? { db: values.db } : {}),
     ...(typeof values.seed === "string" ? { seedFile: values.seed } : {}),
     profile,
     controls: values["no-controls"] !== true,
@@ -112,7 +117,8 @@ export async function runServe(argv: string[], io: ServeIo = defaultIo): Promise
     server = await startServer({
       port: args.port,
       host: args.host,
-      ...(args.memory ? { db: ":memory:" as const } : { dataDir: args.dataDir }),
+      ...(args.db === undefined ? {} : { db: args.db }),
+      ...(args.dataDir === undefined ? {} : { dataDir: args.dataDir }),
       ...(args.seedFile ? { seedFile: args.seedFile } : {}),
       profile: args.profile,
       ...(args.controls ? {} : { controls: false as const }),

@@ -44,7 +44,7 @@ import {
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
-import { createStore, type Store } from "./store/create-store.js";
+import { createStore, type Store, type StoreOptions } from "./store/create-store.js";
 import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
 import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
@@ -58,8 +58,12 @@ export interface StartServerOptions {
   host?: string;
   /** Data directory (SQLite file + artifacts). @default ".buildsim" in the cwd */
   dataDir?: string;
-  /** `":memory:"` for an in-memory database (artifacts in a temp dir removed on close). */
-  db?: ":memory:";
+  /**
+   * `":memory:"` for an in-memory database (artifacts in a temp dir removed on close), or a
+   * `postgres://user@host:port/database[?schema=NAME]` URL to keep the data in PostgreSQL, which several
+   * servers can share (artifacts then stay under `dataDir`). @default SQLite under `dataDir`
+   */
+  db?: string;
   /** An already open store (the server closes it on close). Overrides `dataDir`/`db`. */
   store?: Store;
   /** A seed file to load (YAML or JSON) … */
@@ -190,6 +194,15 @@ export interface RunningServer {
 const randomToken = () => randomBytes(10).toString("hex");
 
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
+/** Where `db` and `dataDir` put the data. */
+function storeOptionsOf(options: StartServerOptions): StoreOptions {
+  const dataDir = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
+  if (options.db === undefined) return dataDir;
+  if (options.db === ":memory:") return { memory: true };
+  if (/^postgres(ql)?:/.test(options.db)) return { postgres: options.db, ...dataDir };
+  throw new Error(`db must be ":memory:" or a postgres:// URL, got "${options.db}"`);
+}
+
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const base: Clock = options.clock
     ? { ...systemClock, now: () => (options.clock as () => Date)().getTime() }
@@ -198,7 +211,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
   const store =
-    options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
+    options.store ?? createStore(storeOptionsOf(options));
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
   const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
   try {

@@ -2,7 +2,8 @@ import { createMemoryReader } from "@buildsim/ci-config";
 import type { Build } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { createPipelineCreator } from "./create-pipeline.js";
@@ -12,7 +13,7 @@ const commit = LOCAL_COMMIT;
 
 let store: Store;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
 });
 afterEach(() => store.close());
 

@@ -1,7 +1,8 @@
 import { newBuild, type Runner } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { createClaimBuild, runnerCanRun } from "./claim-build.js";
 
@@ -27,7 +28,7 @@ const runner: Runner = {
 
 let store: Store;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   store.transaction(() => {
     store.projects.insert({
       id: 1,

@@ -1,7 +1,8 @@
 import { createMemoryReader } from "@buildsim/ci-config";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { type CreatePipeline, createPipelineCreator } from "./create-pipeline.js";
@@ -16,7 +17,7 @@ let create: CreatePipeline;
 let tokens = 0;
 
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   events = new ServerEvents();
   store.transaction(() => store.projects.insert(project));
   create = createPipelineCreator({

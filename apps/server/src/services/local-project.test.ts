@@ -1,12 +1,13 @@
 import { newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { ensureLocalRunner, registerLocalProject } from "./local-project.js";
 
 let store: Store;
 let n = 0;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   store.transaction(() =>
     store.users.insert(
       newUser({

@@ -16,14 +16,15 @@ import {
 } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { seeded } from "../test-support/seeded-random.js";
 import { createBuildTransitions } from "./build-transitions.js";
 
 let store: Store;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   store.transaction(() => {
     store.projects.insert(LOCAL_PROJECT);
     store.commits.insert(LOCAL_COMMIT);

@@ -6,7 +6,8 @@ import { newBuild, type Runner } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadSeedText } from "../fixtures/load-seed.js";
 import { parseSeed } from "../fixtures/parse-seed.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { jobVariables } from "./job-payload.js";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -18,7 +19,7 @@ projects:
 
 let store: Store;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
 });
 afterEach(() => store.close());
 

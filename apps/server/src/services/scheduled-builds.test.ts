@@ -5,7 +5,8 @@
 import { newBuild } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { watchScheduledBuilds } from "./scheduled-builds.js";
 
@@ -36,7 +37,7 @@ let store: Store;
 beforeEach(() => {
   nowMs = T;
   timers = [];
-  store = createStore({ memory: true });
+  store = createTestStore();
   const at = now();
   store.transaction(() => {
     store.projects.insert({

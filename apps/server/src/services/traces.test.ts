@@ -1,7 +1,8 @@
 import { newBuild, newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
-import { createStore, type Store } from "../store/create-store.js";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createTraces, maskSecrets, type Traces } from "./traces.js";
 
 let store: Store;
@@ -10,7 +11,7 @@ let events: ServerEvents;
 const bytes = (s: string) => Buffer.from(s);
 
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   events = new ServerEvents();
   traces = createTraces(store, events, () => "2026-01-01T00:00:00.000Z");
   store.transaction(() => {

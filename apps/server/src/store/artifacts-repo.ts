@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** A stored artifacts archive. */
 export interface ArtifactRecord {

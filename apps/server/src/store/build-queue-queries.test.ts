@@ -2,7 +2,8 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadSeedText } from "../fixtures/load-seed.js";
-import { createStore, type Store } from "./create-store.js";
+import { createTestStore } from "../test-support/test-store.js";
+import type { Store } from "./create-store.js";
 
 const SEED = `
 users:
@@ -29,7 +30,7 @@ builds:
 
 let store: Store;
 beforeEach(() => {
-  store = createStore({ memory: true });
+  store = createTestStore();
   loadSeedText(store, SEED, "queue-seed", "2026-01-01T00:00:00.000Z");
 });
 afterEach(() => store.close());
@@ -63,7 +64,7 @@ describe("the builds repository's queue queries", () => {
 
   it("knows a seeded store is not empty and a fresh one is", () => {
     expect(store.isEmpty()).toBe(false);
-    const fresh = createStore({ memory: true });
+    const fresh = createTestStore();
     try {
       expect(fresh.isEmpty()).toBe(true);
     } finally {

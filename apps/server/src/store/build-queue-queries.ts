@@ -2,7 +2,7 @@
 // builds as the watchdog and a reconnecting runner see them. Only the columns each needs are read.
 
 import type { BuildsRepo, PendingCandidate, RunningBuild } from "./builds-repo.js";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** The queue queries of {@link BuildsRepo} on SQLite. */
 export function createBuildQueueQueries(

@@ -4,7 +4,7 @@
 import type { Build, BuildStatus } from "@buildsim/core";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
 import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
 import { statementCache } from "./statement-cache.js";
@@ -342,7 +342,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       .join(", ")} WHERE id = @id`,
   );
   const bump = db.prepare(
-    "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = build_counts.n + excluded.n",
   );
   // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
   const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");

@@ -1,7 +1,7 @@
 // Commits known to a project's (simulated) repository.
 
 import type { Commit } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface CommitRow {
   project_id: number;

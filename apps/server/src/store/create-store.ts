@@ -1,5 +1,6 @@
-// The store: one SQLite database plus the artifacts directory, its repositories, and write transactions
-// that bump a version counter so read caches know when to drop what they hold.
+// The store: one database (SQLite, or PostgreSQL for several servers) plus the artifacts directory, its
+// repositories, and write transactions that bump a version counter so read caches know when to drop what
+// they hold.
 
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -9,10 +10,11 @@ import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
 import { ChangeLog } from "./change-log.js";
 import { type CommitsRepo, createCommitsRepo } from "./commits-repo.js";
 import { createEnvironmentsRepo, type EnvironmentsRepo } from "./environments-repo.js";
-import { type Db, openDatabase } from "./open-database.js";
+import { openDatabase } from "./open-database.js";
 import { createPipelineTriggersRepo, type PipelineTriggersRepo } from "./pipeline-triggers-repo.js";
 import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
+import { createPostgresBackend } from "./postgres/postgres-backend.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
@@ -20,13 +22,10 @@ import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./prote
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
-import {
-  dropAllSnapshots,
-  dropSnapshot,
-  restoreSnapshot,
-  type StoreSnapshot,
-  takeSnapshot,
-} from "./table-snapshot.js";
+import type { Db } from "./sql-db.js";
+import { sqliteCatalog } from "./sqlite-catalog.js";
+import type { StoreBackend } from "./store-backend.js";
+import { dropAllSnapshots, dropSnapshot, restoreSnapshot, type StoreSnapshot, takeSnapshot } from "./table-snapshot.js";
 import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
@@ -35,8 +34,16 @@ import { createUsersRepo, type UsersRepo } from "./users-repo.js";
 export interface StoreOptions {
   /** A directory holding `buildsim.db` and `artifacts/`; created if missing. Ignored with `memory`. */
   dataDir?: string;
-  /** In-memory database; artifacts go to a temporary directory removed on close. */
+  /**
+   * A throwaway store: SQLite in memory, or with `postgres` a schema of its own, dropped on close.
+   * Artifacts then go to a temporary directory removed on close.
+   */
   memory?: boolean;
+  /**
+   * A `postgres://` URL: keep the data in PostgreSQL instead of SQLite (issue #16), in the URL's
+   * `?schema=` (default `public`). Several servers may share it.
+   */
+  postgres?: string;
 }
 
 /** The default data directory: `.buildsim/` in the current working directory. */
@@ -84,8 +91,10 @@ export interface Store {
   /** What each committed write changed, for caches that drop only what a write affects. */
   readonly changes: ChangeLog;
   /**
-   * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
-   * bumped and the deferred file operations run; on error everything is rolled back.
+   * Runs `fn` in one database transaction (nested calls join the outer one). On commit the version is
+   * bumped and the deferred file operations run; on error everything is rolled back. On PostgreSQL a
+   * transaction that lost a race with another server's is run again, so `fn` must not act outside the
+   * store except through `onCommit`.
    */
   transaction<T>(fn: () => T): T;
   /** Runs `op` after the current transaction commits (at once outside one): file deletions, events. */
@@ -112,12 +121,13 @@ export interface SqliteStore extends Store {
   readonly db: Db;
 }
 
-/** Opens (creating and migrating as needed) the store. */
+/** Opens (creating and migrating as needed) the store: PostgreSQL with `postgres`, SQLite otherwise. */
 export function createStore(options: StoreOptions = {}): Store {
+  if (options.postgres !== undefined) return assembleStore(createPostgresBackend(options.postgres, options));
   return createSqliteStore(options);
 }
 
-/** {@link createStore}, typed with the database handle (only `store/` tests read it). */
+/** {@link createStore} on SQLite, typed with the database handle (only `store/` tests read it). */
 export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
   const memory = options.memory === true;
   let artifactsDir: string;
@@ -131,15 +141,35 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     mkdirSync(artifactsDir, { recursive: true });
     dbFile = path.join(dataDir, "buildsim.db");
   }
-  const db: Db = openDatabase(dbFile);
+  const db = openDatabase(dbFile);
+  const totalChanges = db.prepare("SELECT total_changes()").pluck();
+  const store = assembleStore({
+    db,
+    artifactsDir,
+    catalog: sqliteCatalog(db),
+    totalChanges: () => totalChanges.get() as number,
+    // One process owns an SQLite database: no other writer can make a transaction lose a race.
+    isRetryable: () => false,
+    close() {
+      if (db.open) db.close();
+      if (memory) rmSync(artifactsDir, { recursive: true, force: true });
+    },
+  });
+  return Object.assign(store, { db });
+}
+
+/** How many times a transaction that lost a race with another server's is run before giving up. */
+const MAX_ATTEMPTS = 20;
+
+/** The store over a backend: repositories, transactions with their change log, snapshots. */
+function assembleStore(backend: StoreBackend): Store {
+  const { db, artifactsDir, catalog } = backend;
   let version = 0;
   const changes = new ChangeLog();
-  const totalChanges = db.prepare("SELECT total_changes()").pluck();
   let afterCommit: Array<() => void> = [];
 
   const used = db.prepare("SELECT (EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM projects)) AS used");
-  const store: SqliteStore = {
-    db,
+  const store: Store = {
     users: createUsersRepo(db),
     projects: createProjectsRepo(db),
     commits: createCommitsRepo(db),
@@ -160,58 +190,53 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     isEmpty(): boolean {
       return (used.get() as { used: number }).used === 0;
     },
-    /** Increases with every committed write; caches compare it to know they are stale. */
     get version(): number {
       return version;
     },
     changes,
-    /**
-     * Runs `fn` in one SQLite transaction (nested calls join the outer one). On commit the version is
-     * bumped and the deferred file operations run; on error everything is rolled back.
-     */
     transaction<T>(fn: () => T): T {
       if (db.inTransaction) return fn();
-      const pending: Array<() => void> = [];
-      afterCommit = pending;
-      changes.begin();
-      const rowsBefore = totalChanges.get() as number;
-      try {
-        let result: T;
+      for (let attempt = 1; ; attempt++) {
+        const pending: Array<() => void> = [];
+        afterCommit = pending;
+        changes.begin();
+        const rowsBefore = backend.totalChanges();
         try {
-          result = db.transaction(fn)();
-        } catch (e) {
-          changes.rollback();
-          throw e;
+          let result: T;
+          try {
+            result = db.transaction(fn)();
+          } catch (e) {
+            changes.rollback();
+            if (attempt < MAX_ATTEMPTS && backend.isRetryable(e)) continue;
+            throw e;
+          }
+          changes.commit(backend.totalChanges() - rowsBefore);
+          version++;
+          for (const op of pending) op();
+          return result;
+        } finally {
+          afterCommit = [];
         }
-        changes.commit((totalChanges.get() as number) - rowsBefore);
-        version++;
-        for (const op of pending) op();
-        return result;
-      } finally {
-        afterCommit = [];
       }
     },
-    /** Runs `op` after the current transaction commits (at once outside one): file deletions. */
     onCommit(op: () => void): void {
       if (db.inTransaction) afterCommit.push(op);
       else op();
     },
     snapshot(): StoreSnapshot {
-      return takeSnapshot(db, artifactsDir);
+      return takeSnapshot(db, catalog, artifactsDir);
     },
     restore(snapshot: StoreSnapshot): void {
-      store.transaction(() => store.onCommit(restoreSnapshot(db, artifactsDir, snapshot)));
+      store.transaction(() => store.onCommit(restoreSnapshot(db, catalog, artifactsDir, snapshot)));
     },
     dropSnapshot,
     invalidateCaches(): void {
       changes.everythingChanged();
       version++;
     },
-    /** Closes the database; an in-memory store also removes its artifacts directory. */
     close(): void {
-      if (db.open) db.close();
       dropAllSnapshots(artifactsDir);
-      if (memory) rmSync(artifactsDir, { recursive: true, force: true });
+      backend.close();
     },
     isOpen(): boolean {
       return db.open;

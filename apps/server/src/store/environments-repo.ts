@@ -1,7 +1,7 @@
 // Environments and deployments tables: a project's environments by id or name, and each job's deployment.
 
 import type { Deployment, Environment } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface EnvironmentRow {
   id: number;
@@ -93,7 +93,7 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
   const envByName = db.prepare("SELECT * FROM environments WHERE project_id = ? AND name = ?");
   const insertEnv = db.prepare(
     `INSERT INTO environments (project_id, name, slug, external_url, state, tier, created_at, updated_at, auto_stop_at)
-     VALUES (@project_id, @name, @slug, @external_url, @state, @tier, @created_at, @updated_at, @auto_stop_at)`,
+     VALUES (@project_id, @name, @slug, @external_url, @state, @tier, @created_at, @updated_at, @auto_stop_at) RETURNING id`,
   );
   const updateEnv = db.prepare(
     `UPDATE environments SET external_url = @external_url, state = @state, tier = @tier, updated_at = @updated_at,
@@ -109,7 +109,7 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
   const nextIid = db.prepare("SELECT COALESCE(MAX(iid), 0) + 1 AS iid FROM deployments WHERE project_id = ?");
   const insertDeployment = db.prepare(
     `INSERT INTO deployments (iid, project_id, environment_id, build_id, ref, sha, tag, status, user_id, created_at, updated_at, finished_at)
-     VALUES (@iid, @project_id, @environment_id, @build_id, @ref, @sha, @tag, @status, @user_id, @created_at, @updated_at, @finished_at)`,
+     VALUES (@iid, @project_id, @environment_id, @build_id, @ref, @sha, @tag, @status, @user_id, @created_at, @updated_at, @finished_at) RETURNING id`,
   );
   const updateDeployment = db.prepare(
     "UPDATE deployments SET status = @status, updated_at = @updated_at, finished_at = @finished_at WHERE id = @id",
@@ -160,7 +160,7 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
       return (db.prepare(sql).all(...args) as EnvironmentRow[]).map(toEnvironment);
     },
     insert(e: Omit<Environment, "id">): Environment {
-      const id = Number(insertEnv.run(envParams(e)).lastInsertRowid);
+      const id = (insertEnv.get(envParams(e)) as { id: number }).id;
       return { ...e, id };
     },
     save(e: Environment): void {
@@ -177,8 +177,7 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
     },
     insertDeployment(d: Omit<Deployment, "id" | "iid">): Deployment {
       const iid = (nextIid.get(d.projectId) as { iid: number }).iid;
-      const id = Number(
-        insertDeployment.run({
+      const { id } = insertDeployment.get({
           iid,
           project_id: d.projectId,
           environment_id: d.environmentId,
@@ -191,8 +190,7 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
           created_at: d.createdAt,
           updated_at: d.updatedAt,
           finished_at: d.finishedAt,
-        }).lastInsertRowid,
-      );
+        }) as { id: number };
       return { ...d, id, iid };
     },
     saveDeployment(d: Deployment): void {

@@ -2,14 +2,16 @@
 
 import Database from "better-sqlite3";
 import { MIGRATIONS, type Migration } from "./migrations.js";
+import type { Db } from "./sql-db.js";
 
-export type Db = Database.Database;
+/** better-sqlite3's handle (the SQLite backend's own code uses its whole surface). */
+export type SqliteDb = Database.Database;
 
 /**
  * Opens `filename` (`:memory:` for an in-memory database) and applies every pending migration, each in
  * its own transaction and recorded in `schema_migrations`.
  */
-export function openDatabase(filename: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export function openDatabase(filename: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDb {
   const db = new Database(filename);
   if (filename !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");

@@ -3,7 +3,7 @@
 // variables, and the build counts they held. Pipelines it started stay, without their upstream link (as
 // `ci_sources_pipelines` rows go with their source). Ids and iids are never handed out again.
 
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** `id_floors` names: the highest build and pipeline id ever used, and each project's highest iid. */
 export const BUILD_ID_FLOOR = "builds";

@@ -1,7 +1,7 @@
 // A project's pipeline trigger tokens (GitLab's `ci_triggers`) and which pipelines each one ran.
 
 import type { PipelineTrigger } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface Row {
   id: number;
@@ -50,7 +50,7 @@ export function createPipelineTriggersRepo(db: Db): PipelineTriggersRepo {
   const byToken = db.prepare("SELECT * FROM pipeline_triggers WHERE token = ?");
   const insert = db.prepare(
     `INSERT INTO pipeline_triggers (project_id, token, description, owner_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const update = db.prepare("UPDATE pipeline_triggers SET description = ?, updated_at = ? WHERE id = ?");
   const remove = db.prepare("DELETE FROM pipeline_triggers WHERE id = ?");
@@ -69,15 +69,10 @@ export function createPipelineTriggersRepo(db: Db): PipelineTriggersRepo {
       return r && fromRow(r);
     },
     insert(t) {
-      const { lastInsertRowid } = insert.run(
-        t.projectId,
-        t.token,
-        t.description,
-        t.ownerId,
-        t.createdAt,
-        t.updatedAt,
-      );
-      return { ...t, id: Number(lastInsertRowid) };
+      const { id } = insert.get(t.projectId, t.token, t.description, t.ownerId, t.createdAt, t.updatedAt) as {
+        id: number;
+      };
+      return { ...t, id };
     },
     update(t) {
       update.run(t.description, t.updatedAt, t.id);

@@ -1,7 +1,7 @@
 // The variables a pipeline was created with (API `variables`, trigger variables, `--var`): GitLab's
 // `ci_pipeline_variables`, kept in the order given.
 
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** One pipeline variable as GitLab stores it. */
 export interface PipelineVariable {

@@ -5,7 +5,7 @@
 
 import type { Build, BuildStatus } from "@buildsim/core";
 import type { BuildsRepo } from "./builds-repo.js";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** A `created` build that waits on the jobs it `needs` rather than on earlier stages. */
 export interface CreatedWithNeeds {

@@ -1,6 +1,6 @@
 // Which local git work tree backs a project: where local CI reads `.gitlab-ci.yml` and jobs get sources.
 
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** Reads and writes the work tree of local projects. */
 export interface ProjectSourcesRepo {

@@ -1,7 +1,7 @@
 // A project's CI/CD variables (GitLab's `ci_variables`): unique per key and environment scope.
 
 import type { ProjectVariable } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface Row {
   project_id: number;

@@ -1,7 +1,7 @@
 // Projects, found by id or `namespace/project` path, with their members.
 
 import type { AccessLevel, Project, ProjectMember } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface ProjectRow {
   id: number;

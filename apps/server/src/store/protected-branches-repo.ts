@@ -1,7 +1,7 @@
 // A project's protected branch rules (GitLab's `protected_branches`), one push and one merge level each.
 
 import type { ProtectedAccessLevel, ProtectedBranch } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface Row {
   id: number;
@@ -41,7 +41,7 @@ export function createProtectedBranchesRepo(db: Db): ProtectedBranchesRepo {
   const byName = db.prepare("SELECT * FROM protected_branches WHERE project_id = ? AND name = ?");
   const insert = db.prepare(
     `INSERT INTO protected_branches (project_id, name, push_access_level, merge_access_level, allow_force_push)
-     VALUES (?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?) RETURNING id`,
   );
   const remove = db.prepare("DELETE FROM protected_branches WHERE id = ?");
   return {
@@ -55,14 +55,14 @@ export function createProtectedBranchesRepo(db: Db): ProtectedBranchesRepo {
       return r && fromRow(r);
     },
     insert(rule: NewProtectedBranch): ProtectedBranch {
-      const { lastInsertRowid } = insert.run(
+      const { id } = insert.get(
         rule.projectId,
         rule.name,
         rule.pushAccessLevel,
         rule.mergeAccessLevel,
         rule.allowForcePush ? 1 : 0,
-      );
-      return { ...rule, id: Number(lastInsertRowid) };
+      ) as { id: number };
+      return { ...rule, id };
     },
     delete(id: number): void {
       remove.run(id);

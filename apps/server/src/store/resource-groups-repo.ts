@@ -2,7 +2,7 @@
 // names it (as GitLab does), holding the group's process mode.
 
 import type { ResourceGroupProcessMode } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** A project's resource group as stored. */
 export interface ResourceGroupRecord {

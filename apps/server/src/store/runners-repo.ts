@@ -3,7 +3,7 @@
 
 import type { Runner } from "@buildsim/core";
 import type { ChangeLog } from "./change-log.js";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface RunnerRow {
   id: number;
@@ -52,7 +52,7 @@ export function createRunnersRepo(db: Db, changes: ChangeLog): RunnersRepo {
      architecture = @architecture, contacted_at = @contactedAt WHERE id = @id`,
   );
   const insertProject = db.prepare(
-    "INSERT OR IGNORE INTO runner_projects (runner_id, project_id) VALUES (?, ?)",
+    "INSERT INTO runner_projects (runner_id, project_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
   );
   const allById = db.prepare("SELECT * FROM runners ORDER BY id");
   const maxId = db.prepare("SELECT COALESCE(MAX(id), 0) AS m FROM runners");

@@ -1,6 +1,6 @@
 // Instance settings (e.g. the `web_url` users' links are built on), kept across restarts.
 
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** Reads and writes string settings by key. */
 export interface SettingsRepo {

@@ -3,7 +3,7 @@
 
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** A store's contents at one moment. Opaque outside `store/`. */
 export interface StoreSnapshot {
@@ -16,17 +16,19 @@ export interface StoreSnapshot {
 /** Under the artifacts directory; dot-folders are never build folders, so restore leaves them be. */
 const SNAPSHOTS_DIR = ".snapshots";
 
-/** Every table holding data: migrations' bookkeeping stays as it is. */
-function dataTables(db: Db): string[] {
-  const names = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_migrations'")
-    .pluck()
-    .all() as string[];
-  // sqlite_sequence (AUTOINCREMENT counters) is internal but plain DML works on it.
-  return names.filter((n) => n === "sqlite_sequence" || !n.startsWith("sqlite_"));
+/** What snapshots need to know of a database's catalog: each backend answers from its own. */
+export interface SnapshotCatalog {
+  /** Every table holding data (migrations' bookkeeping stays as it is). */
+  tables(): string[];
+  /** A table's columns, in order. */
+  columns(table: string): string[];
+  /** Called first in the restoring transaction: foreign keys must be checked only at its commit. */
+  deferForeignKeys(): void;
+  /** Called once every row is back: counters that hand out ids move past the restored ones. */
+  afterRestore(): void;
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Build folders in the artifacts directory (dot-folders hold uploads in flight and snapshots). */
 const buildFolders = (artifactsDir: string): string[] =>
@@ -35,12 +37,12 @@ const buildFolders = (artifactsDir: string): string[] =>
 let snapshotCount = 0;
 
 /** Copies every row and artifact file. Run outside a write so it sees committed data. */
-export function takeSnapshot(db: Db, artifactsDir: string): StoreSnapshot {
+export function takeSnapshot(db: Db, catalog: SnapshotCatalog, artifactsDir: string): StoreSnapshot {
   const tables = new Map<string, { columns: string[]; rows: unknown[][] }>();
   db.transaction(() => {
-    for (const table of dataTables(db)) {
-      const select = db.prepare(`SELECT * FROM ${quote(table)}`).raw();
-      const columns = select.columns().map((c) => c.name);
+    for (const table of catalog.tables()) {
+      const columns = catalog.columns(table);
+      const select = db.prepare(`SELECT ${columns.map(quote).join(", ")} FROM ${quote(table)}`).raw();
       tables.set(table, { columns, rows: select.all() as unknown[][] });
     }
   })();
@@ -55,16 +57,22 @@ export function takeSnapshot(db: Db, artifactsDir: string): StoreSnapshot {
  * Replaces every row with the snapshot's. Call inside the store's transaction (foreign keys are checked
  * at its commit, so delete and insert order does not matter); returns the file copy to run after commit.
  */
-export function restoreSnapshot(db: Db, artifactsDir: string, snapshot: StoreSnapshot): () => void {
-  db.pragma("defer_foreign_keys = ON");
-  for (const table of dataTables(db)) db.prepare(`DELETE FROM ${quote(table)}`).run();
+export function restoreSnapshot(
+  db: Db,
+  catalog: SnapshotCatalog,
+  artifactsDir: string,
+  snapshot: StoreSnapshot,
+): () => void {
+  catalog.deferForeignKeys();
+  for (const table of catalog.tables()) db.prepare(`DELETE FROM ${quote(table)}`).run();
   for (const [table, { columns, rows }] of snapshot.tables) {
     if (rows.length === 0) continue;
     const insert = db.prepare(
       `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
     );
-    for (const row of rows) insert.run(row);
+    for (const row of rows) insert.run(...row);
   }
+  catalog.afterRestore();
   return () => {
     for (const folder of buildFolders(artifactsDir))
       rmSync(path.join(artifactsDir, folder), { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Parsed junit reports, one row per build: the cases as JSON (or the parse error) and the upload's size.
 
 import type { ParsedTestCase } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** A build's stored junit report. */
 export interface TestReportRecord {

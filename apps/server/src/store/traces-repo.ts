@@ -1,7 +1,7 @@
 // Build traces as ordered byte chunks in SQLite, with the persisted length kept on the build row.
 
 import type { ChangeLog } from "./change-log.js";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 /** What `append` did: the trace length afterwards, and how many new bytes it stored. */
 export interface AppendTraceResult {
@@ -33,14 +33,15 @@ export interface TracesRepo {
 /** {@link TracesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
 export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
   const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
-  const insertChunk = db.prepare("INSERT INTO trace_chunks (build_id, offset, data) VALUES (?, ?, ?)");
+  const insertChunk = db.prepare('INSERT INTO trace_chunks (build_id, "offset", data) VALUES (?, ?, ?)');
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
-  const chunks = db.prepare("SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY offset");
+  const chunks = db.prepare('SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY "offset"');
   const clear = db.prepare("DELETE FROM trace_chunks WHERE build_id = ?");
   // The chunk holding byte `from` (the last one starting at or before it) and every later one before `to`.
   const chunksIn = db.prepare(
-    `SELECT offset, data FROM trace_chunks WHERE build_id = @id AND offset < @to AND offset >= COALESCE(
-       (SELECT MAX(offset) FROM trace_chunks WHERE build_id = @id AND offset <= @from), 0) ORDER BY offset`,
+    // `offset` is quoted: a reserved word in PostgreSQL.
+    `SELECT "offset", data FROM trace_chunks WHERE build_id = @id AND "offset" < @to AND "offset" >= COALESCE(
+       (SELECT MAX("offset") FROM trace_chunks WHERE build_id = @id AND "offset" <= @from), 0) ORDER BY "offset"`,
   );
 
   const length = (buildId: number): number | undefined =>

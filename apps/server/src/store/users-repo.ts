@@ -1,7 +1,7 @@
 // Users and their personal access tokens.
 
 import type { User } from "@buildsim/core";
-import type { Db } from "./open-database.js";
+import type { Db } from "./sql-db.js";
 
 interface UserRow {
   id: number;

@@ -6,6 +6,7 @@ import { afterEach } from "vitest";
 import { OPENAPI_PATH, type OpenApiDocument } from "../openapi/openapi-document.js";
 import { type RunningServer, type StartServerOptions, startServer } from "../start-server.js";
 import { type ConformanceCheck, createConformanceCheck } from "./openapi-conformance.js";
+import { createTestStore, ON_POSTGRES } from "./test-store.js";
 
 /** `examples/seed-doc.yaml`: the data behind the seed document's examples. */
 export const SEED_DOC_FILE = path.resolve(
@@ -33,11 +34,16 @@ export function createTokenSequence(prefix = "tok") {
   return () => `${prefix}-${String(++n).padStart(6, "0")}`;
 }
 
-/** startServer with an in-memory DB, a fake clock, deterministic tokens and no logging by default. */
+/**
+ * startServer with a throwaway database (SQLite in memory, or PostgreSQL on the suite's PostgreSQL run), a
+ * fake clock, deterministic tokens and no logging by default.
+ */
 export function startTestServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const clock = createFakeClock();
+  const throwaway = ON_POSTGRES && options.store === undefined && options.dataDir === undefined;
   return startServer({
     db: ":memory:",
+    ...(throwaway ? { store: createTestStore() } : {}),
     clock: clock.now,
     generateToken: createTokenSequence(),
     log: () => {},

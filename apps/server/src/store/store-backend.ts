@@ -1,0 +1,18 @@
+// What a database backend gives the store (create-store.ts): SQLite and PostgreSQL each provide one.
+
+import type { Db } from "./sql-db.js";
+import type { SnapshotCatalog } from "./table-snapshot.js";
+
+/** A database opened and migrated, with what the store needs beyond its statements. */
+export interface StoreBackend {
+  db: Db;
+  /** Where artifact archives are kept. */
+  artifactsDir: string;
+  catalog: SnapshotCatalog;
+  /** Rows changed by writes since the database was opened (for the change log). */
+  totalChanges(): number;
+  /** Whether a failed transaction lost a race with another writer, so that running it again may succeed. */
+  isRetryable(error: unknown): boolean;
+  /** Closes the database and removes what a throwaway store made. */
+  close(): void;
+}

@@ -1,0 +1,60 @@
+// Which database the tests' stores use: SQLite in memory by default, or PostgreSQL when
+// BUILDSIM_TEST_BACKEND=postgres (the suite's second run; vitest.global-setup.ts starts the cluster).
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createStore, type Store } from "../store/create-store.js";
+import { SyncPgConnection } from "../store/postgres/sync-pg-connection.js";
+import { MISSING_POSTGRES } from "./postgres-cluster.js";
+
+/** True when this test run keeps its stores in PostgreSQL. */
+export const ON_POSTGRES = process.env.BUILDSIM_TEST_BACKEND === "postgres";
+
+/** The throwaway cluster's URL (set by the global setup); fails with one line when there is none. */
+export function postgresTestUrl(): string {
+  const url = process.env.BUILDSIM_TEST_POSTGRES_URL;
+  if (!url) throw new Error(MISSING_POSTGRES);
+  return url;
+}
+
+/**
+ * Schemas this test process made and migrated, free for the next store. Creating and migrating a schema
+ * takes about half a second; emptying one takes a few milliseconds, so each process reuses its own.
+ */
+const freeSchemas: string[] = [];
+let schemaCount = 0;
+let admin: SyncPgConnection | undefined;
+
+/** Empties every table of `schema` and restarts its id counters: a fresh store, without the migration. */
+function emptySchema(schema: string): void {
+  admin ??= new SyncPgConnection(postgresTestUrl());
+  const { rows } = admin.query(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations'",
+    [schema],
+  );
+  const tables = (rows as { table_name: string }[]).map((r) => `"${schema}"."${r.table_name}"`);
+  if (tables.length > 0) admin.query(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+}
+
+/** A throwaway store on this run's backend: emptied when closed. */
+export function createTestStore(): Store {
+  if (!ON_POSTGRES) return createStore({ memory: true });
+  const reused = freeSchemas.pop();
+  const schema = reused ?? `test_${process.pid}_${++schemaCount}`;
+  if (reused) emptySchema(schema);
+  const url = new URL(postgresTestUrl());
+  url.searchParams.set("schema", schema);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-test-"));
+  const store = createStore({ postgres: url.toString(), dataDir });
+  const close = store.close.bind(store);
+  let closed = false;
+  store.close = () => {
+    close();
+    if (closed) return;
+    closed = true;
+    rmSync(dataDir, { recursive: true, force: true });
+    freeSchemas.push(schema);
+  };
+  return store;
+}
