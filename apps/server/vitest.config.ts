@@ -1,12 +1,37 @@
 import { defineConfig } from "vitest/config";
 
+// The suite runs twice: on SQLite (the embedded default) and on PostgreSQL (issue #16), whose project
+// starts a throwaway cluster (vitest.global-setup.ts) and gives every test's store a schema in it
+// (src/test-support/test-store.ts). Tests of SQLite's own files run only in the first; tests of
+// PostgreSQL's own code only in the second.
+const SQLITE_ONLY = [
+  "src/store/open-database.test.ts",
+  "src/store/restart.test.ts",
+  "src/store/builds-repo.test.ts",
+];
+const POSTGRES_ONLY = ["src/store/postgres/**"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
-    globalSetup: ["./vitest.global-setup.ts"],
     // Tests await events rather than time; these limits only stop a hang, so they leave room for a
     // loaded two-core CI machine running several packages' suites at once.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ["src/**/*.test.ts"],
+          exclude: SQLITE_ONLY,
+          globalSetup: ["./vitest.global-setup.ts"],
+          env: { BUILDSIM_TEST_BACKEND: "postgres" },
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,6 @@
 // Starts one throwaway PostgreSQL cluster for the server's test run: the PostgreSQL store's and the
-// cluster bus's tests connect to it, and with BUILDSIM_TEST_BACKEND=postgres every test's store lives in it.
-import { startPostgresCluster } from "./src/test-support/postgres-cluster.js";
+// cluster bus's tests connect to it, and in the `postgres` project every test's store lives in it.
+import { startPostgresCluster } from "../../scripts/postgres-cluster.mjs";
 
 export default async function setup(): Promise<() => void> {
   const cluster = await startPostgresCluster();

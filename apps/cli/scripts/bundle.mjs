@@ -61,6 +61,20 @@ await build({
   entryPoints: [path.join(cliDir, "..", "runner", "dist", "reaper-main.js")],
   outfile: path.join(dist, "reaper-main.cjs"),
 });
+// The PostgreSQL store's connection worker runs as a worker thread, loaded from beside the module that
+// starts it: for the bundle, dist/pg-worker.mjs here, with `pg` inside. pg-native is pg's optional
+// native driver, never loaded. An ES module bundle of CommonJS code needs a `require` for Node's modules.
+await build({
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  external: ["pg-native"],
+  banner: { js: 'import { createRequire as __buildsimCreateRequire } from "node:module"; const require = __buildsimCreateRequire(import.meta.url);' },
+  logLevel: "warning",
+  entryPoints: [path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "store", "postgres", "pg-worker.mjs")],
+  outfile: path.join(dist, "pg-worker.mjs"),
+});
 // The server finds its web UI in `ui/` beside the module holding it: for the bundle, dist/ui here.
 const webUi = path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "ui");
 rmSync(path.join(dist, "ui"), { recursive: true, force: true });

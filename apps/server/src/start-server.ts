@@ -8,7 +8,6 @@ import {
   CLOSE_CODES,
   type Clock,
   ControllableClock,
-  newUser,
   type ProjectVariable,
   systemClock,
 } from "@buildsim/core";
@@ -210,8 +209,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = new ControllableClock(base);
   const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
-  const store =
-    options.store ?? createStore(storeOptionsOf(options));
+  const store = options.store ?? createStore(storeOptionsOf(options));
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
   const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
   try {

@@ -9,6 +9,7 @@ import type { RouteHandler } from "../routes/route-handler.js";
 import { API_ERRORS, ApiError } from "./api-error.js";
 import type { FaultDecision, FaultPlan } from "./fault-plan.js";
 import { delayMsOf, faultReply, resetConnection, writeBrokenReply } from "./fault-replies.js";
+import { hasNullByte, nullByteReply } from "./null-bytes.js";
 import { ObservedRequest, type RequestObserver } from "./observed-request.js";
 import { type Params, type ParsedQuery, parseQuery, QueryParseError } from "./parse-query.js";
 import { bodyParams, readBody } from "./read-body.js";
@@ -266,6 +267,11 @@ export function createRequestHandler(
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      if (hasNullByte(rawUrl)) {
+        req.resume();
+        respond(rawUrl, q, path, EMPTY, nullByteReply);
+        return;
+      }
       const match = router.match(req.method ?? "GET", path);
       if (match.kind !== "found") {
         req.resume();

@@ -3,8 +3,8 @@ import type { Build } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
-import { createTestStore } from "../test-support/test-store.js";
 import { LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { createPipelineCreator } from "./create-pipeline.js";
 

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
 import { ADMIN_TOKEN, PIPELINE_SEED } from "../test-support/pipeline-seed.js";
@@ -61,12 +59,10 @@ describe("retry", () => {
 
 describe("erase", () => {
   it("removes the artifacts file and the trace and records the eraser", async () => {
-    const stored = server.store.artifacts.get(5)!;
-    const file = path.join(server.store.artifacts.dir, stored.storageKey);
-    expect(existsSync(file)).toBe(true);
+    expect(server.store.artifacts.bytesKept(5)).toBe(true);
     const { status } = await post("5/erase");
     expect(status).toBe(201);
-    expect(existsSync(file)).toBe(false);
+    expect(server.store.artifacts.bytesKept(5)).toBe(false);
     const build = server.store.builds.get(5)!;
     expect(build.trace.bytes).toBe(0);
     expect(build.artifactsFile).toBeNull();

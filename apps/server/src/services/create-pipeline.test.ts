@@ -2,8 +2,8 @@ import { createMemoryReader } from "@buildsim/ci-config";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
-import { createTestStore } from "../test-support/test-store.js";
 import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createBuildTransitions } from "./build-transitions.js";
 import { type CreatePipeline, createPipelineCreator } from "./create-pipeline.js";
 

@@ -17,9 +17,9 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
-import { createTestStore } from "../test-support/test-store.js";
 import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
 import { seeded } from "../test-support/seeded-random.js";
+import { createTestStore } from "../test-support/test-store.js";
 import { createBuildTransitions } from "./build-transitions.js";
 
 let store: Store;

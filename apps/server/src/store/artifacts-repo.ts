@@ -1,7 +1,7 @@
-// Artifact archives: metadata rows in SQLite, bytes as files under the data directory.
+// Artifact archives: metadata rows in the database, bytes where the backend keeps them (artifact-blobs.ts).
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { ArtifactBlobs } from "./artifact-blobs.js";
 import type { Db } from "./sql-db.js";
 
 /** A stored artifacts archive. */
@@ -9,7 +9,7 @@ export interface ArtifactRecord {
   buildId: number;
   filename: string;
   size: number;
-  /** Path of the file relative to the artifacts directory. */
+  /** Where the bytes are: a path relative to the artifacts directory, or `db:` for the database. */
   storageKey: string;
   createdAt: string;
 }
@@ -36,10 +36,12 @@ export interface ArtifactsRepo {
     | undefined;
   /** Deletes the row; returns the file to delete once the transaction has committed. */
   delete(buildId: number): (() => void) | undefined;
+  /** Whether the archive's bytes are still kept (a file, or a row), whatever the metadata row says. */
+  bytesKept(buildId: number): boolean;
 }
 
-/** {@link ArtifactsRepo} on SQLite. */
-export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
+/** {@link ArtifactsRepo}: rows in `db`, bytes in `blobs`; `dir` holds uploads in flight. */
+export function createArtifactsRepo(db: Db, dir: string, blobs: ArtifactBlobs): ArtifactsRepo {
   const byBuild = db.prepare("SELECT * FROM artifacts WHERE build_id = ?");
   const upsert = db.prepare(
     `INSERT INTO artifacts (build_id, filename, size, storage_key, created_at) VALUES (?, ?, ?, ?, ?)
@@ -47,7 +49,6 @@ export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
      storage_key = excluded.storage_key, created_at = excluded.created_at`,
   );
   const remove = db.prepare("DELETE FROM artifacts WHERE build_id = ?");
-  const fileOf = (storageKey: string) => path.join(dir, storageKey);
 
   return {
     dir,
@@ -70,9 +71,8 @@ export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
      * file is written first so a committed row always has its file.
      */
     put(buildId: number, filename: string, bytes: Uint8Array, at: string): ArtifactRecord {
-      const storageKey = path.join(String(buildId), "archive.bin");
-      mkdirSync(path.dirname(fileOf(storageKey)), { recursive: true });
-      writeFileSync(fileOf(storageKey), bytes);
+      const storageKey = blobs.keyOf(buildId);
+      blobs.write(buildId, bytes);
       upsert.run(buildId, filename, bytes.byteLength, storageKey, at);
       return { buildId, filename, size: bytes.byteLength, storageKey, createdAt: at };
     },
@@ -80,9 +80,8 @@ export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
     incomingDir: path.join(dir, ".incoming"),
     /** As `put`, for an archive already on disk (an upload streamed to `incomingDir`): moved, not copied. */
     putFile(buildId: number, filename: string, file: string, size: number, at: string): ArtifactRecord {
-      const storageKey = path.join(String(buildId), "archive.bin");
-      mkdirSync(path.dirname(fileOf(storageKey)), { recursive: true });
-      renameSync(file, fileOf(storageKey));
+      const storageKey = blobs.keyOf(buildId);
+      blobs.take(buildId, file);
       upsert.run(buildId, filename, size, storageKey, at);
       return { buildId, filename, size, storageKey, createdAt: at };
     },
@@ -90,16 +89,16 @@ export function createArtifactsRepo(db: Db, dir: string): ArtifactsRepo {
     read(buildId: number): { record: ArtifactRecord; bytes: Buffer } | undefined {
       const record = this.get(buildId);
       if (!record) return undefined;
-      const file = fileOf(record.storageKey);
-      if (!existsSync(file)) return undefined;
-      return { record, bytes: readFileSync(file) };
+      const bytes = blobs.read(buildId);
+      return bytes && { record, bytes };
     },
     /** Deletes the row; returns the file to delete once the transaction has committed. */
     delete(buildId: number): (() => void) | undefined {
       const record = this.get(buildId);
       if (!record) return undefined;
       remove.run(buildId);
-      return () => rmSync(path.dirname(fileOf(record.storageKey)), { recursive: true, force: true });
+      return blobs.remove(buildId);
     },
+    bytesKept: (buildId) => blobs.exists(buildId),
   };
 }

@@ -4,13 +4,16 @@
 import type { BuildsRepo, PendingCandidate, RunningBuild } from "./builds-repo.js";
 import type { Db } from "./sql-db.js";
 
-/** The queue queries of {@link BuildsRepo} on SQLite. */
+/** Pending builds read per round trip while looking for one a runner accepts. */
+const PENDING_BATCH = 64;
+
+/** The queue queries of {@link BuildsRepo}. */
 export function createBuildQueueQueries(
   db: Db,
 ): Pick<BuildsRepo, "firstPending" | "listRunning" | "runningOn"> {
   const pending = db.prepare(
     // A trigger job (bridge) is never a runner's: the server creates its downstream pipeline instead.
-    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL AND external_options IS NULL ORDER BY id",
+    "SELECT id, project_id, tag_list FROM builds WHERE status = 'pending' AND trigger_options IS NULL AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?",
   );
   const running = db.prepare(
     "SELECT id, runner_id, started_at, timeout_s FROM builds WHERE status = 'running' AND external_options IS NULL",
@@ -20,18 +23,21 @@ export function createBuildQueueQueries(
   );
   return {
     firstPending(accepts: (candidate: PendingCandidate) => boolean): number | undefined {
-      // Read lazily in id order: most runners take the first pending build, and loading whole builds
-      // for 10,000 pending rows would dominate.
-      for (const row of pending.iterate() as IterableIterator<{
-        id: number;
-        project_id: number;
-        tag_list: string;
-      }>) {
-        const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
-        // Leaving the loop closes the statement, so the connection is free for the update.
-        if (accepts({ projectId: row.project_id, tagList })) return row.id;
+      // Read in id order, a batch at a time: most runners take the first pending build, and reading
+      // 10,000 pending rows per claim would dominate (on PostgreSQL each batch is one round trip).
+      for (let after = 0; ; ) {
+        const rows = pending.all(after, PENDING_BATCH) as {
+          id: number;
+          project_id: number;
+          tag_list: string;
+        }[];
+        for (const row of rows) {
+          const tagList = row.tag_list === "[]" ? [] : (JSON.parse(row.tag_list) as string[]);
+          if (accepts({ projectId: row.project_id, tagList })) return row.id;
+        }
+        if (rows.length < PENDING_BATCH) return undefined;
+        after = (rows[rows.length - 1] as { id: number }).id;
       }
-      return undefined;
     },
     listRunning(): RunningBuild[] {
       const rows = running.all() as {

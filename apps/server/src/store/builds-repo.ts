@@ -4,9 +4,9 @@
 import type { Build, BuildStatus } from "@buildsim/core";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import type { ChangeLog } from "./change-log.js";
-import type { Db } from "./sql-db.js";
 import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
 import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
+import type { Db } from "./sql-db.js";
 import { statementCache } from "./statement-cache.js";
 
 interface BuildRow {
@@ -322,11 +322,12 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     "SELECT 1 FROM builds WHERE pipeline_id = ? AND status = 'created' AND retried = 0 LIMIT 1",
   );
   const runningAfter = db.prepare(
-    "SELECT id, runner_id AS runnerId, started_at AS startedAt, timeout_s AS timeoutS FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?",
+    // Aliases are quoted: PostgreSQL folds unquoted names to lower case.
+    `SELECT id, runner_id AS "runnerId", started_at AS "startedAt", timeout_s AS "timeoutS" FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?`,
   );
   const allBuilds = db.prepare(`${SELECT} ORDER BY b.id`);
   const lastStarted = db.prepare(
-    "SELECT id, started_at AS startedAt FROM builds WHERE status = 'running' AND started_at IS NOT NULL ORDER BY started_at DESC LIMIT 1",
+    `SELECT id, started_at AS "startedAt" FROM builds WHERE status = 'running' AND started_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
   );
   // Trigger jobs are not in a pipeline's job list (GitLab's `pipeline.builds`; they have `/bridges`).
   const membersOf = db.prepare(

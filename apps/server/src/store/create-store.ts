@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileBlobs } from "./artifact-blobs.js";
 import { type ArtifactsRepo, createArtifactsRepo } from "./artifacts-repo.js";
 import { type BuildsRepo, createBuildsRepo } from "./builds-repo.js";
 import { ChangeLog } from "./change-log.js";
@@ -25,7 +26,13 @@ import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
 import type { Db } from "./sql-db.js";
 import { sqliteCatalog } from "./sqlite-catalog.js";
 import type { StoreBackend } from "./store-backend.js";
-import { dropAllSnapshots, dropSnapshot, restoreSnapshot, type StoreSnapshot, takeSnapshot } from "./table-snapshot.js";
+import {
+  dropAllSnapshots,
+  dropSnapshot,
+  restoreSnapshot,
+  type StoreSnapshot,
+  takeSnapshot,
+} from "./table-snapshot.js";
 import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
@@ -146,6 +153,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
   const store = assembleStore({
     db,
     artifactsDir,
+    artifactBlobs: fileBlobs(artifactsDir),
     catalog: sqliteCatalog(db),
     totalChanges: () => totalChanges.get() as number,
     // One process owns an SQLite database: no other writer can make a transaction lose a race.
@@ -177,7 +185,7 @@ function assembleStore(backend: StoreBackend): Store {
     builds: createBuildsRepo(db, changes),
     runners: createRunnersRepo(db, changes),
     traces: createTracesRepo(db, changes),
-    artifacts: createArtifactsRepo(db, artifactsDir),
+    artifacts: createArtifactsRepo(db, artifactsDir, backend.artifactBlobs),
     testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),
     projectSources: createProjectSourcesRepo(db),

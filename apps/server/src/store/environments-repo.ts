@@ -178,19 +178,19 @@ export function createEnvironmentsRepo(db: Db): EnvironmentsRepo {
     insertDeployment(d: Omit<Deployment, "id" | "iid">): Deployment {
       const iid = (nextIid.get(d.projectId) as { iid: number }).iid;
       const { id } = insertDeployment.get({
-          iid,
-          project_id: d.projectId,
-          environment_id: d.environmentId,
-          build_id: d.buildId,
-          ref: d.ref,
-          sha: d.sha,
-          tag: d.tag ? 1 : 0,
-          status: d.status,
-          user_id: d.userId,
-          created_at: d.createdAt,
-          updated_at: d.updatedAt,
-          finished_at: d.finishedAt,
-        }) as { id: number };
+        iid,
+        project_id: d.projectId,
+        environment_id: d.environmentId,
+        build_id: d.buildId,
+        ref: d.ref,
+        sha: d.sha,
+        tag: d.tag ? 1 : 0,
+        status: d.status,
+        user_id: d.userId,
+        created_at: d.createdAt,
+        updated_at: d.updatedAt,
+        finished_at: d.finishedAt,
+      }) as { id: number };
       return { ...d, id, iid };
     },
     saveDeployment(d: Deployment): void {

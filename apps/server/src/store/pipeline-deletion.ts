@@ -12,17 +12,17 @@ export const pipelineIidFloor = (projectId: number): string => `pipelines.iid.${
 
 /** `deletePipelineRows(id)`: false when there is no such pipeline. Call inside the store's transaction. */
 export function createPipelineDeletion(db: Db): (pipelineId: number) => boolean {
-  const pipelineOf = db.prepare("SELECT project_id AS projectId, iid FROM pipelines WHERE id = ?");
+  const pipelineOf = db.prepare('SELECT project_id AS "projectId", iid FROM pipelines WHERE id = ?');
   // Trigger jobs and commit statuses are never counted (builds-repo's `insert`).
   const counted = db.prepare(
-    `SELECT project_id AS projectId, status, COUNT(*) AS n FROM builds
+    `SELECT project_id AS "projectId", status, COUNT(*) AS n FROM builds
      WHERE pipeline_id = ? AND trigger_options IS NULL AND external_options IS NULL GROUP BY project_id, status`,
   );
   const uncount = db.prepare("UPDATE build_counts SET n = n - ? WHERE project_id = ? AND status = ?");
   const lastBuild = db.prepare("SELECT MAX(id) AS m FROM builds WHERE pipeline_id = ?");
   const raiseFloor = db.prepare(
     `INSERT INTO id_floors (name, last_id) VALUES (?, ?)
-     ON CONFLICT (name) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)`,
+     ON CONFLICT (name) DO UPDATE SET last_id = MAX(id_floors.last_id, excluded.last_id)`,
   );
   const unlinkDownstream = db.prepare(
     "UPDATE pipelines SET upstream_pipeline_id = NULL, upstream_bridge_id = NULL WHERE upstream_pipeline_id = ?",

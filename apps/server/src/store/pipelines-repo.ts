@@ -2,9 +2,9 @@
 
 import type { Pipeline } from "@buildsim/core";
 import type { ChangeLog } from "./change-log.js";
-import type { Db } from "./sql-db.js";
 import { createPipelineDeletion, PIPELINE_ID_FLOOR, pipelineIidFloor } from "./pipeline-deletion.js";
 import { type PipelineListQuery, pipelineWhere } from "./pipeline-queries.js";
+import type { Db } from "./sql-db.js";
 import { statementCache } from "./statement-cache.js";
 
 /** A `pipelines` row as SQLite returns it. */

@@ -1,13 +1,16 @@
 // What a database backend gives the store (create-store.ts): SQLite and PostgreSQL each provide one.
 
+import type { ArtifactBlobs } from "./artifact-blobs.js";
 import type { Db } from "./sql-db.js";
 import type { SnapshotCatalog } from "./table-snapshot.js";
 
 /** A database opened and migrated, with what the store needs beyond its statements. */
 export interface StoreBackend {
   db: Db;
-  /** Where artifact archives are kept. */
+  /** Where uploads in flight (and, with file blobs, the archives) are kept. */
   artifactsDir: string;
+  /** Where archives' bytes are kept. */
+  artifactBlobs: ArtifactBlobs;
   catalog: SnapshotCatalog;
   /** Rows changed by writes since the database was opened (for the change log). */
   totalChanges(): number;

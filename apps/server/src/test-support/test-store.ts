@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import { createStore, type Store } from "../store/create-store.js";
 import { SyncPgConnection } from "../store/postgres/sync-pg-connection.js";
-import { MISSING_POSTGRES } from "./postgres-cluster.js";
 
 /** True when this test run keeps its stores in PostgreSQL. */
 export const ON_POSTGRES = process.env.BUILDSIM_TEST_BACKEND === "postgres";
@@ -14,7 +13,8 @@ export const ON_POSTGRES = process.env.BUILDSIM_TEST_BACKEND === "postgres";
 /** The throwaway cluster's URL (set by the global setup); fails with one line when there is none. */
 export function postgresTestUrl(): string {
   const url = process.env.BUILDSIM_TEST_POSTGRES_URL;
-  if (!url) throw new Error(MISSING_POSTGRES);
+  // The global setup starts a cluster or fails the run with scripts/postgres-cluster.mjs's one line.
+  if (!url) throw new Error("BUILDSIM_TEST_POSTGRES_URL is not set: run the server's tests through vitest");
   return url;
 }
 

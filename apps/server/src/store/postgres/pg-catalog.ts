@@ -31,7 +31,10 @@ export function pgCatalog(db: Db): SnapshotCatalog {
     },
     // Identity columns count on their own: move each past the highest restored value.
     afterRestore() {
-      for (const { table_name: t, column_name: c } of identities.all() as { table_name: string; column_name: string }[]) {
+      for (const { table_name: t, column_name: c } of identities.all() as {
+        table_name: string;
+        column_name: string;
+      }[]) {
         db.prepare(
           `SELECT setval(pg_get_serial_sequence('${quote(t)}', '${c}'), COALESCE(MAX(${quote(c)}), 0) + 1, false) FROM ${quote(t)}`,
         ).get();

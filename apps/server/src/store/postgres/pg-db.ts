@@ -44,13 +44,29 @@ export class PgDb implements Db {
   /** Runs a translated statement; counts what it changed. */
   execute(translated: TranslatedSql, name: string, args: readonly unknown[], rowMode?: "array"): PgResult {
     const run = () =>
-      this.connection.query(translated.text, bindArguments(translated, args), { name, ...(rowMode ? { rowMode } : {}) });
+      this.connection.query(translated.text, bindArguments(translated, args), {
+        name,
+        ...(rowMode ? { rowMode } : {}),
+      });
     try {
       return run();
     } catch (e) {
+      if (process.env.PGDEBUG)
+        console.error(
+          "PGDEBUG",
+          (e as Error).message,
+          "\n   ",
+          translated.text.slice(0, 400),
+          JSON.stringify(bindArguments(translated, args)).slice(0, 200),
+        );
       // A read outside a transaction that met a lost connection is simply asked again on the new one; a
       // write might have been applied, and a transaction is run again whole by the store.
-      if (e instanceof PgError && e.code === "08006" && this.txDepth === 0 && /^\s*(SELECT|WITH)\b/i.test(translated.text)) {
+      if (
+        e instanceof PgError &&
+        e.code === "08006" &&
+        this.txDepth === 0 &&
+        /^\s*(SELECT|WITH)\b/i.test(translated.text)
+      ) {
         return run();
       }
       throw e;
@@ -133,7 +149,12 @@ class PgStatement implements Statement {
 
   private rows(args: unknown[]): unknown[] {
     const arrays = this.plucked || this.rawRows;
-    const { rows, rowCount } = this.db.execute(this.translated, this.name, args, arrays ? "array" : undefined);
+    const { rows, rowCount } = this.db.execute(
+      this.translated,
+      this.name,
+      args,
+      arrays ? "array" : undefined,
+    );
     // A data-changing statement with RETURNING answers rows too; count its changes like `run` does.
     if (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(this.translated.text)) this.db.counted({ rows, rowCount });
     return this.plucked ? (rows as unknown[][]).map((r) => r[0]) : rows;

@@ -295,4 +295,13 @@ CREATE INDEX builds_latest_by_stage ON builds (pipeline_id, stage_idx, id) WHERE
 CREATE INDEX pipelines_by_project_iid ON pipelines (project_id, iid);
 CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL);`,
   },
+  {
+    version: 2,
+    name: "artifact bytes in the database",
+    // Every server of a cluster reads the archives any of them stored (artifact-blobs.ts).
+    sql: `CREATE TABLE artifact_blobs (
+  build_id BIGINT PRIMARY KEY REFERENCES builds(id) ON DELETE CASCADE DEFERRABLE,
+  data BYTEA NOT NULL
+);`,
+  },
 ];

@@ -62,9 +62,10 @@ function serve(port, flag, url, schema) {
     return Object.assign(new Error(`connection to PostgreSQL lost: ${e?.message ?? e}`), { code: "08006" });
   }
 
-  function answer(message) {
-    port.postMessage(message);
-    Atomics.store(flag, 0, 1);
+  /** Posts the answer to request `id`, then wakes the store's thread with that number. */
+  function answer(id, message) {
+    port.postMessage({ ...message, id });
+    Atomics.store(flag, 0, id);
     Atomics.notify(flag, 0);
   }
 
@@ -76,13 +77,13 @@ function serve(port, flag, url, schema) {
     try {
       if (request.op === "connect") {
         await ensureOpen(0);
-        answer({ ok: true });
+        answer(request.id, { ok: true });
         return;
       }
       if (request.op === "close") {
         await client?.end().catch(() => {});
         client = undefined;
-        answer({ ok: true });
+        answer(request.id, { ok: true });
         port.close();
         return;
       }
@@ -108,9 +109,9 @@ function serve(port, flag, url, schema) {
       }
       // A multi-statement text (exec) answers an array of results; only the last one's rows matter.
       const last = Array.isArray(result) ? result[result.length - 1] : result;
-      answer({ rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 });
+      answer(request.id, { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 });
     } catch (e) {
-      answer(failure(e));
+      answer(request.id, failure(e));
     }
   });
 }

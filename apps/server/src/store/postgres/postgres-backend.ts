@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { databaseBlobs } from "../artifact-blobs.js";
 import { migrate } from "../open-database.js";
 import type { StoreBackend } from "../store-backend.js";
 import { pgCatalog } from "./pg-catalog.js";
@@ -72,6 +73,8 @@ export function createPostgresBackend(
   return {
     db,
     artifactsDir,
+    // Every server of a cluster must read what any of them stored: the bytes go in the database.
+    artifactBlobs: databaseBlobs(db),
     catalog: pgCatalog(db),
     totalChanges: () => db.totalChanges,
     isRetryable: (e) => e instanceof PgError && e.code !== undefined && RETRYABLE.has(e.code),

@@ -53,6 +53,7 @@ function connectionWorker(): Worker {
 export class SyncPgConnection {
   private readonly port;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private requests = 0;
   private closed = false;
 
   constructor(url: string, schema?: string) {
@@ -66,7 +67,11 @@ export class SyncPgConnection {
    * Runs `sql` with positional `$n` parameters and waits for its answer. With `name`, the statement is
    * prepared on the connection the first time and reused after.
    */
-  query(sql: string, params: readonly unknown[] = [], options: { rowMode?: "array"; name?: string } = {}): PgResult {
+  query(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: { rowMode?: "array"; name?: string } = {},
+  ): PgResult {
     const answer = this.call({ op: "query", sql, params, ...options }) as PgResult;
     for (const row of answer.rows) fixBuffers(row);
     return answer;
@@ -84,16 +89,31 @@ export class SyncPgConnection {
 
   private call(request: Record<string, unknown>): unknown {
     if (this.closed) throw new PgError("the PostgreSQL connection is closed", undefined);
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(request);
-    if (Atomics.wait(this.flag, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
-      throw new PgError(`PostgreSQL did not answer within ${CALL_TIMEOUT_MS / 1000} s`, undefined);
+    // Each request has a number; the worker writes the number of the request it answered into the flag,
+    // so a wake-up is matched to its answer (an earlier answer still queued would be told apart).
+    this.requests = (this.requests % 2_000_000_000) + 1;
+    const id = this.requests;
+    this.port.postMessage({ ...request, id });
+    const deadline = Date.now() + CALL_TIMEOUT_MS;
+    for (;;) {
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const message = received.message as {
+          id: number;
+          error?: { message: string; code?: string; detail?: string };
+        };
+        if (message.id !== id) continue;
+        if (message.error) throw new PgError(message.error.message, message.error.code, message.error.detail);
+        return message;
+      }
+      const seen = Atomics.load(this.flag, 0);
+      if (seen !== id) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new PgError(`PostgreSQL did not answer within ${CALL_TIMEOUT_MS / 1000} s`, undefined);
+        Atomics.wait(this.flag, 0, seen, left);
+      }
     }
-    const received = receiveMessageOnPort(this.port);
-    if (!received) throw new PgError("the PostgreSQL worker woke without an answer", undefined);
-    const message = received.message as { error?: { message: string; code?: string; detail?: string } };
-    if (message.error) throw new PgError(message.error.message, message.error.code, message.error.detail);
-    return message;
   }
 }
 
@@ -103,6 +123,7 @@ function fixBuffers(row: unknown): void {
   const record = row as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const v = record[key];
-    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) record[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v))
+      record[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   }
 }

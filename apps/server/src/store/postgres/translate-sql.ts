@@ -1,5 +1,6 @@
 // The store's SQL is written once, in the dialect SQLite and PostgreSQL share; what differs in the text is
-// how parameters are written. SQLite takes `?` and `@name`; PostgreSQL takes `$1…$n`.
+// how parameters are written (SQLite takes `?` and `@name`; PostgreSQL takes `$1…$n`) and SQLite's
+// `INDEXED BY` planner hints, which PostgreSQL's planner does without.
 
 /** A statement's text for PostgreSQL and how to order its arguments. */
 export interface TranslatedSql {
@@ -28,6 +29,12 @@ export function translateSql(sql: string): TranslatedSql {
       const stop = end === -1 ? sql.length : end;
       out += sql.slice(i, stop);
       i = stop;
+    } else if (
+      /[Ii]/.test(c) &&
+      /^INDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*\s*/i.test(sql.slice(i)) &&
+      /\s/.test(sql[i - 1] ?? " ")
+    ) {
+      i += (/^INDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*\s*/i.exec(sql.slice(i)) as RegExpExecArray)[0].length;
     } else if (c === "?") {
       out += `$${++positional}`;
       i++;
