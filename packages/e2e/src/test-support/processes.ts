@@ -59,12 +59,14 @@ export function startServerProcess(o: {
   port: number;
   seed: string;
   heartbeatTimeoutMs: number;
+  /** A postgres:// URL: the data lives there (the seed loads only into an empty database). */
+  db?: string;
 }): Promise<ServerProcess> {
   const seedFile = path.join(o.dataDir, "seed.yaml");
   writeFileSync(seedFile, o.seed);
   const child = spawn(
     process.execPath,
-    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs)],
+    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs), ...(o.db ? [o.db] : [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   children.add(child);
