@@ -12,11 +12,12 @@ const start = startedPerTest();
 const ROOT = V4_TOKENS.root;
 const get = (s: RunningServer, path: string, token: string = ROOT) =>
   fetch(`${s.url}${path}`, { headers: { "PRIVATE-TOKEN": token } });
-/** What a client sees of project 1's jobs (pipeline rows' own times are not in the seed format). */
-const jobsOf = async (s: RunningServer) =>
-  (
-    (await (await get(s, "/api/v4/projects/1/jobs?per_page=100")).json()) as Array<Record<string, unknown>>
-  ).map(({ pipeline: _, ...job }) => job);
+/** What a client sees of project 1's jobs and pipelines (the pipelines' iids and times included). */
+const jobsOf = async (s: RunningServer) => [
+  await (await get(s, "/api/v4/projects/1/jobs?per_page=100")).text(),
+  await (await get(s, "/api/v4/projects/1/pipelines/1")).text(),
+  await (await get(s, "/api/v4/projects/1/pipelines/2")).text(),
+];
 
 describe("the state as a seed document", () => {
   it("exports a run's state that loads into a new server with the same jobs, traces and artifacts", async () => {
@@ -41,6 +42,26 @@ describe("the state as a seed document", () => {
     expect((await get(second, "/api/v4/projects/3/jobs/7/artifacts")).status).toBe(404);
     // Loading the export and exporting again changes nothing.
     expect(second.fixtures.export()).toEqual(exported);
+  });
+
+  it("keeps bytes that are not UTF-8 (a binary trace, a zip) as base64 and serves them back unchanged", async () => {
+    const binary = Buffer.from([0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xff, 0xfe, 0x00, 0x0a]);
+    const zip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0), 0xc3]);
+    const seed = JOBS_V4_SEED.replace(
+      "  - { id: 6, pipeline: 3, name: other, status: success }",
+      `  - { id: 6, pipeline: 3, name: other, status: success, trace_base64: "${binary.toString("base64")}", artifacts: { filename: a.zip, contents_base64: "${zip.toString("base64")}" } }`,
+    );
+    const first = await start(seed);
+    const bytesOf = async (s: RunningServer, path: string) =>
+      Buffer.from(await (await get(s, `/api/v4/projects/2/jobs/6/${path}`)).arrayBuffer());
+    expect((await bytesOf(first, "trace")).equals(binary)).toBe(true);
+    const exported = first.fixtures.export() as { builds: Array<Record<string, unknown>> };
+    const job6 = exported.builds.find((b) => b.id === 6)!;
+    expect(job6.trace_base64).toBe(binary.toString("base64"));
+    expect(job6.artifacts).toEqual({ filename: "a.zip", contents_base64: zip.toString("base64") });
+    const second = await start(JSON.stringify(exported));
+    expect((await bytesOf(second, "trace")).equals(binary)).toBe(true);
+    expect((await bytesOf(second, "artifacts")).equals(zip)).toBe(true);
   });
 });
 
