@@ -127,12 +127,15 @@ export async function runRecordCommand(argv: string[], io: RecordIo = defaultIo)
     io.err(`buildsim record: ${describeError(error)}`);
     return 1;
   }
-  io.out(`buildsim record: proxying ${proxy.url} to ${target}`);
-  io.out(`point your client at ${proxy.url}; Ctrl-C writes ${outFile}`);
-  await new Promise<void>((resolve) => {
+  // Listening for the signals before saying where the proxy is: a Ctrl-C right after that line must
+  // write the recording, not find the default handler still in place.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  io.out(`buildsim record: proxying ${proxy.url} to ${target}`);
+  io.out(`point your client at ${proxy.url}; Ctrl-C writes ${outFile}`);
+  await stopped;
   await proxy.close();
   let written: Awaited<ReturnType<FixtureRecorder["finish"]>>;
   try {

@@ -111,3 +111,76 @@ builds:
     expect((await get(server, "/api/v4/projects/1/jobs/1")).status).toBe(200);
   });
 });
+
+describe("merging a fixture", () => {
+  it("adds and overwrites records by id in one go, keeping everything the fixture does not name", async () => {
+    const server = await start(JOBS_V4_SEED);
+    // Something outside the seed format, which a merge must not lose: a retried job.
+    expect(
+      (
+        await fetch(`${server.url}/api/v4/projects/1/jobs/2/retry`, {
+          method: "POST",
+          headers: { "PRIVATE-TOKEN": ROOT },
+        })
+      ).status,
+    ).toBe(201);
+    server.fixtures.load(
+      {
+        users: [{ id: 9, username: "newcomer", tokens: ["tok-new"] }],
+        builds: [
+          // A new job in the state's pipeline 1, and job 1 overwritten (failed now, no artifacts).
+          { id: 40, pipeline: 1, name: "merged", status: "success", trace: "merged\n" },
+          { id: 1, pipeline: 1, name: "compile", status: "failed", failure_reason: "script_failure" },
+        ],
+      },
+      { mode: "merge" },
+    );
+    const job = async (id: number) =>
+      (await (await get(server, `/api/v4/projects/1/jobs/${id}`)).json()) as Record<string, unknown>;
+    expect(await job(40)).toMatchObject({ name: "merged", status: "success", user: null });
+    expect(await (await get(server, "/api/v4/projects/1/jobs/40/trace")).text()).toBe("merged\n");
+    expect(await job(1)).toMatchObject({ status: "failed", failure_reason: "script_failure", artifacts: [] });
+    expect((await get(server, "/api/v4/projects/1/jobs/1/artifacts")).status).toBe(404);
+    // The overwritten job keeps its token: the fixture gave none.
+    expect(server.store.builds.get(1)!.token).toBe(V4_TOKENS.finishedJob);
+    // Untouched: the other jobs (the retry's new one too), the users, the pipeline 2 jobs.
+    const ids = (
+      (await (await get(server, "/api/v4/projects/1/jobs?per_page=100")).json()) as Array<{ id: number }>
+    ).map((j) => j.id);
+    expect(ids.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 8, 40]);
+    expect((await get(server, "/api/v4/user", "tok-new")).status).toBe(200);
+    expect((await get(server, "/api/v4/user", V4_TOKENS.developer)).status).toBe(200);
+  });
+
+  // The issue's rule: a fixture that contradicts the state is refused with the field named, nothing half-applied.
+  it("refuses a job whose pipeline is in neither the fixture nor the state, naming the field, and changes nothing", async () => {
+    const server = await start(JOBS_V4_SEED);
+    const before = JSON.stringify(server.fixtures.export());
+    const fixture = {
+      users: [{ id: 9, username: "newcomer" }],
+      builds: [{ id: 40, pipeline: 77, name: "orphan" }],
+    };
+    expect(() => server.fixtures.load(fixture, { mode: "merge" })).toThrow(
+      new ControlInputError("fixture has 1 problem(s): builds[0].pipeline: must name a declared pipeline"),
+    );
+    // A username the state gives another user is a contradiction too.
+    expect(() =>
+      server.fixtures.load({ users: [{ id: 9, username: "developer" }] }, { mode: "merge" }),
+    ).toThrow(/users\[0\]\.username: duplicate username developer/);
+    expect(JSON.stringify(server.fixtures.export())).toBe(before);
+  });
+
+  it("rolls back every record when the store refuses one (a job token another job holds)", async () => {
+    const server = await start(JOBS_V4_SEED);
+    const fixture = {
+      users: [{ id: 9, username: "newcomer", tokens: ["tok-new"] }],
+      builds: [{ id: 40, pipeline: 1, name: "clash", token: V4_TOKENS.runningJob }],
+    };
+    expect(() => server.fixtures.load(fixture, { mode: "merge" })).toThrow(/^fixture cannot be merged: /);
+    expect((await get(server, "/api/v4/user", "tok-new")).status).toBe(401);
+    expect((await get(server, "/api/v4/projects/1/jobs/40")).status).toBe(404);
+    expect(() => server.fixtures.load({}, { mode: "upsert" as "merge" })).toThrow(
+      "options.mode does not have a valid value (replace or merge)",
+    );
+  });
+});
