@@ -150,6 +150,16 @@ describe("merging a fixture", () => {
     expect(ids.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 8, 40]);
     expect((await get(server, "/api/v4/user", "tok-new")).status).toBe(200);
     expect((await get(server, "/api/v4/user", V4_TOKENS.developer)).status).toBe(200);
+    // A pipeline overwritten without a status takes the one its jobs (the state's) give it.
+    server.fixtures.load(
+      { pipelines: [{ id: 3, project: 2, sha: "3".repeat(40), ref: "main" }] },
+      { mode: "merge" },
+    );
+    const other = (await (await get(server, "/api/v4/projects/2/pipelines/3")).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(other).toMatchObject({ ref: "main", status: "success" });
   });
 
   // The rule: a fixture that contradicts the state is refused with the field named, nothing half-applied.
