@@ -7,7 +7,9 @@
 //             claim: the `job` answer was lost) → requeue, back to pending for any runner; so does a
 //             `release` from a runner that reconnected without it. With trace bytes, it did run: drop.
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
-//             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
+//             or timeoutGraceMs after that deadline (or after the server's start, if later), →
+//             drop(stuck_or_timeout_failure). A build no runner holds (played by the server) fails on the
+//             pass that sees its deadline.
 //
 // Time comes from the injected clock. The runner hub's interval timer runs passes in bounded batches
 // (`sweepSome`, a few milliseconds each, the event loop free in between) so failing thousands of builds
@@ -102,10 +104,21 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
       return;
     }
     const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-    if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
-      timedOutAt.set(row.id, now);
+    const deadline = started + row.timeoutS * 1000;
+    if (!Number.isFinite(started) || now < deadline) return;
+    // No runner holds it (a job the server plays): nobody to wait for, it fails on the pass that sees
+    // the timeout. Else the runner gets the grace period from the deadline, not from this pass, so a
+    // clock move past deadline + grace fails it at once instead of on the move after; from the server's
+    // start for a deadline that passed before it (a seed's or a restart's long-running job), so its
+    // runner still gets the whole grace period to report.
+    const graceFrom = Math.max(deadline, bootMs);
+    if (row.runnerId === null || serverRun.has(row.id) || now - graceFrom >= d.timeoutGraceMs) {
       if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
+      fail(row.id, "stuck_or_timeout_failure");
+      return;
     }
+    timedOutAt.set(row.id, graceFrom);
+    peers.cancel(row.runnerId, row.id, "timeout");
   }
 
   /**
