@@ -5,8 +5,17 @@ import type { RunnerSocketConstructor } from "./runner-socket.js";
 
 /** Options of {@link createRunnerConnection}. */
 export interface RunnerConnectionOptions {
-  /** The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. */
-  url: string;
+  /**
+   * The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. Give `url`, `urls`
+   * or both (then `url` is tried first).
+   */
+  url?: string;
+  /**
+   * Servers sharing one database, tried in order: the connection stays on the one it reached and moves to
+   * the next only when its link is lost or an attempt fails, wrapping around, with the usual backoff.
+   * A list is buildsim's addition: GitLab Runner takes one `url` per runner.
+   */
+  urls?: readonly string[];
   /** The runner token (`runners.token`). */
   token: string;
   name?: string;

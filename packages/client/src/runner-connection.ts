@@ -29,12 +29,8 @@ import {
 import { ListenerSet } from "./listener-set.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
 import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
-import {
-  type RunnerSocket,
-  type RunnerSocketConstructor,
-  reconnectDelayMs,
-  runnerSocketUrl,
-} from "./runner-socket.js";
+import { RunnerServerUrls } from "./runner-server-urls.js";
+import { type RunnerSocket, type RunnerSocketConstructor, reconnectDelayMs } from "./runner-socket.js";
 import { DEFAULT_TRACE_MEMORY_BYTES, TraceOutbox } from "./trace-outbox.js";
 import { createTraceSpillFile } from "./trace-spill-file.js";
 
@@ -71,6 +67,8 @@ export class RunnerConnection {
   private readonly options: Required<
     Omit<
       RunnerConnectionOptions,
+      | "url"
+      | "urls"
       | "name"
       | "version"
       | "executor"
@@ -98,12 +96,12 @@ export class RunnerConnection {
     welcome: new ListenerSet<[WelcomeMessage]>(),
     disconnect: new ListenerSet<[number]>(),
     error: new ListenerSet<[Error]>(),
-    connectFailure: new ListenerSet<[Error, number]>(),
+    connectFailure: new ListenerSet<[Error, number, string]>(),
   };
   private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
   private connecting: Promise<WelcomeMessage> | null = null;
   private opening = false;
-  private readonly socketUrl: string;
+  private readonly servers: RunnerServerUrls;
   private requestCounter = 0;
 
   constructor(options: RunnerConnectionOptions) {
@@ -117,7 +115,7 @@ export class RunnerConnection {
       ...options,
     };
     // An unusable URL is the caller's mistake: say so now, not on every reconnect.
-    this.socketUrl = runnerSocketUrl(options.url);
+    this.servers = new RunnerServerUrls(options);
   }
 
   /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
@@ -129,6 +127,11 @@ export class RunnerConnection {
     });
     if (!this.socket && this.reconnectTimer === null) this.open();
     return this.connecting;
+  }
+
+  /** The server base URL in use, or the one the next attempt goes to while disconnected. */
+  get serverUrl(): string {
+    return this.servers.current;
   }
 
   /** True between a welcome and the socket closing. */
@@ -229,9 +232,10 @@ export class RunnerConnection {
 
   /**
    * Calls `listener` each time the socket cannot be opened (ECONNREFUSED, a DNS failure, an HTTP error),
-   * with the cause and the delay before the next attempt: a runner can say why it is not connected.
+   * with the cause, the delay before the next attempt and the server URL that failed: a runner can say
+   * why it is not connected.
    */
-  onConnectFailure(listener: (error: Error, retryInMs: number) => void): () => void {
+  onConnectFailure(listener: (error: Error, retryInMs: number, serverUrl: string) => void): () => void {
     return this.listeners.connectFailure.add(listener);
   }
 
@@ -254,7 +258,7 @@ export class RunnerConnection {
     void this.socketConstructor().then(
       (Socket) => {
         this.opening = false;
-        if (!this.stopped) this.attach(new Socket(this.socketUrl));
+        if (!this.stopped) this.attach(new Socket(this.servers.currentSocketUrl));
       },
       (error: Error) => {
         this.opening = false;
@@ -487,9 +491,14 @@ export class RunnerConnection {
       return;
     }
     if (this.stopped) return;
+    // Any server of the list can resume this runner's builds (they share one database): the next
+    // attempt goes to the next one, with the same backoff as a single server's reconnect.
+    const failedUrl = this.servers.current;
+    this.servers.advance();
     const delayMs = reconnectDelayMs(this.attempt++, this.options);
     this.reconnectTimer = this.options.clock.setTimeout(() => this.open(), delayMs);
-    if (connectError) this.listeners.connectFailure.emit([connectError, delayMs], this.reportError);
+    if (connectError)
+      this.listeners.connectFailure.emit([connectError, delayMs, failedUrl], this.reportError);
   }
 
   private shutDown(error: RunnerConnectionError): void {
