@@ -31,6 +31,14 @@ export interface RunnerConnectionOptions {
   maxReconnectDelayMs?: number;
   /** Jitter source in [0, 1): the delay used is between half and all of the backoff. @default Math.random */
   random?: () => number;
+  /**
+   * A server that sends nothing (no message, no answer to the ping sent at each heartbeat) for this long
+   * is taken for gone (hung, or its machine unplugged): the link is cut and the next server is tried.
+   * Checked at each heartbeat; needs a socket with `ping` (`ws`'s). 0 never gives up. @default 15000
+   */
+  serverSilenceTimeoutMs?: number;
+  /** How long a server that accepted the socket may take to answer hello with welcome. 0 waits for ever. @default 10000 */
+  welcomeTimeoutMs?: number;
   /** Heartbeat period; overrides the server's `welcome.heartbeatIntervalMs`. @default the server's */
   heartbeatIntervalMs?: number;
   /** Largest trace payload per message, before base64. @default 65536 */

@@ -31,6 +31,7 @@ import { RunnerConnectionError } from "./runner-connection-error.js";
 import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
 import { RunnerServerUrls } from "./runner-server-urls.js";
 import { type RunnerSocket, type RunnerSocketConstructor, reconnectDelayMs } from "./runner-socket.js";
+import { cutLink, ServerLiveness } from "./server-liveness.js";
 import { DEFAULT_TRACE_MEMORY_BYTES, TraceOutbox } from "./trace-outbox.js";
 import { createTraceSpillFile } from "./trace-spill-file.js";
 
@@ -81,6 +82,8 @@ export class RunnerConnection {
   > &
     RunnerConnectionOptions;
   private socket: RunnerSocket | null = null;
+  /** Whether the server of `socket` still answers (see server-liveness.ts). */
+  private liveness: ServerLiveness | null = null;
   private connected = false;
   private stopped = false;
   /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
@@ -110,6 +113,8 @@ export class RunnerConnection {
       maxReconnectDelayMs: 15_000,
       random: Math.random,
       maxTraceChunkBytes: 65_536,
+      serverSilenceTimeoutMs: 15_000,
+      welcomeTimeoutMs: 10_000,
       createRequestId: () => `claim-${++this.requestCounter}`,
       clock: systemClock,
       ...options,
@@ -277,15 +282,26 @@ export class RunnerConnection {
 
   private attach(socket: RunnerSocket): void {
     this.socket = socket;
+    const liveness = new ServerLiveness(socket, this.options.clock, this.options.serverSilenceTimeoutMs);
+    this.liveness = liveness;
     let opened = false;
     let connectError: Error | null = null;
     socket.addEventListener("open", () => {
       opened = true;
+      const waitMs = this.options.welcomeTimeoutMs;
+      liveness.awaitWelcome(waitMs, () =>
+        this.cutSilent(
+          socket,
+          new Error(`no welcome within ${waitMs} ms: the server does not answer`),
+          false,
+        ),
+      );
       const { token, name, version, executor, tags } = this.options;
       this.send({ type: "hello", protocol: PROTOCOL_VERSION, token, name, version, executor, tags });
     });
     socket.addEventListener("message", (event) => {
       if (this.socket !== socket) return;
+      liveness.heard();
       const text =
         typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString();
       const message = parseServerToRunnerMessage(text);
@@ -354,6 +370,7 @@ export class RunnerConnection {
   }
 
   private welcomed(welcome: WelcomeMessage): void {
+    this.liveness?.welcomed();
     this.connected = true;
     this.attempt = 0;
     this.welcome = welcome;
@@ -454,6 +471,14 @@ export class RunnerConnection {
     if (!(intervalMs > 0)) return;
     // One timeout after another on the clock (a clock has no interval); each beat sets the next.
     const beat = () => {
+      const silentMs = this.liveness?.check() ?? null;
+      if (silentMs !== null && this.socket) {
+        const error = new Error(
+          `${this.servers.current} answered nothing for ${silentMs} ms (not even a ping): dropping the link`,
+        );
+        this.cutSilent(this.socket, error, true);
+        return;
+      }
       if (this.connected) this.send({ type: "heartbeat", buildIds: this.buildIds });
       schedule();
     };
@@ -471,8 +496,23 @@ export class RunnerConnection {
     this.heartbeatTimer = null;
   }
 
+  /**
+   * Drops the link to a server that stopped answering and reconnects (to the next server) as after a lost
+   * link; the socket's own close event, whenever it comes, is no longer this connection's business.
+   */
+  private cutSilent(socket: RunnerSocket, error: Error, welcomed: boolean): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    cutLink(socket);
+    if (welcomed) this.reportError(error);
+    // 1006 (RFC 6455 §7.4.1: closed without a close frame), as for a link that died by itself.
+    this.closed(1006, welcomed ? null : error);
+  }
+
   private closed(code: number, connectError: Error | null = null): void {
     this.socket = null;
+    this.liveness?.stop();
+    this.liveness = null;
     this.connected = false;
     this.stopHeartbeat();
     for (const [requestId, claim] of [...this.claims]) {
@@ -503,6 +543,7 @@ export class RunnerConnection {
 
   private shutDown(error: RunnerConnectionError): void {
     this.stopped = true;
+    this.liveness?.stop();
     this.stoppedBy ??= error;
     this.connected = false;
     this.stopHeartbeat();
