@@ -36,10 +36,14 @@ describe("a runner with two server URLs whose server is killed with SIGKILL mid-
     const runner = startRunnerProcess([a.url, urlB], E2E_TOKENS.runner, buildsDir);
     const watcher = await watch(a.url);
     await watcher.waitFor("line 80\n");
+    const killedAt = performance.now();
     a.child.kill("SIGKILL");
     await exited(a.child);
     // Every byte a watcher of A saw was committed before it was sent: B must start from at least that.
     const seenOnA = watcher.bytes();
+    // The last whole line A stored: the next one can only reach B through the runner.
+    const heldByA = storedBuild(dataDir, 1).trace.toString();
+    const lastOnA = Math.max(...[...heldByA.matchAll(/^line (\d+)\n/gm)].map((m) => Number(m[1])));
     const b = await startServerProcess({
       dataDir,
       port: Number(new URL(urlB).port),
@@ -47,7 +51,14 @@ describe("a runner with two server URLs whose server is killed with SIGKILL mid-
       heartbeatTimeoutMs: 15_000,
     });
     expect(b.url).toBe(urlB);
-    const end = await (await watch(b.url)).ended;
+    const bListeningAt = performance.now();
+    const onB = await watch(b.url);
+    await onB.waitFor(`line ${lastOnA + 1}\n`);
+    const resumedAt = performance.now();
+    console.log(
+      `failover: A killed → B listening ${(bListeningAt - killedAt).toFixed(0)} ms; → runner streaming to B ${(resumedAt - killedAt).toFixed(0)} ms`,
+    );
+    const end = await onB.ended;
     expect(end.status).toBe("success");
 
     const job = (await (await api(b.url, "")).json()) as { status: string; runner: { id: number } | null };
