@@ -86,9 +86,9 @@ export function startServerProcess(o: {
   });
 }
 
-/** Starts a runner child with the shell executor; its output is kept for failure messages. */
+/** Starts a runner child with the shell executor (one `--url` per server); its output is kept. */
 export function startRunnerProcess(
-  url: string,
+  url: string | string[],
   token: string,
   buildsDir: string,
 ): { child: ChildProcess; output: () => string } {
@@ -96,8 +96,7 @@ export function startRunnerProcess(
     process.execPath,
     [
       RUNNER_MAIN,
-      "--url",
-      url,
+      ...[url].flat().flatMap((u) => ["--url", u]),
       "--token",
       token,
       "--executor",
