@@ -13,6 +13,7 @@ import {
   systemClock,
 } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import { type ClusterOptions, checkClusterOptions, createClusterBus } from "./cluster/create-cluster-bus.js";
 import type { ClockControl } from "./controls/clock-control.js";
 import {
   type ContractControls,
@@ -44,6 +45,7 @@ import {
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
+import { createClusterRelay } from "./services/cluster-relay.js";
 import { createStore, type Store } from "./store/create-store.js";
 import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
 import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
@@ -114,6 +116,13 @@ export interface StartServerOptions {
    * or false for none (no journal kept, no reset point copied at start). @default on
    */
   controls?: ContractControlsOptions | false;
+  /**
+   * Other servers sharing this one's database: `{ postgres: "postgres://…", channel? }` joins them over
+   * PostgreSQL (LISTEN/NOTIFY; an advisory lock picks the one that runs the stuck-build watchdog), or
+   * `{ network }` joins servers in this process. Traces reach watchers, cancels reach runners, and read
+   * caches drop what any of them writes. @default alone
+   */
+  cluster?: ClusterOptions;
 }
 
 /** What an extension gets to plug into. */
@@ -183,6 +192,8 @@ export interface RunningServer {
    * with a seed (text or document). Throws on use when started with `controls: false`.
    */
   fixtures: StateFixtures;
+  /** This server in its cluster: its id on the bus, and whether it runs the cluster-wide chores now. */
+  cluster: { serverId: string; isLeader(): boolean };
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -197,6 +208,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = new ControllableClock(base);
   const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
+  checkClusterOptions(options.cluster);
   const store =
     options.store ?? createStore(options.db === ":memory:" ? { memory: true } : { dataDir: options.dataDir });
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
@@ -227,6 +239,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ciTemplatesDir:
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
     ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
+  });
+  const bus = createClusterBus(options.cluster, app.log);
+  // What runners vouch for reaches the leader well within the silence it tolerates.
+  const relay = createClusterRelay(app, bus, {
+    vouchReportMs: Math.min(1000, (options.realtime?.heartbeatTimeoutMs ?? 30_000) / 4),
   });
   // Rendered entities hold durations and expiries as of their render: a jump of the clock stales them.
   clock.onMove(() => store.invalidateCaches());
@@ -292,23 +309,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ),
   );
 
-  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults);
+  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults, relay.link);
+  relay.attach(realtime.clusterTargets);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off("error", reject);
-      resolve();
+  // Listening before the bus hears the other servers would miss what they commit meanwhile.
+  await bus
+    .connected()
+    .then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          httpServer.once("error", reject);
+          httpServer.listen(options.port ?? 0, host, () => {
+            httpServer.off("error", reject);
+            resolve();
+          });
+        }),
+    )
+    .catch(async (e: unknown) => {
+      relay.close();
+      realtime?.close();
+      clock.dispose();
+      controls?.close();
+      await bus.close();
+      store.close();
+      throw e;
     });
-  }).catch((e: unknown) => {
-    realtime?.close();
-    clock.dispose();
-    controls?.close();
-    store.close();
-    throw e;
-  });
   const port = (httpServer.address() as AddressInfo).port;
   serverUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -330,6 +357,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     realtime,
     registrationToken,
     webUiUrl: webUiDir === false ? null : `${serverUrl}/`,
+    cluster: { serverId: bus.serverId, isLeader: () => bus.isLeader() },
     reset() {
       if (!controls) throw new Error("this server was started with controls: false");
       controls.reset();
@@ -354,6 +382,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
     close() {
       closing ??= (async () => {
+        relay.close();
         realtime?.close();
         clock.dispose();
         for (const close of closers) await close?.();
@@ -362,6 +391,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           httpServer.closeAllConnections();
         });
         controls?.close();
+        await bus.close();
         store.close();
       })();
       return closing;
