@@ -217,4 +217,31 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     await runner.write(after);
     expect(await rest).toEqual(Buffer.concat([during, after]));
   });
+
+  it("survive every connection being cut at once, as by a PostgreSQL restart: one leader again, cancels delivered again", async () => {
+    const a = await join();
+    const b = await join();
+    const runner = await runBuild2(a);
+    const generations = [a.store.changes.global, b.store.changes.global];
+    let cut = 0;
+    for (const server of [a, b])
+      for (const role of ["bus", "leader"] as const)
+        cut += await terminateBackends(applicationNameOf(role, server.cluster.serverId));
+    expect(cut).toBe(4);
+    // Both came back by themselves and resynced (a new global generation each).
+    await vi.waitFor(
+      () =>
+        expect([a.store.changes.global, b.store.changes.global].map((g, i) => g > generations[i]!)).toEqual([
+          true,
+          true,
+        ]),
+      { timeout: 10_000 },
+    );
+    await vi.waitFor(() => expect([a, b].filter((s) => s.cluster.isLeader())).toHaveLength(1), {
+      timeout: 10_000,
+    });
+    const res = await api(b, "/api/v4/projects/1/jobs/2/cancel", { method: "POST", token: T.admin });
+    expect(res.status).toBe(201);
+    expect(await runner.client.nextOf("cancel")).toEqual({ type: "cancel", buildId: 2, reason: "canceled" });
+  });
 });
