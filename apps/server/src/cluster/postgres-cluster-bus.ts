@@ -37,6 +37,8 @@ export interface PostgresClusterOptions {
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7990;
+/** Payloads per NOTIFY statement: a statement of at most about 800 KB. */
+const PAYLOADS_PER_STATEMENT = 100;
 
 /** The `application_name` of a server's bus or leader connection: `buildsim bus 1a2b3c4d`. */
 export function applicationNameOf(role: "bus" | "leader", serverId: string): string {
@@ -68,8 +70,8 @@ export function createPostgresClusterBus(
   let items: string[] = [];
   /** Packed payloads waiting for the connection, oldest first. */
   let payloads: string[] = [];
-  /** Sent and not yet confirmed: sent again after a loss (a repeat is harmless, a loss is not). */
-  const unconfirmed = new Set<string>();
+  /** The batch sent and not yet confirmed: sent again after a loss (a repeat is harmless, a loss is not). */
+  let inFlight: string[] | null = null;
   let flushScheduled = false;
   let markConnected = () => {};
   const connected = new Promise<void>((resolve) => {
@@ -98,21 +100,36 @@ export function createPostgresClusterBus(
     if (payloads.length > maxQueued) payloads = payloads.slice(payloads.length - maxQueued);
   };
 
-  const send = (client: pg.Client, payload: string) => {
-    unconfirmed.add(payload);
-    client.query("SELECT pg_notify($1, $2)", [channel, payload]).then(
-      () => unconfirmed.delete(payload),
-      // The connection is being dropped: `lost` puts the payload back in line.
-      () => {},
-    );
+  /**
+   * Sends what waits in one statement (one transaction, one commit), one statement at a time: under load
+   * the payloads of many turns share a commit instead of queuing one commit each. Rows are numbered so
+   * the NOTIFYs go out in order (PostgreSQL evaluates volatile output columns after ORDER BY).
+   */
+  const send = () => {
+    const client = connection.client;
+    if (!client || inFlight || payloads.length === 0) return;
+    const batch = payloads.splice(0, PAYLOADS_PER_STATEMENT);
+    inFlight = batch;
+    client
+      .query("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n", [
+        channel,
+        batch,
+      ])
+      .then(
+        () => {
+          if (inFlight !== batch) return;
+          inFlight = null;
+          send();
+        },
+        // The connection is being dropped: `lost` puts the batch back in line.
+        () => {},
+      );
   };
 
   const flush = () => {
     flushScheduled = false;
     pack();
-    const client = connection.client;
-    if (!client) return;
-    for (const payload of payloads.splice(0)) send(client, payload);
+    send();
   };
 
   const onNotification = (n: pg.Notification) => {
@@ -136,20 +153,22 @@ export function createPostgresClusterBus(
     log,
     async setup(client) {
       client.on("notification", onNotification);
+      // Notifications are never kept: waiting for their commit to reach the disk only adds latency.
+      await client.query("SET synchronous_commit = off");
       await client.query(`LISTEN "${channel}"`);
     },
-    ready(client, reconnected) {
+    ready(_client, reconnected) {
       markConnected();
       if (reconnected) {
         // Ours first: the others learn we were away; then we catch up on what we may have missed.
-        send(client, JSON.stringify({ s: serverId, r: 1 }));
+        payloads.unshift(JSON.stringify({ s: serverId, r: 1 }));
         deliverToAll(resyncListeners, [], log);
       }
       flush();
     },
     lost() {
-      payloads = [...unconfirmed, ...payloads];
-      unconfirmed.clear();
+      payloads = [...(inFlight ?? []), ...payloads];
+      inFlight = null;
     },
   });
   const leader = openLeaderLock({

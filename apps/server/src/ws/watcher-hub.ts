@@ -116,13 +116,14 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, fau
     }
   };
   // A deleted build has no more trace nor an end: its watchers are told so and let go.
+  const letGo = (buildId: number) => {
+    const channel = channels.get(buildId);
+    if (!channel) return;
+    channels.delete(buildId);
+    for (const w of channel.watchers) w.gone();
+  };
   const onPipelineDeleted = (deleted: DeletedPipeline) => {
-    for (const { id } of deleted.builds) {
-      const channel = channels.get(id);
-      if (!channel) continue;
-      channels.delete(id);
-      for (const w of channel.watchers) w.gone();
-    }
+    for (const { id } of deleted.builds) letGo(id);
   };
   app.events.on("traceAppended", onTrace);
   app.events.on("buildChanged", onBuild);
@@ -192,7 +193,7 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, fau
       for (const [id, channel] of [...channels]) {
         const build = app.store.builds.get(id);
         if (!build) {
-          onPipelineDeleted({ pipelineId: 0, projectId: 0, builds: [{ id, runnerId: null }] });
+          letGo(id);
           continue;
         }
         if ((app.store.traces.length(id) ?? 0) !== channel.trace.length) startOver(channel, id);
