@@ -244,4 +244,27 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     expect(res.status).toBe(201);
     expect(await runner.client.nextOf("cancel")).toEqual({ type: "cancel", buildId: 2, reason: "canceled" });
   });
+
+  it("deliver a cancel made while the runner's server was cut off from the bus once that server is back", async () => {
+    // A reconnects only after half a second: the cancel's NOTIFY goes out while A is not listening.
+    const a = await join({
+      cluster: {
+        postgres: testPostgresUrl(),
+        channel,
+        minBackoffMs: 500,
+        maxBackoffMs: 500,
+        leaderRetryMs: 50,
+      },
+    });
+    const b = await join();
+    const runner = await runBuild2(a);
+    const generation = a.store.changes.global;
+    expect(await terminateBackends(applicationNameOf("bus", a.cluster.serverId))).toBe(1);
+    const res = await api(b, "/api/v4/projects/1/jobs/2/cancel", { method: "POST", token: T.admin });
+    expect(res.status).toBe(201);
+    expect(a.store.changes.global).toBe(generation);
+    // A's resync finds the build it runs canceled in the store and tells its runner.
+    expect(await runner.client.nextOf("cancel")).toEqual({ type: "cancel", buildId: 2, reason: "canceled" });
+    expect(a.store.changes.global).toBeGreaterThan(generation);
+  });
 });
