@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type RunningServer, startServer } from "../start-server.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
 import { api } from "../test-support/start-test-server.js";
-import { LocalClusterNetwork } from "./local-cluster-bus.js";
+import { createLocalClusterBus, LocalClusterNetwork } from "./local-cluster-bus.js";
 
 let dataDir: string;
 let network: LocalClusterNetwork;
@@ -23,11 +23,11 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function join(): Promise<RunningServer> {
+async function join(log: (line: string) => void = () => {}): Promise<RunningServer> {
   const server = await startServer({
     dataDir,
     seedText: RUNNER_SEED,
-    log: () => {},
+    log,
     controls: false,
     webUiDir: false,
     cluster: { network },
@@ -68,5 +68,22 @@ describe("servers joined in one process", () => {
     expect([a.cluster.isLeader(), b.cluster.isLeader()]).toEqual([true, false]);
     await a.close();
     expect(b.cluster.isLeader()).toBe(true);
+  });
+
+  it("ignore and log a malformed message instead of acting on it", async () => {
+    const lines: string[] = [];
+    const server = await join((line) => lines.push(line));
+    const stranger = createLocalClusterBus({ network });
+    stranger.publish("trace", { b: "2", o: 0, l: 10 });
+    stranger.publish("nonsense", {});
+    // The valid message after them shows both were heard (delivery keeps order).
+    const heard = server.store.changes.remoteApplied;
+    stranger.publish("changes", { global: true });
+    await vi.waitFor(() => expect(server.store.changes.remoteApplied).toBe(heard + 1));
+    expect(lines).toEqual([
+      "cluster: ignored a malformed trace message",
+      "cluster: ignored a malformed nonsense message",
+    ]);
+    await stranger.close();
   });
 });

@@ -108,13 +108,12 @@ export function createClusterRelay(
   // What runners vouched for goes out in one report per period, not one message per heartbeat.
   const vouched = { s: new Set<number>(), c: new Set<number>(), v: new Set<number>() };
   const report = () => {
-    const [s, c, v] = [[...vouched.s], [...vouched.c], [...vouched.v]];
+    const [s, c, v] = [slices([...vouched.s]), slices([...vouched.c]), slices([...vouched.v])];
     vouched.s.clear();
     vouched.c.clear();
     vouched.v.clear();
-    const parts = Math.max(slices(s).length, slices(c).length, slices(v).length);
-    for (let i = 0; i < parts; i++)
-      publish("alive", { s: slices(s)[i] ?? [], c: slices(c)[i] ?? [], v: slices(v)[i] ?? [] });
+    for (let i = 0; i < Math.max(s.length, c.length, v.length); i++)
+      publish("alive", { s: s[i] ?? [], c: c[i] ?? [], v: v[i] ?? [] });
   };
   const reportTimer = setInterval(report, options.vouchReportMs ?? 1000);
   reportTimer.unref();
