@@ -64,6 +64,8 @@ export class WatcherStream {
   private endAfterHeld = false;
   /** Until when (epoch ms) live messages wait behind a delayed chunk (a delay fault), keeping their order. */
   private holdUntilMs = 0;
+  /** Messages held by a delay, in the order they must go out. */
+  private readonly delayed: Array<{ dueMs: number; send: () => void }> = [];
 
   constructor(
     readonly socket: WebSocket,
@@ -110,12 +112,29 @@ export class WatcherStream {
   private inOrder(delayMs: number, send: () => void): void {
     const now = Date.now();
     const due = Math.max(now + delayMs, this.holdUntilMs);
-    if (due <= now) {
+    if (due <= now && this.delayed.length === 0) {
       send();
       return;
     }
     this.holdUntilMs = due;
-    this.o.timers.setTimeout(send, due - now);
+    this.delayed.push({ dueMs: due, send });
+    if (this.delayed.length === 1) this.armDelayed();
+  }
+
+  /**
+   * One timer for the first held message, then the next: timers of different lengths that fall due in
+   * the same millisecond may fire in any order, and the messages must not.
+   */
+  private armDelayed(): void {
+    const first = this.delayed[0];
+    if (!first) return;
+    this.o.timers.setTimeout(
+      () => {
+        while (this.delayed.length > 0 && this.delayed[0]!.dueMs <= Date.now()) this.delayed.shift()!.send();
+        this.armDelayed();
+      },
+      Math.max(1, first.dueMs - Date.now()),
+    );
   }
 
   /** Sends backlog pieces while the window allows; calls itself from the write callbacks. */
