@@ -31,6 +31,26 @@ export interface BuildWatchdogDeps {
   heartbeatTimeoutMs: number;
   /** How long a build told to stop for its timeout may take to finish before it is failed. */
   timeoutGraceMs: number;
+  /**
+   * Told what this server's runners vouch for, so the other servers of a cluster (whichever of them
+   * sweeps) know it too. @default none (one server)
+   */
+  share?: WatchdogShare;
+}
+
+/** Where a watchdog reports what its server saw, for the rest of the cluster. */
+export interface WatchdogShare {
+  /** A runner vouched for `buildId` (`confirmed`: it showed it holds it). */
+  vouched(buildId: number, confirmed: boolean): void;
+  /** This server plays `buildId` itself (a scripted job). */
+  serverRun(buildId: number): void;
+}
+
+/** What the other servers' runners vouched for since the last report (see {@link WatchdogShare}). */
+export interface VouchedElsewhere {
+  seen: readonly number[];
+  confirmed: readonly number[];
+  serverRun: readonly number[];
 }
 
 /** Running builds read per query of a pass. */
@@ -146,6 +166,21 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     /** The runner showed `buildId` is alive. */
     seen(buildId: number): void {
       lastSeen.set(buildId, nowMs());
+      d.share?.vouched(buildId, false);
+    },
+    /** Runners connected to other servers vouched for these builds: as if they had told this server. */
+    heardElsewhere(v: VouchedElsewhere): void {
+      const now = nowMs();
+      for (const id of v.seen) lastSeen.set(id, now);
+      for (const id of v.confirmed) {
+        lastSeen.set(id, now);
+        confirmedIds.add(id);
+      }
+      for (const id of v.serverRun) serverRun.add(id);
+    },
+    /** Another server told `buildId`'s runner to stop for its timeout: its finish here fails it too. */
+    timedOutElsewhere(buildId: number): void {
+      if (!timedOutAt.has(buildId)) timedOutAt.set(buildId, nowMs());
     },
     /** True once the build was told to stop for its timeout: its finish fails it. */
     isTimedOut(buildId: number): boolean {
@@ -155,10 +190,12 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     confirmed(buildId: number): void {
       lastSeen.set(buildId, nowMs());
       confirmedIds.add(buildId);
+      d.share?.vouched(buildId, true);
     },
     /** The server itself runs `buildId` (a scripted job): silence never fails it, its timeout does. */
     runByServer(buildId: number): void {
       serverRun.add(buildId);
+      d.share?.serverRun(buildId);
     },
     /** The runner says it does not hold `buildId`. */
     release: requeueOrFail,
