@@ -158,6 +158,16 @@ export class WatcherStream {
     }
   }
 
+  /**
+   * Bytes it lacks were released while it was live (the channel started over from the store after
+   * missed messages): it catches up from the store again, live chunks waiting meanwhile.
+   */
+  resume(): void {
+    if (this.catchingUp || !this.open || this.sentBytes >= this.source.releasedLength()) return;
+    this.catchingUp = true;
+    this.pump();
+  }
+
   private caughtUp(): void {
     this.catchingUp = false;
     this.clearStall();
