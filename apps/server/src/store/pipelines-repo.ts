@@ -110,7 +110,6 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     "SELECT * FROM pipelines WHERE upstream_bridge_id = ? ORDER BY id DESC LIMIT 1",
   );
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
-  const iid = db.prepare("SELECT COUNT(*) AS n FROM pipelines WHERE project_id = ? AND id <= ?");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const prepared = statementCache(db);
   const deleteRows = createPipelineDeletion(db);
@@ -137,8 +136,10 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
+      // Every stored pipeline has its iid since migration 20 (numbered then, given at insert after).
       const stored = (storedIid.get(p.id) as { iid: number | null } | undefined)?.iid;
-      return stored ?? (iid.get(p.projectId, p.id) as { n: number }).n;
+      if (stored === undefined || stored === null) throw new Error(`pipeline ${p.id} is not stored`);
+      return stored;
     },
     nextId(): number {
       return (maxId.get(PIPELINE_ID_FLOOR) as { m: number }).m + 1;
