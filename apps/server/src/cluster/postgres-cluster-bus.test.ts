@@ -126,10 +126,17 @@ describe("the PostgreSQL cluster bus", () => {
 
   it("hands leadership on when the leader's lock connection is terminated", async () => {
     const channel = uniqueChannel();
-    const [a, b] = [join(channel), join(channel)];
-    await vi.waitFor(() => expect([a, b].filter((x) => x.isLeader())).toHaveLength(1), { timeout: 10_000 });
-    const [leader, other] = a.isLeader() ? [a, b] : [b, a];
-    await terminateBackends(applicationNameOf("leader", leader.serverId));
+    // The leader reconnects only after 2 s: the other takes the lock meanwhile.
+    const leader = createPostgresClusterBus(
+      { postgres: testPostgresUrl(), channel, minBackoffMs: 2000, maxBackoffMs: 2000, leaderRetryMs: 50 },
+      () => {},
+    );
+    open.push(leader);
+    await vi.waitFor(() => expect(leader.isLeader()).toBe(true), { timeout: 10_000 });
+    const other = join(channel);
+    await other.connected();
+    expect(other.isLeader()).toBe(false);
+    expect(await terminateBackends(applicationNameOf("leader", leader.serverId))).toBe(1);
     await vi.waitFor(() => expect(other.isLeader()).toBe(true), { timeout: 10_000 });
     expect(leader.isLeader()).toBe(false);
   });
