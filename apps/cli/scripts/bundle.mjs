@@ -70,9 +70,13 @@ await build({
   format: "esm",
   target: "node20",
   external: ["pg-native"],
-  banner: { js: 'import { createRequire as __buildsimCreateRequire } from "node:module"; const require = __buildsimCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __buildsimCreateRequire } from "node:module"; const require = __buildsimCreateRequire(import.meta.url);',
+  },
   logLevel: "warning",
-  entryPoints: [path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "store", "postgres", "pg-worker.mjs")],
+  entryPoints: [
+    path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "store", "postgres", "pg-worker.mjs"),
+  ],
   outfile: path.join(dist, "pg-worker.mjs"),
 });
 // The server finds its web UI in `ui/` beside the module holding it: for the bundle, dist/ui here.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,7 +48,9 @@ describe("parseServeArgs", () => {
   });
 
   it("takes a PostgreSQL URL with a data directory for the artifacts", () => {
-    expect(parseServeArgs(["--db", "postgres://ci@db:5432/buildsim?schema=team", "--data", "d"])).toMatchObject({
+    expect(
+      parseServeArgs(["--db", "postgres://ci@db:5432/buildsim?schema=team", "--data", "d"]),
+    ).toMatchObject({
       ok: true,
       db: "postgres://ci@db:5432/buildsim?schema=team",
       dataDir: "d",
