@@ -1,13 +1,14 @@
-// Child process entry: buildsim on a data directory holding the benchmark's builds; prints its URL.
+// Child process entry: buildsim on a data directory (or a postgres:// URL) holding the benchmark's builds; prints its URL.
 
 import { createStore, startServer } from "@buildsim/server";
 import { BENCH_TOKEN } from "./populate-bench-db.js";
 import { answerCpuQueries } from "./report-cpu.js";
+import { storeTarget } from "./store-target.js";
 
 // An optional heartbeat timeout (the restart benchmark's watchdog starts its work after it) and sweep
 // interval (the mixed benchmark keeps the watchdog out of its measurement).
 const [dataDir = ".buildsim-bench", heartbeatTimeoutMs, sweepIntervalMs = "200"] = process.argv.slice(2);
-const store = createStore({ dataDir });
+const store = createStore(storeTarget(dataDir));
 const server = await startServer({
   store,
   port: 0,

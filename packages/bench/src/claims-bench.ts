@@ -3,15 +3,9 @@
 import { openRunner, startChild } from "./ws-bench-clients.js";
 import { wsBenchRunnerToken } from "./ws-bench-seed.js";
 
-/** Claims per second and how many builds were handed out more than once. */
-export async function measureClaims(runners: number, builds: number) {
-  const server = await startChild("ws-bench-server-main.js", [String(runners), String(builds)]);
-  const clients = await Promise.all(
-    Array.from({ length: runners }, (_, i) => openRunner(server.url, wsBenchRunnerToken(i + 1))),
-  );
+/** Every runner claims until it gets no job; resolves with the build ids handed out (doubles kept). */
+export async function claimUntilEmpty(clients: Array<Awaited<ReturnType<typeof openRunner>>>) {
   const got: number[] = [];
-  await server.resetCpu();
-  const start = performance.now();
   await Promise.all(
     clients.map(async (c, r) => {
       for (let n = 0; ; n++) {
@@ -21,6 +15,18 @@ export async function measureClaims(runners: number, builds: number) {
       }
     }),
   );
+  return got;
+}
+
+/** Claims per second and how many builds were handed out more than once. */
+export async function measureClaims(runners: number, builds: number) {
+  const server = await startChild("ws-bench-server-main.js", [String(runners), String(builds)]);
+  const clients = await Promise.all(
+    Array.from({ length: runners }, (_, i) => openRunner(server.url, wsBenchRunnerToken(i + 1))),
+  );
+  await server.resetCpu();
+  const start = performance.now();
+  const got = await claimUntilEmpty(clients);
   const ms = performance.now() - start;
   for (const c of clients) c.socket.terminate();
   const cpuMicros = await server.stop();
