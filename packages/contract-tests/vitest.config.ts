@@ -1,9 +1,22 @@
 import { defineConfig } from "vitest/config";
 
+// The real clients run twice: against `buildsim serve` on SQLite in memory, and on PostgreSQL (a schema
+// per server in a throwaway cluster that the second project's global setup starts).
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
     // Each python-gitlab scenario is a child process importing python-gitlab (~0.5 s).
     testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ["src/**/*.test.ts"],
+          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
+          env: { BUILDSIM_TEST_BACKEND: "postgres" },
+        },
+      },
+    ],
   },
 });

@@ -62,7 +62,7 @@ describe("usage errors", () => {
     [["runner", "--url"], "buildsim runner: --url needs a value\nsee 'buildsim runner --help'\n"],
     [
       ["nosuch"],
-      "buildsim: unknown command \"nosuch\"; the commands are run, serve, runner, lint, version\nsee 'buildsim --help'\n",
+      "buildsim: unknown command \"nosuch\"; the commands are run, serve, runner, lint, record, version\nsee 'buildsim --help'\n",
     ],
   ])("%j prints one line and where the help is, and exits 2", (args, err) => {
     expect(buildsim(args)).toEqual({ code: 2, out: "", err });

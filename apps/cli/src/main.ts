@@ -5,6 +5,7 @@
 import { CLI_VERSION } from "./cli-version.js";
 import { describeError } from "./describe-error.js";
 import { runLintCommand } from "./lint-command.js";
+import { runRecordCommand } from "./record/record-command.js";
 import { runRunCommand } from "./run/run-command.js";
 import { runRunnerCommand } from "./runner-command.js";
 import { runServe } from "./serve-command.js";
@@ -17,6 +18,7 @@ Commands:
   runner            run builds for a buildsim (or GitLab-compatible) server (buildsim runner --help)
   runner register   register a runner and print its token (buildsim runner register --help)
   lint              check a .gitlab-ci.yml like GitLab's CI Lint (buildsim lint --help)
+  record            proxy to a GitLab and write what it saw as a seed file (buildsim record --help)
   version           print buildsim's version
 
 Options:
@@ -35,6 +37,8 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   runner: runRunnerCommand,
   lint: (argv) => runLintCommand(argv),
+  // Exits once the file is written, even if a keep-alive socket to the target is still open.
+  record: async (argv) => process.exit(await runRecordCommand(argv)),
   version: async (argv) => {
     if (argv.length > 0) {
       console.error(`buildsim version: unexpected argument "${argv[0]}"\nsee 'buildsim --help'`);

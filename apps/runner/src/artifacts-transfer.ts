@@ -31,6 +31,14 @@ export function httpBaseUrl(url: string): string {
   return `${parsed.origin}${parsed.pathname.replace(/\/-\/buildsim\/runner$/, "").replace(/\/$/, "")}`;
 }
 
+/** A server URL, or a function giving the one in use now (a runner failing over between servers). */
+export type ServerUrlSource = string | (() => string);
+
+/** The HTTP base URL of `source` at this moment: a transfer goes to the server the runner is on now. */
+export function currentHttpBaseUrl(source: ServerUrlSource): string {
+  return httpBaseUrl(typeof source === "function" ? source() : source);
+}
+
 /** Zips `files` (relative to `dir`) into a standard zip archive, keeping Unix file modes. */
 export async function zipFiles(dir: string, files: string[]): Promise<Uint8Array> {
   const entries: Zippable = {};

@@ -26,6 +26,7 @@ describe("parseRunnerArgs", () => {
       ok: true,
       options: {
         url: "http://127.0.0.1:3000",
+        urls: ["http://127.0.0.1:3000"],
         token: "secret",
         concurrent: 4,
         executor: "simulate",
@@ -44,6 +45,51 @@ describe("parseRunnerArgs", () => {
       ok: true,
       options: { url: "ws://h:1", token: "t", concurrent: 1, executor: "auto", tags: [], name: "host" },
     });
+  });
+
+  // gitlab-runner's config.toml takes one `url` per runner
+  // (https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runners-section); a list of
+  // servers sharing one database is buildsim's addition, so the runner can fail over between them.
+  it("takes several server URLs from repeated --url flags, commas, or BUILDSIM_URL, in the order given", () => {
+    const repeated = parseRunnerArgs(
+      ["--url", "http://a:1", "--url=ws://b:2, http://c:3", "--token", "t"],
+      {},
+      "host",
+    );
+    expect(repeated).toMatchObject({
+      ok: true,
+      options: { url: "http://a:1", urls: ["http://a:1", "ws://b:2", "http://c:3"] },
+    });
+    const fromEnv = parseRunnerArgs(
+      [],
+      { BUILDSIM_URL: "http://a:1,http://b:2", BUILDSIM_RUNNER_TOKEN: "t" },
+      "h",
+    );
+    expect(fromEnv).toMatchObject({
+      ok: true,
+      options: { url: "http://a:1", urls: ["http://a:1", "http://b:2"] },
+    });
+    // A flag replaces the environment's list instead of adding to it.
+    const flagWins = parseRunnerArgs(
+      ["--url", "http://c:3"],
+      { BUILDSIM_URL: "http://a:1", BUILDSIM_RUNNER_TOKEN: "t" },
+      "h",
+    );
+    expect(flagWins).toMatchObject({ ok: true, options: { urls: ["http://c:3"] } });
+  });
+
+  it.each([
+    [
+      ["--url", "http://a:1,not-a-url", "--token", "t"],
+      '--url must be an http(s) or ws(s) URL, got "not-a-url" (URL 2 of 2)',
+    ],
+    [
+      ["--url", "http://a:1", "--url", "ftp://b", "--token", "t"],
+      '--url must be an http(s) or ws(s) URL, got "ftp://b" (URL 2 of 2)',
+    ],
+    [["--url", ",", "--token", "t"], "--url is required"],
+  ])("rejects a bad URL in the list %j, saying which one", (argv, error) => {
+    expect(parseRunnerArgs(argv, {}, "host")).toEqual({ ok: false, error });
   });
 
   it.each([

@@ -1,10 +1,14 @@
 // Reads `buildsim runner` command-line flags into runner options, or a message saying what is wrong.
 
+import { isServerUrl } from "@buildsim/client";
 import { parseCommandLine } from "./parse-command-line.js";
 
 /** The runner's command-line options. */
 export interface RunnerCliOptions {
+  /** The first server URL. */
   url: string;
+  /** Every server URL, `url` first: the runner moves to the next one when its link is lost. */
+  urls: string[];
   token: string;
   concurrent: number;
   executor: "auto" | "docker" | "shell" | "simulate";
@@ -23,6 +27,8 @@ Connects to a buildsim server as a runner, claims builds and runs them.
 
 Options:
   --url URL           the server's base URL (http://host:port)             [env BUILDSIM_URL]
+                      repeat it or separate URLs with commas for servers sharing one database:
+                      a runner whose link is lost reconnects to the next one and resumes its builds
   --token TOKEN       the runner token                                     [env BUILDSIM_RUNNER_TOKEN]
   --concurrent N      builds run at the same time (default 1)
   --executor NAME     auto (the default: docker for jobs with an image when a Docker daemon answers,
@@ -39,7 +45,7 @@ builds to finish.`;
 
 /** The runner's flags, for node:util parseArgs (through parseCommandLine). */
 const RUNNER_FLAGS = {
-  url: { type: "string" },
+  url: { type: "string", multiple: true },
   token: { type: "string" },
   concurrent: { type: "string" },
   executor: { type: "string" },
@@ -63,8 +69,15 @@ export function parseRunnerArgs(
     Object.entries(flags).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
   );
   const help = flags.help === true;
+  // `--url a --url b` and `--url a,b` (and BUILDSIM_URL=a,b) give the same list. gitlab-runner's
+  // config.toml has one `url` per runner; a list is buildsim's addition for its multi-server mode.
+  const urls = (flags.url ?? [env.BUILDSIM_URL ?? ""])
+    .flatMap((url) => url.split(","))
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
   const options: RunnerCliOptions = {
-    url: values.get("url") ?? env.BUILDSIM_URL ?? "",
+    url: urls[0] ?? "",
+    urls,
     token: values.get("token") ?? env.BUILDSIM_RUNNER_TOKEN ?? "",
     concurrent: Number(values.get("concurrent") ?? "1"),
     executor: (values.get("executor") ?? "auto") as RunnerCliOptions["executor"],
@@ -79,8 +92,10 @@ export function parseRunnerArgs(
   };
   if (help) return { ok: true, options };
   if (!options.url) return { ok: false, error: "--url is required" };
-  if (!URL.canParse(options.url) || !/^(https?|wss?):$/.test(new URL(options.url).protocol)) {
-    return { ok: false, error: `--url must be an http(s) or ws(s) URL, got "${options.url}"` };
+  const bad = urls.find((url) => !isServerUrl(url));
+  if (bad !== undefined) {
+    const which = urls.length > 1 ? ` (URL ${urls.indexOf(bad) + 1} of ${urls.length})` : "";
+    return { ok: false, error: `--url must be an http(s) or ws(s) URL, got "${bad}"${which}` };
   }
   if (!options.token) return { ok: false, error: "--token is required" };
   if (!Number.isInteger(options.concurrent) || options.concurrent < 1) {

@@ -76,4 +76,27 @@ describe("runner CLI", () => {
     expect(cli.lines).toContain("stopping now: giving up on unfinished builds");
     expect(cli.lines.some((line) => /build 1 could not be finished/.test(line))).toBe(true);
   });
+
+  // gitlab-runner's config.toml has one `url` per runner; the list is buildsim's multi-server addition.
+  it("with two --url flags, says which server it cannot reach and which it tries next, then runs builds on the one that answers", async () => {
+    const gone = await startRunnerProtocolPeer();
+    await gone.close();
+    peer = await startRunnerProtocolPeer();
+    const cli = io();
+    const exit = runRunnerCli(
+      ["--url", gone.url, "--url", peer.url, "--token", "runner-token", "--executor", "simulate"],
+      cli,
+    );
+    peer.enqueue(makeJobPayload({ id: 1, script: ["echo on the second server"] }));
+    await peer.waitForFinish(1);
+    expect(cli.lines[0]).toMatch(
+      new RegExp(
+        `^buildsim runner: cannot reach ${gone.url} \\(ECONNREFUSED\\): nothing listens there; is the server running\\? trying ${peer.url} in \\d+\\.\\ds$`,
+      ),
+    );
+    expect(cli.lines).toContain(`connected as runner 1 to ${peer.url}`);
+    expect(peer.builds.get(1)!.trace.toString()).toContain("on the second server");
+    cli.emitter.emit("SIGQUIT");
+    expect(await exit).toBe(0);
+  });
 });

@@ -9,7 +9,7 @@ import {
 } from "@buildsim/client";
 import { parseRunnerArgs, RUNNER_USAGE } from "./parse-runner-args.js";
 import { createRunner } from "./runner.js";
-import { type ExecutorSetup, setUpExecutor } from "./set-up-executor.js";
+import { type ExecutorSetup, runnerKeyOf, setUpExecutor } from "./set-up-executor.js";
 
 /** The runner package's version, as shown in trace headers and sent in hello. */
 export const RUNNER_VERSION: string = createRequire(import.meta.url)("../package.json").version;
@@ -51,12 +51,17 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
     return 0;
   }
   let setup: ExecutorSetup;
+  // Set once the connection exists: artifacts go to the server the runner is on at each transfer.
+  let currentServer = () => options.url;
+  const multiServer = options.urls.length > 1;
   try {
     setup = await setUpExecutor({
       kind: options.executor,
       runnerName: options.name,
       runnerVersion: RUNNER_VERSION,
-      serverUrl: options.url,
+      serverUrl: multiServer ? () => currentServer() : options.url,
+      // One URL keeps the key it always had; a list is keyed by its set, whatever the order given.
+      ...(multiServer ? { runnerKey: runnerKeyOf([...options.urls].sort().join(","), options.token) } : {}),
       token: options.token,
       ...(options.buildsDir ? { buildsDir: options.buildsDir } : {}),
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
@@ -68,7 +73,7 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
   }
   const executor = setup.executor;
   const connection = createRunnerConnection({
-    url: options.url,
+    urls: options.urls,
     token: options.token,
     name: options.name,
     version: RUNNER_VERSION,
@@ -76,12 +81,16 @@ export async function runRunnerCli(argv: string[], io: RunnerCliIo = defaultIo()
     tags: options.tags,
     ...(io.WebSocket ? { WebSocket: io.WebSocket } : {}),
   });
-  connection.onWelcome((welcome) => io.stdout(`connected as runner ${welcome.runnerId} to ${options.url}`));
+  currentServer = () => connection.serverUrl;
+  connection.onWelcome((welcome) =>
+    io.stdout(`connected as runner ${welcome.runnerId} to ${connection.serverUrl}`),
+  );
   // Not silent while the server is unreachable: the cause and when it tries again, once per attempt.
-  connection.onConnectFailure((error, retryInMs) => {
+  connection.onConnectFailure((error, retryInMs, url) => {
     const code = (error as NodeJS.ErrnoException).code;
+    const next = multiServer ? `trying ${connection.serverUrl}` : "retrying";
     io.stderr(
-      `buildsim runner: cannot reach ${options.url}${code ? ` (${code})` : ""}: ${code === "ECONNREFUSED" ? "nothing listens there; is the server running?" : `${error.message};`} retrying in ${(retryInMs / 1000).toFixed(1)}s`,
+      `buildsim runner: cannot reach ${url}${code ? ` (${code})` : ""}: ${code === "ECONNREFUSED" ? "nothing listens there; is the server running?" : `${error.message};`} ${next} in ${(retryInMs / 1000).toFixed(1)}s`,
     );
   });
   const runner = createRunner({ connection, executor, concurrent: options.concurrent, log: io.stdout });

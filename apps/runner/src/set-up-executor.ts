@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import type { FetchFunction } from "./artifacts-transfer.js";
+import type { FetchFunction, ServerUrlSource } from "./artifacts-transfer.js";
 import { createAutoExecutor, dockerAnswers } from "./auto-executor.js";
 import { cleanEarlierLife } from "./clean-earlier-life.js";
 import { createDockerExecutor } from "./docker/docker-executor.js";
@@ -22,7 +22,8 @@ export interface SetUpExecutorOptions {
   kind: ExecutorKind;
   runnerName: string;
   runnerVersion: string;
-  serverUrl: string;
+  /** Where artifacts go: a URL, or a function giving the server the runner is connected to now. */
+  serverUrl: ServerUrlSource;
   /** The runner's token: with the URL it names the runner across restarts (labels, build directories). */
   token: string;
   /** Overrides the key made from URL and token (a local runner whose server port changes every run). */
@@ -59,7 +60,12 @@ export function runnerKeyOf(serverUrl: string, token: string): string {
 
 /** Sets up the executor `kind` (see the file header); `docker` fails at once when no daemon answers. */
 export async function setUpExecutor(options: SetUpExecutorOptions): Promise<ExecutorSetup> {
-  const runnerKey = options.runnerKey ?? runnerKeyOf(options.serverUrl, options.token);
+  const runnerKey =
+    options.runnerKey ??
+    runnerKeyOf(
+      typeof options.serverUrl === "string" ? options.serverUrl : options.serverUrl(),
+      options.token,
+    );
   const common = { runnerName: options.runnerName, runnerVersion: options.runnerVersion };
   const instance = createRunnerInstance(runnerKey);
   if (options.kind === "simulate") {

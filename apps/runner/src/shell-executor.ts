@@ -3,7 +3,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Clock } from "@buildsim/core";
-import { type FetchFunction, httpBaseUrl } from "./artifacts-transfer.js";
+import { currentHttpBaseUrl, type FetchFunction, type ServerUrlSource } from "./artifacts-transfer.js";
 import type { Executor, ExecutorContext } from "./executor.js";
 import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "./job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "./job-cache.js";
@@ -18,8 +18,8 @@ import { sectionLine } from "./trace-lines.js";
 export interface ShellExecutorOptions {
   runnerName: string;
   runnerVersion: string;
-  /** The server's base URL, for artifact uploads and dependency downloads. */
-  serverUrl: string;
+  /** Where artifacts are uploaded and downloaded: a URL, or a function giving the server in use now. */
+  serverUrl: ServerUrlSource;
   /** Parent of the per-build directories. @default `<os tmpdir>/buildsim-builds` */
   buildsDir?: string;
   /** Time between SIGTERM and SIGKILL to a canceled step's process group. @default 1000 */
@@ -44,7 +44,8 @@ export interface ShellExecutorOptions {
 export function createShellExecutor(options: ShellExecutorOptions): Executor {
   const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const baseUrl = httpBaseUrl(options.serverUrl);
+  // Read at each transfer: a runner that failed over sends artifacts to the server it is on now.
+  const baseUrl = () => currentHttpBaseUrl(options.serverUrl);
   // Every job of a pipeline runs the same commit: list its sources once, not with a git process per job.
   const listings = new Map<string, Promise<string[]>>();
   const listFor = (sha: string) => (sourceDir: string) => {
@@ -86,7 +87,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
               job: { ...job, artifacts: job.artifacts && expandArtifacts(job.artifacts, values) },
             };
             if (options.cache) await restoreJobCaches(context, options.cache, dir.projectDir);
-            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
+            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl(), signal);
           },
           runStep: (step, signal, jobStatus) =>
             runShellStep({
@@ -102,7 +103,7 @@ export function createShellExecutor(options: ShellExecutorOptions): Executor {
             }),
           async finalize(state, signal) {
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
-            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
+            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl(), signal);
           },
           dotenv: () => readJobDotenv(expanded, dir?.projectDir ?? null),
           async cleanup() {

@@ -74,7 +74,8 @@ export function createApp(o: AppOptions): App {
   const events = o.events ?? new ServerEvents();
   const now = () => new Date(o.clock.now()).toISOString();
   const transitions = createBuildTransitions(o.store, events, o.generateToken);
-  const version = () => o.store.version;
+  // Another server's write moves no local counter: its applied changes count as writes too.
+  const version = () => o.store.version + o.store.changes.remoteApplied;
   const files = createPipelineFiles(o.store);
   const createPipeline = createPipelineCreator({
     store: o.store,

@@ -1,11 +1,14 @@
 // @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, to embed in tests (`startServer`).
 // Exported: the server, its options and handle (its contract-testing controls too: request journal,
-// snapshots, faults, clock, scripted jobs, state fixtures), the seed, and the store it runs on (with the
-// types they reach: a route or an extension a user adds is typed by them), plus the few set-up services the
-// buildsim CLI shares with the server: a local project and runner, its git history and its variables
-// file's rules. The CLI watches a run through @buildsim/client like any client. Named exports only;
-// everything else is internal.
+// snapshots, faults, clock, scripted jobs, state fixtures; its cluster options), the seed, and the store it
+// runs on (with the types they reach: a route or an extension a user adds is typed by them), plus the few
+// set-up services the buildsim CLI shares with the server: a local project and runner, its git history and
+// its variables file's rules. The CLI watches a run through @buildsim/client like any client. Named exports
+// only; everything else is internal.
 export type { App, AppOptions } from "./app.js";
+export type { ClusterOptions } from "./cluster/create-cluster-bus.js";
+export { LocalClusterNetwork } from "./cluster/local-cluster-bus.js";
+export type { PostgresClusterOptions } from "./cluster/postgres-cluster-bus.js";
 export type { ClockControl, ClockDuration, ClockInfo, ClockTime } from "./controls/clock-control.js";
 export type { ContractControlsOptions } from "./controls/contract-controls.js";
 export type { JobScriptState, JobScripts } from "./controls/job-scripts.js";

@@ -12,6 +12,7 @@ import {
   systemClock,
 } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import { type ClusterOptions, checkClusterOptions, createClusterBus } from "./cluster/create-cluster-bus.js";
 import type { ClockControl } from "./controls/clock-control.js";
 import {
   type ContractControls,
@@ -43,6 +44,7 @@ import {
 import { addV3Routes } from "./routes/v3/v3-routes.js";
 import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
+import { createClusterRelay } from "./services/cluster-relay.js";
 import { createStore, type Store, type StoreOptions } from "./store/create-store.js";
 import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
 import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
@@ -117,6 +119,14 @@ export interface StartServerOptions {
    * or false for none (no journal kept, no reset point copied at start). @default on
    */
   controls?: ContractControlsOptions | false;
+  /**
+   * Other servers sharing this one's database: `{ postgres: "postgres://…", channel? }` joins them over
+   * PostgreSQL (LISTEN/NOTIFY; an advisory lock picks the one that runs the stuck-build watchdog), or
+   * `{ network }` joins servers in this process. Traces reach watchers, cancels reach runners, and read
+   * caches drop what any of them writes. @default with `db: "postgres://…"`, the servers on that database
+   * and schema; alone otherwise
+   */
+  cluster?: ClusterOptions;
 }
 
 /** What an extension gets to plug into. */
@@ -186,6 +196,8 @@ export interface RunningServer {
    * with a seed (text or document). Throws on use when started with `controls: false`.
    */
   fixtures: StateFixtures;
+  /** This server in its cluster: its id on the bus, and whether it runs the cluster-wide chores now. */
+  cluster: { serverId: string; isLeader(): boolean };
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
@@ -193,6 +205,19 @@ export interface RunningServer {
 const randomToken = () => randomBytes(10).toString("hex");
 
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
+/**
+ * Servers that share a PostgreSQL schema are one cluster: without the bus, one server's caches, watchers
+ * and runners would not hear the others' writes. The channel is named after the schema, so servers on
+ * other schemas of the same database stay apart.
+ */
+function clusterOfDatabase(db: string | undefined): ClusterOptions | undefined {
+  if (db === undefined || !/^postgres(ql)?:/.test(db)) return undefined;
+  const url = new URL(db);
+  const schema = url.searchParams.get("schema") ?? "public";
+  url.searchParams.delete("schema");
+  return { postgres: url.toString(), channel: (schema === "public" ? "buildsim" : `buildsim_${schema}`).slice(0, 63) };
+}
+
 /** Where `db` and `dataDir` put the data. */
 function storeOptionsOf(options: StartServerOptions): StoreOptions {
   const dataDir = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
@@ -209,6 +234,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const clock = new ControllableClock(base);
   const nowIso = () => new Date(clock.now()).toISOString();
   const generateToken = options.generateToken ?? randomToken;
+  const cluster = options.cluster ?? clusterOfDatabase(options.db);
+  checkClusterOptions(cluster);
   const store = options.store ?? createStore(storeOptionsOf(options));
   // A seed fills an empty database only: restarting on the same data directory keeps what is there.
   const seedSkipped = (options.seedFile !== undefined || options.seedText !== undefined) && !store.isEmpty();
@@ -238,6 +265,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ciTemplatesDir:
       options.ciTemplatesDir ?? (options.dataDir ? path.join(options.dataDir, "ci-templates") : null),
     ...(options.readCache === undefined ? {} : { readCache: options.readCache }),
+  });
+  const bus = createClusterBus(cluster, app.log);
+  // What runners vouch for reaches the leader well within the silence it tolerates.
+  const relay = createClusterRelay(app, bus, {
+    vouchReportMs: Math.min(1000, (options.realtime?.heartbeatTimeoutMs ?? 30_000) / 4),
   });
   // Rendered entities hold durations and expiries as of their render: a jump of the clock stales them.
   clock.onMove(() => store.invalidateCaches());
@@ -303,23 +335,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ),
   );
 
-  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults);
+  realtime = attachRealtime(httpServer, app, () => serverUrl, options.realtime, controls?.faults, relay.link);
+  relay.attach(realtime.clusterTargets);
   const closers = (options.extensions ?? []).map((extend) => extend({ app, router, httpServer })?.close);
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off("error", reject);
-      resolve();
+  // Listening before the bus hears the other servers would miss what they commit meanwhile.
+  await bus
+    .connected()
+    .then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          httpServer.once("error", reject);
+          httpServer.listen(options.port ?? 0, host, () => {
+            httpServer.off("error", reject);
+            resolve();
+          });
+        }),
+    )
+    .catch(async (e: unknown) => {
+      relay.close();
+      realtime?.close();
+      clock.dispose();
+      controls?.close();
+      await bus.close();
+      store.close();
+      throw e;
     });
-  }).catch((e: unknown) => {
-    realtime?.close();
-    clock.dispose();
-    controls?.close();
-    store.close();
-    throw e;
-  });
   const port = (httpServer.address() as AddressInfo).port;
   serverUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -341,6 +383,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     realtime,
     registrationToken,
     webUiUrl: webUiDir === false ? null : `${serverUrl}/`,
+    cluster: { serverId: bus.serverId, isLeader: () => bus.isLeader() },
     reset() {
       if (!controls) throw new Error("this server was started with controls: false");
       controls.reset();
@@ -365,6 +408,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
     close() {
       closing ??= (async () => {
+        relay.close();
         realtime?.close();
         clock.dispose();
         for (const close of closers) await close?.();
@@ -373,6 +417,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           httpServer.closeAllConnections();
         });
         controls?.close();
+        await bus.close();
         store.close();
       })();
       return closing;

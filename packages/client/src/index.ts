@@ -71,6 +71,7 @@ export {
   type RunnerSocket,
   type RunnerSocketConstructor,
 } from "./runner-connection.js";
+export { isServerUrl, RunnerServerUrls } from "./runner-server-urls.js";
 export type { ListRunnerJobsOptions, ListRunnersOptions, RunnersV4Api } from "./runners-v4-api.js";
 export type { SocketEvent } from "./socket-event-queue.js";
 export { SocketEventQueue } from "./socket-event-queue.js";

@@ -5,8 +5,17 @@ import type { RunnerSocketConstructor } from "./runner-socket.js";
 
 /** Options of {@link createRunnerConnection}. */
 export interface RunnerConnectionOptions {
-  /** The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. */
-  url: string;
+  /**
+   * The server's base URL (`http(s)://` or `ws(s)://`); the runner path is appended. Give `url`, `urls`
+   * or both (then `url` is tried first).
+   */
+  url?: string;
+  /**
+   * Servers sharing one database, tried in order: the connection stays on the one it reached and moves to
+   * the next only when its link is lost or an attempt fails, wrapping around, with the usual backoff.
+   * A list is buildsim's addition: GitLab Runner takes one `url` per runner.
+   */
+  urls?: readonly string[];
   /** The runner token (`runners.token`). */
   token: string;
   name?: string;
@@ -22,6 +31,14 @@ export interface RunnerConnectionOptions {
   maxReconnectDelayMs?: number;
   /** Jitter source in [0, 1): the delay used is between half and all of the backoff. @default Math.random */
   random?: () => number;
+  /**
+   * A server that sends nothing (no message, no answer to the ping sent at each heartbeat) for this long
+   * is taken for gone (hung, or its machine unplugged): the link is cut and the next server is tried.
+   * Checked at each heartbeat; needs a socket with `ping` (`ws`'s). 0 never gives up. @default 15000
+   */
+  serverSilenceTimeoutMs?: number;
+  /** How long a server that accepted the socket may take to answer hello with welcome. 0 waits for ever. @default 10000 */
+  welcomeTimeoutMs?: number;
   /** Heartbeat period; overrides the server's `welcome.heartbeatIntervalMs`. @default the server's */
   heartbeatIntervalMs?: number;
   /** Largest trace payload per message, before base64. @default 65536 */

@@ -1,13 +1,15 @@
 // The runner's side of buildsim's runner ↔ server WebSocket protocol, reconnecting and resending trace bytes.
 //
 // The protocol (sequence diagram, rules) is docs/runner-protocol.md; the messages are core's protocol.ts.
-// Here: one trace message in flight per build; bytes below each traceAck's length are dropped, a gap is
-// resent from it; cancel → onCancel listeners; finish only once every trace byte is acknowledged.
+// Here: the socket, hello/welcome, claims, heartbeats and reconnects; cancel → onCancel listeners. The
+// builds' trace bytes and finishes are runner-builds.ts (one trace message in flight per build, finish
+// only once every trace byte is acknowledged).
 //
 // When the socket closes with a code core's CLOSE_CODE_TABLE says stops (4401/4426/4000) the connection
-// stops; otherwise it reconnects with capped
-// exponential backoff and jitter, says hello again, and on welcome rebases every build it still runs on
-// the length the server holds, resending from there. A build the server no longer holds is canceled.
+// stops; otherwise (or when the server stops answering: server-liveness.ts) it reconnects, to the next
+// server of its list (runner-server-urls.ts), with capped exponential backoff and jitter, says hello
+// again, and on welcome rebases every build it still runs on the length the server holds, resending from
+// there. A build the server no longer holds is canceled.
 
 import type {
   BuildStatus,
@@ -21,37 +23,22 @@ import {
   CLOSE_CODES,
   closeCodeMeaning,
   type FatalCloseName,
-  isCompletedStatus,
   PROTOCOL_VERSION,
   parseServerToRunnerMessage,
   systemClock,
 } from "@buildsim/core";
 import { ListenerSet } from "./listener-set.js";
+import { RunnerBuilds } from "./runner-builds.js";
 import { RunnerConnectionError } from "./runner-connection-error.js";
 import type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
-import {
-  type RunnerSocket,
-  type RunnerSocketConstructor,
-  reconnectDelayMs,
-  runnerSocketUrl,
-} from "./runner-socket.js";
-import { DEFAULT_TRACE_MEMORY_BYTES, TraceOutbox } from "./trace-outbox.js";
-import { createTraceSpillFile } from "./trace-spill-file.js";
+import { RunnerServerUrls } from "./runner-server-urls.js";
+import { type RunnerSocket, type RunnerSocketConstructor, reconnectDelayMs } from "./runner-socket.js";
+import { cutLink, ServerLiveness } from "./server-liveness.js";
 
 export type { RunnerConnectionErrorCode } from "./runner-connection-error.js";
 export type { BuildOutcome, RunnerConnectionOptions } from "./runner-connection-options.js";
 export type { RunnerSocket, RunnerSocketConstructor } from "./runner-socket.js";
 export { RunnerConnectionError };
-
-interface TrackedBuild {
-  outbox: TraceOutbox;
-  finish: {
-    outcome: BuildOutcome;
-    sent: boolean;
-    resolve: (s: BuildStatus) => void;
-    reject: (e: Error) => void;
-  } | null;
-}
 
 interface PendingClaim {
   requestId: string;
@@ -71,6 +58,8 @@ export class RunnerConnection {
   private readonly options: Required<
     Omit<
       RunnerConnectionOptions,
+      | "url"
+      | "urls"
       | "name"
       | "version"
       | "executor"
@@ -83,6 +72,8 @@ export class RunnerConnection {
   > &
     RunnerConnectionOptions;
   private socket: RunnerSocket | null = null;
+  /** Whether the server of `socket` still answers (see server-liveness.ts). */
+  private liveness: ServerLiveness | null = null;
   private connected = false;
   private stopped = false;
   /** Why the connection stopped: `close()` (CLOSED) or a fatal close code; later calls reject with it. */
@@ -91,19 +82,19 @@ export class RunnerConnection {
   /** Handles of the options' clock (null when no timer is set). */
   private reconnectTimer: unknown = null;
   private heartbeatTimer: unknown = null;
-  private readonly builds = new Map<number, TrackedBuild>();
+  private readonly builds: RunnerBuilds;
   private readonly claims = new Map<string, PendingClaim>();
   private readonly listeners = {
     cancel: new ListenerSet<[number, CancelReason]>(),
     welcome: new ListenerSet<[WelcomeMessage]>(),
     disconnect: new ListenerSet<[number]>(),
     error: new ListenerSet<[Error]>(),
-    connectFailure: new ListenerSet<[Error, number]>(),
+    connectFailure: new ListenerSet<[Error, number, string]>(),
   };
   private firstWelcome: { resolve: (w: WelcomeMessage) => void; reject: (e: Error) => void } | null = null;
   private connecting: Promise<WelcomeMessage> | null = null;
   private opening = false;
-  private readonly socketUrl: string;
+  private readonly servers: RunnerServerUrls;
   private requestCounter = 0;
 
   constructor(options: RunnerConnectionOptions) {
@@ -112,12 +103,23 @@ export class RunnerConnection {
       maxReconnectDelayMs: 15_000,
       random: Math.random,
       maxTraceChunkBytes: 65_536,
+      serverSilenceTimeoutMs: 15_000,
+      welcomeTimeoutMs: 10_000,
       createRequestId: () => `claim-${++this.requestCounter}`,
       clock: systemClock,
       ...options,
     };
     // An unusable URL is the caller's mistake: say so now, not on every reconnect.
-    this.socketUrl = runnerSocketUrl(options.url);
+    this.servers = new RunnerServerUrls(options);
+    this.builds = new RunnerBuilds({
+      send: (message) => this.send(message),
+      isConnected: () => this.connected,
+      cancel: (buildId, reason) => this.listeners.cancel.emit([buildId, reason], this.reportError),
+      reportError: this.reportError,
+      maxTraceChunkBytes: this.options.maxTraceChunkBytes,
+      maxTraceMemoryBytes: this.options.maxTraceMemoryBytes,
+      traceSpillDir: this.options.traceSpillDir,
+    });
   }
 
   /** Opens the socket (retrying with backoff until it gets in) and resolves with the first welcome. */
@@ -129,6 +131,11 @@ export class RunnerConnection {
     });
     if (!this.socket && this.reconnectTimer === null) this.open();
     return this.connecting;
+  }
+
+  /** The server base URL in use, or the one the next attempt goes to while disconnected. */
+  get serverUrl(): string {
+    return this.servers.current;
   }
 
   /** True between a welcome and the socket closing. */
@@ -155,22 +162,14 @@ export class RunnerConnection {
     });
   }
 
-  private newOutbox(startOffset: number): TraceOutbox {
-    const dir = this.options.traceSpillDir;
-    return new TraceOutbox(startOffset, this.options.maxTraceMemoryBytes ?? DEFAULT_TRACE_MEMORY_BYTES, () =>
-      createTraceSpillFile(dir),
-    );
-  }
-
   /** Starts tracking a build's trace at `startOffset` (claimed builds are tracked automatically). */
   trackBuild(buildId: number, startOffset = 0): void {
-    if (!this.builds.has(buildId))
-      this.builds.set(buildId, { outbox: this.newOutbox(startOffset), finish: null });
+    this.builds.track(buildId, startOffset);
   }
 
   /** Ids of the builds being tracked (running, or finishing). */
   get buildIds(): number[] {
-    return [...this.builds.keys()];
+    return this.builds.ids;
   }
 
   /**
@@ -184,30 +183,17 @@ export class RunnerConnection {
 
   /** Appends bytes (or UTF-8 text) to a build's trace; they are kept until the server acknowledges them. */
   appendTrace(buildId: number, data: Uint8Array | string): void {
-    const build = this.builds.get(buildId);
-    if (!build) throw new RunnerConnectionError("UNKNOWN_BUILD", `build ${buildId} is not tracked`);
-    if (build.finish) throw new RunnerConnectionError("BUILD_FINISHING", `build ${buildId} is finishing`);
-    build.outbox.append(typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    this.pump(buildId, build);
+    this.builds.append(buildId, data);
   }
 
   /** Bytes written to a build's trace and bytes the server acknowledged. */
   traceProgress(buildId: number): { totalBytes: number; ackedBytes: number } | null {
-    const build = this.builds.get(buildId);
-    return build ? { totalBytes: build.outbox.totalBytes, ackedBytes: build.outbox.ackedBytes } : null;
+    return this.builds.progress(buildId);
   }
 
   /** Waits until every trace byte is acknowledged, reports the outcome, and resolves with the final status. */
   finish(buildId: number, outcome: BuildOutcome): Promise<BuildStatus> {
-    const build = this.builds.get(buildId);
-    if (!build)
-      return Promise.reject(new RunnerConnectionError("UNKNOWN_BUILD", `build ${buildId} is not tracked`));
-    if (build.finish)
-      return Promise.reject(new RunnerConnectionError("BUILD_FINISHING", `build ${buildId} is finishing`));
-    return new Promise((resolve, reject) => {
-      build.finish = { outcome, sent: false, resolve, reject };
-      this.pump(buildId, build);
-    });
+    return this.builds.finish(buildId, outcome);
   }
 
   /** Calls `listener(buildId, reason)` when the server cancels a build; returns the unsubscribe function. */
@@ -229,9 +215,10 @@ export class RunnerConnection {
 
   /**
    * Calls `listener` each time the socket cannot be opened (ECONNREFUSED, a DNS failure, an HTTP error),
-   * with the cause and the delay before the next attempt: a runner can say why it is not connected.
+   * with the cause, the delay before the next attempt and the server URL that failed: a runner can say
+   * why it is not connected.
    */
-  onConnectFailure(listener: (error: Error, retryInMs: number) => void): () => void {
+  onConnectFailure(listener: (error: Error, retryInMs: number, serverUrl: string) => void): () => void {
     return this.listeners.connectFailure.add(listener);
   }
 
@@ -254,7 +241,7 @@ export class RunnerConnection {
     void this.socketConstructor().then(
       (Socket) => {
         this.opening = false;
-        if (!this.stopped) this.attach(new Socket(this.socketUrl));
+        if (!this.stopped) this.attach(new Socket(this.servers.currentSocketUrl));
       },
       (error: Error) => {
         this.opening = false;
@@ -273,15 +260,26 @@ export class RunnerConnection {
 
   private attach(socket: RunnerSocket): void {
     this.socket = socket;
+    const liveness = new ServerLiveness(socket, this.options.clock, this.options.serverSilenceTimeoutMs);
+    this.liveness = liveness;
     let opened = false;
     let connectError: Error | null = null;
     socket.addEventListener("open", () => {
       opened = true;
+      const waitMs = this.options.welcomeTimeoutMs;
+      liveness.awaitWelcome(waitMs, () =>
+        this.cutSilent(
+          socket,
+          new Error(`no welcome within ${waitMs} ms: the server does not answer`),
+          false,
+        ),
+      );
       const { token, name, version, executor, tags } = this.options;
       this.send({ type: "hello", protocol: PROTOCOL_VERSION, token, name, version, executor, tags });
     });
     socket.addEventListener("message", (event) => {
       if (this.socket !== socket) return;
+      liveness.heard();
       const text =
         typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString();
       const message = parseServerToRunnerMessage(text);
@@ -319,30 +317,25 @@ export class RunnerConnection {
         const claim = this.claims.get(message.requestId);
         if (!claim) return;
         this.claims.delete(message.requestId);
-        if (message.type === "job") this.trackBuild(message.job.id);
+        if (message.type === "job") this.builds.track(message.job.id);
         claim.resolve(message.type === "job" ? message.job : null);
         return;
       }
       case "traceAck":
-        this.acknowledged(message.buildId, message.length);
+        this.builds.acknowledged(message.buildId, message.length);
         return;
       case "cancel":
         // A build deleted on the server is no longer held: nothing more of it is sent, its finish fails.
         if (message.reason === "deleted")
-          this.drop(
+          this.builds.drop(
             message.buildId,
             new RunnerConnectionError("BUILD_NOT_HELD", `build ${message.buildId} was deleted on the server`),
           );
         this.listeners.cancel.emit([message.buildId, message.reason], this.reportError);
         return;
-      case "finishAck": {
-        const build = this.builds.get(message.buildId);
-        if (!build?.finish) return;
-        this.builds.delete(message.buildId);
-        build.outbox.dispose();
-        build.finish.resolve(message.status);
+      case "finishAck":
+        this.builds.finished(message.buildId, message.status);
         return;
-      }
       case "error":
         this.reportError(new Error(`${message.code}: ${message.message}`));
         return;
@@ -350,85 +343,19 @@ export class RunnerConnection {
   }
 
   private welcomed(welcome: WelcomeMessage): void {
+    this.liveness?.welcomed();
     this.connected = true;
     this.attempt = 0;
     this.welcome = welcome;
     this.resume = welcome.resume;
-    const held = new Map(welcome.resume.map((entry) => [entry.buildId, entry]));
-    for (const [buildId, build] of [...this.builds]) {
-      const entry = held.get(buildId);
-      build.outbox.resetInFlight();
-      if (build.finish) build.finish.sent = false;
-      if (!entry) {
-        this.drop(
-          buildId,
-          new RunnerConnectionError("BUILD_NOT_HELD", `the server no longer holds build ${buildId}`),
-        );
-        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
-        continue;
-      }
-      if (build.outbox.ack(entry.traceBytes) !== "ok") this.traceLost(buildId, entry.traceBytes);
-      else if (isCompletedStatus(entry.status))
-        this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
-    }
+    this.builds.rebase(welcome.resume);
     this.startHeartbeat(this.options.heartbeatIntervalMs ?? welcome.heartbeatIntervalMs);
     const first = this.firstWelcome;
     this.firstWelcome = null;
     first?.resolve(welcome);
     this.listeners.welcome.emit([welcome], this.reportError);
     for (const claim of this.claims.values()) this.sendClaim(claim);
-    for (const [buildId, build] of this.builds) this.pump(buildId, build);
-  }
-
-  private acknowledged(buildId: number, length: number): void {
-    const build = this.builds.get(buildId);
-    if (!build) return;
-    if (build.outbox.ack(length) !== "ok") {
-      this.traceLost(buildId, length);
-      return;
-    }
-    this.pump(buildId, build);
-  }
-
-  /** Sends the next trace message, or the finish once every byte is acknowledged. */
-  private pump(buildId: number, build: TrackedBuild): void {
-    if (!this.connected) return;
-    const slice = build.outbox.next(this.options.maxTraceChunkBytes);
-    if (slice) {
-      this.send({ type: "trace", buildId, offset: slice.offset, data: slice.data.toString("base64") });
-      return;
-    }
-    if (build.finish && !build.finish.sent && build.outbox.settled) {
-      build.finish.sent = true;
-      const { state, exitCode, failureReason, dotenvVariables } = build.finish.outcome;
-      this.send({
-        type: "finish",
-        buildId,
-        state,
-        exitCode,
-        failureReason,
-        traceBytes: build.outbox.totalBytes,
-        ...(dotenvVariables && dotenvVariables.length > 0 ? { dotenvVariables } : {}),
-      });
-    }
-  }
-
-  private traceLost(buildId: number, length: number): void {
-    const build = this.builds.get(buildId);
-    const error = new RunnerConnectionError(
-      "TRACE_LOST",
-      `server acknowledged ${length} trace bytes of build ${buildId}; it had ${build?.outbox.ackedBytes} of ${build?.outbox.totalBytes}`,
-    );
-    this.drop(buildId, error);
-    this.reportError(error);
-    this.listeners.cancel.emit([buildId, "canceled"], this.reportError);
-  }
-
-  private drop(buildId: number, error: RunnerConnectionError): void {
-    const build = this.builds.get(buildId);
-    this.builds.delete(buildId);
-    build?.outbox.dispose();
-    build?.finish?.reject(error);
+    this.builds.pumpAll();
   }
 
   private sendClaim(claim: PendingClaim): void {
@@ -450,6 +377,14 @@ export class RunnerConnection {
     if (!(intervalMs > 0)) return;
     // One timeout after another on the clock (a clock has no interval); each beat sets the next.
     const beat = () => {
+      const silentMs = this.liveness?.check() ?? null;
+      if (silentMs !== null && this.socket) {
+        const error = new Error(
+          `${this.servers.current} answered nothing for ${silentMs} ms (not even a ping): dropping the link`,
+        );
+        this.cutSilent(this.socket, error, true);
+        return;
+      }
       if (this.connected) this.send({ type: "heartbeat", buildIds: this.buildIds });
       schedule();
     };
@@ -467,8 +402,23 @@ export class RunnerConnection {
     this.heartbeatTimer = null;
   }
 
+  /**
+   * Drops the link to a server that stopped answering and reconnects (to the next server) as after a lost
+   * link; the socket's own close event, whenever it comes, is no longer this connection's business.
+   */
+  private cutSilent(socket: RunnerSocket, error: Error, welcomed: boolean): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    cutLink(socket);
+    if (welcomed) this.reportError(error);
+    // 1006 (RFC 6455 §7.4.1: closed without a close frame), as for a link that died by itself.
+    this.closed(1006, welcomed ? null : error);
+  }
+
   private closed(code: number, connectError: Error | null = null): void {
     this.socket = null;
+    this.liveness?.stop();
+    this.liveness = null;
     this.connected = false;
     this.stopHeartbeat();
     for (const [requestId, claim] of [...this.claims]) {
@@ -487,13 +437,19 @@ export class RunnerConnection {
       return;
     }
     if (this.stopped) return;
+    // Any server of the list can resume this runner's builds (they share one database): the next
+    // attempt goes to the next one, with the same backoff as a single server's reconnect.
+    const failedUrl = this.servers.current;
+    this.servers.advance();
     const delayMs = reconnectDelayMs(this.attempt++, this.options);
     this.reconnectTimer = this.options.clock.setTimeout(() => this.open(), delayMs);
-    if (connectError) this.listeners.connectFailure.emit([connectError, delayMs], this.reportError);
+    if (connectError)
+      this.listeners.connectFailure.emit([connectError, delayMs, failedUrl], this.reportError);
   }
 
   private shutDown(error: RunnerConnectionError): void {
     this.stopped = true;
+    this.liveness?.stop();
     this.stoppedBy ??= error;
     this.connected = false;
     this.stopHeartbeat();
@@ -503,7 +459,7 @@ export class RunnerConnection {
     this.firstWelcome = null;
     for (const claim of this.claims.values()) claim.reject(error);
     this.claims.clear();
-    for (const buildId of [...this.builds.keys()]) this.drop(buildId, error);
+    this.builds.dropAll(error);
   }
 
   /** Tells the error listeners; also where a listener that throws ends up, instead of in the socket handler. */

@@ -11,6 +11,11 @@ export interface RunnerSocket {
   addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
   addEventListener(type: "close", listener: (event: { code: number }) => void): void;
   addEventListener(type: "error", listener: (event: unknown) => void): void;
+  /** `ws`'s ping frame and its `pong` event: how a silent server is told from an idle one. */
+  ping?(): void;
+  on?(event: "pong", listener: () => void): unknown;
+  /** `ws`'s immediate close, for a link to a server that no longer answers. */
+  terminate?(): void;
 }
 
 /** A WebSocket constructor such as `ws`'s `WebSocket` or the global one. */

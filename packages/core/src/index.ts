@@ -275,3 +275,4 @@ export {
   TestReportSummaryEntitySchema,
   TestSuiteEntitySchema,
 } from "./test-report.js";
+export { utf8TextOf } from "./utf8-text.js";

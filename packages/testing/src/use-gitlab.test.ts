@@ -147,6 +147,21 @@ describe("useGitLab's fixtures", () => {
     gitlab.fixtures.load(afterRetry);
     expect(await jobs()).toHaveLength(6);
   });
+
+  it("merges a fixture into the state: a job added to the seed's pipeline, the seed's jobs kept", async () => {
+    gitlab.fixtures.load(
+      { builds: [{ id: 70, pipeline: 2, name: "merged", status: "failed", trace: "merged\n" }] },
+      { mode: "merge" },
+    );
+    const after = await jobs();
+    expect(after.map((j) => j.id).sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 69, 70]);
+    expect(after.find((j) => j.id === 70)?.status).toBe("failed");
+    // A job whose pipeline is in neither the fixture nor the state is refused, naming the field.
+    expect(() =>
+      gitlab.fixtures.load({ builds: [{ id: 71, pipeline: 99, name: "orphan" }] }, { mode: "merge" }),
+    ).toThrow(/builds\[0\]\.pipeline: must name a declared pipeline/);
+    expect(await jobs()).toHaveLength(6);
+  });
 });
 
 describe("useGitLab without resets", () => {

@@ -38,7 +38,10 @@ export interface GitLabDouble {
   readonly clock: ClockControl;
   /** Jobs without a runner: `add(script)` (trace, duration, artifacts, exit code) and `steps`; scripts go at each reset. */
   readonly jobs: JobScripts;
-  /** The state as data: `export()` a seed document (a fixture from a run), `load(fixture)` in place of the state. */
+  /**
+   * The state as data: `export()` a seed document (a fixture from a run), `load(fixture)` in place of the
+   * state, or `load(fixture, { mode: "merge" })` into it by id.
+   */
   readonly fixtures: StateFixtures;
   /** The whole handle, for anything else (`store`, `events`, `realtime`). */
   readonly server: RunningServer;

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Clock } from "@buildsim/core";
 import Docker from "dockerode";
-import { type FetchFunction, httpBaseUrl } from "../artifacts-transfer.js";
+import { currentHttpBaseUrl, type FetchFunction, type ServerUrlSource } from "../artifacts-transfer.js";
 import type { Executor } from "../executor.js";
 import { downloadDependencies, readJobDotenv, uploadJobArtifacts } from "../job-artifacts.js";
 import { type JobCacheStore, restoreJobCaches, saveJobCaches } from "../job-cache.js";
@@ -46,7 +46,8 @@ import { createBuildContainer, runContainerStep } from "./run-container-step.js"
 export interface DockerExecutorOptions {
   runnerName: string;
   runnerVersion: string;
-  serverUrl: string;
+  /** Where artifacts are uploaded and downloaded: a URL, or a function giving the server in use now. */
+  serverUrl: ServerUrlSource;
   /** Labels every container and network, so a later life of this runner can remove what it left. */
   runnerKey: string;
   /** This runner process: only its own containers are ever removed by it. @default a new one of `runnerKey` */
@@ -74,7 +75,8 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
   const docker = options.docker ?? new Docker();
   const buildsDir = options.buildsDir ?? path.join(os.tmpdir(), "buildsim-builds");
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const baseUrl = httpBaseUrl(options.serverUrl);
+  // Read at each transfer: a runner that failed over sends artifacts to the server it is on now.
+  const baseUrl = () => currentHttpBaseUrl(options.serverUrl);
   const instance = options.instance ?? createRunnerInstance(options.runnerKey);
   return {
     name: "docker",
@@ -152,7 +154,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             dir = await prepareBuildDir(buildsDir, job.id, job.sourceDir);
             if (job.sourceDir) trace(sectionLine(`Copying sources from ${job.sourceDir}`));
             if (options.cache) await restoreJobCaches(context, options.cache, dir.projectDir);
-            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl, signal);
+            return downloadDependencies(context, dir.projectDir, fetchFn, baseUrl(), signal);
           },
           async runStep(step, signal, state) {
             const exports: Record<string, string> =
@@ -190,7 +192,7 @@ export function createDockerExecutor(options: DockerExecutorOptions): Executor {
             // Preparation failed before the project existed: nothing to save or upload.
             if (!dir) return null;
             if (options.cache) await saveJobCaches(context, options.cache, dir!.projectDir, state);
-            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl, signal);
+            return uploadJobArtifacts(expanded, dir!.projectDir, state, fetchFn, baseUrl(), signal);
           },
           dotenv: () => readJobDotenv(expanded, dir?.projectDir ?? null),
           async cleanup() {

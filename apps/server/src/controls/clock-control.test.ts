@@ -88,6 +88,40 @@ describe("the clock control", () => {
     expect(failed.finished_at).toBe("2026-01-01T01:00:05.000Z");
   });
 
+  // The same rule for a job no runner holds (started by the controls): nobody is there to stop, so it
+  // fails on the clock move that passes its timeout, not on a later one.
+  it("fails a job started without a runner on the very clock move that passes its timeout", async () => {
+    const seed = JOBS_V4_SEED.replace(
+      "  - { id: 6, pipeline: 3, name: other, status: success }",
+      "  - { id: 6, pipeline: 3, name: other, status: pending, timeout_s: 60 }",
+    );
+    server = await startTestServer({ seedText: seed, realtime: { timeoutGraceMs: 5000 } });
+    server.clock.freeze("2026-02-01T00:00:00Z");
+    server.jobs.steps.start(6);
+    server.clock.advance("59s");
+    const read = async () => (await (await get(server!, "/api/v4/projects/2/jobs/6")).json()) as object;
+    expect(await read()).toMatchObject({ status: "running" });
+    server.clock.advance("2s");
+    const failed = await read();
+    expect(failed).toMatchObject({
+      status: "failed",
+      failure_reason: "stuck_or_timeout_failure",
+      finished_at: "2026-02-01T00:01:01.000Z",
+    });
+  });
+
+  // A runner gets the grace period counted from the timeout, so one move past timeout + grace fails it.
+  it("fails a runner's job past its timeout and grace period in one clock move", async () => {
+    server = await startTestServer({
+      seedText: JOBS_V4_SEED,
+      realtime: { heartbeatTimeoutMs: 24 * 3600_000, timeoutGraceMs: 5000 },
+    });
+    server.clock.freeze();
+    server.clock.advance("1h 1m");
+    const failed = await job(server, 4);
+    expect(failed).toMatchObject({ status: "failed", failure_reason: "stuck_or_timeout_failure" });
+  });
+
   // https://docs.gitlab.com/ci/jobs/job_control/#run-a-job-after-a-delay: `scheduled` until start_in has
   // passed, then pending (Ci::BuildScheduleWorker runs at scheduled_at).
   it("starts a delayed job when the clock reaches its scheduled_at, stamped with that moment", async () => {

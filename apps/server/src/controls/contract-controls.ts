@@ -52,7 +52,7 @@ export interface ContractControls {
    * `remove`, `clear`), and by hand (`steps`: start, appendTrace, attachArtifacts, finish).
    */
   readonly jobs: JobScripts;
-  /** The state as data: `export()` a seed document, `load(fixture)` in place of the whole state. */
+  /** The state as data: `export()` a seed document, `load(fixture)` in place of the state or merged by id. */
   readonly fixtures: StateFixtures;
   /** Every API request answered since the last reset. */
   readonly requests: RequestJournal;

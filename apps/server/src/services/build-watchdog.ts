@@ -7,7 +7,9 @@
 //             claim: the `job` answer was lost) → requeue, back to pending for any runner; so does a
 //             `release` from a runner that reconnected without it. With trace bytes, it did run: drop.
 //   timeout:  started_at + timeout_s passed → `cancel {reason: timeout}` to the runner; when it finishes,
-//             or timeoutGraceMs later, → drop(stuck_or_timeout_failure).
+//             or timeoutGraceMs after that deadline (or after the server's start, if later), →
+//             drop(stuck_or_timeout_failure). A build no runner holds (played by the server) fails on the
+//             pass that sees its deadline.
 //
 // Time comes from the injected clock. The runner hub's interval timer runs passes in bounded batches
 // (`sweepSome`, a few milliseconds each, the event loop free in between) so failing thousands of builds
@@ -29,6 +31,26 @@ export interface BuildWatchdogDeps {
   heartbeatTimeoutMs: number;
   /** How long a build told to stop for its timeout may take to finish before it is failed. */
   timeoutGraceMs: number;
+  /**
+   * Told what this server's runners vouch for, so the other servers of a cluster (whichever of them
+   * sweeps) know it too. @default none (one server)
+   */
+  share?: WatchdogShare;
+}
+
+/** Where a watchdog reports what its server saw, for the rest of the cluster. */
+export interface WatchdogShare {
+  /** A runner vouched for `buildId` (`confirmed`: it showed it holds it). */
+  vouched(buildId: number, confirmed: boolean): void;
+  /** This server plays `buildId` itself (a scripted job). */
+  serverRun(buildId: number): void;
+}
+
+/** What the other servers' runners vouched for since the last report (see {@link WatchdogShare}). */
+export interface VouchedElsewhere {
+  seen: readonly number[];
+  confirmed: readonly number[];
+  serverRun: readonly number[];
 }
 
 /** Running builds read per query of a pass. */
@@ -102,10 +124,21 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
       return;
     }
     const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-    if (Number.isFinite(started) && now >= started + row.timeoutS * 1000) {
-      timedOutAt.set(row.id, now);
+    const deadline = started + row.timeoutS * 1000;
+    if (!Number.isFinite(started) || now < deadline) return;
+    // No runner holds it (a job the server plays): nobody to wait for, it fails on the pass that sees
+    // the timeout. Else the runner gets the grace period from the deadline, not from this pass, so a
+    // clock move past deadline + grace fails it at once instead of on the move after; from the server's
+    // start for a deadline that passed before it (a seed's or a restart's long-running job), so its
+    // runner still gets the whole grace period to report.
+    const graceFrom = Math.max(deadline, bootMs);
+    if (row.runnerId === null || serverRun.has(row.id) || now - graceFrom >= d.timeoutGraceMs) {
       if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
+      fail(row.id, "stuck_or_timeout_failure");
+      return;
     }
+    timedOutAt.set(row.id, graceFrom);
+    peers.cancel(row.runnerId, row.id, "timeout");
   }
 
   /**
@@ -133,6 +166,21 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     /** The runner showed `buildId` is alive. */
     seen(buildId: number): void {
       lastSeen.set(buildId, nowMs());
+      d.share?.vouched(buildId, false);
+    },
+    /** Runners connected to other servers vouched for these builds: as if they had told this server. */
+    heardElsewhere(v: VouchedElsewhere): void {
+      const now = nowMs();
+      for (const id of v.seen) lastSeen.set(id, now);
+      for (const id of v.confirmed) {
+        lastSeen.set(id, now);
+        confirmedIds.add(id);
+      }
+      for (const id of v.serverRun) serverRun.add(id);
+    },
+    /** Another server told `buildId`'s runner to stop for its timeout: its finish here fails it too. */
+    timedOutElsewhere(buildId: number): void {
+      if (!timedOutAt.has(buildId)) timedOutAt.set(buildId, nowMs());
     },
     /** True once the build was told to stop for its timeout: its finish fails it. */
     isTimedOut(buildId: number): boolean {
@@ -142,10 +190,12 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     confirmed(buildId: number): void {
       lastSeen.set(buildId, nowMs());
       confirmedIds.add(buildId);
+      d.share?.vouched(buildId, true);
     },
     /** The server itself runs `buildId` (a scripted job): silence never fails it, its timeout does. */
     runByServer(buildId: number): void {
       serverRun.add(buildId);
+      d.share?.serverRun(buildId);
     },
     /** The runner says it does not hold `buildId`. */
     release: requeueOrFail,

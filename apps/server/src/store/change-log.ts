@@ -5,6 +5,21 @@
 // describe (any other table) moves the global generation, so an unknown write can never leave a cache
 // stale: it only costs a full refill.
 
+/**
+ * What one commit changed, as the other servers of a cluster apply it to their caches: the records it
+ * touched, or `global` when it wrote something the repositories did not describe.
+ */
+export type CommittedChange =
+  | { global: true }
+  | {
+      builds: number[];
+      pipelineRows: number[];
+      members: number[];
+      lists: Array<[number, string]>;
+      runners: number[];
+      contacts: number[];
+    };
+
 /** Builds tracked one by one before the log starts over with a global generation. */
 const MAX_TRACKED = 200_000;
 
@@ -30,6 +45,34 @@ export class ChangeLog {
   private pendingContacts: number[] = [];
   private described = 0;
   private open = false;
+  private readonly committedListeners: Array<(change: CommittedChange) => void> = [];
+  /** How many changes of other servers were applied (their writes move no local counter). */
+  remoteApplied = 0;
+
+  /** Hears what each commit changed (the cluster relay); not a clock jump, not another server's change. */
+  onCommitted(listener: (change: CommittedChange) => void): () => void {
+    this.committedListeners.push(listener);
+    return () => {
+      const i = this.committedListeners.indexOf(listener);
+      if (i >= 0) this.committedListeners.splice(i, 1);
+    };
+  }
+
+  /** Another server committed `change`: what this one's caches hold of it is stale. */
+  applyRemote(change: CommittedChange): void {
+    this.remoteApplied++;
+    // The open transaction's own pending changes (an async store) are left as they are.
+    if ("global" in change) this.resetAll();
+    else
+      this.record(
+        change.builds,
+        change.pipelineRows,
+        change.members,
+        change.lists,
+        change.runners,
+        change.contacts,
+      );
+  }
 
   /** Generation of build `id`'s row. */
   build(id: number): number {
@@ -106,8 +149,10 @@ export class ChangeLog {
   /** The transaction committed having written `rows` rows in all: apply, and go global on the unknown. */
   commit(rows: number): void {
     this.open = false;
-    if (rows > this.described) this.goGlobal();
-    else this.apply();
+    if (rows > this.described) {
+      this.goGlobal();
+      this.tell({ global: true });
+    } else this.apply();
   }
   /** Everything may read differently now (the clock jumped): every cached render is stale. */
   everythingChanged(): void {
@@ -120,18 +165,53 @@ export class ChangeLog {
   }
 
   private apply(): void {
+    const touched =
+      this.pendingBuilds.length +
+      this.pendingRows.length +
+      this.pendingMembers.length +
+      this.pendingRunners.length +
+      this.pendingContacts.length;
+    if (this.committedListeners.length > 0 && touched > 0)
+      this.tell({
+        builds: [...new Set(this.pendingBuilds)],
+        pipelineRows: [...new Set(this.pendingRows)],
+        members: [...new Set(this.pendingMembers)],
+        lists: this.pendingLists,
+        runners: [...new Set(this.pendingRunners)],
+        contacts: [...new Set(this.pendingContacts)],
+      });
+    this.record(
+      this.pendingBuilds,
+      this.pendingRows,
+      this.pendingMembers,
+      this.pendingLists,
+      this.pendingRunners,
+      this.pendingContacts,
+    );
+    this.drop();
+  }
+
+  /** Moves the generations of the records named, all to one new generation. */
+  private record(
+    builds: readonly number[],
+    rows: readonly number[],
+    members: readonly number[],
+    lists: ReadonlyArray<readonly [number, string]>,
+    runners: readonly number[],
+    contacts: readonly number[],
+  ): void {
     // Past this many tracked records, one full refill is cheaper than the maps' memory.
     if (this.builds.size > MAX_TRACKED) {
-      this.goGlobal();
+      this.resetAll();
       return;
     }
     const g = ++this.seq;
-    for (const id of this.pendingBuilds) this.builds.set(id, g);
-    for (const id of this.pendingRows) this.pipelineRows.set(id, g);
-    for (const id of this.pendingMembers) this.members.set(id, g);
-    for (const id of this.pendingRunners) this.runners.set(id, g);
-    for (const id of this.pendingContacts) this.contacts.set(id, g);
-    for (const [projectId, status] of this.pendingLists) {
+    for (const id of builds) this.builds.set(id, g);
+    for (const id of rows) this.pipelineRows.set(id, g);
+    for (const id of members) this.members.set(id, g);
+    for (const id of runners) this.runners.set(id, g);
+    for (const id of contacts) this.contacts.set(id, g);
+    for (const [projectId, status] of lists) {
       let byStatus = this.lists.get(projectId);
       if (!byStatus) {
         byStatus = new Map();
@@ -140,10 +220,19 @@ export class ChangeLog {
       byStatus.set(status, g);
       byStatus.set("*", g);
     }
-    this.drop();
+  }
+
+  private tell(change: CommittedChange): void {
+    for (const listener of this.committedListeners) listener(change);
   }
 
   private goGlobal(): void {
+    this.resetAll();
+    this.drop();
+  }
+
+  /** Everything may differ: one new global generation, the per-record ones start over. */
+  private resetAll(): void {
     this.global = ++this.seq;
     // Every cache entry holds the old global generation: the per-record ones can start over.
     this.builds.clear();
@@ -152,7 +241,6 @@ export class ChangeLog {
     this.lists.clear();
     this.runners.clear();
     this.contacts.clear();
-    this.drop();
   }
 
   private drop(): void {

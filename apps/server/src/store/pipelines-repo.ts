@@ -56,7 +56,8 @@ export interface PipelinesRepo {
   get(id: number): Pipeline | undefined;
   latestForRef(projectId: number, ref: string): Pipeline | undefined;
   latestSuccessfulForRef(projectId: number, ref: string): Pipeline | undefined;
-  insert(p: Pipeline): void;
+  /** Stores `p` as the project's pipeline number `iid` (default: one past the highest so far). */
+  insert(p: Pipeline, iid?: number | null): void;
   save(p: Pipeline): void;
   /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
   iidOf(p: Pick<Pipeline, "id" | "projectId">): number;
@@ -127,8 +128,8 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
       const r = latestSuccessfulForRef.get(projectId, ref) as PipelineRow | undefined;
       return r && toPipeline(r);
     },
-    insert(p: Pipeline): void {
-      const iid = (maxIid.get(p.projectId, pipelineIidFloor(p.projectId)) as { m: number }).m + 1;
+    insert(p: Pipeline, givenIid?: number | null): void {
+      const iid = givenIid ?? (maxIid.get(p.projectId, pipelineIidFloor(p.projectId)) as { m: number }).m + 1;
       changes.pipelineChanged(insert.run({ ...toParams(p), iid }).changes, p.id);
     },
     save(p: Pipeline): void {

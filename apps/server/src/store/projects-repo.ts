@@ -25,6 +25,8 @@ export interface ProjectsRepo {
   list(): Project[];
   /** Inserts the project and its members. */
   insert(project: Project): void;
+  /** Inserts `project`, or overwrites the project with its id, members included. */
+  upsert(project: Project): void;
   /** The repository's default branch changed (a local work tree's `origin/HEAD` or checked-out branch). */
   setDefaultBranch(projectId: number, branch: string): void;
   setMember(projectId: number, userId: number, accessLevel: AccessLevel): void;
@@ -46,6 +48,15 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
     `INSERT INTO projects (id, path_with_namespace, name, description, visibility, public_builds, builds_enabled, default_branch, runners_token, created_at)
      VALUES (@id, @pathWithNamespace, @name, @description, @visibility, @publicBuilds, @buildsEnabled, @defaultBranch, @runnersToken, @createdAt)`,
   );
+  const upsert = db.prepare(
+    `INSERT INTO projects (id, path_with_namespace, name, description, visibility, public_builds, builds_enabled, default_branch, runners_token, created_at)
+     VALUES (@id, @pathWithNamespace, @name, @description, @visibility, @publicBuilds, @buildsEnabled, @defaultBranch, @runnersToken, @createdAt)
+     ON CONFLICT (id) DO UPDATE SET path_with_namespace = excluded.path_with_namespace, name = excluded.name,
+       description = excluded.description, visibility = excluded.visibility, public_builds = excluded.public_builds,
+       builds_enabled = excluded.builds_enabled, default_branch = excluded.default_branch,
+       runners_token = excluded.runners_token, created_at = excluded.created_at`,
+  );
+  const deleteMembers = db.prepare("DELETE FROM project_members WHERE project_id = ?");
   const insertMember = db.prepare(
     "INSERT INTO project_members (project_id, user_id, access_level) VALUES (?, ?, ?) ON CONFLICT (project_id, user_id) DO UPDATE SET access_level = excluded.access_level",
   );
@@ -90,6 +101,15 @@ export function createProjectsRepo(db: Db): ProjectsRepo {
         publicBuilds: project.publicBuilds ? 1 : 0,
         buildsEnabled: project.buildsEnabled ? 1 : 0,
       });
+      for (const m of project.members) insertMember.run(project.id, m.userId, m.accessLevel);
+    },
+    upsert(project: Project): void {
+      upsert.run({
+        ...project,
+        publicBuilds: project.publicBuilds ? 1 : 0,
+        buildsEnabled: project.buildsEnabled ? 1 : 0,
+      });
+      deleteMembers.run(project.id);
       for (const m of project.members) insertMember.run(project.id, m.userId, m.accessLevel);
     },
     /** The repository's default branch changed (a local work tree's `origin/HEAD` or checked-out branch). */

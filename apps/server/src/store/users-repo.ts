@@ -45,6 +45,8 @@ export interface UsersRepo {
   getByUsername(username: string): User | undefined;
   getByToken(token: string): User | undefined;
   insert(user: User): void;
+  /** Inserts `user`, or overwrites the user with its id (tokens are left as they are). */
+  upsert(user: User): void;
   addToken(userId: number, token: string): void;
   tokenOf(userId: number): string | undefined;
   /** Every user, by id (a state export). */
@@ -65,6 +67,14 @@ export function createUsersRepo(db: Db): UsersRepo {
   const insert = db.prepare(
     `INSERT INTO users (id, username, name, email, state, is_admin, avatar_url, created_at, bio, location, skype, linkedin, twitter, website_url, organization)
      VALUES (@id, @username, @name, @email, @state, @isAdmin, @avatarUrl, @createdAt, @bio, @location, @skype, @linkedin, @twitter, @websiteUrl, @organization)`,
+  );
+  const upsert = db.prepare(
+    `INSERT INTO users (id, username, name, email, state, is_admin, avatar_url, created_at, bio, location, skype, linkedin, twitter, website_url, organization)
+     VALUES (@id, @username, @name, @email, @state, @isAdmin, @avatarUrl, @createdAt, @bio, @location, @skype, @linkedin, @twitter, @websiteUrl, @organization)
+     ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, email = excluded.email,
+       state = excluded.state, is_admin = excluded.is_admin, avatar_url = excluded.avatar_url, created_at = excluded.created_at,
+       bio = excluded.bio, location = excluded.location, skype = excluded.skype, linkedin = excluded.linkedin,
+       twitter = excluded.twitter, website_url = excluded.website_url, organization = excluded.organization`,
   );
   const insertToken = db.prepare("INSERT INTO personal_tokens (token, user_id) VALUES (?, ?)");
   const firstToken = db.prepare("SELECT token FROM personal_tokens WHERE user_id = ? ORDER BY rowid LIMIT 1");
@@ -90,6 +100,9 @@ export function createUsersRepo(db: Db): UsersRepo {
     },
     insert(user: User): void {
       insert.run({ ...user, isAdmin: user.isAdmin ? 1 : 0 });
+    },
+    upsert(user: User): void {
+      upsert.run({ ...user, isAdmin: user.isAdmin ? 1 : 0 });
     },
     addToken(userId: number, token: string): void {
       insertToken.run(token, userId);

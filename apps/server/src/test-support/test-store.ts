@@ -26,15 +26,38 @@ const freeSchemas: string[] = [];
 let schemaCount = 0;
 let admin: SyncPgConnection | undefined;
 
-/** Empties every table of `schema` and restarts its id counters: a fresh store, without the migration. */
+/** Per schema: the statements that empty it, built once (information_schema is slow to ask). */
+const emptiers = new Map<string, string>();
+
+/**
+ * Empties every table of `schema` and restarts its id counters: a fresh store, without the migration.
+ * DELETE rather than TRUNCATE: on a few rows it is much cheaper than TRUNCATE's new files per table.
+ */
 function emptySchema(schema: string): void {
   admin ??= new SyncPgConnection(postgresTestUrl());
-  const { rows } = admin.query(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations'",
-    [schema],
-  );
-  const tables = (rows as { table_name: string }[]).map((r) => `"${schema}"."${r.table_name}"`);
-  if (tables.length > 0) admin.query(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+  let text = emptiers.get(schema);
+  if (!text) {
+    const tables = admin.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations'",
+      [schema],
+    ).rows as { table_name: string }[];
+    const identities = admin.query(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND is_identity = 'YES'",
+      [schema],
+    ).rows as { table_name: string; column_name: string }[];
+    text = [
+      "BEGIN",
+      "SET CONSTRAINTS ALL DEFERRED",
+      ...tables.map((t) => `DELETE FROM "${schema}"."${t.table_name}"`),
+      ...identities.map(
+        (c) =>
+          `SELECT setval(pg_get_serial_sequence('"${schema}"."${c.table_name}"', '${c.column_name}'), 1, false)`,
+      ),
+      "COMMIT",
+    ].join(";\n");
+    emptiers.set(schema, text);
+  }
+  admin.query(text);
 }
 
 /** A throwaway store on this run's backend: emptied when closed. */

@@ -8,6 +8,7 @@ import { CLOSE_CODES, EVENTS_WS_PATH, RUNNER_WS_PATH, TRACE_WS_PATH } from "@bui
 import { WebSocketServer } from "ws";
 import type { App } from "../app.js";
 import { API_ERRORS } from "../http/api-error.js";
+import type { ClusterLink, ClusterRelayTargets } from "../services/cluster-relay.js";
 import { authorizeEventsWatcher } from "./authorize-events-watcher.js";
 import { authorizeWatcher } from "./authorize-watcher.js";
 import { createEventsHub, type EventsHub } from "./events-hub.js";
@@ -24,6 +25,8 @@ export interface Realtime {
   watchers: WatcherHub;
   /** Project event sockets (the web UI's live updates). */
   events: EventsHub;
+  /** What the cluster relay delivers other servers' changes to. */
+  clusterTargets: ClusterRelayTargets;
   /** Closes every socket (1001) and stops the timers. */
   close(): void;
 }
@@ -45,6 +48,8 @@ export function attachRealtime(
   options: RealtimeOptions = {},
   /** Fault rules whose link rules break runner and watcher sockets (the contract-testing controls). */
   faults?: LinkFaults,
+  /** The other servers of a cluster. @default none */
+  cluster?: ClusterLink,
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
   // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
@@ -55,9 +60,19 @@ export function attachRealtime(
     perMessageDeflate: false,
     maxPayload: maxRunnerFrameBytes(resolved.maxTraceChunkBytes),
   });
-  const runners = createRunnerHub(app, resolved, serverUrl, faults);
+  const runners = createRunnerHub(app, resolved, serverUrl, faults, cluster);
   const watchers = createWatcherHub(app, resolved, faults);
   const events = createEventsHub(app, resolved);
+  const runnerTargets = runners.clusterTargets();
+  const clusterTargets: ClusterRelayTargets = {
+    ...runnerTargets,
+    hasTraceWatchers: (buildId) => watchers.count(buildId) > 0,
+    hasProjectWatchers: (projectId) => events.hasWatchers(projectId),
+    resync() {
+      runnerTargets.resync();
+      watchers.resync();
+    },
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
@@ -87,6 +102,7 @@ export function attachRealtime(
     runners,
     watchers,
     events,
+    clusterTargets,
     close() {
       server.off("upgrade", onUpgrade);
       runners.close(CLOSE_CODES.GOING_AWAY);

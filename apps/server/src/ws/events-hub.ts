@@ -9,6 +9,8 @@ import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 /** The registry of event sockets, by project. */
 export interface EventsHub {
   watch(socket: WebSocket, projectId: number): void;
+  /** Whether a socket watches `projectId` now. */
+  hasWatchers(projectId: number): boolean;
   /** Closes every socket with 1001 and unsubscribes from the bus. */
   close(): void;
 }
@@ -45,6 +47,7 @@ export function createEventsHub(app: App, options: ResolvedRealtimeOptions): Eve
   app.events.on("pipelineChanged", onPipeline);
 
   return {
+    hasWatchers: (projectId) => byProject.has(projectId),
     watch(socket, projectId) {
       const sockets = byProject.get(projectId) ?? new Set<WebSocket>();
       byProject.set(projectId, sockets);

@@ -1,5 +1,6 @@
 // Every connected runner: who they are, long-poll claims parked until a build is queued, cancels routed
-// from the event bus to the runner holding the build, and the watchdog that fails silent builds.
+// from the event bus to the runner holding the build, and the watchdog that fails silent builds. In a
+// cluster the watchdog's passes run on the leader only, and its cancels reach runners on any server.
 
 import type {
   Build,
@@ -16,6 +17,7 @@ import { stopExpiredEnvironments } from "../services/auto-stop-environments.js";
 import { type BuildWatchdog, createBuildWatchdog } from "../services/build-watchdog.js";
 import { type ClaimBuild, claimForRunner, createClaimBuild } from "../services/claim-build.js";
 import { createClaimQueue } from "../services/claim-queue.js";
+import type { ClusterLink, ClusterRelayTargets } from "../services/cluster-relay.js";
 import { createFinishBuild } from "../services/finish-build.js";
 import { buildJobPayload } from "../services/job-payload.js";
 import { watchScheduledBuilds } from "../services/scheduled-builds.js";
@@ -39,6 +41,8 @@ export function createRunnerHub(
   options: ResolvedRealtimeOptions,
   serverUrl: () => string,
   faults?: LinkFaults,
+  /** The other servers of a cluster. @default none: this server leads, and all runners are its own */
+  cluster?: ClusterLink,
 ) {
   const sessions = new Map<number, Set<RunnerSession>>();
   const parked: ParkedClaim[] = [];
@@ -47,6 +51,7 @@ export function createRunnerHub(
   const sendCancel = (runnerId: number, buildId: number, reason: CancelReason) => {
     for (const s of sessions.get(runnerId) ?? []) s.send({ type: "cancel", buildId, reason });
   };
+  const leads = () => cluster?.isLeader() ?? true;
   const watchdog: BuildWatchdog = createBuildWatchdog(
     {
       store: app.store,
@@ -54,8 +59,15 @@ export function createRunnerHub(
       now: app.now,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,
       timeoutGraceMs: options.timeoutGraceMs,
+      ...(cluster ? { share: cluster } : {}),
     },
-    { cancel: sendCancel },
+    {
+      // The runner may be connected to any server of the cluster.
+      cancel: (runnerId, buildId, reason) => {
+        sendCancel(runnerId, buildId, reason);
+        cluster?.cancel(runnerId, buildId, reason);
+      },
+    },
   );
 
   /** Tries to give the oldest matching pending build to `session`. */
@@ -154,12 +166,14 @@ export function createRunnerHub(
     }
   };
   const sweepTimer = options.timers.setInterval(() => {
-    if (!sweeping) {
+    // The watchdog's passes and the environments' auto stop run once cluster-wide: on the leader.
+    const leader = leads();
+    if (leader && !sweeping) {
       sweeping = true;
       continueSweep();
     }
     scheduled.sweep();
-    stopEnvironments();
+    if (leader) stopEnvironments();
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
   (sweepTimer as { unref?: () => void }).unref?.();
@@ -167,8 +181,9 @@ export function createRunnerHub(
   // stop) happens now, in one whole pass, rather than at the next tick.
   const stopWatchingClock = app.clock.onMove(() => {
     if (closed) return;
-    watchdog.sweep();
     scheduled.sweep();
+    if (!leads()) return;
+    watchdog.sweep();
     stopEnvironments();
   });
 
@@ -230,6 +245,29 @@ export function createRunnerHub(
     /** Answers a claim now, or parks it until a build is queued or `waitMs` passes. */
     claim(session: RunnerSession, m: ClaimMessage): void {
       claims.add({ session, m });
+    },
+    /** How the cluster relay reaches this server's runners. */
+    clusterTargets(): Pick<ClusterRelayTargets, "wakeClaims" | "cancelOnRunner" | "watchdog"> & {
+      resync(): void;
+    } {
+      return {
+        wakeClaims: onQueued,
+        cancelOnRunner: sendCancel,
+        watchdog,
+        // Cancels and deletions sent while this server was away: its runners stop what they must.
+        resync() {
+          for (const set of sessions.values())
+            for (const s of set)
+              for (const id of s.ownedBuilds()) {
+                const build = app.store.builds.get(id);
+                if (!build) {
+                  s.forget(id);
+                  s.send({ type: "cancel", buildId: id, reason: "deleted" });
+                } else if (build.status === "canceled")
+                  s.send({ type: "cancel", buildId: id, reason: "canceled" });
+              }
+        },
+      };
     },
     /** Sessions of `runnerId` (tests and the admin endpoints). */
     sessionsOf(runnerId: number): RunnerSession[] {

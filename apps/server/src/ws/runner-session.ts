@@ -180,6 +180,11 @@ export class RunnerSession {
     });
   }
 
+  /** Builds this session claimed or resumed and has not finished. */
+  ownedBuilds(): number[] {
+    return [...this.owned];
+  }
+
   /** `buildId` was deleted: nothing more of it is taken from this runner (NOT_YOUR_BUILD from now on). */
   forget(buildId: number): void {
     this.owned.delete(buildId);

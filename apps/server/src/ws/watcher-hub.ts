@@ -66,15 +66,28 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, fau
     }
   };
 
+  /** Starts `channel` over from the store; watchers that lack what it releases catch up from the store. */
+  const startOver = (channel: Channel, buildId: number) => {
+    channel.trace.reset(app.store.traces.read(buildId));
+    for (const w of channel.watchers) w.resume();
+  };
+
   const onTrace = (e: { buildId: number; offset: number; data: Buffer; length: number }) => {
     const channel = channels.get(e.buildId);
     if (!channel) return;
-    if (e.offset !== channel.trace.length) {
-      // Not the continuation of what we heard (the trace was erased and rewritten): start over.
-      channel.trace.reset(app.store.traces.read(e.buildId));
-      return;
+    const heard = channel.trace.length;
+    let data = e.data;
+    if (e.offset !== heard) {
+      // Another server's append can arrive after the channel read it from the store: the new tail only.
+      if (e.offset < heard && e.length > heard) data = e.data.subarray(heard - e.offset);
+      else if (e.offset < heard && (app.store.traces.length(e.buildId) ?? 0) >= heard) return;
+      else {
+        // Not the continuation of what we heard (erased and rewritten, or messages missed): start over.
+        startOver(channel, e.buildId);
+        return;
+      }
     }
-    const released = channel.trace.append(e.data);
+    const released = channel.trace.append(data);
     deliver(channel, e.buildId, released.offset, released.data);
   };
   const onBuild = (build: Build) => {
@@ -103,13 +116,14 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, fau
     }
   };
   // A deleted build has no more trace nor an end: its watchers are told so and let go.
+  const letGo = (buildId: number) => {
+    const channel = channels.get(buildId);
+    if (!channel) return;
+    channels.delete(buildId);
+    for (const w of channel.watchers) w.gone();
+  };
   const onPipelineDeleted = (deleted: DeletedPipeline) => {
-    for (const { id } of deleted.builds) {
-      const channel = channels.get(id);
-      if (!channel) continue;
-      channels.delete(id);
-      for (const w of channel.watchers) w.gone();
-    }
+    for (const { id } of deleted.builds) letGo(id);
   };
   app.events.on("traceAppended", onTrace);
   app.events.on("buildChanged", onBuild);
@@ -173,6 +187,18 @@ export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, fau
     /** Watchers of `buildId` right now. */
     count(buildId: number): number {
       return channels.get(buildId)?.watchers.size ?? 0;
+    },
+    /** Messages of other servers may have been missed: every channel catches up with the store. */
+    resync(): void {
+      for (const [id, channel] of [...channels]) {
+        const build = app.store.builds.get(id);
+        if (!build) {
+          letGo(id);
+          continue;
+        }
+        if ((app.store.traces.length(id) ?? 0) !== channel.trace.length) startOver(channel, id);
+        onBuild(build);
+      }
     },
     close(): void {
       app.events.off("traceAppended", onTrace);

@@ -62,8 +62,11 @@ export class WatcherStream {
   /** Messages (status, end) that must follow the backlog. */
   private readonly held: Buffer[] = [];
   private endAfterHeld = false;
-  /** Until when (epoch ms) live messages wait behind a delayed chunk (a delay fault), keeping their order. */
-  private holdUntilMs = 0;
+  /**
+   * Live messages held back by a delay fault, and those behind them, oldest first. One timer sends them
+   * in this order: timers of different lengths due at the same moment may fire in either order.
+   */
+  private readonly delayed: Array<{ dueMs: number; send: () => void }> = [];
 
   constructor(
     readonly socket: WebSocket,
@@ -109,13 +112,26 @@ export class WatcherStream {
   /** Runs `send` after `delayMs`, and never before what an earlier delay holds back. */
   private inOrder(delayMs: number, send: () => void): void {
     const now = Date.now();
-    const due = Math.max(now + delayMs, this.holdUntilMs);
-    if (due <= now) {
+    if (this.delayed.length === 0 && delayMs <= 0) {
       send();
       return;
     }
-    this.holdUntilMs = due;
-    this.o.timers.setTimeout(send, due - now);
+    const dueMs = Math.max(now + delayMs, this.delayed.at(-1)?.dueMs ?? 0);
+    this.delayed.push({ dueMs, send });
+    if (this.delayed.length === 1) this.sendDelayedWhenDue();
+  }
+
+  /** Sends the delayed messages that are due, in order, then waits for the next one. */
+  private sendDelayedWhenDue(): void {
+    const next = this.delayed[0];
+    if (!next) return;
+    this.o.timers.setTimeout(
+      () => {
+        while (this.delayed.length > 0 && this.delayed[0]!.dueMs <= Date.now()) this.delayed.shift()!.send();
+        this.sendDelayedWhenDue();
+      },
+      Math.max(0, next.dueMs - Date.now()),
+    );
   }
 
   /** Sends backlog pieces while the window allows; calls itself from the write callbacks. */
@@ -140,6 +156,16 @@ export class WatcherStream {
         this.pump();
       });
     }
+  }
+
+  /**
+   * Bytes it lacks were released while it was live (the channel started over from the store after
+   * missed messages): it catches up from the store again, live chunks waiting meanwhile.
+   */
+  resume(): void {
+    if (this.catchingUp || !this.open || this.sentBytes >= this.source.releasedLength()) return;
+    this.catchingUp = true;
+    this.pump();
   }
 
   private caughtUp(): void {

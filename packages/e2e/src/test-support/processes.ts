@@ -59,12 +59,14 @@ export function startServerProcess(o: {
   port: number;
   seed: string;
   heartbeatTimeoutMs: number;
+  /** A postgres:// URL: the data lives there (the seed loads only into an empty database). */
+  db?: string;
 }): Promise<ServerProcess> {
   const seedFile = path.join(o.dataDir, "seed.yaml");
   writeFileSync(seedFile, o.seed);
   const child = spawn(
     process.execPath,
-    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs)],
+    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs), ...(o.db ? [o.db] : [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   children.add(child);
@@ -84,9 +86,9 @@ export function startServerProcess(o: {
   });
 }
 
-/** Starts a runner child with the shell executor; its output is kept for failure messages. */
+/** Starts a runner child with the shell executor (one `--url` per server); its output is kept. */
 export function startRunnerProcess(
-  url: string,
+  url: string | string[],
   token: string,
   buildsDir: string,
 ): { child: ChildProcess; output: () => string } {
@@ -94,8 +96,7 @@ export function startRunnerProcess(
     process.execPath,
     [
       RUNNER_MAIN,
-      "--url",
-      url,
+      ...[url].flat().flatMap((u) => ["--url", u]),
       "--token",
       token,
       "--executor",

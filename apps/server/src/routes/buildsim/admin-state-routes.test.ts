@@ -47,4 +47,28 @@ describe("the admin API's state", () => {
     );
     expect((await api(server, "/api/v4/projects/1/jobs/1", { token: ROOT })).status).toBe(200);
   });
+
+  it("merges a fixture into the state with ?mode=merge, and answers 400 naming what contradicts it", async () => {
+    const server = await start(JOBS_V4_SEED);
+    const put = (query: string, body: string) =>
+      api(server, `/-/buildsim/admin/state${query}`, { method: "PUT", token: ROOT, body });
+    const merged = await put(
+      "?mode=merge",
+      "builds:\n  - { id: 40, pipeline: 2, name: merged, status: failed }\n",
+    );
+    expect(merged.status).toBe(204);
+    const jobs = (await (
+      await api(server, "/api/v4/projects/1/pipelines/2/jobs", { token: ROOT })
+    ).json()) as Array<{ id: number }>;
+    expect(jobs.map((j) => j.id).sort((a, b) => a - b)).toEqual([4, 5, 40]);
+    const refused = await put("?mode=merge", "builds:\n  - { id: 41, pipeline: 99, name: orphan }\n");
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      error: "fixture has 1 problem(s): builds[0].pipeline: must name a declared pipeline",
+    });
+    const badMode = await put("?mode=append", "builds: []\n");
+    expect(badMode.status).toBe(400);
+    expect(await badMode.json()).toEqual({ error: "mode does not have a valid value (replace or merge)" });
+    expect((await api(server, "/api/v4/projects/1/jobs/41", { token: ROOT })).status).toBe(404);
+  });
 });

@@ -2,11 +2,13 @@
 //
 //   GET /-/buildsim/admin/state  → 200, the state as a seed document (JSON, which the seed loader reads)
 //   PUT /-/buildsim/admin/state  (seed YAML or JSON as the body) → 204, the whole state replaced
+//   PUT /-/buildsim/admin/state?mode=merge                         → 204, the fixture merged by id
 //
-// A fixture with problems is 400 listing them, and nothing changes.
+// A fixture with problems (or contradicting the state, when merged) is 400 listing them, and nothing
+// changes. The mode is a query parameter because the body is the seed file itself.
 
 import { Type } from "@sinclair/typebox";
-import type { StateFixtures } from "../../controls/state-fixtures.js";
+import { parseFixtureLoadMode, type StateFixtures } from "../../controls/state-fixtures.js";
 import { jsonReply } from "../../http/reply.js";
 import { empty, json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
@@ -30,12 +32,13 @@ export function addAdminStateRoutes(router: Router<RouteHandler>, fixtures: Stat
     },
   );
   const load = asAdmin((ctx) => {
-    fixtures.load(ctx.body.toString("utf8"));
+    fixtures.load(ctx.body.toString("utf8"), { mode: parseFixtureLoadMode(ctx.query.params.mode) });
     return NO_CONTENT;
   });
   load.maxBodyBytes = MAX_FIXTURE_BYTES;
   router.add("PUT", path, load, {
-    summary: "Replace the whole state with a fixture (seed YAML or JSON in the body)",
+    summary:
+      "Replace the whole state with a fixture (seed YAML or JSON in the body), or merge it in by id with ?mode=merge",
     api: "admin",
     responses: { 204: empty("Loaded") },
   });

@@ -9,9 +9,12 @@ export interface TranslatedSql {
   names: string[] | undefined;
 }
 
+/** SQLite's `INDEXED BY <index>` hint, at the start of the rest of a statement. */
+const INDEXED_BY = /^INDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*\s*/i;
+
 /**
- * Rewrites `?` to `$1…` and `@name` to `$n` (one number per distinct name), leaving string literals,
- * quoted identifiers and comments alone.
+ * Rewrites `?` to `$1…` and `@name` to `$n` (one number per distinct name) and drops `INDEXED BY`
+ * hints, leaving string literals, quoted identifiers and comments alone.
  */
 export function translateSql(sql: string): TranslatedSql {
   let out = "";
@@ -29,12 +32,8 @@ export function translateSql(sql: string): TranslatedSql {
       const stop = end === -1 ? sql.length : end;
       out += sql.slice(i, stop);
       i = stop;
-    } else if (
-      /[Ii]/.test(c) &&
-      /^INDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*\s*/i.test(sql.slice(i)) &&
-      /\s/.test(sql[i - 1] ?? " ")
-    ) {
-      i += (/^INDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*\s*/i.exec(sql.slice(i)) as RegExpExecArray)[0].length;
+    } else if ((c === "I" || c === "i") && /\s/.test(sql[i - 1] ?? "") && INDEXED_BY.test(sql.slice(i))) {
+      i += (INDEXED_BY.exec(sql.slice(i)) as RegExpExecArray)[0].length;
     } else if (c === "?") {
       out += `$${++positional}`;
       i++;

@@ -1,0 +1,87 @@
+// What the servers of a cluster tell each other, one topic per kind of committed change. Bodies are ids,
+// offsets and statuses, never content: the receiver reads what it needs from the shared store, so every
+// message fits PostgreSQL's NOTIFY payload (MAX_CLUSTER_MESSAGE_BYTES) whatever the trace or pipeline size.
+
+import type { BuildStatus, CancelReason } from "@buildsim/core";
+import type { CommittedChange } from "../store/change-log.js";
+
+/** Every topic with its body. */
+export interface ClusterMessageMap {
+  /** A commit's changes, for the other servers' read caches. */
+  changes: CommittedChange;
+  /** Trace bytes [o, l) of build `b` were committed. */
+  trace: { b: number; o: number; l: number };
+  /** Build `i` of project `p` changed; now in status `s`. */
+  build: { i: number; p: number; s: BuildStatus };
+  /** Pipeline `i` of project `p` changed. */
+  pipeline: { i: number; p: number };
+  /** Runner `r` must stop build `b` (`why`: the cancel's reason). */
+  cancel: { b: number; r: number; why: CancelReason };
+  /** Pipeline `i` of project `p` was deleted with these builds (`[id, runnerId]`; one slice of them). */
+  deleted: { i: number; p: number; bs: Array<[number, number | null]> };
+  /** Runner `r` was deleted. */
+  runnerDeleted: { r: number };
+  /** Builds runners vouched for (seen, confirmed) or the server plays itself, since the last report. */
+  alive: { s: number[]; c: number[]; v: number[] };
+}
+
+export type ClusterTopic = keyof ClusterMessageMap;
+
+/** Builds per `deleted` message, and ids per `alive` list: well under the payload limit. */
+export const IDS_PER_MESSAGE = 300;
+
+/** `items` in slices of at most `size` (none for an empty list). */
+export function slices<T>(items: readonly T[], size = IDS_PER_MESSAGE): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isIdList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isId);
+
+/**
+ * Whether `body` is a well-formed `topic` message: the bus carries JSON from other processes, so a
+ * malformed one (another version, a stray NOTIFY on the channel) is ignored rather than acted on.
+ */
+export function isClusterMessage<T extends ClusterTopic>(
+  topic: T,
+  body: unknown,
+): body is ClusterMessageMap[T] {
+  if (typeof body !== "object" || body === null) return false;
+  const m = body as Record<string, unknown>;
+  switch (topic) {
+    case "changes":
+      return (
+        m.global === true ||
+        (isIdList(m.builds) &&
+          isIdList(m.pipelineRows) &&
+          isIdList(m.members) &&
+          isIdList(m.runners) &&
+          isIdList(m.contacts) &&
+          Array.isArray(m.lists) &&
+          m.lists.every((l) => Array.isArray(l) && isId(l[0]) && typeof l[1] === "string"))
+      );
+    case "trace":
+      return isId(m.b) && isId(m.o) && isId(m.l) && m.l >= m.o;
+    case "build":
+      return isId(m.i) && isId(m.p) && typeof m.s === "string";
+    case "pipeline":
+      return isId(m.i) && isId(m.p);
+    case "cancel":
+      return isId(m.b) && isId(m.r) && typeof m.why === "string";
+    case "deleted":
+      return (
+        isId(m.i) &&
+        isId(m.p) &&
+        Array.isArray(m.bs) &&
+        m.bs.every((b) => Array.isArray(b) && isId(b[0]) && (b[1] === null || isId(b[1])))
+      );
+    case "runnerDeleted":
+      return isId(m.r);
+    case "alive":
+      return isIdList(m.s) && isIdList(m.c) && isIdList(m.v);
+    default:
+      return false;
+  }
+}

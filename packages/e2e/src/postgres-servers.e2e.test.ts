@@ -1,0 +1,107 @@
+// Several servers on one PostgreSQL (issue #16): real server processes sharing one schema of a throwaway
+// cluster, real runner processes each connected to a different server. Every build is claimed exactly
+// once across the servers, and every server answers the API with what any of them stored.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type PostgresCluster, startPostgresCluster } from "../../../scripts/postgres-cluster.mjs";
+import { E2E_TOKENS } from "./test-support/e2e-seed.js";
+import { killAll, startRunnerProcess, startServerProcess } from "./test-support/processes.js";
+
+const BUILDS = 24;
+const RUNNER_TOKENS = ["e2e-runner-a", "e2e-runner-b", "e2e-runner-c"];
+
+/** One project, three runners, one pipeline of BUILDS pending builds that each print their id once. */
+function clusterSeed(): string {
+  return JSON.stringify({
+    users: [{ id: 1, username: "root", admin: true, tokens: [E2E_TOKENS.admin] }],
+    projects: [{ id: 1, path: "e2e/app" }],
+    commits: [{ project: 1, sha: "c".repeat(40), message: "e2e" }],
+    runners: RUNNER_TOKENS.map((token, i) => ({ id: i + 1, token, description: `runner ${i + 1}` })),
+    pipelines: [{ id: 1, project: 1, sha: "c".repeat(40), ref: "main" }],
+    builds: Array.from({ length: BUILDS }, (_, i) => ({
+      id: i + 1,
+      pipeline: 1,
+      name: `job-${i + 1}`,
+      status: "pending",
+      script: ['echo "ran $CI_JOB_ID on $CI_RUNNER_DESCRIPTION"', "sleep 0.2"],
+      queued_at: "2026-01-01T00:00:00.000Z",
+    })),
+  });
+}
+
+let cluster: PostgresCluster;
+const dirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  cluster = await startPostgresCluster();
+}, 60_000);
+afterAll(() => {
+  cluster?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => killAll());
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { headers: { "PRIVATE-TOKEN": E2E_TOKENS.admin } });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+describe("three servers on one PostgreSQL", () => {
+  it("hands each build to exactly one runner across the servers, and each server answers for all", async () => {
+    const db = `${cluster.url}?schema=three_servers`;
+    const seed = clusterSeed();
+    // The first server seeds the empty schema; the others find it filled.
+    const servers = [];
+    for (let i = 0; i < 3; i++) {
+      servers.push(
+        await startServerProcess({
+          dataDir: tempDir("buildsim-pg-e2e-"),
+          port: 0,
+          seed,
+          heartbeatTimeoutMs: 600_000,
+          db,
+        }),
+      );
+    }
+    const runners = servers.map((s, i) =>
+      startRunnerProcess(s.url, RUNNER_TOKENS[i] as string, tempDir("buildsim-pg-builds-")),
+    );
+
+    const deadline = Date.now() + 90_000;
+    let jobs: Array<{ id: number; status: string; runner: { description: string } | null }> = [];
+    for (;;) {
+      jobs = (await getJson(`${servers[2]!.url}/api/v4/projects/1/jobs?per_page=100`)) as typeof jobs;
+      if (jobs.length === BUILDS && jobs.every((j) => j.status === "success")) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `not all builds succeeded: ${JSON.stringify(jobs.map((j) => [j.id, j.status]))}\n${runners.map((r) => r.output()).join("\n")}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    for (const job of jobs) {
+      // Any server answers for any build: the trace, read through another server than the runner's.
+      const trace = await (
+        await fetch(`${servers[job.id % 3]!.url}/api/v4/projects/1/jobs/${job.id}/trace`, {
+          headers: { "PRIVATE-TOKEN": E2E_TOKENS.admin },
+        })
+      ).text();
+      const runs = trace.split("\n").filter((line) => line.startsWith(`ran ${job.id} on `));
+      // Claimed once, run once: one line naming the one runner the API names.
+      expect(runs).toEqual([`ran ${job.id} on ${job.runner?.description}`]);
+    }
+    // The three runners shared the work (each took some): claims went through every server.
+    const byRunner = new Set(jobs.map((j) => j.runner?.description));
+    expect(byRunner.size).toBeGreaterThan(1);
+  }, 150_000);
+});
