@@ -15,6 +15,17 @@ describe("the mixed benchmark's requests", () => {
     expect(reads.filter((r) => r.path.includes("/pipelines/")).length).toBe(6);
   });
 
+  it("stay within a smaller database (the PostgreSQL run's 20,000 builds), still 100 distinct GETs", () => {
+    const reads = mixReads(20_000);
+    expect(new Set(reads.map((r) => r.path)).size).toBe(100);
+    const ids = reads
+      .map((r) => /\/(?:builds|jobs)\/(\d+)$/.exec(r.path)?.[1])
+      .filter((x) => x !== undefined);
+    expect(ids.length).toBe(68);
+    for (const id of ids) expect(Number(id)).toBeGreaterThanOrEqual(1);
+    for (const id of ids) expect(Number(id)).toBeLessThanOrEqual(20_000);
+  });
+
   it("retry only jobs the populated database has finished (success, failed or canceled)", () => {
     const writes = mixWrites(100_000);
     expect(writes.length).toBeGreaterThan(100);

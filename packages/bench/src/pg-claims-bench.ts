@@ -28,12 +28,12 @@ async function claimAcross(pg: PgTarget, children: ChildServer[], runnersPerServ
   const pgCpuBefore = processCpuMicrosOfUser(pg.uid);
   await Promise.all(children.map((c) => c.resetCpu()));
   const start = performance.now();
-  const got = await claimUntilEmpty(clients);
+  const { got, failed } = await claimUntilEmpty(clients);
   const ms = performance.now() - start;
   const pgCpuMicros = processCpuMicrosOfUser(pg.uid) - pgCpuBefore;
   const statements = diffStatementCalls(statsBefore, statementCalls(pg.binDir, pg.url));
   for (const c of clients) c.socket.terminate();
-  return { got, ms, statements, pgCpuMicros };
+  return { got, failed, ms, statements, pgCpuMicros };
 }
 
 /** Claims per second, double claims, and PostgreSQL statements and CPU per claim. */
@@ -54,11 +54,13 @@ export async function measureClusterClaims(
   } finally {
     serverCpuMicros = (await Promise.all(children.map((c) => c.stop()))).reduce((a, b) => a + b, 0);
   }
-  const { got, ms, statements, pgCpuMicros } = measured;
+  const { got, failed, ms, statements, pgCpuMicros } = measured;
   const claimed = new Set(got).size;
   return {
     claimed,
     doubleClaims: got.length - claimed,
+    /** Claims answered with an error (a transaction that lost its retries) and asked again. */
+    failedClaims: failed,
     ms,
     perSecond: got.length / (ms / 1000),
     /** PostgreSQL statements (each one round trip of the synchronous bridge) per claim. */

@@ -57,7 +57,10 @@ export const statementCalls = (binDir: string, url: string): StatementCalls =>
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system, µs) of all live processes owned by `uid` (the PostgreSQL server's). */
+/**
+ * CPU time (user + system, µs) of the processes owned by `uid` (the PostgreSQL server's), with that of
+ * their reaped children (the postmaster's cutime/cstime holds backends that have exited).
+ */
 export function processCpuMicrosOfUser(uid: number): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc")) {
@@ -65,9 +68,9 @@ export function processCpuMicrosOfUser(uid: number): number {
     try {
       if (statSync(`/proc/${pid}`).uid !== uid) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // Fields after the parenthesized command: state is field 3, utime 14, stime 15.
+      // Fields after the parenthesized command: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended between listing and reading.
     }
