@@ -9,7 +9,7 @@ const LINE_BYTES = 1024;
 /** `window` value for a runner-like sender: one message in flight, lines written meanwhile coalesced. */
 export const RUNNER_LIKE = 0;
 /** The runner's default largest trace message (64 KiB), in lines. */
-const RUNNER_CHUNK_LINES = 64;
+export const RUNNER_CHUNK_LINES = 64;
 
 /** A 1 KiB line whose first bytes are `stamp`. */
 const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1, "x")}\n`);
