@@ -9,7 +9,7 @@ const SQLITE_ONLY = [
   "src/store/restart.test.ts",
   "src/store/builds-repo.test.ts",
 ];
-const POSTGRES_ONLY = ["src/store/postgres/**"];
+const POSTGRES_ONLY = ["src/store/postgres/**", "src/cluster/**"];
 
 export default defineConfig({
   test: {

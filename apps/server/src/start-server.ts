@@ -215,7 +215,10 @@ function clusterOfDatabase(db: string | undefined): ClusterOptions | undefined {
   const url = new URL(db);
   const schema = url.searchParams.get("schema") ?? "public";
   url.searchParams.delete("schema");
-  return { postgres: url.toString(), channel: (schema === "public" ? "buildsim" : `buildsim_${schema}`).slice(0, 63) };
+  return {
+    postgres: url.toString(),
+    channel: (schema === "public" ? "buildsim" : `buildsim_${schema}`).slice(0, 63),
+  };
 }
 
 /** Where `db` and `dataDir` put the data. */

@@ -13,20 +13,23 @@ import { killAll, startRunnerProcess, startServerProcess } from "./test-support/
 const BUILDS = 24;
 const RUNNER_TOKENS = ["e2e-runner-a", "e2e-runner-b", "e2e-runner-c"];
 
-/** One project, three runners, one pipeline of BUILDS pending builds that each print their id once. */
-function clusterSeed(): string {
+/** One project, three runners, one pipeline of `builds` pending builds running `script` (default: print the id once). */
+function clusterSeed(
+  builds = BUILDS,
+  script = ['echo "ran $CI_JOB_ID on $CI_RUNNER_DESCRIPTION"', "sleep 0.2"],
+): string {
   return JSON.stringify({
     users: [{ id: 1, username: "root", admin: true, tokens: [E2E_TOKENS.admin] }],
     projects: [{ id: 1, path: "e2e/app" }],
     commits: [{ project: 1, sha: "c".repeat(40), message: "e2e" }],
     runners: RUNNER_TOKENS.map((token, i) => ({ id: i + 1, token, description: `runner ${i + 1}` })),
     pipelines: [{ id: 1, project: 1, sha: "c".repeat(40), ref: "main" }],
-    builds: Array.from({ length: BUILDS }, (_, i) => ({
+    builds: Array.from({ length: builds }, (_, i) => ({
       id: i + 1,
       pipeline: 1,
       name: `job-${i + 1}`,
       status: "pending",
-      script: ['echo "ran $CI_JOB_ID on $CI_RUNNER_DESCRIPTION"', "sleep 0.2"],
+      script,
       queued_at: "2026-01-01T00:00:00.000Z",
     })),
   });
@@ -48,6 +51,31 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => killAll());
+
+type Job = { id: number; status: string; runner: { description: string } | null };
+
+/** Polls `url`'s job list until every job has finished; fails with what it saw and the runners' output. */
+async function finishedJobs(url: string, count: number, outputs: () => string): Promise<Job[]> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const jobs = (await getJson(`${url}/api/v4/projects/1/jobs?per_page=100`)) as Job[];
+    const done = jobs.every((j) => ["success", "failed", "canceled"].includes(j.status));
+    if (jobs.length === count && done) return jobs;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `jobs did not finish: ${JSON.stringify(jobs.map((j) => [j.id, j.status]))}\n${outputs()}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const traceOf = async (url: string, id: number) =>
+  (
+    await fetch(`${url}/api/v4/projects/1/jobs/${id}/trace`, {
+      headers: { "PRIVATE-TOKEN": E2E_TOKENS.admin },
+    })
+  ).text();
 
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { headers: { "PRIVATE-TOKEN": E2E_TOKENS.admin } });
@@ -82,8 +110,15 @@ describe("three servers on one PostgreSQL", () => {
       jobs = (await getJson(`${servers[2]!.url}/api/v4/projects/1/jobs?per_page=100`)) as typeof jobs;
       if (jobs.length === BUILDS && jobs.every((j) => j.status === "success")) break;
       if (Date.now() > deadline) {
+        const views = await Promise.all(
+          servers.map(async (s) =>
+            ((await getJson(`${s.url}/api/v4/projects/1/jobs?per_page=100`)) as Job[])
+              .filter((j) => j.status !== "success")
+              .map((j) => [j.id, j.status]),
+          ),
+        );
         throw new Error(
-          `not all builds succeeded: ${JSON.stringify(jobs.map((j) => [j.id, j.status]))}\n${runners.map((r) => r.output()).join("\n")}`,
+          `not all builds succeeded: ${JSON.stringify(views)}\n${runners.map((r) => r.output()).join("\n")}\n${servers.map((s) => s.stderr()).join("\n")}`,
         );
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -103,5 +138,55 @@ describe("three servers on one PostgreSQL", () => {
     // The three runners shared the work (each took some): claims went through every server.
     const byRunner = new Set(jobs.map((j) => j.runner?.description));
     expect(byRunner.size).toBeGreaterThan(1);
+  }, 150_000);
+
+  it("survives kill -9 of a server while runners stream: its runner moves on, traces resume exactly, nothing fails", async () => {
+    const db = `${cluster.url}?schema=failover`;
+    const LINES = 150;
+    const seed = clusterSeed(6, [`for i in $(seq 1 ${LINES}); do echo "line $i"; sleep 0.02; done`]);
+    const servers = [];
+    for (let i = 0; i < 3; i++) {
+      servers.push(
+        await startServerProcess({
+          dataDir: tempDir("buildsim-pg-e2e-"),
+          port: 0,
+          seed,
+          heartbeatTimeoutMs: 15_000,
+          db,
+        }),
+      );
+    }
+    const urls = servers.map((s) => s.url);
+    // Each runner starts on its own server and knows the others, in turn.
+    const runners = RUNNER_TOKENS.map((token, i) =>
+      startRunnerProcess(
+        [0, 1, 2].map((k) => urls[(i + k) % 3] as string),
+        token,
+        tempDir("buildsim-pg-builds-"),
+      ),
+    );
+    const outputs = () => runners.map((r) => r.output()).join("\n");
+    // Wait until server 0's runner is streaming a build (read through server 2), then kill server 0.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const jobs = (await getJson(`${urls[2]}/api/v4/projects/1/jobs?per_page=100`)) as Job[];
+      const streaming = jobs.find((j) => j.status === "running" && j.runner?.description === "runner 1");
+      if (streaming && (await traceOf(urls[2] as string, streaming.id)).includes("line 20\n")) break;
+      if (Date.now() > deadline) throw new Error(`runner 1 never streamed\n${outputs()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    servers[0]!.child.kill("SIGKILL");
+
+    const jobs = await finishedJobs(urls[1] as string, 6, outputs);
+    const expected = Array.from({ length: LINES }, (_, i) => `line ${i + 1}`);
+    for (const job of jobs) {
+      expect({ id: job.id, status: job.status }).toEqual({ id: job.id, status: "success" });
+      const lines = (await traceOf(urls[2] as string, job.id))
+        .split("\n")
+        .filter((l) => /^line \d+$/.test(l));
+      // Every line once, in order: nothing the runner sent before the kill is lost or sent twice.
+      expect(lines).toEqual(expected);
+    }
+    expect(runners[0]!.output()).toMatch(/connected as runner \d+ to/);
   }, 150_000);
 });

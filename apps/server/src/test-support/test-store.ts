@@ -6,17 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { createStore, type Store } from "../store/create-store.js";
 import { SyncPgConnection } from "../store/postgres/sync-pg-connection.js";
+import { testPostgresUrl } from "./cluster-postgres.js";
 
 /** True when this test run keeps its stores in PostgreSQL. */
 export const ON_POSTGRES = process.env.BUILDSIM_TEST_BACKEND === "postgres";
-
-/** The throwaway cluster's URL (set by the global setup); fails with one line when there is none. */
-export function postgresTestUrl(): string {
-  const url = process.env.BUILDSIM_TEST_POSTGRES_URL;
-  // The global setup starts a cluster or fails the run with scripts/postgres-cluster.mjs's one line.
-  if (!url) throw new Error("BUILDSIM_TEST_POSTGRES_URL is not set: run the server's tests through vitest");
-  return url;
-}
 
 /**
  * Schemas this test process made and migrated, free for the next store. Creating and migrating a schema
@@ -34,7 +27,7 @@ const emptiers = new Map<string, string>();
  * DELETE rather than TRUNCATE: on a few rows it is much cheaper than TRUNCATE's new files per table.
  */
 function emptySchema(schema: string): void {
-  admin ??= new SyncPgConnection(postgresTestUrl());
+  admin ??= new SyncPgConnection(testPostgresUrl());
   let text = emptiers.get(schema);
   if (!text) {
     const tables = admin.query(
@@ -66,7 +59,7 @@ export function createTestStore(): Store {
   const reused = freeSchemas.pop();
   const schema = reused ?? `test_${process.pid}_${++schemaCount}`;
   if (reused) emptySchema(schema);
-  const url = new URL(postgresTestUrl());
+  const url = new URL(testPostgresUrl());
   url.searchParams.set("schema", schema);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-test-"));
   const store = createStore({ postgres: url.toString(), dataDir });

@@ -9,6 +9,13 @@ import { bindArguments, type TranslatedSql, translateSql } from "./translate-sql
 export class PgDb implements Db {
   readonly connection: SyncPgConnection;
   private txDepth = 0;
+  /**
+   * The error that failed a statement of the open transaction. PostgreSQL refuses every later statement
+   * of that transaction (25P02), where SQLite carries on; so the cause is what later statements, and the
+   * transaction itself, report: a serialization failure stays one, and the store runs the transaction
+   * again instead of failing on "current transaction is aborted".
+   */
+  private doomed: unknown;
   private closed = false;
   private statementCount = 0;
   private readonly names = new Map<string, string>();
@@ -43,6 +50,7 @@ export class PgDb implements Db {
 
   /** Runs a translated statement; counts what it changed. */
   execute(translated: TranslatedSql, name: string, args: readonly unknown[], rowMode?: "array"): PgResult {
+    if (this.txDepth > 0 && this.doomed !== undefined) throw this.doomed;
     const run = () =>
       this.connection.query(translated.text, bindArguments(translated, args), {
         name,
@@ -51,14 +59,7 @@ export class PgDb implements Db {
     try {
       return run();
     } catch (e) {
-      if (process.env.PGDEBUG)
-        console.error(
-          "PGDEBUG",
-          (e as Error).message,
-          "\n   ",
-          translated.text.slice(0, 400),
-          JSON.stringify(bindArguments(translated, args)).slice(0, 200),
-        );
+      if (this.txDepth > 0) this.doomed = e;
       // A read outside a transaction that met a lost connection is simply asked again on the new one; a
       // write might have been applied, and a transaction is run again whole by the store.
       if (
@@ -84,8 +85,11 @@ export class PgDb implements Db {
       if (this.txDepth > 0) return fn();
       this.connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
       this.txDepth++;
+      this.doomed = undefined;
       try {
         const result = fn();
+        // A statement failed and `fn` went on: PostgreSQL would answer COMMIT with a silent ROLLBACK.
+        if (this.doomed !== undefined) throw this.doomed;
         this.connection.query("COMMIT");
         return result;
       } catch (e) {
@@ -99,6 +103,7 @@ export class PgDb implements Db {
         throw e;
       } finally {
         this.txDepth--;
+        this.doomed = undefined;
       }
     };
   }

@@ -22,6 +22,20 @@ const types = {
   },
 };
 
+/**
+ * Whether `e` means PostgreSQL could not be reached or went away (a socket error, SQLSTATE class 08,
+ * 57P01-57P03: shutting down, starting up), rather than an answer it gave.
+ */
+function unreachable(e) {
+  const code = e?.code;
+  return (
+    typeof code !== "string" ||
+    !/^[0-9A-Z]{5}$/.test(code) ||
+    code.startsWith("08") ||
+    /^57P0[1-3]$/.test(code)
+  );
+}
+
 // Each `open` brings a connection: its port, its flag, where to connect.
 parentPort.on("message", ({ port, flag, url, schema }) => serve(port, flag, url, schema));
 
@@ -51,6 +65,8 @@ function serve(port, flag, url, schema) {
         if (!client) await open();
         return;
       } catch (e) {
+        // PostgreSQL answered with a refusal of its own (a bad schema name, a wrong password): final.
+        if (!unreachable(e)) throw e;
         if (Date.now() + delay > deadline) throw lost(e);
         await sleep(delay);
       }
@@ -99,8 +115,8 @@ function serve(port, flag, url, schema) {
           ...(request.rowMode === "array" ? { rowMode: "array" } : {}),
         });
       } catch (e) {
-        // No SQLSTATE means the connection itself failed: drop it so the next query opens a new one.
-        if (e?.code === undefined || String(e.code).startsWith("08") || e.code === "57P01") {
+        // The connection itself failed: drop it so the next query opens a new one.
+        if (unreachable(e)) {
           if (client === used) client = undefined;
           used.end().catch(() => {});
           throw lost(e);
