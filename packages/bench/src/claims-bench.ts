@@ -3,24 +3,35 @@
 import { openRunner, startChild } from "./ws-bench-clients.js";
 import { wsBenchRunnerToken } from "./ws-bench-seed.js";
 
+/**
+ * Every runner claims until it gets no job; resolves with the build ids handed out (doubles kept) and
+ * how many claims the server answered with an error (each asked again, as a runner would).
+ */
+export async function claimUntilEmpty(clients: Array<Awaited<ReturnType<typeof openRunner>>>) {
+  const got: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    clients.map(async (c, r) => {
+      for (let n = 0; ; n++) {
+        const answer = await c.claim(`r${r}-${n}`);
+        if (answer.type === "error") failed++;
+        else if (answer.type !== "job") return;
+        else got.push(answer.job.id);
+      }
+    }),
+  );
+  return { got, failed };
+}
+
 /** Claims per second and how many builds were handed out more than once. */
 export async function measureClaims(runners: number, builds: number) {
   const server = await startChild("ws-bench-server-main.js", [String(runners), String(builds)]);
   const clients = await Promise.all(
     Array.from({ length: runners }, (_, i) => openRunner(server.url, wsBenchRunnerToken(i + 1))),
   );
-  const got: number[] = [];
   await server.resetCpu();
   const start = performance.now();
-  await Promise.all(
-    clients.map(async (c, r) => {
-      for (let n = 0; ; n++) {
-        const answer = await c.claim(`r${r}-${n}`);
-        if (answer.type !== "job") return;
-        got.push(answer.job.id);
-      }
-    }),
-  );
+  const { got } = await claimUntilEmpty(clients);
   const ms = performance.now() - start;
   for (const c of clients) c.socket.terminate();
   const cpuMicros = await server.stop();

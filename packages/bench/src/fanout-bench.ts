@@ -2,14 +2,14 @@
 
 import type { ServerToWatcherMessage } from "@buildsim/core";
 import type WebSocket from "ws";
-import { open, openRunner, startChild, watcherUrl, wsUrl } from "./ws-bench-clients.js";
+import { type ChildServer, open, openRunner, startChild, watcherUrl, wsUrl } from "./ws-bench-clients.js";
 import { WS_BENCH_ADMIN_TOKEN, wsBenchRunnerToken } from "./ws-bench-seed.js";
 
 const LINE_BYTES = 1024;
 /** `window` value for a runner-like sender: one message in flight, lines written meanwhile coalesced. */
 export const RUNNER_LIKE = 0;
 /** The runner's default largest trace message (64 KiB), in lines. */
-const RUNNER_CHUNK_LINES = 64;
+export const RUNNER_CHUNK_LINES = 64;
 
 /** A 1 KiB line whose first bytes are `stamp`. */
 const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1, "x")}\n`);
@@ -18,10 +18,34 @@ const line = (stamp: string) => Buffer.from(`${`${stamp} `.padEnd(LINE_BYTES - 1
 const traceMessage = (i: number, data: Buffer) =>
   JSON.stringify({ type: "trace", buildId: 1, offset: i * LINE_BYTES, data: data.toString("base64") });
 
+/** Where buildsim runs: one child on its own SQLite (the default), or on PostgreSQL (a fresh schema). */
+export interface FanoutPlace {
+  /** A postgres:// URL with a `?schema=` no other run used. */
+  db: string;
+  /** Watchers on a second server of the same schema, the runner on the first. */
+  crossServer: boolean;
+}
+
+/** Starts one child (or two on one schema): the runner's server and the watchers'. */
+async function startPlace(place?: FanoutPlace): Promise<ChildServer[]> {
+  const args = place ? ["1", "1", "10", "0", place.db] : ["1", "1"];
+  const first = await startChild("ws-bench-server-main.js", args);
+  return place?.crossServer ? [first, await startChild("ws-bench-server-main.js", args)] : [first];
+}
+
+/** Servers of a setup as one: CPU accounting and stop over all of them. */
+const asOne = (servers: ChildServer[]): Omit<ChildServer, "url"> => ({
+  resetCpu: async () => {
+    await Promise.all(servers.map((s) => s.resetCpu()));
+  },
+  stop: async () => (await Promise.all(servers.map((s) => s.stop()))).reduce((a, b) => a + b, 0),
+});
+
 /** A running build with `watchers` watchers on a buildsim child; `deliver` is called per chunk. */
-async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) {
-  const server = await startChild("ws-bench-server-main.js", ["1", "1"]);
-  const runner = await openRunner(server.url, wsBenchRunnerToken(1));
+async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void, place?: FanoutPlace) {
+  const servers = await startPlace(place);
+  const watched = servers[servers.length - 1]!;
+  const runner = await openRunner(servers[0]!.url, wsBenchRunnerToken(1));
   const job = await runner.claim("bench");
   if (job.type !== "job") throw new Error("the benchmark build was not claimed");
   const sockets: WebSocket[] = [];
@@ -31,7 +55,7 @@ async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) 
       ready = r;
     });
     sockets.push(
-      await open(watcherUrl(server.url, 1, WS_BENCH_ADMIN_TOKEN), (text) => {
+      await open(watcherUrl(watched.url, 1, WS_BENCH_ADMIN_TOKEN), (text) => {
         const m = JSON.parse(text) as ServerToWatcherMessage;
         if (m.type === "status") ready();
         else if (m.type === "chunk") deliver(Buffer.from(m.data, "base64"));
@@ -40,7 +64,7 @@ async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void) 
     await isReady;
   }
   return {
-    server,
+    server: asOne(servers),
     send: (text: string) => runner.socket.send(text),
     onAck: (fn: () => void) => runner.onAck(fn),
     sockets: [...sockets, runner.socket],
@@ -81,6 +105,7 @@ export async function measureFanout(
   lines: number,
   watchers: number,
   window: number,
+  place?: FanoutPlace,
 ): Promise<{ perSecond: number; perCpuSecond: number; linesPerFrame: number }> {
   // Counted in lines (bytes / 1 KiB): buildsim may deliver the lines of one batch in one chunk.
   let deliveredBytes = 0;
@@ -94,7 +119,8 @@ export async function measureFanout(
     frames++;
     if (deliveredBytes === lines * watchers * LINE_BYTES) done();
   };
-  const setup = kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver);
+  const setup =
+    kind === "bare" ? await bareSetup(watchers, deliver) : await buildsimSetup(watchers, deliver, place);
   const lineBytes = Array.from({ length: lines }, (_, i) => line(String(i)));
   const messages = lineBytes.map((data, i) => traceMessage(i, data));
   await setup.server.resetCpu();
@@ -128,7 +154,7 @@ export async function measureFanout(
 }
 
 /** Runner→watcher latency at 1,000 lines/s for `seconds`, through buildsim. */
-export async function measureLatency(seconds: number, watchers: number) {
+export async function measureLatency(seconds: number, watchers: number, place?: FanoutPlace) {
   const samples: number[] = [];
   const deliver = (data: Buffer) => {
     const now = process.hrtime.bigint();
@@ -137,7 +163,7 @@ export async function measureLatency(seconds: number, watchers: number) {
       samples.push(Number(now - sentNs) / 1e6);
     }
   };
-  const setup = await buildsimSetup(watchers, deliver);
+  const setup = await buildsimSetup(watchers, deliver, place);
   const total = seconds * 1000;
   const start = performance.now();
   let sent = 0;

@@ -30,8 +30,10 @@ export function mixReads(builds: number): MixRequest[] {
   const pipelines = Math.ceil(builds / 20);
   for (let i = 0; i < 6; i++) out.push(get(`/api/v4/projects/1/pipelines/${pipelines - i * 3}/jobs`));
   // 30 v3 builds and 38 v4 jobs, spread over the newest thousand and the rest.
-  for (let i = 0; i < 30; i++) out.push(get(`${v3}/${i < 20 ? builds - i * 37 : 1 + i * 997}`));
-  for (let i = 0; i < 38; i++) out.push(get(`${v4}/${i < 25 ? builds - 5 - i * 29 : 7 + i * 1301}`));
+  // Ids past a smaller database (the PostgreSQL run's) wrap around into it; 100,000 builds keep them all.
+  const id = (n: number) => ((n - 1) % builds) + 1;
+  for (let i = 0; i < 30; i++) out.push(get(`${v3}/${id(i < 20 ? builds - i * 37 : 1 + i * 997)}`));
+  for (let i = 0; i < 38; i++) out.push(get(`${v4}/${id(i < 25 ? builds - 5 - i * 29 : 7 + i * 1301)}`));
   if (new Set(out.map((r) => r.path)).size !== 100) throw new Error("the mix must hold 100 distinct GETs");
   return out;
 }

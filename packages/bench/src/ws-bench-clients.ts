@@ -76,7 +76,14 @@ export async function openRunner(url: string, token: string) {
   const socket = await open(wsUrl(url, RUNNER_WS_PATH), (text) => {
     const m = JSON.parse(text) as ServerToRunnerMessage;
     if (m.type === "traceAck") onAck?.(m.length);
-    else if (m.type === "welcome" || m.type === "job" || m.type === "noJob") waiting.shift()?.(m);
+    // A claim the server could not serve is answered with an error (e.g. a transaction that kept losing).
+    else if (
+      m.type === "welcome" ||
+      m.type === "job" ||
+      m.type === "noJob" ||
+      (m.type === "error" && waiting.length > 0)
+    )
+      waiting.shift()?.(m);
     else acks.shift()?.(m);
   });
   const request = (message: object) =>
