@@ -16,6 +16,8 @@ const HANDLED: Record<string, string> = {
   "apps/cli/README.md#0":
     "installed-packages.test.ts installs the packed tarball and runs `npx buildsim --version`",
   "apps/cli/README.md#1": "interactive pnpm prompt for consumers: not runnable unattended",
+  "apps/cli/README.md#2":
+    "checked: each line is a buildsim command whose flags are in that command's --help (record needs a GitLab)",
   "apps/runner/README.md#0":
     "checked: every flag it shows is in the runner's --help, and the entry point exists",
   "apps/server/README.md#0": "run: serve the seed, then curl with the printed token",
@@ -84,6 +86,18 @@ describe("the package READMEs' shell snippets", () => {
     const flags = new Set(lines.join(" ").match(/--[a-z-]+/g));
     expect(flags.size).toBeGreaterThan(3);
     for (const flag of flags) expect(help, flag).toContain(flag);
+  });
+
+  it("show buildsim commands with the flags their --help lists", () => {
+    const cli = path.join(WORKSPACE_ROOT, "apps/cli/dist/buildsim.mjs");
+    const lines = commands(snippet("apps/cli/README.md#2"));
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) {
+      const [, command, rest] = /^buildsim (\S+)(.*)$/.exec(line) ?? [];
+      expect(command, line).toBeDefined();
+      const help = execFileSync(process.execPath, [cli, command!, "--help"], { encoding: "utf8" });
+      for (const flag of rest!.match(/--[a-z-]+/g) ?? []) expect(help, `${line}: ${flag}`).toContain(flag);
+    }
   });
 
   it("name packages and scripts that exist in their developer commands", () => {
