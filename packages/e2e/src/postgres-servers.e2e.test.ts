@@ -180,7 +180,11 @@ describe("three servers on one PostgreSQL", () => {
     const jobs = await finishedJobs(urls[1] as string, 6, outputs);
     const expected = Array.from({ length: LINES }, (_, i) => `line ${i + 1}`);
     for (const job of jobs) {
-      expect({ id: job.id, status: job.status }).toEqual({ id: job.id, status: "success" });
+      if (job.status !== "success") {
+        const detail = await getJson(`${urls[1]}/api/v4/projects/1/jobs/${job.id}`);
+        const trace = await traceOf(urls[1] as string, job.id);
+        throw new Error(`job ${job.id}: ${JSON.stringify(detail).slice(0, 300)}\n--- trace:\n${trace}\n--- runners:\n${outputs()}\n--- servers:\n${servers.map((s) => s.stderr()).join('\n===\n')}`);
+      }
       const lines = (await traceOf(urls[2] as string, job.id))
         .split("\n")
         .filter((l) => /^line \d+$/.test(l));

@@ -75,3 +75,42 @@ describe("the watchdog's slices", () => {
     expect(new Set(seen.filter((n) => n > 0 && n < 600)).size).toBeGreaterThan(2);
   });
 });
+
+// Several servers (issue #16): the leader runs the watchdog for builds other servers handed out. A build
+// claimed elsewhere a moment ago is not silent to it, and a server that starts leading late gives every
+// running build the whole silence period from then, instead of failing those it never heard of.
+describe("the watchdog of a server that did not see the claim", () => {
+  it("counts silence from the build's start when it started after the server", async () => {
+    const clock = createFakeClock("2026-01-01T00:00:00.000Z");
+    server = await startTestServer({
+      seedText: runningSeed(1).replace('"2026-01-01T00:00:00.000Z"', '"2026-01-01T00:00:50.000Z"'),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 30_000 },
+    });
+    // 60 s after this server's start, but only 10 s after the build started (on another server).
+    clock.advance(60_000);
+    server.realtime.runners.watchdog.sweep();
+    expect(server.store.builds.get(1)?.status).toBe("running");
+    clock.advance(21_000);
+    server.realtime.runners.watchdog.sweep();
+    expect(server.store.builds.get(1)?.status).toBe("pending");
+  });
+
+  it("gives running builds the whole period again when its passes resume after a gap (it did not lead)", async () => {
+    const clock = createFakeClock();
+    server = await startTestServer({
+      seedText: runningSeed(1),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 100 },
+    });
+    server.realtime.runners.watchdog.sweepSome(Number.POSITIVE_INFINITY);
+    // Not leading for a while: no pass runs, and the fake clock moves past the silence period.
+    await new Promise((r) => setTimeout(r, 120));
+    clock.advance(1_000);
+    server.realtime.runners.watchdog.sweepSome(Number.POSITIVE_INFINITY);
+    expect(server.store.builds.get(1)?.status).toBe("running");
+    clock.advance(150);
+    server.realtime.runners.watchdog.sweepSome(Number.POSITIVE_INFINITY);
+    expect(server.store.builds.get(1)?.status).toBe("pending");
+  });
+});

@@ -66,7 +66,15 @@ export interface WatchdogPeers {
 export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) {
   const { store, transitions } = d;
   const nowMs = () => Date.parse(d.now());
-  const bootMs = nowMs();
+  /**
+   * When this server started watching: its start, or the pass after a gap in its passes (it did not lead
+   * the cluster meanwhile, or its event loop stalled). A running build nobody vouched for to this server
+   * gets the whole silence period from then, or from its own start if later: a build another server
+   * handed out a moment ago is not silent, and a new leader does not fail every build it never heard of.
+   */
+  let watchingSinceMs = nowMs();
+  /** Real time (not the controllable clock) of the last pass, to see gaps in the passes. */
+  let lastPassRealMs: number | undefined;
   const lastSeen = new Map<number, number>();
   /** Builds whose runner showed it has them (a heartbeat naming them, a trace byte). */
   const confirmedIds = new Set<number>();
@@ -110,7 +118,9 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
 
   /** Silence, timeout and grace checks of one running build. */
   function check(row: RunningBuild, now: number): void {
-    const seenAt = lastSeen.get(row.id) ?? bootMs;
+    const startedMs = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
+    const seenAt =
+      lastSeen.get(row.id) ?? Math.max(watchingSinceMs, Number.isFinite(startedMs) ? startedMs : 0);
     if (now - seenAt > d.heartbeatTimeoutMs && !serverRun.has(row.id)) {
       if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
       else requeueOrFail(row.id);
@@ -131,7 +141,7 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     // clock move past deadline + grace fails it at once instead of on the move after; from the server's
     // start for a deadline that passed before it (a seed's or a restart's long-running job), so its
     // runner still gets the whole grace period to report.
-    const graceFrom = Math.max(deadline, bootMs);
+    const graceFrom = Math.max(deadline, watchingSinceMs);
     if (row.runnerId === null || serverRun.has(row.id) || now - graceFrom >= d.timeoutGraceMs) {
       if (row.runnerId !== null) peers.cancel(row.runnerId, row.id, "timeout");
       fail(row.id, "stuck_or_timeout_failure");
@@ -207,7 +217,14 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
       cursor = 0;
       sweepSome(Number.POSITIVE_INFINITY);
     },
-    sweepSome,
+    /** The interval timer's step (`sweepSome` of the pass), noting gaps between its calls. */
+    sweepSome(budgetMs: number): boolean {
+      const real = performance.now();
+      if (lastPassRealMs !== undefined && real - lastPassRealMs > d.heartbeatTimeoutMs / 2)
+        watchingSinceMs = nowMs();
+      lastPassRealMs = real;
+      return sweepSome(budgetMs);
+    },
   };
 }
 

@@ -55,7 +55,10 @@ export function sendRaw(baseUrl: string, c: RawCase): Promise<RawAnswer> {
  * True for GitLab's error bodies: `{"message": "<status> …"}`, `{"message": {attr: [..]}}` (validation),
  * `{"error": "…"}` (Grape, the JSON middleware, OAuth's insufficient_scope).
  */
-export function isGitLabError(text: string): boolean {
+export function isGitLabError(text: string, status?: number): boolean {
+  // GitLab's HandleMalformedStrings middleware answers a null byte in the path or params before the API:
+  // `[400, { 'Content-Type' => 'text/plain' }, ['Bad Request']]`.
+  if (status === 400 && text === "Bad Request") return true;
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -200,7 +200,8 @@ describe("the HTTP API under random requests", () => {
         const answer = await sendRaw(server.url, c);
         requests++;
         if (answer.status >= 500 || answer.status === 0) serverErrors++;
-        const badFormat = answer.status >= 400 && c.method !== "HEAD" && !isGitLabError(answer.text);
+        const badFormat =
+          answer.status >= 400 && c.method !== "HEAD" && !isGitLabError(answer.text, answer.status);
         if (badFormat) notGitLab++;
         if (answer.status >= 500 || answer.status === 0 || badFormat)
           failures.push(`${c.method} ${c.target} → ${answer.status} ${answer.text.slice(0, 200)}`);
