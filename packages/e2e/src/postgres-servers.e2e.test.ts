@@ -52,6 +52,26 @@ afterAll(() => {
 });
 afterEach(() => killAll());
 
+/**
+ * Three server processes on one schema, one after the other: the first seeds the empty schema, the
+ * others find it filled.
+ */
+async function startServers(db: string, seed: string, heartbeatTimeoutMs: number) {
+  const servers = [];
+  for (let i = 0; i < 3; i++) {
+    servers.push(
+      await startServerProcess({
+        dataDir: tempDir("buildsim-pg-e2e-"),
+        port: 0,
+        seed,
+        heartbeatTimeoutMs,
+        db,
+      }),
+    );
+  }
+  return servers;
+}
+
 type Job = { id: number; status: string; runner: { description: string } | null };
 
 /** Polls `url`'s job list until every job has finished; fails with what it saw and the runners' output. */
@@ -87,19 +107,7 @@ describe("three servers on one PostgreSQL", () => {
   it("hands each build to exactly one runner across the servers, and each server answers for all", async () => {
     const db = `${cluster.url}?schema=three_servers`;
     const seed = clusterSeed();
-    // The first server seeds the empty schema; the others find it filled.
-    const servers = [];
-    for (let i = 0; i < 3; i++) {
-      servers.push(
-        await startServerProcess({
-          dataDir: tempDir("buildsim-pg-e2e-"),
-          port: 0,
-          seed,
-          heartbeatTimeoutMs: 600_000,
-          db,
-        }),
-      );
-    }
+    const servers = await startServers(db, seed, 600_000);
     const runners = servers.map((s, i) =>
       startRunnerProcess(s.url, RUNNER_TOKENS[i] as string, tempDir("buildsim-pg-builds-")),
     );
@@ -144,18 +152,7 @@ describe("three servers on one PostgreSQL", () => {
     const db = `${cluster.url}?schema=failover`;
     const LINES = 150;
     const seed = clusterSeed(6, [`for i in $(seq 1 ${LINES}); do echo "line $i"; sleep 0.02; done`]);
-    const servers = [];
-    for (let i = 0; i < 3; i++) {
-      servers.push(
-        await startServerProcess({
-          dataDir: tempDir("buildsim-pg-e2e-"),
-          port: 0,
-          seed,
-          heartbeatTimeoutMs: 15_000,
-          db,
-        }),
-      );
-    }
+    const servers = await startServers(db, seed, 15_000);
     const urls = servers.map((s) => s.url);
     // Each runner starts on its own server and knows the others, in turn.
     const runners = RUNNER_TOKENS.map((token, i) =>
@@ -183,7 +180,9 @@ describe("three servers on one PostgreSQL", () => {
       if (job.status !== "success") {
         const detail = await getJson(`${urls[1]}/api/v4/projects/1/jobs/${job.id}`);
         const trace = await traceOf(urls[1] as string, job.id);
-        throw new Error(`job ${job.id}: ${JSON.stringify(detail).slice(0, 300)}\n--- trace:\n${trace}\n--- runners:\n${outputs()}\n--- servers:\n${servers.map((s) => s.stderr()).join('\n===\n')}`);
+        throw new Error(
+          `job ${job.id}: ${JSON.stringify(detail).slice(0, 300)}\n--- trace:\n${trace}\n--- runners:\n${outputs()}\n--- servers:\n${servers.map((s) => s.stderr()).join("\n===\n")}`,
+        );
       }
       const lines = (await traceOf(urls[2] as string, job.id))
         .split("\n")
