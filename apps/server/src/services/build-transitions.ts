@@ -86,10 +86,9 @@ export function createBuildTransitions(
 
   /** Retries a build that just failed when its `retry:` allows another attempt. */
   function autoRetry(failed: Build, at: string): void {
-    const attempts = store.builds
-      .listByPipeline(failed.pipelineId)
-      .filter((b) => b.name === failed.name).length;
-    if (!shouldAutoRetry(failed, attempts)) return;
+    // Most jobs have no `retry:`: decide that before counting attempts (a read of the pipeline's builds).
+    if (!shouldAutoRetry(failed, 0)) return;
+    if (!shouldAutoRetry(failed, store.builds.countNamed(failed.pipelineId, failed.name))) return;
     const fresh = retryBuild(failed, {
       id: store.builds.nextId(),
       token: generateToken(),

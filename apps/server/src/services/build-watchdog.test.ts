@@ -55,6 +55,29 @@ describe("the watchdog's slices", () => {
     expect(countRunning()).toBe(0);
   });
 
+  it("keep the batch they read across slices, but leave a build alone that was claimed again meanwhile", async () => {
+    const clock = createFakeClock();
+    server = await startTestServer({
+      seedText: runningSeed(3),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 10_000 },
+    });
+    clock.advance(11_000);
+    expect(server.realtime.runners.watchdog.sweepSome(0)).toBe(false);
+    expect(server.store.builds.get(1)?.status).toBe("pending");
+    // Between two slices build 2 was requeued and another runner started it again: the row the pass read
+    // before describes its old run, whose silence must not fail the new one.
+    server.store.transaction(() => {
+      const build = server.store.builds.get(2)!;
+      server.store.builds.save({ ...build, startedAt: new Date(clock.now()).toISOString() });
+    });
+    expect(server.realtime.runners.watchdog.sweepSome(0)).toBe(false);
+    expect(server.store.builds.get(2)?.status).toBe("running");
+    while (!server.realtime.runners.watchdog.sweepSome(0));
+    expect(server.store.builds.get(3)?.status).toBe("pending");
+    expect(server.store.builds.get(2)?.status).toBe("running");
+  });
+
   it("run from the interval timer without blocking requests: the API answers while builds are requeued", async () => {
     const clock = createFakeClock();
     server = await startTestServer({

@@ -83,6 +83,16 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
   const serverRun = new Set<number>();
   /** Where the current pass stands: running builds with a greater id are still to check. */
   let cursor = 0;
+  /**
+   * The rows of the current batch not checked yet. They are kept across slices: a slice that fails one
+   * build can spend its whole budget on it, and reading 500 rows again for each such slice cost more
+   * than the failures (a restart with 20,000 running builds). A row may be a few turns old when checked,
+   * so {@link isCurrent} reads it again before anything is done to it.
+   */
+  let batch: RunningBuild[] = [];
+  let batchAt = 0;
+  /** The batch was the pass's last: once it is checked, the pass is over. */
+  let lastBatch = false;
 
   /** Drops `buildId` if it is still running (the machine ignores it otherwise). */
   function fail(buildId: number, reason: "runner_system_failure" | "stuck_or_timeout_failure"): void {
@@ -116,12 +126,21 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     confirmedIds.delete(buildId);
   }
 
+  /** The row still describes the build's current run (not ended, nor requeued and claimed again since). */
+  function isCurrent(row: RunningBuild): boolean {
+    const build = store.builds.get(row.id);
+    return (
+      build?.status === "running" && build.startedAt === row.startedAt && build.runnerId === row.runnerId
+    );
+  }
+
   /** Silence, timeout and grace checks of one running build. */
   function check(row: RunningBuild, now: number): void {
     const startedMs = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
     const seenAt =
       lastSeen.get(row.id) ?? Math.max(watchingSinceMs, Number.isFinite(startedMs) ? startedMs : 0);
     if (now - seenAt > d.heartbeatTimeoutMs && !serverRun.has(row.id)) {
+      if (!isCurrent(row)) return;
       if (confirmedIds.has(row.id)) fail(row.id, "runner_system_failure");
       else requeueOrFail(row.id);
       // A runner that is connected but silent may still hold it: tell it to stop.
@@ -130,12 +149,11 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     }
     const cancelAt = timedOutAt.get(row.id);
     if (cancelAt !== undefined) {
-      if (now - cancelAt >= d.timeoutGraceMs) fail(row.id, "stuck_or_timeout_failure");
+      if (now - cancelAt >= d.timeoutGraceMs && isCurrent(row)) fail(row.id, "stuck_or_timeout_failure");
       return;
     }
-    const started = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-    const deadline = started + row.timeoutS * 1000;
-    if (!Number.isFinite(started) || now < deadline) return;
+    const deadline = startedMs + row.timeoutS * 1000;
+    if (!Number.isFinite(startedMs) || now < deadline || !isCurrent(row)) return;
     // No runner holds it (a job the server plays): nobody to wait for, it fails on the pass that sees
     // the timeout. Else the runner gets the grace period from the deadline, not from this pass, so a
     // clock move past deadline + grace fails it at once instead of on the move after; from the server's
@@ -159,17 +177,28 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     const start = performance.now();
     const now = nowMs();
     for (;;) {
-      const rows = store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
-      for (const row of rows) {
-        cursor = row.id;
-        check(row, now);
-        if (performance.now() - start >= budgetMs) return false;
+      if (batchAt >= batch.length) {
+        if (lastBatch) {
+          restartPass();
+          return true;
+        }
+        batch = store.builds.listRunningAfter(cursor, SWEEP_BATCH_ROWS);
+        batchAt = 0;
+        lastBatch = batch.length < SWEEP_BATCH_ROWS;
+        continue;
       }
-      if (rows.length < SWEEP_BATCH_ROWS) {
-        cursor = 0;
-        return true;
-      }
+      const row = batch[batchAt++]!;
+      cursor = row.id;
+      check(row, now);
+      if (performance.now() - start >= budgetMs) return false;
     }
+  }
+
+  function restartPass(): void {
+    cursor = 0;
+    batch = [];
+    batchAt = 0;
+    lastBatch = false;
   }
 
   return {
@@ -214,7 +243,7 @@ export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) 
     fail,
     /** Checks every running build once, at once. */
     sweep(): void {
-      cursor = 0;
+      restartPass();
       sweepSome(Number.POSITIVE_INFINITY);
     },
     /** The interval timer's step (`sweepSome` of the pass), noting gaps between its calls. */

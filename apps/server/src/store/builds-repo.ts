@@ -41,6 +41,8 @@ export interface BuildsRepo {
   get(id: number): Build | undefined;
   getByToken(token: string): Build | undefined;
   listByPipeline(pipelineId: number): Build[];
+  /** How many builds of a pipeline are named `name`, retried ones included (a job's attempts so far). */
+  countNamed(pipelineId: number, name: string): number;
   /**
    * The distinct (status, allowFailure) pairs of a pipeline's latest builds (retried ones left out):
    * all a composite status needs, without reading the rows, so a status change in a pipeline of
@@ -117,6 +119,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  const namedIn = db.prepare("SELECT COUNT(*) AS n FROM builds WHERE pipeline_id = ? AND name = ?");
   // A skip scan over builds_by_pipeline_status, one seek per distinct pair. (A row-value `>` on both
   // columns would walk every row of the current status: SQLite seeks on `status` alone.)
   const nextStatus = db.prepare(
@@ -190,6 +193,9 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     },
     listByPipeline(pipelineId: number): Build[] {
       return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
+    },
+    countNamed(pipelineId: number, name: string): number {
+      return Number((namedIn.get(pipelineId, name) as { n: number | bigint }).n);
     },
     latestStatusGroups(pipelineId: number) {
       const groups: Array<Pick<Build, "status" | "allowFailure">> = [];
