@@ -156,18 +156,23 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     await events.close();
   });
 
-  it("run the stuck-build watchdog on one server only, and on the other once the first is gone", async () => {
+  it("run the stuck-build watchdog and the delayed jobs' catch-up sweep on one server only, and on the other once the first is gone", async () => {
     const realtime = { sweepIntervalMs: 20 };
     const a = await join({ realtime });
     await vi.waitFor(() => expect(a.cluster.isLeader()).toBe(true), { timeout: 10_000 });
     const b = await join({ realtime });
     const sweepsA = vi.spyOn(a.store.builds, "listRunningAfter");
     const sweepsB = vi.spyOn(b.store.builds, "listRunningAfter");
+    const countdownsA = vi.spyOn(a.store.builds, "listScheduledDue");
+    const countdownsB = vi.spyOn(b.store.builds, "listScheduledDue");
     await vi.waitFor(() => expect(sweepsA.mock.calls.length).toBeGreaterThanOrEqual(5));
+    expect(countdownsA.mock.calls.length).toBeGreaterThanOrEqual(4);
     expect(b.cluster.isLeader()).toBe(false);
     expect(sweepsB).not.toHaveBeenCalled();
+    expect(countdownsB).not.toHaveBeenCalled();
     await a.close();
     await vi.waitFor(() => expect(sweepsB.mock.calls.length).toBeGreaterThanOrEqual(5), { timeout: 10_000 });
+    expect(countdownsB.mock.calls.length).toBeGreaterThanOrEqual(4);
     expect(b.cluster.isLeader()).toBe(true);
   });
 

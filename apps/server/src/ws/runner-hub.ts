@@ -166,13 +166,15 @@ export function createRunnerHub(
     }
   };
   const sweepTimer = options.timers.setInterval(() => {
-    // The watchdog's passes and the environments' auto stop run once cluster-wide: on the leader.
+    // The watchdog's passes, the countdowns' catch-up sweep and the environments' auto stop run once
+    // cluster-wide: on the leader. (Each server's own countdown timer still fires at the due time; the
+    // machine ignores a second enqueue.)
     const leader = leads();
     if (leader && !sweeping) {
       sweeping = true;
       continueSweep();
     }
-    scheduled.sweep();
+    if (leader) scheduled.sweep();
     if (leader) stopEnvironments();
     if (parked.length > 0) onQueued();
   }, options.sweepIntervalMs);
