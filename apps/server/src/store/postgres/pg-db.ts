@@ -119,12 +119,16 @@ export class PgDb implements Db {
 class PgStatement implements Statement {
   private plucked = false;
   private rawRows = false;
+  /** A data-changing statement (decided once: `get`/`all` run on every read of the store). */
+  private readonly writes: boolean;
 
   constructor(
     private readonly db: PgDb,
     private readonly translated: TranslatedSql,
     private readonly name: string,
-  ) {}
+  ) {
+    this.writes = /^\s*(INSERT|UPDATE|DELETE)\b/i.test(translated.text);
+  }
 
   pluck(toggle = true): this {
     this.plucked = toggle;
@@ -161,7 +165,7 @@ class PgStatement implements Statement {
       arrays ? "array" : undefined,
     );
     // A data-changing statement with RETURNING answers rows too; count its changes like `run` does.
-    if (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(this.translated.text)) this.db.counted({ rows, rowCount });
+    if (this.writes) this.db.counted({ rows, rowCount });
     return this.plucked ? (rows as unknown[][]).map((r) => r[0]) : rows;
   }
 }
