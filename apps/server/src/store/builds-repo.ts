@@ -2,6 +2,7 @@
 // the same transaction as every insert or status change (so list pagination never runs COUNT(*)).
 
 import type { Build, BuildStatus } from "@buildsim/core";
+import { UPSERT_COUNTS } from "./build-counts.js";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import { type BuildRow, COLUMNS, SELECT, toBuild, toParams } from "./build-rows.js";
 import type { ChangeLog } from "./change-log.js";
@@ -116,7 +117,7 @@ export interface BuildsRepo {
 }
 
 /** {@link BuildsRepo} on SQLite; every write is recorded in `changes` for the read caches. */
-export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
+export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
@@ -165,13 +166,13 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       .map((c) => `${c} = @${c}`)
       .join(", ")} WHERE id = @id`,
   );
-  const UPSERT_COUNTS = "ON CONFLICT (project_id, status) DO UPDATE SET n = build_counts.n + excluded.n";
+  // Counts move in this store's slot (`countSlot`, see migration 21); a count is the sum of its slots.
   const bump = db.prepare(
-    `INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ${UPSERT_COUNTS}`,
+    `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, ?) ${UPSERT_COUNTS}`,
   );
   // A status change moves one build from one count to the other in one statement (one round trip).
   const move = db.prepare(
-    `INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, -1), (?, ?, 1) ${UPSERT_COUNTS}`,
+    `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, -1), (?, ?, ?, 1) ${UPSERT_COUNTS}`,
   );
   // The update when the caller knows the stored status: it applies only if the row still has it, so the
   // counts move exactly as a read of the row would have said, without that read.
@@ -181,7 +182,9 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       .join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
   );
   // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
-  const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
+  const countRows = db.prepare(
+    "SELECT status, SUM(n) AS n FROM build_counts WHERE project_id = ? GROUP BY status",
+  );
   // Past the highest id a deleted pipeline took with it, too (ids are never handed out twice).
   const maxId = db.prepare(
     `SELECT MAX(COALESCE((SELECT MAX(id) FROM builds), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = '${BUILD_ID_FLOOR}'), 0)) AS m`,
@@ -258,7 +261,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       let rows = insert.run(toParams(build)).changes;
       // Trigger jobs (bridges) are never counted nor listed with the project's builds.
       if (build.trigger === null && build.external === null)
-        rows += bump.run(build.projectId, build.status, 1).changes;
+        rows += bump.run(build.projectId, build.status, countSlot, 1).changes;
       changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
@@ -287,7 +290,14 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
         );
         return;
       }
-      rows += move.run(before.project_id, before.status, build.projectId, build.status).changes;
+      rows += move.run(
+        before.project_id,
+        before.status,
+        countSlot,
+        build.projectId,
+        build.status,
+        countSlot,
+      ).changes;
       changes.buildChanged(rows, build, [before.status, build.status]);
     },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */

@@ -80,7 +80,7 @@ export interface PipelinesRepo {
 }
 
 /** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
-export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
+export function createPipelinesRepo(db: Db, changes: ChangeLog, countSlot = 0): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const all = db.prepare("SELECT * FROM pipelines ORDER BY id");
   const latestForRef = db.prepare(
@@ -112,7 +112,7 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const prepared = statementCache(db);
-  const deleteRows = createPipelineDeletion(db);
+  const deleteRows = createPipelineDeletion(db, countSlot);
   /**
    * The iid of each pipeline object `get` returned, from the row it was made of (`SELECT *` has it): a
    * job payload asks for the iid of the pipeline it just read, and on PostgreSQL each read is a round
