@@ -122,7 +122,7 @@ export function createBuildTransitions(
   function fire(build: Build, event: BuildEvent): Build {
     const t = applyBuildEvent(build, event);
     if (!t.changed) return build;
-    store.builds.save(t.build);
+    store.builds.save(t.build, build);
     emitBuild(t.build);
     if (t.build.environment) trackDeployment(store, t.build, event.at);
     // `retry:` — the retry must exist before the pipeline is processed, or later stages would be skipped.

@@ -2,7 +2,15 @@
 // artifacts to collect and the dependencies whose artifacts it downloads.
 
 import { expandVariableSet, predefinedVariables } from "@buildsim/ci-config";
-import type { Build, JobDependency, JobPayload, JobVariable, Runner } from "@buildsim/core";
+import type {
+  Build,
+  JobDependency,
+  JobPayload,
+  JobVariable,
+  Pipeline,
+  Project,
+  Runner,
+} from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import type { UpstreamBuild } from "../store/processing-queries.js";
 import { crossDependenciesOf } from "./cross-dependencies.js";
@@ -15,6 +23,27 @@ export interface JobPayloadContext {
   store: Store;
   /** The server's base URL, without a trailing slash. */
   serverUrl: string;
+}
+
+/**
+ * What several parts of a payload need of the build's project and pipeline, read once: each read is a
+ * round trip on PostgreSQL, and the payload was reading the pipeline and project twice and the protected
+ * branches three times.
+ */
+export interface PayloadFacts {
+  project: Project | undefined;
+  pipeline: Pipeline | undefined;
+  /** `CI_COMMIT_REF_PROTECTED`: protected variables and protected caches depend on it too. */
+  refProtected: boolean;
+}
+
+/** Reads {@link PayloadFacts} of `build`. */
+function payloadFacts(build: Build, c: JobPayloadContext): PayloadFacts {
+  return {
+    project: c.store.projects.get(build.projectId),
+    pipeline: c.store.pipelines.get(build.pipelineId),
+    refProtected: isRefProtected(c.store, build.projectId, build),
+  };
 }
 
 /**
@@ -56,9 +85,13 @@ export function upstreamCandidates(
  * The predefined variables of `build` on `runner` (GitLab's reference, what a local server knows); a
  * trigger job has no runner (null).
  */
-function predefinedFor(build: Build, runner: Runner | null, c: JobPayloadContext): Record<string, string> {
-  const project = c.store.projects.get(build.projectId);
-  const pipeline = c.store.pipelines.get(build.pipelineId);
+function predefinedFor(
+  build: Build,
+  runner: Runner | null,
+  c: JobPayloadContext,
+  facts: PayloadFacts,
+): Record<string, string> {
+  const { project, pipeline } = facts;
   const commit = c.store.commits.get(build.projectId, build.sha);
   const user = build.userId === null ? undefined : c.store.users.get(build.userId);
   const own = (key: string) => build.variables.find((v) => v.public && v.key === key)?.value;
@@ -74,7 +107,7 @@ function predefinedFor(build: Build, runner: Runner | null, c: JobPayloadContext
     },
     ref: build.ref,
     tag: build.tag,
-    refProtected: isRefProtected(c.store, build.projectId, build),
+    refProtected: facts.refProtected,
     defaultBranch,
     source: pipeline?.source ?? "push",
     commit: {
@@ -133,9 +166,10 @@ export function jobVariables(
   runner: Runner | null,
   c: JobPayloadContext,
   upstream: readonly Pick<Build, "dotenvVariables">[],
+  facts: PayloadFacts = payloadFacts(build, c),
 ): JobVariable[] {
   // Protected variables only reach jobs on a ref a protected branch rule covers.
-  const refProtected = isRefProtected(c.store, build.projectId, build);
+  const { refProtected } = facts;
   // Environment-scoped variables apply to jobs whose environment matches their scope.
   const projectVars = variablesForJob(
     c.store.projectVariables.list(build.projectId),
@@ -143,7 +177,7 @@ export function jobVariables(
     build.environment?.name ?? null,
   );
   const layers: JobVariable[] = [
-    ...Object.entries(predefinedFor(build, runner, c)).map(([key, value]) =>
+    ...Object.entries(predefinedFor(build, runner, c, facts)).map(([key, value]) =>
       // The job token is a secret: GitLab sends it masked and non-public.
       key === "CI_JOB_TOKEN" ? { key, value, public: false, masked: true } : { key, value, public: true },
     ),
@@ -166,8 +200,8 @@ export function jobVariables(
 
 /** The payload for `build` (already running on `runner`). */
 export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadContext): JobPayload {
-  const pipeline = c.store.pipelines.get(build.pipelineId);
-  const project = c.store.projects.get(build.projectId);
+  const facts = payloadFacts(build, c);
+  const { pipeline, project } = facts;
   const steps: JobPayload["steps"] = [
     {
       name: "script",
@@ -211,7 +245,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     beforeSha: pipeline?.beforeSha ?? null,
     timeoutS: build.timeoutS,
     steps,
-    variables: jobVariables(build, runner, c, upstream),
+    variables: jobVariables(build, runner, c, upstream, facts),
     artifacts: a
       ? {
           name: a.name ?? null,
@@ -229,7 +263,7 @@ export function buildJobPayload(build: Build, runner: Runner, c: JobPayloadConte
     // Builds made before run specs were kept (or through the API) carry image and services by name only.
     image: build.runSpec?.image ?? (build.image ? { name: build.image } : null),
     services: build.runSpec?.services ?? build.services.map((name) => ({ name, aliases: [], variables: [] })),
-    cache: jobCaches(build.runSpec?.cache ?? [], isRefProtected(c.store, build.projectId, build)),
+    cache: jobCaches(build.runSpec?.cache ?? [], facts.refProtected),
     sourceDir: c.store.projectSources.get(build.projectId) ?? null,
   };
 }

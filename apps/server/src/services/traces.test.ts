@@ -2,6 +2,7 @@ import { newBuild, newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
+import { seeded } from "../test-support/seeded-random.js";
 import { createTestStore } from "../test-support/test-store.js";
 import { createTraces, maskSecrets, type Traces } from "./traces.js";
 
@@ -114,6 +115,64 @@ describe("appendTrace", () => {
 
   it("stores nothing for a build that does not exist (deleted with its pipeline since)", () => {
     expect(traces.appendTrace(999, 0, bytes("x"))).toEqual({ accepted: false, length: 0, appendedBytes: 0 });
+  });
+});
+
+describe("appendBatch", () => {
+  /** Build 2: the same as build 1, to append the same chunks to one by one. */
+  const insertTwin = () =>
+    store.transaction(() =>
+      store.builds.insert({ ...store.builds.get(1)!, id: 2, name: "twin", token: "TWIN-TOKEN" }),
+    );
+
+  it("answers each chunk of a build's contiguous run as appending it alone would, and stores the same bytes", () => {
+    insertTwin();
+    const batch = [
+      { offset: 0, text: "ab" },
+      { offset: 2, text: "cd" },
+      { offset: 2, text: "cd" }, // a repeat starts a new run, which the next chunk continues
+      { offset: 4, text: "ef" },
+      { offset: 9, text: "zz" }, // a gap: refused, and so is the chunk that continues it
+      { offset: 11, text: "yy" },
+      { offset: 5, text: "fgh" }, // an overlap
+    ];
+    const joined = traces.appendBatch(
+      batch.map((c) => ({ buildId: 1, offset: c.offset, bytes: bytes(c.text) })),
+    );
+    const alone = batch.map((c) => traces.appendTrace(2, c.offset, bytes(c.text)));
+    expect(joined.results).toEqual(alone);
+    expect(joined.results.map((r) => r.length)).toEqual([2, 4, 4, 6, 6, 6, 8]);
+    expect(store.traces.read(1).toString()).toBe("abcdefgh");
+    expect(store.traces.read(2).toString()).toBe("abcdefgh");
+  });
+
+  it("matches one-by-one appends on random batches of two builds' interleaved chunks", () => {
+    insertTwin();
+    store.transaction(() =>
+      store.builds.insert({ ...store.builds.get(1)!, id: 3, name: "other", token: "OTHER-TOKEN" }),
+    );
+    const random = seeded(16);
+    const text = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(8);
+    for (let round = 0; round < 40; round++) {
+      // Chunks mostly continue the last one sent (a runner ahead of its acks), sometimes repeat or skip.
+      let sent = store.traces.length(1)!;
+      const chunks: Array<{ buildId: number; offset: number; bytes: Buffer }> = [];
+      for (let k = 0; k < 1 + random.int(6); k++) {
+        const offset = Math.max(0, sent + random.pick([0, 0, 0, 0, -2, 3]));
+        const size = random.int(5);
+        chunks.push({
+          buildId: random.pick([1, 1, 3]),
+          offset,
+          bytes: bytes(text.slice(offset, offset + size)),
+        });
+        sent = offset + size;
+      }
+      const joined = traces.appendBatch(chunks).results;
+      // Build 3's chunks are interleaved only to be told apart; build 1's are replayed on build 2 alone.
+      const own = chunks.flatMap((c, i) => (c.buildId === 1 ? [{ c, result: joined[i] }] : []));
+      expect(own.map((o) => o.result)).toEqual(own.map((o) => traces.appendTrace(2, o.c.offset, o.c.bytes)));
+      expect(store.traces.read(1)).toEqual(store.traces.read(2));
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import type { Build } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import type { AppendTraceResult } from "../store/traces-repo.js";
+import { appendInRuns } from "./trace-runs.js";
 
 /** What a trace hides: tokens (as many `x`, GitLab's `Ci::MaskSecret`) and masked variables' values. */
 export interface TraceSecrets {
@@ -93,7 +94,8 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
 
   function appendBatch(chunks: readonly TraceChunk[]): AppendedBatch {
     const at = now();
-    const results = store.transaction(() => chunks.map((c) => appendOne(c, at)));
+    // A build's contiguous chunks are stored as one append (trace-runs.ts): the same bytes and answers.
+    const results = store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
     // Consecutive new bytes of a build become one event, so watchers get one chunk per batch.
     const open = new Map<number, Appended>();
     const pending: Appended[] = [];

@@ -26,6 +26,29 @@ const countsByStatus = () =>
   );
 
 describe("the builds repository", () => {
+  it("moves the counts from the status the row really had when a save is told a stale stored status", () => {
+    const build = store.builds.get(1)!;
+    const before = countsByStatus();
+    // The caller believes build 1 is `canceled`; the row says otherwise: the row wins.
+    store.transaction(() =>
+      store.builds.save({ ...build, status: "running" }, { status: "canceled", projectId: build.projectId }),
+    );
+    expect(store.builds.get(1)!.status).toBe("running");
+    const after = countsByStatus();
+    expect(after).not.toEqual(before);
+    for (const [status, n] of Object.entries(after))
+      expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);
+    // Told the stored status right, the save needs no read of it, and counts stay exact.
+    store.transaction(() =>
+      store.builds.save({ ...build, status: "success" }, { status: "running", projectId: 1 }),
+    );
+    for (const [status, n] of Object.entries(countsByStatus()))
+      expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);
+    expect(() => store.transaction(() => store.builds.save({ ...build, id: 999 }, build))).toThrow(
+      /build 999 does not exist/,
+    );
+  });
+
   it("keeps cached counts equal to the rows through inserts and status changes", () => {
     const transitions = createBuildTransitions(store, new ServerEvents());
     let token = 0;

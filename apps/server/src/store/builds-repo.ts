@@ -2,6 +2,7 @@
 // the same transaction as every insert or status change (so list pagination never runs COUNT(*)).
 
 import type { Build, BuildStatus } from "@buildsim/core";
+import { UPSERT_COUNTS } from "./build-counts.js";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
 import { type BuildRow, COLUMNS, SELECT, toBuild, toParams } from "./build-rows.js";
 import type { ChangeLog } from "./change-log.js";
@@ -90,8 +91,11 @@ export interface BuildsRepo {
   /** The id the next inserted build gets. */
   nextId(): number;
   insert(build: Build): void;
-  /** Saves every field of `build`; moves its count when the status changed. */
-  save(build: Build): void;
+  /**
+   * Saves every field of `build`; moves its count when the status changed. `stored`, when the caller
+   * holds the row as stored (a transition's build), spares reading it first: the update checks it.
+   */
+  save(build: Build, stored?: Pick<Build, "status" | "projectId">): void;
   /** Builds of a project (optionally one sha), newest first. */
   list(q: BuildListQuery): Build[];
   /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
@@ -115,18 +119,27 @@ export interface BuildsRepo {
 }
 
 /** {@link BuildsRepo} on SQLite; every write is recorded in `changes` for the read caches. */
-export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
+export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): BuildsRepo {
   const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
   const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
   const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
   const namedIn = db.prepare("SELECT COUNT(*) AS n FROM builds WHERE pipeline_id = ? AND name = ?");
-  // A skip scan over builds_by_pipeline_status, one seek per distinct pair. (A row-value `>` on both
-  // columns would walk every row of the current status: SQLite seeks on `status` alone.)
-  const nextStatus = db.prepare(
-    "SELECT status, allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status > ? ORDER BY status, allow_failure LIMIT 1",
-  );
-  const nextFlag = db.prepare(
-    "SELECT allow_failure FROM builds WHERE pipeline_id = ? AND retried = 0 AND status = ? AND allow_failure > ? ORDER BY allow_failure LIMIT 1",
+  // A skip scan over builds_by_pipeline_status_stage, one seek per distinct status and two for its
+  // allow_failure values, in one statement (a recursive CTE: each step seeks the next status above the
+  // last), so it is one round trip on PostgreSQL. (A row-value `>` on both columns would walk every row of
+  // the current status: SQLite seeks on `status` alone.)
+  const LATEST =
+    "FROM builds INDEXED BY builds_by_pipeline_status_stage WHERE pipeline_id = @p AND retried = 0";
+  const statusGroups = db.prepare(
+    `WITH RECURSIVE s(status) AS (
+       SELECT (SELECT status ${LATEST} ORDER BY status LIMIT 1)
+       UNION ALL
+       SELECT (SELECT status ${LATEST} AND status > s.status ORDER BY status LIMIT 1) FROM s WHERE s.status IS NOT NULL
+     )
+     SELECT status,
+       (SELECT allow_failure ${LATEST} AND status = s.status ORDER BY allow_failure LIMIT 1) AS lo,
+       (SELECT allow_failure ${LATEST} AND status = s.status ORDER BY allow_failure DESC LIMIT 1) AS hi
+     FROM s WHERE status IS NOT NULL ORDER BY status`,
   );
   // The ids from the status index first: without statistics SQLite would walk the whole pipeline.
   const latestIn = db.prepare(
@@ -156,11 +169,25 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       .map((c) => `${c} = @${c}`)
       .join(", ")} WHERE id = @id`,
   );
+  // Counts move in this store's slot (`countSlot`, see migration 21); a count is the sum of its slots.
   const bump = db.prepare(
-    "INSERT INTO build_counts (project_id, status, n) VALUES (?, ?, ?) ON CONFLICT (project_id, status) DO UPDATE SET n = build_counts.n + excluded.n",
+    `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, ?) ${UPSERT_COUNTS}`,
+  );
+  // A status change moves one build from one count to the other in one statement (one round trip).
+  const move = db.prepare(
+    `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, -1), (?, ?, ?, 1) ${UPSERT_COUNTS}`,
+  );
+  // The update when the caller knows the stored status: it applies only if the row still has it, so the
+  // counts move exactly as a read of the row would have said, without that read.
+  const updateIfStored = db.prepare(
+    `UPDATE builds SET ${COLUMNS.filter((c) => c !== "id")
+      .map((c) => `${c} = @${c}`)
+      .join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
   );
   // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
-  const countRows = db.prepare("SELECT status, n FROM build_counts WHERE project_id = ?");
+  const countRows = db.prepare(
+    "SELECT status, SUM(n) AS n FROM build_counts WHERE project_id = ? GROUP BY status",
+  );
   // Past the highest id a deleted pipeline took with it, too (ids are never handed out twice).
   const maxId = db.prepare(
     `SELECT MAX(COALESCE((SELECT MAX(id) FROM builds), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = '${BUILD_ID_FLOOR}'), 0)) AS m`,
@@ -199,12 +226,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
     },
     latestStatusGroups(pipelineId: number) {
       const groups: Array<Pick<Build, "status" | "allowFailure">> = [];
-      type Pair = { status: BuildStatus; allow_failure: number };
-      for (let row = nextStatus.get(pipelineId, "") as Pair | undefined; row; ) {
-        groups.push({ status: row.status, allowFailure: row.allow_failure === 1 });
-        const flag = nextFlag.get(pipelineId, row.status, row.allow_failure) as Pair | undefined;
-        if (flag) groups.push({ status: row.status, allowFailure: flag.allow_failure === 1 });
-        row = nextStatus.get(pipelineId, row.status) as Pair | undefined;
+      const rows = statusGroups.all({ p: pipelineId }) as { status: BuildStatus; lo: number; hi: number }[];
+      for (const row of rows) {
+        groups.push({ status: row.status, allowFailure: row.lo === 1 });
+        if (row.hi !== row.lo) groups.push({ status: row.status, allowFailure: row.hi === 1 });
       }
       return groups;
     },
@@ -242,14 +267,27 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
       let rows = insert.run(toParams(build)).changes;
       // Trigger jobs (bridges) are never counted nor listed with the project's builds.
       if (build.trigger === null && build.external === null)
-        rows += bump.run(build.projectId, build.status, 1).changes;
+        rows += bump.run(build.projectId, build.status, countSlot, 1).changes;
       changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
-    save(build: Build): void {
-      const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
-      if (!before) throw new Error(`build ${build.id} does not exist`);
-      let rows = update.run(toParams(build)).changes;
+    save(build: Build, stored?: Pick<Build, "status" | "projectId">): void {
+      let before: { status: string; project_id: number } | undefined;
+      let rows = 0;
+      if (stored) {
+        const params = {
+          ...toParams(build),
+          stored_status: stored.status,
+          stored_project_id: stored.projectId,
+        };
+        rows = updateIfStored.run(params).changes;
+        if (rows > 0) before = { status: stored.status, project_id: stored.projectId };
+      }
+      if (!before) {
+        before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
+        if (!before) throw new Error(`build ${build.id} does not exist`);
+        rows = update.run(toParams(build)).changes;
+      }
       if (before.status === build.status || build.trigger !== null || build.external !== null) {
         changes.buildChanged(
           rows,
@@ -258,8 +296,14 @@ export function createBuildsRepo(db: Db, changes: ChangeLog): BuildsRepo {
         );
         return;
       }
-      rows += bump.run(before.project_id, before.status, -1).changes;
-      rows += bump.run(build.projectId, build.status, 1).changes;
+      rows += move.run(
+        before.project_id,
+        before.status,
+        countSlot,
+        build.projectId,
+        build.status,
+        countSlot,
+      ).changes;
       changes.buildChanged(rows, build, [before.status, build.status]);
     },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */

@@ -158,6 +158,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     totalChanges: () => totalChanges.get() as number,
     // One process owns an SQLite database: no other writer can make a transaction lose a race.
     isRetryable: () => false,
+    countSlot: 0,
     close() {
       if (db.open) db.close();
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
@@ -181,8 +182,8 @@ function assembleStore(backend: StoreBackend): Store {
     users: createUsersRepo(db),
     projects: createProjectsRepo(db),
     commits: createCommitsRepo(db),
-    pipelines: createPipelinesRepo(db, changes),
-    builds: createBuildsRepo(db, changes),
+    pipelines: createPipelinesRepo(db, changes, backend.countSlot),
+    builds: createBuildsRepo(db, changes, backend.countSlot),
     runners: createRunnersRepo(db, changes),
     traces: createTracesRepo(db, changes),
     artifacts: createArtifactsRepo(db, artifactsDir, backend.artifactBlobs),

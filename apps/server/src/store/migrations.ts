@@ -425,4 +425,22 @@ UPDATE pipelines SET iid = numbered.iid FROM
 CREATE INDEX pipelines_by_project_iid ON pipelines (project_id, iid);
 CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;`,
   },
+  {
+    version: 21,
+    name: "build counts in slots",
+    // A project's count of one status is the sum of its slots: each server of a PostgreSQL cluster moves
+    // counts in a slot of its own, so claims on different servers do not all update (and serialize on)
+    // one row. SQLite's one process uses slot 0, so its rows are what they were.
+    sql: `
+CREATE TABLE build_counts_slotted (
+  project_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  slot INTEGER NOT NULL DEFAULT 0,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (project_id, status, slot)
+) WITHOUT ROWID;
+INSERT INTO build_counts_slotted (project_id, status, slot, n) SELECT project_id, status, 0, n FROM build_counts;
+DROP TABLE build_counts;
+ALTER TABLE build_counts_slotted RENAME TO build_counts;`,
+  },
 ];

@@ -3,6 +3,7 @@
 // variables, and the build counts they held. Pipelines it started stay, without their upstream link (as
 // `ci_sources_pipelines` rows go with their source). Ids and iids are never handed out again.
 
+import { UPSERT_COUNTS } from "./build-counts.js";
 import type { Db } from "./sql-db.js";
 
 /** `id_floors` names: the highest build and pipeline id ever used, and each project's highest iid. */
@@ -11,14 +12,17 @@ export const PIPELINE_ID_FLOOR = "pipelines";
 export const pipelineIidFloor = (projectId: number): string => `pipelines.iid.${projectId}`;
 
 /** `deletePipelineRows(id)`: false when there is no such pipeline. Call inside the store's transaction. */
-export function createPipelineDeletion(db: Db): (pipelineId: number) => boolean {
+export function createPipelineDeletion(db: Db, countSlot: number): (pipelineId: number) => boolean {
   const pipelineOf = db.prepare('SELECT project_id AS "projectId", iid FROM pipelines WHERE id = ?');
   // Trigger jobs and commit statuses are never counted (builds-repo's `insert`).
   const counted = db.prepare(
     `SELECT project_id AS "projectId", status, COUNT(*) AS n FROM builds
      WHERE pipeline_id = ? AND trigger_options IS NULL AND external_options IS NULL GROUP BY project_id, status`,
   );
-  const uncount = db.prepare("UPDATE build_counts SET n = n - ? WHERE project_id = ? AND status = ?");
+  // In this store's slot, as builds-repo moves counts: the sum over slots drops by what the builds held.
+  const uncount = db.prepare(
+    `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, ?) ${UPSERT_COUNTS}`,
+  );
   const lastBuild = db.prepare("SELECT MAX(id) AS m FROM builds WHERE pipeline_id = ?");
   const raiseFloor = db.prepare(
     `INSERT INTO id_floors (name, last_id) VALUES (?, ?)
@@ -34,7 +38,7 @@ export function createPipelineDeletion(db: Db): (pipelineId: number) => boolean 
     const pipeline = pipelineOf.get(pipelineId) as { projectId: number; iid: number | null } | undefined;
     if (!pipeline) return false;
     for (const c of counted.all(pipelineId) as Array<{ projectId: number; status: string; n: number }>)
-      uncount.run(c.n, c.projectId, c.status);
+      uncount.run(c.projectId, c.status, countSlot, -c.n);
     const last = (lastBuild.get(pipelineId) as { m: number | null }).m;
     if (last !== null) raiseFloor.run(BUILD_ID_FLOOR, last);
     raiseFloor.run(PIPELINE_ID_FLOOR, pipelineId);

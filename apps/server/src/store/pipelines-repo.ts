@@ -80,7 +80,7 @@ export interface PipelinesRepo {
 }
 
 /** {@link PipelinesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
-export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
+export function createPipelinesRepo(db: Db, changes: ChangeLog, countSlot = 0): PipelinesRepo {
   const byId = db.prepare("SELECT * FROM pipelines WHERE id = ?");
   const all = db.prepare("SELECT * FROM pipelines ORDER BY id");
   const latestForRef = db.prepare(
@@ -112,12 +112,21 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
   const byUpstream = db.prepare("SELECT * FROM pipelines WHERE upstream_pipeline_id = ? ORDER BY id");
   // List queries vary by how many statuses they filter on and the order; each shape is compiled once.
   const prepared = statementCache(db);
-  const deleteRows = createPipelineDeletion(db);
+  const deleteRows = createPipelineDeletion(db, countSlot);
+  /**
+   * The iid of each pipeline object `get` returned, from the row it was made of (`SELECT *` has it): a
+   * job payload asks for the iid of the pipeline it just read, and on PostgreSQL each read is a round
+   * trip. Keyed by the object, so it is never older than the pipeline the caller holds.
+   */
+  const iidsRead = new WeakMap<Pipeline, number>();
 
   return {
     get(id: number): Pipeline | undefined {
-      const r = byId.get(id) as PipelineRow | undefined;
-      return r && toPipeline(r);
+      const r = byId.get(id) as (PipelineRow & { iid: number | null }) | undefined;
+      if (!r) return undefined;
+      const pipeline = toPipeline(r);
+      if (r.iid !== null) iidsRead.set(pipeline, r.iid);
+      return pipeline;
     },
     latestForRef(projectId: number, ref: string): Pipeline | undefined {
       const r = latestForRef.get(projectId, ref) as PipelineRow | undefined;
@@ -136,6 +145,8 @@ export function createPipelinesRepo(db: Db, changes: ChangeLog): PipelinesRepo {
     },
     /** `CI_PIPELINE_IID`: the pipeline's number within its project (1 for the first). */
     iidOf(p: Pick<Pipeline, "id" | "projectId">): number {
+      const read = iidsRead.get(p as Pipeline);
+      if (read !== undefined) return read;
       // Every stored pipeline has its iid since migration 20 (numbered then, given at insert after).
       const stored = (storedIid.get(p.id) as { iid: number | null } | undefined)?.iid;
       if (stored === undefined || stored === null) throw new Error(`pipeline ${p.id} is not stored`);

@@ -14,6 +14,11 @@ export interface StoreBackend {
   catalog: SnapshotCatalog;
   /** Rows changed by writes since the database was opened (for the change log). */
   totalChanges(): number;
+  /**
+   * The `build_counts` slot this store moves counts in (migration 21): 0 on SQLite; on PostgreSQL one per
+   * server, so that servers do not all update one row per project and status.
+   */
+  countSlot: number;
   /** Whether a failed transaction lost a race with another writer, so that running it again may succeed. */
   isRetryable(error: unknown): boolean;
   /** Closes the database and removes what a throwaway store made. */

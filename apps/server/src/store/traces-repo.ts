@@ -35,6 +35,12 @@ export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
   const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
   const insertChunk = db.prepare('INSERT INTO trace_chunks (build_id, "offset", data) VALUES (?, ?, ?)');
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
+  // The usual append starts exactly at the stored length: moving the length only if it is still `offset`
+  // checks that and claims the bytes in one statement, with no read before it (one round trip fewer
+  // on PostgreSQL, where the row lock makes a concurrent append wait and then see the new length).
+  const extendFrom = db.prepare(
+    "UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ? AND trace_bytes = ?",
+  );
   const chunks = db.prepare('SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY "offset"');
   const clear = db.prepare("DELETE FROM trace_chunks WHERE build_id = ?");
   // The chunk holding byte `from` (the last one starting at or before it) and every later one before `to`.
@@ -55,6 +61,20 @@ export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
      * `offset` past the stored length is a gap and is refused. Throws for an unknown build.
      */
     append(buildId: number, offset: number, bytes: Uint8Array, at: string): AppendTraceResult {
+      if (bytes.byteLength > 0 && Number.isSafeInteger(offset)) {
+        const end = offset + bytes.byteLength;
+        const moved = extendFrom.run(end, at, buildId, offset).changes;
+        if (moved > 0) {
+          const rows = insertChunk.run(
+            buildId,
+            offset,
+            Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          ).changes;
+          changes.buildRowChanged(moved + rows, buildId);
+          return { accepted: true, length: end, appendedBytes: bytes.byteLength };
+        }
+      }
+      // A repeat, an overlap, a gap or an unknown build: what happens depends on the stored length.
       const current = length(buildId);
       if (current === undefined) throw new Error(`build ${buildId} does not exist`);
       if (!Number.isSafeInteger(offset) || offset < 0 || offset > current)

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPostgresUrl } from "../../test-support/cluster-postgres.js";
-import { PgDb } from "./pg-db.js";
+import { observePgStatements, PgDb } from "./pg-db.js";
 
 let db: PgDb;
 beforeAll(() => {
@@ -55,5 +55,34 @@ describe("PgDb", () => {
     });
     expect(run).toThrow(/duplicate key/);
     expect(db.prepare("SELECT a FROM t WHERE a = 6").get()).toBeUndefined();
+  });
+
+  it("sends a transaction's BEGIN with its first statement, and neither BEGIN nor COMMIT when it ran none", () => {
+    const sent: Array<[string, boolean]> = [];
+    const stop = observePgStatements((sql, withNext) => sent.push([sql, withNext]));
+    try {
+      db.transaction(() => undefined)();
+      expect(sent).toEqual([]);
+      db.transaction(() => {
+        db.prepare("INSERT INTO t (a, b) VALUES (?, ?)").run(7, 70);
+        // The snapshot is the transaction's: a read sees its own write.
+        expect(db.prepare("SELECT b FROM t WHERE a = 7").pluck().get()).toBe(70);
+      })();
+    } finally {
+      stop();
+    }
+    expect(sent).toEqual([
+      ["BEGIN ISOLATION LEVEL SERIALIZABLE", true],
+      ["INSERT INTO t (a, b) VALUES ($1, $2)", false],
+      ["SELECT b FROM t WHERE a = 7", false],
+      ["COMMIT", false],
+    ]);
+    // A failing first statement still ends its transaction: the next one starts clean.
+    expect(db.transaction(() => db.prepare("INSERT INTO t (a, b) VALUES (?, ?)").run(7, 0))).toThrow(
+      /duplicate key/,
+    );
+    expect(db.inTransaction).toBe(false);
+    db.transaction(() => db.prepare("INSERT INTO t (a, b) VALUES (?, ?)").run(8, 80))();
+    expect(db.prepare("SELECT b FROM t WHERE a = 8").pluck().get()).toBe(80);
   });
 });

@@ -5,10 +5,33 @@ import type { Db, RunResult, Statement } from "../sql-db.js";
 import { PgError, type PgResult, SyncPgConnection } from "./sync-pg-connection.js";
 import { bindArguments, type TranslatedSql, translateSql } from "./translate-sql.js";
 
+/**
+ * Hears one statement sent to PostgreSQL; `withNext` is true for a BEGIN that travels in the same round
+ * trip of the bridge as the statement after it.
+ */
+export type PgStatementObserver = (sql: string, withNext: boolean) => void;
+
+/** How the store's transactions start: serializable, so that servers can never both act on one read. */
+const BEGIN = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+
+/** Listeners told the text of every statement sent (test support: round trips counted by SQL text). */
+const statementObservers = new Set<PgStatementObserver>();
+
+/**
+ * Calls `observer` with the text of every statement any {@link PgDb} of this process sends from now on
+ * (BEGIN and COMMIT included); returns the function that stops it.
+ */
+export function observePgStatements(observer: PgStatementObserver): () => void {
+  statementObservers.add(observer);
+  return () => statementObservers.delete(observer);
+}
+
 /** {@link Db} on one PostgreSQL connection, plus what the store needs beyond better-sqlite3's surface. */
 export class PgDb implements Db {
   readonly connection: SyncPgConnection;
   private txDepth = 0;
+  /** Whether the open transaction's BEGIN has been sent (with its first statement). */
+  private begun = false;
   /**
    * The error that failed a statement of the open transaction. PostgreSQL refuses every later statement
    * of that transaction (25P02), where SQLite carries on; so the cause is what later statements, and the
@@ -45,14 +68,28 @@ export class PgDb implements Db {
   }
 
   exec(sql: string): void {
-    this.connection.query(sql);
+    this.send(sql);
+  }
+
+  /**
+   * One round trip of the bridge, told to the observers first. The open transaction's BEGIN goes with its
+   * first statement (see `transaction`).
+   */
+  private send(sql: string, params?: readonly unknown[], options?: { rowMode?: "array"; name?: string }) {
+    const begin = this.txDepth > 0 && !this.begun ? BEGIN : undefined;
+    if (begin) for (const observe of statementObservers) observe(begin, true);
+    for (const observe of statementObservers) observe(sql, false);
+    if (!begin) return this.connection.query(sql, params, options);
+    // Whether it failed or not, a ROLLBACK is what ends it now (harmless when BEGIN itself failed).
+    this.begun = true;
+    return this.connection.query(sql, params, { ...options, begin });
   }
 
   /** Runs a translated statement; counts what it changed. */
   execute(translated: TranslatedSql, name: string, args: readonly unknown[], rowMode?: "array"): PgResult {
     if (this.txDepth > 0 && this.doomed !== undefined) throw this.doomed;
     const run = () =>
-      this.connection.query(translated.text, bindArguments(translated, args), {
+      this.send(translated.text, bindArguments(translated, args), {
         name,
         ...(rowMode ? { rowMode } : {}),
       });
@@ -83,21 +120,25 @@ export class PgDb implements Db {
   transaction<T>(fn: () => T): () => T {
     return () => {
       if (this.txDepth > 0) return fn();
-      this.connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      // BEGIN is not sent on its own: it goes in the same round trip as the transaction's first
+      // statement (the worker runs both), and a transaction that sent no statement sends neither BEGIN
+      // nor COMMIT. Nothing is lost by the wait: PostgreSQL takes a SERIALIZABLE transaction's snapshot
+      // at its first statement, not at BEGIN.
       this.txDepth++;
+      this.begun = false;
       this.doomed = undefined;
       try {
         const result = fn();
         // A statement failed and `fn` went on: PostgreSQL would answer COMMIT with a silent ROLLBACK.
         if (this.doomed !== undefined) throw this.doomed;
-        this.connection.query("COMMIT");
+        if (this.begun) this.send("COMMIT");
         return result;
       } catch (e) {
         // The transaction may already be gone (a failed COMMIT ends it, a lost connection takes it along):
         // the error to report is the one that ended it.
-        if (!this.closed) {
+        if (!this.closed && this.begun) {
           try {
-            this.connection.query("ROLLBACK");
+            this.send("ROLLBACK");
           } catch {}
         }
         throw e;
@@ -119,12 +160,16 @@ export class PgDb implements Db {
 class PgStatement implements Statement {
   private plucked = false;
   private rawRows = false;
+  /** A data-changing statement (decided once: `get`/`all` run on every read of the store). */
+  private readonly writes: boolean;
 
   constructor(
     private readonly db: PgDb,
     private readonly translated: TranslatedSql,
     private readonly name: string,
-  ) {}
+  ) {
+    this.writes = /^\s*(INSERT|UPDATE|DELETE)\b/i.test(translated.text);
+  }
 
   pluck(toggle = true): this {
     this.plucked = toggle;
@@ -161,7 +206,7 @@ class PgStatement implements Statement {
       arrays ? "array" : undefined,
     );
     // A data-changing statement with RETURNING answers rows too; count its changes like `run` does.
-    if (/^\s*(INSERT|UPDATE|DELETE)\b/i.test(this.translated.text)) this.db.counted({ rows, rowCount });
+    if (this.writes) this.db.counted({ rows, rowCount });
     return this.plucked ? (rows as unknown[][]).map((r) => r[0]) : rows;
   }
 }

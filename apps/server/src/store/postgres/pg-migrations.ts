@@ -304,4 +304,14 @@ CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL);`,
   data BYTEA NOT NULL
 );`,
   },
+  {
+    version: 3,
+    name: "build counts in slots",
+    // As SQLite's migration 21: a count is the sum of its slots, and each server moves counts in a slot
+    // of its own (postgres-backend.ts), so concurrent claims on several servers do not all update one
+    // row per project and status, which SERIALIZABLE made them fail and retry on.
+    sql: `ALTER TABLE build_counts ADD COLUMN slot INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE build_counts DROP CONSTRAINT build_counts_pkey;
+ALTER TABLE build_counts ADD PRIMARY KEY (project_id, status, slot);`,
+  },
 ];

@@ -107,6 +107,8 @@ function serve(port, flag, url, schema) {
       const used = client;
       let result;
       try {
+        // The transaction's BEGIN, sent with its first statement (pg-db.ts): one round trip of the bridge.
+        if (request.begin) await used.query(request.begin);
         result = await used.query({
           // A named statement is parsed and planned once per connection, then only bound and executed.
           ...(request.name ? { name: request.name } : {}),

@@ -2,7 +2,7 @@
 // advisory lock so that servers starting together migrate once, and SERIALIZABLE transactions whose
 // losers the store runs again.
 
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,12 @@ import { PgError } from "./sync-pg-connection.js";
  * (serialization failure, deadlock), or the connection was lost and has been opened again (class 08).
  */
 const RETRYABLE = new Set(["40001", "40P01", "08006"]);
+
+/**
+ * How many `build_counts` slots servers draw from: few enough that a count is a sum over at most this
+ * many rows per status, enough that a few servers rarely share one.
+ */
+const COUNT_SLOTS = 64;
 
 /** The advisory lock (first key; the schema name hashes into the second) that serializes migrations of one schema across servers. */
 const MIGRATION_LOCK = 7_162_021;
@@ -77,6 +83,8 @@ export function createPostgresBackend(
     artifactBlobs: databaseBlobs(db),
     catalog: pgCatalog(db),
     totalChanges: () => db.totalChanges,
+    // A slot of its own, drawn at random: servers that draw the same one only share rows, as all did before.
+    countSlot: randomInt(COUNT_SLOTS),
     isRetryable: (e) => e instanceof PgError && e.code !== undefined && RETRYABLE.has(e.code),
     close() {
       if (!db.open) return;

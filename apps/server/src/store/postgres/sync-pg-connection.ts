@@ -65,12 +65,13 @@ export class SyncPgConnection {
 
   /**
    * Runs `sql` with positional `$n` parameters and waits for its answer. With `name`, the statement is
-   * prepared on the connection the first time and reused after.
+   * prepared on the connection the first time and reused after. With `begin`, that statement (BEGIN …)
+   * runs first, in the same round trip of the bridge.
    */
   query(
     sql: string,
     params: readonly unknown[] = [],
-    options: { rowMode?: "array"; name?: string } = {},
+    options: { rowMode?: "array"; name?: string; begin?: string } = {},
   ): PgResult {
     const answer = this.call({ op: "query", sql, params, ...options }) as PgResult;
     for (const row of answer.rows) fixBuffers(row);

@@ -1,0 +1,112 @@
+// How many PostgreSQL statements (round trips of the synchronous bridge) the two hot paths cost: a
+// runner's claim and a runner's trace message, counted by SQL text on the real server. Each statement
+// blocks the server's event loop for a round trip, so these counts bound claims/s and trace messages/s
+// per server (packages/bench/README.md, PostgreSQL: cost model). BUILDSIM_PRINT_STATEMENTS=1 prints them.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../start-server.js";
+import { b64, connectRunner, connectWatcher } from "../../test-support/protocol-client.js";
+import { startTestServer } from "../../test-support/start-test-server.js";
+import { observePgStatements } from "./pg-db.js";
+
+const SHA = "c".repeat(40);
+const ADMIN = "tok-admin";
+
+/** The claims benchmark's shape (ws-bench-seed.ts): one project, shared runners, pipelines of 10 pending builds. */
+const SEED = `
+users:
+  - { id: 1, username: root, admin: true, tokens: [${ADMIN}] }
+projects:
+  - { id: 1, path: bench/ws }
+commits:
+  - { project: 1, sha: "${SHA}", message: bench }
+runners:
+  - { id: 1, token: runner-1 }
+  - { id: 2, token: runner-2 }
+pipelines:
+  - { id: 1, project: 1, sha: "${SHA}", ref: main }
+builds:
+${Array.from(
+  { length: 10 },
+  (_, i) =>
+    `  - { id: ${i + 1}, pipeline: 1, name: job-${i}, script: ["echo"], status: pending, queued_at: "2026-01-01T00:00:00.000Z" }`,
+).join("\n")}
+`;
+
+/** What PostgreSQL was sent while an operation ran. */
+interface Sent {
+  /** Statements by text (whitespace folded), most frequent first. */
+  statements: Array<[string, number]>;
+  /** Statements in all, as pg_stat_statements counts them (BEGIN and COMMIT included). */
+  total: number;
+  /** Round trips of the bridge: a BEGIN travels with the statement after it. */
+  roundTrips: number;
+}
+
+/** What was sent while `during` runs. */
+async function sentDuring(during: () => Promise<void>): Promise<Sent> {
+  const counts = new Map<string, number>();
+  let roundTrips = 0;
+  const stop = observePgStatements((sql, withNext) => {
+    const text = sql.replace(/\s+/g, " ").slice(0, 110);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+    if (!withNext) roundTrips++;
+  });
+  try {
+    await during();
+  } finally {
+    stop();
+  }
+  const statements = [...counts].sort((a, b) => b[1] - a[1]);
+  const total = statements.reduce((s, [, n]) => s + n, 0);
+  if (process.env.BUILDSIM_PRINT_STATEMENTS)
+    console.log(
+      `${statements.map(([text, n]) => `${n}  ${text}`).join("\n")}\n${total} statements, ${roundTrips} round trips`,
+    );
+  return { statements, total, roundTrips };
+}
+
+let server: RunningServer;
+beforeEach(async () => {
+  // No sweeps or heartbeats meanwhile: only the operation's own statements are counted.
+  server = await startTestServer({
+    seedText: SEED,
+    realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 600_000 },
+  });
+});
+afterEach(() => server.close());
+
+describe("PostgreSQL round trips", () => {
+  it("spends at most 17 statements on a claim, job payload included, BEGIN riding with the first", async () => {
+    const { client } = await connectRunner(server, "runner-1");
+    // The first claim prepares statements and warms caches; the second is the steady state measured.
+    client.send({ type: "claim", requestId: "warm" });
+    await client.nextOf("job");
+    const sent = await sentDuring(async () => {
+      client.send({ type: "claim", requestId: "measured" });
+      expect((await client.nextOf("job")).job.id).toBe(2);
+    });
+    // Was 29 (2026-11-30): the payload read the pipeline, project and protected branches 2-3 times, the
+    // pipeline status took 5 statements, a status change read the row and moved its count in two.
+    expect(sent.total).toBeLessThanOrEqual(17);
+    expect(sent.roundTrips).toBe(sent.total - 1);
+  });
+
+  it("spends at most 4 statements in 3 round trips on a trace message a watcher on the same server gets", async () => {
+    const { client } = await connectRunner(server, "runner-1");
+    client.send({ type: "claim", requestId: "r" });
+    const { job } = await client.nextOf("job");
+    const watcher = await connectWatcher(server, { project: 1, build: job.id, token: ADMIN });
+    client.send({ type: "trace", buildId: job.id, offset: 0, data: b64("warm\n") });
+    await client.nextOf("traceAck");
+    await watcher.nextOf("chunk", ["status"]);
+    const sent = await sentDuring(async () => {
+      client.send({ type: "trace", buildId: job.id, offset: 5, data: b64("line\n") });
+      expect((await client.nextOf("traceAck")).length).toBe(10);
+      await watcher.nextOf("chunk", ["status"]);
+    });
+    // Was 5: BEGIN, read the length, insert the chunk, update the length, COMMIT.
+    expect(sent.total).toBeLessThanOrEqual(4);
+    expect(sent.roundTrips).toBeLessThanOrEqual(3);
+  });
+});
