@@ -6,6 +6,7 @@ import {
   type Build,
   type BuildEvent,
   newBuild,
+  newPipeline,
   type Pipeline,
   type Project,
   type User,
@@ -187,25 +188,15 @@ export class TransitionRefused extends Error {
 
 function createExternalPipeline(app: App, project: Project, user: User, sha: string, ref: string): Pipeline {
   const at = app.now();
-  const pipeline: Pipeline = {
+  const pipeline = newPipeline({
     id: app.store.pipelines.nextId(),
     projectId: project.id,
     sha,
     ref,
-    tag: false,
-    beforeSha: null,
-    status: "created",
     source: "external",
     userId: user.id,
     createdAt: at,
-    updatedAt: at,
-    startedAt: null,
-    finishedAt: null,
-    duration: null,
-    coverage: null,
-    upstreamBridgeId: null,
-    upstreamPipelineId: null,
-  };
+  });
   app.store.pipelines.insert(pipeline);
   return pipeline;
 }
