@@ -16,6 +16,9 @@ import { canUpdateBuild } from "../auth/abilities.js";
 import { createGitSource } from "./git-source.js";
 import { isProtectedRefFor } from "./protected-branches.js";
 
+/** What a commit status needs of the wiring. */
+export type CommitStatusDeps = Pick<App, "store" | "now" | "generateToken" | "transitions">;
+
 /** `GenericCommitStatus::EXTERNAL_STAGE_IDX`: after every stage a CI file can have. */
 export const EXTERNAL_STAGE_IDX = 1_000_000;
 
@@ -77,7 +80,7 @@ function eventOf(type: BuildEvent["type"], at: string): BuildEvent {
 }
 
 /** The commit, from the store or (for a local project) its repository. */
-function findCommit(app: App, project: Project, sha: string): boolean {
+function findCommit(app: CommitStatusDeps, project: Project, sha: string): boolean {
   if (app.store.commits.get(project.id, sha)) return true;
   const dir = app.store.projectSources.get(project.id);
   if (!dir) return false;
@@ -89,7 +92,7 @@ function findCommit(app: App, project: Project, sha: string): boolean {
 }
 
 /** `repository.branch_names_contains(sha).first`, for local projects. */
-function branchContaining(app: App, project: Project, sha: string): string | undefined {
+function branchContaining(app: CommitStatusDeps, project: Project, sha: string): string | undefined {
   const dir = app.store.projectSources.get(project.id);
   return dir ? createGitSource(dir).branchesContaining(sha)[0] : undefined;
 }
@@ -104,7 +107,7 @@ const isWebUrl = (url: string) => {
 };
 
 /** Creates or moves the status named `input.name` for the commit; see {@link CommitStatusResult}. */
-export function saveCommitStatus(app: App, input: CommitStatusInput): CommitStatusResult {
+export function saveCommitStatus(app: CommitStatusDeps, input: CommitStatusInput): CommitStatusResult {
   const { project, user, sha } = input;
   return app.store.transaction(() => {
     if (!findCommit(app, project, sha)) return notFound("Commit");
@@ -186,7 +189,13 @@ export class TransitionRefused extends Error {
   }
 }
 
-function createExternalPipeline(app: App, project: Project, user: User, sha: string, ref: string): Pipeline {
+function createExternalPipeline(
+  app: CommitStatusDeps,
+  project: Project,
+  user: User,
+  sha: string,
+  ref: string,
+): Pipeline {
   const at = app.now();
   const pipeline = newPipeline({
     id: app.store.pipelines.nextId(),
@@ -203,7 +212,7 @@ function createExternalPipeline(app: App, project: Project, user: User, sha: str
 
 /** A new `created` status job; older jobs of the same name in the pipeline become retried. */
 function addExternalJob(
-  app: App,
+  app: CommitStatusDeps,
   pipeline: Pipeline,
   input: CommitStatusInput,
   ref: string,
