@@ -11,7 +11,7 @@ import {
   pipelineVariables,
 } from "@buildsim/ci-config";
 import { parseCommandLine } from "@buildsim/runner";
-import { registerLocalProject, startServer } from "@buildsim/server";
+import { startServer } from "@buildsim/server";
 import {
   createIncludeSources,
   INCLUDE_PARSE_OPTIONS,
@@ -68,14 +68,13 @@ async function serveProjects(
 ): Promise<{ api: GitLabApi; close: () => Promise<void> } | null> {
   if (flags.projects.length === 0) return null;
   const server = await startServer({ db: ":memory:", port: 0, log: () => {} });
-  const owner = server.app.store.users.firstAdmin()!;
   for (const p of flags.projects) {
-    registerLocalProject(server.app, {
+    server.local.registerProject({
       pathWithNamespace: p.path,
       name: p.path.split("/").pop()!,
       sourceDir: path.resolve(cwd, p.dir),
       defaultBranch: "main",
-      ownerId: owner.id,
+      ownerId: server.adminUserId,
     });
   }
   return { api: { url: server.url, token: server.token }, close: () => server.close() };

@@ -1,11 +1,10 @@
 // @buildsim/server: GitLab's v3 Builds API and v4 Jobs API on SQLite, to embed in tests (`startServer`).
 // Exported: the server, its options and handle (its contract-testing controls too: request journal,
 // snapshots, faults, clock, scripted jobs, state fixtures; its cluster options), the seed, and the store it
-// runs on (with the types they reach: a route or an extension a user adds is typed by them), plus the few
-// set-up services the buildsim CLI shares with the server: a local project and runner, its git history and
-// its variables file's rules. The CLI watches a run through @buildsim/client like any client. Named exports
-// only; everything else is internal.
-export type { App, AppOptions } from "./app.js";
+// runs on (with the types they reach: a route or an extension a user adds is typed by them), the handle's
+// local CI set-up (`server.local`: a local project, runner and pipeline), plus the two rules the buildsim
+// CLI shares with the server: its git history's format and its variables file's checks. The CLI watches a
+// run through @buildsim/client like any client. Named exports only; everything else is internal.
 export type { ClusterOptions } from "./cluster/create-cluster-bus.js";
 export { LocalClusterNetwork } from "./cluster/local-cluster-bus.js";
 export type { PostgresClusterOptions } from "./cluster/postgres-cluster-bus.js";
@@ -27,12 +26,13 @@ export type { RequestJournalOptions, VerifyResult } from "./http/request-journal
 export { RequestJournal, RequestVerificationError } from "./http/request-journal.js";
 export type { ResponseSpec, RouteSpec } from "./http/route-spec.js";
 export type { RouteEntry, RouteMatch, RouteParams, Router } from "./http/router.js";
+export type { LocalCi, LocalPipelineInput } from "./local-ci.js";
 export type { ApiProfile } from "./profile.js";
 export { API_PROFILES, isApiProfile } from "./profile.js";
 export type { RouteHandler } from "./routes/route-handler.js";
+export type { CreatePipelineResult } from "./services/create-pipeline.js";
 export { COMMIT_LOG_ARGS, parseCommitLog } from "./services/git-source.js";
 export type { LocalProjectInput } from "./services/local-project.js";
-export { ensureLocalRunner, registerLocalProject } from "./services/local-project.js";
 export { validateProjectVariable } from "./services/project-variables.js";
 export type {
   RunningServer,

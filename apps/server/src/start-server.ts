@@ -30,6 +30,7 @@ import { createRequestHandler } from "./http/handle-request.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/read-body.js";
 import { RequestJournal } from "./http/request-journal.js";
 import { Router } from "./http/router.js";
+import { createLocalCi, type LocalCi } from "./local-ci.js";
 import { OPENAPI_PATH } from "./openapi/openapi-document.js";
 import { createOpenApiRoute, OPENAPI_ROUTE_SPEC } from "./openapi/openapi-route.js";
 import type { ApiProfile } from "./profile.js";
@@ -154,8 +155,19 @@ export interface RunningServer {
    * file is the whole truth). The API sets them one by one; check each with `validateProjectVariable`.
    */
   replaceProjectVariables(projectId: number, variables: readonly ProjectVariable[]): void;
+  /**
+   * Local CI's set-up (`buildsim run`, `buildsim lint --project`): a local work tree as a project, the
+   * local runner, and a pipeline created as a push would create it.
+   */
+  local: LocalCi;
   /** True when a seed was given but not loaded because the database already held data. */
   seedSkipped: boolean;
+  /**
+   * @internal The server's wiring (services, caches, clock). Not a stable surface: kept because the CLI's
+   * tests drive builds in-process through it (`app.transitions.fire`, `app.traces.appendTrace`) where a
+   * real runner would add nothing, as do extensions (`ServerHost.app`). Embed through the fields above
+   * and the API instead.
+   */
   app: App;
   events: ServerEvents;
   store: Store;
@@ -378,6 +390,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     replaceProjectVariables(projectId, variables) {
       store.transaction(() => store.projectVariables.replaceAll(projectId, variables));
     },
+    local: createLocalCi(app),
     seedSkipped,
     app,
     events: app.events,

@@ -177,6 +177,8 @@ export type { LinkFaultEffect, LinkFaultRule } from "./link-fault-rules.js";
 export { LINK_RUNNER_MESSAGES, LinkFaultRuleSchema, parseLinkFaultRule } from "./link-fault-rules.js";
 export type { NewBuildFields } from "./new-build.js";
 export { newBuild } from "./new-build.js";
+export type { NewPipelineFields } from "./new-pipeline.js";
+export { newPipeline } from "./new-pipeline.js";
 export type { NewUserFields } from "./new-user.js";
 export { newUser } from "./new-user.js";
 export type { ParseResult } from "./parse-wire-message.js";

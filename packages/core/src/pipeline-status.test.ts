@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Build, Pipeline } from "./domain.js";
 import { newBuild } from "./new-build.js";
+import { newPipeline } from "./new-pipeline.js";
 import { computePipelineStatus, nextPipeline } from "./pipeline-status.js";
 import type { BuildStatus } from "./status.js";
 
@@ -66,26 +67,16 @@ describe("pipeline status from its builds (GitLab §3.4)", () => {
 // started_at; `before_transition any => [:success, :failed, :canceled]` sets finished_at and the
 // duration (app/models/ci/pipeline.rb).
 describe("the pipeline its builds make", () => {
-  const pipeline = (extra: Partial<Pipeline> = {}): Pipeline => ({
-    id: 1,
-    projectId: 1,
-    sha: "c".repeat(40),
-    ref: "main",
-    tag: false,
-    beforeSha: null,
-    status: "pending",
-    source: "push",
-    userId: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    startedAt: null,
-    finishedAt: null,
-    duration: null,
-    coverage: null,
-    upstreamBridgeId: null,
-    upstreamPipelineId: null,
-    ...extra,
-  });
+  const pipeline = (extra: Partial<Pipeline> = {}): Pipeline =>
+    newPipeline({
+      id: 1,
+      projectId: 1,
+      sha: "c".repeat(40),
+      ref: "main",
+      status: "pending",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      ...extra,
+    });
   const AT = "2026-01-01T00:01:00.000Z";
 
   it("is null when the status stays, so nothing is saved", () => {

@@ -3,7 +3,7 @@
 
 import { createMemoryReader } from "@buildsim/ci-config";
 import { createClient } from "@buildsim/client";
-import { type RunningServer, registerLocalProject, startServer } from "@buildsim/server";
+import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BoardState } from "./board.js";
 import { watchPipeline } from "./pipeline-watcher.js";
@@ -15,15 +15,14 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 function createPipeline(yaml: string) {
-  const { app } = server;
-  const project = registerLocalProject(app, {
+  const project = server.local.registerProject({
     pathWithNamespace: "local/demo",
     name: "demo",
     sourceDir: "/tmp/demo",
     defaultBranch: "main",
     ownerId: server.adminUserId,
   });
-  const result = app.createPipeline({
+  const result = server.local.createPipeline({
     project,
     commit: {
       projectId: project.id,

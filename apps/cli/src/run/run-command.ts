@@ -6,7 +6,8 @@
 //                    └──────── trace, finish ◀────────── runner (shell|simulate, N slots)
 //
 // The board is a client of the server like any other (@buildsim/client); only the set-up before the
-// pipeline (the local project, its variables file, the runner record) goes through the server's handle.
+// pipeline (the local project, its variables file, the runner record, the pipeline's creation) goes
+// through the server's handle (`server.local`), never its wiring or store.
 //
 // Exits 0 only when the pipeline succeeded. With --keep the server stays up to be inspected via the API.
 
@@ -23,7 +24,7 @@ import {
 } from "@buildsim/ci-config";
 import { type Client, createClient } from "@buildsim/client";
 import { createNodeHttpFetch } from "@buildsim/runner";
-import { ensureLocalRunner, registerLocalProject, startServer } from "@buildsim/server";
+import { startServer } from "@buildsim/server";
 import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
@@ -127,14 +128,13 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     await server.close();
     throw error;
   }
-  const { app } = server;
   if (!git.isGit)
     io.stderr.write(
       `note: ${projectDir} ${git.snapshotReason}: running it as branch "${git.ref}" at commit ${git.commit.sha.slice(0, 8)}, with every rules:changes true\n`,
     );
   let keepDataDir = true;
   try {
-    const project = registerLocalProject(app, {
+    const project = server.local.registerProject({
       pathWithNamespace: `local/${name}`,
       name,
       sourceDir: projectDir,
@@ -146,7 +146,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
     for (const extra of o.include.projects) {
       const dir = path.resolve(io.cwd, extra.dir);
       const extraGit = await readGitProject(dir, {}).catch(() => null);
-      registerLocalProject(app, {
+      server.local.registerProject({
         pathWithNamespace: extra.path,
         name: extra.path.split("/").pop()!,
         sourceDir: dir,
@@ -218,7 +218,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
       keepDataDir = dataDirExisted;
       return 1;
     }
-    const created = app.createPipeline({
+    const created = server.local.createPipeline({
       project,
       commit: { ...git.commit, projectId: project.id },
       ref: git.ref,
@@ -267,7 +267,7 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
 
     const tags = [...new Set(created.builds.flatMap((b) => b.tagList))];
     const client = createClient({ baseUrl: server.url, token: server.token, fetch: createNodeHttpFetch() });
-    const runnerRecord = ensureLocalRunner(app, tags);
+    const runnerRecord = server.local.ensureRunner(tags);
     const board = createBoard({ out: io.stdout, executorOf: (id) => localRunner.executorOf(id) });
     const manual = new Set(o.manual);
     const filters = new Map<string, JobOutputFilter>();

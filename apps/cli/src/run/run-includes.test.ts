@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Build } from "@buildsim/core";
-import { createStore, type RunningServer, registerLocalProject, startServer } from "@buildsim/server";
+import { createStore, type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRunCommand } from "./run-command.js";
 import { storedRecords } from "./test-support/run-pipeline.js";
@@ -77,13 +77,12 @@ beforeEach(async () => {
         },
       ),
   });
-  const owner = upstream.app.store.users.firstAdmin()!;
-  registerLocalProject(upstream.app, {
+  upstream.local.registerProject({
     pathWithNamespace: "acme/shared",
     name: "shared",
     sourceDir: path.join(root, "shared"),
     defaultBranch: "main",
-    ownerId: owner.id,
+    ownerId: upstream.adminUserId,
   });
 });
 afterEach(async () => {

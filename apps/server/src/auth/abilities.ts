@@ -80,7 +80,12 @@ export function canUpdateJob(user: User, project: Project, ref: RefStanding): bo
  * or `update_build` on a job the user started on an unprotected ref; never on a ref protected against the
  * user. 8.17's v3 erase asks for `update_build` only.
  */
-export function canEraseBuild(user: User, project: Project, build: Build, ref: RefStanding): boolean {
+export function canEraseBuild(
+  user: User,
+  project: Project,
+  build: Pick<Build, "userId">,
+  ref: RefStanding,
+): boolean {
   if (!canUpdateJob(user, project, ref)) return false;
   if (user.isAdmin || accessLevelOf(user, project) >= ACCESS_LEVELS.master) return true;
   return build.userId === user.id && !ref.protected;

@@ -36,7 +36,7 @@ export class JobScripts {
   private readonly onQueued = (build: Build) => this.maybePlay(build);
 
   constructor(
-    private readonly app: App,
+    private readonly app: Pick<App, "store" | "events" | "clock" | "log">,
     readonly steps: JobSteps,
   ) {
     app.events.on("buildQueued", this.onQueued);

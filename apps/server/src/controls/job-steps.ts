@@ -40,7 +40,7 @@ export class JobSteps {
   private readonly finishBuild;
 
   constructor(
-    private readonly app: App,
+    private readonly app: Pick<App, "store" | "transitions" | "now" | "traces">,
     /** Tells the runner watchdog the server itself runs `buildId` (no runner heartbeat will come). */
     private readonly runByServer: (buildId: number) => void,
   ) {

@@ -1,5 +1,6 @@
 // What every API version's routes share: who calls (`authenticate!` + sudo), the `:id` project, integer
-// route params, and the one table turning a service's refusal into GitLab's error for v3 or v4.
+// route params, the one table turning a service's refusal into GitLab's error for v3 or v4, and the 403
+// of a ref protected against the caller.
 
 import type { Build, Project, User } from "@buildsim/core";
 import type { App } from "../app.js";
@@ -7,6 +8,7 @@ import { authenticate, isOAuthToken, sudoOf, tokenOf } from "../auth/authenticat
 import { type API_ERRORS, ApiError } from "../http/api-error.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { BuildActionOutcome, BuildActionRefusal } from "../services/build-actions.js";
+import { type RefAction, type RefTarget, refAllows } from "../services/ref-access.js";
 
 /** `authenticate!` + sudo, memoized per token until the next write. */
 export function currentUser(ctx: RequestContext, app: App): User {
@@ -76,4 +78,18 @@ export const REFUSAL_ERRORS = {
 export function actedBuild(outcome: BuildActionOutcome, api: "v3" | "v4"): Build {
   if (outcome.ok) return outcome.build;
   throw ApiError.of(REFUSAL_ERRORS[api][outcome.refusal]);
+}
+
+/**
+ * 403 `Forbidden` unless the job's or pipeline's ref leaves the caller `action` (`services/ref-access.ts`
+ * decides; GitLab answers a policy's refusal with `forbidden!` in every API version).
+ */
+export function requireRefAccess(
+  app: Pick<App, "store">,
+  user: User,
+  project: Project,
+  action: RefAction,
+  target: RefTarget,
+): void {
+  if (!refAllows(app.store, user, project, action, target)) throw ApiError.of("FORBIDDEN");
 }

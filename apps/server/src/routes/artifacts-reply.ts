@@ -6,7 +6,7 @@ import { ApiError } from "../http/api-error.js";
 import type { Reply } from "../http/reply.js";
 
 /** The artifacts archive as GitLab's `present_file!` serves it. */
-export function artifactsReply(app: App, buildId: number): Reply {
+export function artifactsReply(app: Pick<App, "store">, buildId: number): Reply {
   const file = app.store.artifacts.read(buildId);
   if (!file) throw ApiError.of("NOT_FOUND");
   return {

@@ -1,4 +1,4 @@
-import { newBuild, type Runner } from "@buildsim/core";
+import { newBuild, newPipeline, type Runner } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
@@ -43,25 +43,9 @@ beforeEach(() => {
       members: [],
       createdAt: T,
     });
-    store.pipelines.insert({
-      id: 1,
-      projectId: 1,
-      sha: "a".repeat(40),
-      ref: "main",
-      tag: false,
-      beforeSha: null,
-      status: "pending",
-      source: "push",
-      userId: null,
-      createdAt: T,
-      updatedAt: T,
-      startedAt: null,
-      finishedAt: null,
-      duration: null,
-      coverage: null,
-      upstreamBridgeId: null,
-      upstreamPipelineId: null,
-    });
+    store.pipelines.insert(
+      newPipeline({ id: 1, projectId: 1, sha: "a".repeat(40), ref: "main", status: "pending", createdAt: T }),
+    );
   });
 });
 afterEach(() => store.close());

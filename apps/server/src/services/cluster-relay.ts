@@ -56,7 +56,7 @@ export interface ClusterRelayOptions {
 
 /** Creates the relay of `app` on `bus`; on a bus that is not shared it does nothing and always leads. */
 export function createClusterRelay(
-  app: App,
+  app: Pick<App, "store" | "events" | "log">,
   bus: ClusterBus,
   options: ClusterRelayOptions = {},
 ): ClusterRelay {

@@ -6,6 +6,7 @@ import {
   type Build,
   type BuildEvent,
   newBuild,
+  newPipeline,
   type Pipeline,
   type Project,
   type User,
@@ -14,6 +15,9 @@ import type { App } from "../app.js";
 import { canUpdateBuild } from "../auth/abilities.js";
 import { createGitSource } from "./git-source.js";
 import { isProtectedRefFor } from "./protected-branches.js";
+
+/** What a commit status needs of the wiring. */
+export type CommitStatusDeps = Pick<App, "store" | "now" | "generateToken" | "transitions">;
 
 /** `GenericCommitStatus::EXTERNAL_STAGE_IDX`: after every stage a CI file can have. */
 export const EXTERNAL_STAGE_IDX = 1_000_000;
@@ -76,7 +80,7 @@ function eventOf(type: BuildEvent["type"], at: string): BuildEvent {
 }
 
 /** The commit, from the store or (for a local project) its repository. */
-function findCommit(app: App, project: Project, sha: string): boolean {
+function findCommit(app: CommitStatusDeps, project: Project, sha: string): boolean {
   if (app.store.commits.get(project.id, sha)) return true;
   const dir = app.store.projectSources.get(project.id);
   if (!dir) return false;
@@ -88,7 +92,7 @@ function findCommit(app: App, project: Project, sha: string): boolean {
 }
 
 /** `repository.branch_names_contains(sha).first`, for local projects. */
-function branchContaining(app: App, project: Project, sha: string): string | undefined {
+function branchContaining(app: CommitStatusDeps, project: Project, sha: string): string | undefined {
   const dir = app.store.projectSources.get(project.id);
   return dir ? createGitSource(dir).branchesContaining(sha)[0] : undefined;
 }
@@ -103,7 +107,7 @@ const isWebUrl = (url: string) => {
 };
 
 /** Creates or moves the status named `input.name` for the commit; see {@link CommitStatusResult}. */
-export function saveCommitStatus(app: App, input: CommitStatusInput): CommitStatusResult {
+export function saveCommitStatus(app: CommitStatusDeps, input: CommitStatusInput): CommitStatusResult {
   const { project, user, sha } = input;
   return app.store.transaction(() => {
     if (!findCommit(app, project, sha)) return notFound("Commit");
@@ -185,34 +189,30 @@ export class TransitionRefused extends Error {
   }
 }
 
-function createExternalPipeline(app: App, project: Project, user: User, sha: string, ref: string): Pipeline {
+function createExternalPipeline(
+  app: CommitStatusDeps,
+  project: Project,
+  user: User,
+  sha: string,
+  ref: string,
+): Pipeline {
   const at = app.now();
-  const pipeline: Pipeline = {
+  const pipeline = newPipeline({
     id: app.store.pipelines.nextId(),
     projectId: project.id,
     sha,
     ref,
-    tag: false,
-    beforeSha: null,
-    status: "created",
     source: "external",
     userId: user.id,
     createdAt: at,
-    updatedAt: at,
-    startedAt: null,
-    finishedAt: null,
-    duration: null,
-    coverage: null,
-    upstreamBridgeId: null,
-    upstreamPipelineId: null,
-  };
+  });
   app.store.pipelines.insert(pipeline);
   return pipeline;
 }
 
 /** A new `created` status job; older jobs of the same name in the pipeline become retried. */
 function addExternalJob(
-  app: App,
+  app: CommitStatusDeps,
   pipeline: Pipeline,
   input: CommitStatusInput,
   ref: string,

@@ -13,7 +13,7 @@ import {
   pipelineVariables,
   planPipeline,
 } from "@buildsim/ci-config";
-import { type Build, type Commit, newBuild, type Pipeline, type Project } from "@buildsim/core";
+import { type Build, type Commit, newBuild, newPipeline, type Pipeline, type Project } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
 import type { BuildTransitions } from "./build-transitions.js";
 import type { PipelineFiles, PipelineFilesRegistry } from "./pipeline-files.js";
@@ -172,25 +172,19 @@ export function createPipelineCreator({ store, transitions, now, generateToken, 
     return store.transaction(() => {
       const at = now();
       if (!store.commits.get(input.project.id, input.commit.sha)) store.commits.insert(input.commit);
-      const pipeline: Pipeline = {
+      const pipeline = newPipeline({
         id: pipelineId,
         projectId: input.project.id,
         sha: input.commit.sha,
         ref: input.ref,
         tag: input.tag,
         beforeSha: input.beforeSha,
-        status: "created",
         source: input.source,
         userId: input.userId,
         createdAt: at,
-        updatedAt: at,
-        startedAt: null,
-        finishedAt: null,
-        duration: null,
-        coverage: null,
         upstreamBridgeId: input.upstream?.bridgeId ?? null,
         upstreamPipelineId: input.upstream?.pipelineId ?? null,
-      };
+      });
       store.pipelines.insert(pipeline);
       store.pipelineVariables.insertAll(
         pipeline.id,

@@ -4,7 +4,7 @@
 import type { App } from "../app.js";
 
 /** Deletes runner `runnerId`; listeners of `runnerDeleted` close its sessions after the commit. */
-export function deleteRunner(app: App, runnerId: number): void {
+export function deleteRunner(app: Pick<App, "store" | "events">, runnerId: number): void {
   app.store.transaction(() => {
     app.store.runners.delete(runnerId);
     app.store.onCommit(() => app.events.emit("runnerDeleted", runnerId));

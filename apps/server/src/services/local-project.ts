@@ -65,7 +65,7 @@ const LOCAL_RUNNER_SETTING = "local_runner_token";
 /** The shared, untagged-and-tagged runner `buildsim run` uses; created on first use. */
 export function ensureLocalRunner(
   { store, generateToken }: LocalProjectDeps,
-  tagList: string[] = [],
+  tagList: readonly string[] = [],
 ): Runner {
   return store.transaction(() => {
     const knownToken = store.settings.get(LOCAL_RUNNER_SETTING);

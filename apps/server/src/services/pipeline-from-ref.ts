@@ -22,13 +22,19 @@ export interface PipelineFromRefInput {
   upstream?: { jobId: number; pipelineId: number };
 }
 
+/** What creating a pipeline from a ref needs of the wiring. */
+export type PipelineFromRefDeps = Pick<App, "store" | "createPipeline" | "ciTemplatesDir">;
+
 /** The pipeline, or the `base` errors GitLab answers with in a 400 `{"message":{"base":[…]}}`. */
 export type PipelineFromRefResult =
   | { created: true; pipeline: Pipeline }
   | { created: false; errors: string[] };
 
 /** Creates the pipeline for `input.ref` of the project's local repository. */
-export function createPipelineFromRef(app: App, input: PipelineFromRefInput): PipelineFromRefResult {
+export function createPipelineFromRef(
+  app: PipelineFromRefDeps,
+  input: PipelineFromRefInput,
+): PipelineFromRefResult {
   const { project, user, ref } = input;
   // `Chain::Validate::Abilities`: `create_pipeline` is Developer and above.
   if (!canUpdateBuild(user, project))

@@ -11,6 +11,7 @@ import {
   type BuildWhen,
   computePipelineStatus,
   newBuild,
+  newPipeline,
   type Pipeline,
   processPipeline,
 } from "@buildsim/core";
@@ -90,25 +91,8 @@ function randomBuilds(random: ReturnType<typeof seeded>, pipelineId: number, fir
 }
 
 /** Pipeline `id` of project 1, `created`, as a push made it. */
-const createdPipeline = (id: number): Pipeline => ({
-  id,
-  projectId: 1,
-  sha: FIXTURE_SHA,
-  ref: "main",
-  tag: false,
-  beforeSha: null,
-  status: "created",
-  source: "push",
-  userId: null,
-  createdAt: AT,
-  updatedAt: AT,
-  startedAt: null,
-  finishedAt: null,
-  duration: null,
-  coverage: null,
-  upstreamBridgeId: null,
-  upstreamPipelineId: null,
-});
+const createdPipeline = (id: number): Pipeline =>
+  newPipeline({ id, projectId: 1, sha: FIXTURE_SHA, ref: "main", createdAt: AT });
 
 const statuses = (builds: Build[]) => Object.fromEntries(builds.map((b) => [b.id, b.status]));
 

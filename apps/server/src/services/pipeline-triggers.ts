@@ -6,17 +6,20 @@ import { type Pipeline, type PipelineTrigger, TRIGGER_TOKEN_PREFIX, type User } 
 import type { App } from "../app.js";
 import { canAdminProject, canReadProject } from "../auth/abilities.js";
 import { jobUser } from "./job-user.js";
-import { createPipelineFromRef } from "./pipeline-from-ref.js";
+import { createPipelineFromRef, type PipelineFromRefDeps } from "./pipeline-from-ref.js";
 
 /** `admin_trigger` (Ci::TriggerPolicy): Maintainers manage tokens, but only the owner may change one. */
-export function canAdminTrigger(user: User, trigger: PipelineTrigger, app: App): boolean {
+export function canAdminTrigger(user: User, trigger: PipelineTrigger, app: Pick<App, "store">): boolean {
   const project = app.store.projects.get(trigger.projectId);
   return project !== undefined && canAdminProject(user, project) && trigger.ownerId === user.id;
 }
 
+/** What writing a trigger token needs of the wiring. */
+type TriggerTokenDeps = Pick<App, "store" | "now" | "generateToken">;
+
 /** A new token for `owner`, written as GitLab writes them (`glptt-…`). */
 export function createTrigger(
-  app: App,
+  app: TriggerTokenDeps,
   projectId: number,
   owner: User,
   description: string,
@@ -36,7 +39,7 @@ export function createTrigger(
 
 /** Saves a new description (GitLab's UpdateService changes nothing else). */
 export function updateTrigger(
-  app: App,
+  app: Pick<App, "store" | "now">,
   trigger: PipelineTrigger,
   description: string | undefined,
 ): PipelineTrigger {
@@ -46,7 +49,7 @@ export function updateTrigger(
   return next;
 }
 
-export function deleteTrigger(app: App, trigger: PipelineTrigger): void {
+export function deleteTrigger(app: Pick<App, "store">, trigger: PipelineTrigger): void {
   app.store.transaction(() => app.store.pipelineTriggers.delete(trigger.id));
 }
 
@@ -87,7 +90,10 @@ export type TriggerPipelineResult =
   | { kind: "invalid"; errors: string[] };
 
 /** `Ci::PipelineTriggerService#execute`. */
-export function triggerPipeline(app: App, input: TriggerPipelineInput): TriggerPipelineResult {
+export function triggerPipeline(
+  app: PipelineFromRefDeps,
+  input: TriggerPipelineInput,
+): TriggerPipelineResult {
   const project = app.store.projects.get(input.projectId);
   if (!project) return { kind: "not_found" };
   const trigger = app.store.pipelineTriggers.getByToken(input.token);

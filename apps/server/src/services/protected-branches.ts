@@ -60,6 +60,9 @@ export function canUpdateBranch(
   );
 }
 
+/** The one part of the store the protection rules read. */
+type RuleStore = Pick<Store, "protectedBranches">;
+
 /** What a pipeline or job ref is: a branch may be protected; tags have no protection rules here. */
 export interface RefOf {
   ref: string;
@@ -67,7 +70,7 @@ export interface RefOf {
 }
 
 /** `ProtectedBranch.protected?` for a job's ref (`CI_COMMIT_REF_PROTECTED`); tags are never protected. */
-export function isRefProtected(store: Store, projectId: number, at: RefOf): boolean {
+export function isRefProtected(store: RuleStore, projectId: number, at: RefOf): boolean {
   return !at.tag && rulesFor(store.protectedBranches.list(projectId), at.ref).length > 0;
 }
 
@@ -76,7 +79,7 @@ export function isRefProtected(store: Store, projectId: number, at: RefOf): bool
  * ran on, which takes away `update_build`, `cancel_build` and `erase_build` (and pipelines' update and
  * cancel). Tags: buildsim models no protected tags, so a Developer may create any tag.
  */
-export function isProtectedRefFor(user: User, project: Project, store: Store, at: RefOf): boolean {
+export function isProtectedRefFor(user: User, project: Project, store: RuleStore, at: RefOf): boolean {
   if (at.tag) return false;
   return !canUpdateBranch(user, project, store.protectedBranches.list(project.id), at.ref);
 }
@@ -128,7 +131,7 @@ export function unprotectBranch(store: Store, rule: ProtectedBranch): void {
 }
 
 /** How `at` stands for `user` in `project`: protected at all, and protected against the user. */
-export function refStanding(store: Store, user: User, project: Project, at: RefOf): RefStanding {
+export function refStanding(store: RuleStore, user: User, project: Project, at: RefOf): RefStanding {
   return {
     protected: isRefProtected(store, project.id, at),
     blocked: isProtectedRefFor(user, project, store, at),

@@ -2,7 +2,7 @@
 // Ci::BuildScheduleWorker). Driven by a fake clock and fake timers: nothing sleeps.
 // https://docs.gitlab.com/ci/jobs/job_control/#run-a-job-after-a-delay
 
-import { newBuild } from "@buildsim/core";
+import { newBuild, newPipeline } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
@@ -53,25 +53,9 @@ beforeEach(() => {
       members: [],
       createdAt: at,
     });
-    store.pipelines.insert({
-      id: 1,
-      projectId: 1,
-      sha: "a".repeat(40),
-      ref: "main",
-      tag: false,
-      beforeSha: null,
-      status: "created",
-      source: "push",
-      userId: null,
-      createdAt: at,
-      updatedAt: at,
-      startedAt: null,
-      finishedAt: null,
-      duration: null,
-      coverage: null,
-      upstreamBridgeId: null,
-      upstreamPipelineId: null,
-    });
+    store.pipelines.insert(
+      newPipeline({ id: 1, projectId: 1, sha: "a".repeat(40), ref: "main", createdAt: at }),
+    );
   });
 });
 afterEach(() => store.close());

@@ -1,4 +1,4 @@
-import { newBuild, newUser } from "@buildsim/core";
+import { newBuild, newPipeline, newUser } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
@@ -30,25 +30,16 @@ beforeEach(() => {
       members: [],
       createdAt: "2026-01-01T00:00:00.000Z",
     });
-    store.pipelines.insert({
-      id: 1,
-      projectId: 1,
-      sha: "a".repeat(40),
-      ref: "master",
-      tag: false,
-      beforeSha: null,
-      status: "running",
-      source: "push",
-      userId: null,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-      startedAt: null,
-      finishedAt: null,
-      duration: null,
-      coverage: null,
-      upstreamBridgeId: null,
-      upstreamPipelineId: null,
-    });
+    store.pipelines.insert(
+      newPipeline({
+        id: 1,
+        projectId: 1,
+        sha: "a".repeat(40),
+        ref: "master",
+        status: "running",
+        createdAt: "2026-01-01T00:00:00.000Z",
+      }),
+    );
     store.builds.insert(
       newBuild({
         id: 1,

@@ -15,7 +15,7 @@ export type AuthorizeEventsResult = { ok: true; project: Project } | { ok: false
 const INTEGER = /^\d+$/;
 
 /** Checks `?project=ID|PATH` and the caller (token as for the API, or none for public projects). */
-export function authorizeEventsWatcher(app: App, req: IncomingMessage): AuthorizeEventsResult {
+export function authorizeEventsWatcher(app: Pick<App, "store">, req: IncomingMessage): AuthorizeEventsResult {
   try {
     const rawUrl = req.url ?? "";
     const q = rawUrl.indexOf("?");

@@ -17,7 +17,7 @@ export type AuthorizeWatcherResult =
 const INTEGER = /^\d+$/;
 
 /** Checks a watcher's upgrade request (`?project=ID&build=ID&offset=N`, token as for the API). */
-export function authorizeWatcher(app: App, req: IncomingMessage): AuthorizeWatcherResult {
+export function authorizeWatcher(app: Pick<App, "store">, req: IncomingMessage): AuthorizeWatcherResult {
   try {
     const rawUrl = req.url ?? "";
     const q = rawUrl.indexOf("?");

@@ -16,7 +16,7 @@ export interface EventsHub {
 }
 
 /** Creates the registry, subscribed to the bus. */
-export function createEventsHub(app: App, options: ResolvedRealtimeOptions): EventsHub {
+export function createEventsHub(app: Pick<App, "events">, options: ResolvedRealtimeOptions): EventsHub {
   const byProject = new Map<number, Set<WebSocket>>();
 
   const publish = (projectId: number, message: ServerToEventsWatcherMessage): void => {

@@ -24,7 +24,11 @@ interface Channel {
 }
 
 /** Creates the watcher registry, subscribed to the bus. */
-export function createWatcherHub(app: App, options: ResolvedRealtimeOptions, faults?: LinkFaults) {
+export function createWatcherHub(
+  app: Pick<App, "store" | "events">,
+  options: ResolvedRealtimeOptions,
+  faults?: LinkFaults,
+) {
   const channels = new Map<number, Channel>();
   const pieceBytes = Math.max(
     1,

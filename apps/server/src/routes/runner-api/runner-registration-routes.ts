@@ -14,7 +14,7 @@ import { deleteRunner } from "../../services/delete-runner.js";
 export const REGISTRATION_TOKEN_KEY = "runners_registration_token";
 
 /** The instance's registration token, created on first use. */
-export function ensureRegistrationToken(app: App): string {
+export function ensureRegistrationToken(app: Pick<App, "store" | "generateToken">): string {
   const existing = app.store.settings.get(REGISTRATION_TOKEN_KEY);
   if (existing) return existing;
   const token = app.generateToken();

@@ -26,7 +26,7 @@ export function requireUpdateBuild(user: User, project: Project): void {
 }
 
 /** `get_build!`: the build of this project, or 404 `Not Found` (v3 knows no trigger jobs). */
-export function findBuild(app: App, project: Project, buildId: number): Build {
+export function findBuild(app: Pick<App, "store">, project: Project, buildId: number): Build {
   const build = buildId > 0 ? app.store.builds.get(buildId) : undefined;
   if (!build || build.projectId !== project.id || build.trigger !== null || build.external !== null)
     throw ApiError.of("NOT_FOUND");

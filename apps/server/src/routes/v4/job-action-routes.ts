@@ -4,13 +4,11 @@
 
 import { type Build, isPlayable, isRetryable, type User } from "@buildsim/core";
 import type { App } from "../../app.js";
-import { canEraseBuild, canUpdateJob } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
-import { refStanding } from "../../services/protected-branches.js";
-import { actedBuild, integerRouteParam } from "../access.js";
+import { actedBuild, integerRouteParam, requireRefAccess } from "../access.js";
 import { bridgeReply, jobReply } from "./job-reply.js";
 import {
   callerOf,
@@ -37,14 +35,8 @@ function actionTarget(
   const user =
     ability === "destroy" ? requireDestroyArtifacts(caller, project) : requireUpdateJobs(caller, project);
   const build = find(app, project, jobId);
-  if (ability !== "destroy") {
-    const standing = refStanding(app.store, user, project, build);
-    const allowed =
-      ability === "erase"
-        ? canEraseBuild(user, project, build, standing)
-        : canUpdateJob(user, project, standing);
-    if (!allowed) throw ApiError.of("FORBIDDEN");
-  }
+  if (ability !== "destroy")
+    requireRefAccess(app, user, project, ability === "erase" ? "erase_job" : "update_job", build);
   return { user, build };
 }
 

@@ -9,24 +9,27 @@ import type { PresentV4Options } from "../../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../../presenters/present-job-v4.js";
 import { createEntityLookupV4 } from "../store-lookup.js";
 
+/** What rendering v4 entities needs of the wiring. */
+export type PresentV4Deps = Pick<App, "store" | "now" | "webUrl">;
+
 /** Presentation context for one v4 render pass. */
-export function presentOptionsV4(app: App): PresentV4Options {
+export function presentOptionsV4(app: PresentV4Deps): PresentV4Options {
   return { now: app.now(), webUrl: app.webUrl(), lookup: createEntityLookupV4(app.store) };
 }
 
 /** The Job entity of `build` as a JSON reply. */
-export function jobReply(app: App, status: number, build: Build): Reply {
+export function jobReply(app: PresentV4Deps, status: number, build: Build): Reply {
   return jsonReply(status, presentJobV4(build, presentOptionsV4(app)));
 }
 
 /** The Bridge entity of trigger job `bridge` (with its downstream pipeline, once created) as a JSON reply. */
-export function bridgeReply(app: App, status: number, bridge: Build): Reply {
+export function bridgeReply(app: PresentV4Deps, status: number, bridge: Build): Reply {
   const downstream = app.store.pipelines.downstreamOf(bridge.id);
   return jsonReply(status, presentBridgeV4(bridge, downstream, presentOptionsV4(app)));
 }
 
 /** Job entities of `builds` as a JSON array reply with `headers`. */
-export function jobsReply(app: App, builds: readonly Build[], headers: string[]): Reply {
+export function jobsReply(app: PresentV4Deps, builds: readonly Build[], headers: string[]): Reply {
   const o = presentOptionsV4(app);
   const reply = jsonReply(
     200,

@@ -8,8 +8,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { createPipelineActions } from "../../services/pipeline-actions.js";
-import { isProtectedRefFor } from "../../services/protected-branches.js";
-import { integerRouteParam } from "../access.js";
+import { integerRouteParam, requireRefAccess } from "../access.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireUpdateJobs } from "./v4-access.js";
 
@@ -24,7 +23,7 @@ function pipelineTarget(ctx: RequestContext, app: App) {
   const user = requireUpdateJobs(caller, project);
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
-  if (isProtectedRefFor(user, project, app.store, pipeline)) throw ApiError.of("FORBIDDEN");
+  requireRefAccess(app, user, project, "update_pipeline", pipeline);
   const actions = createPipelineActions({
     store: app.store,
     transitions: app.transitions,

@@ -2,13 +2,11 @@
 // (what it was created with), as GitLab 17.0's lib/api/ci/pipelines.rb answers them.
 
 import type { App } from "../../app.js";
-import { canAdminProject } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import { isProtectedRefFor } from "../../services/protected-branches.js";
-import { integerRouteParam } from "../access.js";
+import { integerRouteParam, requireRefAccess } from "../access.js";
 import { stringParam } from "./grape-params.js";
 import { presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
@@ -39,10 +37,7 @@ export function getPipelineVariables(ctx: RequestContext, app: App): Reply {
   const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
   const user = requireUpdateJobs(caller, project);
-  const allowed =
-    canAdminProject(user, project) ||
-    (pipeline.userId === user.id && !isProtectedRefFor(user, project, app.store, pipeline));
-  if (!allowed) throw ApiError.of("FORBIDDEN");
+  requireRefAccess(app, user, project, "read_pipeline_variables", pipeline);
   const variables = app.store.pipelineVariables.list(pipeline.id);
   return jsonReply(
     200,

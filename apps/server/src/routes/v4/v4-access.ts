@@ -136,7 +136,7 @@ export function requireAdminVariables(caller: Caller, project: Project): User {
  * `find_job!`: `user_project.processables.find`, a job or a trigger job (bridge); a missing one is
  * ActiveRecord's 404 `Not found`. Only `play` looks jobs up this way.
  */
-export function findProcessable(app: App, project: Project, jobId: number): Build {
+export function findProcessable(app: Pick<App, "store">, project: Project, jobId: number): Build {
   const build = jobId > 0 ? app.store.builds.get(jobId) : undefined;
   // A commit status (GenericCommitStatus) is no processable: only builds and bridges are.
   if (!build || build.projectId !== project.id || build.external !== null)
@@ -145,7 +145,7 @@ export function findProcessable(app: App, project: Project, jobId: number): Buil
 }
 
 /** `find_build!`: `user_project.builds.find`; a trigger job is no build there (404 `Not found`). */
-export function findJob(app: App, project: Project, jobId: number): Build {
+export function findJob(app: Pick<App, "store">, project: Project, jobId: number): Build {
   const build = findProcessable(app, project, jobId);
   if (build.trigger !== null) throw ApiError.of("RECORD_NOT_FOUND");
   return build;
