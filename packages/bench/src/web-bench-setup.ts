@@ -1,6 +1,6 @@
 // The world of the browser benchmark, each part a real process: `buildsim serve` with a seed of two jobs
-// and `buildsim runner` (shell executor: `seq` prints the logs, the live one paced at 100 lines per 10 ms),
-// and Debian's Chromium driven by playwright-core with a fresh profile.
+// and `buildsim runner` (shell executor: `seq` prints the big log; a small Node script paces the live ones
+// at 10,000 lines/s by the clock), and Debian's Chromium driven by playwright-core with a fresh profile.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,8 +19,24 @@ export const BIG_LOG_LINES = 50_000;
 const BIG_LINE_TEXT = `big log ${"x".repeat(86)}`;
 export const LIVE_LINES = 50_000;
 export const LIVE_RATE_PER_S = 10_000;
-/** 100 lines every 10 ms (what a busy build prints, flushed as the runner reads it). */
-const LIVE_SCRIPT = `for b in $(seq 0 ${LIVE_LINES / 100 - 1}); do seq -f "live line %g" $((b*100+1)) $((b*100+100)); sleep 0.01; done`;
+/** The live jobs, one per live run: ids 2, then 13 on (after the sleepers). */
+export const LIVE_JOB_IDS = [2, 13, 14, 15, 16];
+/**
+ * Every 10 ms, the lines due by the clock since the start (what a busy build prints, flushed as it goes).
+ * Paced by elapsed time, not by sleeps between batches, so a loaded machine still gets 10,000 lines/s
+ * (a `seq`-and-`sleep 0.01` loop reached only 2,400–3,500 here).
+ */
+const LIVE_PACER = `const t0 = Date.now();
+let n = 0;
+const tick = () => {
+  const due = Math.min(${LIVE_LINES}, Math.floor(((Date.now() - t0) * ${LIVE_RATE_PER_S}) / 1000));
+  let out = "";
+  while (n < due) out += \`live line \${++n}\\n\`;
+  if (out) process.stdout.write(out);
+  if (n < ${LIVE_LINES}) setTimeout(tick, 10);
+};
+tick();
+`;
 
 /** Manual `sleep 60` jobs for the cancel rounds: ids 3, 4, …; odd rounds cancel from the page, even through the API. */
 export const CANCEL_JOB_IDS = Array.from({ length: 10 }, (_, i) => i + 3);
@@ -40,9 +56,13 @@ pipelines:
   - { id: 1, project: 1, sha: "${SHA}", ref: main }
 builds:
   - { id: 1, pipeline: 1, name: big-log, status: pending, script: ['seq -f "${BIG_LINE_TEXT} %g" 1 ${BIG_LOG_LINES}'] }
-  - { id: 2, pipeline: 1, name: live, status: manual, when: manual, script: ['${LIVE_SCRIPT}'] }
 ${CANCEL_JOB_IDS.map((id) => `  - { id: ${id}, pipeline: 1, name: sleeper ${id}, status: manual, when: manual, script: ['${SLEEPER_SCRIPT}'] }`).join("\n")}
 `;
+const liveJobs = (pacer: string) =>
+  LIVE_JOB_IDS.map(
+    (id) =>
+      `  - { id: ${id}, pipeline: 1, name: live ${id}, status: manual, when: manual, script: ['"${process.execPath}" "${pacer}"'] }`,
+  ).join("\n");
 
 const children: ChildProcess[] = [];
 
@@ -50,7 +70,9 @@ const children: ChildProcess[] = [];
 export async function startBenchProcesses(): Promise<{ url: string; stop: () => void }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "buildsim-web-bench-"));
   const seed = path.join(dir, "seed.yaml");
-  writeFileSync(seed, SEED);
+  const pacer = path.join(dir, "live-pacer.cjs");
+  writeFileSync(pacer, LIVE_PACER);
+  writeFileSync(seed, `${SEED}${liveJobs(pacer)}\n`);
   const server = spawn(
     process.execPath,
     [BUILDSIM, "serve", "--port", "0", "--db", ":memory:", "--seed", seed],

@@ -4,7 +4,12 @@
 import type { TraceModel } from "./trace-model.js";
 
 /** Most bytes parsed in one go before yielding to the browser. */
-export const SLICE_BYTES = 64 * 1024;
+export const SLICE_BYTES = 16 * 1024;
+/**
+ * Parsing time per task, in wall-clock ms. Small, because on a busy machine a task's wall time can be
+ * several times its CPU time, and a long task is counted in wall time.
+ */
+export const SLICE_BUDGET_MS = 8;
 
 /** Queues bytes and parses them slice by slice; `onChange` runs after each slice that added lines. */
 export class LogFeeder {
@@ -44,7 +49,7 @@ export class LogFeeder {
     this.#scheduled = false;
     const started = performance.now();
     // Small live chunks are merged into one slice; big ones were cut at push.
-    while (this.#queue.length > 0 && performance.now() - started < 12) {
+    while (this.#queue.length > 0 && performance.now() - started < SLICE_BUDGET_MS) {
       this.model.append(this.#queue.shift()!);
     }
     this.onChange();

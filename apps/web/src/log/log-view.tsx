@@ -1,14 +1,22 @@
 // The job log: a virtualized list of parsed lines (only rows in view are in the DOM), with line numbers
 // that link to `#L<n>`, collapsible sections with their durations, and follow mode that keeps the newest
-// line in view while the job runs until the reader scrolls up.
-
+// line in view while the job runs until the reader scrolls up. A frame's work stays small however fast
+// the job prints: one render per frame, rows reused in place, plain lines set as text (no HTML parsing),
+// and no layout read back from the DOM while following.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { formatDuration } from "../format.js";
 import type { TraceModel } from "./trace-model.js";
 
 /** Row height in px; rows never wrap (long lines scroll sideways), so positions are exact. */
 export const LINE_HEIGHT_PX = 20;
+/**
+ * Rows rendered beyond the viewport, so a quick scroll shows no gap. Fewer while following (every row
+ * changes every frame then): enough for two wheel notches up, and none below the bottom.
+ */
 const OVERSCAN_ROWS = 20;
+const FOLLOW_OVERSCAN_ROWS = 10;
+/** ansi_up's output needs the HTML parser only when it has markup or an entity. */
+const NEEDS_HTML = /[<&]/;
 
 interface LogViewProps {
   model: TraceModel;
@@ -30,7 +38,8 @@ export function LogView({ model, version, running }: LogViewProps) {
   const [follow, setFollow] = useState(lineFromHash() === null);
   const [toggles, setToggles] = useState(0);
   const [target, setTarget] = useState<number | null>(lineFromHash());
-  const programmatic = useRef(false);
+  /** The scrollTop this view last set itself: a scroll event landing there is not the reader's. */
+  const ownScrollTop = useRef(-1);
 
   useEffect(() => {
     const el = scroller.current;
@@ -52,44 +61,52 @@ export function LogView({ model, version, running }: LogViewProps) {
   }, []);
 
   const rows = model.visible.length + (model.partialHtml ? 1 : 0);
+  const following = follow && target === null;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    let want: number | null = null;
     if (target !== null) {
       const row = model.visible.indexOf(target - 1);
-      if (row >= 0) {
-        programmatic.current = true;
-        el.scrollTop = Math.max(0, row * LINE_HEIGHT_PX - el.clientHeight / 3);
-      }
+      if (row >= 0) want = Math.max(0, row * LINE_HEIGHT_PX - height / 3);
     } else if (follow) {
-      programmatic.current = true;
-      el.scrollTop = el.scrollHeight;
+      // The bottom, from the row count: reading scrollHeight would force a second layout each frame.
+      want = Math.max(0, rows * LINE_HEIGHT_PX - height);
     }
-  }, [version, follow, target, toggles]);
+    if (want === null || Math.abs(el.scrollTop - want) < 1) return;
+    el.scrollTop = want;
+    ownScrollTop.current = el.scrollTop;
+  }, [version, follow, target, toggles, height]);
 
   const onScroll = () => {
     const el = scroller.current!;
-    setScrollTop(el.scrollTop);
-    if (programmatic.current) {
-      programmatic.current = false;
+    const top = el.scrollTop;
+    if (Math.abs(top - ownScrollTop.current) < 1) {
+      // Our own scroll: while following, the rows already come from the bottom; no second render.
+      if (!following) setScrollTop(top);
       return;
     }
+    setScrollTop(top);
     // Scrolling up leaves follow mode; reaching the bottom again re-enters it.
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT_PX * 2;
+    const atBottom = el.scrollHeight - top - el.clientHeight < LINE_HEIGHT_PX * 2;
     setFollow(atBottom);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT_PX) - OVERSCAN_ROWS);
-  const last = Math.min(rows, Math.ceil((scrollTop + height) / LINE_HEIGHT_PX) + OVERSCAN_ROWS);
+  // While following, the window is the last rows: the scroll event that moves there comes a frame later.
+  const viewTop = following ? Math.max(0, rows * LINE_HEIGHT_PX - height) : scrollTop;
+  const overscan = following ? FOLLOW_OVERSCAN_ROWS : OVERSCAN_ROWS;
+  const first = Math.max(0, Math.floor(viewTop / LINE_HEIGHT_PX) - overscan);
+  const last = Math.min(rows, Math.ceil((viewTop + height) / LINE_HEIGHT_PX) + overscan);
   const items = [];
   for (let row = first; row < last; row++) {
     const index = model.visible[row];
     const top = row * LINE_HEIGHT_PX;
     if (index === undefined) {
       items.push(
-        <div class="log-line" style={{ top }} key="partial">
+        // Keyed by position: the same elements are reused as the window moves, updated in place.
+        <div class="log-line" style={{ top }} key={row - first}>
           <span class="log-number" aria-hidden="true" />
-          <span class="log-text" dangerouslySetInnerHTML={{ __html: model.partialHtml }} />
+          {lineText(model.partialHtml)}
         </div>,
       );
       continue;
@@ -101,7 +118,7 @@ export function LogView({ model, version, running }: LogViewProps) {
       <div
         class={`log-line${target === n ? " log-target" : ""}${section ? " log-section" : ""}`}
         style={{ top }}
-        key={n}
+        key={row - first}
         id={`L${n}`}
       >
         <a class="log-number" href={`#L${n}`}>
@@ -121,7 +138,7 @@ export function LogView({ model, version, running }: LogViewProps) {
             {section.collapsed ? "▸" : "▾"}
           </button>
         )}
-        <span class="log-text" dangerouslySetInnerHTML={{ __html: line.html }} />
+        {lineText(line.html)}
         {section && section.durationS !== null && (
           <span class="log-duration">{formatDuration(section.durationS)}</span>
         )}
@@ -141,6 +158,7 @@ export function LogView({ model, version, running }: LogViewProps) {
           aria-pressed={follow}
           onClick={() => {
             setTarget(null);
+            setScrollTop(scroller.current?.scrollTop ?? 0);
             setFollow(!follow);
           }}
         >
@@ -160,5 +178,17 @@ export function LogView({ model, version, running }: LogViewProps) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** A line's text: a text node when it has no markup (cheap to update), parsed HTML when it has. */
+function lineText(html: string) {
+  // Different keys, so a reused row switching kind gets a fresh span rather than mixed children.
+  return NEEDS_HTML.test(html) ? (
+    <span class="log-text" key="html" dangerouslySetInnerHTML={{ __html: html }} />
+  ) : (
+    <span class="log-text" key="text">
+      {html}
+    </span>
   );
 }

@@ -10,13 +10,12 @@ import { ACTION_LABELS, actionsFor, type JobAction, runJobAction } from "../comp
 import { JobVariables } from "../components/job-variables.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatDuration, timeAgo } from "../format.js";
-import { LogView } from "../log/log-view.js";
+import { JobLog } from "../log/job-log.js";
 import { navigate, paths } from "../route.js";
 import { useSession } from "../session.js";
 import { useAsync } from "../use-async.js";
 import { useProject } from "../use-project.js";
 import { useProjectEvents } from "../use-project-events.js";
-import { useTrace } from "../use-trace.js";
 
 function Fact({ label, children }: { label: string; children: preact.ComponentChildren }) {
   return (
@@ -34,7 +33,6 @@ export function JobPage({ project, id }: { project: string; id: number }) {
   const job = useAsync((signal) => client.v4.jobs.get(project, id, { signal }), [client, project, id]);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const trace = useTrace(project, id, () => job.reload());
   useProjectEvents(projectState.value?.id, (events) => {
     if (events.some((e) => e.type === "connected" || (e.type === "job" && e.id === id))) job.reload();
   });
@@ -77,11 +75,10 @@ export function JobPage({ project, id }: { project: string; id: number }) {
         </h1>
         <ApiAlert error={job.error} />
         <ApiAlert error={actionError} />
-        <ApiAlert error={trace.error} action="Log" />
         {value?.erased_at && (
           <p class="alert">The log and artifacts of this job were erased {timeAgo(value.erased_at)}.</p>
         )}
-        <LogView model={trace.model} version={trace.version} running={running} />
+        <JobLog project={project} jobId={id} running={running} onStatus={() => job.reload()} />
       </div>
       <aside class="job-sidebar" aria-label="Job details">
         {actions.length > 0 && (
