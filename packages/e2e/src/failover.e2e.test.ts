@@ -111,7 +111,12 @@ describe("a cancel sent while the runner had no server", () => {
     while (isAlive(pid) && performance.now() - startedAt < 30_000)
       await new Promise((r) => setTimeout(r, 20));
     expect(isAlive(pid)).toBe(false);
-    expect(runner.output()).toContain(`connected as runner 1 to ${b.url}`);
+    // The runner stops the job while it handles B's welcome, and prints "connected" after: its line may
+    // reach this process's pipe a moment after the job is gone.
+    const connected = `connected as runner 1 to ${b.url}`;
+    while (!runner.output().includes(connected) && performance.now() - startedAt < 30_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(runner.output()).toContain(connected);
     const job = (await (await api(b.url, "")).json()) as { status: string };
     expect(job.status).toBe("canceled");
     expect(runner.child.exitCode).toBeNull();
