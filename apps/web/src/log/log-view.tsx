@@ -82,7 +82,9 @@ export function LogView({ model, version, running }: LogViewProps) {
     const el = scroller.current!;
     const top = el.scrollTop;
     if (Math.abs(top - ownScrollTop.current) < 1) {
-      // Our own scroll: while following, the rows already come from the bottom; no second render.
+      // Our own scroll, heard once (the reader may come back to the same place later): while following,
+      // the rows already come from the bottom, so no second render.
+      ownScrollTop.current = -1;
       if (!following) setScrollTop(top);
       return;
     }
