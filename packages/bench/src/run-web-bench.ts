@@ -9,7 +9,8 @@
 // (c) initial JS, gzipped (target < 150 KB);
 // (d) Cancel clicked on a running `sleep 60` job's page until the process is gone (target < 1 s), against
 //     the same cancel sent to the API (the baseline, same run, alternating).
-// Env: BENCH_WEB_ROUNDS (5), BENCH_WEB_LIVE_RUNS (3). Results: bench-results/web.json.
+// Env: BENCH_WEB_ROUNDS (5), BENCH_WEB_LIVE_RUNS (3), BENCH_WEB_TRACE (1: one more live run, traced, that
+// prints each long task's wall and CPU time and its steps; see web-live-trace.ts). Results: bench-results/web.json.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -26,10 +27,12 @@ import {
   launchChromium,
   repoRoot,
   startBenchProcesses,
+  TRACED_LIVE_JOB_ID,
   waitForJob,
 } from "./web-bench-setup.js";
 import { measureCancel } from "./web-cancel-bench.js";
 import { type LiveRun, LONG_TASKS, longTasks, waitForLines, watchLiveJob } from "./web-live-bench.js";
+import { describeTask, type TracedTask, traceLongTasks } from "./web-live-trace.js";
 
 const ROUNDS = Number(process.env.BENCH_WEB_ROUNDS ?? 5);
 const LIVE_RUNS = Math.min(LIVE_JOB_IDS.length, Number(process.env.BENCH_WEB_LIVE_RUNS ?? 3));
@@ -181,6 +184,20 @@ try {
     `live job: over ${liveRuns.length} runs, ${liveTasks} long tasks, longest ${ms(liveLongest)}; slowest rate ` +
       `${Math.min(...liveRuns.map((r) => r.linesPerS)).toLocaleString("en")} lines/s (target: no task > 50 ms in any run) ${liveTasks === 0 ? "PASS" : "FAIL"}`,
   );
+  if (process.env.BENCH_WEB_TRACE === "1") {
+    // A diagnostic, not counted above: tracing slows the page. What each long task spent on the CPU.
+    let traced: TracedTask[] = [];
+    const run = await watchLiveJob(browser.context, processes.url, TRACED_LIVE_JOB_ID, async (page) => {
+      const stop = await traceLongTasks(page);
+      return async () => {
+        traced = await stop();
+      };
+    });
+    console.log(
+      `traced live run (diagnostic): ${run.longTasksMs.length} long tasks in the page; in the trace: ` +
+        `${traced.map(describeTask).join("; ") || "none over 50 ms"}; load average ${run.loadAverage.join(" ")}`,
+    );
+  }
   const cancel = await measureCancel(browser.context, processes.url, Math.min(ROUNDS, 5));
   const cancelMs = median(cancel.pageMs);
   console.log(

@@ -19,8 +19,9 @@ export const BIG_LOG_LINES = 50_000;
 const BIG_LINE_TEXT = `big log ${"x".repeat(86)}`;
 export const LIVE_LINES = 50_000;
 export const LIVE_RATE_PER_S = 10_000;
-/** The live jobs, one per live run: ids 2, then 13 on (after the sleepers). */
+/** The live jobs, one per live run: ids 2, then 13 on (after the sleepers); the last is the traced run's. */
 export const LIVE_JOB_IDS = [2, 13, 14, 15, 16];
+export const TRACED_LIVE_JOB_ID = 17;
 /**
  * Every 10 ms, the lines due by the clock since the start (what a busy build prints, flushed as it goes).
  * Paced by elapsed time, not by sleeps between batches, so a loaded machine still gets 10,000 lines/s
@@ -59,10 +60,12 @@ builds:
 ${CANCEL_JOB_IDS.map((id) => `  - { id: ${id}, pipeline: 1, name: sleeper ${id}, status: manual, when: manual, script: ['${SLEEPER_SCRIPT}'] }`).join("\n")}
 `;
 const liveJobs = (pacer: string) =>
-  LIVE_JOB_IDS.map(
-    (id) =>
-      `  - { id: ${id}, pipeline: 1, name: live ${id}, status: manual, when: manual, script: ['"${process.execPath}" "${pacer}"'] }`,
-  ).join("\n");
+  [...LIVE_JOB_IDS, TRACED_LIVE_JOB_ID]
+    .map(
+      (id) =>
+        `  - { id: ${id}, pipeline: 1, name: live ${id}, status: manual, when: manual, script: ['"${process.execPath}" "${pacer}"'] }`,
+    )
+    .join("\n");
 
 const children: ChildProcess[] = [];
 

@@ -38,7 +38,13 @@ export async function waitForLines(page: Page, lines: number, polling: number | 
 }
 
 /** Opens job `jobId`'s page, plays the job and follows it to the end; what the page went through. */
-export async function watchLiveJob(context: BrowserContext, url: string, jobId: number): Promise<LiveRun> {
+export async function watchLiveJob(
+  context: BrowserContext,
+  url: string,
+  jobId: number,
+  /** Runs on the open page just before the job is played; its result runs once the page is done. */
+  watch?: (page: Page) => Promise<() => Promise<void>>,
+): Promise<LiveRun> {
   const page = await context.newPage();
   try {
     await page.goto(`${url}/bench/app/-/jobs/${jobId}`);
@@ -47,6 +53,7 @@ export async function watchLiveJob(context: BrowserContext, url: string, jobId: 
     await page.evaluate(() => {
       (window as unknown as { __longTasks: number[] }).__longTasks = [];
     });
+    const unwatch = await watch?.(page);
     await postAs(url, `/api/v4/projects/1/jobs/${jobId}/play`);
     const job = await waitForJob(url, jobId, ["success", "failed"]);
     if (job.status !== "success") throw new Error(`live job ${jobId} ended ${job.status}`);
@@ -54,6 +61,7 @@ export async function watchLiveJob(context: BrowserContext, url: string, jobId: 
     const loadAverage = loadavg().map((n) => Number(n.toFixed(2)));
     await waitForLines(page, LIVE_LINES, "raf");
     const pageDoneAfterJobMs = Math.round(performance.now() - finishedAt);
+    await unwatch?.();
     return {
       jobId,
       linesPerS: job.duration ? Math.round(LIVE_LINES / job.duration) : 0,
