@@ -1,7 +1,7 @@
 // Fills a store with one project and many builds (20 per pipeline, one commit per pipeline, all with a
 // user), the data behind the API benchmark.
 
-import { newBuild, newUser } from "@buildsim/core";
+import { newBuild, newPipeline, newUser } from "@buildsim/core";
 import type { Store } from "@buildsim/server";
 
 /** The benchmark's admin token. */
@@ -61,25 +61,20 @@ export function populateBenchDb(store: Store, buildCount: number, traceCount = 0
         committedDate: "2016-01-01T01:00:00.000+01:00",
         parentIds: [],
       });
-      store.pipelines.insert({
-        id: p,
-        projectId: 1,
-        sha,
-        ref: "master",
-        tag: false,
-        beforeSha: null,
-        status: "success",
-        source: "push",
-        userId: 1,
-        createdAt: at,
-        updatedAt: at,
-        startedAt: at,
-        finishedAt: at,
-        duration: 1,
-        coverage: null,
-        upstreamBridgeId: null,
-        upstreamPipelineId: null,
-      });
+      store.pipelines.insert(
+        newPipeline({
+          id: p,
+          projectId: 1,
+          sha,
+          ref: "master",
+          status: "success",
+          userId: 1,
+          createdAt: at,
+          startedAt: at,
+          finishedAt: at,
+          duration: 1,
+        }),
+      );
       for (let i = 0; i < perPipeline; i++) {
         const id = (p - 1) * perPipeline + i + 1;
         if (id > buildCount) break;
