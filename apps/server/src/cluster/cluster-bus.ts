@@ -1,6 +1,6 @@
 // The cluster bus: how servers that share one database tell each other, after each commit, what changed
-// (small JSON: ids and offsets, never trace bytes: those are read from the shared store), and which one
-// of them runs the cluster-wide chores (the stuck-build watchdog).
+// (small JSON: ids and offsets, and a small trace append's bytes; larger ones are read from the shared
+// store), and which one of them runs the cluster-wide chores (the stuck-build watchdog).
 //
 //   server A                         bus                          server B
 //   commit ─► publish(topic, body) ─► (LISTEN/NOTIFY, or         ─► listener(topic, body)

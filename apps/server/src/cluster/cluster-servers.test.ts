@@ -91,6 +91,7 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     const runner = await runBuild2(a);
     const watcher = await connectWatcher(b, { project: 1, build: 2, token: T.admin });
     expect(await watcher.nextOf("status")).toEqual({ type: "status", status: "running" });
+    const reads = vi.spyOn(b.store.traces, "readRange");
     // Live: each chunk arrives at B before the next one is written.
     const first = Buffer.from("$ make\nbuilding…\n");
     await runner.write(first);
@@ -98,6 +99,8 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await runner.write(binary);
     expect(await readUntil(watcher, first.byteLength, first.byteLength + 256)).toEqual(binary);
+    // Small appends ride in their bus message: B did not read them back from the database.
+    expect(reads).not.toHaveBeenCalled();
     // Whole lines: a trace that stops on a character that may begin the build's token (hex) keeps that
     // tail back from watchers until more bytes or the build's end show it is no secret.
     const line = "0123456789abcdef\n";
@@ -105,6 +108,8 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     await runner.write(big);
     const at = first.byteLength + 256;
     expect((await readUntil(watcher, at, at + big.byteLength)).equals(big)).toBe(true);
+    // A large one is too big for NOTIFY: B read it from the shared store.
+    expect(reads).toHaveBeenCalledWith(2, at, at + big.byteLength);
     runner.client.send({
       type: "finish",
       buildId: 2,

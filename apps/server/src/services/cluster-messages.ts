@@ -1,6 +1,8 @@
 // What the servers of a cluster tell each other, one topic per kind of committed change. Bodies are ids,
-// offsets and statuses, never content: the receiver reads what it needs from the shared store, so every
-// message fits PostgreSQL's NOTIFY payload (MAX_CLUSTER_MESSAGE_BYTES) whatever the trace or pipeline size.
+// offsets and statuses: the receiver reads what it needs from the shared store, so every message fits
+// PostgreSQL's NOTIFY payload (MAX_CLUSTER_MESSAGE_BYTES) whatever the trace or pipeline size. The one
+// content carried is a small trace append's bytes (at most INLINE_TRACE_BYTES): a live log's usual
+// chunk reaches the other servers' watchers without each of them reading it back from the database.
 
 import type { BuildStatus, CancelReason } from "@buildsim/core";
 import type { CommittedChange } from "../store/change-log.js";
@@ -9,8 +11,8 @@ import type { CommittedChange } from "../store/change-log.js";
 export interface ClusterMessageMap {
   /** A commit's changes, for the other servers' read caches. */
   changes: CommittedChange;
-  /** Trace bytes [o, l) of build `b` were committed. */
-  trace: { b: number; o: number; l: number };
+  /** Trace bytes [o, l) of build `b` were committed; `d`: those bytes in base64, when they are few. */
+  trace: { b: number; o: number; l: number; d?: string };
   /** Build `i` of project `p` changed; now in status `s`. */
   build: { i: number; p: number; s: BuildStatus };
   /** Pipeline `i` of project `p` changed. */
@@ -27,6 +29,12 @@ export interface ClusterMessageMap {
 
 export type ClusterTopic = keyof ClusterMessageMap;
 
+/**
+ * Largest trace append whose bytes ride in its message: base64 makes 4,096 bytes 5,464 characters, under
+ * MAX_CLUSTER_MESSAGE_BYTES with the envelope. A larger one is read from the store by the receiver.
+ */
+export const INLINE_TRACE_BYTES = 4096;
+
 /** Builds per `deleted` message, and ids per `alive` list: well under the payload limit. */
 export const IDS_PER_MESSAGE = 300;
 
@@ -35,6 +43,13 @@ export function slices<T>(items: readonly T[], size = IDS_PER_MESSAGE): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** Bytes that the base64 text `s` decodes to (padding counted out), or -1 when it is not base64. */
+function base64Length(s: string): number {
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return -1;
+  const padding = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  return (s.length / 4) * 3 - padding;
 }
 
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -63,7 +78,13 @@ export function isClusterMessage<T extends ClusterTopic>(
           m.lists.every((l) => Array.isArray(l) && isId(l[0]) && typeof l[1] === "string"))
       );
     case "trace":
-      return isId(m.b) && isId(m.o) && isId(m.l) && m.l >= m.o;
+      return (
+        isId(m.b) &&
+        isId(m.o) &&
+        isId(m.l) &&
+        m.l >= m.o &&
+        (m.d === undefined || (typeof m.d === "string" && base64Length(m.d) === m.l - m.o))
+      );
     case "build":
       return isId(m.i) && isId(m.p) && typeof m.s === "string";
     case "pipeline":

@@ -3,7 +3,8 @@
 //
 //   local commit ── app.events / store.changes ──► publish (ids and offsets only)
 //   other server ── bus ──► changes:  drop what this server's read caches hold of those records
-//                           trace:    read the bytes from the shared store ─► traceAppended (watchers)
+//                           trace:    the bytes (in the message when small, else read from the shared
+//                                     store) ─► traceAppended (watchers)
 //                           build, pipeline, deleted, runnerDeleted ─► the same local events
 //                           cancel:   the runner's sessions here, if it is connected here
 //                           alive:    the watchdog learns what other servers' runners vouch for
@@ -17,7 +18,13 @@ import { type ClusterBus, MAX_CLUSTER_MESSAGE_BYTES } from "../cluster/cluster-b
 import type { DeletedPipeline, ServerEventMap } from "../events/server-events.js";
 import type { CommittedChange } from "../store/change-log.js";
 import type { BuildWatchdog, WatchdogShare } from "./build-watchdog.js";
-import { type ClusterMessageMap, type ClusterTopic, isClusterMessage, slices } from "./cluster-messages.js";
+import {
+  type ClusterMessageMap,
+  type ClusterTopic,
+  INLINE_TRACE_BYTES,
+  isClusterMessage,
+  slices,
+} from "./cluster-messages.js";
 
 /** What the runner layer needs of the cluster: leadership, and telling the other servers' runners. */
 export interface ClusterLink extends WatchdogShare {
@@ -93,7 +100,14 @@ export function createClusterRelay(
     events.on(name, listener);
     off.push(() => events.off(name, listener));
   };
-  on("traceAppended", (e) => publish("trace", { b: e.buildId, o: e.offset, l: e.length }));
+  on("traceAppended", (e) =>
+    publish(
+      "trace",
+      e.data.byteLength <= INLINE_TRACE_BYTES
+        ? { b: e.buildId, o: e.offset, l: e.length, d: e.data.toString("base64") }
+        : { b: e.buildId, o: e.offset, l: e.length },
+    ),
+  );
   on("buildChanged", (b) => publish("build", { i: b.id, p: b.projectId, s: b.status }));
   on("pipelineChanged", (p) => publish("pipeline", { i: p.id, p: p.projectId }));
   on("runnerMustCancel", (e) => {
@@ -125,7 +139,8 @@ export function createClusterRelay(
     changes: (m) => store.changes.applyRemote(m),
     trace: (m) => {
       if (!targets.hasTraceWatchers(m.b)) return;
-      const data = store.traces.readRange(m.b, m.o, m.l);
+      // A small append's bytes came with the message; a large one is read from the shared store.
+      const data = m.d === undefined ? store.traces.readRange(m.b, m.o, m.l) : Buffer.from(m.d, "base64");
       emitIn("traceAppended", { buildId: m.b, offset: m.o, data, length: m.o + data.byteLength });
     },
     build: (m) => {

@@ -159,6 +159,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     // One process owns an SQLite database: no other writer can make a transaction lose a race.
     isRetryable: () => false,
     countSlot: 0,
+    writingWith: false,
     close() {
       if (db.open) db.close();
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
@@ -185,7 +186,7 @@ function assembleStore(backend: StoreBackend): Store {
     pipelines: createPipelinesRepo(db, changes, backend.countSlot),
     builds: createBuildsRepo(db, changes, backend.countSlot),
     runners: createRunnersRepo(db, changes),
-    traces: createTracesRepo(db, changes),
+    traces: createTracesRepo(db, changes, backend.writingWith),
     artifacts: createArtifactsRepo(db, artifactsDir, backend.artifactBlobs),
     testReports: createTestReportsRepo(db),
     settings: createSettingsRepo(db),

@@ -19,6 +19,11 @@ export interface StoreBackend {
    * server, so that servers do not all update one row per project and status.
    */
   countSlot: number;
+  /**
+   * Whether one statement can update a row and insert from what the update returned (PostgreSQL's
+   * data-modifying `WITH`; SQLite has none): a trace append is then one statement, a round trip fewer.
+   */
+  writingWith: boolean;
   /** Whether a failed transaction lost a race with another writer, so that running it again may succeed. */
   isRetryable(error: unknown): boolean;
   /** Closes the database and removes what a throwaway store made. */

@@ -30,8 +30,11 @@ export interface TracesRepo {
   erase(buildId: number, at: string): void;
 }
 
-/** {@link TracesRepo} on SQLite; every write is recorded in `changes` for the read caches. */
-export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
+/**
+ * {@link TracesRepo} on the store's database; every write is recorded in `changes` for the read caches.
+ * With `writingWith` (PostgreSQL) the usual append is one statement instead of two.
+ */
+export function createTracesRepo(db: Db, changes: ChangeLog, writingWith = false): TracesRepo {
   const lengthOf = db.prepare("SELECT trace_bytes FROM builds WHERE id = ?");
   const insertChunk = db.prepare('INSERT INTO trace_chunks (build_id, "offset", data) VALUES (?, ?, ?)');
   const setLength = db.prepare("UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ?");
@@ -41,14 +44,33 @@ export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
   const extendFrom = db.prepare(
     "UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ? AND trace_bytes = ?",
   );
+  // The same two writes as one statement: the chunk is inserted only if the length moved. Each statement
+  // of the PostgreSQL store is a round trip that blocks the server's event loop (sync-pg-connection.ts).
+  const extendAndInsert = writingWith
+    ? db.prepare(
+        `WITH moved AS (UPDATE builds SET trace_bytes = ?, trace_updated_at = ? WHERE id = ? AND trace_bytes = ? RETURNING id)
+         INSERT INTO trace_chunks (build_id, "offset", data) SELECT id, ?, ? FROM moved`,
+      )
+    : undefined;
   const chunks = db.prepare('SELECT data FROM trace_chunks WHERE build_id = ? ORDER BY "offset"');
   const clear = db.prepare("DELETE FROM trace_chunks WHERE build_id = ?");
-  // The chunk holding byte `from` (the last one starting at or before it) and every later one before `to`.
+  // The chunk holding byte `from` (the last one starting at or before it) and every later one before `to`,
+  // each cut to [from, to) by the database: a watcher catching up reads a large chunk in slices, and
+  // sending the whole chunk for each slice made that quadratic (PostgreSQL sends every byte over the wire).
+  // `skip` is how far into the chunk `from` lies; `offset` is quoted: a reserved word in PostgreSQL.
   const chunksIn = db.prepare(
-    // `offset` is quoted: a reserved word in PostgreSQL.
-    `SELECT "offset", data FROM trace_chunks WHERE build_id = @id AND "offset" < @to AND "offset" >= COALESCE(
-       (SELECT MAX("offset") FROM trace_chunks WHERE build_id = @id AND "offset" <= @from), 0) ORDER BY "offset"`,
+    `SELECT "offset" + skip AS "offset", substr(data, skip + 1, CAST(@to - "offset" - skip AS INTEGER)) AS data
+     FROM (SELECT "offset", data, CAST(CASE WHEN "offset" < @from THEN @from - "offset" ELSE 0 END AS INTEGER) AS skip
+           FROM trace_chunks WHERE build_id = @id AND "offset" < @to AND "offset" >= COALESCE(
+             (SELECT MAX("offset") FROM trace_chunks WHERE build_id = @id AND "offset" <= @from), 0)) AS hit
+     ORDER BY "offset"`,
   );
+
+  /** The length moved from `offset` to `end`, then the chunk stored; rows written (0: not moved). */
+  const moveThenInsert = (end: number, at: string, buildId: number, offset: number, data: Buffer): number => {
+    const moved = extendFrom.run(end, at, buildId, offset).changes;
+    return moved > 0 ? moved + insertChunk.run(buildId, offset, data).changes : 0;
+  };
 
   const length = (buildId: number): number | undefined =>
     (lengthOf.get(buildId) as { trace_bytes: number } | undefined)?.trace_bytes;
@@ -63,14 +85,13 @@ export function createTracesRepo(db: Db, changes: ChangeLog): TracesRepo {
     append(buildId: number, offset: number, bytes: Uint8Array, at: string): AppendTraceResult {
       if (bytes.byteLength > 0 && Number.isSafeInteger(offset)) {
         const end = offset + bytes.byteLength;
-        const moved = extendFrom.run(end, at, buildId, offset).changes;
-        if (moved > 0) {
-          const rows = insertChunk.run(
-            buildId,
-            offset,
-            Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-          ).changes;
-          changes.buildRowChanged(moved + rows, buildId);
+        const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        // Rows written: the build's and the chunk's (0 when the length was not `offset`).
+        const written = extendAndInsert
+          ? 2 * extendAndInsert.run(end, at, buildId, offset, offset, data).changes
+          : moveThenInsert(end, at, buildId, offset, data);
+        if (written > 0) {
+          changes.buildRowChanged(written, buildId);
           return { accepted: true, length: end, appendedBytes: bytes.byteLength };
         }
       }

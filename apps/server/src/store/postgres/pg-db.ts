@@ -26,6 +26,14 @@ export function observePgStatements(observer: PgStatementObserver): () => void {
   return () => statementObservers.delete(observer);
 }
 
+/** Whether `sql` changes data: a write, or a `WITH` whose parts write (PostgreSQL's data-modifying WITH). */
+function writes(sql: string): boolean {
+  return (
+    /^\s*(INSERT|UPDATE|DELETE)\b/i.test(sql) ||
+    (/^\s*WITH\b/i.test(sql) && /\b(INSERT|UPDATE|DELETE)\b/i.test(sql))
+  );
+}
+
 /** {@link Db} on one PostgreSQL connection, plus what the store needs beyond better-sqlite3's surface. */
 export class PgDb implements Db {
   readonly connection: SyncPgConnection;
@@ -103,7 +111,8 @@ export class PgDb implements Db {
         e instanceof PgError &&
         e.code === "08006" &&
         this.txDepth === 0 &&
-        /^\s*(SELECT|WITH)\b/i.test(translated.text)
+        /^\s*(SELECT|WITH)\b/i.test(translated.text) &&
+        !writes(translated.text)
       ) {
         return run();
       }
@@ -168,7 +177,7 @@ class PgStatement implements Statement {
     private readonly translated: TranslatedSql,
     private readonly name: string,
   ) {
-    this.writes = /^\s*(INSERT|UPDATE|DELETE)\b/i.test(translated.text);
+    this.writes = writes(translated.text);
   }
 
   pluck(toggle = true): this {

@@ -85,6 +85,7 @@ export function createPostgresBackend(
     totalChanges: () => db.totalChanges,
     // A slot of its own, drawn at random: servers that draw the same one only share rows, as all did before.
     countSlot: randomInt(COUNT_SLOTS),
+    writingWith: true,
     isRetryable: (e) => e instanceof PgError && e.code !== undefined && RETRYABLE.has(e.code),
     close() {
       if (!db.open) return;
