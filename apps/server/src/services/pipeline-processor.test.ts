@@ -12,24 +12,21 @@ import {
   computePipelineStatus,
   newBuild,
   newPipeline,
+  newUser,
   type Pipeline,
   processPipeline,
 } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
-import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { FIXTURE_SHA, localBuild, storeWithLocalProject } from "../test-support/local-pipeline-fixtures.js";
 import { seeded } from "../test-support/seeded-random.js";
-import { createTestStore } from "../test-support/test-store.js";
+import { createBuildActions } from "./build-actions.js";
 import { createBuildTransitions } from "./build-transitions.js";
 
 let store: Store;
 beforeEach(() => {
-  store = createTestStore();
-  store.transaction(() => {
-    store.projects.insert(LOCAL_PROJECT);
-    store.commits.insert(LOCAL_COMMIT);
-  });
+  store = storeWithLocalProject();
 });
 afterEach(() => store.close());
 
@@ -189,5 +186,39 @@ describe("incremental pipeline processing", () => {
     // Each of the 2,000 is read once, to be decided and enqueued.
     expect(rowsRead).toBe(2000);
     expect(list(1).filter((b) => b.status === "pending")).toHaveLength(2000);
+  });
+
+  it("decides a re-opened job whose needs did not change at once, as GitLab processes after a retry", () => {
+    // A retry re-opens the skipped jobs of later stages (AfterRequeueJobService); every status change then
+    // processes the pipeline (CommitStatus `after_transition` → PipelineProcessWorker). `report` needs only
+    // `lint`, which failed and stays failed: nothing it needs moves, yet it must be skipped again.
+    const transitions = createBuildTransitions(store, new ServerEvents());
+    const actions = createBuildActions({ store, transitions, now: () => AT, generateToken: () => "t-retry" });
+    const job = (id: number, name: string, fields: Partial<Build> = {}) =>
+      localBuild({ id, pipelineId: 1, name, ...fields });
+    store.transaction(() => {
+      store.pipelines.insert(createdPipeline(1));
+      store.builds.insert(job(1, "compile"));
+      store.builds.insert(job(2, "lint"));
+      store.builds.insert(job(3, "report", { stage: "report", stageIdx: 1, needs: ["lint"] }));
+      transitions.processPipeline(1, AT);
+    });
+    for (const id of [1, 2])
+      store.transaction(() => {
+        const running = transitions.fire(store.builds.get(id)!, { type: "run", at: AT, runnerId: 1 });
+        transitions.fire(running, { type: "drop", at: AT, reason: "script_failure" });
+      });
+    expect(store.builds.get(3)?.status).toBe("skipped");
+    const retried = actions.retry(1, newUser({ id: 1, username: "root", createdAt: AT }));
+    expect(retried.ok).toBe(true);
+    expect(store.builds.get(3)?.status).toBe("skipped");
+    // The retried `compile` passes: the pipeline ends failed (by `lint`), with nothing left created.
+    const fresh = store.builds.listByPipeline(1).find((b) => b.name === "compile" && !b.retried)!;
+    store.transaction(() => {
+      const running = transitions.fire(fresh, { type: "run", at: AT, runnerId: 1 });
+      transitions.fire(running, { type: "success", at: AT });
+    });
+    expect(store.builds.listByPipeline(1).filter((b) => b.status === "created")).toEqual([]);
+    expect(store.pipelines.get(1)?.status).toBe("failed");
   });
 });
