@@ -66,8 +66,9 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         if (fresh.status === "waiting_for_resource") transitions.assignResource(fresh, at);
         // Only skipped builds re-open: read those, not the whole pipeline.
         const skipped = store.builds.latestInStatus(source.pipelineId, "skipped");
-        for (const { buildId: id, event } of reopenAfterRetry(skipped, source, at))
-          transitions.fire(current(id), event);
+        const reopened = reopenAfterRetry(skipped, source, at);
+        for (const { buildId: id, event } of reopened) transitions.fire(current(id), event);
+        transitions.reprocessReopened(source.pipelineId, reopened, at);
         transitions.updatePipelineStatus(source.pipelineId, at);
         transitions.reopenSourceBridges(source.pipelineId, at);
         return done(current(fresh.id));

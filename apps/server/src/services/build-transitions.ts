@@ -18,7 +18,7 @@ import {
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import { trackDeployment } from "./deployments.js";
-import { createPipelineProcessor } from "./pipeline-processor.js";
+import { createPipelineProcessor, type PipelineChanges } from "./pipeline-processor.js";
 import { nextResourceHolder } from "./resource-groups.js";
 
 /** Fires events at builds and keeps their pipelines consistent. */
@@ -71,18 +71,26 @@ export function createBuildTransitions(
       if (!bridge?.trigger?.strategy || bridge.retried) return;
       const reopened = fire(bridge, { type: "await_downstream", at });
       if (reopened === bridge) return;
-      for (const { buildId, event } of reopenAfterRetry(
-        store.builds.latestInStatus(bridge.pipelineId, "skipped"),
-        bridge,
-        at,
-      ))
-        fire(store.builds.get(buildId)!, event);
+      const reopen = reopenAfterRetry(store.builds.latestInStatus(bridge.pipelineId, "skipped"), bridge, at);
+      for (const { buildId, event } of reopen) fire(store.builds.get(buildId)!, event);
+      reprocessReopened(bridge.pipelineId, reopen, at);
       upstreamBridgeId = store.pipelines.get(bridge.pipelineId)?.upstreamBridgeId ?? null;
     }
   }
 
+  /**
+   * After skipped builds re-opened (`created` again): those waiting on `needs` that do not include what
+   * was retried may be decidable at once, as GitLab processes the pipeline after resetting them.
+   */
+  function reprocessReopened(pipelineId: number, reopened: ReadonlyArray<{ buildId: number }>, at: string) {
+    if (reopened.length > 0) process(pipelineId, at, { names: [], reopened: reopened.map((r) => r.buildId) });
+  }
+
   // Reads only the created builds that can be decided, and the status pairs before them.
-  const process = createPipelineProcessor(store, (build, event) => fire(build, event));
+  const processor = createPipelineProcessor(store, (build, event) => fire(build, event));
+  /** Processes a pipeline: after `changes` (job names moved, builds re-opened), or wholly without them. */
+  const process = (pipelineId: number, at: string, changes?: PipelineChanges) =>
+    processor.process(pipelineId, at, changes);
 
   /** Retries a build that just failed when its `retry:` allows another attempt. */
   function autoRetry(failed: Build, at: string): void {
@@ -123,13 +131,16 @@ export function createBuildTransitions(
     const t = applyBuildEvent(build, event);
     if (!t.changed) return build;
     store.builds.save(t.build, build);
+    processor.noteChange(t.build);
     emitBuild(t.build);
     if (t.build.environment) trackDeployment(store, t.build, event.at);
     // `retry:` — the retry must exist before the pipeline is processed, or later stages would be skipped.
     if (t.build.status === "failed") autoRetry(t.build, event.at);
     for (const action of t.actions) {
       if (action.type === "updatePipelineStatus") updatePipelineStatus(t.build.pipelineId, event.at);
-      else if (action.type === "processPipeline") process(t.build.pipelineId, event.at);
+      // Only the jobs that need this one can have become decidable (and the stage after it).
+      else if (action.type === "processPipeline")
+        process(t.build.pipelineId, event.at, { names: [t.build.name] });
       else if (action.type === "notifyRunnerCancel") {
         const runnerId = action.runnerId;
         store.onCommit(() => events.emit("runnerMustCancel", { buildId: t.build.id, runnerId }));
@@ -144,6 +155,7 @@ export function createBuildTransitions(
     fire,
     updatePipelineStatus,
     processPipeline: process,
+    reprocessReopened,
     /** Saves a change that is not a status change (artifacts, erase, keep) and announces it. */
     saveDetails(build: Build): Build {
       if (store.builds.get(build.id)?.status !== build.status)

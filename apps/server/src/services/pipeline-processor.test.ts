@@ -12,24 +12,23 @@ import {
   computePipelineStatus,
   newBuild,
   newPipeline,
+  newUser,
   type Pipeline,
   processPipeline,
+  reopenAfterRetry,
+  retryBuild,
 } from "@buildsim/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
-import { FIXTURE_SHA, LOCAL_COMMIT, LOCAL_PROJECT } from "../test-support/local-pipeline-fixtures.js";
+import { FIXTURE_SHA, localBuild, storeWithLocalProject } from "../test-support/local-pipeline-fixtures.js";
 import { seeded } from "../test-support/seeded-random.js";
-import { createTestStore } from "../test-support/test-store.js";
+import { createBuildActions } from "./build-actions.js";
 import { createBuildTransitions } from "./build-transitions.js";
 
 let store: Store;
 beforeEach(() => {
-  store = createTestStore();
-  store.transaction(() => {
-    store.projects.insert(LOCAL_PROJECT);
-    store.commits.insert(LOCAL_COMMIT);
-  });
+  store = storeWithLocalProject();
 });
 afterEach(() => store.close());
 
@@ -94,12 +93,38 @@ function randomBuilds(random: ReturnType<typeof seeded>, pipelineId: number, fir
 const createdPipeline = (id: number): Pipeline =>
   newPipeline({ id, projectId: 1, sha: FIXTURE_SHA, ref: "main", createdAt: AT });
 
+const ROOT = newUser({ id: 1, username: "root", createdAt: AT });
+
+/**
+ * `Ci::RetryJobService` on the model: a new pending build of `source`'s job, `source` retried, and the
+ * skipped jobs after it re-opened (`created`), as core's retryBuild and reopenAfterRetry say.
+ */
+function retriedModel(model: Build[], source: Build, fresh: { id: number; token: string }): Build[] {
+  const next = [
+    ...model.map((b) => (b.id === source.id ? { ...b, retried: true } : b)),
+    retryBuild(source, { ...fresh, userId: ROOT.id, at: AT }),
+  ];
+  const skipped = next.filter((b) => b.status === "skipped");
+  for (const { buildId, event } of reopenAfterRetry(skipped, source, AT)) {
+    const i = next.findIndex((b) => b.id === buildId);
+    next[i] = applyBuildEvent(next[i]!, event).build;
+  }
+  return next;
+}
+
 const statuses = (builds: Build[]) => Object.fromEntries(builds.map((b) => [b.id, b.status]));
 
 describe("incremental pipeline processing", () => {
   it("lands every build where core's whole-pipeline processing does, over random pipelines and job outcomes", () => {
     const random = seeded(20261129);
     const transitions = createBuildTransitions(store, new ServerEvents(), () => "retry-token");
+    let retries = 0;
+    const actions = createBuildActions({
+      store,
+      transitions,
+      now: () => AT,
+      generateToken: () => `retry-${retries}`,
+    });
     let compared = 0;
     const decided = new Set<string>();
     for (let p = 1; p <= 60; p++) {
@@ -118,8 +143,18 @@ describe("incremental pipeline processing", () => {
         compared++;
       };
       check();
-      // Jobs run and succeed or fail, manual jobs are played, until nothing is left to move.
+      // Jobs run and succeed or fail, manual jobs are played, failed ones are sometimes retried (which
+      // re-opens the skipped jobs after them), until nothing is left to move.
       for (let step = 0; step < 60; step++) {
+        const failed = model.filter((b) => b.status === "failed" && !b.retried);
+        if (failed.length > 0 && random.next() < 0.2) {
+          const target = random.pick(failed);
+          const fresh = { id: store.builds.nextId(), token: `retry-${++retries}` };
+          expect(actions.retry(target.id, ROOT).ok).toBe(true);
+          model = reference(retriedModel(model, target, fresh));
+          check();
+          continue;
+        }
         const movable = model.filter((b) => b.status === "pending" || b.status === "manual");
         if (movable.length === 0) break;
         const target = random.pick(movable);
@@ -144,6 +179,7 @@ describe("incremental pipeline processing", () => {
       }
     }
     expect(compared).toBeGreaterThan(250);
+    expect(retries).toBeGreaterThan(20);
     // The pipelines reached every outcome processing can give a created build.
     for (const s of ["pending", "manual", "scheduled", "skipped", "success", "failed"])
       expect(decided).toContain(s);
@@ -189,5 +225,39 @@ describe("incremental pipeline processing", () => {
     // Each of the 2,000 is read once, to be decided and enqueued.
     expect(rowsRead).toBe(2000);
     expect(list(1).filter((b) => b.status === "pending")).toHaveLength(2000);
+  });
+
+  it("decides a re-opened job whose needs did not change at once, as GitLab processes after a retry", () => {
+    // A retry re-opens the skipped jobs of later stages (AfterRequeueJobService); every status change then
+    // processes the pipeline (CommitStatus `after_transition` → PipelineProcessWorker). `report` needs only
+    // `lint`, which failed and stays failed: nothing it needs moves, yet it must be skipped again.
+    const transitions = createBuildTransitions(store, new ServerEvents());
+    const actions = createBuildActions({ store, transitions, now: () => AT, generateToken: () => "t-retry" });
+    const job = (id: number, name: string, fields: Partial<Build> = {}) =>
+      localBuild({ id, pipelineId: 1, name, ...fields });
+    store.transaction(() => {
+      store.pipelines.insert(createdPipeline(1));
+      store.builds.insert(job(1, "compile"));
+      store.builds.insert(job(2, "lint"));
+      store.builds.insert(job(3, "report", { stage: "report", stageIdx: 1, needs: ["lint"] }));
+      transitions.processPipeline(1, AT);
+    });
+    for (const id of [1, 2])
+      store.transaction(() => {
+        const running = transitions.fire(store.builds.get(id)!, { type: "run", at: AT, runnerId: 1 });
+        transitions.fire(running, { type: "drop", at: AT, reason: "script_failure" });
+      });
+    expect(store.builds.get(3)?.status).toBe("skipped");
+    const retried = actions.retry(1, ROOT);
+    expect(retried.ok).toBe(true);
+    expect(store.builds.get(3)?.status).toBe("skipped");
+    // The retried `compile` passes: the pipeline ends failed (by `lint`), with nothing left created.
+    const fresh = store.builds.listByPipeline(1).find((b) => b.name === "compile" && !b.retried)!;
+    store.transaction(() => {
+      const running = transitions.fire(fresh, { type: "run", at: AT, runnerId: 1 });
+      transitions.fire(running, { type: "success", at: AT });
+    });
+    expect(store.builds.listByPipeline(1).filter((b) => b.status === "created")).toEqual([]);
+    expect(store.pipelines.get(1)?.status).toBe("failed");
   });
 });

@@ -4,6 +4,9 @@
 // `needs` — from the (status, allow_failure) pairs of what comes before them, read through the store's
 // indexes. Core decides each build (`decideCreatedBuild`, the rule `processPipeline` applies to a whole
 // pipeline); firing the decisions moves builds on, and the next round sees what they changed.
+// A job waiting on `needs` can only become decidable when a build it names moves, so a round after a
+// status change reads the created builds that need the jobs that moved, not every one still waiting: a
+// DAG pipeline's processing costs its changes and their dependents, not changes × waiting jobs.
 
 import {
   type Build,
@@ -14,18 +17,59 @@ import {
   type PipelineStatus,
 } from "@buildsim/core";
 import type { Store } from "../store/create-store.js";
+import type { CreatedWithNeeds } from "../store/processing-queries.js";
 
 /** Fires `event` at `build` (the stored state) and returns the build after it, the same one when refused. */
 type Fire = (build: Build, event: BuildEvent) => Build;
 
-/** Creates `process(pipelineId, at)`: decides every `created` build of the pipeline that can be decided. */
+/**
+ * What moved since the pipeline was last processed: the job names whose builds changed status, and builds
+ * that became `created` again (a retry re-opens skipped ones). Left out, processing looks at everything
+ * (a new pipeline).
+ */
+export interface PipelineChanges {
+  names: readonly string[];
+  reopened?: readonly number[];
+}
+
+/** What the next round looks at: everything, or the jobs needing `names` and the `reopened` builds. */
+interface Pending {
+  all: boolean;
+  names: Set<string>;
+  reopened: Set<number>;
+}
+
+const pendingOf = (changes: PipelineChanges | undefined): Pending => ({
+  all: changes === undefined,
+  names: new Set(changes?.names),
+  reopened: new Set(changes?.reopened),
+});
+
+/**
+ * Creates the processor: `process(pipelineId, at, changes?)` decides every `created` build of the
+ * pipeline that can be decided; `noteChange(build)` must hear of every status change, so that one made
+ * while the pipeline is being processed (a decision, or what it set off) is looked at by the next round.
+ */
 export function createPipelineProcessor(store: Store, fire: Fire) {
   // Firing a decision can ask to process the same pipeline again (a skipped build's actions do): the
-  // round loop already running reads the pipeline again after each round, so the nested call returns.
-  const processing = new Set<number>();
+  // round loop already running takes what it asked about into its next round, and the nested call returns.
+  const processing = new Map<number, Pending>();
+
+  /** The created builds with `needs` that `pending` says may have become decidable. */
+  function waitingOnNeeds(pipelineId: number, pending: Pending): CreatedWithNeeds[] {
+    if (pending.all) return store.builds.createdWithNeeds(pipelineId);
+    const found = pending.names.size === 0 ? [] : store.builds.createdNeeding(pipelineId, [...pending.names]);
+    const seen = new Set(found.map((b) => b.id));
+    for (const id of pending.reopened) {
+      const b = seen.has(id) ? undefined : store.builds.get(id);
+      if (b?.status === "created" && !b.retried && b.needs !== null)
+        found.push({ id: b.id, stageIdx: b.stageIdx, needs: b.needs });
+    }
+    return found;
+  }
 
   /** Decides one round; the number of builds it moved on (0: nothing more to decide now). */
-  function round(pipelineId: number, at: string): number {
+  function round(pipelineId: number, at: string, pending: Pending): number {
     const lowest = store.builds.lowestCreatedStage(pipelineId);
     if (lowest === null) return 0;
     const candidates: Array<{ stageIdx: number; id: number; prior: PipelineStatus }> = [];
@@ -37,7 +81,7 @@ export function createPipelineProcessor(store: Store, fire: Fire) {
         candidates.push({ stageIdx: lowest, id, prior: stagePrior });
     // Jobs with `needs` wait on the builds they name only (`needs: []`: on nothing).
     const priorOfNeeds = new Map<string, PipelineStatus>();
-    for (const b of store.builds.createdWithNeeds(pipelineId)) {
+    for (const b of waitingOnNeeds(pipelineId, pending)) {
       const key = JSON.stringify(b.needs);
       let prior = priorOfNeeds.get(key);
       if (prior === undefined) {
@@ -58,13 +102,34 @@ export function createPipelineProcessor(store: Store, fire: Fire) {
     return moved;
   }
 
-  return function process(pipelineId: number, at: string): void {
-    if (processing.has(pipelineId)) return;
-    processing.add(pipelineId);
-    try {
-      while (round(pipelineId, at) > 0);
-    } finally {
-      processing.delete(pipelineId);
-    }
+  return {
+    process(pipelineId: number, at: string, changes?: PipelineChanges): void {
+      const running = processing.get(pipelineId);
+      if (running) {
+        const more = pendingOf(changes);
+        running.all ||= more.all;
+        for (const name of more.names) running.names.add(name);
+        for (const id of more.reopened) running.reopened.add(id);
+        return;
+      }
+      let pending = pendingOf(changes);
+      try {
+        for (;;) {
+          // What this round's decisions (and whatever they set off) move is the next round's to look at.
+          const current = pending;
+          pending = pendingOf({ names: [] });
+          processing.set(pipelineId, pending);
+          if (round(pipelineId, at, current) === 0) break;
+        }
+      } finally {
+        processing.delete(pipelineId);
+      }
+    },
+    noteChange(build: Pick<Build, "id" | "pipelineId" | "name" | "status">): void {
+      const running = processing.get(build.pipelineId);
+      if (!running) return;
+      running.names.add(build.name);
+      if (build.status === "created") running.reopened.add(build.id);
+    },
   };
 }

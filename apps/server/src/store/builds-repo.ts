@@ -60,6 +60,8 @@ export interface BuildsRepo {
   createdAtStage(pipelineId: number, stageIdx: number): number[];
   /** The latest `created` builds that wait on their `needs`, by stage and id. */
   createdWithNeeds(pipelineId: number): CreatedWithNeeds[];
+  /** {@link createdWithNeeds} of just those whose `needs` name one of `names`, by stage and id. */
+  createdNeeding(pipelineId: number, names: readonly string[]): CreatedWithNeeds[];
   /** {@link latestStatusGroups} of the builds in stages before `stageIdx` only. */
   latestStatusGroupsBefore(
     pipelineId: number,
@@ -169,6 +171,8 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       .map((c) => `${c} = @${c}`)
       .join(", ")} WHERE id = @id`,
   );
+  // `needs` are fixed when a build is created (a retry copies them into a new build): written once here.
+  const insertNeed = db.prepare("INSERT INTO build_needs (pipeline_id, name, build_id) VALUES (?, ?, ?)");
   // Counts move in this store's slot (`countSlot`, see migration 21); a count is the sum of its slots.
   const bump = db.prepare(
     `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, ?) ${UPSERT_COUNTS}`,
@@ -265,6 +269,8 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     },
     insert(build: Build): void {
       let rows = insert.run(toParams(build)).changes;
+      for (const name of new Set(build.needs))
+        rows += insertNeed.run(build.pipelineId, name, build.id).changes;
       // Trigger jobs (bridges) are never counted nor listed with the project's builds.
       if (build.trigger === null && build.external === null)
         rows += bump.run(build.projectId, build.status, countSlot, 1).changes;

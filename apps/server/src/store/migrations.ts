@@ -443,4 +443,21 @@ INSERT INTO build_counts_slotted (project_id, status, slot, n) SELECT project_id
 DROP TABLE build_counts;
 ALTER TABLE build_counts_slotted RENAME TO build_counts;`,
   },
+  {
+    version: 22,
+    name: "builds by the names they need",
+    // One row per (job, name it `needs`), written with the build: a status change looks up just the
+    // created builds that need the job that moved, instead of every created build with `needs` (which made
+    // a DAG pipeline's processing quadratic). build_id's index serves the cascade when builds are deleted.
+    sql: `
+CREATE TABLE build_needs (
+  pipeline_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+  PRIMARY KEY (pipeline_id, name, build_id)
+) WITHOUT ROWID;
+CREATE INDEX build_needs_by_build ON build_needs (build_id);
+INSERT OR IGNORE INTO build_needs (pipeline_id, name, build_id)
+  SELECT b.pipeline_id, n.value, b.id FROM builds b, json_each(b.needs) n WHERE b.needs IS NOT NULL;`,
+  },
 ];

@@ -1,4 +1,6 @@
+import { newBuild } from "@buildsim/core";
 import { describe, expect, it } from "vitest";
+import { COLUMNS, toParams } from "./build-rows.js";
 import { MIGRATIONS } from "./migrations.js";
 import { migrate, openDatabase } from "./open-database.js";
 
@@ -59,6 +61,42 @@ describe("migrations", () => {
     }
   });
 
+  it("indexes the builds that already need jobs by the names they need when build_needs arrives", () => {
+    const db = openDatabase(
+      ":memory:",
+      MIGRATIONS.filter((m) => m.version < 22),
+    );
+    try {
+      // Rows only: the project and pipeline they point at do not matter to this migration.
+      db.pragma("foreign_keys = OFF");
+      const insert = db.prepare(
+        `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
+      );
+      const build = (id: number, needs: string[] | null) =>
+        newBuild({
+          id,
+          projectId: 1,
+          pipelineId: 4,
+          name: `job-${id}`,
+          ref: "main",
+          sha: "a".repeat(40),
+          token: `t${id}`,
+          createdAt: "2026-01-01T00:00:00.000Z",
+          needs,
+        });
+      insert.run(toParams(build(1, null)));
+      insert.run(toParams(build(2, [])));
+      insert.run(toParams(build(3, ["job-1", "job-2", "job-1"])));
+      migrate(db, MIGRATIONS);
+      expect(db.prepare("SELECT pipeline_id, name, build_id FROM build_needs ORDER BY name").all()).toEqual([
+        { pipeline_id: 4, name: "job-1", build_id: 3 },
+        { pipeline_id: 4, name: "job-2", build_id: 3 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("creates the full schema", () => {
     const db = openDatabase(":memory:");
     try {
@@ -66,6 +104,7 @@ describe("migrations", () => {
       expect(tables.map((t) => (t as { name: string }).name)).toEqual([
         "artifacts",
         "build_counts",
+        "build_needs",
         "builds",
         "commits",
         "deployments",

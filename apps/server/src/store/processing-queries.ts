@@ -1,11 +1,14 @@
 // The builds repo's queries for pipeline processing: which `created` builds can be decided next and the
 // statuses their decision depends on, and what a job takes from the builds before it (its payload's
 // dependencies). Each walks an index (migrations 18, 19), so a pipeline whose later stage holds thousands
-// of builds costs its earlier builds only what a decision or a payload reads of them.
+// of builds costs its earlier builds only what a decision or a payload reads of them; `build_needs`
+// (migration 22) finds the created builds that need a job by its name, so a DAG's status change reads its
+// dependents, not every build still waiting on `needs`.
 
 import type { Build, BuildStatus } from "@buildsim/core";
 import type { BuildsRepo } from "./builds-repo.js";
 import type { Db } from "./sql-db.js";
+import { statementCache } from "./statement-cache.js";
 
 /** A `created` build that waits on the jobs it `needs` rather than on earlier stages. */
 export interface CreatedWithNeeds {
@@ -20,6 +23,15 @@ export type UpstreamBuild = Pick<
   "id" | "name" | "token" | "stageIdx" | "retried" | "artifactsFile" | "dotenvVariables"
 >;
 
+type NeedsRow = { id: number; stage_idx: number; needs: string };
+const toCreatedWithNeeds = (r: NeedsRow): CreatedWithNeeds => ({
+  id: r.id,
+  stageIdx: r.stage_idx,
+  needs: JSON.parse(r.needs) as string[],
+});
+/** Names looked up per statement: a round after many builds moved asks for many. */
+const NAMES_PER_STATEMENT = 32;
+
 /** A (status, allow_failure) pair: all a composite status depends on. */
 type StatusGroup = Pick<Build, "status" | "allowFailure">;
 type Pair = { status: BuildStatus; allow_failure: number };
@@ -32,6 +44,7 @@ export function createProcessingQueries(
   | "lowestCreatedStage"
   | "createdAtStage"
   | "createdWithNeeds"
+  | "createdNeeding"
   | "latestStatusGroupsBefore"
   | "latestStatusGroupsNamed"
   | "listUpstream"
@@ -51,6 +64,13 @@ export function createProcessingQueries(
   const withNeeds = db.prepare(
     "SELECT id, stage_idx, needs FROM builds INDEXED BY builds_created_with_needs WHERE pipeline_id = ? AND status = 'created' AND retried = 0 AND needs IS NOT NULL ORDER BY stage_idx, id",
   );
+  // From build_needs to builds: CROSS JOIN keeps SQLite from walking every created build with `needs`
+  // and probing build_needs for each (PostgreSQL plans the same join by its statistics).
+  const prepared = statementCache(db);
+  const needing = (names: number) =>
+    prepared(
+      `SELECT DISTINCT b.id, b.stage_idx, b.needs FROM build_needs n CROSS JOIN builds b WHERE n.pipeline_id = ? AND n.name IN (${Array(names).fill("?").join(", ")}) AND b.id = n.build_id AND b.status = 'created' AND b.retried = 0 ORDER BY b.stage_idx, b.id`,
+    );
   // A skip scan over builds_by_pipeline_status_stage, one seek per pair; `created` is left to the
   // partial indexes, since a later stage may hold thousands of created rows the scan would walk.
   const nextStatus = db.prepare(
@@ -113,11 +133,21 @@ export function createProcessingQueries(
       return (atStage.all(pipelineId, stageIdx) as { id: number }[]).map((r) => r.id);
     },
     createdWithNeeds(pipelineId: number): CreatedWithNeeds[] {
-      return (withNeeds.all(pipelineId) as { id: number; stage_idx: number; needs: string }[]).map((r) => ({
-        id: r.id,
-        stageIdx: r.stage_idx,
-        needs: JSON.parse(r.needs) as string[],
-      }));
+      return (withNeeds.all(pipelineId) as NeedsRow[]).map(toCreatedWithNeeds);
+    },
+    createdNeeding(pipelineId: number, names: readonly string[]): CreatedWithNeeds[] {
+      const unique = [...new Set(names)];
+      const rows: NeedsRow[] = [];
+      // A few statement shapes (one per chunk size up to NAMES_PER_STATEMENT), each a seek per name.
+      for (let i = 0; i < unique.length; i += NAMES_PER_STATEMENT) {
+        const chunk = unique.slice(i, i + NAMES_PER_STATEMENT);
+        rows.push(...(needing(chunk.length).all(pipelineId, ...chunk) as NeedsRow[]));
+      }
+      // Chunks may name the same build twice; keep stage-then-id order across them.
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return [...byId.values()]
+        .sort((a, b) => a.stage_idx - b.stage_idx || a.id - b.id)
+        .map(toCreatedWithNeeds);
     },
     latestStatusGroupsBefore(pipelineId: number, stageIdx: number): StatusGroup[] {
       // "created" sorts between "canceled" and "failed": scan below and above it, and ask for it apart.

@@ -1,6 +1,9 @@
-// A local project and a commit to create pipelines for, shared by the pipeline-creation tests.
+// A local project and a commit to create pipelines for, shared by the pipeline-creation tests, and the
+// builds and store the processing tests start from.
 
-import type { Commit, Project } from "@buildsim/core";
+import { type Build, type Commit, newBuild, type Project } from "@buildsim/core";
+import type { Store } from "../store/create-store.js";
+import { createTestStore } from "./test-store.js";
 
 export const FIXTURE_SHA = "a".repeat(40);
 
@@ -32,3 +35,25 @@ export const LOCAL_COMMIT: Commit = {
   committedDate: "2026-01-01T01:00:00.000+01:00",
   parentIds: [],
 };
+
+/** A test store (SQLite or PostgreSQL, test-store.ts) holding {@link LOCAL_PROJECT} and {@link LOCAL_COMMIT}. */
+export function storeWithLocalProject(): Store {
+  const store = createTestStore();
+  store.transaction(() => {
+    store.projects.insert(LOCAL_PROJECT);
+    store.commits.insert(LOCAL_COMMIT);
+  });
+  return store;
+}
+
+/** A `created` build of project 1 at {@link FIXTURE_SHA}, token `t-<id>` unless given. */
+export function localBuild(fields: Pick<Build, "id" | "pipelineId" | "name"> & Partial<Build>): Build {
+  return newBuild({
+    projectId: 1,
+    ref: "main",
+    sha: FIXTURE_SHA,
+    token: `t-${fields.id}`,
+    createdAt: "2026-01-02T00:00:00.000Z",
+    ...fields,
+  });
+}

@@ -314,4 +314,19 @@ CREATE TABLE id_floors (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL);`,
 ALTER TABLE build_counts DROP CONSTRAINT build_counts_pkey;
 ALTER TABLE build_counts ADD PRIMARY KEY (project_id, status, slot);`,
   },
+  {
+    version: 4,
+    name: "builds by the names they need",
+    // As SQLite's migration 22: the created builds that need a job are looked up by its name.
+    sql: `CREATE TABLE build_needs (
+  pipeline_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  build_id BIGINT NOT NULL REFERENCES builds(id) ON DELETE CASCADE DEFERRABLE,
+  PRIMARY KEY (pipeline_id, name, build_id)
+);
+CREATE INDEX build_needs_by_build ON build_needs (build_id);
+INSERT INTO build_needs (pipeline_id, name, build_id)
+  SELECT DISTINCT b.pipeline_id, n.value, b.id FROM builds b, json_array_elements_text(b.needs::json) n
+  WHERE b.needs IS NOT NULL;`,
+  },
 ];
