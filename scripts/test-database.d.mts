@@ -8,3 +8,6 @@ export function newPostgresDatabase(prefix?: string): string;
 
 /** `db` for a throwaway server: `:memory:` (SQLite), or a fresh schema in the `postgres` project. */
 export function testDatabase(prefix?: string): string;
+
+/** In the `postgres` project, the one schema of the servers on `dataDir`; undefined on SQLite. */
+export function postgresDatabaseFor(dataDir: string, prefix?: string): string | undefined;

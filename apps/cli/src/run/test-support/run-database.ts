@@ -4,20 +4,11 @@
 
 import path from "node:path";
 import { createStore, type Store } from "@buildsim/server";
-import { newPostgresDatabase, onPostgres } from "../../../../../scripts/test-database.mjs";
-
-const schemas = new Map<string, string>();
+import { postgresDatabaseFor } from "../../../../../scripts/test-database.mjs";
 
 /** The `postgres://` URL for `dataDir`'s runs in the `postgres` project; undefined on SQLite. */
 export function runDatabase(dataDir: string): string | undefined {
-  if (!onPostgres()) return undefined;
-  const dir = path.resolve(dataDir);
-  let db = schemas.get(dir);
-  if (!db) {
-    db = newPostgresDatabase("run");
-    schemas.set(dir, db);
-  }
-  return db;
+  return postgresDatabaseFor(path.resolve(dataDir), "run");
 }
 
 /** `--db URL` for a run on `dataDir` in the `postgres` project; nothing on SQLite. */
