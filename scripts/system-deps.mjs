@@ -46,8 +46,8 @@ const PARTS = [
     },
   },
   {
-    // The PostgreSQL store's tests (issue #16): initdb and pg_ctl for throwaway clusters, which the
-    // server's vitest global setup starts and removes (apps/server/src/test-support/postgres-cluster.ts).
+    // The suites that run on PostgreSQL too (issue #16): initdb and pg_ctl for throwaway clusters, which
+    // the server's vitest global setup starts and removes (scripts/postgres-cluster.mjs), one per run.
     name: "postgresql",
     packages: ["postgresql"],
     installed: () => ok("sh", ["-c", "ls /usr/lib/postgresql/*/bin/initdb || command -v initdb"]),

@@ -1,11 +1,33 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects. `sqlite`: every test on SQLite. `postgres` (issue #16) starts one throwaway cluster for
+// the run (the server's vitest.global-setup.ts) and runs the tests again there, each server (or data
+// directory, for servers restarted on it) with a schema of its own (scripts/test-database.mjs): the API and
+// trace tests, the server-and-runner process tests (kill -9, restarts, failover), the fuzz and crash tests,
+// and the multi-server tests, which exist only there.
+const POSTGRES_ONLY = ["src/postgres-servers.e2e.test.ts"];
+// The docker executor's tests stay on SQLite: they are about containers, and the store sees the same
+// calls from them as from the shell executor's jobs.
+const SQLITE_ONLY = ["src/docker-*.e2e.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
     // Tests await events rather than time; these limits only stop a hang, so they leave room for a
     // loaded two-core CI machine running several packages' suites at once.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY } },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ["src/**/*.test.ts"],
+          exclude: SQLITE_ONLY,
+          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
+          env: { BUILDSIM_TEST_BACKEND: "postgres" },
+        },
+      },
+    ],
   },
 });

@@ -134,6 +134,16 @@ describe("runtime errors", () => {
     expect(existsSync(path.join(dir, ".buildsim"))).toBe(false);
   });
 
+  it("names a PostgreSQL it cannot reach in one line, and leaves no .buildsim directory behind", () => {
+    const dir = scratch({ ".gitlab-ci.yml": PIPELINE });
+    // Port 1 is privileged and nothing listens there: the connection is refused at once.
+    const r = buildsim(["run", "--db", "postgres://ci@127.0.0.1:1/ci"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^buildsim run: cannot connect to PostgreSQL at 127\.0\.0\.1:1: .*ECONNREFUSED/);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(path.join(dir, ".buildsim"))).toBe(false);
+  });
+
   it("says what it assumed when the directory is not a git repository", () => {
     const dir = scratch({ ".gitlab-ci.yml": "build:\n  script: [echo hi]\n" }, false);
     const r = buildsim(["run", "--data", path.join(dir, "data")], dir);

@@ -1,10 +1,11 @@
 import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 import { runRunnerRegisterCommand } from "./runner-register-command.js";
 
 let server: RunningServer;
 beforeEach(async () => {
-  server = await startServer({ db: ":memory:", log: () => {} });
+  server = await startServer({ db: testDatabase("register"), log: () => {} });
 });
 afterEach(() => server.close());
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunningServer } from "@buildsim/server";
 import { describe, expect, it } from "vitest";
+import { newPostgresDatabase, onPostgres, testDatabase } from "../../../scripts/test-database.mjs";
 import { parseServeArgs, runServe } from "./serve-command.js";
 
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/seed-doc.yaml");
@@ -78,11 +79,14 @@ describe("runServe", () => {
   // catch-all 404 for a path the API does not have (Grape's `{"error": "404 Not Found"}`).
   it("answers 404 on the admin API with --no-controls, and keeps serving GitLab's API", async () => {
     const lines: string[] = [];
-    const server = (await runServe(["--port", "0", "--db", ":memory:", "--seed", SEED, "--no-controls"], {
-      out: (l) => lines.push(l),
-      err: (l) => lines.push(l),
-      handleSignals: false,
-    })) as RunningServer;
+    const server = (await runServe(
+      ["--port", "0", "--db", testDatabase("serve"), "--seed", SEED, "--no-controls"],
+      {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+        handleSignals: false,
+      },
+    )) as RunningServer;
     try {
       expect(lines).toContain("contract-testing controls: off (--no-controls)");
       const headers = { "PRIVATE-TOKEN": "9koXpg98eAheJpvBs5tK" };
@@ -104,7 +108,7 @@ describe("runServe", () => {
 
   it("prints the URL and a token that works against the API", async () => {
     const lines: string[] = [];
-    const result = await runServe(["--port", "0", "--db", ":memory:", "--seed", SEED], {
+    const result = await runServe(["--port", "0", "--db", testDatabase("serve"), "--seed", SEED], {
       out: (l) => lines.push(l),
       err: (l) => lines.push(l),
       handleSignals: false,
@@ -126,7 +130,9 @@ describe("runServe", () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "buildsim-cli-"));
     const lines: string[] = [];
     try {
-      const server = (await runServe(["--port", "0", "--data", dataDir], {
+      // On PostgreSQL the data directory keeps only artifacts; an empty schema is the empty database.
+      const db = onPostgres() ? ["--db", newPostgresDatabase("serve")] : [];
+      const server = (await runServe(["--port", "0", "--data", dataDir, ...db], {
         out: (l) => lines.push(l),
         err: (l) => lines.push(l),
         handleSignals: false,
@@ -156,7 +162,7 @@ describe("runServe", () => {
         seed,
         "builds:\n  - { name: a, pipeline: 1, status: started }\n",
       );
-      const code = await runServe(["--port", "0", "--db", ":memory:", "--seed", seed], {
+      const code = await runServe(["--port", "0", "--db", testDatabase("serve"), "--seed", seed], {
         out: (l) => lines.push(l),
         err: (l) => lines.push(l),
         handleSignals: false,

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -54,21 +55,11 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-let schemas = 0;
-
-/** `--db` for the next server: `:memory:`, or a schema of its own in the postgres project's cluster. */
-function database(): string {
-  if (process.env.BUILDSIM_TEST_BACKEND !== "postgres") return ":memory:";
-  const url = process.env.BUILDSIM_TEST_POSTGRES_URL;
-  if (!url) throw new Error("BUILDSIM_TEST_POSTGRES_URL is not set: run these tests through vitest");
-  return `${url}?schema=contract_${process.pid}_${++schemas}`;
-}
-
-/** `buildsim serve --db :memory: --seed fixtures/jobs-seed.yaml --port 0`, resolved once it listens. */
+/** `buildsim serve --db :memory:|postgres://… --seed fixtures/jobs-seed.yaml --port 0`, resolved once it listens. */
 export async function startFixtureServer(): Promise<FixtureServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, "serve", "--db", database(), "--seed", JOBS_SEED_FILE, "--port", "0"],
+    [CLI, "serve", "--db", testDatabase("contract"), "--seed", JOBS_SEED_FILE, "--port", "0"],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -3,11 +3,11 @@
 // (and nothing that was not sent).
 
 import { PROTOCOL_VERSION, RUNNER_WS_PATH, type ServerToRunnerMessage } from "@buildsim/core";
-import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { E2E_TOKENS, e2eSeed } from "./test-support/e2e-seed.js";
 import { exited, killAll, startServerProcess, tempDir } from "./test-support/processes.js";
+import { openStoreOf } from "./test-support/test-dirs.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -72,7 +72,7 @@ describe("a server killed with SIGKILL", () => {
     await killed;
     await exited(server.child);
     socket.terminate();
-    const store = createStore({ dataDir: data.dir });
+    const store = openStoreOf(data.dir);
     try {
       const trace = store.traces.read(1);
       expect(trace.byteLength).toBeGreaterThanOrEqual(acked);

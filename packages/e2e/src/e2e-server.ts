@@ -1,6 +1,8 @@
-// Starts the real buildsim server on port 0 with a seed written for the client's end-to-end tests.
+// Starts the real buildsim server on port 0 with a seed written for the client's end-to-end tests, on the
+// run's backend (SQLite in memory, or a schema of its own in the `postgres` project's cluster).
 
 import { type RunningServer, startServer } from "@buildsim/server";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 
 export const ROOT_TOKEN = "e2e-root-token";
 export const GUEST_TOKEN = "e2e-guest-token";
@@ -52,7 +54,7 @@ ${listed.join("\n")}
 `;
 }
 
-/** The real server, in memory, seeded; close it after the test. */
+/** The real server, seeded, on SQLite in memory (or a fresh PostgreSQL schema in the `postgres` project); close it after the test. */
 export function startE2eServer(): Promise<RunningServer> {
-  return startServer({ db: ":memory:", seedText: seedText(), log: () => {} });
+  return startServer({ db: testDatabase("e2e"), seedText: seedText(), log: () => {} });
 }

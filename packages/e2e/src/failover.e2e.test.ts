@@ -1,6 +1,7 @@
 // Failover between servers (issue #16, "Failure"): a runner process given two server URLs [A, B] loses A
 // to `kill -9` mid-stream; B is started on the same data directory (SQLite in WAL mode lets a second
-// process open it once A is dead) on another port, and the runner moves to B by itself and carries on.
+// process open it once A is dead; in the `postgres` project B finds A's schema) on another port, and the
+// runner moves to B by itself and carries on.
 // gitlab-runner takes one `url` per runner (docs.gitlab.com/runner/configuration/advanced-configuration/
 // #the-runners-section); the URL list is buildsim's addition for servers sharing one database.
 

@@ -1,12 +1,13 @@
-// Several servers on one PostgreSQL (issue #16): real server processes sharing one schema of a throwaway
-// cluster, real runner processes each connected to a different server. Every build is claimed exactly
-// once across the servers, and every server answers the API with what any of them stored.
+// Several servers on one PostgreSQL (issue #16): real server processes sharing one schema of the run's
+// throwaway cluster (the `postgres` project's global setup starts it), real runner processes each connected
+// to a different server. Every build is claimed exactly once across the servers, and every server answers
+// the API with what any of them stored.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type PostgresCluster, startPostgresCluster } from "../../../scripts/postgres-cluster.mjs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { newPostgresDatabase } from "../../../scripts/test-database.mjs";
 import { E2E_TOKENS } from "./test-support/e2e-seed.js";
 import { killAll, startRunnerProcess, startServerProcess } from "./test-support/processes.js";
 
@@ -35,7 +36,6 @@ function clusterSeed(
   });
 }
 
-let cluster: PostgresCluster;
 const dirs: string[] = [];
 const tempDir = (prefix: string) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -43,11 +43,7 @@ const tempDir = (prefix: string) => {
   return dir;
 };
 
-beforeAll(async () => {
-  cluster = await startPostgresCluster();
-}, 60_000);
 afterAll(() => {
-  cluster?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => killAll());
@@ -105,7 +101,7 @@ async function getJson(url: string): Promise<unknown> {
 
 describe("three servers on one PostgreSQL", () => {
   it("hands each build to exactly one runner across the servers, and each server answers for all", async () => {
-    const db = `${cluster.url}?schema=three_servers`;
+    const db = newPostgresDatabase("three_servers");
     const seed = clusterSeed();
     const servers = await startServers(db, seed, 600_000);
     const runners = servers.map((s, i) =>
@@ -149,7 +145,7 @@ describe("three servers on one PostgreSQL", () => {
   }, 150_000);
 
   it("survives kill -9 of a server while runners stream: its runner moves on, traces resume exactly, nothing fails", async () => {
-    const db = `${cluster.url}?schema=failover`;
+    const db = newPostgresDatabase("failover");
     const LINES = 150;
     const seed = clusterSeed(6, [`for i in $(seq 1 ${LINES}); do echo "line $i"; sleep 0.02; done`]);
     const servers = await startServers(db, seed, 15_000);

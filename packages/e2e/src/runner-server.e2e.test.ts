@@ -1,7 +1,7 @@
 // End to end with real processes: the server and runners as children, jobs run by bash, watchers over
-// WebSocket. Each test gets its own data directory, port and seed.
+// WebSocket. Each test gets its own data directory, port and seed (and in the `postgres` project a schema
+// of its own, which a server restarted on that data directory finds again).
 
-import { createStore } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { E2E_TOKENS, e2eArtifactsSeed, e2eSeed } from "./test-support/e2e-seed.js";
 import {
@@ -12,7 +12,7 @@ import {
   startRunnerProcess,
   startServerProcess,
 } from "./test-support/processes.js";
-import { storedBuild, testDirs } from "./test-support/test-dirs.js";
+import { openStoreOf, storedBuild, testDirs } from "./test-support/test-dirs.js";
 import { watchTrace } from "./test-support/trace-watcher.js";
 
 const cleanups: Array<() => void> = [];
@@ -174,7 +174,7 @@ describe("artifacts between stages", () => {
       heartbeatTimeoutMs: 15_000,
     });
     // Seeds carry no `artifacts:` options; set them before any runner exists to claim the build.
-    const store = createStore({ dataDir });
+    const store = openStoreOf(dataDir);
     try {
       const make = store.builds.get(1)!;
       store.transaction(() =>

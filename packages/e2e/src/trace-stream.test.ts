@@ -2,6 +2,7 @@ import { createClient, type TraceEvent } from "@buildsim/client";
 import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 import { RunnerPeer } from "./runner-peer.js";
 
 const ROOT_TOKEN = "e2e-root-token";
@@ -34,7 +35,7 @@ const FULL = Buffer.concat(PIECES);
 
 let server: RunningServer;
 beforeEach(async () => {
-  server = await startServer({ db: ":memory:", seedText: SEED, log: () => {} });
+  server = await startServer({ db: testDatabase("e2e"), seedText: SEED, log: () => {} });
 });
 afterEach(async () => {
   await server.close();

@@ -1,6 +1,7 @@
 import { ClientError, createClient, type TraceEvent } from "@buildsim/client";
 import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 
 const ROOT = "e2e-v4-root";
 const OUTSIDER = "e2e-v4-outsider";
@@ -38,7 +39,7 @@ builds:
 
 let server: RunningServer;
 beforeEach(async () => {
-  server = await startServer({ db: ":memory:", seedText: SEED, log: () => {} });
+  server = await startServer({ db: testDatabase("e2e"), seedText: SEED, log: () => {} });
 });
 afterEach(async () => {
   await server.close();

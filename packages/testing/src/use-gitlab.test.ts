@@ -1,13 +1,16 @@
 // useGitLab() as a test suite uses it: one server for the file, each test starting from the seed with an
 // empty journal. The tests run in order (vitest runs a file's tests one after another), which is what
-// makes the second test prove the first one's changes were undone.
+// makes the second test prove the first one's changes were undone. The suite runs twice: on SQLite in memory
+// (useGitLab's default) and, in its `postgres` project, with `db` naming a fresh schema of a throwaway
+// PostgreSQL cluster, so resets, snapshots and fixtures are proven on both stores.
 
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { testDatabase } from "../../../scripts/test-database.mjs";
 import { RequestVerificationError, useGitLab } from "./index.js";
 
 const seedFile = fileURLToPath(import.meta.resolve("@buildsim/server/seed-doc.yaml"));
-const gitlab = useGitLab({ seedFile, log: () => {} });
+const gitlab = useGitLab({ seedFile, db: testDatabase("testing"), log: () => {} });
 
 const jobs = async () => {
   const res = await fetch(`${gitlab.url}/api/v4/projects/1/jobs`, {
@@ -165,7 +168,7 @@ describe("useGitLab's fixtures", () => {
 });
 
 describe("useGitLab without resets", () => {
-  const kept = useGitLab({ seedFile, log: () => {}, resetBetweenTests: false });
+  const kept = useGitLab({ seedFile, db: testDatabase("testing"), log: () => {}, resetBetweenTests: false });
 
   it("keeps its journal across tests when asked to (first test)", async () => {
     await fetch(`${kept.url}/api/v4/version`, { headers: { "PRIVATE-TOKEN": kept.token } });
@@ -178,7 +181,7 @@ describe("useGitLab without resets", () => {
 });
 
 describe("a double read while the file is being collected", () => {
-  const early = useGitLab({ seedFile, log: () => {} });
+  const early = useGitLab({ seedFile, db: testDatabase("testing"), log: () => {} });
   let message = "";
   try {
     void early.url;

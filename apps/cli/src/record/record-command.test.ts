@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, describe, expect, it } from "vitest";
+import { testDatabase } from "../../../../scripts/test-database.mjs";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/buildsim.mjs");
 const SHA1 = "a".repeat(40);
@@ -76,7 +77,13 @@ const scratchDir = () => {
 };
 
 async function serve(options: { seedText?: string; seedFile?: string }): Promise<RunningServer> {
-  const server = await startServer({ port: 0, db: ":memory:", log: () => {}, webUiDir: false, ...options });
+  const server = await startServer({
+    port: 0,
+    db: testDatabase("record"),
+    log: () => {},
+    webUiDir: false,
+    ...options,
+  });
   cleanups.push(() => server.close());
   return server;
 }

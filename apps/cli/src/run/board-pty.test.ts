@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
+import { runDatabaseArgs } from "./test-support/run-database.js";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/buildsim.mjs");
 const session = `buildsim-board-${process.pid}`;
@@ -46,6 +47,11 @@ it("draws the final board in a terminal in file order, with a warning for the al
   ])
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", ...args], { cwd: repo });
   const done = path.join(repo, "exit-code");
+  const data = path.join(repo, "data");
+  // A postgres:// URL holds `?`, which the shell would glob: quoted.
+  const db = runDatabaseArgs(data)
+    .map((a) => ` '${a}'`)
+    .join("");
   tmux(
     "new-session",
     "-d",
@@ -55,7 +61,7 @@ it("draws the final board in a terminal in file order, with a warning for the al
     "120",
     "-y",
     "50",
-    `cd ${repo} && ${process.execPath} ${BIN} run --data ${path.join(repo, "data")}; echo $? > ${done}; sleep 60`,
+    `cd ${repo} && ${process.execPath} ${BIN} run --data ${data}${db}; echo $? > ${done}; sleep 60`,
   );
   const deadline = Date.now() + 60_000;
   while (spawnSync("test", ["-s", done]).status !== 0 && Date.now() < deadline)

@@ -15,6 +15,7 @@ describe("buildsim run arguments", () => {
         manual: [],
         executor: "auto",
         dataDir: ".buildsim",
+        db: null,
         port: 0,
         keep: false,
         verbose: false,
@@ -71,6 +72,8 @@ describe("buildsim run arguments", () => {
       "--keep",
       "-f",
       "ci/main.yml",
+      "--db",
+      "postgres://ci@db.example:5432/ci?schema=runs",
     ]);
     expect(r).toMatchObject({
       ok: true,
@@ -80,6 +83,7 @@ describe("buildsim run arguments", () => {
         manual: ["deploy"],
         keep: true,
         file: "ci/main.yml",
+        db: "postgres://ci@db.example:5432/ci?schema=runs",
       },
     });
   });
@@ -93,6 +97,10 @@ describe("buildsim run arguments", () => {
     expect(parseRunArgs(["--executor", "podman"])).toEqual({
       ok: false,
       error: '--executor must be auto, docker, shell or simulate, got "podman"',
+    });
+    expect(parseRunArgs(["--db", "ci.sqlite"])).toEqual({
+      ok: false,
+      error: '--db accepts a postgres:// URL (the SQLite database lives under --data), got "ci.sqlite"',
     });
     expect(parseRunArgs(["--bogus"])).toEqual({ ok: false, error: "unknown option --bogus" });
     expect(parseRunArgs(["-f"])).toEqual({ ok: false, error: "-f/--file needs a value" });

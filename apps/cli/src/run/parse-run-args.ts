@@ -27,6 +27,9 @@ Options:
   --executor E        auto (the default: docker for jobs with an image when a Docker daemon answers,
                       else shell), docker, shell (bash on this machine) or simulate
   --data DIR          where the server keeps its SQLite database and artifacts (default .buildsim)
+  --db postgres://USER@HOST:PORT/DB[?schema=S]
+                      keep the records and artifacts in PostgreSQL instead of SQLite (caches and
+                      variables.yml stay under --data); later runs on the same --db continue from them
   --port N            the server's port, for --keep (default 0: any free port)
   --keep              keep serving after the pipeline ends, to inspect it through the API
   --verbose           show the runner's own trace lines (header, sources, uploads) on the board too
@@ -49,6 +52,8 @@ export interface RunOptions {
   manual: string[];
   executor: "auto" | "docker" | "shell" | "simulate";
   dataDir: string;
+  /** `--db`: a `postgres://` URL to keep the data in; null: SQLite under `dataDir`. */
+  db: string | null;
   port: number;
   keep: boolean;
   verbose: boolean;
@@ -71,6 +76,7 @@ const RUN_FLAGS = {
   manual: { type: "string", multiple: true },
   executor: { type: "string" },
   data: { type: "string" },
+  db: { type: "string" },
   port: { type: "string" },
   keep: { type: "boolean" },
   verbose: { type: "boolean" },
@@ -96,6 +102,11 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   const port = Number(v.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${v.port}"` };
+  if (v.db !== undefined && !/^postgres(ql)?:\/\//.test(v.db))
+    return {
+      ok: false,
+      error: `--db accepts a postgres:// URL (the SQLite database lives under --data), got "${v.db}"`,
+    };
   const include = readIncludeFlags(v);
   if ("error" in include) return { ok: false, error: include.error };
   const executor = v.executor ?? "auto";
@@ -113,6 +124,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
       manual: v.manual ?? [],
       executor,
       dataDir: v.data ?? ".buildsim",
+      db: v.db ?? null,
       port,
       keep: v.keep ?? false,
       verbose: v.verbose ?? false,

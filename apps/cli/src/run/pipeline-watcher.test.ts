@@ -1,16 +1,18 @@
-// The board's watcher, as a client of a real server (port 0, in-memory SQLite): events and traces over
+// The board's watcher, as a client of a real server (port 0; SQLite in memory, or PostgreSQL in the suite's
+// `postgres` project): events and traces over
 // WebSocket, reads over HTTP. The test drives the builds in-process, as a runner's messages would.
 
 import { createMemoryReader } from "@buildsim/ci-config";
 import { createClient } from "@buildsim/client";
 import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testDatabase } from "../../../../scripts/test-database.mjs";
 import type { BoardState } from "./board.js";
 import { watchPipeline } from "./pipeline-watcher.js";
 
 let server: RunningServer;
 beforeEach(async () => {
-  server = await startServer({ db: ":memory:", log: () => {} });
+  server = await startServer({ db: testDatabase("watch"), log: () => {} });
 });
 afterEach(() => server.close());
 

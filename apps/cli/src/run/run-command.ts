@@ -24,7 +24,7 @@ import {
 } from "@buildsim/ci-config";
 import { type Client, createClient } from "@buildsim/client";
 import { createNodeHttpFetch } from "@buildsim/runner";
-import { startServer } from "@buildsim/server";
+import { type RunningServer, startServer } from "@buildsim/server";
 import { createIncludeSources } from "../include-flags.js";
 import { type BoardOutput, createBoard } from "./board.js";
 import { readChangedPaths } from "./changed-paths.js";
@@ -116,11 +116,19 @@ export async function runRunCommand(argv: readonly string[], io: RunCommandIo): 
   const name = path.basename(projectDir).replace(/[^A-Za-z0-9_.-]/g, "-") || "project";
   const localRunner = (io.createRunner ?? createLocalRunner)();
   const errors: string[] = [];
-  const server = await startServer({
-    dataDir,
-    port: o.port,
-    log: (line) => errors.push(line),
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      dataDir,
+      ...(o.db === null ? {} : { db: o.db }),
+      port: o.port,
+      log: (line) => errors.push(line),
+    });
+  } catch (error) {
+    // PostgreSQL out of reach, say: the artifacts directory the store made is left empty.
+    if (!dataDirExisted) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   let git: Awaited<typeof reading>;
   try {
     git = await reading;

@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Build } from "@buildsim/core";
-import { createStore, type RunningServer, startServer } from "@buildsim/server";
+import { type RunningServer, startServer } from "@buildsim/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testDatabase } from "../../../../scripts/test-database.mjs";
 import { runRunCommand } from "./run-command.js";
+import { openRunStore, runDatabaseArgs } from "./test-support/run-database.js";
 import { storedRecords } from "./test-support/run-pipeline.js";
 
 let root: string;
@@ -56,7 +58,7 @@ beforeEach(async () => {
     "shellcheck:\n  stage: build\n  script: [echo template-job]\n",
   );
   upstream = await startServer({
-    db: ":memory:",
+    db: testDatabase("upstream"),
     port: 0,
     log: () => {},
     ciTemplatesDir: path.join(root, "upstream/ci-templates"),
@@ -112,11 +114,12 @@ async function run(dir: string, args: string[]) {
     stderr: { write: (s: string) => (out += s) },
     cwd: dir,
   };
-  const code = await runRunCommand(["--data", ".buildsim", ...args], io);
+  const dataDir = path.join(dir, ".buildsim");
+  const code = await runRunCommand(["--data", ".buildsim", ...runDatabaseArgs(dataDir), ...args], io);
   let builds: Build[] = [];
   const traces = new Map<string, string>();
   try {
-    const store = createStore({ dataDir: path.join(dir, ".buildsim") });
+    const store = openRunStore(dataDir);
     builds = storedRecords(store).builds;
     for (const b of builds) traces.set(b.name, store.traces.read(b.id).toString("utf8"));
     store.close();

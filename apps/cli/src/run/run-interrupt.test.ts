@@ -1,11 +1,14 @@
 // Ctrl-C during `buildsim run`: the whole pipeline tree is canceled through the API (the running job, the
-// child pipeline's job, the manual job) and the command exits 130. Real server, runner, bash and SQLite.
+// child pipeline's job, the manual job) and the command exits 130. Real server, runner, bash, and SQLite
+// (or PostgreSQL in the suite's `postgres` project).
 // GitLab: https://docs.gitlab.com/ee/api/pipelines.html#cancel-a-pipelines-jobs cancels the pipeline and
 // its child pipelines; https://docs.gitlab.com/ee/api/jobs.html#cancel-a-job cancels the manual job.
 
 import { EventEmitter } from "node:events";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runRunCommand } from "./run-command.js";
+import { runDatabaseArgs } from "./test-support/run-database.js";
 import { makeRepo, removeRunRepos } from "./test-support/run-pipeline.js";
 
 afterEach(() => removeRunRepos());
@@ -37,7 +40,8 @@ child:
         signals.emit("SIGINT");
       }
     };
-    const code = await runRunCommand(["--data", ".buildsim"], {
+    const db = runDatabaseArgs(path.join(repo, ".buildsim"));
+    const code = await runRunCommand(["--data", ".buildsim", ...db], {
       stdout: { write },
       stderr: { write },
       cwd: repo,

@@ -5,6 +5,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { onPostgres } from "../../../../scripts/test-database.mjs";
 
 /** Resident memory of process `pid` in MiB (Linux `/proc/<pid>/status`). */
 export function rssMiB(pid: number): number {
@@ -78,5 +79,9 @@ const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.
 
 /** Appends one suite's figures to `packages/e2e/fuzz-results.jsonl` (the README table is made from it). */
 export function recordFigures(suite: string, figures: Record<string, number | string>): void {
-  appendFileSync(RESULTS, `${JSON.stringify({ suite, at: new Date().toISOString(), ...figures })}\n`);
+  const backend = onPostgres() ? "postgres" : "sqlite";
+  appendFileSync(
+    RESULTS,
+    `${JSON.stringify({ suite, backend, at: new Date().toISOString(), ...figures })}\n`,
+  );
 }

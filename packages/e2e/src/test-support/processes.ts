@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { postgresDatabaseFor } from "../../../../scripts/test-database.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SERVER_MAIN = path.resolve(here, "../../fixtures/server-main.mjs");
@@ -64,9 +65,11 @@ export function startServerProcess(o: {
 }): Promise<ServerProcess> {
   const seedFile = path.join(o.dataDir, "seed.yaml");
   writeFileSync(seedFile, o.seed);
+  // In the `postgres` project a data directory stands for its schema too (test-dirs.ts reads it back).
+  const db = o.db ?? postgresDatabaseFor(o.dataDir, "e2e");
   const child = spawn(
     process.execPath,
-    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs), ...(o.db ? [o.db] : [])],
+    [SERVER_MAIN, o.dataDir, String(o.port), seedFile, String(o.heartbeatTimeoutMs), ...(db ? [db] : [])],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   children.add(child);

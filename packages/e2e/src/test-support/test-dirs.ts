@@ -1,6 +1,7 @@
 // Per-test directories and reads of what a server process stored, shared by the real-process suites.
 
-import { createStore } from "@buildsim/server";
+import { createStore, type Store } from "@buildsim/server";
+import { postgresDatabaseFor } from "../../../../scripts/test-database.mjs";
 import { tempDir } from "./processes.js";
 
 /** A data directory and a builds directory for one test; their removers go into `cleanups`. */
@@ -11,9 +12,18 @@ export function testDirs(prefix: string, cleanups: Array<() => void>) {
   return { dataDir: data.dir, buildsDir: builds.dir };
 }
 
-/** Build `id` and its raw trace, read from the server's database (WAL lets us read while it runs). */
+/**
+ * The store of the servers on `dataDir`, opened beside them: its SQLite file (WAL lets us read while a
+ * server runs), or in the `postgres` project the schema those servers share.
+ */
+export function openStoreOf(dataDir: string): Store {
+  const db = postgresDatabaseFor(dataDir, "e2e");
+  return createStore(db ? { postgres: db, dataDir } : { dataDir });
+}
+
+/** Build `id` and its raw trace, read from the server's database. */
 export function storedBuild(dataDir: string, id: number) {
-  const store = createStore({ dataDir });
+  const store = openStoreOf(dataDir);
   try {
     return { build: store.builds.get(id)!, trace: store.traces.read(id) };
   } finally {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { testDatabase } from "../../../../scripts/test-database.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SERVER_MAIN = path.resolve(here, "../../fixtures/ui-server-main.mjs");
@@ -44,7 +45,8 @@ export function makeRepo(dir: string, config: string): void {
 export function startUiServer(
   repoDir: string,
 ): Promise<{ url: string; projectId: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [SERVER_MAIN, repoDir], { stdio: ["ignore", "pipe", "pipe"] });
+  const args = [SERVER_MAIN, repoDir, "0", testDatabase("web")];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let err = "";
   child.stderr!.on("data", (c: Buffer) => {

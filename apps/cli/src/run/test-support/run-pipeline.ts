@@ -1,6 +1,6 @@
 // Test helper: a throwaway git repository holding `files`, run through `buildsim run` with a real server,
-// runner and bash, then read back from the SQLite store the run left behind (and, for masked traces,
-// from the API of a server started on it).
+// runner and bash, then read back from the store the run left behind (SQLite, or PostgreSQL in the suite's
+// `postgres` project; and, for masked traces, from the API of a server started on it).
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@buildsim/client";
 import type { Build, Pipeline } from "@buildsim/core";
-import { createStore, type Store, startServer } from "@buildsim/server";
+import { type Store, startServer } from "@buildsim/server";
 import { runRunCommand } from "../run-command.js";
+import { openRunStore, runDatabaseArgs, runServerOptions } from "./run-database.js";
 
 export interface RunResult {
   code: number;
@@ -87,11 +88,14 @@ export async function runPipeline(
     },
   };
   const keep = whileServing ? ["--keep"] : [];
-  const code = await runRunCommand(["--data", ".buildsim", "--concurrent", "4", ...keep, ...args], io);
-  // The data dir the run used: the last --data given (tests may share one between runs).
+  // The data dir the run uses: the last --data given (tests may share one between runs).
   const dataArg = args.lastIndexOf("--data");
   const dataDir = path.resolve(repo, dataArg >= 0 ? args[dataArg + 1]! : ".buildsim");
-  const store = createStore({ dataDir });
+  const code = await runRunCommand(
+    ["--data", ".buildsim", ...runDatabaseArgs(dataDir), "--concurrent", "4", ...keep, ...args],
+    io,
+  );
+  const store = openRunStore(dataDir);
   try {
     const { pipelines, builds: all } = storedRecords(store);
     const latest = all.filter((b) => !b.retried);
@@ -99,7 +103,12 @@ export async function runPipeline(
     const maskedTrace = async (name: string) => {
       const build = latest.find((b) => b.name === name);
       if (!build) return "";
-      const server = await startServer({ dataDir, webUiDir: false, controls: false, log: () => {} });
+      const server = await startServer({
+        ...runServerOptions(dataDir),
+        webUiDir: false,
+        controls: false,
+        log: () => {},
+      });
       try {
         return await createClient({ baseUrl: server.url, token: server.token }).v4.jobs.trace(
           build.projectId,
