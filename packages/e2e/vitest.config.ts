@@ -13,9 +13,10 @@ const SQLITE_ONLY = ["src/docker-*.e2e.test.ts"];
 export default defineConfig({
   test: {
     // Tests await events rather than time; these limits only stop a hang, so they leave room for a
-    // loaded two-core CI machine running several packages' suites at once.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // loaded two-core CI machine running several packages' suites at once (a server-and-runner process
+    // test on PostgreSQL took 15-30 s at load 23).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY } },
       {

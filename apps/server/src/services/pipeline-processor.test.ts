@@ -112,120 +112,134 @@ function retriedModel(model: Build[], source: Build, fresh: { id: number; token:
   return next;
 }
 
+/**
+ * The limit for the two tests that drive thousands of status changes: on PostgreSQL each one is several
+ * round trips, and on a loaded two-core CI machine they took 45-160 s (30 s elsewhere only stops a hang).
+ */
+const HEAVY_MS = 240_000;
+
 const statuses = (builds: Build[]) => Object.fromEntries(builds.map((b) => [b.id, b.status]));
 
 describe("incremental pipeline processing", () => {
-  it("lands every build where core's whole-pipeline processing does, over random pipelines and job outcomes", () => {
-    const random = seeded(20261129);
-    const transitions = createBuildTransitions(store, new ServerEvents(), () => "retry-token");
-    let retries = 0;
-    const actions = createBuildActions({
-      store,
-      transitions,
-      now: () => AT,
-      generateToken: () => `retry-${retries}`,
-    });
-    let compared = 0;
-    const decided = new Set<string>();
-    for (let p = 1; p <= 60; p++) {
-      const initial = randomBuilds(random, p, store.builds.nextId(), 3 + random.int(12));
-      store.transaction(() => {
-        store.pipelines.insert(createdPipeline(p));
-        for (const b of initial) store.builds.insert(b);
-        transitions.processPipeline(p, AT);
+  it(
+    "lands every build where core's whole-pipeline processing does, over random pipelines and job outcomes",
+    () => {
+      const random = seeded(20261129);
+      const transitions = createBuildTransitions(store, new ServerEvents(), () => "retry-token");
+      let retries = 0;
+      const actions = createBuildActions({
+        store,
+        transitions,
+        now: () => AT,
+        generateToken: () => `retry-${retries}`,
       });
-      let model = reference(initial);
-      const check = () => {
-        const stored = store.builds.listByPipeline(p);
-        expect(statuses(stored)).toEqual(statuses(model));
-        expect(store.pipelines.get(p)?.status).toBe(computePipelineStatus(model));
-        for (const b of stored) decided.add(b.status);
-        compared++;
-      };
-      check();
-      // Jobs run and succeed or fail, manual jobs are played, failed ones are sometimes retried (which
-      // re-opens the skipped jobs after them), until nothing is left to move.
-      for (let step = 0; step < 60; step++) {
-        const failed = model.filter((b) => b.status === "failed" && !b.retried);
-        if (failed.length > 0 && random.next() < 0.2) {
-          const target = random.pick(failed);
-          const fresh = { id: store.builds.nextId(), token: `retry-${++retries}` };
-          expect(actions.retry(target.id, ROOT).ok).toBe(true);
-          model = reference(retriedModel(model, target, fresh));
-          check();
-          continue;
-        }
-        const movable = model.filter((b) => b.status === "pending" || b.status === "manual");
-        if (movable.length === 0) break;
-        const target = random.pick(movable);
-        const events: BuildEvent[] =
-          target.status === "manual"
-            ? [{ type: "play", at: AT, userId: null }]
-            : [
-                { type: "run", at: AT, runnerId: 1 },
-                random.next() < 0.7
-                  ? { type: "success", at: AT }
-                  : { type: "drop", at: AT, reason: "script_failure" },
-              ];
+      let compared = 0;
+      const decided = new Set<string>();
+      for (let p = 1; p <= 60; p++) {
+        const initial = randomBuilds(random, p, store.builds.nextId(), 3 + random.int(12));
         store.transaction(() => {
-          for (const event of events) transitions.fire(store.builds.get(target.id)!, event);
+          store.pipelines.insert(createdPipeline(p));
+          for (const b of initial) store.builds.insert(b);
+          transitions.processPipeline(p, AT);
         });
-        let next = model;
-        for (const event of events) {
-          next = next.map((b) => (b.id === target.id ? applyBuildEvent(b, event).build : b));
-        }
-        model = reference(next);
+        let model = reference(initial);
+        const check = () => {
+          const stored = store.builds.listByPipeline(p);
+          expect(statuses(stored)).toEqual(statuses(model));
+          expect(store.pipelines.get(p)?.status).toBe(computePipelineStatus(model));
+          for (const b of stored) decided.add(b.status);
+          compared++;
+        };
         check();
+        // Jobs run and succeed or fail, manual jobs are played, failed ones are sometimes retried (which
+        // re-opens the skipped jobs after them), until nothing is left to move.
+        for (let step = 0; step < 60; step++) {
+          const failed = model.filter((b) => b.status === "failed" && !b.retried);
+          if (failed.length > 0 && random.next() < 0.2) {
+            const target = random.pick(failed);
+            const fresh = { id: store.builds.nextId(), token: `retry-${++retries}` };
+            expect(actions.retry(target.id, ROOT).ok).toBe(true);
+            model = reference(retriedModel(model, target, fresh));
+            check();
+            continue;
+          }
+          const movable = model.filter((b) => b.status === "pending" || b.status === "manual");
+          if (movable.length === 0) break;
+          const target = random.pick(movable);
+          const events: BuildEvent[] =
+            target.status === "manual"
+              ? [{ type: "play", at: AT, userId: null }]
+              : [
+                  { type: "run", at: AT, runnerId: 1 },
+                  random.next() < 0.7
+                    ? { type: "success", at: AT }
+                    : { type: "drop", at: AT, reason: "script_failure" },
+                ];
+          store.transaction(() => {
+            for (const event of events) transitions.fire(store.builds.get(target.id)!, event);
+          });
+          let next = model;
+          for (const event of events) {
+            next = next.map((b) => (b.id === target.id ? applyBuildEvent(b, event).build : b));
+          }
+          model = reference(next);
+          check();
+        }
       }
-    }
-    expect(compared).toBeGreaterThan(250);
-    expect(retries).toBeGreaterThan(20);
-    // The pipelines reached every outcome processing can give a created build.
-    for (const s of ["pending", "manual", "scheduled", "skipped", "success", "failed"])
-      expect(decided).toContain(s);
-  });
+      expect(compared).toBeGreaterThan(250);
+      expect(retries).toBeGreaterThan(20);
+      // The pipelines reached every outcome processing can give a created build.
+      for (const s of ["pending", "manual", "scheduled", "skipped", "success", "failed"])
+        expect(decided).toContain(s);
+    },
+    HEAVY_MS,
+  );
 
-  it("decides a later stage of 2,000 created jobs once the earlier stage completes, without reading it before", () => {
-    const transitions = createBuildTransitions(store, new ServerEvents());
-    const first = newBuild({
-      id: 1,
-      projectId: 1,
-      pipelineId: 1,
-      name: "build",
-      ref: "main",
-      sha: FIXTURE_SHA,
-      token: "t-build",
-      createdAt: AT,
-    });
-    const later = Array.from({ length: 2000 }, (_, i) =>
-      newBuild({ ...first, id: 2 + i, name: `test ${i}`, token: `t-${i}`, stage: "test", stageIdx: 1 }),
-    );
-    store.transaction(() => {
-      store.pipelines.insert(createdPipeline(1));
-      store.builds.insert(first);
-      for (const b of later) store.builds.insert(b);
-      transitions.processPipeline(1, AT);
-    });
-    // Count the build rows processing reads: none of the waiting stage while the first one runs.
-    let rowsRead = 0;
-    const get = store.builds.get.bind(store.builds);
-    store.builds.get = (id) => {
-      rowsRead++;
-      return get(id);
-    };
-    const list = store.builds.listByPipeline.bind(store.builds);
-    store.builds.listByPipeline = (id) => {
-      const rows = list(id);
-      rowsRead += rows.length;
-      return rows;
-    };
-    store.transaction(() => transitions.fire(get(1)!, { type: "run", at: AT, runnerId: 1 }));
-    expect(rowsRead).toBe(0);
-    store.transaction(() => transitions.fire(get(1)!, { type: "success", at: AT }));
-    // Each of the 2,000 is read once, to be decided and enqueued.
-    expect(rowsRead).toBe(2000);
-    expect(list(1).filter((b) => b.status === "pending")).toHaveLength(2000);
-  });
+  it(
+    "decides a later stage of 2,000 created jobs once the earlier stage completes, without reading it before",
+    () => {
+      const transitions = createBuildTransitions(store, new ServerEvents());
+      const first = newBuild({
+        id: 1,
+        projectId: 1,
+        pipelineId: 1,
+        name: "build",
+        ref: "main",
+        sha: FIXTURE_SHA,
+        token: "t-build",
+        createdAt: AT,
+      });
+      const later = Array.from({ length: 2000 }, (_, i) =>
+        newBuild({ ...first, id: 2 + i, name: `test ${i}`, token: `t-${i}`, stage: "test", stageIdx: 1 }),
+      );
+      store.transaction(() => {
+        store.pipelines.insert(createdPipeline(1));
+        store.builds.insert(first);
+        for (const b of later) store.builds.insert(b);
+        transitions.processPipeline(1, AT);
+      });
+      // Count the build rows processing reads: none of the waiting stage while the first one runs.
+      let rowsRead = 0;
+      const get = store.builds.get.bind(store.builds);
+      store.builds.get = (id) => {
+        rowsRead++;
+        return get(id);
+      };
+      const list = store.builds.listByPipeline.bind(store.builds);
+      store.builds.listByPipeline = (id) => {
+        const rows = list(id);
+        rowsRead += rows.length;
+        return rows;
+      };
+      store.transaction(() => transitions.fire(get(1)!, { type: "run", at: AT, runnerId: 1 }));
+      expect(rowsRead).toBe(0);
+      store.transaction(() => transitions.fire(get(1)!, { type: "success", at: AT }));
+      // Each of the 2,000 is read once, to be decided and enqueued.
+      expect(rowsRead).toBe(2000);
+      expect(list(1).filter((b) => b.status === "pending")).toHaveLength(2000);
+    },
+    HEAVY_MS,
+  );
 
   it("decides a re-opened job whose needs did not change at once, as GitLab processes after a retry", () => {
     // A retry re-opens the skipped jobs of later stages (AfterRequeueJobService); every status change then
