@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // The suite runs twice: on SQLite (the default) and on PostgreSQL (issue #16), whose project starts one
 // throwaway cluster for the run (the server's vitest.global-setup.ts) and gives every server a schema of
@@ -28,18 +29,6 @@ export default defineConfig({
     // loaded two-core CI machine running several packages' suites at once.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          exclude: [...STORE_FREE, ...SQLITE_ONLY],
-          globalSetup: ["../server/vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects({ sqliteOnly: [...STORE_FREE, ...SQLITE_ONLY], postgresOnly: POSTGRES_ONLY }),
   },
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // The suite runs twice: on SQLite (the embedded default) and on PostgreSQL (issue #16), whose project
 // starts a throwaway cluster (vitest.global-setup.ts) and gives every test's store a schema in it
@@ -17,21 +18,6 @@ export default defineConfig({
     // loaded two-core CI machine running several packages' suites at once.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: [
-      {
-        extends: true,
-        test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY },
-      },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          exclude: SQLITE_ONLY,
-          globalSetup: ["./vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects({ sqliteOnly: SQLITE_ONLY, postgresOnly: POSTGRES_ONLY }),
   },
 });

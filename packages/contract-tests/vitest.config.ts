@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // The real clients run twice: against `buildsim serve` on SQLite in memory, and on PostgreSQL (a schema
 // per server in a throwaway cluster that the second project's global setup starts).
@@ -9,17 +10,6 @@ export default defineConfig({
     // these limits only stop a hang, so they leave room for a loaded two-core CI machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"] } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects(),
   },
 });

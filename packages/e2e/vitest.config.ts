@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // Two projects. `sqlite`: every test on SQLite. `postgres` (issue #16) starts one throwaway cluster for
 // the run (the server's vitest.global-setup.ts) and runs the tests again there, each server (or data
@@ -17,18 +18,6 @@ export default defineConfig({
     // test on PostgreSQL took 15-30 s at load 23).
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"], exclude: POSTGRES_ONLY } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          exclude: SQLITE_ONLY,
-          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects({ sqliteOnly: SQLITE_ONLY, postgresOnly: POSTGRES_ONLY }),
   },
 });

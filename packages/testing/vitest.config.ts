@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // The suite runs twice: on SQLite (useGitLab's default, in memory) and on PostgreSQL (issue #16), whose
 // project starts one throwaway cluster for the run (the server's vitest.global-setup.ts); each double gets
@@ -9,17 +10,6 @@ export default defineConfig({
     // loaded two-core CI machine running several packages' suites at once.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"] } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects(),
   },
 });

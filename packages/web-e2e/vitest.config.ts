@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { backendProjects } from "../../scripts/vitest-backends.mjs";
 
 // The suite runs twice: on SQLite in memory and on PostgreSQL (issue #16), whose project starts one
 // throwaway cluster for the run (the server's vitest.global-setup.ts); each fixture server gets a schema
@@ -10,17 +11,6 @@ export default defineConfig({
     // Tests await page states rather than time; these limits only stop a hang on a loaded machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts"] } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ["src/**/*.test.ts"],
-          globalSetup: ["../../apps/server/vitest.global-setup.ts"],
-          env: { BUILDSIM_TEST_BACKEND: "postgres" },
-        },
-      },
-    ],
+    projects: backendProjects(),
   },
 });
