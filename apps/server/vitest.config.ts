@@ -9,6 +9,7 @@ const SQLITE_ONLY = [
   "src/store/open-database.test.ts",
   "src/store/restart.test.ts",
   "src/store/builds-repo.test.ts",
+  "src/store/wal-checkpointer.test.ts",
 ];
 const POSTGRES_ONLY = ["src/store/postgres/**", "src/cluster/**"];
 

@@ -79,6 +79,12 @@ await build({
   ],
   outfile: path.join(dist, "pg-worker.mjs"),
 });
+// The SQLite store's checkpoint worker (a worker thread, loaded from beside the module that starts it)
+// imports only Node and better-sqlite3, which stays outside the bundle: it is copied as it is.
+copyFileSync(
+  path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "store", "wal-checkpoint-worker.mjs"),
+  path.join(dist, "wal-checkpoint-worker.mjs"),
+);
 // The server finds its web UI in `ui/` beside the module holding it: for the bundle, dist/ui here.
 const webUi = path.join(cliDir, "node_modules", "@buildsim", "server", "dist", "ui");
 rmSync(path.join(dist, "ui"), { recursive: true, force: true });

@@ -36,6 +36,7 @@ import {
 import { createTestReportsRepo, type TestReportsRepo } from "./test-reports-repo.js";
 import { createTracesRepo, type TracesRepo } from "./traces-repo.js";
 import { createUsersRepo, type UsersRepo } from "./users-repo.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 /** Where the store keeps its data. */
 export interface StoreOptions {
@@ -149,6 +150,7 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     dbFile = path.join(dataDir, "buildsim.db");
   }
   const db = openDatabase(dbFile);
+  const checkpointer = memory ? undefined : startWalCheckpointer(db, dbFile);
   const totalChanges = db.prepare("SELECT total_changes()").pluck();
   const store = assembleStore({
     db,
@@ -161,7 +163,13 @@ export function createSqliteStore(options: StoreOptions = {}): SqliteStore {
     countSlot: 0,
     writingWith: false,
     close() {
-      if (db.open) db.close();
+      if (db.open) {
+        checkpointer?.stop();
+        // What closing the last connection does, done while the worker's connection may still be open:
+        // everything copied into the database file and the log emptied.
+        if (checkpointer) db.pragma("wal_checkpoint(TRUNCATE)");
+        db.close();
+      }
       if (memory) rmSync(artifactsDir, { recursive: true, force: true });
     },
   });
