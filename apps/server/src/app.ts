@@ -72,7 +72,17 @@ export interface AppOptions {
 /** Wires the services around `store`. */
 export function createApp(o: AppOptions): App {
   const events = o.events ?? new ServerEvents();
-  const now = () => new Date(o.clock.now()).toISOString();
+  // Asked for several times per request and per trace message: rendered once per millisecond.
+  let nowMs = Number.NaN;
+  let nowIso = "";
+  const now = () => {
+    const ms = o.clock.now();
+    if (ms !== nowMs) {
+      nowMs = ms;
+      nowIso = new Date(ms).toISOString();
+    }
+    return nowIso;
+  };
   const transitions = createBuildTransitions(o.store, events, o.generateToken);
   // Another server's write moves no local counter: its applied changes count as writes too.
   const version = () => o.store.version + o.store.changes.remoteApplied;

@@ -10,6 +10,30 @@ describe("secretPrefixAtEnd", () => {
     expect(secretPrefixAtEnd(b("abc"), [b("SECRET"), b("cde")])).toBe(1);
     expect(secretPrefixAtEnd(b(""), [b("SECRET")])).toBe(0);
   });
+
+  it("agrees with the definition, suffix by suffix, on random tails over a small alphabet", () => {
+    // The definition, written plainly: the longest k < |s| with tail's last k bytes = s's first k.
+    const plain = (tail: Buffer, secrets: Buffer[]) =>
+      Math.max(
+        0,
+        ...secrets.flatMap((s) =>
+          Array.from({ length: Math.min(s.length - 1, tail.length) }, (_, i) => i + 1).filter((k) =>
+            tail.subarray(tail.length - k).equals(s.subarray(0, k)),
+          ),
+        ),
+      );
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const text = (n: number) => b(Array.from({ length: n }, () => "abA"[next(3)]).join(""));
+    for (let i = 0; i < 2000; i++) {
+      const tail = text(next(12));
+      const secrets = Array.from({ length: 1 + next(3) }, () => text(1 + next(8)));
+      expect(secretPrefixAtEnd(tail, secrets), `${tail} ${secrets.join(",")}`).toBe(plain(tail, secrets));
+    }
+  });
 });
 
 describe("MaskedTrace", () => {
