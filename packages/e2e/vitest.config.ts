@@ -7,9 +7,10 @@ import { backendProjects } from "../../scripts/vitest-backends.mjs";
 // trace tests, the server-and-runner process tests (kill -9, restarts, failover), the fuzz and crash tests,
 // and the multi-server tests, which exist only there.
 const POSTGRES_ONLY = ["src/postgres-servers.e2e.test.ts"];
-// The docker executor's tests stay on SQLite: they are about containers, and the store sees the same
-// calls from them as from the shell executor's jobs.
-const SQLITE_ONLY = ["src/docker-*.e2e.test.ts"];
+// The docker tests whose `buildsim run` keeps records run on both (test-support/buildsim-runs.ts passes
+// `--db`); these two start no server and no store, so a second run would test nothing new: one drives a
+// runner process's docker executor alone, the other one container step.
+const SQLITE_ONLY = ["src/docker-runner-instances.e2e.test.ts", "src/docker-step-abort.e2e.test.ts"];
 
 export default defineConfig({
   test: {

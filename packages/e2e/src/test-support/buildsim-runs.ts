@@ -5,6 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { postgresDatabaseFor } from "../../../../scripts/test-database.mjs";
 
 const CLI = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -82,7 +83,20 @@ export function createBuildsimRuns(work: string) {
     },
     /** Starts `buildsim run` in the project with `--verbose` (the runner's own lines are what tests read). */
     start(p: TestProject, executor = "docker", extraArgs: string[] = []): BuildsimRun {
-      const args = [CLI, "run", "--data", p.data, "--executor", executor, "--verbose", ...extraArgs];
+      // In the `postgres` project the run keeps its records in a schema of the data directory's own.
+      const db = postgresDatabaseFor(path.resolve(p.data), "run");
+      const dbArgs = db === undefined ? [] : ["--db", db];
+      const args = [
+        CLI,
+        "run",
+        "--data",
+        p.data,
+        ...dbArgs,
+        "--executor",
+        executor,
+        "--verbose",
+        ...extraArgs,
+      ];
       const child = spawn(process.execPath, args, { cwd: p.dir, stdio: ["ignore", "pipe", "pipe"] });
       children.add(child);
       const run: BuildsimRun = { child, output: "", exit: Promise.resolve(null) };
