@@ -23,7 +23,8 @@ export interface ContractControlsOptions {
 
 /** What the controls act on. */
 export interface ContractControlsHost {
-  app: App;
+  /** What the job scripts, their steps and the fixtures use of the wiring. */
+  app: Pick<App, "store" | "events" | "transitions" | "traces" | "now" | "clock" | "log" | "generateToken">;
   store: Store;
   /** The server's clock. */
   clock: ControllableClock;

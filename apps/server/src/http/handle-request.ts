@@ -61,10 +61,20 @@ export interface RequestHooks extends RequestObserver {
   faults: FaultPlan;
 }
 
-/** A `node:http` request listener serving `router`'s routes, with the controls' `hooks`. */
-export function createRequestHandler(
-  app: App,
-  router: Router<RouteHandler>,
+/** What the request path itself reads of the wiring: body limits, the `Date` clock, the error log. */
+export type RequestHandlerDeps = Pick<
+  App,
+  "store" | "clock" | "log" | "maxBodyBytes" | "maxAnonymousBodyBytes"
+>;
+
+/**
+ * A `node:http` request listener serving `router`'s routes, with the controls' `hooks`. `app` goes to
+ * every handler as it is (the server passes its whole `App`), so `D` is whatever the route table's
+ * handlers need; only `RequestHandlerDeps` of it is read here.
+ */
+export function createRequestHandler<D extends RequestHandlerDeps>(
+  app: D,
+  router: Router<RouteHandler<D>>,
   nextRequestId: () => string,
   hooks?: RequestHooks,
 ) {
@@ -111,7 +121,7 @@ export function createRequestHandler(
     q: number,
     path: string,
     route: RequestContext["route"],
-    handler: RouteHandler,
+    handler: RouteHandler<D>,
     body: Buffer,
   ): Reply | Promise<Reply> {
     return handler(contextOf(req, requestId, rawUrl, q, path, route, body), app);
@@ -125,7 +135,7 @@ export function createRequestHandler(
   async function upload(
     req: IncomingMessage,
     ctx: HttpRequestContext,
-    handler: RouteHandler & { upload: NonNullable<RouteHandler["upload"]> },
+    handler: RouteHandler<D> & { upload: NonNullable<RouteHandler<D>["upload"]> },
   ): Promise<Reply> {
     handler.upload.authorize(ctx, app);
     ctx.upload = await streamBodyToFile(req, handler.upload.dir(app), handler.upload.maxBytes);

@@ -24,8 +24,11 @@ export const OPENAPI_ROUTE_SPEC: RouteSpec = {
   },
 };
 
-/** The handler, over the routes `routes()` lists at the first request. */
-export function createOpenApiRoute(routes: () => readonly RouteEntry[], version: string): RouteHandler {
+/** The handler, over the routes `routes()` lists at the first request; it needs nothing of the wiring. */
+export function createOpenApiRoute(
+  routes: () => readonly RouteEntry[],
+  version: string,
+): RouteHandler<unknown> {
   let reply: Reply | undefined;
   return () => {
     reply ??= jsonReply(200, buildOpenApiDocument(routes(), version));

@@ -10,8 +10,11 @@ import type { RequestContext } from "../http/request-context.js";
 import type { BuildActionOutcome, BuildActionRefusal } from "../services/build-actions.js";
 import { type RefAction, type RefTarget, refAllows } from "../services/ref-access.js";
 
+/** What knowing the caller and the `:id` project needs of the wiring: the store and the two memos. */
+export type AccessDeps = Pick<App, "store" | "authMemo" | "projectMemo">;
+
 /** `authenticate!` + sudo, memoized per token until the next write. */
-export function currentUser(ctx: RequestContext, app: App): User {
+export function currentUser(ctx: RequestContext, app: AccessDeps): User {
   const input = { params: ctx.params, headers: ctx.headers };
   const token = tokenOf(input) ?? "";
   const sudo = sudoOf(input);
@@ -44,7 +47,7 @@ export function integerRouteParam(ctx: RequestContext, name: string): number {
 }
 
 /** The route's `:id` project, by id or `namespace/project` (memoized until the next write); v3 and v4. */
-export function lookupProject(ctx: RequestContext, app: App): Project | undefined {
+export function lookupProject(ctx: RequestContext, app: AccessDeps): Project | undefined {
   const id = ctx.route.id ?? "";
   return app.projectMemo.get(id, () => {
     if (/^\d+$/.test(id)) {

@@ -22,6 +22,9 @@ import { createEntityLookup, createEntityLookupV4 } from "./store-lookup.js";
 /** GitLab counts a runner online for two hours after its last contact (present-entities-v4). */
 const ONLINE_WINDOW_MS = 2 * 60 * 60 * 1000;
 
+/** What rendering v3 and v4 entities needs of the wiring. */
+export type EntityRendererDeps = Pick<App, "store" | "now" | "profile" | "webUrl">;
+
 /** One request's rendering context: now, and lookups made once per request. */
 export class EntityRenderer {
   readonly nowIso: string;
@@ -30,7 +33,7 @@ export class EntityRenderer {
   private v4Lookup: EntityLookupV4 | undefined;
 
   constructor(
-    private readonly app: App,
+    private readonly app: EntityRendererDeps,
     readonly cache: ReadCache,
   ) {
     this.nowIso = app.now();

@@ -9,18 +9,23 @@ import type { RequestContext } from "../http/request-context.js";
  * of the body is read; only then is the body streamed to disk (up to `maxBytes`, else 413) and handed
  * to the handler as `ctx.upload`.
  */
-export interface UploadSpec {
+export interface UploadSpec<D = App> {
   maxBytes: number;
   /** Throws the ApiError the request ends with (401/403/404…); `ctx.body` is empty here. */
-  authorize(ctx: RequestContext, app: App): void;
+  authorize(ctx: RequestContext, app: D): void;
   /** Directory the body is streamed into (same filesystem as where the handler moves it). */
-  dir(app: App): string;
+  dir(app: D): string;
 }
 
-/** A parsed request in, a reply out; failures are thrown as ApiError and rendered centrally. */
-export type RouteHandler = ((ctx: RequestContext, app: App) => Reply | Promise<Reply>) & {
+/**
+ * A parsed request in, a reply out; failures are thrown as ApiError and rendered centrally. `D` is what
+ * the handler needs of the wiring: the route table holds `RouteHandler` (handed the whole `App`), and a
+ * handler written as `RouteHandler<Pick<App, "store">>` (or a function taking a narrow deps type) fits
+ * in it, as a function asking for less accepts more.
+ */
+export type RouteHandler<D = App> = ((ctx: RequestContext, app: D) => Reply | Promise<Reply>) & {
   /** Largest in-memory body this route accepts. @default the app's `maxBodyBytes` */
   maxBodyBytes?: number;
   /** Set for upload routes: authorize first, then stream the body to disk. */
-  upload?: UploadSpec;
+  upload?: UploadSpec<D>;
 };

@@ -15,7 +15,7 @@ export function canAdminTrigger(user: User, trigger: PipelineTrigger, app: Pick<
 }
 
 /** What writing a trigger token needs of the wiring. */
-type TriggerTokenDeps = Pick<App, "store" | "now" | "generateToken">;
+export type TriggerTokenDeps = Pick<App, "store" | "now" | "generateToken">;
 
 /** A new token for `owner`, written as GitLab writes them (`glptt-…`). */
 export function createTrigger(

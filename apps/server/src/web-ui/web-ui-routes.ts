@@ -71,10 +71,10 @@ function pagePath(ctx: RequestContext): string {
 export function addWebUiRoutes(router: Router<RouteHandler>, files: WebUiFiles): void {
   const assets = path.join(files.dir, "assets");
   // index.html names the hashed assets of this build: never cache it, cache the assets for good.
-  const page: RouteHandler = () => fileReply(path.join(files.dir, "index.html"), "no-cache");
-  const projectPage: RouteHandler = (ctx: RequestContext, app: App) => {
+  const page = (): Reply => fileReply(path.join(files.dir, "index.html"), "no-cache");
+  const projectPage: RouteHandler<Pick<App, "store">> = (ctx, app) => {
     if (!app.store.projects.getByPath(pagePath(ctx))) throw ApiError.of("ROUTE_NOT_FOUND");
-    return page(ctx, app);
+    return page();
   };
   const ui = (summary: string): RouteSpec => ({ summary, api: "ui", responses: { 200: html("The page") } });
   router

@@ -15,7 +15,7 @@ import { createEventsHub, type EventsHub } from "./events-hub.js";
 import type { LinkFaults } from "./link-faults.js";
 import { type RealtimeOptions, resolveRealtimeOptions } from "./realtime-options.js";
 import { maxRunnerFrameBytes } from "./runner-frame-limits.js";
-import { createRunnerHub, type RunnerHub } from "./runner-hub.js";
+import { createRunnerHub, type RunnerHub, type RunnerHubDeps } from "./runner-hub.js";
 import { RunnerSession } from "./runner-session.js";
 import { createWatcherHub, type WatcherHub } from "./watcher-hub.js";
 
@@ -43,7 +43,7 @@ function reject(socket: Duplex, status: number, body: unknown): void {
 /** Handles upgrades on `server`. `serverUrl` is the server's base URL (known once it listens). */
 export function attachRealtime(
   server: Server,
-  app: App,
+  app: RunnerHubDeps & Pick<App, "store" | "events">,
   serverUrl: () => string,
   options: RealtimeOptions = {},
   /** Fault rules whose link rules break runner and watcher sockets (the contract-testing controls). */

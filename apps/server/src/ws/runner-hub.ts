@@ -26,6 +26,15 @@ import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import type { RunnerSession, SessionHub } from "./runner-session.js";
 import { createTraceBatcher } from "./trace-batcher.js";
 
+/**
+ * What the hub needs of the wiring: claims, finishing and the watchdog (store, transitions, clock),
+ * the event bus, trace batching, the scheduled builds' countdowns and the environments' auto stop.
+ */
+export type RunnerHubDeps = Pick<
+  App,
+  "store" | "transitions" | "actions" | "traces" | "events" | "now" | "clock" | "log"
+>;
+
 /** Longest slice of a watchdog pass before requests get the event loop back. */
 const SWEEP_SLICE_MS = 5;
 
@@ -37,7 +46,7 @@ interface ParkedClaim {
 
 /** Creates the hub; `serverUrl` is the server's own base URL for the jobs' `CI_SERVER_URL`. */
 export function createRunnerHub(
-  app: App,
+  app: RunnerHubDeps,
   options: ResolvedRealtimeOptions,
   serverUrl: () => string,
   faults?: LinkFaults,

@@ -27,7 +27,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { json } from "../../http/route-spec.js";
 import type { Router } from "../../http/router.js";
 import { buildJobPayload } from "../../services/job-payload.js";
-import { integerRouteParam } from "../access.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
 import type { RouteHandler } from "../route-handler.js";
 import { callerOf, findJob, findProjectV4, requireReadJobs, requireUpdateJobs } from "../v4/v4-access.js";
 
@@ -35,7 +35,7 @@ import { callerOf, findJob, findProjectV4, requireReadJobs, requireUpdateJobs } 
 export const BUILDSIM_API_PREFIX = "/-/buildsim/api";
 
 /** The route's pipeline, when the caller may read its jobs. */
-function readablePipeline(ctx: RequestContext, app: App): Pipeline {
+function readablePipeline(ctx: RequestContext, app: AccessDeps): Pipeline {
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const project = findProjectV4(ctx, app, caller);
@@ -45,7 +45,7 @@ function readablePipeline(ctx: RequestContext, app: App): Pipeline {
   return pipeline;
 }
 
-function pipelineNeeds(ctx: RequestContext, app: App): Reply {
+function pipelineNeeds(ctx: RequestContext, app: AccessDeps): Reply {
   const pipeline = readablePipeline(ctx, app);
   const entries: JobNeedsEntity[] = app.store.builds
     .listByPipeline(pipeline.id)
@@ -55,7 +55,7 @@ function pipelineNeeds(ctx: RequestContext, app: App): Reply {
 
 // The pipeline's status and its jobs come from one synchronous read: a client never sees a job finished
 // in a pipeline whose status does not count it yet.
-function pipelineJobs(ctx: RequestContext, app: App): Reply {
+function pipelineJobs(ctx: RequestContext, app: AccessDeps): Reply {
   const pipeline = readablePipeline(ctx, app);
   const jobs = app.store.builds.listByPipeline(pipeline.id).map((b: Build): PipelineJobEntity => {
     const downstream = b.trigger ? app.store.pipelines.downstreamOf(b.id) : undefined;
@@ -79,7 +79,7 @@ function pipelineJobs(ctx: RequestContext, app: App): Reply {
   return jsonReply(200, { id: pipeline.id, project_id: pipeline.projectId, status: pipeline.status, jobs });
 }
 
-function jobVariables(ctx: RequestContext, app: App): Reply {
+function jobVariables(ctx: RequestContext, app: AccessDeps & Pick<App, "webUrl">): Reply {
   const caller = callerOf(ctx, app);
   const jobId = integerRouteParam(ctx, "job_id");
   const project = findProjectV4(ctx, app, caller);

@@ -14,6 +14,9 @@ import { artifactsReply } from "../artifacts-reply.js";
 import type { RouteHandler } from "../route-handler.js";
 import { parseExpireIn } from "./parse-expire-in.js";
 
+/** What an upload needs of the wiring: the job, the clock, and the transition that records the archive. */
+type UploadDeps = Pick<App, "store" | "now" | "transitions">;
+
 /** Default upload limit (GitLab's default `max_artifacts_size` is 100 MB). */
 export const DEFAULT_MAX_ARTIFACTS_BYTES = 100 * 1024 * 1024;
 
@@ -27,7 +30,7 @@ function jobToken(ctx: RequestContext): string | undefined {
 /** The job named by `:id`: 404 unknown, 403 wrong token, 403 erased. */
 function authenticatedJob(
   ctx: RequestContext,
-  app: App,
+  app: Pick<App, "store">,
   accept: (token: string, job: Build) => boolean,
 ): Build {
   const id = integerRouteParam(ctx, "id");
@@ -51,7 +54,7 @@ function artifactType(ctx: RequestContext): (typeof ARTIFACT_TYPES)[number] {
 }
 
 /** The job an upload is for, checked before its body is read: 400 bad type, 404, 403 wrong token or erased, 403 not running. */
-function uploadTarget(ctx: RequestContext, app: App): Build {
+function uploadTarget(ctx: RequestContext, app: Pick<App, "store">): Build {
   artifactType(ctx);
   const job = authenticatedJob(ctx, app, (token, j) => token === j.token);
   if (job.status !== "running") throw ApiError.of("JOB_NOT_RUNNING");
@@ -63,8 +66,8 @@ function uploadTarget(ctx: RequestContext, app: App): Build {
  * authorizes an upload (`POST …/artifacts/authorize`, then Workhorse) before it accepts the body, so
  * the job token is checked first and the body goes to disk, never into memory.
  */
-export function createUploadArtifacts(maxBytes: number): RouteHandler {
-  const handler: RouteHandler = (ctx, app) => {
+export function createUploadArtifacts(maxBytes: number): RouteHandler<UploadDeps> {
+  const handler: RouteHandler<UploadDeps> = (ctx, app) => {
     const upload = ctx.upload;
     if (!upload || upload.size === 0) throw ApiError.of("MISSING_ARTIFACTS_FILE");
     // The job may have finished while its body streamed in.
@@ -115,7 +118,7 @@ function uploadedReply(job: Build): Reply {
  * `GET /api/v4/jobs/:id/artifacts`: the archive, for the job's own token or the token of a job that is
  * still active and depends on it: one of the same project, or one whose `needs:project` names it.
  */
-export function downloadJobArtifacts(ctx: RequestContext, app: App): Reply {
+export function downloadJobArtifacts(ctx: RequestContext, app: Pick<App, "store">): Reply {
   const job = authenticatedJob(ctx, app, (token, j) => {
     if (token === j.token) return true;
     const other = app.store.builds.getByToken(token);

@@ -48,7 +48,7 @@ function requiredToken(ctx: RequestContext): string {
 }
 
 /** `POST /api/v4/runners`: 201 `{id, token}`; shared with the registration token, else specific. */
-export function registerRunner(ctx: RequestContext, app: App): Reply {
+export function registerRunner(ctx: RequestContext, app: Pick<App, "store" | "generateToken">): Reply {
   const token = requiredToken(ctx);
   const project = app.store.projects.getByRunnersToken(token);
   const shared = token === ensureRegistrationToken(app);
@@ -81,20 +81,20 @@ export function registerRunner(ctx: RequestContext, app: App): Reply {
 }
 
 /** The runner a `token` param names, or 403. */
-function runnerOf(ctx: RequestContext, app: App): Runner {
+function runnerOf(ctx: RequestContext, app: Pick<App, "store">): Runner {
   const runner = app.store.runners.getByToken(requiredToken(ctx));
   if (!runner) throw ApiError.of("FORBIDDEN");
   return runner;
 }
 
 /** `DELETE /api/v4/runners`: 204; its connected sockets are closed (`runnerDeleted`). */
-export function unregisterRunner(ctx: RequestContext, app: App): Reply {
+export function unregisterRunner(ctx: RequestContext, app: Pick<App, "store" | "events">): Reply {
   deleteRunner(app, runnerOf(ctx, app).id);
   return { status: 204, headers: [], body: Buffer.alloc(0) };
 }
 
 /** `POST /api/v4/runners/verify`: 200 for a known runner token. */
-export function verifyRunner(ctx: RequestContext, app: App): Reply {
+export function verifyRunner(ctx: RequestContext, app: Pick<App, "store">): Reply {
   const runner = runnerOf(ctx, app);
   return jsonReply(200, { id: runner.id, token: runner.token, token_expires_at: null });
 }

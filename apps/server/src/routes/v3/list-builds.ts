@@ -8,11 +8,15 @@ import type { Params } from "../../http/parse-query.js";
 import { JSON_TYPE, jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentBuildV3 } from "../../presenters/present-build-v3.js";
-import { currentUser } from "../access.js";
-import { EntityRenderer } from "../cached-entities.js";
+import { type AccessDeps, currentUser } from "../access.js";
+import { EntityRenderer, type EntityRendererDeps } from "../cached-entities.js";
 import { createEntityLookup } from "../store-lookup.js";
+import type { PresentV3Deps } from "./build-routes.js";
 import { parseScope } from "./parse-scope.js";
 import { findProject, requireReadBuild } from "./route-helpers.js";
+
+/** What the build lists need of the wiring: access, rendering (cached or not), and the read cache. */
+type BuildListDeps = AccessDeps & PresentV3Deps & EntityRendererDeps & Pick<App, "readCache">;
 
 /** The seven pagination headers of a page of `total` builds (the Link keeps every param). */
 function pageHeaders(ctx: RequestContext, parsed: ReturnType<typeof validate>, total: number): string[] {
@@ -24,7 +28,7 @@ function pageHeaders(ctx: RequestContext, parsed: ReturnType<typeof validate>, t
 /** Renders one page of builds from their rows, uncached. */
 function renderPage(
   ctx: RequestContext,
-  app: App,
+  app: BuildListDeps,
   projectId: number,
   sha: string | undefined,
   parsed: ReturnType<typeof validate>,
@@ -43,7 +47,7 @@ function renderPage(
 }
 
 /** Grape's validation of the list params (400s), before any lookup. */
-function validate(ctx: RequestContext, app: App) {
+function validate(ctx: RequestContext, app: Pick<App, "profile">) {
   const { statuses, normalized } = parseScope(ctx.params, ctx.query, app.profile);
   return { statuses, normalizedScope: normalized, pageReq: parsePageRequest(ctx.params) };
 }
@@ -54,7 +58,7 @@ function validate(ctx: RequestContext, app: App) {
  */
 function cachedPage(
   ctx: RequestContext,
-  app: App,
+  app: BuildListDeps,
   projectId: number,
   sha: string | undefined,
   parsed: ReturnType<typeof validate>,
@@ -77,7 +81,7 @@ function cachedPage(
 /** The ids of the page and its headers. */
 function listPage(
   ctx: RequestContext,
-  app: App,
+  app: BuildListDeps,
   projectId: number,
   sha: string | undefined,
   parsed: ReturnType<typeof validate>,
@@ -90,7 +94,7 @@ function listPage(
 }
 
 /** `GET /projects/:id/builds`: no `read_build` check (8.x), anyone who sees the project may list. */
-export function listProjectBuilds(ctx: RequestContext, app: App): Reply {
+export function listProjectBuilds(ctx: RequestContext, app: BuildListDeps): Reply {
   const user = currentUser(ctx, app);
   const parsed = validate(ctx, app);
   const project = findProject(ctx, app, user);
@@ -98,7 +102,7 @@ export function listProjectBuilds(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/repository/commits/:sha/builds`: needs `read_build`; 404 for an unknown commit. */
-export function listCommitBuilds(ctx: RequestContext, app: App): Reply {
+export function listCommitBuilds(ctx: RequestContext, app: BuildListDeps): Reply {
   const user = currentUser(ctx, app);
   const parsed = validate(ctx, app);
   const project = findProject(ctx, app, user);

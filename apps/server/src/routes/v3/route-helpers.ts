@@ -6,10 +6,10 @@ import type { App } from "../../app.js";
 import { canReadBuild, canReadProject, canUpdateBuild } from "../../auth/abilities.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
-import { lookupProject } from "../access.js";
+import { type AccessDeps, lookupProject } from "../access.js";
 
 /** `user_project`: the project by id or `namespace/project`, or 404 when missing or not visible. */
-export function findProject(ctx: RequestContext, app: App, user: User): Project {
+export function findProject(ctx: RequestContext, app: AccessDeps, user: User): Project {
   const project = lookupProject(ctx, app);
   if (!project || !canReadProject(user, project)) throw ApiError.of("PROJECT_NOT_FOUND");
   return project;

@@ -17,10 +17,12 @@ import type { Router } from "../../http/router.js";
 import { presentCommitStatusV4 } from "../../presenters/present-commit-status-v4.js";
 import {
   COMMIT_STATUS_STATES,
+  type CommitStatusDeps,
   type CommitStatusState,
   saveCommitStatus,
   TransitionRefused,
 } from "../../services/commit-statuses.js";
+import type { AccessDeps } from "../access.js";
 import type { RouteHandler } from "../route-handler.js";
 import { booleanParam, stringParam } from "./grape-params.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
@@ -44,14 +46,14 @@ function choiceParam<T extends string>(params: Params, name: string, values: rea
   return v as T | undefined;
 }
 
-const present = (app: App, b: Build) =>
+const present = (app: Pick<App, "store" | "webUrl">, b: Build) =>
   presentCommitStatusV4(b, b.userId === null ? undefined : app.store.users.get(b.userId), app.webUrl());
 
 /**
  * `GET …/commits/:sha/statuses`: every job of the commit's pipelines (`all` keeps retried ones), by `ref`,
  * `stage`, `name`, `pipeline_id`; `order_by` id or pipeline_id, `sort` asc (default) or desc.
  */
-export function listCommitStatuses(ctx: RequestContext, app: App): Reply {
+export function listCommitStatuses(ctx: RequestContext, app: AccessDeps & Pick<App, "webUrl">): Reply {
   const params = ctx.params;
   const all = booleanParam(params, "all") ?? false;
   const pipelineId = integerParam(params, "pipeline_id");
@@ -93,7 +95,10 @@ export function listCommitStatuses(ctx: RequestContext, app: App): Reply {
 }
 
 /** `POST /projects/:id/statuses/:sha`: 201 with the status job; GitLab's 400/403/404 otherwise. */
-export function postCommitStatus(ctx: RequestContext, app: App): Reply {
+export function postCommitStatus(
+  ctx: RequestContext,
+  app: AccessDeps & CommitStatusDeps & Pick<App, "webUrl">,
+): Reply {
   const params = ctx.params;
   const state = choiceParam(params, "state", COMMIT_STATUS_STATES);
   if (state === undefined) throw ApiError.invalidParam("state is missing");

@@ -1,14 +1,14 @@
 // POST /projects/:id/pipeline?ref=REF (with variables): a pipeline from the project's `.gitlab-ci.yml` as
 // of that ref, for projects backed by a local git repository (`buildsim run` registers them).
 
-import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import type { ParamValue } from "../../http/parse-query.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import { createPipelineFromRef } from "../../services/pipeline-from-ref.js";
-import { presentOptionsV4 } from "./job-reply.js";
+import { createPipelineFromRef, type PipelineFromRefDeps } from "../../services/pipeline-from-ref.js";
+import type { AccessDeps } from "../access.js";
+import { type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { findProjectV4, requireUpdateJobs, userCallerOf } from "./v4-access.js";
 
 /** `variables: [{key, value, variable_type?}]`, as a JSON array or Rails form params. */
@@ -28,7 +28,10 @@ function parseVariables(raw: ParamValue | undefined): Record<string, string> {
 }
 
 /** Creates the pipeline; 201 with the Pipeline entity, or 400 `{"message":{"base":[…]}}` as GitLab says why not. */
-export function createPipelineRoute(ctx: RequestContext, app: App): Reply {
+export function createPipelineRoute(
+  ctx: RequestContext,
+  app: AccessDeps & PipelineFromRefDeps & PresentV4Deps,
+): Reply {
   const caller = userCallerOf(ctx, app);
   const ref = ctx.params.ref;
   if (ref === undefined || ref === "") throw ApiError.invalidParam("ref is missing");

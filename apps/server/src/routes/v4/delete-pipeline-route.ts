@@ -7,7 +7,7 @@ import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deletePipeline } from "../../services/delete-pipeline.js";
-import { integerRouteParam } from "../access.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
 import { callerOf, findProjectV4, requireDestroyPipeline } from "./v4-access.js";
 
 /**
@@ -26,7 +26,10 @@ function checkUnmodifiedSince(ctx: RequestContext, updatedAt: string): void {
  * 401, 400 `pipeline_id is invalid`, 404 `Project Not Found`, 404 `Not found` pipeline
  * (`user_project.all_pipelines.find`, before the permission check), 403 below Owner, 412, else 204.
  */
-export function deletePipelineRoute(ctx: RequestContext, app: App): Reply {
+export function deletePipelineRoute(
+  ctx: RequestContext,
+  app: AccessDeps & Pick<App, "transitions" | "events" | "now">,
+): Reply {
   const caller = callerOf(ctx, app);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const project = findProjectV4(ctx, app, caller);

@@ -9,9 +9,9 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentEnvironmentDetailV4, presentEnvironmentV4 } from "../../presenters/present-environment-v4.js";
-import { stopEnvironment } from "../../services/stop-environment.js";
-import { integerRouteParam } from "../access.js";
-import { presentOptionsV4 } from "./job-reply.js";
+import { type StopEnvironmentDeps, stopEnvironment } from "../../services/stop-environment.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
+import { type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
 
 const STATES: readonly Environment["state"][] = ["available", "stopping", "stopped"];
@@ -24,7 +24,7 @@ const optionalText = (ctx: RequestContext, name: string): string | undefined => 
 };
 
 /** `GET /projects/:id/environments`: environments by id; `name` and `search` are mutually exclusive. */
-export function listEnvironments(ctx: RequestContext, app: App): Reply {
+export function listEnvironments(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app);
   const pageReq = parsePageRequest(ctx.params);
   const name = optionalText(ctx, "name");
@@ -54,7 +54,7 @@ export function listEnvironments(ctx: RequestContext, app: App): Reply {
 }
 
 /** The environment `:environment_id` of the project: 404 `Not found` otherwise. */
-function findEnvironment(ctx: RequestContext, app: App, projectId: number): Environment {
+function findEnvironment(ctx: RequestContext, app: Pick<App, "store">, projectId: number): Environment {
   const id = integerRouteParam(ctx, "environment_id");
   const environment = id > 0 ? app.store.environments.get(id) : undefined;
   if (!environment || environment.projectId !== projectId) throw ApiError.of("RECORD_NOT_FOUND");
@@ -62,7 +62,7 @@ function findEnvironment(ctx: RequestContext, app: App, projectId: number): Envi
 }
 
 /** `GET /projects/:id/environments/:environment_id`: with `last_deployment`. */
-export function getEnvironment(ctx: RequestContext, app: App): Reply {
+export function getEnvironment(ctx: RequestContext, app: AccessDeps & PresentV4Deps): Reply {
   const caller = callerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
@@ -73,7 +73,7 @@ export function getEnvironment(ctx: RequestContext, app: App): Reply {
 }
 
 /** `POST /projects/:id/environments/:environment_id/stop`: runs its `on_stop` job, or stops it at once. */
-export function stopEnvironmentRoute(ctx: RequestContext, app: App): Reply {
+export function stopEnvironmentRoute(ctx: RequestContext, app: AccessDeps & StopEnvironmentDeps): Reply {
   const caller = callerOf(ctx, app);
   const force = ctx.params.force;
   // Grape's Boolean coercion: JSON booleans arrive as the strings "true"/"false" here.

@@ -8,8 +8,8 @@ import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
-import { actedBuild, integerRouteParam, requireRefAccess } from "../access.js";
-import { bridgeReply, jobReply } from "./job-reply.js";
+import { type AccessDeps, actedBuild, integerRouteParam, requireRefAccess } from "../access.js";
+import { bridgeReply, jobReply, type PresentV4Deps } from "./job-reply.js";
 import {
   callerOf,
   findJob,
@@ -19,13 +19,16 @@ import {
   requireUpdateJobs,
 } from "./v4-access.js";
 
+/** What the job actions need of the wiring: access, the build actions, and rendering the job. */
+type JobActionDeps = AccessDeps & PresentV4Deps & Pick<App, "actions" | "transitions">;
+
 /**
  * 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts` on the project),
  * 404 job, then for job updates 403 when the job's ref is protected against the caller.
  */
 function actionTarget(
   ctx: RequestContext,
-  app: App,
+  app: JobActionDeps,
   ability: "update" | "erase" | "destroy" = "update",
   find: typeof findJob = findJob,
 ): { user: User; build: Build } {
@@ -41,13 +44,13 @@ function actionTarget(
 }
 
 /** `POST …/jobs/:job_id/cancel`: 201, also when the job had already finished (a no-op). */
-export function cancelJob(ctx: RequestContext, app: App): Reply {
+export function cancelJob(ctx: RequestContext, app: JobActionDeps): Reply {
   const { build } = actionTarget(ctx, app);
   return jobReply(app, 201, actedBuild(app.actions.cancel(build.id), "v4"));
 }
 
 /** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
-export function retryJob(ctx: RequestContext, app: App): Reply {
+export function retryJob(ctx: RequestContext, app: JobActionDeps): Reply {
   const { user, build } = actionTarget(ctx, app);
   return jobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
 }
@@ -57,7 +60,7 @@ export function retryJob(ctx: RequestContext, app: App): Reply {
  * started, or any job on a protected branch: `authorize!(:erase_build, build)` in lib/api/ci/jobs.rb);
  * 403 `Job is not erasable!`.
  */
-export function eraseJob(ctx: RequestContext, app: App): Reply {
+export function eraseJob(ctx: RequestContext, app: JobActionDeps): Reply {
   const { user, build } = actionTarget(ctx, app, "erase");
   return jobReply(app, 201, actedBuild(app.actions.erase(build.id, user), "v4"));
 }
@@ -67,7 +70,7 @@ export function eraseJob(ctx: RequestContext, app: App): Reply {
  * finished manual job is retried (GitLab still answers with the job that was played). Anything else is
  * 17.0's 400 "400 Bad request - Unplayable Job" (lib/api/ci/jobs.rb, `bad_request!("Unplayable Job")`).
  */
-export function playJob(ctx: RequestContext, app: App): Reply {
+export function playJob(ctx: RequestContext, app: JobActionDeps): Reply {
   // `find_job!`: play alone reaches trigger jobs too.
   const { user, build } = actionTarget(ctx, app, "update", findProcessable);
   if (build.trigger !== null) return playBridge(app, user, build);
@@ -84,19 +87,19 @@ export function playJob(ctx: RequestContext, app: App): Reply {
  * PlayBridgeService makes it pending, and GitLab answers `Entities::Ci::Bridge`. Its downstream pipeline is
  * created once the answer's transaction has committed, so `downstream_pipeline` is still null here.
  */
-function playBridge(app: App, user: User, bridge: Build): Reply {
+function playBridge(app: PresentV4Deps & Pick<App, "actions">, user: User, bridge: Build): Reply {
   if (bridge.status !== "manual" || !isPlayable(bridge)) throw ApiError.of("JOB_UNPLAYABLE");
   return bridgeReply(app, 200, actedBuild(app.actions.play(bridge.id, user), "v4"));
 }
 
 /** `POST …/jobs/:job_id/artifacts/keep`: 200, or 404 when the job has no (unexpired) artifacts. */
-export function keepJobArtifacts(ctx: RequestContext, app: App): Reply {
+export function keepJobArtifacts(ctx: RequestContext, app: JobActionDeps): Reply {
   const { build } = actionTarget(ctx, app);
   return jobReply(app, 200, actedBuild(app.actions.keepArtifacts(build.id), "v4"));
 }
 
 /** `DELETE …/jobs/:job_id/artifacts`: 204 with an empty body; needs Maintainer (`destroy_artifacts`). */
-export function deleteJobArtifactsRoute(ctx: RequestContext, app: App): Reply {
+export function deleteJobArtifactsRoute(ctx: RequestContext, app: JobActionDeps): Reply {
   const { build } = actionTarget(ctx, app, "destroy");
   deleteJobArtifacts(app.store, app.transitions, build.id);
   return { status: 204, headers: [], body: Buffer.alloc(0) };

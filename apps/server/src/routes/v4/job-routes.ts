@@ -7,13 +7,16 @@ import { ApiError } from "../../http/api-error.js";
 import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { readArtifactEntry } from "../../services/artifact-entry.js";
-import { integerRouteParam } from "../access.js";
-import { EntityRenderer } from "../cached-entities.js";
-import { jobReply } from "./job-reply.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
+import { EntityRenderer, type EntityRendererDeps } from "../cached-entities.js";
+import { jobReply, type PresentV4Deps } from "./job-reply.js";
 import { callerOf, findJob, findProjectV4, requireReadJobs } from "./v4-access.js";
 
+/** What the job reads need of the wiring: access, rendering (cached or not), and the masked trace. */
+type JobReadDeps = AccessDeps & PresentV4Deps & EntityRendererDeps & Pick<App, "readCache" | "traces">;
+
 /** 401, 400 `job_id is invalid`, 404 project, 403, 404 `Not found` job; anonymous only if allowed. */
-function readableJob(ctx: RequestContext, app: App, allowAnonymous = false): Build {
+function readableJob(ctx: RequestContext, app: JobReadDeps, allowAnonymous = false): Build {
   const caller = callerOf(ctx, app, allowAnonymous);
   const jobId = integerRouteParam(ctx, "job_id");
   const project = findProjectV4(ctx, app, caller);
@@ -44,14 +47,14 @@ function fileReply(filename: string, bytes: Uint8Array): Reply {
 }
 
 /** `present_artifacts_file!`: the archive if its file exists, else 404 `Not Found`. */
-function archiveReply(app: App, build: Build): Reply {
+function archiveReply(app: Pick<App, "store">, build: Build): Reply {
   const file = app.store.artifacts.read(build.id);
   if (!file) throw ApiError.of("NOT_FOUND");
   return fileReply(file.record.filename, file.bytes);
 }
 
 /** `send_artifacts_entry`: one file of the archive; 400 for a bad path, 404 when it is not there. */
-function entryReply(app: App, build: Build, path: string): Reply {
+function entryReply(app: Pick<App, "store">, build: Build, path: string): Reply {
   const file = app.store.artifacts.read(build.id);
   if (!file) throw ApiError.of("NOT_FOUND");
   const entry = readArtifactEntry(file.bytes, path);
@@ -61,7 +64,7 @@ function entryReply(app: App, build: Build, path: string): Reply {
 }
 
 /** `GET /projects/:id/jobs/:job_id`: the cached entity when current (checks run first, always). */
-export function getJob(ctx: RequestContext, app: App): Reply {
+export function getJob(ctx: RequestContext, app: JobReadDeps): Reply {
   if (!app.readCache) return jobReply(app, 200, readableJob(ctx, app));
   const caller = callerOf(ctx, app);
   const jobId = integerRouteParam(ctx, "job_id");
@@ -73,7 +76,7 @@ export function getJob(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET …/jobs/:job_id/trace`: `text/plain`, secrets masked, an empty body when there is no trace. */
-export function getJobTrace(ctx: RequestContext, app: App): Reply {
+export function getJobTrace(ctx: RequestContext, app: JobReadDeps): Reply {
   const build = readableJob(ctx, app);
   return {
     status: 200,
@@ -83,12 +86,12 @@ export function getJobTrace(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET …/jobs/:job_id/artifacts`: the archive (expiry is not checked, only that the file exists). */
-export function getJobArtifacts(ctx: RequestContext, app: App): Reply {
+export function getJobArtifacts(ctx: RequestContext, app: JobReadDeps): Reply {
   return archiveReply(app, readableJob(ctx, app, true));
 }
 
 /** `GET …/jobs/:job_id/artifacts/*artifact_path`: 404 unless the artifacts are still available. */
-export function getJobArtifactFile(ctx: RequestContext, app: App): Reply {
+export function getJobArtifactFile(ctx: RequestContext, app: JobReadDeps): Reply {
   const build = readableJob(ctx, app, true);
   if (!hasArtifacts(build, app.now())) throw ApiError.of("NOT_FOUND");
   return entryReply(app, build, ctx.route.artifact_path ?? "");
@@ -98,7 +101,7 @@ export function getJobArtifactFile(ctx: RequestContext, app: App): Reply {
  * `latest_successful_build_for_ref!`: in the newest successful pipeline of the ref, the latest job named
  * `job` that has artifacts; ActiveRecord's 404 `Not found` when there is none.
  */
-function latestJobWithArtifacts(app: App, project: Project, ref: string, job: string): Build {
+function latestJobWithArtifacts(app: Pick<App, "store">, project: Project, ref: string, job: string): Build {
   const pipeline = app.store.pipelines.latestSuccessfulForRef(project.id, ref);
   const found = pipeline
     ? app.store.builds
@@ -111,7 +114,7 @@ function latestJobWithArtifacts(app: App, project: Project, ref: string, job: st
 }
 
 /** The checks of the by-ref downloads: `job` is a required string (400 before any lookup). */
-function jobForRef(ctx: RequestContext, app: App): Build {
+function jobForRef(ctx: RequestContext, app: JobReadDeps): Build {
   const caller = callerOf(ctx, app, true);
   const job = ctx.params.job;
   if (job === undefined) throw ApiError.invalidParam("job is missing");
@@ -122,11 +125,11 @@ function jobForRef(ctx: RequestContext, app: App): Build {
 }
 
 /** `GET …/jobs/artifacts/:ref_name/download?job=`. */
-export function downloadRefArtifacts(ctx: RequestContext, app: App): Reply {
+export function downloadRefArtifacts(ctx: RequestContext, app: JobReadDeps): Reply {
   return archiveReply(app, jobForRef(ctx, app));
 }
 
 /** `GET …/jobs/artifacts/:ref_name/raw/*artifact_path?job=`. */
-export function downloadRefArtifactFile(ctx: RequestContext, app: App): Reply {
+export function downloadRefArtifactFile(ctx: RequestContext, app: JobReadDeps): Reply {
   return entryReply(app, jobForRef(ctx, app), ctx.route.artifact_path ?? "");
 }

@@ -10,11 +10,14 @@ import type { Params, ParamValue } from "../../http/parse-query.js";
 import { JSON_TYPE, jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
-import { integerRouteParam } from "../access.js";
-import { EntityRenderer } from "../cached-entities.js";
-import { jobsReply, presentOptionsV4 } from "./job-reply.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
+import { EntityRenderer, type EntityRendererDeps } from "../cached-entities.js";
+import { jobsReply, type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { parseJobScope } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
+
+/** What the job lists need of the wiring: access, rendering (cached or not), and the caches. */
+type JobListDeps = AccessDeps & PresentV4Deps & EntityRendererDeps & Pick<App, "readCache" | "responseCache">;
 
 /** Grape `Boolean` coercion of an optional param: 400 `<name> is invalid` for anything else. */
 export function booleanParam(params: Params, name: string): boolean | undefined {
@@ -40,7 +43,7 @@ const cacheKey = (ctx: RequestContext) => `${ctx.headers.host ?? ""}\u0000${ctx.
 /** The page's reply: through the read cache (ids and headers from `list`), or rendered from rows. */
 function jobsPage(
   ctx: RequestContext,
-  app: App,
+  app: JobListDeps,
   scope: PageScope,
   list: () => { builds: () => Build[]; ids: () => number[]; headers: string[] },
 ): Reply {
@@ -64,7 +67,7 @@ function jobsPage(
 }
 
 /** `GET /projects/:id/jobs`: needs `read_build` (current GitLab); every status, `manual` included. */
-export function listProjectJobs(ctx: RequestContext, app: App): Reply {
+export function listProjectJobs(ctx: RequestContext, app: JobListDeps): Reply {
   const caller = callerOf(ctx, app);
   const scope = parseJobScope(ctx.params, ctx.query);
   const pageReq = parsePageRequest(ctx.params);
@@ -83,7 +86,7 @@ export function listProjectJobs(ctx: RequestContext, app: App): Reply {
 }
 
 /** The pipeline of a pipeline listing (`:pipeline_id` of the project), after the access checks. */
-function pipelineOf(ctx: RequestContext, app: App) {
+function pipelineOf(ctx: RequestContext, app: AccessDeps) {
   // Served by GitLab's Pipelines API (`authenticate_non_get!`): anonymous may read public jobs.
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
@@ -98,7 +101,7 @@ function pipelineOf(ctx: RequestContext, app: App) {
  * `GET /projects/:id/pipelines/:pipeline_id/jobs`: the pipeline's jobs, oldest first; 404 `Not found` for a
  * pipeline of no such id. Trigger jobs are not listed (GitLab's `pipeline.builds`; they have `/bridges`).
  */
-export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
+export function listPipelineJobs(ctx: RequestContext, app: JobListDeps): Reply {
   const scope = parseJobScope(ctx.params, ctx.query);
   const includeRetried = booleanParam(ctx.params, "include_retried") ?? false;
   const pageReq = parsePageRequest(ctx.params);
@@ -129,7 +132,7 @@ export function listPipelineJobs(ctx: RequestContext, app: App): Reply {
  * retried ones too), oldest first, filtered by `scope`, each with its `downstream_pipeline`.
  * https://docs.gitlab.com/api/jobs/#list-pipeline-trigger-jobs
  */
-export function listPipelineBridges(ctx: RequestContext, app: App): Reply {
+export function listPipelineBridges(ctx: RequestContext, app: JobListDeps): Reply {
   const scope = parseJobScope(ctx.params, ctx.query);
   const pageReq = parsePageRequest(ctx.params);
   const { project, pipeline } = pipelineOf(ctx, app);

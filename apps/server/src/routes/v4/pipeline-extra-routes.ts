@@ -1,21 +1,20 @@
 // GET /projects/:id/pipelines/latest (newest pipeline of a ref) and GET …/pipelines/:pipeline_id/variables
 // (what it was created with), as GitLab 17.0's lib/api/ci/pipelines.rb answers them.
 
-import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
-import { integerRouteParam, requireRefAccess } from "../access.js";
+import { type AccessDeps, integerRouteParam, requireRefAccess } from "../access.js";
 import { stringParam } from "./grape-params.js";
-import { presentOptionsV4 } from "./job-reply.js";
+import { type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
 
 /**
  * `GET /projects/:id/pipelines/latest?ref=`: the newest pipeline of `ref` (the default branch when left
  * out). With none, 17.0's `authorize! :read_pipeline, latest_pipeline` meets a nil pipeline: 403.
  */
-export function getLatestPipeline(ctx: RequestContext, app: App): Reply {
+export function getLatestPipeline(ctx: RequestContext, app: AccessDeps & PresentV4Deps): Reply {
   const ref = stringParam(ctx.params, "ref");
   // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
   const caller = callerOf(ctx, app, true);
@@ -30,7 +29,7 @@ export function getLatestPipeline(ctx: RequestContext, app: App): Reply {
  * `GET /projects/:id/pipelines/:pipeline_id/variables`: `read_pipeline_variable`, which Maintainers have
  * (`admin_pipeline`) and Developers only on a pipeline they started on a branch they may update.
  */
-export function getPipelineVariables(ctx: RequestContext, app: App): Reply {
+export function getPipelineVariables(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const project = findProjectV4(ctx, app, caller);

@@ -11,8 +11,8 @@ import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineBasicV4 } from "../../presenters/present-entities-v4.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
 import { PIPELINE_ORDERS, type PipelineListQuery, type PipelineOrder } from "../../store/pipeline-queries.js";
-import { integerRouteParam } from "../access.js";
-import { presentOptionsV4 } from "./job-reply.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
+import { type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { V4_JOB_SCOPES } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
 
@@ -66,7 +66,10 @@ function listQuery(params: Params): Omit<PipelineListQuery, "projectId"> {
 }
 
 /** `GET /projects/:id/pipelines`: PipelineBasic entities, newest first by default. */
-export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
+export function listProjectPipelines(
+  ctx: RequestContext,
+  app: AccessDeps & PresentV4Deps & Pick<App, "responseCache">,
+): Reply {
   // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
   const caller = callerOf(ctx, app, true);
   const pageReq = parsePageRequest(ctx.params);
@@ -90,12 +93,12 @@ export function listProjectPipelines(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/pipelines/:pipeline_id`: 404 `Not found` for a pipeline of no such id. */
-export function getPipeline(ctx: RequestContext, app: App): Reply {
+export function getPipeline(ctx: RequestContext, app: AccessDeps & PresentV4Deps): Reply {
   return jsonReply(200, presentPipelineV4(findPipelineV4(ctx, app), presentOptionsV4(app)));
 }
 
 /** The pipeline `:pipeline_id` of project `:id`, readable by the caller: 404 otherwise. */
-export function findPipelineV4(ctx: RequestContext, app: App): Pipeline {
+export function findPipelineV4(ctx: RequestContext, app: AccessDeps): Pipeline {
   // Pipelines API: `authenticate_non_get!`, so anonymous reads of public projects' public pipelines.
   const caller = callerOf(ctx, app, true);
   const pipelineId = integerRouteParam(ctx, "pipeline_id");

@@ -9,6 +9,7 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentProjectV4 } from "../../presenters/present-project-v4.js";
+import type { AccessDeps } from "../access.js";
 import { callerOf, findProjectV4 } from "./v4-access.js";
 
 /** GitLab's project `permissions`: the member's access (null when not a member); buildsim has no groups. */
@@ -21,7 +22,7 @@ function permissionsOf(user: User | null, project: Project) {
 }
 
 /** `GET /projects`: anonymous callers see public projects; users what `read_project` lets them. */
-export function listProjects(ctx: RequestContext, app: App): Reply {
+export function listProjects(ctx: RequestContext, app: AccessDeps & Pick<App, "webUrl">): Reply {
   const caller = callerOf(ctx, app, true);
   const pageReq = parsePageRequest(ctx.params);
   const user = caller.user;
@@ -45,7 +46,7 @@ export function listProjects(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id`: public projects without a token; signed-in callers also get `permissions`. */
-export function getProjectWithAccess(ctx: RequestContext, app: App): Reply {
+export function getProjectWithAccess(ctx: RequestContext, app: AccessDeps & Pick<App, "webUrl">): Reply {
   const caller = callerOf(ctx, app, true);
   const project = findProjectV4(ctx, app, caller);
   const entity = presentProjectV4(project, app.webUrl());

@@ -11,12 +11,12 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentRunnerV4 } from "../../presenters/present-entities-v4.js";
 import { deleteRunner } from "../../services/delete-runner.js";
-import { integerRouteParam } from "../access.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
 import { filterRunners } from "./runner-list-filter.js";
 import { findProjectV4, requireAdminProject, userCallerOf } from "./v4-access.js";
 
 /** `GET /projects/:id/runners`: Maintainers (`read_project_runners`); `Ci::Runner.owned_or_instance_wide`. */
-export function listProjectRunners(ctx: RequestContext, app: App): Reply {
+export function listProjectRunners(ctx: RequestContext, app: AccessDeps & Pick<App, "now">): Reply {
   const caller = userCallerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireAdminProject(caller, project);
@@ -40,7 +40,7 @@ export function listProjectRunners(ctx: RequestContext, app: App): Reply {
  * `authenticate_delete_runner!`: admins always; otherwise a runner of several projects is refused first,
  * then anyone who is not a Maintainer of its one project (a shared runner has none).
  */
-function requireDeleteRunner(app: App, user: User, runner: Runner): void {
+function requireDeleteRunner(app: Pick<App, "store">, user: User, runner: Runner): void {
   if (user.isAdmin) return;
   if (runner.projectIds.length > 1) throw ApiError.forbidden("Runner associated with more than one project");
   const project = runner.isShared ? undefined : app.store.projects.get(runner.projectIds[0] ?? 0);
@@ -48,7 +48,7 @@ function requireDeleteRunner(app: App, user: User, runner: Runner): void {
 }
 
 /** `DELETE /runners/:id`: 204; `Ci::Runner.find` makes a missing runner ActiveRecord's 404 `Not found`. */
-export function deleteRunnerRoute(ctx: RequestContext, app: App): Reply {
+export function deleteRunnerRoute(ctx: RequestContext, app: AccessDeps & Pick<App, "events">): Reply {
   const { user } = userCallerOf(ctx, app);
   const runner = app.store.runners.get(integerRouteParam(ctx, "id"));
   if (!runner) throw ApiError.of("RECORD_NOT_FOUND");

@@ -3,7 +3,6 @@
 // (lib/api/protected_branches.rb; https://docs.gitlab.com/17.0/ee/api/protected_branches.html).
 
 import { PROTECTED_ACCESS_LEVELS, type ProtectedAccessLevel } from "@buildsim/core";
-import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
 import type { Params } from "../../http/parse-query.js";
@@ -11,6 +10,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentProtectedBranchV4 } from "../../presenters/present-protected-branch-v4.js";
 import { protectBranch, unprotectBranch } from "../../services/protected-branches.js";
+import type { AccessDeps } from "../access.js";
 import { booleanParam, stringParam } from "./grape-params.js";
 import { callerOf, findProjectV4, requireAdminProject, requireReadCode, userCallerOf } from "./v4-access.js";
 
@@ -27,7 +27,7 @@ function accessLevelParam(params: Params, name: string): ProtectedAccessLevel {
 }
 
 /** `GET /projects/:id/protected_branches`: rules as written (wildcards, not the branches they cover). */
-export function listProtectedBranches(ctx: RequestContext, app: App): Reply {
+export function listProtectedBranches(ctx: RequestContext, app: AccessDeps): Reply {
   const pageReq = parsePageRequest(ctx.params);
   const search = stringParam(ctx.params, "search");
   const caller = callerOf(ctx, app, true);
@@ -48,7 +48,7 @@ export function listProtectedBranches(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/protected_branches/:name`: the rule of that exact name (`release%2F*`), else 404. */
-export function getProtectedBranch(ctx: RequestContext, app: App): Reply {
+export function getProtectedBranch(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app, true);
   const project = findProjectV4(ctx, app, caller);
   requireReadCode(caller, project);
@@ -58,7 +58,7 @@ export function getProtectedBranch(ctx: RequestContext, app: App): Reply {
 }
 
 /** `POST /projects/:id/protected_branches`: 201; 409 when a rule of that name exists. */
-export function createProtectedBranch(ctx: RequestContext, app: App): Reply {
+export function createProtectedBranch(ctx: RequestContext, app: AccessDeps): Reply {
   const name = stringParam(ctx.params, "name");
   if (name === undefined) throw ApiError.invalidParam("name is missing");
   const pushAccessLevel = accessLevelParam(ctx.params, "push_access_level");
@@ -81,7 +81,7 @@ export function createProtectedBranch(ctx: RequestContext, app: App): Reply {
 }
 
 /** `DELETE /projects/:id/protected_branches/:name`: 204; 404 `Not found` first, then 403 below Maintainer. */
-export function deleteProtectedBranch(ctx: RequestContext, app: App): Reply {
+export function deleteProtectedBranch(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = userCallerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   const rule = app.store.protectedBranches.get(project.id, ctx.route.name ?? "");

@@ -11,6 +11,7 @@ import { ApiError } from "../../http/api-error.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { createGitSource } from "../../services/git-source.js";
+import type { AccessDeps } from "../access.js";
 import { callerOf, findProjectV4 } from "./v4-access.js";
 
 /** A file below `root`, or null when it is missing, a folder, or outside `root`. */
@@ -29,7 +30,7 @@ function readInside(root: string, relative: string): Buffer | null {
  * projects need no token; a job token reads its own project. A work tree that is not a git repository
  * has one version, served whatever the ref.
  */
-export function getRawRepositoryFile(ctx: RequestContext, app: App): Reply {
+export function getRawRepositoryFile(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app, true);
   const project = findProjectV4(ctx, app, caller);
   const ref = typeof ctx.params.ref === "string" && ctx.params.ref !== "" ? ctx.params.ref : "HEAD";
@@ -69,7 +70,7 @@ export function getRawRepositoryFile(ctx: RequestContext, app: App): Reply {
  * `GET /templates/gitlab_ci_ymls/:key`: `{name, content}` from `<key>.gitlab-ci.yml` (or `<key>.yml`) in
  * the server's CI templates folder (`--data`'s `ci-templates/`); keys may name subfolders (`Jobs/Build`).
  */
-export function getCiYmlTemplate(ctx: RequestContext, app: App): Reply {
+export function getCiYmlTemplate(ctx: RequestContext, app: Pick<App, "ciTemplatesDir">): Reply {
   const key = ctx.route.key ?? "";
   const dir = app.ciTemplatesDir;
   const content = dir ? (readInside(dir, `${key}.gitlab-ci.yml`) ?? readInside(dir, `${key}.yml`)) : null;

@@ -8,7 +8,8 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { inResourceOrder } from "../../services/resource-groups.js";
 import type { ResourceGroupRecord } from "../../store/resource-groups-repo.js";
-import { jobsReply } from "./job-reply.js";
+import type { AccessDeps } from "../access.js";
+import { jobsReply, type PresentV4Deps } from "./job-reply.js";
 import { callerOf, findProjectV4, requireReadJobs, requireUpdateJobs } from "./v4-access.js";
 
 const present = (g: ResourceGroupRecord) => ({
@@ -20,7 +21,7 @@ const present = (g: ResourceGroupRecord) => ({
 });
 
 /** `GET /projects/:id/resource_groups` */
-export function listResourceGroups(ctx: RequestContext, app: App): Reply {
+export function listResourceGroups(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
@@ -28,14 +29,14 @@ export function listResourceGroups(ctx: RequestContext, app: App): Reply {
 }
 
 /** The group `:key` of the project: 404 `Not found` otherwise. */
-function findGroup(ctx: RequestContext, app: App, projectId: number): ResourceGroupRecord {
+function findGroup(ctx: RequestContext, app: Pick<App, "store">, projectId: number): ResourceGroupRecord {
   const group = app.store.resourceGroups.get(projectId, ctx.route.key ?? "");
   if (!group) throw ApiError.of("RECORD_NOT_FOUND");
   return group;
 }
 
 /** `GET /projects/:id/resource_groups/:key` */
-export function getResourceGroup(ctx: RequestContext, app: App): Reply {
+export function getResourceGroup(ctx: RequestContext, app: AccessDeps): Reply {
   const caller = callerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
@@ -43,7 +44,7 @@ export function getResourceGroup(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/resource_groups/:key/upcoming_jobs`: the jobs waiting for the resource, in turn. */
-export function listUpcomingJobs(ctx: RequestContext, app: App): Reply {
+export function listUpcomingJobs(ctx: RequestContext, app: AccessDeps & PresentV4Deps): Reply {
   const caller = callerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
@@ -56,7 +57,7 @@ export function listUpcomingJobs(ctx: RequestContext, app: App): Reply {
 }
 
 /** `PUT /projects/:id/resource_groups/:key` with `process_mode`. */
-export function updateResourceGroup(ctx: RequestContext, app: App): Reply {
+export function updateResourceGroup(ctx: RequestContext, app: AccessDeps & Pick<App, "now">): Reply {
   const caller = callerOf(ctx, app);
   const mode = ctx.params.process_mode;
   if (

@@ -10,15 +10,15 @@ import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/pagi
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentRunnerV4 } from "../../presenters/present-entities-v4.js";
-import { integerRouteParam } from "../access.js";
-import { jobsReply } from "./job-reply.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
+import { jobsReply, type PresentV4Deps } from "./job-reply.js";
 import { userCallerOf } from "./v4-access.js";
 
 /** The `status` values `GET /runners/:id/jobs` accepts. */
 const RUNNER_JOB_STATUSES: readonly BuildStatus[] = ["running", "success", "failed", "canceled"];
 
 /** Runners of projects where `user` is a Maintainer (GitLab's `current_user.ci_owned_runners`). */
-function ownedRunners(app: App, user: User): Runner[] {
+function ownedRunners(app: Pick<App, "store">, user: User): Runner[] {
   return app.store.runners.list().filter((runner) =>
     runner.projectIds.some((id) => {
       const project = app.store.projects.get(id);
@@ -37,7 +37,7 @@ function statusFilter(ctx: RequestContext): string | undefined {
   return v;
 }
 
-function runnersReply(ctx: RequestContext, app: App, runners: readonly Runner[]): Reply {
+function runnersReply(ctx: RequestContext, app: Pick<App, "now">, runners: readonly Runner[]): Reply {
   const status = statusFilter(ctx);
   const pageReq = parsePageRequest(ctx.params);
   const now = app.now();
@@ -50,13 +50,13 @@ function runnersReply(ctx: RequestContext, app: App, runners: readonly Runner[])
 }
 
 /** `GET /runners`: specific runners of the caller's projects (admins too: `/runners/all` has the rest). */
-export function listOwnedRunners(ctx: RequestContext, app: App): Reply {
+export function listOwnedRunners(ctx: RequestContext, app: AccessDeps & Pick<App, "now">): Reply {
   const { user } = userCallerOf(ctx, app);
   return runnersReply(ctx, app, ownedRunners(app, user));
 }
 
 /** `GET /runners/all`: every runner; administrators only (403 otherwise). */
-export function listAllRunners(ctx: RequestContext, app: App): Reply {
+export function listAllRunners(ctx: RequestContext, app: AccessDeps & Pick<App, "now">): Reply {
   const { user } = userCallerOf(ctx, app);
   if (!user.isAdmin) throw ApiError.of("FORBIDDEN");
   return runnersReply(ctx, app, app.store.runners.list());
@@ -66,7 +66,7 @@ export function listAllRunners(ctx: RequestContext, app: App): Reply {
  * `GET /runners/:id/jobs`: admins, or Maintainers of one of the runner's projects. `Ci::Runner.find` makes a
  * missing runner ActiveRecord's 404 `Not found`; others get 403 `No access granted`.
  */
-export function listRunnerJobs(ctx: RequestContext, app: App): Reply {
+export function listRunnerJobs(ctx: RequestContext, app: AccessDeps & PresentV4Deps): Reply {
   const { user } = userCallerOf(ctx, app);
   const id = integerRouteParam(ctx, "id");
   const runner = app.store.runners.get(id);

@@ -3,16 +3,16 @@
 // token needed. Validation, order and words are GitLab 17.0's lib/api/ci/triggers.rb;
 // https://docs.gitlab.com/17.0/ee/api/pipeline_triggers.html#trigger-a-pipeline-with-a-token
 
-import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import type { ParamValue } from "../../http/parse-query.js";
 import { bodyParams, jsonBodyObject } from "../../http/read-body.js";
 import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentPipelineV4 } from "../../presenters/present-pipeline-v4.js";
+import type { PipelineFromRefDeps } from "../../services/pipeline-from-ref.js";
 import { triggerPipeline } from "../../services/pipeline-triggers.js";
-import { lookupProject } from "../access.js";
-import { presentOptionsV4 } from "./job-reply.js";
+import { type AccessDeps, lookupProject } from "../access.js";
+import { type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 
 /** The params as Grape checks them (`requires :ref, allow_blank: false`, `requires :token`, `variables` a Hash). */
 function validParams(ctx: RequestContext): { ref: string; token: string; variables: ParamValue | undefined } {
@@ -67,7 +67,10 @@ function payloadOf(ctx: RequestContext, variables: Record<string, string>): stri
 }
 
 /** 201 with the Pipeline entity; 404 `Not Found` for a project or token that does not fit. */
-export function triggerPipelineRoute(ctx: RequestContext, app: App): Reply {
+export function triggerPipelineRoute(
+  ctx: RequestContext,
+  app: AccessDeps & PipelineFromRefDeps & PresentV4Deps,
+): Reply {
   const { ref, token, variables } = validParams(ctx);
   // A project's own pipeline webhook pointed back at the trigger API would loop forever.
   if (ctx.headers["x-gitlab-event"] === "Pipeline Hook") throw ApiError.of("FORBIDDEN");

@@ -14,21 +14,25 @@ import {
   canAdminTrigger,
   createTrigger,
   deleteTrigger,
+  type TriggerTokenDeps,
   updateTrigger,
 } from "../../services/pipeline-triggers.js";
-import { integerRouteParam } from "../access.js";
+import { type AccessDeps, integerRouteParam } from "../access.js";
 import { stringParam } from "./grape-params.js";
 import { findProjectV4, requireAdminProject, userCallerOf } from "./v4-access.js";
 
+/** What the trigger token routes need of the wiring: access, writing tokens, and their `web_url`s. */
+type TriggerTokenRouteDeps = AccessDeps & TriggerTokenDeps & Pick<App, "webUrl">;
+
 /** `user_project.triggers.find(id)`: ActiveRecord's 404 `Not found` for another project's trigger too. */
-function findTrigger(ctx: RequestContext, app: App, project: Project): PipelineTrigger {
+function findTrigger(ctx: RequestContext, app: Pick<App, "store">, project: Project): PipelineTrigger {
   const id = integerRouteParam(ctx, "trigger_id");
   const trigger = app.store.pipelineTriggers.get(id);
   if (!trigger || trigger.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
   return trigger;
 }
 
-const present = (app: App, user: User, trigger: PipelineTrigger) =>
+const present = (app: Pick<App, "store" | "webUrl">, user: User, trigger: PipelineTrigger) =>
   presentTriggerV4(trigger, {
     owner: app.store.users.get(trigger.ownerId),
     lastUsed: app.store.pipelineTriggers.lastUsed(trigger.id),
@@ -37,14 +41,14 @@ const present = (app: App, user: User, trigger: PipelineTrigger) =>
   });
 
 /** The signed-in caller and the project, for the routes that need `admin_build` first. */
-function adminContext(ctx: RequestContext, app: App): { user: User; project: Project } {
+function adminContext(ctx: RequestContext, app: AccessDeps): { user: User; project: Project } {
   const caller = userCallerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   return { user: requireAdminProject(caller, project), project };
 }
 
 /** `GET /projects/:id/triggers`: oldest first, paginated. */
-export function listTriggers(ctx: RequestContext, app: App): Reply {
+export function listTriggers(ctx: RequestContext, app: TriggerTokenRouteDeps): Reply {
   const pageReq = parsePageRequest(ctx.params);
   const { user, project } = adminContext(ctx, app);
   const all = app.store.pipelineTriggers.list(project.id);
@@ -58,13 +62,13 @@ export function listTriggers(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/triggers/:trigger_id`. */
-export function getTrigger(ctx: RequestContext, app: App): Reply {
+export function getTrigger(ctx: RequestContext, app: TriggerTokenRouteDeps): Reply {
   const { user, project } = adminContext(ctx, app);
   return jsonReply(200, present(app, user, findTrigger(ctx, app, project)));
 }
 
 /** `POST /projects/:id/triggers` (`description` required): 201, owned by the caller. */
-export function createTriggerRoute(ctx: RequestContext, app: App): Reply {
+export function createTriggerRoute(ctx: RequestContext, app: TriggerTokenRouteDeps): Reply {
   const description = stringParam(ctx.params, "description");
   if (description === undefined) throw ApiError.invalidParam("description is missing");
   const { user, project } = adminContext(ctx, app);
@@ -75,7 +79,7 @@ export function createTriggerRoute(ctx: RequestContext, app: App): Reply {
  * `PUT /projects/:id/triggers/:trigger_id`: any reader finds the trigger (404 first); then only its owner,
  * a Maintainer, may change it, else `Ci::PipelineTriggers::UpdateService`'s 403 with its reason.
  */
-export function updateTriggerRoute(ctx: RequestContext, app: App): Reply {
+export function updateTriggerRoute(ctx: RequestContext, app: TriggerTokenRouteDeps): Reply {
   const description = stringParam(ctx.params, "description");
   const caller = userCallerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
@@ -86,7 +90,7 @@ export function updateTriggerRoute(ctx: RequestContext, app: App): Reply {
 }
 
 /** `DELETE /projects/:id/triggers/:trigger_id`: `manage_trigger` (any Maintainer), then 404; 204. */
-export function deleteTriggerRoute(ctx: RequestContext, app: App): Reply {
+export function deleteTriggerRoute(ctx: RequestContext, app: TriggerTokenRouteDeps): Reply {
   const { project } = adminContext(ctx, app);
   deleteTrigger(app, findTrigger(ctx, app, project));
   return { status: 204, headers: [], body: Buffer.alloc(0) };

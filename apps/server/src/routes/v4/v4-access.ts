@@ -17,7 +17,7 @@ import { tokenOf } from "../../auth/authenticate.js";
 import { ApiError } from "../../http/api-error.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { jobUser } from "../../services/job-user.js";
-import { currentUser, lookupProject } from "../access.js";
+import { type AccessDeps, currentUser, lookupProject } from "../access.js";
 
 /**
  * The caller of a v4 request. `jobProjectId` is set when a job token authenticated it: the caller then
@@ -45,7 +45,7 @@ function jobTokenOf(ctx: RequestContext): string | undefined {
  * Without any credentials the caller is anonymous when `allowAnonymous` (GitLab's
  * `authenticate_non_get!` artifact downloads), else 401.
  */
-export function callerOf(ctx: RequestContext, app: App, allowAnonymous = false): Caller {
+export function callerOf(ctx: RequestContext, app: AccessDeps, allowAnonymous = false): Caller {
   const jobToken = jobTokenOf(ctx);
   if (jobToken !== undefined) {
     const build = jobToken ? app.store.builds.getByToken(jobToken) : undefined;
@@ -59,7 +59,7 @@ export function callerOf(ctx: RequestContext, app: App, allowAnonymous = false):
 }
 
 /** The caller as a signed-in user; for endpoints that take neither job tokens nor anonymous callers. */
-export function userCallerOf(ctx: RequestContext, app: App): Caller & { user: User } {
+export function userCallerOf(ctx: RequestContext, app: AccessDeps): Caller & { user: User } {
   return { user: currentUser(ctx, app), jobProjectId: null };
 }
 
@@ -71,7 +71,7 @@ export function callerCanReadProject(caller: Caller, project: Project): boolean 
 }
 
 /** `user_project`: by id or `namespace/project`; 404 `Project Not Found` when missing or not visible. */
-export function findProjectV4(ctx: RequestContext, app: App, caller: Caller): Project {
+export function findProjectV4(ctx: RequestContext, app: AccessDeps, caller: Caller): Project {
   const project = lookupProject(ctx, app);
   if (!project || !callerCanReadProject(caller, project)) throw ApiError.of("PROJECT_NOT_FOUND");
   return project;

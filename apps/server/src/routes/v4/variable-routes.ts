@@ -2,7 +2,6 @@
 // parameters, permission (Maintainer: `admin_cicd_variables`) and error bodies.
 
 import type { ProjectVariable } from "@buildsim/core";
-import type { App } from "../../app.js";
 import { ApiError } from "../../http/api-error.js";
 import { pageWindow, paginationHeaders, parsePageRequest } from "../../http/paginate.js";
 import type { Params } from "../../http/parse-query.js";
@@ -10,6 +9,7 @@ import { jsonReply, type Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { presentVariableV4 } from "../../presenters/present-variable-v4.js";
 import { createProjectVariables } from "../../services/project-variables.js";
+import type { AccessDeps } from "../access.js";
 import { booleanParam, stringParam } from "./grape-params.js";
 import { findProjectV4, requireAdminVariables, userCallerOf } from "./v4-access.js";
 
@@ -29,7 +29,7 @@ function scopeFilter(params: Params): string | undefined {
   return stringParam(filter, "environment_scope");
 }
 
-function setup(ctx: RequestContext, app: App) {
+function setup(ctx: RequestContext, app: AccessDeps) {
   const caller = userCallerOf(ctx, app);
   const project = findProjectV4(ctx, app, caller);
   requireAdminVariables(caller, project);
@@ -39,7 +39,7 @@ function setup(ctx: RequestContext, app: App) {
 /** The one variable `:key` (narrowed by the filter) names: 404, or 409 when several scopes share it. */
 function findVariable(
   ctx: RequestContext,
-  app: App,
+  app: AccessDeps,
 ): { found: ProjectVariable; s: ReturnType<typeof setup> } {
   const scope = scopeFilter(ctx.params);
   const s = setup(ctx, app);
@@ -50,7 +50,7 @@ function findVariable(
 }
 
 /** `GET /projects/:id/variables`. */
-export function listVariables(ctx: RequestContext, app: App): Reply {
+export function listVariables(ctx: RequestContext, app: AccessDeps): Reply {
   const pageReq = parsePageRequest(ctx.params);
   const { project, variables } = setup(ctx, app);
   const all = variables.list(project.id);
@@ -64,12 +64,12 @@ export function listVariables(ctx: RequestContext, app: App): Reply {
 }
 
 /** `GET /projects/:id/variables/:key`. */
-export function getVariable(ctx: RequestContext, app: App): Reply {
+export function getVariable(ctx: RequestContext, app: AccessDeps): Reply {
   return jsonReply(200, presentVariableV4(findVariable(ctx, app).found));
 }
 
 /** `POST /projects/:id/variables`: 201, or 400 with the record's errors. */
-export function createVariable(ctx: RequestContext, app: App): Reply {
+export function createVariable(ctx: RequestContext, app: AccessDeps): Reply {
   const key = stringParam(ctx.params, "key");
   if (key === undefined) throw ApiError.invalidParam("key is missing");
   const value = stringParam(ctx.params, "value");
@@ -97,7 +97,7 @@ export function createVariable(ctx: RequestContext, app: App): Reply {
 }
 
 /** `PUT /projects/:id/variables/:key`: only the given attributes change. */
-export function updateVariable(ctx: RequestContext, app: App): Reply {
+export function updateVariable(ctx: RequestContext, app: AccessDeps): Reply {
   const p = ctx.params;
   const value = stringParam(p, "value");
   const variableType = variableTypeParam(p);
@@ -122,7 +122,7 @@ export function updateVariable(ctx: RequestContext, app: App): Reply {
 }
 
 /** `DELETE /projects/:id/variables/:key`: 204. */
-export function deleteVariable(ctx: RequestContext, app: App): Reply {
+export function deleteVariable(ctx: RequestContext, app: AccessDeps): Reply {
   const { found, s } = findVariable(ctx, app);
   s.variables.delete(found);
   return { status: 204, headers: [], body: Buffer.alloc(0) };
