@@ -9,7 +9,7 @@ import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
 import { actedBuild, integerRouteParam, requireRefAccess } from "../access.js";
-import { bridgeReply, jobReply } from "./job-reply.js";
+import { bridgeReply, jobReply, storedJobReply } from "./job-reply.js";
 import {
   callerOf,
   findJob,
@@ -49,7 +49,8 @@ export function cancelJob(ctx: RequestContext, app: App): Reply {
 /** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
 export function retryJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
-  return jobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
+  // The new job, read at the end of the retry's transaction.
+  return storedJobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
 }
 
 /**

@@ -7,10 +7,21 @@ import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
 import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import type { PresentV4Options } from "../../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../../presenters/present-job-v4.js";
+import { EntityRenderer } from "../cached-entities.js";
 import { createEntityLookupV4 } from "../store-lookup.js";
 
 /** What rendering v4 entities needs of the wiring. */
 export type PresentV4Deps = Pick<App, "store" | "now" | "webUrl">;
+
+/**
+ * The Job entity of `build` as the store holds it now (read after its write committed), rendered into
+ * the read cache when there is one: the reads after a retry list the new job, and find it rendered.
+ */
+export function storedJobReply(app: App, status: number, build: Build): Reply {
+  if (!app.readCache) return jobReply(app, status, build);
+  const renderer = new EntityRenderer(app, app.readCache);
+  return renderer.reply(status, renderer.v4(build.id, build));
+}
 
 /** Presentation context for one v4 render pass. */
 export function presentOptionsV4(app: PresentV4Deps): PresentV4Options {
