@@ -102,7 +102,7 @@ export interface BuildsRepo {
    * Marks `build` retried (a newer attempt took its place), writing that one column: a whole-row save
    * would rewrite every index entry of the row.
    */
-  markRetried(build: Pick<Build, "id" | "projectId" | "pipelineId">): void;
+  markRetried(build: Pick<Build, "id" | "pipelineId">): void;
   /** Builds of a project (optionally one sha), newest first. */
   list(q: BuildListQuery): Build[];
   /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
@@ -320,10 +320,11 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       ).changes;
       changes.buildChanged(rows, build, [before.status, build.status]);
     },
-    markRetried(build: Pick<Build, "id" | "projectId" | "pipelineId">): void {
+    markRetried(build: Pick<Build, "id" | "pipelineId">): void {
       const rows = setRetried.run(build.id).changes;
-      // Its lists' statuses stay; its pipeline's job list (which leaves retried jobs out) changes.
-      if (rows > 0) changes.buildChanged(rows, build);
+      // Its lists' statuses stay, and no entity shows `retried`; its pipeline's job list (which leaves
+      // retried jobs out) changes.
+      if (rows > 0) changes.membersChanged(rows, build.pipelineId);
     },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {

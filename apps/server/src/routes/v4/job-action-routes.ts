@@ -49,8 +49,7 @@ export function cancelJob(ctx: RequestContext, app: App): Reply {
 /** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
 export function retryJob(ctx: RequestContext, app: App): Reply {
   const { user, build } = actionTarget(ctx, app);
-  // The new job, read at the end of the retry's transaction.
-  return storedJobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
+  return storedJobReply(app, 201, () => actedBuild(app.actions.retry(build.id, user), "v4"));
 }
 
 /**

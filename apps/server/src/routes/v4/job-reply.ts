@@ -14,11 +14,15 @@ import { createEntityLookupV4 } from "../store-lookup.js";
 export type PresentV4Deps = Pick<App, "store" | "now" | "webUrl">;
 
 /**
- * The Job entity of `build` as the store holds it now (read after its write committed), rendered into
- * the read cache when there is one: the reads after a retry list the new job, and find it rendered.
+ * The Job entity of the build `act` returns, read at the end of the transaction it commits. It is
+ * rendered into the read cache, where the list reads after a retry find it, only when that commit was the
+ * last one: what ran once it had committed (a job script starting the job) may have changed the job
+ * since, and the cache must not keep the older bytes under the newer generations.
  */
-export function storedJobReply(app: App, status: number, build: Build): Reply {
-  if (!app.readCache) return jobReply(app, status, build);
+export function storedJobReply(app: App, status: number, act: () => Build): Reply {
+  const before = app.store.version;
+  const build = act();
+  if (!app.readCache || app.store.version !== before + 1) return jobReply(app, status, build);
   const renderer = new EntityRenderer(app, app.readCache);
   return renderer.reply(status, renderer.v4(build.id, build));
 }
