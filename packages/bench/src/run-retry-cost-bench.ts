@@ -10,25 +10,16 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  env,
-  firstLine,
-  loadAverage,
-  measure,
-  median,
-  node,
-  runToEnd,
-  writeBenchResult,
-} from "./bench-children.js";
+import { env, loadAverage, measure, median, writeBenchResult } from "./bench-children.js";
 import type { LoadOptions } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
+import { startMixServer } from "./mix-server.js";
 
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 4);
 const DURATION_MS = env("BENCH_DURATION_MS", 2000);
 const ROUNDS = env("BENCH_ROUNDS", 3);
 const PHASES = (process.env.BENCH_RETRY_PHASES ?? "read,mix0,mix5,retry").split(",");
-const WATCHDOG_IDLE_MS = 3_600_000;
 const WRITE_SHARE = 0.05;
 
 type Phase = "read" | "mix0" | "mix5" | "retry";
@@ -37,13 +28,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-retry-bench-"));
   const children: ChildProcess[] = [];
   try {
-    console.log(`[retry] populating ${BUILDS} builds…`);
-    await runToEnd("populate-main.js", [path.join(work, "data"), String(BUILDS)], 0);
-    const idle = String(WATCHDOG_IDLE_MS);
-    const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-    const buildsim = node("bench-server-main.js", [path.join(work, "data"), idle, idle], 0, flags);
+    const { child: buildsim, ...server } = await startMixServer(work, BUILDS, "retry");
     children.push(buildsim);
-    const server = await firstLine<{ url: string; token: string }>(buildsim);
     const u = new URL(server.url);
     const reads = mixReads(BUILDS);
     const writes = mixWrites(BUILDS);
