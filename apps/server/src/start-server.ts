@@ -47,6 +47,7 @@ import { SERVED_VERSION } from "./routes/v4/instance-routes.js";
 import { addV4Routes } from "./routes/v4/v4-routes.js";
 import { createClusterRelay } from "./services/cluster-relay.js";
 import { createStore, type Store, type StoreOptions } from "./store/create-store.js";
+import { VersionedMemo } from "./store/versioned-memo.js";
 import { addWebUiRoutes, hasWebUi } from "./web-ui/web-ui-routes.js";
 import { DEFAULT_WEB_UI_DIR } from "./web-ui-dir.js";
 import { attachRealtime, type Realtime } from "./ws/attach-realtime.js";
@@ -265,12 +266,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const token = ensureAdminToken(store, nowIso(), generateToken);
 
   let serverUrl = "";
+  const webUrlSetting = new VersionedMemo<string | undefined>(() => store.changes.global);
   const app = createApp({
     store,
     profile: options.profile ?? "docs",
     clock,
     generateToken,
-    webUrl: () => options.webUrl ?? store.settings.get("web_url") ?? serverUrl,
+    // The setting is read once per global change (a settings write is one), not once per render.
+    webUrl: () =>
+      options.webUrl ?? webUrlSetting.get("web_url", () => store.settings.get("web_url")) ?? serverUrl,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ...(options.maxAnonymousBodyBytes === undefined
       ? {}

@@ -20,11 +20,11 @@ import {
   measure,
   median,
   node,
-  runToEnd,
   writeBenchResult,
 } from "./bench-children.js";
 import type { LoadOptions, MixRequest } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
+import { startMixServer } from "./mix-server.js";
 import { type RecordedResponses, recordResponse } from "./record-responses.js";
 
 const BUILDS = env("BENCH_BUILDS", 100_000);
@@ -33,22 +33,13 @@ const DURATION_MS = env("BENCH_DURATION_MS", 2000);
 const ROUNDS = env("BENCH_ROUNDS", 5);
 const WRITE_FRACTIONS = (process.env.BENCH_WRITE_FRACTIONS ?? "0,0.01,0.05").split(",").map(Number);
 const TARGET_RATIO = 0.5;
-const WATCHDOG_IDLE_MS = 3_600_000;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-mix-bench-"));
   const children: ChildProcess[] = [];
   try {
-    console.log(`[mix] populating ${BUILDS} builds…`);
-    await runToEnd("populate-main.js", [path.join(work, "data"), String(BUILDS)], 0);
-    // The data has running builds and no runner: the watchdog (its timeout and its sweeps) is kept out of
-    // the run; the restart benchmark measures it on its own.
-    const idle = String(WATCHDOG_IDLE_MS);
-    // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) go to the buildsim child, for profiling it.
-    const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
-    const buildsim = node("bench-server-main.js", [path.join(work, "data"), idle, idle], 0, flags);
+    const { child: buildsim, ...server } = await startMixServer(work, BUILDS, "mix");
     children.push(buildsim);
-    const server = await firstLine<{ url: string; token: string }>(buildsim);
     const reads = mixReads(BUILDS);
     const writes = mixWrites(BUILDS);
 

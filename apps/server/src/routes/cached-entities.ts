@@ -13,11 +13,10 @@ import type { PageCache, PageScope } from "../http/page-cache.js";
 import type { ReadCache } from "../http/read-cache.js";
 import { JSON_TYPE, type Reply } from "../http/reply.js";
 import { cacheableUntilMs } from "../presenters/cacheable-until.js";
-import type { EntityLookup } from "../presenters/entity-lookup.js";
 import { presentBuildV3 } from "../presenters/present-build-v3.js";
 import type { EntityLookupV4 } from "../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../presenters/present-job-v4.js";
-import { createEntityLookup, createEntityLookupV4 } from "./store-lookup.js";
+import { sharedEntityLookupV4 } from "./store-lookup.js";
 
 /** GitLab counts a runner online for two hours after its last contact (present-entities-v4). */
 const ONLINE_WINDOW_MS = 2 * 60 * 60 * 1000;
@@ -29,8 +28,8 @@ export type EntityRendererDeps = Pick<App, "store" | "now" | "profile" | "webUrl
 export class EntityRenderer {
   readonly nowIso: string;
   readonly nowMs: number;
-  private v3Lookup: EntityLookup | undefined;
-  private v4Lookup: EntityLookupV4 | undefined;
+  /** Records the entities embed, kept across requests while unchanged. */
+  private readonly lookup: EntityLookupV4;
 
   constructor(
     private readonly app: EntityRendererDeps,
@@ -38,6 +37,7 @@ export class EntityRenderer {
   ) {
     this.nowIso = app.now();
     this.nowMs = Date.parse(this.nowIso);
+    this.lookup = sharedEntityLookupV4(app.store);
   }
 
   /** The v3 Build entity of build `id` (or of `build` when the caller already read it). */
@@ -46,14 +46,13 @@ export class EntityRenderer {
     if (hit) return hit;
     const b = build ?? this.read(id);
     const gens = this.cache.v3.gensOf(b);
-    this.v3Lookup ??= createEntityLookup(this.app.store);
     const json = JSON.stringify(
       presentBuildV3(b, {
         profile: this.app.profile,
         shape: "build",
         now: this.nowIso,
         webUrl: this.app.webUrl(),
-        lookup: this.v3Lookup,
+        lookup: this.lookup,
       }),
     );
     const until = cacheableUntilMs([b], this.nowIso, { showsDurations: false }) ?? Number.POSITIVE_INFINITY;
@@ -67,8 +66,7 @@ export class EntityRenderer {
     if (hit) return hit;
     const b = build ?? this.read(id);
     const gens = this.cache.v4.gensOf(b);
-    this.v4Lookup ??= createEntityLookupV4(this.app.store);
-    const job = presentJobV4(b, { now: this.nowIso, webUrl: this.app.webUrl(), lookup: this.v4Lookup });
+    const job = presentJobV4(b, { now: this.nowIso, webUrl: this.app.webUrl(), lookup: this.lookup });
     // Numbers that grow with time are written at read time (the cache splits the bytes around them).
     if (hasTimedNumbers(b)) {
       job.duration = null;
@@ -77,7 +75,7 @@ export class EntityRenderer {
     let until = cacheableUntilMs([b], this.nowIso, { showsDurations: false }) ?? Number.POSITIVE_INFINITY;
     // The runner's `online`/`status` flip two hours after its last contact. Shown online, a later
     // contact changes nothing (the flip comes later, if at all); shown offline, one turns it online.
-    const contacted = b.runnerId === null ? null : this.v4Lookup.runner(b.runnerId)?.contactedAt;
+    const contacted = b.runnerId === null ? null : this.lookup.runner(b.runnerId)?.contactedAt;
     let contactGen = gens.contactGen;
     if (contacted) {
       const offlineAt = Date.parse(contacted) + ONLINE_WINDOW_MS;

@@ -98,8 +98,12 @@ function reads(maxBuildId: number): string[] {
     `${v4}?per_page=100`,
     `/api/v4/projects/2/jobs`,
   ];
-  for (let p = 1; p <= 7; p++) out.push(`/api/v4/projects/1/pipelines/${p}/jobs`);
-  out.push("/api/v4/projects/1/pipelines/3/jobs?include_retried=true");
+  // With and without the retried jobs: a retry changes which jobs the lists show, not the entities.
+  for (let p = 1; p <= 7; p++)
+    out.push(
+      `/api/v4/projects/1/pipelines/${p}/jobs`,
+      `/api/v4/projects/1/pipelines/${p}/jobs?include_retried=true`,
+    );
   out.push("/api/v4/projects/1/pipelines/2/jobs?scope[]=success&per_page=2&page=2");
   for (let id = 1; id <= maxBuildId + 2; id++) {
     out.push(`${v3}/${id}`, `${v4}/${id}`);

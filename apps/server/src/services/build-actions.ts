@@ -62,15 +62,15 @@ export function createBuildActions({ store, transitions, now, generateToken }: B
         });
         store.builds.insert(fresh);
         transitions.announce(fresh);
-        transitions.saveDetails({ ...source, retried: true });
+        transitions.markRetried(source);
         if (fresh.status === "waiting_for_resource") transitions.assignResource(fresh, at);
         // Only skipped builds re-open: read those, not the whole pipeline.
         const skipped = store.builds.latestInStatus(source.pipelineId, "skipped");
         const reopened = reopenAfterRetry(skipped, source, at);
         for (const { buildId: id, event } of reopened) transitions.fire(current(id), event);
         transitions.reprocessReopened(source.pipelineId, reopened, at);
-        transitions.updatePipelineStatus(source.pipelineId, at);
-        transitions.reopenSourceBridges(source.pipelineId, at);
+        const pipeline = transitions.updatePipelineStatus(source.pipelineId, at);
+        transitions.reopenSourceBridges(source.pipelineId, at, pipeline);
         return done(current(fresh.id));
       });
     },

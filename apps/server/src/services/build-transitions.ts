@@ -10,6 +10,7 @@ import {
   bridgeEventForDownstream,
   compositeStatus,
   isCompletedStatus,
+  type Pipeline,
   pipelineWithStatus,
   reopenAfterRetry,
   retryBuild,
@@ -35,16 +36,18 @@ export function createBuildTransitions(
       if (build.status === "pending") events.emit("buildQueued", build);
     });
 
-  function updatePipelineStatus(pipelineId: number, at: string): void {
+  /** Recomputes and saves the pipeline's status; the pipeline as it stands then (undefined: no such one). */
+  function updatePipelineStatus(pipelineId: number, at: string): Pipeline | undefined {
     const pipeline = store.pipelines.get(pipelineId);
     // The composite status depends only on which (status, allow_failure) pairs the latest builds show:
     // read those, not every build, so a change costs the same in a pipeline of 10 or of 10,000.
     const status = compositeStatus(store.builds.latestStatusGroups(pipelineId)) ?? "skipped";
     const next = pipeline && pipelineWithStatus(pipeline, status, at);
-    if (!next) return;
+    if (!next) return pipeline;
     store.pipelines.save(next);
     store.onCommit(() => events.emit("pipelineChanged", next));
     if (next.upstreamBridgeId !== null) inheritFromDownstream(next.upstreamBridgeId, next.status, at);
+    return next;
   }
 
   /**
@@ -63,8 +66,13 @@ export function createBuildTransitions(
    * retried: the bridge that created it, when it has a strategy, waits again (`pending`), the jobs after it
    * that were skipped become processable (ResetSkippedJobsService), and so on up the pipeline tree.
    */
-  function reopenSourceBridges(pipelineId: number, at: string): void {
-    let upstreamBridgeId = store.pipelines.get(pipelineId)?.upstreamBridgeId ?? null;
+  function reopenSourceBridges(
+    pipelineId: number,
+    at: string,
+    /** The pipeline when the caller holds it (its upstream bridge never changes). */
+    pipeline: Pick<Pipeline, "upstreamBridgeId"> | undefined = store.pipelines.get(pipelineId),
+  ): void {
+    let upstreamBridgeId = pipeline?.upstreamBridgeId ?? null;
     while (upstreamBridgeId !== null) {
       const bridge = store.builds.get(upstreamBridgeId);
       // `bridge_waiting?`; a bridge retried since has a downstream pipeline of its own.
@@ -103,7 +111,7 @@ export function createBuildTransitions(
       userId: failed.userId,
       at,
     });
-    store.builds.save({ ...failed, retried: true });
+    store.builds.markRetried(failed);
     store.builds.insert(fresh);
     emitBuild(fresh);
     if (fresh.environment) trackDeployment(store, fresh, at);
@@ -163,6 +171,13 @@ export function createBuildTransitions(
       store.builds.save(build);
       emitBuild(build);
       return build;
+    },
+    /** Marks `build` (the stored state) retried and announces it; not a status change. */
+    markRetried(build: Build): Build {
+      store.builds.markRetried(build);
+      const retried = { ...build, retried: true };
+      emitBuild(retried);
+      return retried;
     },
     /** Announces a newly inserted build and creates its environment and deployment. */
     announce(build: Build): void {

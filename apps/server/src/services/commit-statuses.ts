@@ -219,7 +219,7 @@ function addExternalJob(
   details: { targetUrl?: string; description?: string },
 ): Build {
   for (const older of app.store.builds.listByPipeline(pipeline.id))
-    if (older.name === input.name && !older.retried) app.transitions.saveDetails({ ...older, retried: true });
+    if (older.name === input.name && !older.retried) app.transitions.markRetried(older);
   const build = newBuild({
     id: app.store.builds.nextId(),
     projectId: pipeline.projectId,

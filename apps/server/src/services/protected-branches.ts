@@ -132,8 +132,11 @@ export function unprotectBranch(store: Store, rule: ProtectedBranch): void {
 
 /** How `at` stands for `user` in `project`: protected at all, and protected against the user. */
 export function refStanding(store: RuleStore, user: User, project: Project, at: RefOf): RefStanding {
+  if (at.tag) return { protected: false, blocked: false };
+  // The rules read once for both answers.
+  const rules = store.protectedBranches.list(project.id);
   return {
-    protected: isRefProtected(store, project.id, at),
-    blocked: isProtectedRefFor(user, project, store, at),
+    protected: rulesFor(rules, at.ref).length > 0,
+    blocked: !canUpdateBranch(user, project, rules, at.ref),
   };
 }

@@ -4,7 +4,7 @@
 import type { Build, BuildStatus } from "@buildsim/core";
 import { UPSERT_COUNTS } from "./build-counts.js";
 import { createBuildQueueQueries } from "./build-queue-queries.js";
-import { type BuildRow, COLUMNS, SELECT, toBuild, toParams } from "./build-rows.js";
+import { COLUMNS, type RawBuildRow, SELECT, toBuild, toParams } from "./build-rows.js";
 import type { ChangeLog } from "./change-log.js";
 import { BUILD_ID_FLOOR } from "./pipeline-deletion.js";
 import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } from "./processing-queries.js";
@@ -98,6 +98,11 @@ export interface BuildsRepo {
    * holds the row as stored (a transition's build), spares reading it first: the update checks it.
    */
   save(build: Build, stored?: Pick<Build, "status" | "projectId">): void;
+  /**
+   * Marks `build` retried (a newer attempt took its place), writing that one column: a whole-row save
+   * would rewrite every index entry of the row.
+   */
+  markRetried(build: Pick<Build, "id" | "pipelineId">): void;
   /** Builds of a project (optionally one sha), newest first. */
   list(q: BuildListQuery): Build[];
   /** How many builds `list` would page through, from the cached counts (sha lists count directly). */
@@ -122,9 +127,11 @@ export interface BuildsRepo {
 
 /** {@link BuildsRepo} on SQLite; every write is recorded in `changes` for the read caches. */
 export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): BuildsRepo {
-  const byId = db.prepare(`${SELECT} WHERE b.id = ?`);
-  const byToken = db.prepare(`${SELECT} WHERE b.token = ?`);
-  const byPipeline = db.prepare(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
+  /** A statement reading whole builds ({@link SELECT}), answering raw rows for {@link toBuild}. */
+  const buildRows = (sql: string) => db.prepare(sql).raw();
+  const byId = buildRows(`${SELECT} WHERE b.id = ?`);
+  const byToken = buildRows(`${SELECT} WHERE b.token = ?`);
+  const byPipeline = buildRows(`${SELECT} WHERE b.pipeline_id = ? ORDER BY b.id`);
   const namedIn = db.prepare("SELECT COUNT(*) AS n FROM builds WHERE pipeline_id = ? AND name = ?");
   // A skip scan over builds_by_pipeline_status_stage, one seek per distinct status and two for its
   // allow_failure values, in one statement (a recursive CTE: each step seeks the next status above the
@@ -144,7 +151,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
      FROM s WHERE status IS NOT NULL ORDER BY status`,
   );
   // The ids from the status index first: without statistics SQLite would walk the whole pipeline.
-  const latestIn = db.prepare(
+  const latestIn = buildRows(
     `${SELECT} WHERE b.id IN (SELECT id FROM builds INDEXED BY builds_by_pipeline_status_stage WHERE pipeline_id = ? AND retried = 0 AND status = ?) ORDER BY b.id`,
   );
   const createdIn = db.prepare(
@@ -154,7 +161,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     // Aliases are quoted: PostgreSQL folds unquoted names to lower case.
     `SELECT id, runner_id AS "runnerId", started_at AS "startedAt", timeout_s AS "timeoutS" FROM builds WHERE status = 'running' AND external_options IS NULL AND id > ? ORDER BY id LIMIT ?`,
   );
-  const allBuilds = db.prepare(`${SELECT} ORDER BY b.id`);
+  const allBuilds = buildRows(`${SELECT} ORDER BY b.id`);
   const lastStarted = db.prepare(
     `SELECT id, started_at AS "startedAt" FROM builds WHERE status = 'running' AND started_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
   );
@@ -162,7 +169,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
   const membersOf = db.prepare(
     "SELECT id, status, retried FROM builds WHERE pipeline_id = ? AND trigger_options IS NULL AND external_options IS NULL ORDER BY id",
   );
-  const byRunnerAndStatus = db.prepare(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
+  const byRunnerAndStatus = buildRows(`${SELECT} WHERE b.runner_id = ? AND b.status = ? ORDER BY b.id DESC`);
   const insert = db.prepare(
     `INSERT INTO builds (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => `@${c}`).join(", ")})`,
   );
@@ -197,15 +204,16 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     `SELECT MAX(COALESCE((SELECT MAX(id) FROM builds), 0), COALESCE((SELECT last_id FROM id_floors WHERE name = '${BUILD_ID_FLOOR}'), 0)) AS m`,
   );
   const statusOf = db.prepare("SELECT status, project_id FROM builds WHERE id = ?");
+  const setRetried = db.prepare("UPDATE builds SET retried = 1 WHERE id = ? AND retried = 0");
   // A trigger job (bridge) is pending while its downstream pipeline is created; no runner takes it.
-  const pendingOldest = db.prepare(
+  const pendingOldest = buildRows(
     `${SELECT} WHERE b.status = 'pending' AND b.trigger_options IS NULL AND b.external_options IS NULL ORDER BY b.id`,
   );
-  const scheduledDue = db.prepare(
+  const scheduledDue = buildRows(
     `${SELECT} WHERE b.status = 'scheduled' AND b.scheduled_at <= ? ORDER BY b.scheduled_at, b.id`,
   );
   const nextScheduled = db.prepare("SELECT MIN(scheduled_at) AS at FROM builds WHERE status = 'scheduled'");
-  const inResourceGroup = db.prepare(
+  const inResourceGroup = buildRows(
     `${SELECT} WHERE b.project_id = ? AND b.resource_group = ? AND b.status IN ('waiting_for_resource', 'pending', 'running') ORDER BY b.id`,
   );
   // List queries vary only by how many statuses they filter on; prepare each shape once.
@@ -215,15 +223,15 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     ...createBuildQueueQueries(db),
     ...createProcessingQueries(db),
     get(id: number): Build | undefined {
-      const row = byId.get(id) as BuildRow | undefined;
+      const row = byId.get(id) as RawBuildRow | undefined;
       return row && toBuild(row);
     },
     getByToken(token: string): Build | undefined {
-      const row = byToken.get(token) as BuildRow | undefined;
+      const row = byToken.get(token) as RawBuildRow | undefined;
       return row && toBuild(row);
     },
     listByPipeline(pipelineId: number): Build[] {
-      return (byPipeline.all(pipelineId) as BuildRow[]).map(toBuild);
+      return (byPipeline.all(pipelineId) as RawBuildRow[]).map(toBuild);
     },
     countNamed(pipelineId: number, name: string): number {
       return Number((namedIn.get(pipelineId, name) as { n: number | bigint }).n);
@@ -238,7 +246,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       return groups;
     },
     latestInStatus(pipelineId: number, status: BuildStatus): Build[] {
-      return (latestIn.all(pipelineId, status) as BuildRow[]).map(toBuild);
+      return (latestIn.all(pipelineId, status) as RawBuildRow[]).map(toBuild);
     },
     hasCreated(pipelineId: number): boolean {
       return createdIn.get(pipelineId) !== undefined;
@@ -246,14 +254,14 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     /** Pending builds, oldest first (a runner's queue). */
     /** A runner's builds in one status, newest first (`GET /runners/:id/jobs?status=`). */
     listByRunner(runnerId: number, status: BuildStatus): Build[] {
-      return (byRunnerAndStatus.all(runnerId, status) as BuildRow[]).map(toBuild);
+      return (byRunnerAndStatus.all(runnerId, status) as RawBuildRow[]).map(toBuild);
     },
     listPending(): Build[] {
-      return (pendingOldest.all() as BuildRow[]).map(toBuild);
+      return (pendingOldest.all() as RawBuildRow[]).map(toBuild);
     },
     /** Scheduled builds whose countdown ended at or before `at`, the earliest first. */
     listScheduledDue(at: string): Build[] {
-      return (scheduledDue.all(at) as BuildRow[]).map(toBuild);
+      return (scheduledDue.all(at) as RawBuildRow[]).map(toBuild);
     },
     /** When the next countdown ends, or null when no build is scheduled. */
     nextScheduledAt(): string | null {
@@ -261,7 +269,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
     },
     /** A project's builds of one resource group that wait for, or hold, its resource; oldest first. */
     listResourceGroupActive(projectId: number, group: string): Build[] {
-      return (inResourceGroup.all(projectId, group) as BuildRow[]).map(toBuild);
+      return (inResourceGroup.all(projectId, group) as RawBuildRow[]).map(toBuild);
     },
     /** The id the next inserted build gets. */
     nextId(): number {
@@ -312,6 +320,12 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       ).changes;
       changes.buildChanged(rows, build, [before.status, build.status]);
     },
+    markRetried(build: Pick<Build, "id" | "pipelineId">): void {
+      const rows = setRetried.run(build.id).changes;
+      // Its lists' statuses stay, and no entity shows `retried`; its pipeline's job list (which leaves
+      // retried jobs out) changes.
+      if (rows > 0) changes.membersChanged(rows, build.pipelineId);
+    },
     /** Builds of a project (optionally one sha), newest first; trigger jobs are not builds here (GitLab's `project.builds`). */
     list(q: BuildListQuery): Build[] {
       const where = ["b.project_id = ?", "b.trigger_options IS NULL AND b.external_options IS NULL"];
@@ -325,14 +339,18 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
         args.push(...q.statuses);
       }
       const sql = `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.id DESC LIMIT ? OFFSET ?`;
-      return (prepared(sql).all(...args, q.limit, q.offset) as BuildRow[]).map(toBuild);
+      return (
+        prepared(sql)
+          .raw()
+          .all(...args, q.limit, q.offset) as RawBuildRow[]
+      ).map(toBuild);
     },
     /** Up to `limit` running builds with an id above `afterId`, by id (the watchdog's batches). */
     listRunningAfter(afterId: number, limit: number): RunningBuild[] {
       return runningAfter.all(afterId, limit) as RunningBuild[];
     },
     listAll(): Build[] {
-      return (allBuilds.all() as BuildRow[]).map(toBuild);
+      return (allBuilds.all() as RawBuildRow[]).map(toBuild);
     },
     lastStartedRunning(): { id: number; startedAt: string } | undefined {
       return lastStarted.get() as { id: number; startedAt: string } | undefined;

@@ -68,4 +68,20 @@ describe("the change log in a cluster", () => {
     // The local change still lands on commit: build 7 moved after the remote global change.
     expect(log.build(7)).toBeGreaterThan(remoteGlobal);
   });
+
+  it("moves only a pipeline's job list when one of its builds becomes retried, no build's entity", () => {
+    const log = new ChangeLog();
+    const told: CommittedChange[] = [];
+    log.onCommitted((c) => told.push(c));
+    const [entity, members, global] = [log.build(5), log.pipelineMembers(10), log.global];
+    log.begin();
+    log.membersChanged(1, 10);
+    log.commit(1);
+    expect(log.build(5)).toBe(entity);
+    expect(log.pipelineMembers(10)).not.toBe(members);
+    expect(log.global).toBe(global);
+    expect(told).toEqual([
+      { builds: [], pipelineRows: [], members: [10], lists: [], runners: [], contacts: [] },
+    ]);
+  });
 });

@@ -112,6 +112,15 @@ export class ChangeLog {
     for (const s of statuses) this.pendingLists.push([build.projectId, s]);
     if (!this.open) this.apply();
   }
+  /**
+   * Only which builds pipeline `pipelineId`'s job list shows changed (a build became `retried`, which no
+   * entity shows): its job-list pages are listed again, no entity is rendered again.
+   */
+  membersChanged(rows: number, pipelineId: number): void {
+    this.described += rows;
+    this.pendingMembers.push(pipelineId);
+    if (!this.open) this.apply();
+  }
   /** Only build `id`'s row changed (its trace length), not which lists hold it. */
   buildRowChanged(rows: number, id: number): void {
     this.described += rows;

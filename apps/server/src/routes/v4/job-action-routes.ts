@@ -9,7 +9,7 @@ import type { Reply } from "../../http/reply.js";
 import type { RequestContext } from "../../http/request-context.js";
 import { deleteJobArtifacts } from "../../services/delete-artifacts.js";
 import { type AccessDeps, actedBuild, integerRouteParam, requireRefAccess } from "../access.js";
-import { bridgeReply, jobReply, type PresentV4Deps } from "./job-reply.js";
+import { bridgeReply, jobReply, type PresentV4Deps, storedJobReply } from "./job-reply.js";
 import {
   callerOf,
   findJob,
@@ -20,7 +20,9 @@ import {
 } from "./v4-access.js";
 
 /** What the job actions need of the wiring: access, the build actions, and rendering the job. */
-type JobActionDeps = AccessDeps & PresentV4Deps & Pick<App, "actions" | "transitions">;
+type JobActionDeps = AccessDeps &
+  PresentV4Deps &
+  Pick<App, "actions" | "transitions" | "profile" | "readCache">;
 
 /**
  * 401, 400 `job_id is invalid`, 404 project, 403 (`update_build` or `destroy_artifacts` on the project),
@@ -52,7 +54,7 @@ export function cancelJob(ctx: RequestContext, app: JobActionDeps): Reply {
 /** `POST …/jobs/:job_id/retry`: 201 with the new job, or 403 `Job is not retryable`. */
 export function retryJob(ctx: RequestContext, app: JobActionDeps): Reply {
   const { user, build } = actionTarget(ctx, app);
-  return jobReply(app, 201, actedBuild(app.actions.retry(build.id, user), "v4"));
+  return storedJobReply(app, 201, () => actedBuild(app.actions.retry(build.id, user), "v4"));
 }
 
 /**

@@ -7,10 +7,29 @@ import { cacheableUntilMs } from "../../presenters/cacheable-until.js";
 import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import type { PresentV4Options } from "../../presenters/present-entities-v4.js";
 import { presentJobV4 } from "../../presenters/present-job-v4.js";
+import { EntityRenderer, type EntityRendererDeps } from "../cached-entities.js";
 import { createEntityLookupV4 } from "../store-lookup.js";
 
 /** What rendering v4 entities needs of the wiring. */
 export type PresentV4Deps = Pick<App, "store" | "now" | "webUrl">;
+
+/**
+ * The Job entity of the build `act` returns, read at the end of the transaction it commits. It is
+ * rendered into the read cache, where the list reads after a retry find it, only when that commit was the
+ * last one: what ran once it had committed (a job script starting the job) may have changed the job
+ * since, and the cache must not keep the older bytes under the newer generations.
+ */
+export function storedJobReply(
+  app: EntityRendererDeps & Pick<App, "readCache">,
+  status: number,
+  act: () => Build,
+): Reply {
+  const before = app.store.version;
+  const build = act();
+  if (!app.readCache || app.store.version !== before + 1) return jobReply(app, status, build);
+  const renderer = new EntityRenderer(app, app.readCache);
+  return renderer.reply(status, renderer.v4(build.id, build));
+}
 
 /** Presentation context for one v4 render pass. */
 export function presentOptionsV4(app: PresentV4Deps): PresentV4Options {

@@ -1,12 +1,12 @@
-// How many PostgreSQL statements (round trips of the synchronous bridge) the two hot paths cost: a
-// runner's claim and a runner's trace message, counted by SQL text on the real server. Each statement
+// How many PostgreSQL statements (round trips of the synchronous bridge) the hot paths cost: a runner's
+// claim, a runner's trace message and a v4 job retry, counted by SQL text on the real server. Each statement
 // blocks the server's event loop for a round trip, so these counts bound claims/s and trace messages/s
 // per server (packages/bench/README.md, PostgreSQL: cost model). BUILDSIM_PRINT_STATEMENTS=1 prints them.
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../start-server.js";
 import { b64, connectRunner, connectWatcher } from "../../test-support/protocol-client.js";
-import { startTestServer } from "../../test-support/start-test-server.js";
+import { api, startTestServer } from "../../test-support/start-test-server.js";
 import { observePgStatements } from "./pg-db.js";
 
 const SHA = "c".repeat(40);
@@ -25,7 +25,9 @@ runners:
   - { id: 2, token: runner-2 }
 pipelines:
   - { id: 1, project: 1, sha: "${SHA}", ref: main }
+  - { id: 2, project: 1, sha: "${SHA}", ref: main }
 builds:
+  - { id: 11, pipeline: 2, name: done, script: ["echo"], status: success }
 ${Array.from(
   { length: 10 },
   (_, i) =>
@@ -110,5 +112,19 @@ describe("PostgreSQL round trips", () => {
     // that moves the length and inserts the chunk, COMMIT.
     expect(sent.total).toBeLessThanOrEqual(3);
     expect(sent.roundTrips).toBeLessThanOrEqual(2);
+  });
+
+  it("spends at most 14 statements on a v4 job retry, its answer included", async () => {
+    // https://docs.gitlab.com/api/jobs/#retry-a-job: 201 with the new job.
+    const retry = () => api(server, "/api/v4/projects/1/jobs/11/retry", { method: "POST", token: ADMIN });
+    expect((await retry()).status).toBe(201);
+    const sent = await sentDuring(async () => {
+      const res = await retry();
+      expect(res.status).toBe(201);
+      expect(((await res.json()) as { status: string }).status).toBe("pending");
+    });
+    // Was 24 (2026-11-30): the old job was read twice more and saved whole, the answer read the
+    // project, pipeline, user and commit again.
+    expect(sent.total).toBeLessThanOrEqual(14);
   });
 });
