@@ -3,6 +3,8 @@
 // benchmark measures the watchdog on its own).
 
 import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { firstLine, node, runToEnd } from "./bench-children.js";
 
@@ -27,4 +29,31 @@ export async function startMixServer(work: string, builds: number, tag: string):
   const child = node("bench-server-main.js", [path.join(work, "data"), idle, idle], 0, flags);
   const { url, token } = await firstLine<{ url: string; token: string }>(child);
   return { child, url, token };
+}
+
+/** A scratch directory for one benchmark run, and how to have a child stopped when the run ends. */
+export interface MixScratch {
+  dir: string;
+  keep(child: ChildProcess): void;
+}
+
+/**
+ * Runs `use` with a mix server started in a scratch directory; afterwards, however `use` ends, the server
+ * and every child it kept are stopped and the directory is removed.
+ */
+export async function withMixServer(
+  builds: number,
+  tag: string,
+  use: (server: MixServer, scratch: MixScratch) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `buildsim-${tag}-bench-`));
+  const children: ChildProcess[] = [];
+  try {
+    const server = await startMixServer(dir, builds, tag);
+    children.push(server.child);
+    await use(server, { dir, keep: (child) => children.push(child) });
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,14 +1,4 @@
-// The mixed API benchmark: buildsim with BENCH_BUILDS builds in a file database answering 100 distinct
-// GETs (mix-requests.ts) with 0%, 1% and 5% writes (v4 job retries), against a bare node:http server
-// answering each URL from a map of bytes recorded from buildsim. Same load generator, same seeded request
-// sequence, short alternating rounds; the ratio is the median of per-round ratios. Target at 5% writes:
-// buildsim ≥ 0.5 of bare requests/s. p99 latency is reported for both.
-// Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (5),
-// BENCH_WRITE_FRACTIONS ("0,0.01,0.05"), BENCH_NODE_FLAGS (node flags for the buildsim child).
-
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   canPin,
@@ -24,7 +14,7 @@ import {
 } from "./bench-children.js";
 import type { LoadOptions, MixRequest } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
-import { startMixServer } from "./mix-server.js";
+import { withMixServer } from "./mix-server.js";
 import { type RecordedResponses, recordResponse } from "./record-responses.js";
 
 const BUILDS = env("BENCH_BUILDS", 100_000);
@@ -35,11 +25,7 @@ const WRITE_FRACTIONS = (process.env.BENCH_WRITE_FRACTIONS ?? "0,0.01,0.05").spl
 const TARGET_RATIO = 0.5;
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-mix-bench-"));
-  const children: ChildProcess[] = [];
-  try {
-    const { child: buildsim, ...server } = await startMixServer(work, BUILDS, "mix");
-    children.push(buildsim);
+  await withMixServer(BUILDS, "mix", async ({ child: buildsim, ...server }, scratch) => {
     const reads = mixReads(BUILDS);
     const writes = mixWrites(BUILDS);
 
@@ -49,10 +35,10 @@ async function main(): Promise<void> {
       const { recorded: one } = await recordResponse(server.url, r.method, r.path, server.token);
       recorded[`${r.method} ${r.path}`] = one;
     }
-    const recordFile = path.join(work, "responses.json");
+    const recordFile = path.join(scratch.dir, "responses.json");
     writeFileSync(recordFile, JSON.stringify(recorded));
     const bare = node("bare-server-main.js", [recordFile], 0);
-    children.push(bare);
+    scratch.keep(bare);
     const bareUrl = (await firstLine<{ url: string }>(bare)).url;
     const bodyBytes = reads.map(
       (r) => Buffer.from(recorded[`GET ${r.path}`]!.bodyBase64, "base64").byteLength,
@@ -142,10 +128,7 @@ async function main(): Promise<void> {
         `[mix] at 5% writes: ratio ${atFive.ratio} (target ≥ ${TARGET_RATIO}: ${summary.met ? "met" : "NOT met"})`,
       );
     writeBenchResult("mix", summary);
-  } finally {
-    for (const c of children) c.kill("SIGTERM");
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

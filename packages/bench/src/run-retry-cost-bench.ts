@@ -6,14 +6,10 @@
 // Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (4), BENCH_DURATION_MS (2000), BENCH_ROUNDS (3),
 // BENCH_RETRY_PHASES ("read,mix0,mix5,retry"), BENCH_NODE_FLAGS (node flags for the buildsim child).
 
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { env, loadAverage, measure, median, writeBenchResult } from "./bench-children.js";
 import type { LoadOptions } from "./load-generator.js";
 import { mixReads, mixWrites } from "./mix-requests.js";
-import { startMixServer } from "./mix-server.js";
+import { withMixServer } from "./mix-server.js";
 
 const BUILDS = env("BENCH_BUILDS", 100_000);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 4);
@@ -25,11 +21,7 @@ const WRITE_SHARE = 0.05;
 type Phase = "read" | "mix0" | "mix5" | "retry";
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(path.join(os.tmpdir(), "buildsim-retry-bench-"));
-  const children: ChildProcess[] = [];
-  try {
-    const { child: buildsim, ...server } = await startMixServer(work, BUILDS, "retry");
-    children.push(buildsim);
+  await withMixServer(BUILDS, "retry", async ({ child: buildsim, ...server }) => {
     const u = new URL(server.url);
     const reads = mixReads(BUILDS);
     const writes = mixWrites(BUILDS);
@@ -85,10 +77,7 @@ async function main(): Promise<void> {
       `[retry] medians, µs CPU per request: cached read ${read}, 100 GETs ${mix0}, with 5 % retries ${mix5}, retry alone ${retry}; re-rendering per retry ${invalidation} (load ${summary.loadAverage})`,
     );
     writeBenchResult("retry-cost", summary);
-  } finally {
-    for (const c of children) c.kill("SIGTERM");
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();
