@@ -165,7 +165,10 @@ describe("three servers on one PostgreSQL", () => {
       const jobs = (await getJson(`${urls[2]}/api/v4/projects/1/jobs?per_page=100`)) as Job[];
       const streaming = jobs.find((j) => j.status === "running" && j.runner?.description === "runner 1");
       if (streaming && (await traceOf(urls[2] as string, streaming.id)).includes("line 20\n")) break;
-      if (Date.now() > deadline) throw new Error(`runner 1 never streamed\n${outputs()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `runner 1 never streamed\n${outputs()}\n--- servers:\n${servers.map((s) => s.stderr()).join("\n===\n")}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     servers[0]!.child.kill("SIGKILL");

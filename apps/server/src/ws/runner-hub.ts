@@ -115,8 +115,13 @@ export function createRunnerHub(
     },
     failBatch: (batch, e) => {
       app.log(`claims failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      for (const { session } of batch)
+      for (const { session, m } of batch) {
         session.send({ type: "error", code: "INTERNAL", message: "claim failed on the server" });
+        // Every claim gets an answer: the runner waits for one before it claims again, so without it a
+        // failed batch (transactions of several servers that kept conflicting on PostgreSQL) left its
+        // runners idle until they reconnected. `noJob` sends them round their loop to claim again.
+        if (isOpen(session)) session.send({ type: "noJob", requestId: m.requestId });
+      }
     },
   });
 
@@ -136,7 +141,16 @@ export function createRunnerHub(
         unpark(claim);
         continue;
       }
-      if (tryClaim(claim.session, claim.requestId)) {
+      let claimed: boolean;
+      try {
+        claimed = tryClaim(claim.session, claim.requestId);
+      } catch (e) {
+        // This runs inside whatever queued the build: its failure stays here, and the claim stays parked
+        // until the next queued build or its `waitMs`.
+        app.log(`parked claim failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return;
+      }
+      if (claimed) {
         unpark(claim);
         return;
       }
