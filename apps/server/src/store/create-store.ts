@@ -21,6 +21,7 @@ import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project
 import { createProjectsRepo, type ProjectsRepo } from "./projects-repo.js";
 import { createProtectedBranchesRepo, type ProtectedBranchesRepo } from "./protected-branches-repo.js";
 import { createResourceGroupsRepo, type ResourceGroupsRepo } from "./resource-groups-repo.js";
+import { pauseBeforeRetry } from "./retry-pause.js";
 import { createRunnersRepo, type RunnersRepo } from "./runners-repo.js";
 import { createSettingsRepo, type SettingsRepo } from "./settings-repo.js";
 import type { Db } from "./sql-db.js";
@@ -225,7 +226,10 @@ function assembleStore(backend: StoreBackend): Store {
             result = db.transaction(fn)();
           } catch (e) {
             changes.rollback();
-            if (attempt < MAX_ATTEMPTS && backend.isRetryable(e)) continue;
+            if (attempt < MAX_ATTEMPTS && backend.isRetryable(e)) {
+              pauseBeforeRetry(attempt);
+              continue;
+            }
             throw e;
           }
           changes.commit(backend.totalChanges() - rowsBefore);
