@@ -11,7 +11,7 @@ const SQLITE_ONLY = [
   "src/store/builds-repo.test.ts",
   "src/store/wal-checkpointer.test.ts",
 ];
-const POSTGRES_ONLY = ["src/store/postgres/**", "src/cluster/**"];
+const POSTGRES_ONLY = ["src/store/postgres/**", "src/cluster/**", "src/ws/async-trace-append.test.ts"];
 
 export default defineConfig({
   test: {

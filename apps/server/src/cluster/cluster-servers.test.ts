@@ -99,14 +99,19 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await runner.write(binary);
     expect(await readUntil(watcher, first.byteLength, first.byteLength + 256)).toEqual(binary);
-    // Small appends ride in their bus message: B did not read them back from the database.
-    expect(reads).not.toHaveBeenCalled();
     // Whole lines: a trace that stops on a character that may begin the build's token (hex) keeps that
     // tail back from watchers until more bytes or the build's end show it is no secret.
     const line = "0123456789abcdef\n";
+    // 100 KiB, over NOTIFY's 8000 bytes: it rides in 4 KiB pieces, one bus message each.
+    const mid = Buffer.alloc(6_000 * line.length, line);
+    await runner.write(mid);
+    const midAt = first.byteLength + 256;
+    expect((await readUntil(watcher, midAt, midAt + mid.byteLength)).equals(mid)).toBe(true);
+    // Appends up to 256 KiB ride in bus messages: B did not read them back from the database.
+    expect(reads).not.toHaveBeenCalled();
     const big = Buffer.alloc(18_070 * line.length, line);
     await runner.write(big);
-    const at = first.byteLength + 256;
+    const at = midAt + mid.byteLength;
     expect((await readUntil(watcher, at, at + big.byteLength)).equals(big)).toBe(true);
     // A large one is too big for NOTIFY: B read it from the shared store.
     expect(reads).toHaveBeenCalledWith(2, at, at + big.byteLength);

@@ -63,6 +63,8 @@ export function createPostgresClusterBus(
   const channel = clusterChannelOf(options);
   const serverId = randomUUID();
   const head = `{"s":${JSON.stringify(serverId)},"m":[`;
+  /** How every payload of this server begins: LISTEN hears them back, and they are skipped unparsed. */
+  const ownPrefix = `{"s":${JSON.stringify(serverId)},`;
   const maxQueued = options.maxQueuedPayloads ?? 10_000;
   const listeners = new Set<ClusterListener>();
   const resyncListeners = new Set<() => void>();
@@ -134,6 +136,8 @@ export function createPostgresClusterBus(
 
   const onNotification = (n: pg.Notification) => {
     if (n.channel !== channel || n.payload === undefined) return;
+    // Our own payloads come back too: a live trace's bytes would be parsed once more for nothing.
+    if (n.payload.startsWith(ownPrefix)) return;
     let envelope: { s?: string; m?: Array<[string, unknown]>; r?: number };
     try {
       envelope = JSON.parse(n.payload);

@@ -1,8 +1,9 @@
 // What the servers of a cluster tell each other, one topic per kind of committed change. Bodies are ids,
 // offsets and statuses: the receiver reads what it needs from the shared store, so every message fits
 // PostgreSQL's NOTIFY payload (MAX_CLUSTER_MESSAGE_BYTES) whatever the trace or pipeline size. The one
-// content carried is a small trace append's bytes (at most INLINE_TRACE_BYTES): a live log's usual
-// chunk reaches the other servers' watchers without each of them reading it back from the database.
+// content carried is a trace append's bytes when it is not large (INLINE_TRACE_APPEND_BYTES, in pieces
+// of INLINE_TRACE_BYTES): a live log's usual chunks reach the other servers' watchers without each of
+// them reading them back from the database.
 
 import type { BuildStatus, CancelReason } from "@buildsim/core";
 import type { CommittedChange } from "../store/change-log.js";
@@ -30,10 +31,18 @@ export interface ClusterMessageMap {
 export type ClusterTopic = keyof ClusterMessageMap;
 
 /**
- * Largest trace append whose bytes ride in its message: base64 makes 4,096 bytes 5,464 characters, under
- * MAX_CLUSTER_MESSAGE_BYTES with the envelope. A larger one is read from the store by the receiver.
+ * Most trace bytes one message carries: base64 makes 4,096 bytes 5,464 characters, under
+ * MAX_CLUSTER_MESSAGE_BYTES with the envelope.
  */
 export const INLINE_TRACE_BYTES = 4096;
+
+/**
+ * Largest trace append whose bytes ride along, in messages of INLINE_TRACE_BYTES each: a live log's
+ * batch (a runner's lines, joined while the previous batch was stored) reaches the other servers'
+ * watchers without a read of the database on each of them, which would block its event loop for a
+ * round trip. A larger append is announced by offsets only and read from the store by the receiver.
+ */
+export const INLINE_TRACE_APPEND_BYTES = 64 * INLINE_TRACE_BYTES;
 
 /** Builds per `deleted` message, and ids per `alive` list: well under the payload limit. */
 export const IDS_PER_MESSAGE = 300;

@@ -3,8 +3,8 @@
 //
 //   local commit ── app.events / store.changes ──► publish (ids and offsets only)
 //   other server ── bus ──► changes:  drop what this server's read caches hold of those records
-//                           trace:    the bytes (in the message when small, else read from the shared
-//                                     store) ─► traceAppended (watchers)
+//                           trace:    the bytes (in messages of 4 KiB up to 256 KiB, else read from the
+//                                     shared store) ─► traceAppended (watchers)
 //                           build, pipeline, deleted, runnerDeleted ─► the same local events
 //                           cancel:   the runner's sessions here, if it is connected here
 //                           alive:    the watchdog learns what other servers' runners vouch for
@@ -21,6 +21,7 @@ import type { BuildWatchdog, WatchdogShare } from "./build-watchdog.js";
 import {
   type ClusterMessageMap,
   type ClusterTopic,
+  INLINE_TRACE_APPEND_BYTES,
   INLINE_TRACE_BYTES,
   isClusterMessage,
   slices,
@@ -100,14 +101,17 @@ export function createClusterRelay(
     events.on(name, listener);
     off.push(() => events.off(name, listener));
   };
-  on("traceAppended", (e) =>
-    publish(
-      "trace",
-      e.data.byteLength <= INLINE_TRACE_BYTES
-        ? { b: e.buildId, o: e.offset, l: e.length, d: e.data.toString("base64") }
-        : { b: e.buildId, o: e.offset, l: e.length },
-    ),
-  );
+  on("traceAppended", (e) => {
+    if (e.data.byteLength > INLINE_TRACE_APPEND_BYTES) {
+      publish("trace", { b: e.buildId, o: e.offset, l: e.length });
+      return;
+    }
+    for (let at = 0; at < e.data.byteLength; at += INLINE_TRACE_BYTES) {
+      const piece = e.data.subarray(at, at + INLINE_TRACE_BYTES);
+      const o = e.offset + at;
+      publish("trace", { b: e.buildId, o, l: o + piece.byteLength, d: piece.toString("base64") });
+    }
+  });
   on("buildChanged", (b) => publish("build", { i: b.id, p: b.projectId, s: b.status }));
   on("pipelineChanged", (p) => publish("pipeline", { i: p.id, p: p.projectId }));
   on("runnerMustCancel", (e) => {

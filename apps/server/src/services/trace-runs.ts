@@ -13,7 +13,7 @@ export interface RunChunk {
 }
 
 /** Chunks of one build that are contiguous, in arrival order, with their places in the batch. */
-interface Run {
+export interface Run {
   buildId: number;
   offset: number;
   parts: Uint8Array[];
@@ -22,7 +22,7 @@ interface Run {
 }
 
 /** Groups `chunks` into runs: per build in arrival order, a new run wherever a chunk does not continue the last. */
-function runsOf(chunks: readonly RunChunk[]): Run[] {
+export function runsOf(chunks: readonly RunChunk[]): Run[] {
   const runs: Run[] = [];
   const open = new Map<number, Run>();
   chunks.forEach((c, i) => {
@@ -65,27 +65,34 @@ function splitResult(
   });
 }
 
+/** Puts each of `run`'s chunks' own result in `results`, from what appending the run as one answered. */
+export function spreadRunResult(run: Run, joined: AppendTraceResult, results: AppendTraceResult[]): void {
+  if (run.parts.length === 1) {
+    results[run.indexes[0]!] = joined;
+    return;
+  }
+  const split = splitResult(
+    joined,
+    run.offset,
+    run.parts.map((p) => p.byteLength),
+  );
+  run.indexes.forEach((index, k) => {
+    results[index] = split[k]!;
+  });
+}
+
+/** The run as one chunk (its parts joined; a one-chunk run is that chunk's bytes, not copied). */
+export function runChunk(run: Run): RunChunk {
+  const bytes = run.parts.length === 1 ? run.parts[0]! : Buffer.concat(run.parts);
+  return { buildId: run.buildId, offset: run.offset, bytes };
+}
+
 /** Appends `chunks` with `append` (one call per run) and returns each chunk's own result, in batch order. */
 export function appendInRuns(
   chunks: readonly RunChunk[],
   append: (chunk: RunChunk) => AppendTraceResult,
 ): AppendTraceResult[] {
   const results: AppendTraceResult[] = new Array(chunks.length);
-  for (const run of runsOf(chunks)) {
-    if (run.parts.length === 1) {
-      results[run.indexes[0]!] = append(chunks[run.indexes[0]!]!);
-      continue;
-    }
-    const bytes = Buffer.concat(run.parts);
-    const joined = append({ buildId: run.buildId, offset: run.offset, bytes });
-    const split = splitResult(
-      joined,
-      run.offset,
-      run.parts.map((p) => p.byteLength),
-    );
-    run.indexes.forEach((index, k) => {
-      results[index] = split[k]!;
-    });
-  }
+  for (const run of runsOf(chunks)) spreadRunResult(run, append(runChunk(run)), results);
   return results;
 }

@@ -5,7 +5,7 @@ import type { Build } from "@buildsim/core";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import type { AppendTraceResult } from "../store/traces-repo.js";
-import { appendInRuns } from "./trace-runs.js";
+import { appendInRuns, runChunk, runsOf, spreadRunResult } from "./trace-runs.js";
 
 /** What a trace hides: tokens (as many `x`, GitLab's `Ci::MaskSecret`) and masked variables' values. */
 export interface TraceSecrets {
@@ -92,26 +92,78 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
     }
   }
 
-  function appendBatch(chunks: readonly TraceChunk[]): AppendedBatch {
+  /**
+   * With `retold`, chunks found already stored are announced too: the caller does not know whether an
+   * earlier attempt stored them (an asynchronous append whose answer was lost) and told anyone. Watchers
+   * skip bytes they have, so telling twice is harmless; never telling would leave them short.
+   */
+  function appendBatch(chunks: readonly TraceChunk[], retold = false): AppendedBatch {
     const at = now();
     // A build's contiguous chunks are stored as one append (trace-runs.ts): the same bytes and answers.
     const results = store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
+    return announcing(chunks, results, retold);
+  }
+
+  /**
+   * {@link appendBatch} where the store can append without blocking the event loop (PostgreSQL): the
+   * usual case, each build's first run starting at its stored length, is one asynchronous statement;
+   * whatever it did not store (repeats, gaps, a build's later run) is then appended as `appendBatch`
+   * would, in order. A rejection means nothing is known: the caller may run the batch through
+   * `appendBatch`, which stores only what is missing.
+   */
+  async function appendBatchAsync(chunks: readonly TraceChunk[]): Promise<AppendedBatch> {
+    const extend = store.extendTracesAsync;
+    if (!extend) return appendBatch(chunks);
+    const at = now();
+    const runs = runsOf(chunks);
+    const firstOfBuild = new Set<number>();
+    const fast = runs.filter((r) => {
+      if (firstOfBuild.has(r.buildId)) return false;
+      firstOfBuild.add(r.buildId);
+      return r.end > r.offset && Number.isSafeInteger(r.offset) && r.offset >= 0;
+    });
+    const stored = await extend(fast.map(runChunk), at);
+    const results: AppendTraceResult[] = new Array(chunks.length);
+    const done = new Set(fast.filter((_, i) => stored[i]));
+    for (const run of done)
+      spreadRunResult(run, { accepted: true, length: run.end, appendedBytes: run.end - run.offset }, results);
+    if (done.size < runs.length)
+      store.transaction(() => {
+        for (const run of runs)
+          if (!done.has(run)) spreadRunResult(run, appendOne(runChunk(run), at), results);
+      });
+    return announcing(chunks, results);
+  }
+
+  /** Each chunk's result, and the announcement of the new bytes to make once the acks are out. */
+  function announcing(
+    chunks: readonly TraceChunk[],
+    results: AppendTraceResult[],
+    retold = false,
+  ): AppendedBatch {
     // Consecutive new bytes of a build become one event, so watchers get one chunk per batch.
     const open = new Map<number, Appended>();
     const pending: Appended[] = [];
     chunks.forEach((c, i) => {
       const r = results[i]!;
-      if (r.appendedBytes === 0) return;
-      const data = c.bytes.subarray(c.bytes.byteLength - r.appendedBytes);
-      const start = r.length - r.appendedBytes;
+      const stored = r.accepted && c.bytes.byteLength > 0 && c.offset + c.bytes.byteLength <= r.length;
+      if (r.appendedBytes === 0 && !(retold && stored)) return;
+      const told = r.appendedBytes > 0 ? r.appendedBytes : c.bytes.byteLength;
+      const data = c.bytes.subarray(c.bytes.byteLength - told);
+      const start = r.appendedBytes > 0 ? r.length - r.appendedBytes : c.offset;
       const current = open.get(c.buildId);
       if (current && current.length === start) {
         current.parts.push(data);
-        current.length = r.length;
+        current.length = start + data.byteLength;
         return;
       }
       if (current) pending.push(current);
-      open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: r.length });
+      open.set(c.buildId, {
+        buildId: c.buildId,
+        offset: start,
+        parts: [data],
+        length: start + data.byteLength,
+      });
     });
     pending.push(...open.values());
     return {
@@ -130,6 +182,9 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
 
   return {
     appendBatch,
+    appendBatchAsync,
+    /** Whether appends go through {@link appendBatchAsync} without blocking (the store has a writer). */
+    appendsAsync: store.extendTracesAsync !== undefined,
     /** One chunk through {@link appendBatch}, announced at once (embedders and tests feeding a trace). */
     appendTrace(buildId: number, offset: number, bytes: Uint8Array): AppendTraceResult {
       const batch = appendBatch([{ buildId, offset, bytes }]);

@@ -15,6 +15,7 @@ import { openDatabase } from "./open-database.js";
 import { createPipelineTriggersRepo, type PipelineTriggersRepo } from "./pipeline-triggers-repo.js";
 import { createPipelineVariablesRepo, type PipelineVariablesRepo } from "./pipeline-variables-repo.js";
 import { createPipelinesRepo, type PipelinesRepo } from "./pipelines-repo.js";
+import type { TraceRun } from "./postgres/async-trace-writer.js";
 import { createPostgresBackend } from "./postgres/postgres-backend.js";
 import { createProjectSourcesRepo, type ProjectSourcesRepo } from "./project-sources-repo.js";
 import { createProjectVariablesRepo, type ProjectVariablesRepo } from "./project-variables-repo.js";
@@ -119,6 +120,13 @@ export interface Store {
   dropSnapshot(snapshot: StoreSnapshot): void;
   /** Marks every cached render stale without a write (the clock jumped: durations, expiries differ). */
   invalidateCaches(): void;
+  /**
+   * Only where a trace append is a network round trip (PostgreSQL): appends runs of distinct builds that
+   * each start at their build's stored length, without blocking the event loop, and resolves with
+   * whether each was stored (committed, with the change log told). A run not stored (its build's length
+   * was elsewhere, or the build is gone) is for `traces.append`, which handles every case.
+   */
+  extendTracesAsync?: (runs: readonly TraceRun[], at: string) => Promise<boolean[]>;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
   /** False once `close` ran (work scheduled for later checks it). */
@@ -264,5 +272,17 @@ function assembleStore(backend: StoreBackend): Store {
       return db.open;
     },
   };
+  const writer = backend.traceWriter;
+  if (writer)
+    store.extendTracesAsync = async (runs, at) => {
+      const stored = await writer.extend(runs, at);
+      // Committed on their own connection, outside any transaction of the store: the log is told now,
+      // as a commit of two rows (the build's length, the chunk) per stored run.
+      stored.forEach((moved, i) => {
+        if (moved) changes.buildRowChanged(2, runs[i]!.buildId);
+      });
+      if (stored.includes(true)) version++;
+      return stored;
+    };
   return store;
 }

@@ -1,6 +1,7 @@
 // What a database backend gives the store (create-store.ts): SQLite and PostgreSQL each provide one.
 
 import type { ArtifactBlobs } from "./artifact-blobs.js";
+import type { AsyncTraceWriter } from "./postgres/async-trace-writer.js";
 import type { Db } from "./sql-db.js";
 import type { SnapshotCatalog } from "./table-snapshot.js";
 
@@ -24,6 +25,11 @@ export interface StoreBackend {
    * data-modifying `WITH`; SQLite has none): a trace append is then one statement, a round trip fewer.
    */
   writingWith: boolean;
+  /**
+   * Trace appends that do not block the event loop (PostgreSQL: a connection of their own). SQLite has
+   * none: its synchronous append costs microseconds, not a network round trip.
+   */
+  traceWriter?: AsyncTraceWriter;
   /** Whether a failed transaction lost a race with another writer, so that running it again may succeed. */
   isRetryable(error: unknown): boolean;
   /** Closes the database and removes what a throwaway store made. */

@@ -31,7 +31,7 @@ export interface SessionHub {
     "timers" | "helloTimeoutMs" | "maxTraceChunkBytes" | "heartbeatIntervalMs"
   >;
   watchdog: Pick<BuildWatchdog, "seen" | "confirmed" | "release" | "isTimedOut" | "forget">;
-  traces: Pick<TraceBatcher, "add" | "flush">;
+  traces: Pick<TraceBatcher, "add" | "drain">;
   finishBuild: FinishBuild;
   log(line: string): void;
   /** The link fault rule that takes this message, if one does (contract tests). */
@@ -251,8 +251,27 @@ export class RunnerSession {
       });
       return;
     }
-    // Chunks received before this finish are stored (and acknowledged) first.
-    this.hub.traces.flush();
+    // Chunks received before this finish are stored (and acknowledged) first. Where that takes a round
+    // trip (PostgreSQL), the finish waits for it; the session reads on meanwhile.
+    const stored = this.hub.traces.drain();
+    if (!stored) {
+      this.finishStored(m);
+      return;
+    }
+    void stored.then(() => {
+      try {
+        this.finishStored(m);
+      } catch (e) {
+        this.hub.log(
+          `runner ${this.runner?.id}: finish failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
+        );
+        this.send({ type: "error", code: "INTERNAL", message: "finish failed on the server" });
+      }
+    });
+  }
+
+  /** Finishes `m`'s build once every chunk received before `m` is stored. */
+  private finishStored(m: FinishMessage): void {
     const outcome = this.hub.finishBuild(m, this.hub.watchdog.isTimedOut(m.buildId));
     if (outcome.kind === "traceIncomplete") {
       // Tell the runner what we hold so it resends the rest.

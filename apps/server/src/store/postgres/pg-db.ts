@@ -7,9 +7,10 @@ import { bindArguments, type TranslatedSql, translateSql } from "./translate-sql
 
 /**
  * Hears one statement sent to PostgreSQL; `withNext` is true for a BEGIN that travels in the same round
- * trip of the bridge as the statement after it.
+ * trip of the bridge as the statement after it; `blocking` is false for one sent asynchronously (a trace
+ * append, async-trace-writer.ts), whose round trip does not hold the event loop.
  */
-export type PgStatementObserver = (sql: string, withNext: boolean) => void;
+export type PgStatementObserver = (sql: string, withNext: boolean, blocking: boolean) => void;
 
 /** How the store's transactions start: serializable, so that servers can never both act on one read. */
 const BEGIN = "BEGIN ISOLATION LEVEL SERIALIZABLE";
@@ -24,6 +25,11 @@ const statementObservers = new Set<PgStatementObserver>();
 export function observePgStatements(observer: PgStatementObserver): () => void {
   statementObservers.add(observer);
   return () => statementObservers.delete(observer);
+}
+
+/** Tells the observers of a statement sent by the asynchronous trace writer. */
+export function observedAsync(sql: string): void {
+  for (const observe of statementObservers) observe(sql, false, false);
 }
 
 /** Whether `sql` changes data: a write, or a `WITH` whose parts write (PostgreSQL's data-modifying WITH). */
@@ -85,8 +91,8 @@ export class PgDb implements Db {
    */
   private send(sql: string, params?: readonly unknown[], options?: { rowMode?: "array"; name?: string }) {
     const begin = this.txDepth > 0 && !this.begun ? BEGIN : undefined;
-    if (begin) for (const observe of statementObservers) observe(begin, true);
-    for (const observe of statementObservers) observe(sql, false);
+    if (begin) for (const observe of statementObservers) observe(begin, true, true);
+    for (const observe of statementObservers) observe(sql, false, true);
     if (!begin) return this.connection.query(sql, params, options);
     // Whether it failed or not, a ROLLBACK is what ends it now (harmless when BEGIN itself failed).
     this.begun = true;

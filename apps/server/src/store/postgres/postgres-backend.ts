@@ -9,6 +9,7 @@ import path from "node:path";
 import { databaseBlobs } from "../artifact-blobs.js";
 import { migrate } from "../open-database.js";
 import type { StoreBackend } from "../store-backend.js";
+import { openAsyncTraceWriter } from "./async-trace-writer.js";
 import { pgCatalog } from "./pg-catalog.js";
 import { PgDb } from "./pg-db.js";
 import { PG_MIGRATIONS } from "./pg-migrations.js";
@@ -76,9 +77,11 @@ export function createPostgresBackend(
     db.prepare("SELECT pg_advisory_unlock(?, hashtext(current_schema()))").get(MIGRATION_LOCK);
   }
 
+  const traceWriter = openAsyncTraceWriter(url.toString(), schema);
   return {
     db,
     artifactsDir,
+    traceWriter,
     // Every server of a cluster must read what any of them stored: the bytes go in the database.
     artifactBlobs: databaseBlobs(db),
     catalog: pgCatalog(db),
@@ -89,6 +92,7 @@ export function createPostgresBackend(
     isRetryable: (e) => e instanceof PgError && e.code !== undefined && RETRYABLE.has(e.code),
     close() {
       if (!db.open) return;
+      void traceWriter.close().catch(() => {});
       try {
         if (memory) db.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       } finally {
