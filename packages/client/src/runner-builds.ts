@@ -32,11 +32,23 @@ export interface RunnerBuildsLink {
   maxTraceChunkBytes: number;
   maxTraceMemoryBytes?: number | undefined;
   traceSpillDir?: string | undefined;
+  /** Runs `fn` after `delayMs` on the connection's clock; the handle cancels it. */
+  later(fn: () => void, delayMs: number): unknown;
+  cancelLater(handle: unknown): void;
+  /** The pause before the `attempt`-th resend (0 first) of a message the server failed to store. */
+  resendDelayMs(attempt: number): number;
+}
+
+/** A build's resends after the server failed to store its message: how many so far, and the one pending. */
+interface Resend {
+  attempts: number;
+  timer: unknown;
 }
 
 /** The tracked builds of one runner connection (see the file header). */
 export class RunnerBuilds {
   private readonly builds = new Map<number, TrackedBuild>();
+  private readonly resends = new Map<number, Resend>();
 
   constructor(private readonly link: RunnerBuildsLink) {}
 
@@ -81,10 +93,42 @@ export class RunnerBuilds {
     });
   }
 
+  /**
+   * The server could not store `buildId`'s message in flight (`error {code: "INTERNAL", buildId}`: its
+   * database unreachable, say): after a pause that grows with each failure, it is sent again, the trace
+   * from the length last acknowledged or the finish. Nothing else would: the server answers it no more.
+   */
+  failedOnServer(buildId: number): void {
+    const build = this.builds.get(buildId);
+    if (!build) return;
+    const resend = this.resends.get(buildId) ?? { attempts: 0, timer: null };
+    this.resends.set(buildId, resend);
+    if (resend.timer !== null) return;
+    resend.timer = this.link.later(
+      () => {
+        resend.timer = null;
+        if (this.builds.get(buildId) !== build) return;
+        build.outbox.resetInFlight();
+        if (build.finish) build.finish.sent = false;
+        this.pump(buildId, build);
+      },
+      this.link.resendDelayMs(resend.attempts++),
+    );
+  }
+
+  /** The server answered `buildId`'s message, or the build is gone: no resend is due, and the pause starts over. */
+  private settleResend(buildId: number): void {
+    const resend = this.resends.get(buildId);
+    if (!resend) return;
+    if (resend.timer !== null) this.link.cancelLater(resend.timer);
+    this.resends.delete(buildId);
+  }
+
   /** A traceAck: forget what the server holds and send what follows, or give up when bytes are gone. */
   acknowledged(buildId: number, length: number): void {
     const build = this.builds.get(buildId);
     if (!build) return;
+    this.settleResend(buildId);
     if (build.outbox.ack(length) !== "ok") {
       this.traceLost(buildId, length);
       return;
@@ -96,6 +140,7 @@ export class RunnerBuilds {
   finished(buildId: number, status: BuildStatus): void {
     const build = this.builds.get(buildId);
     if (!build?.finish) return;
+    this.settleResend(buildId);
     this.builds.delete(buildId);
     build.outbox.dispose();
     build.finish.resolve(status);
@@ -109,6 +154,8 @@ export class RunnerBuilds {
     const held = new Map(resume.map((entry) => [entry.buildId, entry]));
     for (const [buildId, build] of [...this.builds]) {
       const entry = held.get(buildId);
+      // Whatever was in flight is sent again now: a resend that was waiting is not needed.
+      this.settleResend(buildId);
       build.outbox.resetInFlight();
       if (build.finish) build.finish.sent = false;
       if (!entry) {
@@ -132,6 +179,7 @@ export class RunnerBuilds {
   /** Forgets a build: nothing more of it is sent, and its pending finish rejects with `error`. */
   drop(buildId: number, error: RunnerConnectionError): void {
     const build = this.builds.get(buildId);
+    this.settleResend(buildId);
     this.builds.delete(buildId);
     build?.outbox.dispose();
     build?.finish?.reject(error);

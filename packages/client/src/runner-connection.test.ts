@@ -155,6 +155,39 @@ describe("runner connection", () => {
     expect(peer.builds.get(2)!.finish).toMatchObject({ failureReason: "script_failure", traceBytes: 20_000 });
   });
 
+  it("sends a trace message and a finish again after the server answers INTERNAL for their build, on the same socket", async () => {
+    let traceMessages = 0;
+    let finishes = 0;
+    const errors: Error[] = [];
+    const { peer, connection } = await setUp(
+      {
+        // The server's database was unreachable for the 2nd and 3rd message, then for the first finish.
+        traceFault: (): TraceFault => ([2, 3].includes(++traceMessages) ? "fail" : "store"),
+        failFinish: () => ++finishes === 1,
+      },
+      { maxTraceChunkBytes: 1000 },
+    );
+    connection.onError((e) => errors.push(e));
+    peer.enqueue(makeJobPayload({ id: 5 }));
+    await connection.connect();
+    await connection.claim();
+    const expected = bytesOf(5_000, 5);
+    for (let at = 0; at < expected.length; at += 1000)
+      connection.appendTrace(5, expected.subarray(at, at + 1000));
+    expect(await connection.finish(5, { state: "success", exitCode: 0 })).toBe("success");
+    expect(peer.builds.get(5)!.trace.equals(expected)).toBe(true);
+    expect(peer.builds.get(5)!.overlapBytes).toBe(0);
+    expect(finishes).toBe(2);
+    expect(traceMessages).toBe(7);
+    // No reconnect was needed: the messages went again on the first socket.
+    expect(peer.received.filter((r) => r.message.type === "hello")).toHaveLength(1);
+    expect(errors.map((e) => e.message)).toEqual([
+      "INTERNAL: trace append failed",
+      "INTERNAL: trace append failed",
+      "INTERNAL: finish failed",
+    ]);
+  });
+
   it("does not resend bytes the server stored when the socket died before their acknowledgement", async () => {
     let traceMessages = 0;
     const { peer, connection } = await setUp(

@@ -119,6 +119,9 @@ export class RunnerConnection {
       maxTraceChunkBytes: this.options.maxTraceChunkBytes,
       maxTraceMemoryBytes: this.options.maxTraceMemoryBytes,
       traceSpillDir: this.options.traceSpillDir,
+      later: (fn, delayMs) => this.options.clock.setTimeout(fn, delayMs),
+      cancelLater: (handle) => this.options.clock.clearTimeout(handle),
+      resendDelayMs: (attempt) => reconnectDelayMs(attempt, this.options),
     });
   }
 
@@ -338,6 +341,9 @@ export class RunnerConnection {
         return;
       case "error":
         this.reportError(new Error(`${message.code}: ${message.message}`));
+        // The server could not store a build's trace or finish: it is sent again after a pause.
+        if (message.code === "INTERNAL" && message.buildId !== undefined)
+          this.builds.failedOnServer(message.buildId);
         return;
     }
   }

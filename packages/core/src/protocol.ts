@@ -230,11 +230,16 @@ export const FinishAckMessageSchema = Type.Object({
 });
 export type FinishAckMessage = Static<typeof FinishAckMessageSchema>;
 
-/** A message the server could not act on; `code` is stable (`PROTOCOL_ERROR`, `NOT_YOUR_BUILD`, `INTERNAL`). */
+/**
+ * A message the server could not act on; `code` is stable (`PROTOCOL_ERROR`, `NOT_YOUR_BUILD`, `INTERNAL`).
+ * `buildId` names the build a failed `trace` or `finish` was about: after `INTERNAL` (the server could not
+ * store it, e.g. its database was unreachable) the runner sends that build's unacknowledged message again.
+ */
 export const ErrorMessageSchema = Type.Object({
   type: Type.Literal("error"),
   code: Type.String(),
   message: Type.String(),
+  buildId: Type.Optional(Id()),
 });
 export type ErrorMessage = Static<typeof ErrorMessageSchema>;
 

@@ -1,7 +1,7 @@
 // The runner protocol against a real server on port 0 with real WebSocket clients speaking core's types.
 
 import { CLOSE_CODES, PROTOCOL_VERSION } from "@buildsim/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunningServer } from "../start-server.js";
 import { b64, connectRunner, openRunnerSocket } from "../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
@@ -211,6 +211,29 @@ describe("trace", () => {
     expect(server.store.traces.read(2).toString()).toBe("hello world");
     const res = await api(server, "/api/v3/projects/1/builds/2/trace", { token: T.admin });
     expect(await res.text()).toBe("hello world");
+  });
+
+  it("answers INTERNAL naming the build when a chunk cannot be stored, and stores it when it is sent again", async () => {
+    const { client } = await connectRunner(server, T.shared);
+    client.send({ type: "claim", requestId: "r" });
+    await client.nextOf("job");
+    // The database is unreachable for this one batch (on PostgreSQL both ways of storing it fail).
+    const traces = server.app.traces;
+    vi.spyOn(traces, "appendBatchAsync").mockRejectedValueOnce(new Error("connection lost"));
+    vi.spyOn(traces, "appendBatch").mockImplementationOnce(() => {
+      throw new Error("connection lost");
+    });
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("hello ") });
+    // The build is named, so the runner knows which message to send again (client: runner-builds.ts).
+    expect(await client.nextOf("error")).toEqual({
+      type: "error",
+      code: "INTERNAL",
+      message: "trace append failed on the server",
+      buildId: 2,
+    });
+    client.send({ type: "trace", buildId: 2, offset: 0, data: b64("hello ") });
+    expect(await client.nextOf("traceAck")).toEqual({ type: "traceAck", buildId: 2, length: 6 });
+    expect(server.store.traces.read(2).toString()).toBe("hello ");
   });
 
   it("closes with 4000 for a chunk over maxTraceChunkBytes, storing nothing", async () => {

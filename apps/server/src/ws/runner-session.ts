@@ -127,7 +127,13 @@ export class RunnerSession {
       this.hub.log(
         `runner ${this.runner.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
       );
-      this.send({ type: "error", code: "INTERNAL", message: `${m.type} failed on the server` });
+      this.send({
+        type: "error",
+        code: "INTERNAL",
+        message: `${m.type} failed on the server`,
+        // The runner sends a failed trace or finish of this build again.
+        ...(m.type === "trace" || m.type === "finish" ? { buildId: m.buildId } : {}),
+      });
     }
   }
 
@@ -214,6 +220,7 @@ export class RunnerSession {
         type: "error",
         code: "NOT_YOUR_BUILD",
         message: `build ${m.buildId} is not running on this runner`,
+        buildId: m.buildId,
       });
       return;
     }
@@ -231,7 +238,12 @@ export class RunnerSession {
         this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
       },
       fail: () =>
-        this.send({ type: "error", code: "INTERNAL", message: "trace append failed on the server" }),
+        this.send({
+          type: "error",
+          code: "INTERNAL",
+          message: "trace append failed on the server",
+          buildId: m.buildId,
+        }),
     });
   }
 
@@ -248,6 +260,7 @@ export class RunnerSession {
         type: "error",
         code: "NOT_YOUR_BUILD",
         message: `build ${m.buildId} is not running on this runner`,
+        buildId: m.buildId,
       });
       return;
     }
@@ -265,7 +278,12 @@ export class RunnerSession {
         this.hub.log(
           `runner ${this.runner?.id}: finish failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
         );
-        this.send({ type: "error", code: "INTERNAL", message: "finish failed on the server" });
+        this.send({
+          type: "error",
+          code: "INTERNAL",
+          message: "finish failed on the server",
+          buildId: m.buildId,
+        });
       }
     });
   }

@@ -28,7 +28,7 @@ export interface PeerBuild {
 }
 
 /** What to do with one incoming trace message (default: store it). */
-export type TraceFault = "store" | "drop" | "disconnect" | "storeThenDisconnect";
+export type TraceFault = "store" | "drop" | "disconnect" | "storeThenDisconnect" | "fail";
 
 export interface RunnerProtocolPeerOptions {
   /** Runner tokens and the runner id each one stands for. @default { "runner-token": 1 } */
@@ -37,11 +37,14 @@ export interface RunnerProtocolPeerOptions {
   heartbeatIntervalMs?: number;
   /**
    * Decides per trace message whether to store it, drop it (and ack the old length: a gap), cut the socket
-   * without storing, or store it and cut the socket before the ack.
+   * without storing, store it and cut the socket before the ack, or fail to store it and answer
+   * `error {code: "INTERNAL", buildId}` as the real server does when its database is unreachable.
    */
   traceFault?: (message: TraceMessage, build: PeerBuild) => TraceFault;
   /** True: cut the socket instead of taking this finish (it is lost with the socket). */
   loseFinish?: (message: FinishMessage) => boolean;
+  /** True: answer this finish with `error {code: "INTERNAL", buildId}`, not taking it. */
+  failFinish?: (message: FinishMessage) => boolean;
   /** False: leave claims unanswered (to cut the socket while one waits). @default true */
   answerClaims?: () => boolean;
   /** Serves plain HTTP requests on the same port (artifacts). */
@@ -143,6 +146,15 @@ export async function startRunnerProtocolPeer(
           socket.terminate();
           return;
         }
+        if (fault === "fail") {
+          send(socket, {
+            type: "error",
+            code: "INTERNAL",
+            message: "trace append failed",
+            buildId: message.buildId,
+          });
+          return;
+        }
         if (fault !== "drop") {
           const data = Buffer.from(message.data, "base64");
           const skip = build.trace.byteLength - message.offset;
@@ -166,6 +178,15 @@ export async function startRunnerProtocolPeer(
         if (!build || build.runnerId !== session.runnerId) return;
         if (options.loseFinish?.(message)) {
           socket.terminate();
+          return;
+        }
+        if (options.failFinish?.(message)) {
+          send(socket, {
+            type: "error",
+            code: "INTERNAL",
+            message: "finish failed",
+            buildId: message.buildId,
+          });
           return;
         }
         if (message.traceBytes !== build.trace.byteLength) {
