@@ -124,17 +124,21 @@ export class RunnerSession {
       else if (m.type === "release") this.release(m.buildId);
       else for (const id of m.buildIds) if (this.owns(id)) this.hub.watchdog.confirmed(id);
     } catch (e) {
-      this.hub.log(
-        `runner ${this.runner.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
-      );
-      this.send({
-        type: "error",
-        code: "INTERNAL",
-        message: `${m.type} failed on the server`,
-        // The runner sends a failed trace or finish of this build again.
-        ...(m.type === "trace" || m.type === "finish" ? { buildId: m.buildId } : {}),
-      });
+      this.internalError(m, e);
     }
+  }
+
+  /** `m` failed on the server: logged, and the runner told (a failed trace or finish it sends again). */
+  private internalError(m: RunnerToServerMessage, e: unknown): void {
+    this.hub.log(
+      `runner ${this.runner?.id}: ${m.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
+    );
+    this.send({
+      type: "error",
+      code: "INTERNAL",
+      message: `${m.type} failed on the server`,
+      ...(m.type === "trace" || m.type === "finish" ? { buildId: m.buildId } : {}),
+    });
   }
 
   /** A link fault rule took `m`: the link drops (1006 for the runner), or a claim is refused. */
@@ -275,15 +279,7 @@ export class RunnerSession {
       try {
         this.finishStored(m);
       } catch (e) {
-        this.hub.log(
-          `runner ${this.runner?.id}: finish failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
-        );
-        this.send({
-          type: "error",
-          code: "INTERNAL",
-          message: "finish failed on the server",
-          buildId: m.buildId,
-        });
+        this.internalError(m, e);
       }
     });
   }
