@@ -5,8 +5,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
-import { SWEEP_BATCH_ROWS } from "./build-watchdog.js";
 import { createFakeClock, startTestServer } from "../test-support/start-test-server.js";
+import { SWEEP_BATCH_ROWS } from "./build-watchdog.js";
 
 let server: RunningServer;
 afterEach(() => server.close());
