@@ -5,7 +5,8 @@
 // took to clear them (or, past BENCH_RESTART_MAX_MS, how many it cleared per second), against the
 // windows before the watchdog started (its heartbeat timeout). Target: p99 < 50 ms while it works.
 // Env: BENCH_RESTART_BUILDS (120000), BENCH_CONNECTIONS (10), BENCH_WINDOW_MS (1000),
-// BENCH_RESTART_MAX_MS (60000).
+// BENCH_RESTART_MAX_MS (60000), BENCH_NODE_FLAGS (node flags for the buildsim child, e.g. `--cpu-prof
+// --cpu-prof-dir=DIR` to profile it).
 
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,7 +48,13 @@ async function main(): Promise<void> {
   try {
     console.log(`[restart] populating ${BUILDS} builds…`);
     await runToEnd("populate-main.js", [path.join(work, "data"), String(BUILDS)], 0);
-    const buildsim = node("bench-server-main.js", [path.join(work, "data"), String(HEARTBEAT_TIMEOUT_MS)], 0);
+    const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+    const buildsim = node(
+      "bench-server-main.js",
+      [path.join(work, "data"), String(HEARTBEAT_TIMEOUT_MS)],
+      0,
+      flags,
+    );
     children.push(buildsim);
     const server = await firstLine<{ url: string; token: string }>(buildsim);
     const startedAt = performance.now();

@@ -32,10 +32,20 @@ export interface PresentOptions {
   lookup: EntityLookup;
 }
 
+/** Gravatar URLs by email: the same few users are embedded in every entity, and an md5 per render cost a tenth of a list page's first render. */
+const gravatarUrls = new Map<string, string>();
+/** Emails remembered before the memo starts over (a bound, not a tuning: instances have few users). */
+const GRAVATAR_MEMO_MAX = 10_000;
+
 /** The Gravatar URL GitLab shows for a user without an uploaded avatar. */
 export function gravatarUrl(email: string): string {
+  const known = gravatarUrls.get(email);
+  if (known !== undefined) return known;
   const md5 = createHash("md5").update(email.trim().toLowerCase()).digest("hex");
-  return `http://www.gravatar.com/avatar/${md5}?s=80&d=identicon`;
+  const url = `http://www.gravatar.com/avatar/${md5}?s=80&d=identicon`;
+  if (gravatarUrls.size >= GRAVATAR_MEMO_MAX) gravatarUrls.clear();
+  gravatarUrls.set(email, url);
+  return url;
 }
 
 /** `Entities::User`: the docs' key set (alphabetical, no location/organization) or 8.17's. */

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningServer } from "../start-server.js";
 import { createFakeClock, startTestServer } from "../test-support/start-test-server.js";
+import { SWEEP_BATCH_ROWS } from "./build-watchdog.js";
 
 let server: RunningServer;
 afterEach(() => server.close());
@@ -76,6 +77,29 @@ describe("the watchdog's slices", () => {
     while (!server.realtime.runners.watchdog.sweepSome(0));
     expect(server.store.builds.get(3)?.status).toBe("pending");
     expect(server.store.builds.get(2)?.status).toBe("running");
+  });
+
+  it("read the running builds in batches of at most 100 rows, so one read stays well inside a slice's budget", async () => {
+    const clock = createFakeClock();
+    server = await startTestServer({
+      seedText: runningSeed(250),
+      clock: clock.now,
+      realtime: { sweepIntervalMs: 2 ** 30, heartbeatTimeoutMs: 10_000 },
+    });
+    clock.advance(11_000);
+    const builds = server.store.builds;
+    const read = builds.listRunningAfter.bind(builds);
+    const reads: Array<{ limit: number; rows: number }> = [];
+    builds.listRunningAfter = (afterId, limit) => {
+      const rows = read(afterId, limit);
+      reads.push({ limit, rows: rows.length });
+      return rows;
+    };
+    while (!server.realtime.runners.watchdog.sweepSome(Number.POSITIVE_INFINITY));
+    expect(reads.every((r) => r.limit <= SWEEP_BATCH_ROWS && r.rows <= 100)).toBe(true);
+    // 250 running builds: two full batches, then the 50 left, which end the pass.
+    expect(reads.map((r) => r.rows)).toEqual([100, 100, 50]);
+    expect(countRunning()).toBe(0);
   });
 
   it("run from the interval timer without blocking requests: the API answers while builds are requeued", async () => {

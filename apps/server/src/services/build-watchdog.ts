@@ -53,8 +53,11 @@ export interface VouchedElsewhere {
   serverRun: readonly number[];
 }
 
-/** Running builds read per query of a pass. */
-const SWEEP_BATCH_ROWS = 500;
+/**
+ * Running builds read per query of a pass. The read is not sliced: each row is a lookup in the builds
+ * table, and 500 rows took 6–15 ms on 120,000 builds (more than a whole 5 ms slice), 100 rows under 1 ms.
+ */
+export const SWEEP_BATCH_ROWS = 100;
 
 /** What the watchdog tells the runners. */
 export interface WatchdogPeers {
