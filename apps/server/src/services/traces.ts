@@ -19,16 +19,31 @@ export const MASKED = "[MASKED]";
 
 /** Replaces every occurrence of each secret in `trace` (tokens by `x`s, masked values by `[MASKED]`). */
 export function maskSecrets(trace: Buffer, secrets: TraceSecrets): Buffer {
-  const tokens = secrets.tokens.filter((s) => s.length > 0 && trace.includes(s));
-  const masked = secrets.masked.filter((s) => s.length > 0 && trace.includes(s));
-  if (tokens.length === 0 && masked.length === 0) return trace;
-  // latin1 maps bytes 1:1 to chars, so replacing whole byte sequences cannot damage multi-byte text.
-  let text = trace.toString("latin1");
+  return secretMasker(secrets)(trace);
+}
+
+/**
+ * {@link maskSecrets} for one set of secrets, applied to many buffers: the live trace masks every message
+ * of a watched build, so the secrets are encoded once and a message holding none is returned as it is,
+ * with nothing allocated.
+ */
+export function secretMasker(secrets: TraceSecrets): (trace: Buffer) => Buffer {
+  const encode = (list: readonly string[]) =>
+    list.filter((s) => s.length > 0).map((s) => ({ text: s, bytes: Buffer.from(s) }));
+  const tokens = encode(secrets.tokens);
   // Longer values first, so a value containing another is masked whole.
-  for (const s of [...masked].sort((a, b) => b.length - a.length))
-    text = text.split(Buffer.from(s).toString("latin1")).join(MASKED);
-  for (const s of tokens) text = text.split(s).join("x".repeat(Buffer.byteLength(s)));
-  return Buffer.from(text, "latin1");
+  const masked = encode(secrets.masked).sort((a, b) => b.text.length - a.text.length);
+  const all = [...masked, ...tokens];
+  return (trace) => {
+    if (!all.some((s) => trace.includes(s.bytes))) return trace;
+    // latin1 maps bytes 1:1 to chars, so replacing whole byte sequences cannot damage multi-byte text.
+    let text = trace.toString("latin1");
+    for (const s of masked)
+      if (trace.includes(s.bytes)) text = text.split(s.bytes.toString("latin1")).join(MASKED);
+    for (const s of tokens)
+      if (trace.includes(s.bytes)) text = text.split(s.text).join("x".repeat(s.bytes.byteLength));
+    return Buffer.from(text, "latin1");
+  };
 }
 
 /**
@@ -72,13 +87,31 @@ interface Appended {
   length: number;
 }
 
+/** The new bytes of a stored batch; a build's consecutive new bytes as one (watchers get one chunk). */
+function newBytesOf(chunks: readonly TraceChunk[], results: readonly AppendTraceResult[]): Appended[] {
+  const open = new Map<number, Appended>();
+  const pending: Appended[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    const r = results[i]!;
+    if (r.appendedBytes === 0) continue;
+    const data = c.bytes.subarray(c.bytes.byteLength - r.appendedBytes);
+    const start = r.length - r.appendedBytes;
+    const current = open.get(c.buildId);
+    if (current && current.length === start) {
+      current.parts.push(data);
+      current.length = r.length;
+      continue;
+    }
+    if (current) pending.push(current);
+    open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: r.length });
+  }
+  pending.push(...open.values());
+  return pending;
+}
+
 /** Appends and reads traces. */
 export function createTraces(store: Store, events: ServerEvents, now: () => string) {
-  /**
-   * Appends every chunk in one transaction (one commit). A repeat or overlap stores only the new tail; a
-   * gap (`offset` past the stored length) stores nothing and returns the current length. Nothing is
-   * announced before the commit, and only when the caller says (after its acknowledgements).
-   */
   /**
    * One chunk; a build deleted (with its pipeline) since its chunk arrived takes nothing, and the batch's
    * other chunks are stored all the same. The append checks the build before it writes anything.
@@ -92,28 +125,20 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
     }
   }
 
+  /**
+   * Appends every chunk in one transaction (one commit). A repeat or overlap stores only the new tail; a
+   * gap (`offset` past the stored length) stores nothing and returns the current length. Nothing is
+   * announced before the commit, and only when the caller says (after its acknowledgements).
+   */
   function appendBatch(chunks: readonly TraceChunk[]): AppendedBatch {
     const at = now();
     // A build's contiguous chunks are stored as one append (trace-runs.ts): the same bytes and answers.
-    const results = store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
-    // Consecutive new bytes of a build become one event, so watchers get one chunk per batch.
-    const open = new Map<number, Appended>();
-    const pending: Appended[] = [];
-    chunks.forEach((c, i) => {
-      const r = results[i]!;
-      if (r.appendedBytes === 0) return;
-      const data = c.bytes.subarray(c.bytes.byteLength - r.appendedBytes);
-      const start = r.length - r.appendedBytes;
-      const current = open.get(c.buildId);
-      if (current && current.length === start) {
-        current.parts.push(data);
-        current.length = r.length;
-        return;
-      }
-      if (current) pending.push(current);
-      open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: r.length });
-    });
-    pending.push(...open.values());
+    // A batch of one (a runner waiting for each ack) skips the grouping.
+    const results =
+      chunks.length === 1
+        ? [store.transaction(() => appendOne(chunks[0]!, at))]
+        : store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
+    const pending = newBytesOf(chunks, results);
     return {
       results,
       announce() {

@@ -52,7 +52,9 @@ export function attachRealtime(
   cluster?: ClusterLink,
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
-  // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
+  // Our own frames are small JSON; compression would cost more CPU than it saves on localhost. Without it
+  // `ws` writes every message to the socket at once (it queues only while compressing), so the live trace
+  // frames a watcher stream writes to the socket itself (watcher-stream.ts) keep their place among them.
   // maxPayload: no runner message is larger than a full trace chunk, and watchers send nothing; `ws`
   // refuses a bigger frame (1009) while it arrives instead of buffering it whole.
   const wss = new WebSocketServer({
@@ -85,7 +87,7 @@ export function attachRealtime(
     if (path === TRACE_WS_PATH) {
       const auth = authorizeWatcher(app, req);
       if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
-      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
+      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, socket, auth.build, auth.offset));
       return;
     }
     if (path === EVENTS_WS_PATH) {
