@@ -106,7 +106,7 @@ function newBytesOf(chunks: readonly TraceChunk[], results: readonly AppendTrace
     if (current) pending.push(current);
     open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: r.length });
   }
-  pending.push(...open.values());
+  for (const a of open.values()) pending.push(a);
   return pending;
 }
 

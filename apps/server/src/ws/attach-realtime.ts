@@ -53,8 +53,9 @@ export function attachRealtime(
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
   // Our own frames are small JSON; compression would cost more CPU than it saves on localhost. Without it
-  // `ws` writes every message to the socket at once (it queues only while compressing), so the live trace
-  // frames a watcher stream writes to the socket itself (watcher-stream.ts) keep their place among them.
+  // `ws` writes every message to the socket at once (it queues only while compressing), so the frames that
+  // runner sessions and watcher streams write to the socket themselves (text-frame.ts) keep their place
+  // among the ones `ws` writes (close, pong).
   // maxPayload: no runner message is larger than a full trace chunk, and watchers send nothing; `ws`
   // refuses a bigger frame (1009) while it arrives instead of buffering it whole.
   const wss = new WebSocketServer({
@@ -81,7 +82,7 @@ export function attachRealtime(
     const url = req.url ?? "/";
     const path = url.split("?")[0];
     if (path === RUNNER_WS_PATH) {
-      wss.handleUpgrade(req, socket, head, (ws) => new RunnerSession(ws, runners));
+      wss.handleUpgrade(req, socket, head, (ws) => new RunnerSession(ws, socket, runners));
       return;
     }
     if (path === TRACE_WS_PATH) {

@@ -12,10 +12,10 @@ import type { WebSocket } from "ws";
 import type { App } from "../app.js";
 import type { DeletedPipeline } from "../events/server-events.js";
 import { maskSecrets, type TraceSecrets, traceSecretsOf } from "../services/traces.js";
-import { type EncodedChunk, encodeChunk } from "./chunk-frame.js";
 import type { LinkFaults } from "./link-faults.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
+import { type EncodedChunk, encodeChunk } from "./text-frame.js";
 import { WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
 
 interface Channel {

@@ -14,8 +14,8 @@
 import type { Writable } from "node:stream";
 import { CLOSE_CODES } from "@buildsim/core";
 import type { WebSocket } from "ws";
-import { chunkMessage, type EncodedChunk } from "./chunk-frame.js";
 import type { RealtimeTimers } from "./realtime-options.js";
+import { chunkMessage, type EncodedChunk } from "./text-frame.js";
 
 /** How a watcher's stream behaves. */
 export interface WatcherStreamOptions {

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import { chunkMessage, encodeChunk } from "./chunk-frame.js";
+import { chunkMessage, encodeChunk, textFrame } from "./text-frame.js";
 
 const closers: Array<() => void> = [];
 afterEach(() => {
@@ -41,7 +41,7 @@ function receive(url: string, count: number): Promise<string[]> {
   });
 }
 
-describe("encodeChunk", () => {
+describe("encodeChunk and textFrame", () => {
   it("is the chunk message JSON.stringify writes", () => {
     const data = Buffer.from([0, 1, 2, 250, 251, 252, 10, 34, 92]);
     const expected = JSON.stringify({ type: "chunk", offset: 12345, data: data.toString("base64") });
@@ -55,12 +55,14 @@ describe("encodeChunk", () => {
     const sizes = [0, 60, 1024, 70_000];
     const chunks = sizes.map((n, i) => encodeChunk(i, Buffer.alloc(n, i + 65)));
     expect(chunks.map((c) => c.frame.byteLength - c.message.byteLength)).toEqual([2, 2, 4, 10]);
+    const unicode = JSON.stringify({ type: "error", message: "é ✓ 🙂" });
     const url = await serverWith((ws, tcp) => {
       ws.send("before");
       for (const c of chunks) tcp.write(c.frame);
+      tcp.write(textFrame(unicode));
       ws.send("after");
     });
-    const got = await receive(url, sizes.length + 2);
-    expect(got).toEqual(["before", ...chunks.map((c) => c.message.toString()), "after"]);
+    const got = await receive(url, sizes.length + 3);
+    expect(got).toEqual(["before", ...chunks.map((c) => c.message.toString()), unicode, "after"]);
   });
 });

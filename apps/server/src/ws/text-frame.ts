@@ -1,6 +1,7 @@
-// A trace chunk as watchers get it: the `chunk` message's JSON, and the whole WebSocket text frame around
-// it (RFC 6455 §5.2, unmasked as a server sends it), built once for every watcher of a build so that
-// each live watcher costs one socket write of the same bytes (watcher-stream.ts).
+// Whole WebSocket text frames (RFC 6455 §5.2, unmasked as a server sends them), written to the upgraded
+// socket in one write: `ws` frames each message again as a header and a payload written in two (corked),
+// which on a one-line trace message cost more than the bytes. A live trace chunk is framed once for
+// every watcher of its build (watcher-stream.ts); runner messages are framed as they are sent.
 
 /** A `chunk` message and the text frame that carries it; `message` is a view into `frame`. */
 export interface EncodedChunk {
@@ -23,6 +24,16 @@ function writeTextHeader(frame: Buffer, n: number): void {
     frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
     frame.writeUInt32BE(n >>> 0, 6);
   }
+}
+
+/** `text` (any JSON) as one text frame. */
+export function textFrame(text: string): Buffer {
+  const n = Buffer.byteLength(text);
+  const head = headerBytes(n);
+  const frame = Buffer.allocUnsafe(head + n);
+  writeTextHeader(frame, n);
+  frame.write(text, head, "utf8");
+  return frame;
 }
 
 /**
