@@ -68,7 +68,17 @@ export interface WatchdogPeers {
 /** Tracks when each running build was last vouched for, and sweeps. */
 export function createBuildWatchdog(d: BuildWatchdogDeps, peers: WatchdogPeers) {
   const { store, transitions } = d;
-  const nowMs = () => Date.parse(d.now());
+  // Asked on every trace message (`confirmed`): parsed again only when the clock's text changed.
+  let nowText = "";
+  let nowParsed = Number.NaN;
+  const nowMs = () => {
+    const text = d.now();
+    if (text !== nowText) {
+      nowText = text;
+      nowParsed = Date.parse(text);
+    }
+    return nowParsed;
+  };
   /**
    * When this server started watching: its start, or the pass after a gap in its passes (it did not lead
    * the cluster meanwhile, or its event loop stalled). A running build nobody vouched for to this server

@@ -4,7 +4,7 @@ import { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import { seeded } from "../test-support/seeded-random.js";
 import { createTestStore } from "../test-support/test-store.js";
-import { createTraces, maskSecrets, type Traces } from "./traces.js";
+import { createTraces, MASKED, maskSecrets, secretMasker, type Traces } from "./traces.js";
 
 let store: Store;
 let traces: Traces;
@@ -177,5 +177,22 @@ describe("readMasked", () => {
     expect(maskSecrets(bytes("héllo SECRET wörld"), { tokens: ["SECRET"], masked: [] }).toString()).toBe(
       "héllo xxxxxx wörld",
     );
+  });
+});
+
+describe("secretMasker", () => {
+  const secrets = { tokens: ["TOKEN-1", "TOK"], masked: ["password123", "word1234"] };
+  const mask = secretMasker(secrets);
+
+  it("hands back a trace holding no secret as it is, not a copy (the live trace masks every message)", () => {
+    const trace = bytes("nothing to hide here");
+    expect(mask(trace)).toBe(trace);
+  });
+
+  it("masks as maskSecrets does: longer masked values first, tokens by as many x", () => {
+    const trace = bytes("a TOKEN-1 b TOK c password1234 d word1234 é");
+    const masked = mask(trace).toString();
+    expect(masked).toBe(`a xxxxxxx b xxx c ${MASKED}4 d ${MASKED} é`);
+    expect(masked).toBe(maskSecrets(trace, secrets).toString());
   });
 });

@@ -19,16 +19,31 @@ export const MASKED = "[MASKED]";
 
 /** Replaces every occurrence of each secret in `trace` (tokens by `x`s, masked values by `[MASKED]`). */
 export function maskSecrets(trace: Buffer, secrets: TraceSecrets): Buffer {
-  const tokens = secrets.tokens.filter((s) => s.length > 0 && trace.includes(s));
-  const masked = secrets.masked.filter((s) => s.length > 0 && trace.includes(s));
-  if (tokens.length === 0 && masked.length === 0) return trace;
-  // latin1 maps bytes 1:1 to chars, so replacing whole byte sequences cannot damage multi-byte text.
-  let text = trace.toString("latin1");
+  return secretMasker(secrets)(trace);
+}
+
+/**
+ * {@link maskSecrets} for one set of secrets, applied to many buffers: the live trace masks every message
+ * of a watched build, so the secrets are encoded once and a message holding none is returned as it is,
+ * with nothing allocated.
+ */
+export function secretMasker(secrets: TraceSecrets): (trace: Buffer) => Buffer {
+  const encode = (list: readonly string[]) =>
+    list.filter((s) => s.length > 0).map((s) => ({ text: s, bytes: Buffer.from(s) }));
+  const tokens = encode(secrets.tokens);
   // Longer values first, so a value containing another is masked whole.
-  for (const s of [...masked].sort((a, b) => b.length - a.length))
-    text = text.split(Buffer.from(s).toString("latin1")).join(MASKED);
-  for (const s of tokens) text = text.split(s).join("x".repeat(Buffer.byteLength(s)));
-  return Buffer.from(text, "latin1");
+  const masked = encode(secrets.masked).sort((a, b) => b.text.length - a.text.length);
+  const all = [...masked, ...tokens];
+  return (trace) => {
+    if (!all.some((s) => trace.includes(s.bytes))) return trace;
+    // latin1 maps bytes 1:1 to chars, so replacing whole byte sequences cannot damage multi-byte text.
+    let text = trace.toString("latin1");
+    for (const s of masked)
+      if (trace.includes(s.bytes)) text = text.split(s.bytes.toString("latin1")).join(MASKED);
+    for (const s of tokens)
+      if (trace.includes(s.bytes)) text = text.split(s.text).join("x".repeat(s.bytes.byteLength));
+    return Buffer.from(text, "latin1");
+  };
 }
 
 /**
@@ -72,13 +87,41 @@ interface Appended {
   length: number;
 }
 
+/**
+ * The new bytes of a stored batch; a build's consecutive new bytes as one (watchers get one chunk). With
+ * `retold`, chunks found already stored count too (see `appendBatch`).
+ */
+function newBytesOf(
+  chunks: readonly TraceChunk[],
+  results: readonly AppendTraceResult[],
+  retold: boolean,
+): Appended[] {
+  const open = new Map<number, Appended>();
+  const pending: Appended[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    const r = results[i]!;
+    const stored = r.accepted && c.bytes.byteLength > 0 && c.offset + c.bytes.byteLength <= r.length;
+    if (r.appendedBytes === 0 && !(retold && stored)) continue;
+    const told = r.appendedBytes > 0 ? r.appendedBytes : c.bytes.byteLength;
+    const data = c.bytes.subarray(c.bytes.byteLength - told);
+    const start = r.appendedBytes > 0 ? r.length - r.appendedBytes : c.offset;
+    const end = start + data.byteLength;
+    const current = open.get(c.buildId);
+    if (current && current.length === start) {
+      current.parts.push(data);
+      current.length = end;
+      continue;
+    }
+    if (current) pending.push(current);
+    open.set(c.buildId, { buildId: c.buildId, offset: start, parts: [data], length: end });
+  }
+  for (const a of open.values()) pending.push(a);
+  return pending;
+}
+
 /** Appends and reads traces. */
 export function createTraces(store: Store, events: ServerEvents, now: () => string) {
-  /**
-   * Appends every chunk in one transaction (one commit). A repeat or overlap stores only the new tail; a
-   * gap (`offset` past the stored length) stores nothing and returns the current length. Nothing is
-   * announced before the commit, and only when the caller says (after its acknowledgements).
-   */
   /**
    * One chunk; a build deleted (with its pipeline) since its chunk arrived takes nothing, and the batch's
    * other chunks are stored all the same. The append checks the build before it writes anything.
@@ -93,6 +136,10 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
   }
 
   /**
+   * Appends every chunk in one transaction (one commit). A repeat or overlap stores only the new tail; a
+   * gap (`offset` past the stored length) stores nothing and returns the current length. Nothing is
+   * announced before the commit, and only when the caller says (after its acknowledgements).
+   *
    * With `retold`, chunks found already stored are announced too: the caller does not know whether an
    * earlier attempt stored them (an asynchronous append whose answer was lost) and told anyone. Watchers
    * skip bytes they have, so telling twice is harmless; never telling would leave them short.
@@ -100,7 +147,11 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
   function appendBatch(chunks: readonly TraceChunk[], retold = false): AppendedBatch {
     const at = now();
     // A build's contiguous chunks are stored as one append (trace-runs.ts): the same bytes and answers.
-    const results = store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
+    // A batch of one (a runner waiting for each ack) skips the grouping.
+    const results =
+      chunks.length === 1
+        ? [store.transaction(() => appendOne(chunks[0]!, at))]
+        : store.transaction(() => appendInRuns(chunks, (c) => appendOne(c, at)));
     return announcing(chunks, results, retold);
   }
 
@@ -132,40 +183,16 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
         for (const run of runs)
           if (!done.has(run)) spreadRunResult(run, appendOne(runChunk(run), at), results);
       });
-    return announcing(chunks, results);
+    return announcing(chunks, results, false);
   }
 
   /** Each chunk's result, and the announcement of the new bytes to make once the acks are out. */
   function announcing(
     chunks: readonly TraceChunk[],
     results: AppendTraceResult[],
-    retold = false,
+    retold: boolean,
   ): AppendedBatch {
-    // Consecutive new bytes of a build become one event, so watchers get one chunk per batch.
-    const open = new Map<number, Appended>();
-    const pending: Appended[] = [];
-    chunks.forEach((c, i) => {
-      const r = results[i]!;
-      const stored = r.accepted && c.bytes.byteLength > 0 && c.offset + c.bytes.byteLength <= r.length;
-      if (r.appendedBytes === 0 && !(retold && stored)) return;
-      const told = r.appendedBytes > 0 ? r.appendedBytes : c.bytes.byteLength;
-      const data = c.bytes.subarray(c.bytes.byteLength - told);
-      const start = r.appendedBytes > 0 ? r.length - r.appendedBytes : c.offset;
-      const current = open.get(c.buildId);
-      if (current && current.length === start) {
-        current.parts.push(data);
-        current.length = start + data.byteLength;
-        return;
-      }
-      if (current) pending.push(current);
-      open.set(c.buildId, {
-        buildId: c.buildId,
-        offset: start,
-        parts: [data],
-        length: start + data.byteLength,
-      });
-    });
-    pending.push(...open.values());
+    const pending = newBytesOf(chunks, results, retold);
     return {
       results,
       announce() {

@@ -35,4 +35,30 @@ describe("createStore", () => {
       store.close();
     }
   });
+
+  it("runs a transaction that another's deferred work starts as a transaction of its own, with its own result", () => {
+    // Every transaction goes through one wrapper (create-store.ts): the one started after the first
+    // committed must run its own body, and return its own result, not the first's.
+    const store = createStore({ memory: true });
+    try {
+      const before = store.version;
+      let inner: string | undefined;
+      const outer = store.transaction(() => {
+        store.onCommit(() => {
+          inner = store.transaction(() => {
+            store.settings.set("b", "2");
+            return `inner saw a=${store.settings.get("a")}`;
+          });
+        });
+        store.settings.set("a", "1");
+        return "outer";
+      });
+      expect(outer).toBe("outer");
+      expect(inner).toBe("inner saw a=1");
+      expect(store.settings.get("b")).toBe("2");
+      expect(store.version).toBe(before + 2);
+    } finally {
+      store.close();
+    }
+  });
 });

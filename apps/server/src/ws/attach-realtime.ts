@@ -52,7 +52,10 @@ export function attachRealtime(
   cluster?: ClusterLink,
 ): Realtime {
   const resolved = resolveRealtimeOptions(options);
-  // Our own frames are small JSON; compression would cost more CPU than it saves on localhost.
+  // Our own frames are small JSON; compression would cost more CPU than it saves on localhost. Without it
+  // `ws` writes every message to the socket at once (it queues only while compressing), so the frames that
+  // runner sessions and watcher streams write to the socket themselves (text-frame.ts) keep their place
+  // among the ones `ws` writes (close, pong).
   // maxPayload: no runner message is larger than a full trace chunk, and watchers send nothing; `ws`
   // refuses a bigger frame (1009) while it arrives instead of buffering it whole.
   const wss = new WebSocketServer({
@@ -79,13 +82,13 @@ export function attachRealtime(
     const url = req.url ?? "/";
     const path = url.split("?")[0];
     if (path === RUNNER_WS_PATH) {
-      wss.handleUpgrade(req, socket, head, (ws) => new RunnerSession(ws, runners));
+      wss.handleUpgrade(req, socket, head, (ws) => new RunnerSession(ws, socket, runners));
       return;
     }
     if (path === TRACE_WS_PATH) {
       const auth = authorizeWatcher(app, req);
       if (!auth.ok) reject(socket, auth.error.status, auth.error.body);
-      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, auth.build, auth.offset));
+      else wss.handleUpgrade(req, socket, head, (ws) => watchers.watch(ws, socket, auth.build, auth.offset));
       return;
     }
     if (path === EVENTS_WS_PATH) {

@@ -6,7 +6,7 @@
 // longer (GitLab requires 8 characters or more). So offsets are counted twice: `rawReleased` in the
 // stored trace, `released` in what watchers are sent.
 
-import { maskSecrets, type TraceSecrets } from "../services/traces.js";
+import { secretMasker, type TraceSecrets } from "../services/traces.js";
 
 /** How many trailing bytes of `tail` are a proper prefix of one of `secrets` (the longest such). */
 export function secretPrefixAtEnd(tail: Buffer, secrets: readonly Buffer[]): number {
@@ -26,16 +26,19 @@ export function secretPrefixAtEnd(tail: Buffer, secrets: readonly Buffer[]): num
   return held;
 }
 
+const NOTHING_HELD = Buffer.alloc(0);
+
 /** The masked, releasable view of one build's growing trace. */
 export class MaskedTrace {
   private readonly secrets: TraceSecrets;
   private readonly secretBytes: Buffer[];
+  private readonly mask: (trace: Buffer) => Buffer;
   /** Masked bytes released so far: everything below is final and may be sent. */
   released = 0;
   /** Stored (unmasked) bytes the released part covers. */
   private rawReleased = 0;
   /** Unmasked bytes after `rawReleased`, held because they may start a secret. */
-  private held: Buffer = Buffer.alloc(0);
+  private held: Buffer = NOTHING_HELD;
 
   constructor(secrets: TraceSecrets, stored: Buffer) {
     this.secrets = {
@@ -43,6 +46,7 @@ export class MaskedTrace {
       masked: secrets.masked.filter((s) => s.length > 0),
     };
     this.secretBytes = [...this.secrets.tokens, ...this.secrets.masked].map((s) => Buffer.from(s));
+    this.mask = secretMasker(this.secrets);
     this.reset(stored);
   }
 
@@ -60,14 +64,14 @@ export class MaskedTrace {
   reset(stored: Buffer): void {
     const keep = secretPrefixAtEnd(stored, this.secretBytes);
     this.rawReleased = stored.byteLength - keep;
-    this.released = maskSecrets(stored.subarray(0, this.rawReleased), this.secrets).byteLength;
+    this.released = this.mask(stored.subarray(0, this.rawReleased)).byteLength;
     this.held = Buffer.from(stored.subarray(this.rawReleased));
   }
 
   /** The stored trace masked, up to what is released: what a new watcher may be sent. */
   releasedPart(stored: Buffer): Buffer {
     // No secret straddles `rawReleased` (its start would have been held), so masking the prefix is exact.
-    return maskSecrets(stored.subarray(0, Math.min(this.rawReleased, stored.byteLength)), this.secrets);
+    return this.mask(stored.subarray(0, Math.min(this.rawReleased, stored.byteLength)));
   }
 
   /** Adds stored bytes at the end; returns the newly released masked bytes and where they start. */
@@ -75,8 +79,9 @@ export class MaskedTrace {
     const region = this.held.byteLength === 0 ? data : Buffer.concat([this.held, data]);
     const keep = secretPrefixAtEnd(region, this.secretBytes);
     const offset = this.released;
-    const out = maskSecrets(region.subarray(0, region.byteLength - keep), this.secrets);
-    this.held = Buffer.from(region.subarray(region.byteLength - keep));
+    const out = this.mask(keep === 0 ? region : region.subarray(0, region.byteLength - keep));
+    // A copy: `data` may be a view of a buffer its sender reuses.
+    this.held = keep === 0 ? NOTHING_HELD : Buffer.from(region.subarray(region.byteLength - keep));
     this.rawReleased += region.byteLength - keep;
     this.released += out.byteLength;
     return { offset, data: out };
@@ -85,10 +90,10 @@ export class MaskedTrace {
   /** Releases whatever is held (the build is complete: nothing more can follow). */
   flush(): { offset: number; data: Buffer } {
     const offset = this.released;
-    const out = maskSecrets(this.held, this.secrets);
+    const out = this.mask(this.held);
     this.rawReleased += this.held.byteLength;
     this.released += out.byteLength;
-    this.held = Buffer.alloc(0);
+    this.held = NOTHING_HELD;
     return { offset, data: out };
   }
 }

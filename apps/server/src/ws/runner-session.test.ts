@@ -6,6 +6,7 @@ import type { RunningServer } from "../start-server.js";
 import { b64, connectRunner, openRunnerSocket } from "../test-support/protocol-client.js";
 import { RUNNER_SEED, RUNNER_SEED_TOKENS as T } from "../test-support/runner-seed.js";
 import { api, createFakeClock, startTestServer } from "../test-support/start-test-server.js";
+import { traceAckJson } from "./runner-session.js";
 
 let server: RunningServer;
 let clock: ReturnType<typeof createFakeClock>;
@@ -412,5 +413,18 @@ describe("ownership", () => {
     expect((await client.nextOf("error")).code).toBe("NOT_YOUR_BUILD");
     expect(status(2).status).toBe("success");
     expect(server.store.traces.read(2).byteLength).toBe(0);
+  });
+});
+
+describe("traceAckJson", () => {
+  it("writes exactly what JSON.stringify writes for the ack", () => {
+    for (const [buildId, length] of [
+      [1, 0],
+      [2, 6],
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    ] as const) {
+      const ack = { type: "traceAck", buildId, length } as const;
+      expect(traceAckJson(ack)).toBe(JSON.stringify(ack));
+    }
   });
 });

@@ -1,6 +1,7 @@
 // One runner's WebSocket: hello → welcome, claims, trace chunks → acks, heartbeats, finishes. The
 // protocol's sequence diagram and rules: docs/runner-protocol.md; its messages: core's protocol.ts.
 
+import type { Writable } from "node:stream";
 import {
   type Build,
   type BuildStatus,
@@ -14,6 +15,7 @@ import {
   type Runner,
   type RunnerToServerMessage,
   type ServerToRunnerMessage,
+  type TraceAckMessage,
   type TraceMessage,
 } from "@buildsim/core";
 import type { WebSocket } from "ws";
@@ -22,7 +24,12 @@ import type { BuildWatchdog } from "../services/build-watchdog.js";
 import type { FinishBuild } from "../services/finish-build.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
 import { frameLimitFor, mayParseFrame } from "./runner-frame-limits.js";
+import { textFrame } from "./text-frame.js";
 import type { TraceBatcher } from "./trace-batcher.js";
+
+/** `JSON.stringify(ack)`, written out: there is one per runner trace message. */
+export const traceAckJson = (ack: TraceAckMessage): string =>
+  `{"type":"traceAck","buildId":${ack.buildId},"length":${ack.length}}`;
 
 /** What a session asks of the runner hub (`createRunnerHub` implements it); the hub owns the rules' wiring. */
 export interface SessionHub {
@@ -58,8 +65,10 @@ export class RunnerSession {
   /** Closes a socket that never says hello (an open socket costs the server until it does). */
   private helloTimer: unknown;
 
+  /** @param tcp The upgraded connection under `socket`: messages are written to it as whole frames. */
   constructor(
     readonly socket: WebSocket,
+    private readonly tcp: Writable,
     private readonly hub: SessionHub,
   ) {
     socket.on("message", (data, isBinary) => {
@@ -77,9 +86,13 @@ export class RunnerSession {
     socket.on("error", () => {});
   }
 
-  /** Sends one message if the socket is still open. */
+  /** Sends one message if the socket is still open (a trace ack per runner message: one write). */
   send(message: ServerToRunnerMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    this.sendText(JSON.stringify(message));
+  }
+
+  private sendText(json: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.tcp.write(textFrame(json));
   }
 
   /** Closes with `code`; the runner reconnects unless the code is fatal to it. */
@@ -239,7 +252,7 @@ export class RunnerSession {
       bytes,
       ack: (result) => {
         this.hub.watchdog.confirmed(m.buildId);
-        this.send({ type: "traceAck", buildId: m.buildId, length: result.length });
+        this.sendText(traceAckJson({ type: "traceAck", buildId: m.buildId, length: result.length }));
       },
       fail: () =>
         this.send({

@@ -6,6 +6,7 @@
 // reads nothing for `watcherStallMs`, is closed with WATCHER_TOO_SLOW (4408) after what is already
 // buffered; it reconnects with `offset` = the bytes it has.
 
+import type { Writable } from "node:stream";
 import { type Build, CLOSE_CODES, isCompletedStatus, type ServerToWatcherMessage } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { App } from "../app.js";
@@ -14,7 +15,8 @@ import { maskSecrets, type TraceSecrets, traceSecretsOf } from "../services/trac
 import type { LinkFaults } from "./link-faults.js";
 import { MaskedTrace } from "./masked-trace.js";
 import type { ResolvedRealtimeOptions } from "./realtime-options.js";
-import { chunkMessage, WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
+import { type EncodedChunk, encodeChunk } from "./text-frame.js";
+import { WatcherStream, type WatcherStreamOptions } from "./watcher-stream.js";
 
 interface Channel {
   watchers: Set<WatcherStream>;
@@ -52,7 +54,7 @@ export function createWatcherHub(
   const deliver = (channel: Channel, buildId: number, offset: number, data: Buffer) => {
     if (data.byteLength === 0) return;
     const end = offset + data.byteLength;
-    let shared: Buffer | undefined;
+    let shared: EncodedChunk | undefined;
     for (const w of channel.watchers) {
       // A watcher still catching up reads these bytes from the store when it gets to them.
       if (w.catchingUp || w.sentBytes >= end || w.sentBytes < offset) continue;
@@ -64,9 +66,9 @@ export function createWatcherHub(
       }
       const delayMs = fault?.effect.type === "delay" ? fault.effect.ms : 0;
       if (w.sentBytes === offset) {
-        shared ??= chunkMessage(offset, data);
+        shared ??= encodeChunk(offset, data);
         w.live(shared, end, delayMs);
-      } else w.live(chunkMessage(w.sentBytes, data.subarray(w.sentBytes - offset)), end, delayMs);
+      } else w.live(encodeChunk(w.sentBytes, data.subarray(w.sentBytes - offset)), end, delayMs);
     }
   };
 
@@ -149,8 +151,8 @@ export function createWatcherHub(
   };
 
   return {
-    /** Starts streaming `build` (already authorized) to `socket` from byte `offset`. */
-    watch(socket: WebSocket, build: Build, offset: number): void {
+    /** Starts streaming `build` (already authorized) to `socket`, upgraded from `tcp`, from byte `offset`. */
+    watch(socket: WebSocket, tcp: Writable, build: Build, offset: number): void {
       let channel = channels.get(build.id);
       if (!channel) {
         // better-sqlite3 is synchronous: nothing can be appended between this read and joining the channel.
@@ -167,6 +169,7 @@ export function createWatcherHub(
       if (isCompletedStatus(fresh.status)) current.trace.flush();
       const w = new WatcherStream(
         socket,
+        tcp,
         offset,
         {
           releasedLength: () => current.trace.released,

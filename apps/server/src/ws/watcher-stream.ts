@@ -11,9 +11,11 @@
 // A 4408 close is queued after what is already buffered; the socket is destroyed only if the close
 // has not gone through after `closeTimeoutMs`, so a watcher that resumes reading sees 4408, not 1006.
 
+import type { Writable } from "node:stream";
 import { CLOSE_CODES } from "@buildsim/core";
 import type { WebSocket } from "ws";
 import type { RealtimeTimers } from "./realtime-options.js";
+import { chunkMessage, type EncodedChunk } from "./text-frame.js";
 
 /** How a watcher's stream behaves. */
 export interface WatcherStreamOptions {
@@ -36,20 +38,6 @@ export interface WatcherTraceSource {
   readMasked(from: number, to: number): Buffer;
 }
 
-const CHUNK_END = Buffer.from('"}');
-
-/**
- * The `chunk` message as bytes, assembled directly: base64 needs no JSON escaping, so this is exactly
- * `JSON.stringify({type: "chunk", offset, data})` without scanning and re-encoding a large string.
- */
-export function chunkMessage(offset: number, data: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`{"type":"chunk","offset":${offset},"data":"`),
-    Buffer.from(data.toString("base64"), "latin1"),
-    CHUNK_END,
-  ]);
-}
-
 /** A watcher's socket, catching up from the store and then live. */
 export class WatcherStream {
   /** Bytes of the trace handed to the socket. */
@@ -68,8 +56,13 @@ export class WatcherStream {
    */
   private readonly delayed: Array<{ dueMs: number; send: () => void }> = [];
 
+  /**
+   * @param tcp The upgraded connection under `socket`: live chunks are written to it as whole frames,
+   *   one write per watcher (see attach-realtime.ts for why that keeps the frames in order).
+   */
   constructor(
     readonly socket: WebSocket,
+    private readonly tcp: Writable,
     offset: number,
     private readonly source: WatcherTraceSource,
     private readonly o: WatcherStreamOptions,
@@ -86,12 +79,13 @@ export class WatcherStream {
    * Sends a live chunk (the watcher is caught up), `delayMs` late when a delay fault took it; closes a
    * watcher that stopped reading.
    */
-  live(message: Buffer, endBytes: number, delayMs = 0): void {
+  live(chunk: EncodedChunk, endBytes: number, delayMs = 0): void {
     if (!this.open) return;
     this.sentBytes = endBytes;
     this.inOrder(delayMs, () => {
       if (!this.open) return;
-      this.socket.send(message, { binary: false });
+      // The frame every watcher of the chunk shares: `socket.send` would frame the message again.
+      this.tcp.write(chunk.frame);
       if (this.socket.bufferedAmount > this.o.maxBufferedBytes) this.tooSlow();
     });
   }
@@ -111,12 +105,11 @@ export class WatcherStream {
 
   /** Runs `send` after `delayMs`, and never before what an earlier delay holds back. */
   private inOrder(delayMs: number, send: () => void): void {
-    const now = Date.now();
     if (this.delayed.length === 0 && delayMs <= 0) {
       send();
       return;
     }
-    const dueMs = Math.max(now + delayMs, this.delayed.at(-1)?.dueMs ?? 0);
+    const dueMs = Math.max(Date.now() + delayMs, this.delayed.at(-1)?.dueMs ?? 0);
     this.delayed.push({ dueMs, send });
     if (this.delayed.length === 1) this.sendDelayedWhenDue();
   }
