@@ -1,5 +1,7 @@
 // Live updates for a page: follows the project's events socket and calls `onChange` (batched per frame)
-// for every job or pipeline change, and after every reconnect, so the page refetches what it shows.
+// for every job or pipeline change, and after every connect, so the page refetches what it shows. The
+// first connect counts too: the page's own first load may have finished before the socket subscribed,
+// and a change in between (a pipeline created right after the page showed) would otherwise never show.
 
 import { isClientError, type ProjectEvent } from "@buildsim/client";
 import { useEffect, useRef } from "preact/hooks";
@@ -26,13 +28,7 @@ export function useProjectEvents(
     };
     (async () => {
       try {
-        let first = true;
         for await (const event of client.watchProjectEvents(projectId, { signal: controller.signal })) {
-          // The first `connected` follows the page's own initial load; later ones mean a reconnect.
-          if (event.type === "connected" && first) {
-            first = false;
-            continue;
-          }
           pending.push(event);
           frame ||= requestAnimationFrame(flush);
         }
