@@ -7,6 +7,9 @@ import type Docker from "dockerode";
 import type { StepExit } from "../run-job-script.js";
 import { DETECT_SHELL_SCRIPT } from "./container-script.js";
 
+/** How long a step waits, after its process exited, for the rest of its output. */
+const STREAM_END_WAIT_MS = 10_000;
+
 export interface BuildContainerOptions {
   docker: Docker;
   /** Everything but the command: name, image, entrypoint, env, mounts, network, labels, user. */
@@ -84,8 +87,18 @@ export async function runContainerStep(options: ContainerStepOptions): Promise<S
   else signal.addEventListener("abort", onAbort, { once: true });
   try {
     const { StatusCode } = await exited;
-    // Output still in flight when the process ended is flushed before the step counts as done.
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    // Output still in flight when the process ended is flushed before the step counts as done. The
+    // attach stream normally ends within milliseconds of the exit, but a loaded daemon can take
+    // seconds (a step's last line went missing at 1 s under CI load); the bound only guards against
+    // a stream that never ends.
+    let streamWait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ended,
+      new Promise((resolve) => {
+        streamWait = setTimeout(resolve, STREAM_END_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(streamWait);
     if (signal.aborted) return { exitCode: null };
     return { exitCode: StatusCode };
   } finally {

@@ -101,8 +101,12 @@ function newBytesOf(
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     const r = results[i]!;
-    const stored = r.accepted && c.bytes.byteLength > 0 && c.offset + c.bytes.byteLength <= r.length;
-    if (r.appendedBytes === 0 && !(retold && stored)) continue;
+    if (r.appendedBytes === 0) {
+      // Only a retelling announces bytes this batch did not add: those it finds already stored.
+      if (!retold) continue;
+      const stored = r.accepted && c.bytes.byteLength > 0 && c.offset + c.bytes.byteLength <= r.length;
+      if (!stored) continue;
+    }
     const told = r.appendedBytes > 0 ? r.appendedBytes : c.bytes.byteLength;
     const data = c.bytes.subarray(c.bytes.byteLength - told);
     const start = r.appendedBytes > 0 ? r.length - r.appendedBytes : c.offset;
