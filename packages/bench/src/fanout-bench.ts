@@ -153,32 +153,75 @@ export async function measureFanout(
   };
 }
 
-/** Runner→watcher latency at 1,000 lines/s for `seconds`, through buildsim. */
-export async function measureLatency(seconds: number, watchers: number, place?: FanoutPlace) {
+/** The latency floor's relay on PostgreSQL (pg-bare-relay-main.ts): runner on one process, watchers on another. */
+async function barePgSetup(watchers: number, deliver: (data: Buffer) => void, postgres: string) {
+  // A table (and channel) of this run's own: runs on one cluster never see each other's rows.
+  const table = `bare_relay_${process.pid}_${Date.now()}`;
+  const source = await startChild("pg-bare-relay-main.js", [postgres, "source", table]);
+  const sink = await startChild("pg-bare-relay-main.js", [postgres, "sink", table]);
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < watchers; i++)
+    sockets.push(
+      await open(wsUrl(sink.url, "/watch"), (text) => {
+        const m = JSON.parse(text) as { data: string };
+        deliver(Buffer.from(m.data, "base64"));
+      }),
+    );
+  const runner = await open(wsUrl(source.url, "/source"), () => {});
+  return {
+    server: asOne([source, sink]),
+    send: (text: string) => runner.send(text),
+    sockets: [...sockets, runner],
+  };
+}
+
+/** Seconds of sending, before the measured ones, whose deliveries are not counted (JIT, connections). */
+export const LATENCY_WARMUP_SECONDS = 1;
+
+/**
+ * Runner→watcher latency at 1,000 lines/s for `seconds` after a warm-up of LATENCY_WARMUP_SECONDS:
+ * through buildsim (on `place`), or with `floorOn` (a postgres:// URL) through the bare PostgreSQL relay.
+ */
+export async function measureLatency(
+  seconds: number,
+  watchers: number,
+  place?: FanoutPlace,
+  floorOn?: string,
+) {
   const samples: number[] = [];
+  /** Lines stamped before this (the warm-up) are not counted. */
+  let countFromNs = BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000n;
   const deliver = (data: Buffer) => {
     const now = process.hrtime.bigint();
     for (let at = 0; at < data.byteLength; at += LINE_BYTES) {
       const sentNs = BigInt(data.subarray(at, data.indexOf(32, at)).toString());
-      samples.push(Number(now - sentNs) / 1e6);
+      if (sentNs >= countFromNs) samples.push(Number(now - sentNs) / 1e6);
     }
   };
-  const setup = await buildsimSetup(watchers, deliver, place);
-  const total = seconds * 1000;
+  const setup =
+    floorOn === undefined
+      ? await buildsimSetup(watchers, deliver, place)
+      : await barePgSetup(watchers, deliver, floorOn);
+  const warmup = LATENCY_WARMUP_SECONDS * 1000;
+  const total = warmup + seconds * 1000;
   const start = performance.now();
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(performance.now() - start));
-      for (; sent < due; sent++) setup.send(traceMessage(sent, line(String(process.hrtime.bigint()))));
+      for (; sent < due; sent++) {
+        const stamp = process.hrtime.bigint();
+        if (sent === warmup) countFromNs = stamp;
+        setup.send(traceMessage(sent, line(String(stamp))));
+      }
       if (sent < total) setTimeout(tick, 1);
       else resolve();
     };
     tick();
   });
+  const expected = seconds * 1000 * watchers;
   const deadline = Date.now() + 10_000;
-  while (samples.length < total * watchers && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  while (samples.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   for (const s of setup.sockets) s.terminate();
   await setup.server.stop();
   const sorted = [...samples].sort((a, b) => a - b);

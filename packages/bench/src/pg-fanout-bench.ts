@@ -1,6 +1,7 @@
 // Trace fan-out across servers on PostgreSQL: the runner on server A, the watchers on server B (the
 // cluster bus carries the chunks), against the same on one PostgreSQL server, alternating rounds; with
-// PostgreSQL's statements per runner message and runner→watcher latency across servers at 1,000 lines/s.
+// PostgreSQL's statements per runner message and runner→watcher latency across servers at 1,000 lines/s,
+// beside the same latency through a bare relay that commits each line before delivering it (the floor).
 
 import { loadAverage, median } from "./bench-children.js";
 import { measureFanout, measureLatency, RUNNER_CHUNK_LINES, RUNNER_LIKE } from "./fanout-bench.js";
@@ -60,6 +61,10 @@ export async function measureFanoutAcrossServers(
     db: alone.url,
     crossServer: false,
   });
+  // The floor: the least any server can do across two processes through PostgreSQL, on this machine.
+  const cluster = new URL(target("floor").url);
+  cluster.search = "";
+  const latencyFloor = await measureLatency(latencySeconds, watchers, undefined, cluster.toString());
   return {
     lines,
     watchers,
@@ -71,6 +76,8 @@ export async function measureFanoutAcrossServers(
     cpuMicrosPerMessage: cpuMicros / (messages * rounds),
     latency,
     latencyOneServer,
+    /** The same latency through the bare relay (pg-bare-relay-main.ts): what the machine allows. */
+    latencyFloor,
     loadAverage: loadAverage(),
   };
 }

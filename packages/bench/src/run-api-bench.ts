@@ -5,7 +5,8 @@
 // Rounds are short back-to-back pairs (alternating which runs first) so drift on a shared machine hits
 // both; the ratio reported is the median of the per-round ratios. The servers' CPU time per request is
 // reported too: it barely moves when other processes compete for the cores.
-// Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (9).
+// Env: BENCH_BUILDS (100000), BENCH_CONNECTIONS (50), BENCH_DURATION_MS (2000), BENCH_ROUNDS (9),
+//      BENCH_NODE_FLAGS (node flags for the buildsim child).
 
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
     // them (writes) in the middle of this read-only measurement. Its work after a restart is what the
     // restart benchmark measures; here its passes wait an hour, as in the mixed benchmark.
     const idle = String(3_600_000);
-    const buildsim = node("bench-server-main.js", [path.join(work, "data"), idle, idle], 0);
+    // BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) go to the buildsim child, for profiling it.
+    const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
+    const buildsim = node("bench-server-main.js", [path.join(work, "data"), idle, idle], 0, flags);
     children.push(buildsim);
     const server = await firstLine<{ url: string; token: string }>(buildsim);
     console.log(

@@ -6,7 +6,8 @@
 //     `runner` sends like the real runner (one message in flight, carrying the lines written meanwhile,
 //     up to 64 KiB); `1` sends one line per message and waits for each ack (the worst case: a commit
 //     per line); `64` keeps 64 one-line messages in flight (buildsim stores several per commit). Lines,
-//     not frames, are counted. Then runner→watcher latency at 1,000 lines/s: target p99 < 10 ms.
+//     not frames, are counted. Then runner→watcher latency at 1,000 lines/s, counted after a 1 s warm-up:
+//     target p99 < 10 ms.
 // (b) claims: 20 runners claim 10,000 pending builds: zero double claims, target ≥ 2,000 claims/s.
 //
 // Env: BENCH_WS_LINES (20000), BENCH_WS_MODES (runner,1,64), BENCH_WS_WATCHERS (10), BENCH_WS_ROUNDS (3), BENCH_WS_LATENCY_S (3),
@@ -53,7 +54,7 @@ for (const mode of MODES) {
 
 const latency = await measureLatency(LATENCY_S, WATCHERS);
 console.log(
-  `latency at 1,000 lines/s to ${WATCHERS} watchers: p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, ` +
+  `latency at 1,000 lines/s to ${WATCHERS} watchers (after a 1 s warm-up): p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, ` +
     `max ${latency.maxMs.toFixed(2)} ms over ${fmt(latency.samples)} deliveries (target p99 < 10 ms) ${latency.p99Ms < 10 ? "PASS" : "FAIL"}`,
 );
 
