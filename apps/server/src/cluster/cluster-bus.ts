@@ -27,6 +27,15 @@ export interface ClusterBus {
   onResync(listener: () => void): () => void;
   /** Resolves once messages can flow (the first connection is up); at once in-process. */
   connected(): Promise<void>;
+  /**
+   * Only on a bus over the database's LISTEN/NOTIFY: the channel, and `pack`, which puts messages in
+   * this server's payloads, for a statement of the store to NOTIFY in its own commit. The other servers
+   * hear them like any message of this one.
+   */
+  readonly commitNotices?: {
+    channel: string;
+    pack(messages: ReadonlyArray<readonly [topic: string, body: unknown]>): string[];
+  };
   /** Whether this server runs the cluster-wide chores now (exactly one server at a time, give or take a takeover). */
   isLeader(): boolean;
   /** Leaves the cluster (gives up leadership, closes connections). */

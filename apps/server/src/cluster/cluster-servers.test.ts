@@ -1,7 +1,8 @@
 // Two real servers on one SQLite data directory (WAL lets both open it) joined by the PostgreSQL bus, as
 // servers on several machines share one PostgreSQL (issue #16, "Many servers, one truth"): a trace
 // written through A reaches B's watchers live and byte-exact, a cancel through B reaches A's runner within
-// a second, B's cached reads and event sockets follow A's writes, and one watchdog runs for both.
+// a second, B's cached reads and event sockets follow A's writes, and one watchdog runs for both. Last,
+// two servers on one PostgreSQL store: there A's trace statement itself tells B (async-trace-writer.ts).
 
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -284,5 +285,33 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     // A's resync finds the build it runs canceled in the store and tells its runner.
     expect(await runner.client.nextOf("cancel")).toEqual({ type: "cancel", buildId: 2, reason: "canceled" });
     expect(a.store.changes.global).toBeGreaterThan(generation);
+  });
+});
+
+describe("servers sharing one PostgreSQL store", () => {
+  it("tell B's watcher of what A's trace statement stored in that statement's commit, in order and byte-exact, small and large appends interleaved", async () => {
+    const db = `${testPostgresUrl()}?schema=${uniqueChannel()}`;
+    const a = await join({ db, cluster: undefined });
+    const b = await join({ db, cluster: undefined });
+    const told: boolean[] = [];
+    a.events.on("traceAppended", (e) => told.push(e.toldCluster === true));
+    const runner = await runBuild2(a);
+    const watcher = await connectWatcher(b, { project: 1, build: 2, token: T.admin });
+    expect(await watcher.nextOf("status")).toEqual({ type: "status", status: "running" });
+    const line = "0123456789abcdef\n";
+    // Small, 100 KiB (several NOTIFYs in one commit), over 256 KiB (offsets only: B reads the store),
+    // then small again: every one told by the statement that stored it, so B hears them in commit order.
+    const sizes = [1, 6_000, 18_070, 2, 1];
+    let at = 0;
+    for (const lines of sizes) {
+      const bytes = Buffer.alloc(lines * line.length, line);
+      await runner.write(bytes);
+      expect((await readUntil(watcher, at, at + bytes.byteLength)).equals(bytes)).toBe(true);
+      at += bytes.byteLength;
+    }
+    expect(told).toEqual(sizes.map(() => true));
+    expect(
+      (await api(b, "/api/v4/projects/1/jobs/2/trace", { token: T.admin })).headers.get("content-length"),
+    ).toBe(String(at));
   });
 });

@@ -84,20 +84,27 @@ export function createPostgresClusterBus(
     ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
   };
 
-  const pack = () => {
+  /** Encoded `[topic, body]` items in as few of this server's payloads as fit. */
+  const packed = (encoded: readonly string[]): string[] => {
+    const out: string[] = [];
     let current = head;
     let bytes = head.length;
-    for (const item of items) {
+    for (const item of encoded) {
       const itemBytes = Buffer.byteLength(item);
       if (bytes + itemBytes + 3 > MAX_PAYLOAD_BYTES && current !== head) {
-        payloads.push(`${current}]}`);
+        out.push(`${current}]}`);
         current = head;
         bytes = head.length;
       }
       current += current === head ? item : `,${item}`;
       bytes += itemBytes + 1;
     }
-    if (current !== head) payloads.push(`${current}]}`);
+    if (current !== head) out.push(`${current}]}`);
+    return out;
+  };
+
+  const pack = () => {
+    payloads.push(...packed(items));
     items = [];
     if (payloads.length > maxQueued) payloads = payloads.slice(payloads.length - maxQueued);
   };
@@ -199,6 +206,11 @@ export function createPostgresClusterBus(
         flushScheduled = true;
         setImmediate(flush);
       }
+    },
+    // The same payloads as `publish` sends, for the trace writer's statement to NOTIFY in its commit.
+    commitNotices: {
+      channel,
+      pack: (messages) => packed(messages.map((m) => JSON.stringify(m))),
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -16,7 +16,10 @@ export interface ServerEventMap {
   /** A build was created or changed (status, artifacts, erase…), after the change was committed. */
   buildChanged: [build: Build];
   /** Bytes were appended to a build's trace at `offset` (committed). */
-  traceAppended: [event: { buildId: number; offset: number; data: Buffer; length: number }];
+  /** `toldCluster`: the other servers were told of these bytes in the commit that stored them. */
+  traceAppended: [
+    event: { buildId: number; offset: number; data: Buffer; length: number; toldCluster?: boolean },
+  ];
   /** A running build was canceled: the runner holding it must stop now. */
   runnerMustCancel: [event: { buildId: number; runnerId: number | null }];
   /** A pipeline's status was recomputed and saved. */

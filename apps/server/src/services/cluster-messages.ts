@@ -44,6 +44,27 @@ export const INLINE_TRACE_BYTES = 4096;
  */
 export const INLINE_TRACE_APPEND_BYTES = 64 * INLINE_TRACE_BYTES;
 
+/**
+ * The `trace` messages announcing bytes [offset, offset + data.length) of build `buildId`: the bytes in
+ * pieces of INLINE_TRACE_BYTES, or the offsets alone past INLINE_TRACE_APPEND_BYTES (read from the store).
+ */
+export function traceMessages(
+  buildId: number,
+  offset: number,
+  data: Uint8Array,
+): Array<ClusterMessageMap["trace"]> {
+  const end = offset + data.byteLength;
+  if (data.byteLength > INLINE_TRACE_APPEND_BYTES) return [{ b: buildId, o: offset, l: end }];
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out: Array<ClusterMessageMap["trace"]> = [];
+  for (let at = 0; at < bytes.byteLength; at += INLINE_TRACE_BYTES) {
+    const piece = bytes.subarray(at, at + INLINE_TRACE_BYTES);
+    const o = offset + at;
+    out.push({ b: buildId, o, l: o + piece.byteLength, d: piece.toString("base64") });
+  }
+  return out;
+}
+
 /** Builds per `deleted` message, and ids per `alive` list: well under the payload limit. */
 export const IDS_PER_MESSAGE = 300;
 

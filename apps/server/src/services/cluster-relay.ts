@@ -2,6 +2,7 @@
 // (cluster-messages.ts), and what they commit reaches this server's caches, watchers and runners:
 //
 //   local commit ── app.events / store.changes ──► publish (ids and offsets only)
+//   trace append ── NOTIFYed by the statement that stores it, in the bus's envelope (PostgreSQL)
 //   other server ── bus ──► changes:  drop what this server's read caches hold of those records
 //                           trace:    the bytes (in messages of 4 KiB up to 256 KiB, else read from the
 //                                     shared store) ─► traceAppended (watchers)
@@ -21,10 +22,9 @@ import type { BuildWatchdog, WatchdogShare } from "./build-watchdog.js";
 import {
   type ClusterMessageMap,
   type ClusterTopic,
-  INLINE_TRACE_APPEND_BYTES,
-  INLINE_TRACE_BYTES,
   isClusterMessage,
   slices,
+  traceMessages,
 } from "./cluster-messages.js";
 
 /** What the runner layer needs of the cluster: leadership, and telling the other servers' runners. */
@@ -64,7 +64,7 @@ export interface ClusterRelayOptions {
 
 /** Creates the relay of `app` on `bus`; on a bus that is not shared it does nothing and always leads. */
 export function createClusterRelay(
-  app: Pick<App, "store" | "events" | "log">,
+  app: Pick<App, "store" | "events" | "log" | "traces">,
   bus: ClusterBus,
   options: ClusterRelayOptions = {},
 ): ClusterRelay {
@@ -102,16 +102,20 @@ export function createClusterRelay(
     off.push(() => events.off(name, listener));
   };
   on("traceAppended", (e) => {
-    if (e.data.byteLength > INLINE_TRACE_APPEND_BYTES) {
-      publish("trace", { b: e.buildId, o: e.offset, l: e.length });
-      return;
-    }
-    for (let at = 0; at < e.data.byteLength; at += INLINE_TRACE_BYTES) {
-      const piece = e.data.subarray(at, at + INLINE_TRACE_BYTES);
-      const o = e.offset + at;
-      publish("trace", { b: e.buildId, o, l: o + piece.byteLength, d: piece.toString("base64") });
-    }
+    // Already told by the statement that stored it (below).
+    if (e.toldCluster) return;
+    for (const m of traceMessages(e.buildId, e.offset, e.data)) publish("trace", m);
   });
+  // Where the bus can NOTIFY inside another connection's commit (PostgreSQL), a runner's trace bytes are
+  // announced by the statement that stores them: the other servers' watchers get them with the commit,
+  // not one more round trip (this server's event loop, then the bus's NOTIFY) after it. Every trace
+  // message of the usual append goes that way, so a build's pieces reach the others in commit order.
+  const inCommit = bus.commitNotices;
+  if (inCommit)
+    app.traces.tellInCommit({
+      channel: inCommit.channel,
+      payloadsOf: (b, o, bytes) => inCommit.pack(traceMessages(b, o, bytes).map((m) => ["trace", m])),
+    });
   on("buildChanged", (b) => publish("build", { i: b.id, p: b.projectId, s: b.status }));
   on("pipelineChanged", (p) => publish("pipeline", { i: p.id, p: p.projectId }));
   on("runnerMustCancel", (e) => {
@@ -195,6 +199,7 @@ export function createClusterRelay(
       );
     },
     close() {
+      if (inCommit) app.traces.tellInCommit(undefined);
       clearInterval(reportTimer);
       report();
       for (const stop of off.splice(0)) stop();

@@ -69,6 +69,16 @@ export interface TraceChunk {
   bytes: Uint8Array;
 }
 
+/**
+ * How the other servers of a cluster are told of trace bytes inside the commit that stores them: the
+ * NOTIFY channel, and the payloads announcing bytes [offset, offset + bytes.length) of a build (the
+ * cluster relay provides it; see async-trace-writer.ts).
+ */
+export interface CommitNotice {
+  channel: string;
+  payloadsOf(buildId: number, offset: number, bytes: Uint8Array): string[];
+}
+
 /** What appending a batch did: each chunk's result, and the announcement to make once acks are out. */
 export interface AppendedBatch {
   results: AppendTraceResult[];
@@ -126,6 +136,9 @@ function newBytesOf(
 
 /** Appends and reads traces. */
 export function createTraces(store: Store, events: ServerEvents, now: () => string) {
+  /** Set by the cluster relay on a bus that can NOTIFY inside a commit (PostgreSQL); else undefined. */
+  let commitNotice: CommitNotice | undefined;
+
   /**
    * One chunk; a build deleted (with its pipeline) since its chunk arrived takes nothing, and the batch's
    * other chunks are stored all the same. The append checks the build before it writes anything.
@@ -177,7 +190,17 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
       firstOfBuild.add(r.buildId);
       return r.end > r.offset && Number.isSafeInteger(r.offset) && r.offset >= 0;
     });
-    const stored = await extend(fast.map(runChunk), at);
+    const notice = commitNotice;
+    const stored = await extend(
+      fast.map((run) => {
+        const chunk = runChunk(run);
+        return notice
+          ? { ...chunk, notices: notice.payloadsOf(chunk.buildId, chunk.offset, chunk.bytes) }
+          : chunk;
+      }),
+      at,
+      notice?.channel,
+    );
     const results: AppendTraceResult[] = new Array(chunks.length);
     const done = new Set(fast.filter((_, i) => stored[i]));
     for (const run of done)
@@ -187,7 +210,17 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
         for (const run of runs)
           if (!done.has(run)) spreadRunResult(run, appendOne(runChunk(run), at), results);
       });
-    return announcing(chunks, results, false);
+    // A build told in the commit is announced as such, so the relay does not tell it again; only where
+    // its one run is all it has in the batch (a later run's bytes join the same announcement).
+    let told: Set<number> | undefined;
+    if (notice) {
+      const runsOfBuild = new Map<number, number>();
+      for (const run of runs) runsOfBuild.set(run.buildId, (runsOfBuild.get(run.buildId) ?? 0) + 1);
+      told = new Set(
+        fast.filter((run, i) => stored[i] && runsOfBuild.get(run.buildId) === 1).map((r) => r.buildId),
+      );
+    }
+    return announcing(chunks, results, false, told);
   }
 
   /** Each chunk's result, and the announcement of the new bytes to make once the acks are out. */
@@ -195,6 +228,7 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
     chunks: readonly TraceChunk[],
     results: AppendTraceResult[],
     retold: boolean,
+    toldCluster?: ReadonlySet<number>,
   ): AppendedBatch {
     const pending = newBytesOf(chunks, results, retold);
     return {
@@ -206,6 +240,7 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
             offset: a.offset,
             data: a.parts.length === 1 ? asBuffer(a.parts[0]!) : Buffer.concat(a.parts),
             length: a.length,
+            ...(toldCluster?.has(a.buildId) ? { toldCluster: true } : {}),
           });
       },
     };
@@ -216,6 +251,13 @@ export function createTraces(store: Store, events: ServerEvents, now: () => stri
     appendBatchAsync,
     /** Whether appends go through {@link appendBatchAsync} without blocking (the store has a writer). */
     appendsAsync: store.extendTracesAsync !== undefined,
+    /**
+     * From now on, {@link appendBatchAsync} tells the other servers of what it stores in the same commit
+     * (undefined: it stops); its announcements then say `toldCluster`.
+     */
+    tellInCommit(notice: CommitNotice | undefined): void {
+      commitNotice = notice;
+    },
     /** One chunk through {@link appendBatch}, announced at once (embedders and tests feeding a trace). */
     appendTrace(buildId: number, offset: number, bytes: Uint8Array): AppendTraceResult {
       const batch = appendBatch([{ buildId, offset, bytes }]);

@@ -124,9 +124,10 @@ export interface Store {
    * Only where a trace append is a network round trip (PostgreSQL): appends runs of distinct builds that
    * each start at their build's stored length, without blocking the event loop, and resolves with
    * whether each was stored (committed, with the change log told). A run not stored (its build's length
-   * was elsewhere, or the build is gone) is for `traces.append`, which handles every case.
+   * was elsewhere, or the build is gone) is for `traces.append`, which handles every case. A stored
+   * run's `notices` are NOTIFYed on `channel` in the same commit.
    */
-  extendTracesAsync?: (runs: readonly TraceRun[], at: string) => Promise<boolean[]>;
+  extendTracesAsync?: (runs: readonly TraceRun[], at: string, channel?: string) => Promise<boolean[]>;
   /** Closes the database; an in-memory store also removes its artifacts directory. */
   close(): void;
   /** False once `close` ran (work scheduled for later checks it). */
@@ -282,8 +283,8 @@ function assembleStore(backend: StoreBackend): Store {
   };
   const writer = backend.traceWriter;
   if (writer)
-    store.extendTracesAsync = async (runs, at) => {
-      const stored = await writer.extend(runs, at);
+    store.extendTracesAsync = async (runs, at, channel) => {
+      const stored = await writer.extend(runs, at, channel);
       // Committed on their own connection, outside any transaction of the store: the log is told now,
       // as a commit of two rows (the build's length, the chunk) per stored run.
       stored.forEach((moved, i) => {
