@@ -5,21 +5,36 @@ import { wsBenchRunnerToken } from "./ws-bench-seed.js";
 
 /**
  * Every runner claims until it gets no job; resolves with the build ids handed out (doubles kept) and
- * how many claims the server answered with an error (each asked again, as a runner would).
+ * how many claims the server answered with an error (each asked again, as a runner would). With
+ * `expected`, the runners poll again while fewer builds were handed out: on PostgreSQL a claim skips
+ * builds other servers' transactions hold (SKIP LOCKED), so the last few can answer "no job" to every
+ * runner while a transaction that then lost a race rolls back and leaves its build pending; a real
+ * runner asks again at its next poll.
  */
-export async function claimUntilEmpty(clients: Array<Awaited<ReturnType<typeof openRunner>>>) {
+export async function claimUntilEmpty(
+  clients: Array<Awaited<ReturnType<typeof openRunner>>>,
+  expected?: number,
+) {
   const got: number[] = [];
   let failed = 0;
-  await Promise.all(
-    clients.map(async (c, r) => {
-      for (let n = 0; ; n++) {
-        const answer = await c.claim(`r${r}-${n}`);
-        if (answer.type === "error") failed++;
-        else if (answer.type !== "job") return;
-        else got.push(answer.job.id);
-      }
-    }),
-  );
+  let polls = 0;
+  const pass = () =>
+    Promise.all(
+      clients.map(async (c, r) => {
+        for (;;) {
+          const answer = await c.claim(`r${r}-${polls++}`);
+          if (answer.type === "error") failed++;
+          else if (answer.type !== "job") return;
+          else got.push(answer.job.id);
+        }
+      }),
+    );
+  await pass();
+  for (let again = 0; expected !== undefined && new Set(got).size < expected && again < 10; again++) {
+    const before = got.length;
+    await pass();
+    if (got.length === before) break;
+  }
   return { got, failed };
 }
 

@@ -18,7 +18,7 @@ export interface PgTarget {
 }
 
 /** `runnersPerServer` runners on each child claim until nothing is left; PostgreSQL's counts meanwhile. */
-async function claimAcross(pg: PgTarget, children: ChildServer[], runnersPerServer: number) {
+async function claimAcross(pg: PgTarget, children: ChildServer[], runnersPerServer: number, builds: number) {
   const clients = await Promise.all(
     Array.from({ length: children.length * runnersPerServer }, (_, i) =>
       openRunner(children[Math.floor(i / runnersPerServer)]!.url, wsBenchRunnerToken(i + 1)),
@@ -28,7 +28,7 @@ async function claimAcross(pg: PgTarget, children: ChildServer[], runnersPerServ
   const pgCpuBefore = processCpuMicrosOfUser(pg.uid);
   await Promise.all(children.map((c) => c.resetCpu()));
   const start = performance.now();
-  const { got, failed } = await claimUntilEmpty(clients);
+  const { got, failed } = await claimUntilEmpty(clients, builds);
   const ms = performance.now() - start;
   const pgCpuMicros = processCpuMicrosOfUser(pg.uid) - pgCpuBefore;
   const statements = diffStatementCalls(statsBefore, statementCalls(pg.binDir, pg.url));
@@ -50,7 +50,7 @@ export async function measureClusterClaims(
   let serverCpuMicros = 0;
   let measured: Awaited<ReturnType<typeof claimAcross>>;
   try {
-    measured = await claimAcross(pg, children, runnersPerServer);
+    measured = await claimAcross(pg, children, runnersPerServer, builds);
   } finally {
     serverCpuMicros = (await Promise.all(children.map((c) => c.stop()))).reduce((a, b) => a + b, 0);
   }

@@ -68,35 +68,47 @@ export function open(url: string, onMessage: (text: string) => void, headers: Re
 
 export const wsUrl = (url: string, p: string) => `${url.replace(/^http/, "ws")}${p}`;
 
-/** A runner connection: hello, then `request` resolves with each claim's answer in order. */
+/** A runner connection: hello, then `claim` resolves with each claim's answer, matched by its requestId. */
 export async function openRunner(url: string, token: string) {
-  const waiting: Array<(m: ServerToRunnerMessage) => void> = [];
+  let hello: ((m: ServerToRunnerMessage) => void) | undefined;
+  const claims = new Map<string, (m: ServerToRunnerMessage) => void>();
   const acks: Array<(m: ServerToRunnerMessage) => void> = [];
   let onAck: ((length: number) => void) | null = null;
+  /** An `error` naming no build came while claims were waiting: the claim the server could not serve. */
+  let claimFailed = false;
   const socket = await open(wsUrl(url, RUNNER_WS_PATH), (text) => {
     const m = JSON.parse(text) as ServerToRunnerMessage;
     if (m.type === "traceAck") onAck?.(m.length);
-    // A claim the server could not serve is answered with an error (e.g. a transaction that kept losing).
-    else if (
-      m.type === "welcome" ||
-      m.type === "job" ||
-      m.type === "noJob" ||
-      (m.type === "error" && waiting.length > 0)
-    )
-      waiting.shift()?.(m);
-    else acks.shift()?.(m);
+    else if ((m.type === "job" || m.type === "noJob") && claims.has(m.requestId)) {
+      const answer = claims.get(m.requestId)!;
+      claims.delete(m.requestId);
+      // A claim the server could not serve (a transaction that kept losing) is answered with an error,
+      // then its own `noJob` (runner-hub.ts): reported as the error, so the caller asks again.
+      if (m.type === "noJob" && claimFailed) {
+        claimFailed = false;
+        answer({ type: "error", code: "INTERNAL", message: "claim failed on the server" });
+      } else answer(m);
+    } else if (m.type === "error" && m.buildId === undefined && claims.size > 0) claimFailed = true;
+    else if (m.type === "welcome" || (m.type === "error" && hello)) {
+      hello?.(m);
+      hello = undefined;
+    } else acks.shift()?.(m);
   });
-  const request = (message: object) =>
-    new Promise<ServerToRunnerMessage>((resolve) => {
-      waiting.push(resolve);
-      socket.send(JSON.stringify(message));
-    });
-  await request({ type: "hello", protocol: PROTOCOL_VERSION, token });
+  const welcome = new Promise<ServerToRunnerMessage>((resolve) => {
+    hello = resolve;
+  });
+  socket.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, token }));
+  await welcome;
   return {
     socket,
     /** Claims a build; with `waitMs`, the server holds the claim that long while nothing is pending. */
     claim: (requestId: string, waitMs = 0) =>
-      request(waitMs > 0 ? { type: "claim", requestId, waitMs } : { type: "claim", requestId }),
+      new Promise<ServerToRunnerMessage>((resolve) => {
+        claims.set(requestId, resolve);
+        socket.send(
+          JSON.stringify(waitMs > 0 ? { type: "claim", requestId, waitMs } : { type: "claim", requestId }),
+        );
+      }),
     /** Finishes a claimed build as a success (no trace); resolves with the server's `finishAck`. */
     finish: (buildId: number) =>
       new Promise<ServerToRunnerMessage>((resolve) => {
