@@ -71,17 +71,23 @@ async function buildsimSetup(watchers: number, deliver: (data: Buffer) => void, 
   };
 }
 
-/** The same shape on the bare relay: the watchers get the runner's messages unchanged. */
-async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
-  const server = await startChild("ws-bare-relay-main.js");
+/** `watchers` sockets on a bare relay's `/watch`, each handing `deliver` the bytes of every runner message. */
+async function openRelayWatchers(url: string, watchers: number, deliver: (data: Buffer) => void) {
   const sockets: WebSocket[] = [];
   for (let i = 0; i < watchers; i++)
     sockets.push(
-      await open(wsUrl(server.url, "/watch"), (text) => {
+      await open(wsUrl(url, "/watch"), (text) => {
         const m = JSON.parse(text) as { data: string };
         deliver(Buffer.from(m.data, "base64"));
       }),
     );
+  return sockets;
+}
+
+/** The same shape on the bare relay: the watchers get the runner's messages unchanged. */
+async function bareSetup(watchers: number, deliver: (data: Buffer) => void) {
+  const server = await startChild("ws-bare-relay-main.js");
+  const sockets = await openRelayWatchers(server.url, watchers, deliver);
   let ack: () => void = () => {};
   const source = await open(wsUrl(server.url, "/source"), () => ack());
   return {
@@ -159,14 +165,7 @@ async function barePgSetup(watchers: number, deliver: (data: Buffer) => void, po
   const table = `bare_relay_${process.pid}_${Date.now()}`;
   const source = await startChild("pg-bare-relay-main.js", [postgres, "source", table]);
   const sink = await startChild("pg-bare-relay-main.js", [postgres, "sink", table]);
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < watchers; i++)
-    sockets.push(
-      await open(wsUrl(sink.url, "/watch"), (text) => {
-        const m = JSON.parse(text) as { data: string };
-        deliver(Buffer.from(m.data, "base64"));
-      }),
-    );
+  const sockets = await openRelayWatchers(sink.url, watchers, deliver);
   const runner = await open(wsUrl(source.url, "/source"), () => {});
   return {
     server: asOne([source, sink]),
