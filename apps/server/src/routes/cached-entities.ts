@@ -24,20 +24,35 @@ const ONLINE_WINDOW_MS = 2 * 60 * 60 * 1000;
 /** What rendering v3 and v4 entities needs of the wiring. */
 export type EntityRendererDeps = Pick<App, "store" | "now" | "profile" | "webUrl">;
 
+// `app.now()` hands out one string per millisecond: parsed once per string, not once per request.
+let parsedIso = "";
+let parsedMs = Number.NaN;
+const msOf = (iso: string): number => {
+  if (iso !== parsedIso) {
+    parsedMs = Date.parse(iso);
+    parsedIso = iso;
+  }
+  return parsedMs;
+};
+
 /** One request's rendering context: now, and lookups made once per request. */
 export class EntityRenderer {
   readonly nowIso: string;
   readonly nowMs: number;
-  /** Records the entities embed, kept across requests while unchanged. */
-  private readonly lookup: EntityLookupV4;
+  private shared: EntityLookupV4 | undefined;
 
   constructor(
     private readonly app: EntityRendererDeps,
     readonly cache: ReadCache,
   ) {
     this.nowIso = app.now();
-    this.nowMs = Date.parse(this.nowIso);
-    this.lookup = sharedEntityLookupV4(app.store);
+    this.nowMs = msOf(this.nowIso);
+  }
+
+  /** Records the entities embed, kept across requests while unchanged; only a render asks. */
+  private get lookup(): EntityLookupV4 {
+    this.shared ??= sharedEntityLookupV4(this.app.store);
+    return this.shared;
   }
 
   /** The v3 Build entity of build `id` (or of `build` when the caller already read it). */
@@ -96,7 +111,7 @@ export class EntityRenderer {
     list: () => { ids: number[]; headers: string[] },
     render: (id: number) => CachedEntity,
   ): Reply {
-    return pages.get(key, scope, this.nowIso, list, render, (e) => entities.isCurrent(e, this.nowMs));
+    return pages.get(key, scope, this.nowIso, this.nowMs, list, render, (e) => entities.isCurrent(e, this.nowMs));
   }
 
   /**

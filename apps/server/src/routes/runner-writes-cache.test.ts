@@ -119,4 +119,23 @@ describe("runner writes and the read cache", () => {
     expect(cachedJob()).toBeUndefined();
     expect(await runnerOf(JOB)).toMatchObject({ id: 1, name: "newcomer", status: "never_contacted" });
   });
+
+  it("shows a listed job's runner going offline on a page read again with no write between, once its two hours pass", async () => {
+    const { clock, hello, server } = await start();
+    await hello();
+    // Finished jobs only: the whole page is kept, and read again without looking at its entities
+    // while nothing is written, until the first of them may read differently.
+    const PAGE = "/api/v4/projects/1/jobs?scope=success&per_page=100";
+    const runnersOnPage = async () => {
+      const res = await api(server, PAGE, { token: ORACLE_TOKEN });
+      expect(res.status).toBe(200);
+      const jobs = (await res.json()) as Array<{ id: number; runner: { status: string } | null }>;
+      return jobs.find((j) => j.id === 1)?.runner?.status;
+    };
+    expect(await runnersOnPage()).toBe("online");
+    clock.advance(60 * 60 * 1000);
+    expect(await runnersOnPage()).toBe("online");
+    clock.advance(60 * 60 * 1000 + 1);
+    expect(await runnersOnPage()).toBe("offline");
+  });
 });

@@ -74,6 +74,14 @@ export class ChangeLog {
       );
   }
 
+  /**
+   * Moves with every change this log records, local or remote, global or not: while it stands still,
+   * every generation read from this log reads the same.
+   */
+  get version(): number {
+    return this.seq;
+  }
+
   /** Generation of build `id`'s row. */
   build(id: number): number {
     return this.builds.get(id) ?? 0;
