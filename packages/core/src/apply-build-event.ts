@@ -1,7 +1,7 @@
 // Applies one event to a stored build, purely: the next build and the actions the change implies.
 // This is the only way any part of buildsim changes a build's status.
 
-import { transition } from "xstate";
+import { type ActorScope, createActor, type ExecutableActionObject } from "xstate";
 import type { BuildEvent } from "./build-events.js";
 import { type BuildMachineAction, type BuildMachineContext, buildMachine } from "./build-machine.js";
 import type { Build } from "./domain.js";
@@ -41,10 +41,49 @@ function allowsFailureAfter(build: Build, status: Build["status"], exitCode: num
   return exitCode !== null && build.allowFailureExitCodes.includes(exitCode);
 }
 
+// xstate's pure `transition(machine, snapshot, event)` builds a throwaway actor, its system and the
+// machine's initial snapshot on every call: ~35 of its ~40 µs here, on every status change of every
+// build. The machine's own `transition` with one inert scope, made once, computes the same snapshot and
+// actions; the scope only collects the actions (the machine invokes and spawns nothing, so no child ever
+// registers in the scope's system). Calls never overlap: each runs to its end synchronously.
+let executable: ExecutableActionObject[] = [];
+// Its input only shapes the actor's own (unused) initial snapshot; every call resolves its own.
+const inert = createActor(buildMachine, {
+  input: {
+    when: "on_success",
+    hasCommands: true,
+    isBridge: false,
+    hasResourceGroup: false,
+    startInS: null,
+    scheduledAt: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    failureReason: null,
+    exitCode: null,
+    runnerId: null,
+    userId: null,
+  },
+});
+const scope: ActorScope<ReturnType<typeof buildMachine.resolveState>, BuildEvent> = {
+  self: inert,
+  id: "",
+  sessionId: "",
+  logger: () => {},
+  defer: () => {},
+  emit: () => {},
+  system: inert.system,
+  stopChild: () => {},
+  actionExecutor: (action) => {
+    executable.push(action);
+  },
+};
+
 /** Fires `event` at `build`. Never throws for an event the status does not accept; see `changed`. */
 export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransition {
   const snapshot = buildMachine.resolveState({ value: build.status, context: contextOf(build) });
-  const [next, executable] = transition(buildMachine, snapshot, event);
+  executable = [];
+  const next = buildMachine.transition(snapshot, event, scope);
   const status = next.value;
   if (!isBuildStatus(status)) throw new Error(`build machine reached an unknown state ${String(status)}`);
   if (status === build.status) return { build, changed: false, actions: [] };
