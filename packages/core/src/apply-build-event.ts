@@ -16,7 +16,8 @@ export interface BuildTransition {
   actions: BuildMachineAction[];
 }
 
-const contextOf = (build: Build): BuildMachineContext => ({
+/** What the machine's guards and assignments read of `build`. */
+export const machineContextOf = (build: Build): BuildMachineContext => ({
   when: build.when,
   hasCommands: build.commands.length > 0,
   isBridge: build.trigger !== null,
@@ -81,7 +82,7 @@ const scope: ActorScope<ReturnType<typeof buildMachine.resolveState>, BuildEvent
 
 /** Fires `event` at `build`. Never throws for an event the status does not accept; see `changed`. */
 export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransition {
-  const snapshot = buildMachine.resolveState({ value: build.status, context: contextOf(build) });
+  const snapshot = buildMachine.resolveState({ value: build.status, context: machineContextOf(build) });
   executable = [];
   const next = buildMachine.transition(snapshot, event, scope);
   const status = next.value;

@@ -1,7 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyBuildEvent } from "./apply-build-event.js";
+import { transition } from "xstate";
+import { applyBuildEvent, machineContextOf } from "./apply-build-event.js";
 import { BUILD_EVENT_TYPES, type BuildEvent } from "./build-events.js";
+import { buildMachine } from "./build-machine.js";
+import type { Build } from "./domain.js";
 import { newBuild } from "./new-build.js";
 import { BUILD_STATUSES, isCompletedStatus, isFinishedStatus } from "./status.js";
 
@@ -87,5 +90,68 @@ describe("the build machine under random event sequences", () => {
       { numRuns: 1000 },
     );
     // A thousand random sequences take well under a second alone; leave room for a loaded CI machine.
+  }, 60_000);
+
+  it("decides every event as xstate's own pure transition() does (applyBuildEvent reuses one scope)", () => {
+    /** The reference: a fresh actor scope per call, as `transition()` makes. */
+    const reference = (build: Build, event: BuildEvent) => {
+      const snapshot = buildMachine.resolveState({ value: build.status, context: machineContextOf(build) });
+      const [next, actions] = transition(buildMachine, snapshot, event);
+      return { status: next.value, context: next.context, actions: actions.map((a) => a.type) };
+    };
+    fc.assert(
+      fc.property(
+        eventSequence,
+        fc.constantFrom<When>("on_success", "manual", "delayed"),
+        fc.constantFrom(null, "production"),
+        (seq, when, resourceGroup) => {
+          let build = fresh(when, resourceGroup);
+          for (const event of toEvents(seq)) {
+            const expected = reference(build, event);
+            const result = applyBuildEvent(build, event);
+            expect(result.build.status).toBe(expected.status);
+            if (!result.changed) {
+              expect(result.actions).toEqual([]);
+              continue;
+            }
+            const wanted = expected.actions.filter((t) =>
+              ["notifyRunnerCancel", "processPipeline", "updatePipelineStatus"].includes(t),
+            );
+            expect(result.actions.map((a) => a.type)).toEqual(wanted);
+            const {
+              queuedAt,
+              scheduledAt,
+              startedAt,
+              finishedAt,
+              failureReason,
+              exitCode,
+              runnerId,
+              userId,
+            } = result.build;
+            expect({
+              queuedAt,
+              scheduledAt,
+              startedAt,
+              finishedAt,
+              failureReason,
+              exitCode,
+              runnerId,
+              userId,
+            }).toEqual({
+              queuedAt: expected.context.queuedAt,
+              scheduledAt: expected.context.scheduledAt,
+              startedAt: expected.context.startedAt,
+              finishedAt: expected.context.finishedAt,
+              failureReason: expected.context.failureReason,
+              exitCode: expected.context.exitCode,
+              runnerId: expected.context.runnerId,
+              userId: expected.context.userId,
+            });
+            build = result.build;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   }, 60_000);
 });
