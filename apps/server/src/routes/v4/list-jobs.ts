@@ -12,6 +12,7 @@ import type { RequestContext } from "../../http/request-context.js";
 import { presentBridgeV4 } from "../../presenters/present-bridge-v4.js";
 import { type AccessDeps, integerRouteParam } from "../access.js";
 import { EntityRenderer, type EntityRendererDeps } from "../cached-entities.js";
+import { sharedEntityLookupV4 } from "../store-lookup.js";
 import { jobsReply, type PresentV4Deps, presentOptionsV4 } from "./job-reply.js";
 import { parseJobScope } from "./parse-job-scope.js";
 import { callerOf, findProjectV4, requireReadJobs } from "./v4-access.js";
@@ -92,7 +93,9 @@ function pipelineOf(ctx: RequestContext, app: AccessDeps) {
   const pipelineId = integerRouteParam(ctx, "pipeline_id");
   const project = findProjectV4(ctx, app, caller);
   requireReadJobs(caller, project);
-  const pipeline = pipelineId > 0 ? app.store.pipelines.get(pipelineId) : undefined;
+  // Through the shared lookup: the row is read again only once a write changed it (a dashboard polls
+  // the same pipelines' job lists, whose pages are cached; this read was most of what was left of them).
+  const pipeline = pipelineId > 0 ? sharedEntityLookupV4(app.store).pipeline(pipelineId) : undefined;
   if (!pipeline || pipeline.projectId !== project.id) throw ApiError.of("RECORD_NOT_FOUND");
   return { project, pipeline };
 }
