@@ -67,7 +67,8 @@ export class PageCache {
     let page = this.pages.get(key);
     // A whole reply checked since the log's last change, none of its entities expired: nothing to look
     // at again (the page a dashboard polls costs one comparison, not a check per entity).
-    if (page?.reply && page.checkedAt === this.changes.version && nowMs < page.checkedUntilMs) return page.reply;
+    if (page?.reply && page.checkedAt === this.changes.version && nowMs < page.checkedUntilMs)
+      return page.reply;
     if (!page || !this.membershipHolds(page)) {
       const global = this.changes.global;
       const gens = this.gensOf(scope);

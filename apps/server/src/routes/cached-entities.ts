@@ -111,7 +111,9 @@ export class EntityRenderer {
     list: () => { ids: number[]; headers: string[] },
     render: (id: number) => CachedEntity,
   ): Reply {
-    return pages.get(key, scope, this.nowIso, this.nowMs, list, render, (e) => entities.isCurrent(e, this.nowMs));
+    return pages.get(key, scope, this.nowIso, this.nowMs, list, render, (e) =>
+      entities.isCurrent(e, this.nowMs),
+    );
   }
 
   /**
