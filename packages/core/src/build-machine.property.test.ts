@@ -46,47 +46,51 @@ const fresh = (when: When, resourceGroup: string | null) =>
     resourceGroup,
   });
 
+/** A property over a fresh build of each kind (`when`, with or without a resource group) and random events. */
+const randomRuns = (check: (start: Build, events: BuildEvent[]) => void) =>
+  fc.property(
+    eventSequence,
+    fc.constantFrom<When>("on_success", "manual", "delayed"),
+    fc.constantFrom(null, "production"),
+    (seq, when, resourceGroup) => check(fresh(when, resourceGroup), toEvents(seq)),
+  );
+
 describe("the build machine under random event sequences", () => {
   it("keeps every invariant GitLab's statuses imply", () => {
     fc.assert(
-      fc.property(
-        eventSequence,
-        fc.constantFrom<When>("on_success", "manual", "delayed"),
-        fc.constantFrom(null, "production"),
-        (seq, when, resourceGroup) => {
-          let build = fresh(when, resourceGroup);
-          let completedOnce = false;
-          for (const event of toEvents(seq)) {
-            const before = build;
-            const result = applyBuildEvent(build, event);
-            build = result.build;
-            // Statuses stay legal.
-            expect(BUILD_STATUSES).toContain(build.status);
-            // finished_at is set exactly when the build is finished.
-            expect(build.finishedAt !== null).toBe(isFinishedStatus(build.status));
-            // started_at never comes after finished_at.
-            if (build.startedAt && build.finishedAt) expect(build.startedAt <= build.finishedAt).toBe(true);
-            // scheduled_at is set exactly while the build is scheduled.
-            expect(build.scheduledAt !== null).toBe(build.status === "scheduled");
-            // A pending build was queued; a build waiting for its resource is never queued without it.
-            if (build.status === "pending") expect(build.queuedAt).not.toBeNull();
-            // Only a build with a resource group ever waits for one.
-            if (build.status === "waiting_for_resource") expect(resourceGroup).not.toBeNull();
-            // A running build has been started.
-            if (build.status === "running") expect(build.startedAt).not.toBeNull();
-            // A finished build never becomes anything else (only a retry, a new build, runs it again).
-            if (isFinishedStatus(before.status)) expect(build).toBe(before);
-            // Skipped may be re-opened (process/enqueue), but never straight back to running.
-            if (completedOnce && isFinishedStatus(before.status)) expect(result.changed).toBe(false);
-            if (isCompletedStatus(build.status)) completedOnce = true;
-            // A no-op changes nothing and asks for nothing.
-            if (!result.changed) {
-              expect(result.build).toBe(before);
-              expect(result.actions).toEqual([]);
-            }
+      randomRuns((start, events) => {
+        let build = start;
+        let completedOnce = false;
+        for (const event of events) {
+          const before = build;
+          const result = applyBuildEvent(build, event);
+          build = result.build;
+          // Statuses stay legal.
+          expect(BUILD_STATUSES).toContain(build.status);
+          // finished_at is set exactly when the build is finished.
+          expect(build.finishedAt !== null).toBe(isFinishedStatus(build.status));
+          // started_at never comes after finished_at.
+          if (build.startedAt && build.finishedAt) expect(build.startedAt <= build.finishedAt).toBe(true);
+          // scheduled_at is set exactly while the build is scheduled.
+          expect(build.scheduledAt !== null).toBe(build.status === "scheduled");
+          // A pending build was queued; a build waiting for its resource is never queued without it.
+          if (build.status === "pending") expect(build.queuedAt).not.toBeNull();
+          // Only a build with a resource group ever waits for one.
+          if (build.status === "waiting_for_resource") expect(start.resourceGroup).not.toBeNull();
+          // A running build has been started.
+          if (build.status === "running") expect(build.startedAt).not.toBeNull();
+          // A finished build never becomes anything else (only a retry, a new build, runs it again).
+          if (isFinishedStatus(before.status)) expect(build).toBe(before);
+          // Skipped may be re-opened (process/enqueue), but never straight back to running.
+          if (completedOnce && isFinishedStatus(before.status)) expect(result.changed).toBe(false);
+          if (isCompletedStatus(build.status)) completedOnce = true;
+          // A no-op changes nothing and asks for nothing.
+          if (!result.changed) {
+            expect(result.build).toBe(before);
+            expect(result.actions).toEqual([]);
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 1000 },
     );
     // A thousand random sequences take well under a second alone; leave room for a loaded CI machine.
@@ -111,32 +115,27 @@ describe("the build machine under random event sequences", () => {
       return { status: next.value, context: next.context, actions: actions.map((a) => a.type) };
     };
     fc.assert(
-      fc.property(
-        eventSequence,
-        fc.constantFrom<When>("on_success", "manual", "delayed"),
-        fc.constantFrom(null, "production"),
-        (seq, when, resourceGroup) => {
-          let build = fresh(when, resourceGroup);
-          for (const event of toEvents(seq)) {
-            const expected = reference(build, event);
-            const result = applyBuildEvent(build, event);
-            expect(result.build.status).toBe(expected.status);
-            if (!result.changed) {
-              expect(result.actions).toEqual([]);
-              continue;
-            }
-            const wanted = expected.actions.filter((t) =>
-              ["notifyRunnerCancel", "processPipeline", "updatePipelineStatus"].includes(t),
-            );
-            expect(result.actions.map((a) => a.type)).toEqual(wanted);
-            // What the machine decides besides the status: the build's run fields, read off either side.
-            const run = (x: Pick<Build, (typeof RUN_FIELDS)[number]>) =>
-              Object.fromEntries(RUN_FIELDS.map((k) => [k, x[k]]));
-            expect(run(result.build)).toEqual(run(expected.context));
-            build = result.build;
+      randomRuns((start, events) => {
+        let build = start;
+        for (const event of events) {
+          const expected = reference(build, event);
+          const result = applyBuildEvent(build, event);
+          expect(result.build.status).toBe(expected.status);
+          if (!result.changed) {
+            expect(result.actions).toEqual([]);
+            continue;
           }
-        },
-      ),
+          const wanted = expected.actions.filter((t) =>
+            ["notifyRunnerCancel", "processPipeline", "updatePipelineStatus"].includes(t),
+          );
+          expect(result.actions.map((a) => a.type)).toEqual(wanted);
+          // What the machine decides besides the status: the build's run fields, read off either side.
+          const run = (x: Pick<Build, (typeof RUN_FIELDS)[number]>) =>
+            Object.fromEntries(RUN_FIELDS.map((k) => [k, x[k]]));
+          expect(run(result.build)).toEqual(run(expected.context));
+          build = result.build;
+        }
+      }),
       { numRuns: 300 },
     );
   }, 60_000);
