@@ -138,7 +138,7 @@ export function createBuildTransitions(
   function fire(build: Build, event: BuildEvent): Build {
     const t = applyBuildEvent(build, event);
     if (!t.changed) return build;
-    store.builds.save(t.build, build);
+    store.builds.saveTransition(t.build, build);
     processor.noteChange(t.build);
     emitBuild(t.build);
     if (t.build.environment) trackDeployment(store, t.build, event.at);

@@ -157,6 +157,8 @@ export function saveCommitStatus(app: CommitStatusDeps, input: CommitStatusInput
         external: { targetUrl: null, description: null, ...open.external, ...details },
         coverage: input.coverage ?? open.coverage,
       };
+      // Stored before the events: a status change writes only what the build machine changes.
+      app.store.builds.save(build);
     } else {
       // `validates :name, uniqueness` within the pipeline: a CI job of that name is not this status.
       if (jobs.some((b) => b.external === null && !b.retried && b.name === input.name))

@@ -149,6 +149,44 @@ describe("the builds repository", () => {
     );
   });
 
+  it("saves a status change's own columns and moves its count; a row that moved on is saved whole", () => {
+    const stored = store.builds.get(1)!;
+    const counts = () => ({
+      from: store.builds.count({ projectId: 1, statuses: [stored.status] }),
+      to: store.builds.count({ projectId: 1, statuses: ["running"] }),
+    });
+    const before = counts();
+    const next = {
+      ...stored,
+      status: "running" as const,
+      startedAt: "2026-01-01T00:01:00.000Z",
+      runnerId: 7,
+      allowFailure: !stored.allowFailure,
+    };
+    store.transaction(() => store.builds.saveTransition(next, stored));
+    expect(store.builds.get(1)).toEqual(next);
+    expect(counts()).toEqual({ from: before.from - 1, to: before.to + 1 });
+    expect(countsByStatus()).toEqual(
+      Object.fromEntries(
+        Object.keys(countsByStatus()).map((s) => [
+          s,
+          store.builds.count({ projectId: 1, statuses: [s as never] }),
+        ]),
+      ),
+    );
+
+    // The caller's `stored` is stale (the row is running now): the build is saved whole, counts from the row.
+    const finished = {
+      ...next,
+      status: "success" as const,
+      finishedAt: "2026-01-01T00:02:00.000Z",
+      coverage: 12.5,
+    };
+    store.transaction(() => store.builds.saveTransition(finished, stored));
+    expect(store.builds.get(1)).toEqual(finished);
+    expect(store.builds.count({ projectId: 1, statuses: ["running"] })).toBe(before.to);
+  });
+
   it("round-trips every field of a build", () => {
     const build = store.builds.get(5)!;
     const changed = {

@@ -11,6 +11,20 @@ import { type CreatedWithNeeds, createProcessingQueries, type UpstreamBuild } fr
 import type { Db } from "./sql-db.js";
 import { statementCache } from "./statement-cache.js";
 
+/** The columns of what `applyBuildEvent` may change (its `build` fields), as a status change writes them. */
+const TRANSITION_COLUMNS = [
+  "status",
+  "allow_failure",
+  "queued_at",
+  "scheduled_at",
+  "started_at",
+  "finished_at",
+  "failure_reason",
+  "exit_code",
+  "runner_id",
+  "user_id",
+] as const;
+
 /** What runner matching reads of a pending build. */
 export interface PendingCandidate {
   projectId: number;
@@ -98,6 +112,12 @@ export interface BuildsRepo {
    * holds the row as stored (a transition's build), spares reading it first: the update checks it.
    */
   save(build: Build, stored?: Pick<Build, "status" | "projectId">): void;
+  /**
+   * Saves a status change: `next` is `stored` (the row as stored) after `applyBuildEvent`, so only the
+   * columns the build machine changes are written; moves its count. A row that no longer holds
+   * `stored`'s status is read and saved whole, as `save` does.
+   */
+  saveTransition(next: Build, stored: Build): void;
   /**
    * Marks `build` retried (a newer attempt took its place), writing that one column: a whole-row save
    * would rewrite every index entry of the row.
@@ -195,6 +215,12 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       .map((c) => `${c} = @${c}`)
       .join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
   );
+  // What `applyBuildEvent` changes of a build. A status change writes these columns only: a whole-row
+  // update rewrites the row's entry in every index (~290 against ~165 µs per update and commit on the
+  // mixed benchmark's data), and a claim, a finish or a requeue is one status change each.
+  const updateTransition = db.prepare(
+    `UPDATE builds SET ${TRANSITION_COLUMNS.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
+  );
   // Counts of runnable builds only: trigger jobs are never counted (see `insert`), as `list` never shows them.
   const countRows = db.prepare(
     "SELECT status, SUM(n) AS n FROM build_counts WHERE project_id = ? GROUP BY status",
@@ -216,6 +242,22 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
   const inResourceGroup = buildRows(
     `${SELECT} WHERE b.project_id = ? AND b.resource_group = ? AND b.status IN ('waiting_for_resource', 'pending', 'running') ORDER BY b.id`,
   );
+  /** After `build`'s row was written (`rows` rows) over one of `before`'s status: counts and change log. */
+  function saved(rows: number, before: { status: string; project_id: number }, build: Build): void {
+    if (before.status === build.status || build.trigger !== null || build.external !== null) {
+      changes.buildChanged(rows, build, before.status === build.status ? [] : [before.status, build.status]);
+      return;
+    }
+    rows += move.run(
+      before.project_id,
+      before.status,
+      countSlot,
+      build.projectId,
+      build.status,
+      countSlot,
+    ).changes;
+    changes.buildChanged(rows, build, [before.status, build.status]);
+  }
   // List queries vary only by how many statuses they filter on; prepare each shape once.
   const prepared = statementCache(db);
 
@@ -302,23 +344,32 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
         if (!before) throw new Error(`build ${build.id} does not exist`);
         rows = update.run(toParams(build)).changes;
       }
-      if (before.status === build.status || build.trigger !== null || build.external !== null) {
-        changes.buildChanged(
-          rows,
-          build,
-          before.status === build.status ? [] : [before.status, build.status],
-        );
+      saved(rows, before, build);
+    },
+    saveTransition(next: Build, stored: Build): void {
+      const rows = updateTransition.run({
+        id: next.id,
+        status: next.status,
+        allow_failure: next.allowFailure ? 1 : 0,
+        queued_at: next.queuedAt,
+        scheduled_at: next.scheduledAt,
+        started_at: next.startedAt,
+        finished_at: next.finishedAt,
+        failure_reason: next.failureReason,
+        exit_code: next.exitCode,
+        runner_id: next.runnerId,
+        user_id: next.userId,
+        stored_status: stored.status,
+        stored_project_id: stored.projectId,
+      }).changes;
+      if (rows > 0) {
+        saved(rows, { status: stored.status, project_id: stored.projectId }, next);
         return;
       }
-      rows += move.run(
-        before.project_id,
-        before.status,
-        countSlot,
-        build.projectId,
-        build.status,
-        countSlot,
-      ).changes;
-      changes.buildChanged(rows, build, [before.status, build.status]);
+      // The row moved on since the caller read it: read its status and save the whole build, as `save`.
+      const before = statusOf.get(next.id) as { status: string; project_id: number } | undefined;
+      if (!before) throw new Error(`build ${next.id} does not exist`);
+      saved(update.run(toParams(next)).changes, before, next);
     },
     markRetried(build: Pick<Build, "id" | "pipelineId">): void {
       const rows = setRetried.run(build.id).changes;

@@ -31,6 +31,32 @@ const list = async (sha: string, query = "") => {
 };
 
 describe("POST /projects/:id/statuses/:sha", () => {
+  it("keeps the new description, target URL and coverage of a status moved on, in its answer and in the list", async () => {
+    const first = await post(SHA2, { state: "running", context: "vale-docs", description: "started" });
+    expect(first.status).toBe(201);
+    const done = await post(SHA2, {
+      state: "success",
+      context: "vale-docs",
+      description: "all clean",
+      target_url: "https://ci.example/lint",
+      coverage: 42.5,
+    });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({
+      id: first.body.id,
+      status: "success",
+      description: "all clean",
+      target_url: "https://ci.example/lint",
+      coverage: 42.5,
+    });
+    const listed = (await list(SHA2)).body.find((s) => s.id === first.body.id);
+    expect(listed).toMatchObject({
+      status: "success",
+      description: "all clean",
+      target_url: "https://ci.example/lint",
+    });
+  });
+
   it("adds a job in the external stage of the commit's newest pipeline, which counts in its status", async () => {
     const created = await post(SHA2, {
       state: "running",
