@@ -97,6 +97,8 @@ export function applyBuildEvent(build: Build, event: BuildEvent): BuildTransitio
     else if (action.type === "processPipeline") actions.push({ type: "processPipeline" });
     else if (action.type === "updatePipelineStatus") actions.push({ type: "updatePipelineStatus" });
   }
+  // The store writes a status change as these fields only (`TRANSITION_COLUMNS` in the server's
+  // store/builds-repo.ts): a field the machine starts to change must be added there too.
   return {
     build: {
       ...build,
