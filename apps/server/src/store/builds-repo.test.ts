@@ -31,7 +31,7 @@ describe("the builds repository", () => {
     const before = countsByStatus();
     // The caller believes build 1 is `canceled`; the row says otherwise: the row wins.
     store.transaction(() =>
-      store.builds.save({ ...build, status: "running" }, { status: "canceled", projectId: build.projectId }),
+      store.builds.saveTransition({ ...build, status: "running" }, { ...build, status: "canceled" }),
     );
     expect(store.builds.get(1)!.status).toBe("running");
     const after = countsByStatus();
@@ -40,11 +40,11 @@ describe("the builds repository", () => {
       expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);
     // Told the stored status right, the save needs no read of it, and counts stay exact.
     store.transaction(() =>
-      store.builds.save({ ...build, status: "success" }, { status: "running", projectId: 1 }),
+      store.builds.saveTransition({ ...build, status: "success" }, { ...build, status: "running" }),
     );
     for (const [status, n] of Object.entries(countsByStatus()))
       expect(store.builds.count({ projectId: 1, statuses: [status as never] })).toBe(n);
-    expect(() => store.transaction(() => store.builds.save({ ...build, id: 999 }, build))).toThrow(
+    expect(() => store.transaction(() => store.builds.saveTransition({ ...build, id: 999 }, build))).toThrow(
       /build 999 does not exist/,
     );
   });

@@ -107,11 +107,8 @@ export interface BuildsRepo {
   /** The id the next inserted build gets. */
   nextId(): number;
   insert(build: Build): void;
-  /**
-   * Saves every field of `build`; moves its count when the status changed. `stored`, when the caller
-   * holds the row as stored (a transition's build), spares reading it first: the update checks it.
-   */
-  save(build: Build, stored?: Pick<Build, "status" | "projectId">): void;
+  /** Saves every field of `build`; moves its count when the status changed. */
+  save(build: Build): void;
   /**
    * Saves a status change: `next` is `stored` (the row as stored) after `applyBuildEvent`, so only the
    * columns the build machine changes are written; moves its count. A row that no longer holds
@@ -208,16 +205,10 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
   const move = db.prepare(
     `INSERT INTO build_counts (project_id, status, slot, n) VALUES (?, ?, ?, -1), (?, ?, ?, 1) ${UPSERT_COUNTS}`,
   );
-  // The update when the caller knows the stored status: it applies only if the row still has it, so the
-  // counts move exactly as a read of the row would have said, without that read.
-  const updateIfStored = db.prepare(
-    `UPDATE builds SET ${COLUMNS.filter((c) => c !== "id")
-      .map((c) => `${c} = @${c}`)
-      .join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
-  );
   // What `applyBuildEvent` changes of a build. A status change writes these columns only: a whole-row
   // update rewrites the row's entry in every index (~290 against ~165 µs per update and commit on the
-  // mixed benchmark's data), and a claim, a finish or a requeue is one status change each.
+  // mixed benchmark's data), and a claim, a finish or a requeue is one status change each. It applies
+  // only if the row still has the caller's status, so counts move as a read of the row would say.
   const updateTransition = db.prepare(
     `UPDATE builds SET ${TRANSITION_COLUMNS.map((c) => `${c} = @${c}`).join(", ")} WHERE id = @id AND status = @stored_status AND project_id = @stored_project_id`,
   );
@@ -257,6 +248,12 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       countSlot,
     ).changes;
     changes.buildChanged(rows, build, [before.status, build.status]);
+  }
+  /** Writes every column of `build` over its stored row, whose status it reads to move the count. */
+  function saveWhole(build: Build): void {
+    const before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
+    if (!before) throw new Error(`build ${build.id} does not exist`);
+    saved(update.run(toParams(build)).changes, before, build);
   }
   // List queries vary only by how many statuses they filter on; prepare each shape once.
   const prepared = statementCache(db);
@@ -327,25 +324,7 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       changes.buildChanged(rows, build, [build.status]);
     },
     /** Saves every field of `build`; moves its count when the status changed. */
-    save(build: Build, stored?: Pick<Build, "status" | "projectId">): void {
-      let before: { status: string; project_id: number } | undefined;
-      let rows = 0;
-      if (stored) {
-        const params = {
-          ...toParams(build),
-          stored_status: stored.status,
-          stored_project_id: stored.projectId,
-        };
-        rows = updateIfStored.run(params).changes;
-        if (rows > 0) before = { status: stored.status, project_id: stored.projectId };
-      }
-      if (!before) {
-        before = statusOf.get(build.id) as { status: string; project_id: number } | undefined;
-        if (!before) throw new Error(`build ${build.id} does not exist`);
-        rows = update.run(toParams(build)).changes;
-      }
-      saved(rows, before, build);
-    },
+    save: saveWhole,
     saveTransition(next: Build, stored: Build): void {
       const rows = updateTransition.run({
         id: next.id,
@@ -366,10 +345,8 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
         saved(rows, { status: stored.status, project_id: stored.projectId }, next);
         return;
       }
-      // The row moved on since the caller read it: read its status and save the whole build, as `save`.
-      const before = statusOf.get(next.id) as { status: string; project_id: number } | undefined;
-      if (!before) throw new Error(`build ${next.id} does not exist`);
-      saved(update.run(toParams(next)).changes, before, next);
+      // The row moved on since the caller read it: the whole build is saved over what the row says.
+      saveWhole(next);
     },
     markRetried(build: Pick<Build, "id" | "pipelineId">): void {
       const rows = setRetried.run(build.id).changes;

@@ -60,9 +60,9 @@ it("keeps every count exact when two servers move counts in their own slots and 
   });
   b.transaction(() => {
     const running = b.builds.get(100)!;
-    b.builds.save({ ...running, status: "running" }, running);
+    b.builds.saveTransition({ ...running, status: "running" }, running);
     const done = b.builds.get(101)!;
-    b.builds.save({ ...done, status: "success" }, done);
+    b.builds.saveTransition({ ...done, status: "success" }, done);
   });
   expectExact(a);
   expectExact(b);
