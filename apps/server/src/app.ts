@@ -149,6 +149,6 @@ export function createApp(o: AppOptions): App {
     projectMemo: new VersionedMemo(() => o.store.changes.global),
     responseCache: new ResponseCache(version, () => o.clock.now(), o.readCache === false ? 0 : undefined),
     ciTemplatesDir,
-    readCache: o.readCache === false ? null : createReadCache(o.store.changes, o.readCache),
+    readCache: o.readCache === false ? null : createReadCache(o.store.changes, o.store.builds, o.readCache),
   };
 }

@@ -1,6 +1,5 @@
 // startServer: the whole API on node:http, listening (port 0 allowed) before the promise resolves.
 
-import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -12,6 +11,7 @@ import {
   systemClock,
 } from "@buildsim/core";
 import { type App, createApp } from "./app.js";
+import { randomToken } from "./auth/random-token.js";
 import { type ClusterOptions, checkClusterOptions, createClusterBus } from "./cluster/create-cluster-bus.js";
 import type { ClockControl } from "./controls/clock-control.js";
 import {
@@ -214,8 +214,6 @@ export interface RunningServer {
   /** Stops listening, ends open connections and closes the store. */
   close(): Promise<void>;
 }
-
-const randomToken = () => randomBytes(10).toString("hex");
 
 /** Opens the store, loads the seed, and listens. Resolves once the server accepts connections. */
 /**

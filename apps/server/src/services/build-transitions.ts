@@ -2,7 +2,6 @@
 // (pipeline status, pipeline processing, runner cancel), all inside the caller's transaction; events
 // for the bus are emitted once it has committed.
 
-import { randomBytes } from "node:crypto";
 import {
   applyBuildEvent,
   type Build,
@@ -16,6 +15,7 @@ import {
   retryBuild,
   shouldAutoRetry,
 } from "@buildsim/core";
+import { randomToken } from "../auth/random-token.js";
 import type { ServerEvents } from "../events/server-events.js";
 import type { Store } from "../store/create-store.js";
 import { trackDeployment } from "./deployments.js";
@@ -27,7 +27,7 @@ export function createBuildTransitions(
   store: Store,
   events: ServerEvents,
   /** Job tokens for builds retried automatically (`retry:`). */
-  generateToken: () => string = () => randomBytes(10).toString("hex"),
+  generateToken: () => string = randomToken,
 ) {
   /** Emits after commit, so listeners only ever see committed state. */
   const emitBuild = (build: Build) =>

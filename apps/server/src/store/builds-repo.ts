@@ -235,19 +235,22 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
   );
   /** After `build`'s row was written (`rows` rows) over one of `before`'s status: counts and change log. */
   function saved(rows: number, before: { status: string; project_id: number }, build: Build): void {
-    if (before.status === build.status || build.trigger !== null || build.external !== null) {
-      changes.buildChanged(rows, build, before.status === build.status ? [] : [before.status, build.status]);
+    if (before.status === build.status) {
+      changes.buildChanged(rows, build);
       return;
     }
-    rows += move.run(
-      before.project_id,
-      before.status,
-      countSlot,
-      build.projectId,
-      build.status,
-      countSlot,
-    ).changes;
-    changes.buildChanged(rows, build, [before.status, build.status]);
+    // Trigger and external jobs are in no project list, so in no count.
+    const listed = build.trigger === null && build.external === null;
+    if (listed)
+      rows += move.run(
+        before.project_id,
+        before.status,
+        countSlot,
+        build.projectId,
+        build.status,
+        countSlot,
+      ).changes;
+    changes.buildChanged(rows, build, { from: before.status, to: build.status, listed });
   }
   /** Writes every column of `build` over its stored row, whose status it reads to move the count. */
   function saveWhole(build: Build): void {
@@ -319,9 +322,9 @@ export function createBuildsRepo(db: Db, changes: ChangeLog, countSlot = 0): Bui
       for (const name of new Set(build.needs))
         rows += insertNeed.run(build.pipelineId, name, build.id).changes;
       // Trigger jobs (bridges) are never counted nor listed with the project's builds.
-      if (build.trigger === null && build.external === null)
-        rows += bump.run(build.projectId, build.status, countSlot, 1).changes;
-      changes.buildChanged(rows, build, [build.status]);
+      const listed = build.trigger === null && build.external === null;
+      if (listed) rows += bump.run(build.projectId, build.status, countSlot, 1).changes;
+      changes.buildChanged(rows, build, { from: null, to: build.status, listed });
     },
     /** Saves every field of `build`; moves its count when the status changed. */
     save: saveWhole,

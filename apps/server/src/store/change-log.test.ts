@@ -12,7 +12,7 @@ describe("the change log in a cluster", () => {
     const told: CommittedChange[] = [];
     log.onCommitted((c) => told.push(c));
     log.begin();
-    log.buildChanged(1, build(5), ["pending", "running"]);
+    log.buildChanged(1, build(5), { from: "pending", to: "running", listed: true });
     log.buildRowChanged(1, 5);
     log.runnerContacted(1, 3);
     log.commit(3);
@@ -83,5 +83,24 @@ describe("the change log in a cluster", () => {
     expect(told).toEqual([
       { builds: [], pipelineRows: [], members: [10], lists: [], runners: [], contacts: [] },
     ]);
+  });
+
+  it("replays list moves since a version while it keeps them, and says when it no longer does", () => {
+    const log = new ChangeLog();
+    const start = log.version;
+    log.buildChanged(1, build(5), { from: null, to: "pending", listed: true });
+    log.buildChanged(1, build(6), { from: null, to: "pending", listed: false });
+    log.begin();
+    log.buildChanged(1, build(5), { from: "pending", to: "running", listed: true });
+    log.rollback();
+    expect(log.listMovesSince(start)).toEqual([
+      { seq: start + 1, projectId: 1, id: 5, from: null, to: "pending" },
+    ]);
+    // Thousands of moves later the first ones are gone: a window of `start` must list again.
+    for (let i = 0; i < 10_000; i++)
+      log.buildChanged(1, build(7), { from: "pending", to: "running", listed: true });
+    expect(log.listMovesSince(start)).toBeNull();
+    expect(log.listMovesSince(log.version - 1)).toHaveLength(1);
+    expect(log.listMovesSince(log.version)).toEqual([]);
   });
 });

@@ -20,8 +20,23 @@ export type CommittedChange =
       contacts: number[];
     };
 
+/**
+ * A listed build (not a trigger or external job) entering a project's lists (`from` null: inserted) or
+ * moving between two of its status lists, at change-log version `seq`: what a kept window of a list's
+ * newest ids replays instead of listing again.
+ */
+export interface ListMove {
+  seq: number;
+  projectId: number;
+  id: number;
+  from: string | null;
+  to: string;
+}
+
 /** Builds tracked one by one before the log starts over with a global generation. */
 const MAX_TRACKED = 200_000;
+/** List moves kept for replay; a window older than the oldest is listed again. */
+const MAX_MOVES = 4096;
 
 /** One increasing sequence for every generation: a number once handed out never comes back. */
 export class ChangeLog {
@@ -35,6 +50,9 @@ export class ChangeLog {
   private readonly lists = new Map<number, Map<string, number>>();
   private readonly runners = new Map<number, number>();
   private readonly contacts = new Map<number, number>();
+  /** Recent list moves, by `seq`; every one after `movesLostAt` is here. */
+  private moves: ListMove[] = [];
+  private movesLostAt = 1;
 
   // The open transaction's changes, applied on commit, dropped on rollback.
   private pendingBuilds: number[] = [];
@@ -43,6 +61,7 @@ export class ChangeLog {
   private pendingLists: Array<[number, string]> = [];
   private pendingRunners: number[] = [];
   private pendingContacts: number[] = [];
+  private pendingMoves: Array<Omit<ListMove, "seq">> = [];
   private described = 0;
   private open = false;
   private readonly committedListeners: Array<(change: CommittedChange) => void> = [];
@@ -63,7 +82,7 @@ export class ChangeLog {
     this.remoteApplied++;
     // The open transaction's own pending changes (an async store) are left as they are.
     if ("global" in change) this.resetAll();
-    else
+    else {
       this.record(
         change.builds,
         change.pipelineRows,
@@ -72,6 +91,9 @@ export class ChangeLog {
         change.runners,
         change.contacts,
       );
+      // Another server's change names lists, not builds: windows of lists listed before it are redone.
+      if (change.lists.length > 0) this.movesLostAt = this.seq;
+    }
   }
 
   /**
@@ -108,17 +130,43 @@ export class ChangeLog {
     return this.contacts.get(id) ?? 0;
   }
 
-  /** A build row changed (`rows` SQLite rows written); `statuses` its status before and after when a list changes. */
+  /**
+   * A build row changed (`rows` SQLite rows written). `move` when the lists holding it changed: its
+   * status before (null: it was just inserted) and after, and whether project lists show it at all.
+   */
   buildChanged(
     rows: number,
     build: { id: number; projectId: number; pipelineId: number },
-    statuses: string[] = [],
+    move?: { from: string | null; to: string; listed: boolean },
   ): void {
     this.described += rows;
     this.pendingBuilds.push(build.id);
     this.pendingMembers.push(build.pipelineId);
-    for (const s of statuses) this.pendingLists.push([build.projectId, s]);
+    if (move) {
+      if (move.from !== null) this.pendingLists.push([build.projectId, move.from]);
+      this.pendingLists.push([build.projectId, move.to]);
+      if (move.listed)
+        this.pendingMoves.push({ projectId: build.projectId, id: build.id, from: move.from, to: move.to });
+    }
     if (!this.open) this.apply();
+  }
+
+  /**
+   * The list moves committed after version `since`, oldest first; null when some of them are no longer
+   * kept (or came from another server, which names no builds): a window that old is listed again.
+   */
+  listMovesSince(since: number): readonly ListMove[] | null {
+    if (since < this.movesLostAt) return null;
+    const moves = this.moves;
+    // The first move past `since` (moves are in `seq` order).
+    let lo = 0;
+    let hi = moves.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (moves[mid]!.seq <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === moves.length ? [] : moves.slice(lo);
   }
   /**
    * Only which builds pipeline `pipelineId`'s job list shows changed (a build became `retried`, which no
@@ -205,7 +253,21 @@ export class ChangeLog {
       this.pendingRunners,
       this.pendingContacts,
     );
+    // Unless recording started everything over (a new global generation: every window is listed again).
+    if (this.pendingMoves.length > 0 && this.global !== this.seq) this.keepMoves(this.pendingMoves);
     this.drop();
+  }
+
+  /** Keeps the moves just recorded under the current generation, dropping the oldest past the bound. */
+  private keepMoves(moves: ReadonlyArray<Omit<ListMove, "seq">>): void {
+    const seq = this.seq;
+    for (const m of moves) this.moves.push({ ...m, seq });
+    if (this.moves.length > 2 * MAX_MOVES) {
+      const dropped = this.moves.length - MAX_MOVES;
+      // Windows synced before the last dropped move cannot replay from here.
+      this.movesLostAt = this.moves[dropped - 1]!.seq;
+      this.moves = this.moves.slice(dropped);
+    }
   }
 
   /** Moves the generations of the records named, all to one new generation. */
@@ -258,6 +320,8 @@ export class ChangeLog {
     this.lists.clear();
     this.runners.clear();
     this.contacts.clear();
+    this.moves = [];
+    this.movesLostAt = this.seq;
   }
 
   private drop(): void {
@@ -267,6 +331,7 @@ export class ChangeLog {
     this.pendingLists = [];
     this.pendingRunners = [];
     this.pendingContacts = [];
+    this.pendingMoves = [];
     this.described = 0;
   }
 }

@@ -87,10 +87,17 @@ function listPage(
   parsed: ReturnType<typeof validate>,
 ): { ids: number[]; headers: string[] } {
   const filter = { projectId, statuses: parsed.statuses, ...(sha === undefined ? {} : { sha }) };
-  const total = app.store.builds.count(filter);
-  const window = pageWindow(parsed.pageReq, total);
-  const ids = window ? app.store.builds.listIds({ ...filter, ...window }) : [];
-  return { ids, headers: ["Content-Type", JSON_TYPE, ...pageHeaders(ctx, parsed, total)] };
+  // A project's lists from their kept windows; a commit's queried.
+  const listed =
+    sha === undefined && app.readCache
+      ? app.readCache.windows.list(filter)
+      : {
+          total: app.store.builds.count(filter),
+          ids: (offset: number, limit: number) => app.store.builds.listIds({ ...filter, offset, limit }),
+        };
+  const window = pageWindow(parsed.pageReq, listed.total);
+  const ids = window ? listed.ids(window.offset, window.limit) : [];
+  return { ids, headers: ["Content-Type", JSON_TYPE, ...pageHeaders(ctx, parsed, listed.total)] };
 }
 
 /** `GET /projects/:id/builds`: no `read_build` check (8.x), anyone who sees the project may list. */

@@ -76,11 +76,13 @@ export function listProjectJobs(ctx: RequestContext, app: JobListDeps): Reply {
   requireReadJobs(caller, project);
   const filter = { projectId: project.id, statuses: scope.statuses };
   return jobsPage(ctx, app, { kind: "project", ...filter }, () => {
-    const total = app.store.builds.count(filter);
+    // Through the read cache, the list's kept window says which builds it holds.
+    const listed = app.readCache?.windows.list(filter);
+    const total = listed ? listed.total : app.store.builds.count(filter);
     const window = pageWindow(pageReq, total);
     return {
       builds: () => (window ? app.store.builds.list({ ...filter, ...window }) : []),
-      ids: () => (window ? app.store.builds.listIds({ ...filter, ...window }) : []),
+      ids: () => (window && listed ? listed.ids(window.offset, window.limit) : []),
       headers: paginationHeaders(pageReq, total, ctx.baseUrl, linkParams(ctx, scope.normalized), 1),
     };
   });
