@@ -153,9 +153,20 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     const read = async () =>
       ((await (await api(b, "/api/v4/projects/1/jobs/2", { token: T.admin })).json()) as { status: string })
         .status;
+    // A list B keeps a window of: which pending jobs it holds, and how many.
+    const pending = async () => {
+      const r = await api(b, "/api/v4/projects/1/jobs?scope[]=pending", { token: T.admin });
+      return {
+        total: r.headers.get("x-total"),
+        ids: ((await r.json()) as { id: number }[]).map((j) => j.id),
+      };
+    };
     // Twice: the second read is served from B's read cache.
     expect(await read()).toBe("pending");
     expect(await read()).toBe("pending");
+    const listed = await pending();
+    expect(listed.ids).toContain(2);
+    expect(await pending()).toEqual(listed);
     const heard = b.store.changes.remoteApplied;
     const res = await api(a, "/api/v4/projects/1/jobs/2/cancel", { method: "POST", token: T.admin });
     expect(res.status).toBe(201);
@@ -167,6 +178,10 @@ describe("servers sharing one database through the PostgreSQL bus", () => {
     });
     await vi.waitFor(() => expect(b.store.changes.remoteApplied).toBeGreaterThan(heard));
     expect(await read()).toBe("canceled");
+    expect(await pending()).toEqual({
+      total: String(Number(listed.total) - 1),
+      ids: listed.ids.filter((id) => id !== 2),
+    });
     await events.close();
   });
 
