@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadSeedText } from "../fixtures/load-seed.js";
 import { createSqliteStore, type SqliteStore } from "../store/create-store.js";
 import { PIPELINE_SEED } from "../test-support/pipeline-seed.js";
+import { seeded } from "../test-support/seeded-random.js";
+import { CHILD_TRIGGER } from "../test-support/trigger-fixture.js";
 import { type ListedBuilds, ListWindows } from "./list-windows.js";
 
 let store: SqliteStore;
@@ -16,15 +18,6 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-const TRIGGER: Build["trigger"] = {
-  include: ["child.yml"],
-  project: null,
-  branch: null,
-  strategy: null,
-  forwardYamlVariables: true,
-  forwardPipelineVariables: false,
-  inputs: null,
-};
 const STATUSES: BuildStatus[] = ["created", "pending", "running", "success", "failed", "canceled", "manual"];
 const LISTS: ListedBuilds[] = [
   { projectId: 1, statuses: null },
@@ -33,21 +26,6 @@ const LISTS: ListedBuilds[] = [
   { projectId: 1, statuses: ["failed", "canceled"] },
   { projectId: 1, statuses: ["success"] },
 ];
-
-/** A small deterministic generator (mulberry32): the same run on every machine. */
-function randomOf(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    below: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 /** Every page of every list, of `size` ids, from the windows and from the rows. */
 function pagesOf(windows: ListWindows, size: number) {
@@ -79,10 +57,10 @@ describe("kept list windows", () => {
       listIds: store.builds.listIds,
     };
     const windows = new ListWindows(store.changes, source, { firstFill: 3, maxIds: 8 });
-    const random = randomOf(12);
+    const random = seeded(12);
     for (let step = 0; step < 400; step++) {
       const ids = store.builds.listAll().map((b) => b.id);
-      const kind = random.below(10);
+      const kind = random.int(10);
       if (kind < 3) {
         // A new build, maybe a trigger job (which no list shows).
         const source = store.builds.get(random.pick(ids))!;
@@ -91,7 +69,7 @@ describe("kept list windows", () => {
           id: store.builds.nextId(),
           token: `t-${step}`,
           status: random.pick(STATUSES),
-          trigger: random.below(5) === 0 ? TRIGGER : null,
+          trigger: random.int(5) === 0 ? CHILD_TRIGGER : null,
         };
         store.transaction(() => store.builds.insert(fresh));
       } else if (kind < 9) {

@@ -4,6 +4,7 @@ import { loadSeedText } from "../fixtures/load-seed.js";
 import { createBuildActions } from "../services/build-actions.js";
 import { createBuildTransitions } from "../services/build-transitions.js";
 import { PIPELINE_SEED } from "../test-support/pipeline-seed.js";
+import { CHILD_TRIGGER } from "../test-support/trigger-fixture.js";
 import { createSqliteStore, type SqliteStore } from "./create-store.js";
 
 let store: SqliteStore;
@@ -108,15 +109,7 @@ describe("the builds repository", () => {
       shaCount: store.builds.count({ projectId: 1, statuses: null, sha: template.sha }),
       pending: store.builds.count({ projectId: 1, statuses: ["pending"] }),
     };
-    const trigger = {
-      include: null,
-      project: "group/downstream",
-      branch: null,
-      strategy: null,
-      forwardYamlVariables: true,
-      forwardPipelineVariables: false,
-      inputs: {},
-    } as never;
+    const trigger = CHILD_TRIGGER;
     store.transaction(() => {
       store.builds.insert({
         ...template,
