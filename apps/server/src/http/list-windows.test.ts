@@ -94,6 +94,35 @@ describe("kept list windows", () => {
     expect(fills).toBeLessThan((400 * LISTS.length) / 3);
   });
 
+  it("keep no window from rows a transaction has not committed yet", () => {
+    const windows = new ListWindows(store.changes, store.builds, { firstFill: 3, maxIds: 8 });
+    const q = LISTS[1]!;
+    const page = () => {
+      const listed = windows.list(q);
+      return { total: listed.total, ids: listed.ids(0, 3) };
+    };
+    const rows = () => ({
+      total: store.builds.count(q),
+      ids: store.builds.listIds({ ...q, limit: 3, offset: 0 }),
+    });
+    expect(page()).toEqual(rows());
+    // A build that becomes pending, read inside the transaction and again after its commit: counted once.
+    const build = store.builds.listAll().find((b) => b.status === "success")!;
+    store.transaction(() => {
+      store.builds.saveTransition({ ...build, status: "pending" }, build);
+      expect(page()).toEqual(rows());
+    });
+    expect(page()).toEqual(rows());
+    // A fresh window filled inside a transaction, then used after it.
+    const fresh = new ListWindows(store.changes, store.builds, { firstFill: 3, maxIds: 8 });
+    const other = store.builds.listAll().find((b) => b.status === "failed")!;
+    store.transaction(() => {
+      store.builds.saveTransition({ ...other, status: "pending" }, other);
+      fresh.list(q);
+    });
+    expect(fresh.list(q).total).toBe(store.builds.count(q));
+  });
+
   it("lists a window again once the moves since it are no longer kept", () => {
     const windows = new ListWindows(store.changes, store.builds, { firstFill: 6, maxIds: 20 });
     const q = LISTS[1]!;

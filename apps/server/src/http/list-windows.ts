@@ -53,6 +53,13 @@ export class ListWindows {
 
   /** The list's total, and its ids of `[offset, offset + limit)`, newest first. */
   list(q: ListedBuilds): { total: number; ids: (offset: number, limit: number) => number[] } {
+    // Inside a transaction the rows hold writes whose moves come at its commit: a window filled from them
+    // would count those twice. Such a read is answered from the rows alone.
+    if (this.changes.inTransaction)
+      return {
+        total: this.source.count(q),
+        ids: (offset, limit) => this.source.listIds({ ...q, limit, offset }),
+      };
     const w = this.current(q);
     return {
       total: w.total,

@@ -206,6 +206,11 @@ export class ChangeLog {
     this.described += rows;
   }
 
+  /** Whether a transaction is open: its writes are in the rows, not yet in this log. */
+  get inTransaction(): boolean {
+    return this.open;
+  }
+
   /** A transaction starts. */
   begin(): void {
     this.open = true;
