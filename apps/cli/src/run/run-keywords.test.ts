@@ -24,7 +24,7 @@ ${name}:
     const r = await run({
       ".gitlab-ci.yml": `variables: { LOG: ${path.join(tmpdir(), `buildsim-rg-${process.pid}-${Date.now()}.log`)} }\n${job("one")}${job("two")}`,
     });
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(statuses(r)).toEqual(["one:success", "two:success"]);
     expect(r.builds.map((b) => b.resourceGroup)).toEqual(["production", "production"]);
     // The second job's log shows the first one's start and end before its own start.
@@ -71,7 +71,7 @@ test:
   script: ['echo "saw $(ls out | tr "\\n" " ")"']
 `,
     });
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(r.trace("alias")).toContain("saw prepare.txt \n");
     // needs:artifacts: false wins over dependencies: (Ci::BuildDependencies).
     expect(r.trace("reference")).toContain("saw end\n");
@@ -103,7 +103,7 @@ pages:
   artifacts: { paths: [public] }
 `,
     });
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(statuses(r)).toEqual(["a:success", "b:success", "pages:success"]);
     const warnings = r.out.split("\n").filter((l) => l.startsWith("warning: "));
     expect(warnings).toEqual([
