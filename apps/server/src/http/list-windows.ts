@@ -36,10 +36,12 @@ interface Window {
   global: number;
   version: number;
   total: number;
-  /** The list's newest ids, newest first: all of them when `complete`. */
+  /** The list's newest ids, newest first: a prefix of it, the whole list when as long as `total`. */
   ids: number[];
-  complete: boolean;
 }
+
+/** Whether the window holds the whole list (its total is exact, its ids a prefix). */
+const isComplete = (w: Window): boolean => w.ids.length === w.total;
 
 /** Kept windows, by project and statuses. */
 export class ListWindows {
@@ -65,7 +67,7 @@ export class ListWindows {
       total: w.total,
       ids: (offset, limit) => {
         const end = offset + limit;
-        if (end <= w.ids.length || w.complete) return w.ids.slice(offset, end);
+        if (end <= w.ids.length || isComplete(w)) return w.ids.slice(offset, end);
         if (end > this.sizes.maxIds) return this.source.listIds({ ...q, limit, offset });
         this.fill(w, Math.min(this.sizes.maxIds, Math.max(end, 2 * w.ids.length)));
         return w.ids.slice(offset, end);
@@ -84,7 +86,7 @@ export class ListWindows {
       if (w.version === this.changes.version && w.global === this.changes.global) return w;
       if (w.global === this.changes.global && this.replay(w)) return w;
     } else {
-      w = { q, global: 0, version: 0, total: 0, ids: [], complete: false };
+      w = { q, global: 0, version: 0, total: 0, ids: [] };
       this.windows.set(key, w);
       if (this.windows.size > MAX_WINDOWS) this.windows.delete(this.windows.keys().next().value!);
     }
@@ -99,7 +101,6 @@ export class ListWindows {
     w.version = this.changes.version;
     w.total = this.source.count(w.q);
     w.ids = this.source.listIds({ ...w.q, limit: want, offset: 0 });
-    w.complete = w.ids.length < want;
   }
 
   /** Applies the moves since the window's version; false when they are gone or do not fit the window. */
@@ -120,15 +121,12 @@ export class ListWindows {
     const at = positionOf(ids, m.id);
     const present = at < ids.length && ids[at] === m.id;
     // Within the window: above its last id, or anywhere when it holds the whole list.
-    const within = w.complete || (ids.length > 0 && m.id > ids[ids.length - 1]!);
+    const within = isComplete(w) || (ids.length > 0 && m.id > ids[ids.length - 1]!);
     if (isIn) {
       if (present) return false;
       w.total++;
       if (within) ids.splice(at, 0, m.id);
-      if (ids.length > this.sizes.maxIds) {
-        ids.length = this.sizes.maxIds;
-        w.complete = false;
-      }
+      if (ids.length > this.sizes.maxIds) ids.length = this.sizes.maxIds;
       return true;
     }
     if (within && !present) return false;
